@@ -1,0 +1,20 @@
+// What a source finds: one item that may become a row in watcher_events. Sources produce
+// these; the store persists them (deduplicated by watcher and source_id); triage reads them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace vigil {
+
+struct Event {
+  std::string title;
+  std::string summary;
+  std::string source_type;      // "pubmed", "arxiv", "feed", "webhook", "scheduled", "log"
+  std::string source_id;        // dedupe key within a watcher: PMID, arXiv id sans version, guid, delivery id
+  std::string source_url;
+  nlohmann::json source_metadata = nlohmann::json::object();
+  nlohmann::json raw_data;      // null when there is nothing worth keeping
+};
+
+}  // namespace vigil
