@@ -1,0 +1,133 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "config/schema.h"
+#include "config/units.h"
+#include "config/yaml_convert.h"
+
+namespace vigil {
+
+Result<std::shared_ptr<const Config>> Config::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(path + ": cannot read config file: " + std::strerror(errno));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return Parse(buf.str(), path);
+}
+
+Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, const std::string& path) {
+  auto config = std::make_shared<Config>();
+  config->path_ = path;
+  ConfigLoader loader(path, config.get());
+  Status s = loader.Run(yaml);
+  if (!s.ok()) return s;
+  return std::shared_ptr<const Config>(std::move(config));
+}
+
+namespace {
+
+// Walks "a.b.c" through the tree; nullptr if any step is missing.
+const nlohmann::json* Lookup(const nlohmann::json& tree, const std::string& path) {
+  const nlohmann::json* node = &tree;
+  std::stringstream ss(path);
+  std::string part;
+  while (std::getline(ss, part, '.')) {
+    if (!node->is_object()) return nullptr;
+    auto it = node->find(part);
+    if (it == node->end()) return nullptr;
+    node = &*it;
+  }
+  return node;
+}
+
+bool LooksSecret(const std::string& key) {
+  static const char* kWords[] = {"token", "secret", "password", "api_key", "fernet_key", "key"};
+  for (const char* w : kWords) {
+    if (key == w || key.ends_with(std::string("_") + w)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+nlohmann::json DefaultFor(const std::string& spec_path) {
+  const KeySpec* spec = FindKeySpec(spec_path);
+  if (spec == nullptr || spec->default_value.empty()) return nullptr;
+  auto value = NormaliseScalar(*spec, spec->default_value);
+  return value ? *value : nlohmann::json(nullptr);
+}
+
+nlohmann::json Config::Get(const std::string& path) const {
+  if (const auto* v = Lookup(tree_, path)) return *v;
+  return DefaultFor(path);
+}
+
+std::string Config::GetString(const std::string& path) const {
+  auto v = Get(path);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+int64_t Config::GetInt(const std::string& path) const {
+  auto v = Get(path);
+  return v.is_number() ? v.get<int64_t>() : 0;
+}
+
+std::chrono::milliseconds Config::GetDuration(const std::string& path) const {
+  return std::chrono::milliseconds(GetInt(path));
+}
+
+bool Config::GetBool(const std::string& path) const {
+  auto v = Get(path);
+  return v.is_boolean() && v.get<bool>();
+}
+
+std::string Config::Where(const std::string& concrete_path) const {
+  auto it = marks_.find(concrete_path);
+  return it == marks_.end() ? path_ : it->second;
+}
+
+std::string Config::DatabaseUrl() const {
+  std::string url = GetString("database.url");
+  if (!url.starts_with("sqlite:")) return url;
+  std::string file = url.substr(7);
+  if (file.starts_with("//")) file = file.substr(2);  // sqlite:///abs/path
+  if (file == ":memory:" || file.empty() || file.front() == '/') return "sqlite:" + file;
+  auto base = std::filesystem::absolute(path_).parent_path();
+  return "sqlite:" + (base / file).lexically_normal().string();
+}
+
+std::string Config::ListenHost() const {
+  std::string listen = GetString("http.listen");
+  auto colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host;
+}
+
+int ListenPortOf(const std::string& listen) { return std::atoi(listen.substr(listen.rfind(':') + 1).c_str()); }
+
+int Config::ListenPort() const { return ListenPortOf(GetString("http.listen")); }
+
+nlohmann::json RedactSecrets(const nlohmann::json& value) {
+  if (value.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      out[it.key()] = (LooksSecret(it.key()) && !it.value().is_null()) ? nlohmann::json("(set)") : RedactSecrets(it.value());
+    }
+    return out;
+  }
+  if (value.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : value) out.push_back(RedactSecrets(item));
+    return out;
+  }
+  return value;
+}
+
+}  // namespace vigil

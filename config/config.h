@@ -1,0 +1,64 @@
+// Config: the loaded, validated configuration file.
+//
+// Loading walks the YAML against the config table (config/schema.h): unknown keys, wrong types and
+// out-of-range values are errors naming file:line:column and the key path. `${ENV}` is expanded in
+// every string; secrets may come from `<key>_file:`. Values are normalised into a JSON tree
+// (durations in milliseconds, sizes in bytes) that modules read with defaults from the table.
+// A Config is immutable once loaded; the daemon swaps whole Configs on reload.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/status.h"
+
+namespace vigil {
+
+class Config {
+ public:
+  // Reads and validates `path`. Errors name the file, line, column and key.
+  static Result<std::shared_ptr<const Config>> Load(const std::string& path);
+  // Validates YAML text as if read from `path` (relative paths resolve against its folder).
+  static Result<std::shared_ptr<const Config>> Parse(const std::string& yaml, const std::string& path);
+
+  const std::string& path() const { return path_; }
+  const nlohmann::json& tree() const { return tree_; }
+
+  // The value at a dotted path ("http.listen"), else the table default, else null.
+  nlohmann::json Get(const std::string& path) const;
+  std::string GetString(const std::string& path) const;
+  int64_t GetInt(const std::string& path) const;
+  std::chrono::milliseconds GetDuration(const std::string& path) const;
+  bool GetBool(const std::string& path) const;
+
+  // "file:line:column" of the value at a concrete path ("watchers[2].name"), or the file alone.
+  std::string Where(const std::string& concrete_path) const;
+
+  // database.url with a relative sqlite path made absolute against the config's folder.
+  std::string DatabaseUrl() const;
+  // http.listen split; errors are caught at load time.
+  std::string ListenHost() const;
+  int ListenPort() const;
+
+  // Paths of the keys marked secret, concrete ("api.token", "watchers[0].verify.secret").
+  const std::vector<std::string>& secret_paths() const { return secret_paths_; }
+
+ private:
+  friend class ConfigLoader;
+  std::string path_;
+  nlohmann::json tree_ = nlohmann::json::object();
+  std::map<std::string, std::string> marks_;
+  std::vector<std::string> secret_paths_;
+};
+
+// A table default parsed into its normalised JSON form (null if the key has no default).
+nlohmann::json DefaultFor(const std::string& spec_path);
+
+// A copy of `value` with every secret-looking key's value replaced by "(set)": for logs, the
+// watchers table and `vigil check`.
+nlohmann::json RedactSecrets(const nlohmann::json& value);
+
+}  // namespace vigil

@@ -1,0 +1,122 @@
+#include "config/schema.h"
+
+#include <sstream>
+#include <unordered_map>
+
+namespace vigil {
+namespace {
+
+using K = KeyType;
+constexpr bool kReload = true;
+constexpr bool kRestart = false;
+
+std::vector<KeySpec> BuildTable() {
+  return {
+      {"database", K::kSection, "", kRestart, "Where vigil keeps its own tables."},
+      {"database.url", K::kString, "sqlite:/var/lib/vigil/vigil.db", kRestart,
+       "`sqlite:PATH` (a relative PATH is relative to the config file's folder) or `postgresql://...`."},
+      {"database.busy_timeout", K::kDuration, "5s", kRestart, "SQLite: how long a writer waits for a lock.", 0, 600000},
+      {"database.pool_size", K::kInt, "4", kRestart, "Connections kept for request-path work (API, webhooks).", 1, 64},
+
+      {"http", K::kSection, "", kRestart, "The HTTP server: webhooks, health, metrics, admin API."},
+      {"http.listen", K::kListen, "127.0.0.1:8470", kRestart,
+       "Address and port to bind. Loopback by default; `0.0.0.0:8470` to serve the network."},
+      {"http.max_header_bytes", K::kSize, "16KiB", kReload, "Request line and headers larger than this get 431.", 1024, 1 << 20},
+      {"http.max_body_bytes", K::kSize, "1MiB", kReload, "Request bodies larger than this get 413.", 1, 1 << 30},
+      {"http.header_timeout", K::kDuration, "10s", kReload, "A client must send its request head within this.", 100, 3600000},
+      {"http.body_timeout", K::kDuration, "30s", kReload, "A client must send its body within this.", 100, 3600000},
+      {"http.keepalive_timeout", K::kDuration, "60s", kReload, "Idle keep-alive connections are closed after this.", 100, 3600000},
+
+      {"logging", K::kSection, "", kReload, "Log output (stderr; journald under systemd)."},
+      {"logging.level", K::kEnum, "info", kReload, "Least severe level logged.", 0, 0,
+       {"trace", "debug", "info", "warn", "error"}},
+      {"logging.format", K::kEnum, "text", kReload,
+       "`text` (with `<N>` priorities and no timestamp under journald) or `json` lines. `--log-format` overrides.",
+       0, 0, {"text", "json"}},
+
+      {"api", K::kSection, "", kReload, "The admin API under /api/v1."},
+      {"api.token", K::kSecret, "", kReload,
+       "Bearer token the API requires (`${ENV}` or `token_file:`). Without one the API answers 401 to everything."},
+
+      {"watchers", K::kList, "", kReload, "Watchers, synced into the `watchers` table by name at start and on reload."},
+      {"watchers[].name", K::kString, "", kReload, "Unique name; also the webhook path `/hooks/<name>`."},
+      {"watchers[].type", K::kEnum, "", kReload, "What kind of watcher.", 0, 0, {"literature", "webhook", "scheduled", "log"}},
+      {"watchers[].description", K::kString, "", kReload, "Free text shown in the API."},
+      {"watchers[].community", K::kString, "", kReload, "The community (`subreddits.name`) its events belong to."},
+      {"watchers[].enabled", K::kBool, "true", kReload, "A disabled watcher is kept in the table but does nothing."},
+      {"watchers[].auto_create_thread", K::kBool, "false", kReload, "Open a platform thread for notifications scoring high enough."},
+      {"watchers[].auto_thread_approval_rate", K::kFloat, "0.8", kReload,
+       "Triage score (0 to 1) at or above which a thread is created without a person approving.", 0, 1},
+      {"watchers[].config", K::kAny, "", kReload, "Extra type-specific settings copied into `watchers.config`."},
+
+      {"jobs", K::kSection, "", kRestart, "The job engine and the maintenance jobs."},
+      {"jobs.workers", K::kInt, "4", kRestart, "Worker threads running jobs.", 1, 256},
+
+      {"triage", K::kAny, "", kReload, "Triage rules (reserved for the triage issue)."},
+      {"notify", K::kAny, "", kReload, "Notification delivery (reserved for the delivery issue)."},
+      {"communities", K::kAny, "", kReload, "Communities and their triage settings (reserved for the triage issue)."},
+  };
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& ConfigTable() {
+  static const std::vector<KeySpec> table = BuildTable();
+  return table;
+}
+
+const KeySpec* FindKeySpec(const std::string& path) {
+  static const auto index = [] {
+    std::unordered_map<std::string, const KeySpec*> m;
+    for (const auto& spec : ConfigTable()) m[spec.path] = &spec;
+    return m;
+  }();
+  auto it = index.find(path);
+  return it == index.end() ? nullptr : it->second;
+}
+
+const char* KeyTypeName(KeyType type) {
+  switch (type) {
+    case K::kSection: return "section";
+    case K::kList: return "list";
+    case K::kString: return "string";
+    case K::kSecret: return "secret";
+    case K::kEnum: return "enum";
+    case K::kInt: return "integer";
+    case K::kFloat: return "number";
+    case K::kBool: return "boolean";
+    case K::kDuration: return "duration";
+    case K::kSize: return "size";
+    case K::kListen: return "host:port";
+    case K::kStringList: return "list of strings";
+    case K::kAny: return "map";
+  }
+  return "?";
+}
+
+std::string ConfigReferenceMarkdown() {
+  std::ostringstream out;
+  out << "# Configuration reference\n\n"
+         "Generated from vigil's config table (`vigil config reference`); do not edit by hand.\n"
+         "Durations read as `250ms`, `90s`, `5m`, `1h`, `1d`; sizes as `512`, `64KiB`, `1MiB`.\n"
+         "Any string may use `${ENV_VAR}`; a secret key `k` may instead be given as `k_file: PATH`.\n"
+         "Reload: `yes` when SIGHUP applies a change, `restart` when it needs a restart.\n\n"
+         "| key | type | default | reload | meaning |\n|---|---|---|---|---|\n";
+  for (const auto& s : ConfigTable()) {
+    std::string type = KeyTypeName(s.type);
+    if (s.type == K::kEnum) {
+      type.clear();
+      for (const auto& c : s.choices) type += (type.empty() ? "" : " \\| ") + ("`" + c + "`");
+    }
+    if (s.min != 0 || s.max != 0) {
+      std::ostringstream b;
+      b << " (" << s.min << " to " << s.max << ")";
+      type += b.str();
+    }
+    out << "| `" << s.path << "` | " << type << " | " << (s.default_value.empty() ? "" : "`" + s.default_value + "`")
+        << " | " << (s.reloadable ? "yes" : "restart") << " | " << s.help << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace vigil

@@ -1,0 +1,71 @@
+#include "config/units.h"
+
+#include <cctype>
+
+namespace vigil {
+namespace {
+
+std::optional<int64_t> UnitMillis(std::string_view unit) {
+  if (unit == "ms") return 1;
+  if (unit == "s") return 1000;
+  if (unit == "m") return 60'000;
+  if (unit == "h") return 3'600'000;
+  if (unit == "d") return 86'400'000;
+  if (unit == "w") return 7 * 86'400'000LL;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  bool bare = true;
+  for (char c : text) bare = bare && std::isdigit(static_cast<unsigned char>(c));
+  if (bare) {
+    if (text.size() > 12) return std::nullopt;
+    return std::chrono::seconds(std::stoll(std::string(text)));
+  }
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == start || i - start > 12) return std::nullopt;
+    int64_t n = std::stoll(std::string(text.substr(start, i - start)));
+    size_t ustart = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    auto mult = UnitMillis(text.substr(ustart, i - ustart));
+    if (!mult) return std::nullopt;
+    total += n * *mult;
+  }
+  return std::chrono::milliseconds(total);
+}
+
+std::string FormatDuration(std::chrono::milliseconds d) {
+  int64_t ms = d.count();
+  if (ms == 0) return "0s";
+  static const std::pair<int64_t, const char*> kUnits[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
+  for (auto [size, name] : kUnits) {
+    if (ms % size == 0) return std::to_string(ms / size) + name;
+  }
+  return std::to_string(ms) + "ms";
+}
+
+std::optional<uint64_t> ParseByteSize(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == 0 || i > 15) return std::nullopt;
+  uint64_t n = std::stoull(std::string(text.substr(0, i)));
+  std::string_view unit = text.substr(i);
+  if (unit.empty() || unit == "B") return n;
+  static const std::pair<const char*, uint64_t> kUnits[] = {
+      {"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30},
+      {"KB", 1000ULL},     {"MB", 1000'000ULL}, {"GB", 1000'000'000ULL}};
+  for (auto [name, mult] : kUnits) {
+    if (unit == name) return n * mult;
+  }
+  return std::nullopt;
+}
+
+}  // namespace vigil

@@ -1,0 +1,256 @@
+// Threads: the loop thread runs everything in this file except the closures handed to db_, which
+// run on the request-path DbThread and come back through poster_.
+#include "daemon/daemon.h"
+
+#include <spdlog/spdlog.h>
+#include <uv.h>
+
+#include <chrono>
+
+#include "common/logging.h"
+#include "daemon/http_server.h"
+#include "daemon/loop_poster.h"
+#include "daemon/metrics.h"
+#include "daemon/router.h"
+#include "daemon/sd_notify.h"
+#include "daemon/watcher_decls.h"
+#include "store/db_thread.h"
+#include "store/migrator.h"
+#include "store/sql.h"
+
+namespace vigil {
+namespace {
+
+HttpLimits LimitsFrom(const Config& c) {
+  HttpLimits l;
+  l.max_header_bytes = static_cast<size_t>(c.GetInt("http.max_header_bytes"));
+  l.max_body_bytes = static_cast<size_t>(c.GetInt("http.max_body_bytes"));
+  l.header_timeout_ms = static_cast<uint64_t>(c.GetInt("http.header_timeout"));
+  l.body_timeout_ms = static_cast<uint64_t>(c.GetInt("http.body_timeout"));
+  l.keepalive_timeout_ms = static_cast<uint64_t>(c.GetInt("http.keepalive_timeout"));
+  return l;
+}
+
+spdlog::level::level_enum LevelFrom(const Config& c) { return spdlog::level::from_str(c.GetString("logging.level")); }
+
+void DescribeMetrics() {
+  auto& m = Metrics::Global();
+  m.Describe("vigil_build_info", "gauge", "Build information; the value is always 1.");
+  m.Describe("vigil_uptime_seconds", "gauge", "Seconds since the daemon started.");
+  m.Describe("vigil_loop_lag_seconds", "gauge", "How late the last 1-second loop timer fired.");
+  m.Describe("vigil_http_requests_total", "counter", "HTTP requests answered, by route and status code.");
+  m.Describe("vigil_http_request_duration_seconds", "histogram", "Time from request to response, by route.");
+  m.Describe("vigil_config_reloads_total", "counter", "Config reloads, by result.");
+  m.Set("vigil_build_info", {{"version", VIGIL_VERSION}}, 1);
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+  Impl(std::shared_ptr<const Config> c, DaemonOptions o) : config(std::move(c)), options(o) {}
+
+  std::shared_ptr<const Config> config;
+  DaemonOptions options;
+  uv_loop_t loop{};
+  uv_signal_t sigterm{}, sigint{}, sighup{};
+  uv_timer_t lag_timer{}, watchdog_timer{};
+  std::unique_ptr<LoopPoster> poster;
+  std::unique_ptr<DbThread> db;
+  std::unique_ptr<HttpServer> server;
+  Router router;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point lag_expected;
+  bool stopping = false;
+  bool reloading = false;
+  int exit_code = 0;
+
+  Status Prepare();
+  Status StartServing();
+  void AddRoutes();
+  void StartTimers();
+  void Reload();
+  void ApplyConfig(std::shared_ptr<const Config> next);
+  void Shutdown(const char* why);
+  void CloseHandles();
+};
+
+Daemon::Daemon(std::shared_ptr<const Config> config, DaemonOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), options)) {}
+
+Daemon::~Daemon() = default;
+
+// Migrates and syncs watchers before the loop starts: nothing is served yet, so blocking is fine.
+Status Daemon::Impl::Prepare() {
+  std::string url = config->DatabaseUrl();
+  auto conn = OpenSqlConnection(url, static_cast<int>(config->GetInt("database.busy_timeout")));
+  if (!conn.ok()) return conn.status();
+  auto migrated = Migrate(**conn);
+  if (!migrated.ok()) return migrated.status().WithContext("migrating " + RedactUrl(url));
+  for (const auto& name : migrated->applied) spdlog::info("applied migration {}", name);
+  auto synced = SyncWatchers(**conn, WatcherDeclsFrom(*config), std::chrono::system_clock::now());
+  if (!synced.ok()) return synced.status();
+  spdlog::info("watchers synced: {} created, {} updated, {} disabled", synced->created, synced->updated, synced->disabled);
+  return Status::Ok();
+}
+
+void Daemon::Impl::AddRoutes() {
+  router.Add("GET", "/healthz", [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok\n")); });
+  router.Add("GET", "/readyz", [this](HttpRequest&&, Responder respond) {
+    if (stopping) return respond(HttpResponse::Text(503, "stopping\n"));
+    db->Submit([this, respond = std::move(respond)](SqlConnection* conn) mutable {
+      bool ok = conn != nullptr && conn->Query("SELECT 1").ok();
+      poster->Post([ok, respond = std::move(respond)] {
+        respond(ok ? HttpResponse::Text(200, "ready\n") : HttpResponse::Text(503, "database unavailable\n"));
+      });
+    });
+  });
+  router.Add("GET", "/metrics", [this](HttpRequest&&, Responder respond) {
+    double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    Metrics::Global().Set("vigil_uptime_seconds", {}, up);
+    HttpResponse res;
+    res.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.body = Metrics::Global().Render();
+    respond(std::move(res));
+  });
+}
+
+Status Daemon::Impl::StartServing() {
+  server = std::make_unique<HttpServer>(&loop, LimitsFrom(*config),
+                                        [this](HttpRequest&& req, Responder respond) { router.Handle(std::move(req), std::move(respond)); });
+  int fds = SdListenFds();
+  Status s = fds > 0 ? server->ListenFd(3) : server->Listen(config->ListenHost(), config->ListenPort());
+  if (!s.ok()) return s;
+  spdlog::info("listening on {}", fds > 0 ? std::string("the socket systemd passed") : config->GetString("http.listen"));
+  return Status::Ok();
+}
+
+void Daemon::Impl::StartTimers() {
+  uv_timer_init(&loop, &lag_timer);
+  lag_timer.data = this;
+  lag_expected = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  uv_timer_start(&lag_timer, [](uv_timer_t* t) {
+    auto* self = static_cast<Impl*>(t->data);
+    auto now = std::chrono::steady_clock::now();
+    double lag = std::max(0.0, std::chrono::duration<double>(now - self->lag_expected).count());
+    Metrics::Global().Set("vigil_loop_lag_seconds", {}, lag);
+    self->lag_expected = now + std::chrono::seconds(1);
+  }, 1000, 1000);
+
+  uv_timer_init(&loop, &watchdog_timer);
+  watchdog_timer.data = this;
+  if (auto interval = SdWatchdogInterval()) {
+    uint64_t ms = std::max<int64_t>(interval->count(), 10);
+    uv_timer_start(&watchdog_timer, [](uv_timer_t*) { SdNotify("WATCHDOG=1"); }, ms, ms);
+  }
+}
+
+void Daemon::Impl::Reload() {
+  if (stopping || reloading) return;
+  reloading = true;
+  auto mono = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch());
+  SdNotify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(mono.count()) + "\nSTATUS=reloading configuration");
+  std::string path = config->path();
+  // Reading the file and syncing watchers block: both run on the DbThread.
+  db->Submit([this, path](SqlConnection* conn) {
+    auto loaded = Config::Load(path);
+    Status status = loaded.status();
+    if (loaded.ok() && (*loaded)->DatabaseUrl() != config->DatabaseUrl())
+      spdlog::warn("reload: database.url changed; the change takes effect at the next restart");
+    if (loaded.ok() && conn == nullptr) status = Status::Error("database unavailable");
+    if (status.ok()) {
+      auto synced = SyncWatchers(*conn, WatcherDeclsFrom(**loaded), std::chrono::system_clock::now());
+      status = synced.status();
+    }
+    poster->Post([this, status, next = loaded.ok() ? *loaded : nullptr] {
+      reloading = false;
+      if (!status.ok()) {
+        spdlog::error("reload failed, keeping the running config: {}", status.message());
+        Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "failed"}});
+        SdNotify("READY=1\nSTATUS=serving (last reload failed: see the log)");
+        return;
+      }
+      ApplyConfig(next);
+    });
+  });
+}
+
+void Daemon::Impl::ApplyConfig(std::shared_ptr<const Config> next) {
+  config = std::move(next);
+  if (!options.log_format_overridden) {
+    LogOptions lo;
+    ParseLogFormat(config->GetString("logging.format"), &lo.format);
+    lo.level = LevelFrom(*config);
+    InitLogging(lo);
+  } else {
+    spdlog::set_level(LevelFrom(*config));
+  }
+  server->SetLimits(LimitsFrom(*config));
+  Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "applied"}});
+  spdlog::info("configuration reloaded from {}", config->path());
+  SdNotify("READY=1\nSTATUS=serving");
+}
+
+void Daemon::Impl::Shutdown(const char* why) {
+  if (stopping) return;
+  stopping = true;
+  spdlog::info("{}: stopping", why);
+  SdNotify("STOPPING=1\nSTATUS=stopping");
+  server->Close([this] { CloseHandles(); });
+}
+
+void Daemon::Impl::CloseHandles() {
+  uv_timer_stop(&lag_timer);
+  uv_timer_stop(&watchdog_timer);
+  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&lag_timer), reinterpret_cast<uv_handle_t*>(&watchdog_timer),
+                         reinterpret_cast<uv_handle_t*>(&sigterm), reinterpret_cast<uv_handle_t*>(&sigint),
+                         reinterpret_cast<uv_handle_t*>(&sighup)}) {
+    if (!uv_is_closing(h)) uv_close(h, nullptr);
+  }
+  // Answers still queued on the DbThread are posted back before the poster closes.
+  db->Stop();
+  poster->Close();
+}
+
+int Daemon::Run() {
+  Impl& d = *impl_;
+  DescribeMetrics();
+  SdNotify("STATUS=migrating database");
+  Status s = d.Prepare();
+  if (!s.ok()) {
+    spdlog::critical("cannot start: {}", s.message());
+    return 1;
+  }
+  uv_loop_init(&d.loop);
+  d.poster = std::make_unique<LoopPoster>(&d.loop);
+  d.db = std::make_unique<DbThread>(d.config->DatabaseUrl(), static_cast<int>(d.config->GetInt("database.busy_timeout")), "http-db");
+  d.AddRoutes();
+  s = d.StartServing();
+  if (!s.ok()) {
+    spdlog::critical("cannot start: {}", s.message());
+    d.server->Close([&d] { d.db->Stop(); d.poster->Close(); });
+    uv_run(&d.loop, UV_RUN_DEFAULT);
+    uv_loop_close(&d.loop);
+    return 1;
+  }
+  for (auto [sig, handle] : {std::pair{SIGTERM, &d.sigterm}, std::pair{SIGINT, &d.sigint}, std::pair{SIGHUP, &d.sighup}}) {
+    uv_signal_init(&d.loop, handle);
+    handle->data = &d;
+    uv_signal_start(handle, [](uv_signal_t* h, int signum) {
+      auto* self = static_cast<Impl*>(h->data);
+      if (signum == SIGHUP) self->Reload();
+      else self->Shutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
+    }, sig);
+  }
+  d.StartTimers();
+  SdNotify("READY=1\nSTATUS=serving\nMAINPID=" + std::to_string(getpid()));
+  spdlog::info("vigil {} ready", VIGIL_VERSION);
+  uv_run(&d.loop, UV_RUN_DEFAULT);
+  d.server.reset();
+  d.poster.reset();
+  int rc = uv_loop_close(&d.loop);
+  if (rc != 0) spdlog::warn("event loop closed with handles still open");
+  spdlog::info("stopped");
+  return d.exit_code;
+}
+
+}  // namespace vigil

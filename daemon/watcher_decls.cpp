@@ -1,0 +1,25 @@
+#include "daemon/watcher_decls.h"
+
+namespace vigil {
+
+std::vector<WatcherDecl> WatcherDeclsFrom(const Config& config) {
+  std::vector<WatcherDecl> out;
+  const auto& list = config.tree().value("watchers", nlohmann::json::array());
+  for (const auto& w : list) {
+    WatcherDecl d;
+    d.name = w.value("name", "");
+    d.type = w.value("type", "");
+    d.description = w.value("description", "");
+    d.community = w.value("community", "");
+    d.query = w.value("query", "");
+    if (w.contains("every") && w["every"].is_number()) d.poll_interval_seconds = w["every"].get<int64_t>() / 1000;
+    d.enabled = w.value("enabled", true);
+    d.auto_create_thread = w.value("auto_create_thread", false);
+    d.auto_thread_approval_rate = w.value("auto_thread_approval_rate", 0.8);
+    d.config = RedactSecrets(w);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace vigil

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds vigil and runs the daemon on SQLite with config/examples/vigil.yaml (Ctrl-C stops it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+cmake -S . -B build "${generator[@]}" >/dev/null
+cmake --build build -j "${VIGIL_JOBS:-2}" --target vigil
+exec ./build/vigil run --config config/examples/vigil.yaml

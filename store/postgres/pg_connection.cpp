@@ -1,0 +1,133 @@
+#include "store/postgres/pg_connection.h"
+
+#include <pqxx/pqxx>
+
+namespace vigil {
+namespace {
+
+SqlErrorKind KindOf(const std::string& sqlstate) {
+  if (sqlstate == "23505") return SqlErrorKind::kUniqueViolation;
+  if (sqlstate == "42P01") return SqlErrorKind::kMissingTable;
+  if (sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03")
+    return SqlErrorKind::kConnection;
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return SqlErrorKind::kBusy;
+  return SqlErrorKind::kOther;
+}
+
+class PgConnection final : public SqlConnection {
+ public:
+  explicit PgConnection(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
+
+  std::string_view dialect() const override { return "postgres"; }
+  SqlErrorKind last_error_kind() const override { return last_kind_; }
+  bool healthy() const override { return !broken_ && conn_->is_open(); }
+
+  Result<SqlResult> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
+    std::vector<std::string> storage;
+    std::vector<const char*> ptrs;
+    storage.reserve(params.size());
+    for (const auto& v : params) storage.push_back(ToText(v));
+    for (size_t i = 0; i < params.size(); ++i) {
+      ptrs.push_back(std::holds_alternative<SqlNull>(params[i]) ? nullptr : storage[i].c_str());
+    }
+    return Run(sql, [&](pqxx::nontransaction& tx) {
+      return tx.exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(ptrs));
+    });
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    auto r = Run(sql, [&](pqxx::nontransaction& tx) { return tx.exec(std::string(sql)); });
+    return r.status();
+  }
+
+  Status Begin(bool) override { return ExecScript("BEGIN"); }
+  Status Commit() override { return ExecScript("COMMIT"); }
+  Status Rollback() override { return ExecScript("ROLLBACK"); }
+
+  Result<bool> TableExists(const std::string& name) override {
+    auto r = Query("SELECT to_regclass($1) IS NOT NULL", {name});
+    if (!r.ok()) return r.status();
+    return r->rows.at(0).Bool(0);
+  }
+
+  pqxx::connection& raw() { return *conn_; }
+
+ private:
+  static std::string ToText(const SqlValue& v) {
+    if (auto* p = std::get_if<int64_t>(&v)) return std::to_string(*p);
+    if (auto* p = std::get_if<double>(&v)) {
+      char buf[64];
+      snprintf(buf, sizeof buf, "%.17g", *p);
+      return buf;
+    }
+    if (auto* p = std::get_if<std::string>(&v)) return *p;
+    return "";
+  }
+
+  template <class Fn>
+  Result<SqlResult> Run(std::string_view sql, Fn&& fn) {
+    try {
+      pqxx::nontransaction tx(*conn_);
+      pqxx::result r = fn(tx);
+      return Convert(r);
+    } catch (const pqxx::broken_connection& e) {
+      broken_ = true;
+      last_kind_ = SqlErrorKind::kConnection;
+      return Status::Error(std::string("postgres: connection lost: ") + FirstLine(e.what()));
+    } catch (const pqxx::sql_error& e) {
+      last_kind_ = KindOf(e.sqlstate());
+      if (last_kind_ == SqlErrorKind::kConnection) broken_ = true;
+      return Status::Error("postgres: " + FirstLine(e.what()) + " (in: " + std::string(sql.substr(0, 80)) + ")");
+    } catch (const std::exception& e) {
+      last_kind_ = SqlErrorKind::kOther;
+      if (!conn_->is_open()) broken_ = true;
+      return Status::Error(std::string("postgres: ") + FirstLine(e.what()));
+    }
+  }
+
+  static std::string FirstLine(const char* text) {
+    std::string s(text);
+    auto nl = s.find('\n');
+    return nl == std::string::npos ? s : s.substr(0, nl);
+  }
+
+  static SqlResult Convert(const pqxx::result& r) {
+    SqlResult out;
+    int ncols = r.columns();
+    for (int c = 0; c < ncols; ++c) out.columns.emplace_back(r.column_name(c));
+    out.rows.reserve(r.size());
+    for (const auto& row : r) {
+      std::vector<SqlValue> values;
+      values.reserve(ncols);
+      for (const auto& field : row) {
+        if (field.is_null()) values.emplace_back(SqlNull{});
+        else values.emplace_back(std::string(field.c_str(), field.size()));
+      }
+      out.rows.emplace_back(std::move(values));
+    }
+    out.affected = r.affected_rows();
+    return out;
+  }
+
+  std::unique_ptr<pqxx::connection> conn_;
+  SqlErrorKind last_kind_ = SqlErrorKind::kOther;
+  bool broken_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlConnection>> OpenPgConnection(const std::string& url) {
+  try {
+    auto conn = std::make_unique<pqxx::connection>(url);
+    auto pg = std::make_unique<PgConnection>(std::move(conn));
+    Status s = pg->ExecScript("SET synchronous_commit = on; SET client_min_messages = warning");
+    if (!s.ok()) return s;
+    return std::unique_ptr<SqlConnection>(std::move(pg));
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    return Status::Error("postgres: cannot connect to " + RedactUrl(url) + ": " + msg);
+  }
+}
+
+}  // namespace vigil

@@ -1,0 +1,73 @@
+#include "store/sql.h"
+
+#include <cstdlib>
+
+#include "store/postgres/pg_connection.h"
+#include "store/sqlite/sqlite_connection.h"
+
+namespace vigil {
+
+int64_t SqlRow::Int(size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto* p = std::get_if<int64_t>(&v)) return *p;
+  if (auto* p = std::get_if<double>(&v)) return static_cast<int64_t>(*p);
+  if (auto* p = std::get_if<std::string>(&v)) return std::strtoll(p->c_str(), nullptr, 10);
+  return 0;
+}
+
+double SqlRow::Double(size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto* p = std::get_if<double>(&v)) return *p;
+  if (auto* p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
+  if (auto* p = std::get_if<std::string>(&v)) return std::strtod(p->c_str(), nullptr);
+  return 0;
+}
+
+std::string SqlRow::Text(size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto* p = std::get_if<std::string>(&v)) return *p;
+  if (auto* p = std::get_if<int64_t>(&v)) return std::to_string(*p);
+  if (auto* p = std::get_if<double>(&v)) return std::to_string(*p);
+  return "";
+}
+
+bool SqlRow::Bool(size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto* p = std::get_if<std::string>(&v)) return *p == "t" || *p == "true" || *p == "1";
+  return Int(i) != 0;
+}
+
+std::optional<std::string> SqlRow::OptText(size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Text(i);
+}
+
+Result<std::string> DialectOfUrl(const std::string& url) {
+  if (url.starts_with("sqlite:")) return std::string("sqlite");
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return std::string("postgres");
+  return Status::Error("unsupported database URL \"" + RedactUrl(url) +
+                       "\" (expected sqlite:PATH or postgresql://...)");
+}
+
+std::string RedactUrl(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  auto at = url.find('@', scheme + 3);
+  if (at == std::string::npos) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms) {
+  auto dialect = DialectOfUrl(url);
+  if (!dialect.ok()) return dialect.status();
+  if (*dialect == "sqlite") {
+    std::string path = url.substr(7);
+    if (path.starts_with("//")) path = path.substr(2);
+    return OpenSqliteConnection(path, busy_timeout_ms);
+  }
+  return OpenPgConnection(url);
+}
+
+}  // namespace vigil

@@ -1,0 +1,94 @@
+// SqlConnection: the narrow SQL interface both database drivers implement, so vigil's queries
+// are written once. SQL text uses PostgreSQL's `$1, $2` placeholders; the SQLite driver maps them
+// to `?1, ?2`. Values cross as SqlValue; PostgreSQL hands every column back as text, so the
+// accessors parse.
+//
+// Threads: a connection belongs to one thread at a time. Drivers never throw: errors are values.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+
+namespace vigil {
+
+struct SqlNull {};
+using SqlValue = std::variant<SqlNull, int64_t, double, std::string>;
+
+class SqlRow {
+ public:
+  explicit SqlRow(std::vector<SqlValue> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return std::holds_alternative<SqlNull>(values_.at(i)); }
+  int64_t Int(size_t i) const;          // 0 for NULL
+  double Double(size_t i) const;        // 0 for NULL
+  std::string Text(size_t i) const;     // "" for NULL
+  bool Bool(size_t i) const;            // PostgreSQL "t"/"f", SQLite 0/1
+  std::optional<std::string> OptText(size_t i) const;
+  const SqlValue& at(size_t i) const { return values_.at(i); }
+
+ private:
+  std::vector<SqlValue> values_;
+};
+
+struct SqlResult {
+  std::vector<std::string> columns;
+  std::vector<SqlRow> rows;
+  int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
+};
+
+enum class SqlErrorKind { kOther, kConnection, kUniqueViolation, kBusy, kMissingTable };
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+  virtual std::string_view dialect() const = 0;  // "sqlite" or "postgres"
+
+  // One statement with parameters.
+  virtual Result<SqlResult> Query(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  // Several statements, no parameters (migrations).
+  virtual Status ExecScript(std::string_view sql) = 0;
+
+  // Transactions. `immediate` takes SQLite's write lock up front (BEGIN IMMEDIATE).
+  virtual Status Begin(bool immediate = false) = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // What kind of failure the last error was (for retry and 503 decisions).
+  virtual SqlErrorKind last_error_kind() const = 0;
+  // True while the connection is usable; false after the server went away.
+  virtual bool healthy() const = 0;
+  // Whether table `name` exists.
+  virtual Result<bool> TableExists(const std::string& name) = 0;
+};
+
+// Opens a connection for a database URL: "sqlite:/path/file.db" or "postgresql://..."
+// (also "postgres://"). `busy_timeout_ms` applies to SQLite.
+Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms = 5000);
+
+// "sqlite" or "postgres" for a URL, or an error naming the URL's scheme.
+Result<std::string> DialectOfUrl(const std::string& url);
+
+// Removes a password from a URL for logs: postgresql://u:secret@h/db -> postgresql://u:***@h/db.
+std::string RedactUrl(const std::string& url);
+
+// Runs `fn` inside a transaction: commits if it returns ok, rolls back otherwise.
+template <class Fn>
+Status InTransaction(SqlConnection& db, bool immediate, Fn&& fn) {
+  Status s = db.Begin(immediate);
+  if (!s.ok()) return s;
+  s = fn();
+  if (!s.ok()) {
+    (void)db.Rollback();
+    return s;
+  }
+  return db.Commit();
+}
+
+}  // namespace vigil

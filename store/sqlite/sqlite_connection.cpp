@@ -1,0 +1,171 @@
+#include "store/sqlite/sqlite_connection.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <unordered_map>
+
+namespace vigil {
+namespace {
+
+class SqliteConnection final : public SqlConnection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  std::string_view dialect() const override { return "sqlite"; }
+  SqlErrorKind last_error_kind() const override { return last_kind_; }
+  bool healthy() const override { return true; }
+
+  Result<SqlResult> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
+    auto stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    sqlite3_stmt* st = *stmt;
+    Status bound = Bind(st, params);
+    if (!bound.ok()) return bound;
+    SqlResult result;
+    int ncols = sqlite3_column_count(st);
+    for (int c = 0; c < ncols; ++c) result.columns.emplace_back(sqlite3_column_name(st, c));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) result.rows.push_back(ReadRow(st, ncols));
+    if (rc != SQLITE_DONE) {
+      Status err = Error(rc, sql);
+      sqlite3_reset(st);
+      return err;
+    }
+    result.affected = sqlite3_changes(db_);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return result;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    char* msg = nullptr;
+    int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &msg);
+    if (rc == SQLITE_OK) return Status::Ok();
+    std::string text = msg ? msg : sqlite3_errstr(rc);
+    sqlite3_free(msg);
+    SetKind(rc, text);
+    return Status::Error("sqlite: " + text);
+  }
+
+  Status Begin(bool immediate) override { return ExecScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Commit() override { return ExecScript("COMMIT"); }
+  Status Rollback() override { return ExecScript("ROLLBACK"); }
+
+  Result<bool> TableExists(const std::string& name) override {
+    auto r = Query("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = $1", {name});
+    if (!r.ok()) return r.status();
+    return !r->rows.empty();
+  }
+
+ private:
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    std::string key(sql);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    std::string translated = SqliteTranslatePlaceholders(sql);
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db_, translated.c_str(), -1, &st, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, sql);
+    cache_.emplace(std::move(key), st);
+    return st;
+  }
+
+  Status Bind(sqlite3_stmt* st, const std::vector<SqlValue>& params) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      const auto& v = params[i];
+      int rc;
+      if (auto* p = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(st, idx, *p);
+      else if (auto* p = std::get_if<double>(&v)) rc = sqlite3_bind_double(st, idx, *p);
+      else if (auto* p = std::get_if<std::string>(&v)) rc = sqlite3_bind_text(st, idx, p->data(), static_cast<int>(p->size()), SQLITE_TRANSIENT);
+      else rc = sqlite3_bind_null(st, idx);
+      if (rc != SQLITE_OK) return Error(rc, "bind");
+    }
+    return Status::Ok();
+  }
+
+  static SqlRow ReadRow(sqlite3_stmt* st, int ncols) {
+    std::vector<SqlValue> values;
+    values.reserve(ncols);
+    for (int c = 0; c < ncols; ++c) {
+      switch (sqlite3_column_type(st, c)) {
+        case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(st, c))); break;
+        case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(st, c)); break;
+        case SQLITE_NULL: values.emplace_back(SqlNull{}); break;
+        default: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_blob(st, c));
+          values.emplace_back(std::string(text ? text : "", sqlite3_column_bytes(st, c)));
+        }
+      }
+    }
+    return SqlRow(std::move(values));
+  }
+
+  void SetKind(int rc, const std::string& text) {
+    int primary = rc & 0xff;
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) last_kind_ = SqlErrorKind::kUniqueViolation;
+    else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) last_kind_ = SqlErrorKind::kBusy;
+    else if (text.find("no such table") != std::string::npos) last_kind_ = SqlErrorKind::kMissingTable;
+    else if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL) last_kind_ = SqlErrorKind::kConnection;
+    else last_kind_ = SqlErrorKind::kOther;
+  }
+
+  Status Error(int rc, std::string_view sql) {
+    std::string text = sqlite3_errmsg(db_);
+    if (text == "not an error") text = sqlite3_errstr(rc);
+    SetKind(sqlite3_extended_errcode(db_), text);
+    std::string head(sql.substr(0, 80));
+    return Status::Error("sqlite: " + text + " (in: " + head + ")");
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  SqlErrorKind last_kind_ = SqlErrorKind::kOther;
+};
+
+}  // namespace
+
+std::string SqliteTranslatePlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  char quote = 0;
+  for (char c : sql) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '$') {
+      c = '?';
+    }
+    out += c;
+  }
+  return out;
+}
+
+Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& path, int busy_timeout_ms) {
+  if (path != ":memory:") {
+    std::error_code ec;
+    auto dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  }
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::Error("sqlite: cannot open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  auto conn = std::make_unique<SqliteConnection>(db);
+  Status s = conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  if (!s.ok()) return s.WithContext("opening " + path);
+  return std::unique_ptr<SqlConnection>(std::move(conn));
+}
+
+}  // namespace vigil

@@ -1,0 +1,19 @@
+// The SQLite driver of SqlConnection: WAL journal, synchronous=FULL (a commit is on disk when it
+// returns), a busy timeout, and a cache of prepared statements. One connection per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/sql.h"
+
+namespace vigil {
+
+// Opens (creating if needed) the database file at `path` (":memory:" for tests). Creates the
+// file's folder if it is missing.
+Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& path, int busy_timeout_ms);
+
+// Rewrites `$1` placeholders as SQLite's `?1`, leaving quoted text alone.
+std::string SqliteTranslatePlaceholders(std::string_view sql);
+
+}  // namespace vigil

@@ -1,0 +1,118 @@
+#include "store/watcher_repo.h"
+
+#include <set>
+
+#include "common/uuid.h"
+#include "store/db_time.h"
+
+namespace vigil {
+namespace {
+
+constexpr const char* kManagedKey = "managed_by";
+
+Result<std::string> EnsureCommunityId(SqlConnection& db, const std::string& name, const std::string& now) {
+  auto found = db.Query("SELECT id FROM subreddits WHERE name = $1", {name});
+  if (!found.ok()) return found.status();
+  if (!found->rows.empty()) return found->rows[0].Text(0);
+  std::string id = NewUuid();
+  auto ins = db.Query(
+      "INSERT INTO subreddits (id, name, display_name, created_at, updated_at) VALUES ($1, $2, $2, $3, $3)",
+      {id, name, now});
+  if (!ins.ok()) return ins.status();
+  return id;
+}
+
+std::vector<SqlValue> WatcherParams(const WatcherDecl& w, const SqlValue& community_id, const std::string& now) {
+  nlohmann::json config = w.config;
+  config[kManagedKey] = "vigil";
+  return {w.type,
+          community_id,
+          w.description,
+          w.query.empty() ? SqlValue(SqlNull{}) : SqlValue(w.query),
+          w.poll_interval_seconds ? SqlValue(*w.poll_interval_seconds) : SqlValue(SqlNull{}),
+          int64_t(w.enabled),
+          config.dump(),
+          int64_t(w.auto_create_thread),
+          w.auto_thread_approval_rate,
+          now,
+          w.name};
+}
+
+Status UpsertWatcher(SqlConnection& db, const WatcherDecl& w, const std::string& now, WatcherSyncReport* report) {
+  SqlValue community = SqlNull{};
+  if (!w.community.empty()) {
+    auto id = EnsureCommunityId(db, w.community, now);
+    if (!id.ok()) return id.status();
+    community = *id;
+  }
+  auto params = WatcherParams(w, community, now);
+  bool pg = db.dialect() == "postgres";
+  std::string enabled = pg ? "$6::int::boolean" : "$6";
+  std::string auto_thread = pg ? "$8::int::boolean" : "$8";
+  auto upd = db.Query("UPDATE watchers SET watcher_type = $1, subreddit_id = $2, description = $3, query = $4,"
+                      " poll_interval_seconds = $5, enabled = " + enabled + ", config = $7, auto_create_thread = " +
+                          auto_thread + ", auto_thread_approval_rate = $9, updated_at = $10 WHERE name = $11",
+                      params);
+  if (!upd.ok()) return upd.status();
+  if (upd->affected > 0) {
+    report->updated++;
+    return Status::Ok();
+  }
+  params.push_back(NewUuid());
+  auto ins = db.Query("INSERT INTO watchers (watcher_type, subreddit_id, description, query, poll_interval_seconds,"
+                      " enabled, config, auto_create_thread, auto_thread_approval_rate, created_at, updated_at, name, id)"
+                      " VALUES ($1, $2, $3, $4, $5, " + enabled + ", $7, " + auto_thread + ", $9, $10, $10, $11, $12)",
+                      params);
+  if (!ins.ok()) return ins.status();
+  report->created++;
+  return Status::Ok();
+}
+
+Status DisableUndeclared(SqlConnection& db, const std::vector<WatcherDecl>& watchers, const std::string& now,
+                         WatcherSyncReport* report) {
+  std::set<std::string> declared;
+  for (const auto& w : watchers) declared.insert(w.name);
+  auto rows = db.Query("SELECT id, name, config FROM watchers WHERE enabled = $1",
+                       {db.dialect() == "postgres" ? SqlValue(std::string("true")) : SqlValue(int64_t(1))});
+  if (!rows.ok()) return rows.status();
+  for (const auto& row : rows->rows) {
+    if (declared.count(row.Text(1))) continue;
+    auto config = nlohmann::json::parse(row.Text(2), nullptr, false);
+    if (!config.is_object() || config.value(kManagedKey, "") != "vigil") continue;  // the platform's own
+    auto upd = db.Query(std::string("UPDATE watchers SET enabled = ") + (db.dialect() == "postgres" ? "false" : "0") +
+                            ", updated_at = $1 WHERE id = $2",
+                        {now, row.Text(0)});
+    if (!upd.ok()) return upd.status();
+    report->disabled++;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<WatcherSyncReport> SyncWatchers(SqlConnection& db, const std::vector<WatcherDecl>& watchers, TimePoint now) {
+  WatcherSyncReport report;
+  std::string ts = SeedTimestamp(now, db.dialect());
+  Status s = InTransaction(db, true, [&]() -> Status {
+    for (const auto& w : watchers) {
+      Status one = UpsertWatcher(db, w, ts, &report);
+      if (!one.ok()) return one.WithContext("syncing watcher " + w.name);
+    }
+    return DisableUndeclared(db, watchers, ts, &report);
+  });
+  if (!s.ok()) return s;
+  return report;
+}
+
+Result<std::optional<std::string>> WatcherIdByName(SqlConnection& db, const std::string& name) {
+  auto r = db.Query("SELECT id FROM watchers WHERE name = $1", {name});
+  if (!r.ok()) return r.status();
+  if (r->rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(r->rows[0].Text(0));
+}
+
+Result<std::string> EnsureCommunity(SqlConnection& db, const std::string& name, TimePoint now) {
+  return EnsureCommunityId(db, name, SeedTimestamp(now, db.dialect()));
+}
+
+}  // namespace vigil

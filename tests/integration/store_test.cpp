@@ -1,0 +1,122 @@
+// Migrations and watcher sync on both SQLite and a real PostgreSQL.
+#include <gtest/gtest.h>
+
+#include "store/migrator.h"
+#include "store/watcher_repo.h"
+#include "tests/support/test_db.h"
+
+namespace vigil {
+namespace {
+
+class StoreTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  testing::TestDb db_{GetParam()};
+};
+
+TEST_P(StoreTest, MigratesFreshDatabase) {
+  auto conn = db_.Connect();
+  ASSERT_TRUE(conn);
+  auto report = Migrate(*conn);
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_EQ(report->from_version, 0);
+  EXPECT_GE(report->to_version, 1);
+  EXPECT_FALSE(report->applied.empty());
+  for (const char* table : {"watchers", "watcher_events", "notifications", "subreddits", "crash_sentinel",
+                            "pending_error_reports", "vigil_jobs", "vigil_schedule_fires", "vigil_nodes",
+                            "vigil_http_cache", "vigil_log_offsets", "vigil_watcher_state", "schema_migrations"}) {
+    auto exists = conn->TableExists(table);
+    ASSERT_TRUE(exists.ok());
+    EXPECT_TRUE(*exists) << table;
+  }
+  for (const char* platform : {"messages", "conversations", "message_embeddings", "context_backups"}) {
+    EXPECT_FALSE(*conn->TableExists(platform)) << platform << " belongs to the platform";
+  }
+}
+
+TEST_P(StoreTest, MigrateIsIdempotentOnExistingDatabase) {
+  auto conn = db_.Connect();
+  ASSERT_TRUE(Migrate(*conn).ok());
+  auto again = Migrate(*conn);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_TRUE(again->applied.empty());
+  EXPECT_EQ(again->from_version, again->to_version);
+  auto rows = conn->Query("SELECT COUNT(*) FROM schema_migrations");
+  EXPECT_EQ(rows->rows[0].Int(0), static_cast<int64_t>(MigrationsFor(GetParam()).size()));
+}
+
+TEST_P(StoreTest, AppliesOnlyNewMigrationsOnExistingDatabase) {
+  auto conn = db_.Connect();
+  auto all = MigrationsFor(GetParam());
+  EmbeddedMigration extra{GetParam(), all.back().version + 1, "9999_extra", "CREATE TABLE vigil_extra (x INTEGER)"};
+  ASSERT_TRUE(Migrate(*conn, all).ok());
+  auto withExtra = all;
+  withExtra.push_back(extra);
+  auto report = Migrate(*conn, withExtra);
+  ASSERT_TRUE(report.ok()) << report.error();
+  ASSERT_EQ(report->applied, std::vector<std::string>{"9999_extra"});
+  EXPECT_TRUE(*conn->TableExists("vigil_extra"));
+}
+
+TEST_P(StoreTest, FailedMigrationRollsBackAndIsNotRecorded) {
+  auto conn = db_.Connect();
+  auto all = MigrationsFor(GetParam());
+  ASSERT_TRUE(Migrate(*conn, all).ok());
+  auto broken = all;
+  broken.push_back({GetParam(), all.back().version + 1, "9999_broken",
+                    "CREATE TABLE vigil_half (x INTEGER); INSERT INTO no_such_table VALUES (1);"});
+  auto report = Migrate(*conn, broken);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.error().find("9999_broken"), std::string::npos);
+  EXPECT_FALSE(*conn->TableExists("vigil_half"));
+  EXPECT_EQ(*SchemaVersion(*conn), all.back().version);
+}
+
+TEST_P(StoreTest, RefusesDatabaseNewerThanBinary) {
+  auto conn = db_.Connect();
+  ASSERT_TRUE(Migrate(*conn).ok());
+  ASSERT_TRUE(conn->Query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')").ok());
+  auto report = Migrate(*conn);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.error().find("newer than this vigil knows"), std::string::npos) << report.error();
+}
+
+TEST_P(StoreTest, SyncWatchersCreatesUpdatesAndDisables) {
+  auto conn = db_.Connect();
+  ASSERT_TRUE(Migrate(*conn).ok());
+  WatcherDecl a{.name = "a", .type = "webhook", .community = "oncology"};
+  WatcherDecl b{.name = "b", .type = "literature", .query = "KRAS", .poll_interval_seconds = 3600};
+  auto first = SyncWatchers(*conn, {a, b}, std::chrono::system_clock::now());
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(first->created, 2);
+
+  b.query = "KRAS G12C";
+  auto second = SyncWatchers(*conn, {b}, std::chrono::system_clock::now());
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_EQ(second->updated, 1);
+  EXPECT_EQ(second->disabled, 1);
+
+  auto rows = conn->Query("SELECT name, query, enabled, poll_interval_seconds FROM watchers ORDER BY name");
+  ASSERT_EQ(rows->rows.size(), 2u);
+  EXPECT_FALSE(rows->rows[0].Bool(2));
+  EXPECT_EQ(rows->rows[1].Text(1), "KRAS G12C");
+  EXPECT_TRUE(rows->rows[1].Bool(2));
+  EXPECT_EQ(rows->rows[1].Int(3), 3600);
+  auto community = conn->Query("SELECT COUNT(*) FROM subreddits WHERE name = 'oncology'");
+  EXPECT_EQ(community->rows[0].Int(0), 1);
+}
+
+TEST_P(StoreTest, SyncLeavesPlatformWatchersAlone) {
+  auto conn = db_.Connect();
+  ASSERT_TRUE(Migrate(*conn).ok());
+  std::string enabled = std::string(GetParam()) == "postgres" ? "true" : "1";
+  ASSERT_TRUE(conn->Query("INSERT INTO watchers (id, watcher_type, name, enabled, config) VALUES "
+                          "('0190a0b0-0000-7000-8000-000000000001', 'literature', 'platform-own', " + enabled + ", '{}')").ok());
+  auto report = SyncWatchers(*conn, {}, std::chrono::system_clock::now());
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_EQ(report->disabled, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, StoreTest, ::testing::ValuesIn(testing::kDialects));
+
+}  // namespace
+}  // namespace vigil

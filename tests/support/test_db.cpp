@@ -1,0 +1,63 @@
+#include "tests/support/test_db.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+
+namespace vigil::testing {
+namespace {
+
+std::string WithDatabase(const std::string& base, const std::string& db) {
+  // base like postgresql://user@127.0.0.1:port/postgres
+  auto slash = base.rfind('/');
+  auto query = base.find('?', slash);
+  return base.substr(0, slash + 1) + db + (query == std::string::npos ? "" : base.substr(query));
+}
+
+}  // namespace
+
+std::string TestPgBaseUrl() {
+  const char* url = std::getenv("VIGIL_TEST_PG_URL");
+  return url ? url : "";
+}
+
+TestDb::TestDb(const std::string& dialect) : dialect_(dialect) {
+  if (dialect == "sqlite") {
+    dir_ = std::make_unique<TempDir>();
+    url_ = "sqlite:" + dir_->File("test.db");
+    return;
+  }
+  std::string base = TestPgBaseUrl();
+  if (base.empty()) {
+    ADD_FAILURE() << "VIGIL_TEST_PG_URL is not set: run the tests with scripts/test.sh, which starts a private PostgreSQL";
+    return;
+  }
+  std::mt19937_64 rng(std::random_device{}());
+  pg_name_ = "vigil_test_" + std::to_string(rng() % 1000000000000ULL);
+  auto admin = OpenSqlConnection(base);
+  if (!admin.ok()) {
+    ADD_FAILURE() << admin.error();
+    return;
+  }
+  auto created = (*admin)->ExecScript("CREATE DATABASE " + pg_name_);
+  if (!created.ok()) ADD_FAILURE() << created.message();
+  url_ = WithDatabase(base, pg_name_);
+}
+
+TestDb::~TestDb() {
+  if (pg_name_.empty()) return;
+  auto admin = OpenSqlConnection(TestPgBaseUrl());
+  if (admin.ok()) (void)(*admin)->ExecScript("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
+}
+
+std::unique_ptr<SqlConnection> TestDb::Connect() const {
+  auto conn = OpenSqlConnection(url_);
+  if (!conn.ok()) {
+    ADD_FAILURE() << conn.error();
+    return nullptr;
+  }
+  return std::move(conn.value());
+}
+
+}  // namespace vigil::testing

@@ -1,0 +1,170 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "config/schema.h"
+#include "config/units.h"
+#include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
+
+namespace vigil {
+namespace {
+
+using testing::TempDir;
+
+std::string ErrorOf(const std::string& yaml) {
+  auto c = Config::Parse(yaml, "/etc/vigil/vigil.yaml");
+  return c.ok() ? "" : c.error();
+}
+
+TEST(Config, UnknownKeyNamesFileLineColumnAndPath) {
+  EXPECT_EQ(ErrorOf("database:\n  url: sqlite:x.db\n  bogus_key: 1\n"), "vigil.yaml:3:3: unknown key database.bogus_key");
+}
+
+TEST(Config, UnknownTopLevelSection) {
+  EXPECT_EQ(ErrorOf("http:\n  listen: 127.0.0.1:1\ndatabse:\n  url: x\n"), "vigil.yaml:3:1: unknown key databse");
+}
+
+TEST(Config, WrongTypeNamesTheValue) {
+  EXPECT_EQ(ErrorOf("jobs:\n  workers: many\n"), "vigil.yaml:2:12: jobs.workers: expected integer, got \"many\"");
+}
+
+TEST(Config, OutOfRangeValue) {
+  EXPECT_EQ(ErrorOf("jobs:\n  workers: 1000\n"), "vigil.yaml:2:12: jobs.workers: must be between 1 and 256, got 1000");
+}
+
+TEST(Config, BadDuration) {
+  EXPECT_EQ(ErrorOf("http:\n  header_timeout: soon\n"),
+            "vigil.yaml:2:19: http.header_timeout: expected a duration such as 90s, 5m, 1h or 1d, got \"soon\"");
+}
+
+TEST(Config, BadEnum) {
+  EXPECT_EQ(ErrorOf("logging:\n  level: loud\n"),
+            "vigil.yaml:2:10: logging.level: \"loud\" is not one of trace, debug, info, warn, error");
+}
+
+TEST(Config, BadListenAddress) {
+  EXPECT_NE(ErrorOf("http:\n  listen: localhost\n").find("vigil.yaml:2:11: http.listen: expected host:port"), std::string::npos);
+}
+
+TEST(Config, SectionMustBeAMap) {
+  EXPECT_EQ(ErrorOf("http: 8470\n"), "vigil.yaml:1:7: http: expected a map");
+}
+
+TEST(Config, InvalidYamlHasPosition) {
+  EXPECT_NE(ErrorOf("http:\n  listen: [1, 2\n").find("vigil.yaml:"), std::string::npos);
+  EXPECT_NE(ErrorOf("http:\n  listen: [1, 2\n").find("invalid YAML"), std::string::npos);
+}
+
+TEST(Config, WatcherNeedsNameAndUniqueNames) {
+  EXPECT_EQ(ErrorOf("watchers:\n  - type: webhook\n"), "vigil.yaml:2:5: watchers[0].name is required");
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n  - name: a\n    type: webhook\n"),
+            "vigil.yaml:4:11: watchers[1].name: duplicate watcher name \"a\"");
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: carrier-pigeon\n"),
+            "vigil.yaml:3:11: watchers[0].type: \"carrier-pigeon\" is not one of literature, webhook, scheduled, log");
+}
+
+TEST(Config, UnknownWatcherKey) {
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    colour: red\n"), "vigil.yaml:4:5: unknown key watchers[0].colour");
+}
+
+TEST(Config, DefaultsFillMissingKeys) {
+  auto c = Config::Parse("database:\n  url: sqlite:/tmp/x.db\n", "/etc/vigil/vigil.yaml");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ((*c)->GetString("http.listen"), "127.0.0.1:8470");
+  EXPECT_EQ((*c)->ListenHost(), "127.0.0.1");
+  EXPECT_EQ((*c)->ListenPort(), 8470);
+  EXPECT_EQ((*c)->GetInt("http.max_body_bytes"), 1 << 20);
+  EXPECT_EQ((*c)->GetDuration("http.header_timeout"), std::chrono::seconds(10));
+}
+
+TEST(Config, DurationsAndSizesNormalise) {
+  auto c = Config::Parse("http:\n  body_timeout: 1m30s\n  max_body_bytes: 64KiB\n", "/x/vigil.yaml");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ((*c)->GetInt("http.body_timeout"), 90000);
+  EXPECT_EQ((*c)->GetInt("http.max_body_bytes"), 65536);
+}
+
+TEST(Config, RelativeSqlitePathIsRelativeToConfigFolder) {
+  auto c = Config::Parse("database:\n  url: sqlite:data/v.db\n", "/srv/conf/vigil.yaml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*c)->DatabaseUrl(), "sqlite:/srv/conf/data/v.db");
+}
+
+TEST(Config, EnvironmentVariablesExpand) {
+  setenv("VIGIL_TEST_TOKEN", "s3cret", 1);
+  auto c = Config::Parse("api:\n  token: ${VIGIL_TEST_TOKEN}\n", "/x/vigil.yaml");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ((*c)->GetString("api.token"), "s3cret");
+  EXPECT_EQ((*c)->secret_paths(), std::vector<std::string>{"api.token"});
+  unsetenv("VIGIL_TEST_TOKEN");
+}
+
+TEST(Config, UnsetEnvironmentVariableIsAnError) {
+  unsetenv("VIGIL_TEST_UNSET");
+  EXPECT_EQ(ErrorOf("api:\n  token: ${VIGIL_TEST_UNSET}\n"),
+            "vigil.yaml:2:10: api.token: environment variable VIGIL_TEST_UNSET is not set");
+}
+
+TEST(Config, SecretFromFile) {
+  TempDir dir;
+  dir.Write("token", "from-file\n");
+  auto c = Config::Parse("api:\n  token_file: token\n", dir.File("vigil.yaml"));
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ((*c)->GetString("api.token"), "from-file");
+}
+
+TEST(Config, SecretFileMissingIsAnError) {
+  auto c = Config::Parse("api:\n  token_file: /nonexistent/token\n", "/x/vigil.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error(), "vigil.yaml:2:15: api.token_file: cannot read /nonexistent/token");
+}
+
+TEST(Config, RedactSecretsHidesValues) {
+  nlohmann::json w = {{"name", "gh"}, {"verify", {{"scheme", "github"}, {"secret", "abc"}}}, {"api_key", "k"}};
+  auto r = RedactSecrets(w);
+  EXPECT_EQ(r["verify"]["secret"], "(set)");
+  EXPECT_EQ(r["api_key"], "(set)");
+  EXPECT_EQ(r["verify"]["scheme"], "github");
+  EXPECT_EQ(r.dump().find("abc"), std::string::npos);
+}
+
+TEST(Config, ExampleConfigIsValid) {
+  auto c = Config::Load(testing::SourceDir() + "/config/examples/vigil.yaml");
+  ASSERT_TRUE(c.ok()) << c.error();
+}
+
+TEST(Config, EveryTableDefaultParses) {
+  for (const auto& spec : ConfigTable()) {
+    if (spec.default_value.empty()) continue;
+    EXPECT_FALSE(DefaultFor(spec.path).is_null()) << spec.path;
+  }
+}
+
+TEST(Units, Durations) {
+  EXPECT_EQ(ParseDuration("90s"), std::chrono::seconds(90));
+  EXPECT_EQ(ParseDuration("5m"), std::chrono::minutes(5));
+  EXPECT_EQ(ParseDuration("1h"), std::chrono::hours(1));
+  EXPECT_EQ(ParseDuration("1d"), std::chrono::hours(24));
+  EXPECT_EQ(ParseDuration("250ms"), std::chrono::milliseconds(250));
+  EXPECT_EQ(ParseDuration("30"), std::chrono::seconds(30));
+  EXPECT_FALSE(ParseDuration("5 minutes"));
+  EXPECT_FALSE(ParseDuration("m"));
+  EXPECT_FALSE(ParseDuration(""));
+  EXPECT_EQ(FormatDuration(std::chrono::seconds(90)), "90s");
+  EXPECT_EQ(FormatDuration(std::chrono::hours(1)), "1h");
+}
+
+TEST(Units, Sizes) {
+  EXPECT_EQ(ParseByteSize("512"), 512u);
+  EXPECT_EQ(ParseByteSize("64KiB"), 65536u);
+  EXPECT_EQ(ParseByteSize("1MiB"), 1048576u);
+  EXPECT_EQ(ParseByteSize("10KB"), 10000u);
+  EXPECT_FALSE(ParseByteSize("1 MiB"));
+  EXPECT_FALSE(ParseByteSize("lots"));
+}
+
+}  // namespace
+}  // namespace vigil
