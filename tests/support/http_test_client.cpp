@@ -74,6 +74,11 @@ const std::string* RawHttpResponse::Header(std::string_view name) const {
   return nullptr;
 }
 
+std::string RawHttpResponse::HeaderValue(std::string_view name) const {
+  const std::string* value = Header(name);
+  return value == nullptr ? std::string() : *value;
+}
+
 RawHttpClient::RawHttpClient(int port, const std::string& host) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;

@@ -22,6 +22,8 @@ struct RawHttpResponse {
 
   // First header with this name (case-insensitive); nullptr if absent.
   const std::string* Header(std::string_view name) const;
+  // Its value, or "" if absent (safe to compare in an EXPECT).
+  std::string HeaderValue(std::string_view name) const;
 };
 
 class RawHttpClient {

@@ -47,7 +47,7 @@ TEST_F(HttpServerLimitsTest, OversizedHeaderGets431AndClose) {
   auto r = client.ReadResponse();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 431);
-  EXPECT_EQ(*r->Header("Connection"), "close");
+  EXPECT_EQ(r->HeaderValue("Connection"), "close");
   EXPECT_TRUE(client.IsClosedByPeer(2s));
   EXPECT_EQ(calls_.load(), 0);
 }
@@ -192,7 +192,7 @@ TEST_F(HttpServerLimitsTest, CloseDeliversInFlightResponseThenCallsDone) {
   auto r = busy.ReadResponse();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->body, "finished");
-  EXPECT_EQ(*r->Header("Connection"), "close");
+  EXPECT_EQ(r->HeaderValue("Connection"), "close");
   EXPECT_TRUE(busy.IsClosedByPeer(2s));
   for (int i = 0; i < 200 && !closed(); ++i) std::this_thread::sleep_for(5ms);
   EXPECT_TRUE(closed());
