@@ -3,6 +3,15 @@
 // Threads: everything here runs on the loop thread that owns `loop`; no method may be called
 // from another thread. Handlers receive a Responder they may call later, on the loop thread.
 // One request is handled at a time per connection (pipelined requests wait their turn).
+//
+// Protocol: keep-alive by default for HTTP/1.1, for HTTP/1.0 only with "Connection: keep-alive";
+// chunked request bodies are collected whole. Every response carries Content-Length (none for 1xx
+// and 204) and "Connection: close" when the server closes after it. Refusals close the connection:
+// 400 malformed, 408 head or body too slow (when some of the request had arrived), 413 body too
+// large (by Content-Length up front or while chunks arrive), 431 head too large, 500 handler threw.
+// "Expect: 100-continue" is answered with 100 Continue before the body is read.
+//
+// Responder safety: a Responder called after its connection closed, or called twice, does nothing.
 #pragma once
 
 #include <uv.h>
@@ -35,7 +44,8 @@ class HttpServer {
 
   // Binds and listens on host:port ("127.0.0.1", 8470; port 0 picks a free one).
   Status Listen(const std::string& host, int port);
-  // Listens on an already-bound socket fd (systemd socket activation).
+  // Listens on an already-bound (or listening) TCP socket fd (systemd socket activation).
+  // Listen/ListenFd may succeed once per server; after an error call Close as usual.
   Status ListenFd(int fd);
   // The port actually bound (useful after Listen with port 0).
   int port() const;
@@ -44,7 +54,8 @@ class HttpServer {
   void SetLimits(HttpLimits limits);
 
   // Stops accepting, closes idle connections, lets in-flight requests finish (responses to them
-  // are still written), then closes everything and calls `done` on the loop thread.
+  // are still written), then closes everything and calls `done` on the loop thread (at once if
+  // nothing was open). Call once. In-flight connections close right after their response.
   void Close(std::function<void()> done);
 
   size_t open_connections() const;
