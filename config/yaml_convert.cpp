@@ -231,6 +231,7 @@ Status ConfigLoader::WalkList(const YAML::Node& node, const std::string& spec_pa
   *dest = nlohmann::json::array();
   for (size_t i = 0; i < node.size(); ++i) {
     std::string item = concrete + "[" + std::to_string(i) + "]";
+    out_->marks_[item] = At(node[i].Mark());
     if (!node[i].IsMap()) return ErrorAt(node[i], item + ": expected a map");
     dest->push_back(nullptr);
     Status s = WalkMap(node[i], spec_path + "[]", item, &dest->back());

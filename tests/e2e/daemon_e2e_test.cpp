@@ -53,7 +53,7 @@ TEST(DaemonE2E, ServesHealthReadyAndMetrics) {
   EXPECT_EQ(metrics->status, 200);
   EXPECT_NE(metrics->body.find("vigil_build_info{version="), std::string::npos);
   EXPECT_NE(metrics->body.find("vigil_uptime_seconds"), std::string::npos);
-  EXPECT_NE(metrics->body.find("vigil_http_requests_total{code=\"200\",route=\"/healthz\"} 1"), std::string::npos)
+  EXPECT_NE(metrics->body.find("vigil_http_requests_total{route=\"/healthz\",code=\"200\"} 1"), std::string::npos)
       << metrics->body;
   auto missing = Get(d.port(), "/nope");
   ASSERT_TRUE(missing);
