@@ -1,0 +1,122 @@
+#include "sources/literature/xml_text.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace vigil::xml_text {
+namespace {
+
+bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Appends `text` to `out`, collapsing whitespace as it goes. A space is written only once the
+// next non-space character arrives, so text ends up trimmed on the right; `out` being empty (or
+// ending in a space) keeps it trimmed on the left.
+void AppendCollapsed(std::string_view text, std::string& out) {
+  bool pending_space = false;
+  for (char c : text) {
+    if (IsXmlSpace(c)) {
+      pending_space = !out.empty() && out.back() != ' ' && out.back() != '\n';
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  // A trailing space matters between two text nodes ("<i>a</i> b"): keep one, trimmed later.
+  if (pending_space) out.push_back(' ');
+}
+
+// 1-based line and column of a byte offset.
+std::pair<size_t, size_t> LineAndColumn(std::string_view xml, size_t offset) {
+  offset = std::min(offset, xml.size());
+  std::string_view before = xml.substr(0, offset);
+  size_t line = 1 + static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
+  size_t last_newline = before.rfind('\n');
+  size_t column = last_newline == std::string_view::npos ? offset + 1 : offset - last_newline;
+  return {line, column};
+}
+
+}  // namespace
+
+Status LoadDocument(std::string_view xml, pugi::xml_document& doc) {
+  // No parse_eol (whitespace is collapsed anyway) and no attribute whitespace conversion:
+  // both cost time on every node and change nothing these parsers read.
+  constexpr unsigned kOptions = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_ws_pcdata;
+  pugi::xml_parse_result result = doc.load_buffer(xml.data(), xml.size(), kOptions);
+  if (result) {
+    if (!doc.document_element()) return Status::Error("XML document has no root element");
+    return Status::Ok();
+  }
+  auto [line, column] = LineAndColumn(xml, static_cast<size_t>(result.offset));
+  return Status::Error("malformed XML at line " + std::to_string(line) + ", column " +
+                       std::to_string(column) + " (offset " + std::to_string(result.offset) +
+                       "): " + result.description());
+}
+
+std::string_view LocalName(const char* qualified_name) {
+  std::string_view name(qualified_name);
+  size_t colon = name.rfind(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+pugi::xml_node ChildByLocalName(pugi::xml_node parent, std::string_view local_name) {
+  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_element && LocalName(child.name()) == local_name) return child;
+  }
+  return {};
+}
+
+pugi::xml_node NextByLocalName(pugi::xml_node node, std::string_view local_name) {
+  for (pugi::xml_node next = node.next_sibling(); next; next = next.next_sibling()) {
+    if (next.type() == pugi::node_element && LocalName(next.name()) == local_name) return next;
+  }
+  return {};
+}
+
+void AppendPlainText(pugi::xml_node node, std::string& out) {
+  size_t start = out.size();
+  // Iterative pre-order walk of the subtree: no recursion depth limit to worry about.
+  pugi::xml_node current = node.first_child();
+  while (current) {
+    pugi::xml_node_type type = current.type();
+    if (type == pugi::node_pcdata || type == pugi::node_cdata) {
+      AppendCollapsed(current.value(), out);
+    }
+    if (type == pugi::node_element && current.first_child()) {
+      current = current.first_child();
+      continue;
+    }
+    while (current && current != node && !current.next_sibling()) current = current.parent();
+    if (!current || current == node) break;
+    current = current.next_sibling();
+  }
+  if (out.size() > start && out.back() == ' ') out.pop_back();
+}
+
+std::string PlainText(pugi::xml_node node) {
+  std::string out;
+  AppendPlainText(node, out);
+  return out;
+}
+
+std::string CollapseWhitespace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  AppendCollapsed(text, out);
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::optional<int64_t> IntegerText(pugi::xml_node node) {
+  std::string_view text(node.child_value());
+  while (!text.empty() && IsXmlSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsXmlSpace(text.back())) text.remove_suffix(1);
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace vigil::xml_text
