@@ -48,9 +48,15 @@ Status LoadDocument(std::string_view xml, pugi::xml_document& doc) {
     return Status::Ok();
   }
   auto [line, column] = LineAndColumn(xml, static_cast<size_t>(result.offset));
+  // pugixml reports a document cut short as a tag mismatch at (or in the last, unfinished
+  // tag before) its end; say what that means.
+  size_t offset = static_cast<size_t>(result.offset);
+  bool cut_short = !xml.empty() && (offset >= xml.size() ||
+                                    xml.find('>', offset) == std::string_view::npos);
+  std::string hint = cut_short ? " (the input ends before the document does: truncated?)" : "";
   return Status::Error("malformed XML at line " + std::to_string(line) + ", column " +
                        std::to_string(column) + " (offset " + std::to_string(result.offset) +
-                       "): " + result.description());
+                       "): " + result.description() + hint);
 }
 
 std::string_view LocalName(const char* qualified_name) {

@@ -433,6 +433,7 @@ TEST(PubmedArticleSet, TruncatedDocumentIsAnErrorWithPosition) {
   Result<std::vector<Event>> events = ParsePubmedArticleSet(xml);
   ASSERT_FALSE(events.ok());
   EXPECT_NE(events.error().find("malformed XML at line "), std::string::npos) << events.error();
+  EXPECT_NE(events.error().find("truncated?"), std::string::npos) << events.error();
 }
 
 TEST(PubmedArticleSet, MalformedXmlErrorNamesTheLine) {
