@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
@@ -22,6 +23,14 @@ namespace vigil::xml_text {
 // ("<i>E.</i> <i>coli</i>") because flattening needs it. On malformed or truncated input returns
 // an error naming the line, column and byte offset, and pugixml's description of the problem.
 Status LoadDocument(std::string_view xml, pugi::xml_document& doc);
+
+// Like LoadDocument, but first cuts out every element named in `skipped` (with its subtree),
+// which is much cheaper than building nodes nobody reads: in efetch output the reference lists,
+// history and affiliations are most of the bytes. The cut copy is kept in `buffer`, which `doc`
+// points into and which must outlive it. Input holding comments or CDATA is parsed uncut, since
+// a tag inside them must not be taken for markup. Errors name positions in `xml` itself.
+Status LoadDocumentWithout(std::string_view xml, std::initializer_list<std::string_view> skipped,
+                           pugi::xml_document& doc, std::string& buffer);
 
 // Local part of a qualified name: "arxiv:doi" -> "doi", "title" -> "title".
 std::string_view LocalName(const char* qualified_name);

@@ -78,3 +78,46 @@ TEST(XmlText, IntegerTextRejectsNonNumbers) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+std::string LoadWithoutAndFlatten(const std::string& xml) {
+  pugi::xml_document doc;
+  std::string buffer;
+  Status loaded = xml_text::LoadDocumentWithout(xml, {"Refs", "Skip"}, doc, buffer);
+  EXPECT_TRUE(loaded.ok()) << loaded.message();
+  return xml_text::PlainText(doc.document_element());
+}
+
+TEST(XmlTextLoadWithout, CutsNamedElementsIncludingNestedAndEmptyOnes) {
+  EXPECT_EQ(LoadWithoutAndFlatten("<r>a <Refs x=\"1\">b<Refs>c</Refs>d</Refs> e <Skip/> f "
+                                  "<Skipped>g</Skipped> <RefsX>h</RefsX></r>"),
+            "a e f g h");
+}
+
+TEST(XmlTextLoadWithout, LeavesDocumentsWithCommentsUncut) {
+  // Text-level cutting could be fooled by tags inside comments or CDATA, so nothing is cut:
+  // the skipped element's text is still there.
+  EXPECT_EQ(LoadWithoutAndFlatten("<r>a<!-- </Refs> --><Refs>x</Refs> b</r>"), "ax b");
+  EXPECT_EQ(LoadWithoutAndFlatten("<r><![CDATA[<Refs>]]> b</r>"), "<Refs> b");
+  EXPECT_EQ(LoadWithoutAndFlatten("<r>a<Refs>x<!-- </Refs> -->y</Refs> b</r>"), "axy b");
+}
+
+TEST(XmlTextLoadWithout, ErrorNamesThePositionInTheOriginalInput) {
+  pugi::xml_document doc;
+  std::string buffer;
+  Status loaded =
+      xml_text::LoadDocumentWithout("<r>\n<Refs>\n\n\n</Refs>\n<b></c>\n</r>", {"Refs"}, doc, buffer);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.message().find("line 6, column "), std::string::npos) << loaded.message();
+}
+
+TEST(XmlTextLoadWithout, UnclosedSkippedElementIsAnError) {
+  pugi::xml_document doc;
+  std::string buffer;
+  EXPECT_FALSE(xml_text::LoadDocumentWithout("<r><Refs>a</r>", {"Refs"}, doc, buffer).ok());
+}
+
+}  // namespace
+}  // namespace vigil
