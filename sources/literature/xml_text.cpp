@@ -8,22 +8,20 @@ namespace {
 
 bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Appends `text` to `out`, collapsing whitespace as it goes. A space is written only once the
-// next non-space character arrives, so text ends up trimmed on the right; `out` being empty (or
-// ending in a space) keeps it trimmed on the left.
+// Appends `text` to `out`, collapsing each whitespace run to one space, copied a word at a time.
+// No space goes at the start of `out` or after a newline (paragraph breaks the caller wrote);
+// a trailing run does leave one space, because the next text node may continue the sentence
+// ("<i>a</i> b"); AppendPlainText trims it at the end.
 void AppendCollapsed(std::string_view text, std::string& out) {
-  bool pending_space = false;
-  for (char c : text) {
-    if (IsXmlSpace(c)) {
-      pending_space = !out.empty() && out.back() != ' ' && out.back() != '\n';
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(c);
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t run = i;
+    while (i < text.size() && IsXmlSpace(text[i])) ++i;
+    if (i > run && !out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
+    size_t word = i;
+    while (i < text.size() && !IsXmlSpace(text[i])) ++i;
+    out.append(text.data() + word, i - word);
   }
-  // A trailing space matters between two text nodes ("<i>a</i> b"): keep one, trimmed later.
-  if (pending_space) out.push_back(' ');
 }
 
 // 1-based line and column of a byte offset.
