@@ -1,0 +1,107 @@
+#include "sources/literature/pubmed_parser.h"
+
+#include <array>
+#include <cctype>
+
+#include "sources/literature/pubmed_record.h"
+#include "sources/literature/xml_text.h"
+
+namespace vigil {
+namespace {
+
+using namespace std::string_view_literals;
+
+// Appends "ElementName: text" for each element child of a list (ErrorList, WarningList).
+void CollectMessages(pugi::xml_node list, std::vector<std::string>& out) {
+  for (pugi::xml_node item = list.first_child(); item; item = item.next_sibling()) {
+    if (item.type() != pugi::node_element) continue;
+    out.push_back(std::string(item.name()) + ": " + xml_text::PlainText(item));
+  }
+}
+
+// NCBI reports some failures as <ERROR> directly under the root element.
+Status TopLevelError(pugi::xml_node root) {
+  pugi::xml_node error = root.child("ERROR");
+  if (!error) return Status::Ok();
+  return Status::Error("NCBI error: " + xml_text::PlainText(error));
+}
+
+}  // namespace
+
+int ParsePubmedMonth(std::string_view month) {
+  static constexpr std::array<std::string_view, 12> kNames = {
+      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (!month.empty() && std::isdigit(static_cast<unsigned char>(month[0]))) {
+    int number = 0;
+    for (char c : month) {
+      if (!std::isdigit(static_cast<unsigned char>(c)) || number > 12) return 0;
+      number = number * 10 + (c - '0');
+    }
+    return number >= 1 && number <= 12 ? number : 0;
+  }
+  if (month.size() < 3) return 0;
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    bool same = true;
+    for (size_t j = 0; j < 3; ++j) {
+      same = same && std::tolower(static_cast<unsigned char>(month[j])) == kNames[i][j];
+    }
+    if (same) return static_cast<int>(i) + 1;
+  }
+  return 0;
+}
+
+Result<EsearchResult> ParseEsearch(std::string_view xml) {
+  pugi::xml_document doc;
+  if (Status loaded = xml_text::LoadDocument(xml, doc); !loaded) {
+    return loaded.WithContext("esearch response");
+  }
+  pugi::xml_node root = doc.document_element();
+  if (std::string_view(root.name()) != "eSearchResult") {
+    return Status::Error(std::string("esearch response: unexpected root element <") +
+                         root.name() + ">");
+  }
+  if (Status error = TopLevelError(root); !error) return error.WithContext("esearch");
+  EsearchResult result;
+  auto count = xml_text::IntegerText(root.child("Count"));
+  if (!count) return Status::Error("esearch response: missing or non-numeric <Count>");
+  result.count = *count;
+  result.retmax = xml_text::IntegerText(root.child("RetMax")).value_or(0);
+  result.retstart = xml_text::IntegerText(root.child("RetStart")).value_or(0);
+  for (pugi::xml_node id = root.child("IdList").child("Id"); id; id = id.next_sibling("Id")) {
+    result.ids.push_back(xml_text::PlainText(id));
+  }
+  result.webenv = xml_text::PlainText(root.child("WebEnv"));
+  result.query_key = xml_text::PlainText(root.child("QueryKey"));
+  CollectMessages(root.child("ErrorList"), result.errors);
+  CollectMessages(root.child("WarningList"), result.warnings);
+  return result;
+}
+
+Result<std::vector<Event>> ParsePubmedArticleSet(std::string_view xml) {
+  pugi::xml_document doc;
+  std::string buffer;
+  // Parts of a record this parser never reads; references and history are most of its bytes.
+  auto unread = {"CommentsCorrectionsList"sv, "ReferenceList"sv, "History"sv, "GrantList"sv,
+                 "ChemicalList"sv, "AffiliationInfo"sv, "InvestigatorList"sv, "DataBankList"sv};
+  if (Status loaded = xml_text::LoadDocumentWithout(xml, unread, doc, buffer); !loaded) {
+    return loaded.WithContext("efetch response");
+  }
+  pugi::xml_node root = doc.document_element();
+  if (Status error = TopLevelError(root); !error) return error.WithContext("efetch");
+  if (std::string_view(root.name()) != "PubmedArticleSet") {
+    return Status::Error(std::string("efetch response: unexpected root element <") +
+                         root.name() + ">");
+  }
+  std::vector<Event> events;
+  for (pugi::xml_node record = root.first_child(); record; record = record.next_sibling()) {
+    if (record.type() != pugi::node_element) continue;
+    std::string_view name = record.name();
+    std::optional<Event> event;
+    if (name == "PubmedArticle") event = pubmed_record::ArticleToEvent(record);
+    if (name == "PubmedBookArticle") event = pubmed_record::BookToEvent(record);
+    if (event) events.push_back(std::move(*event));
+  }
+  return events;
+}
+
+}  // namespace vigil
