@@ -10,6 +10,11 @@ differ, computes the fires under vigil's rule from croniter's field expansion:
   OR:  the merge of croniter with day-of-week '*' and croniter with day-of-month '*'.
 Output, one line per case:  <croniter's rule> <fire> <fire> <fire>   (fewer fires if croniter
 gives up), or  ERROR <message>  if croniter rejects the expression.
+
+With --confirm-prev as the first argument, the file instead holds  <fire> TAB <expr> TAB <OR|AND>
+and each output line is YES if croniter's backwards search (get_prev from one minute after,
+under that day rule) lands exactly on <fire>, else NO. The test uses it to show that a fire
+croniter's forward search skipped is one croniter itself recognises as a fire.
 Exit status 3 with a message if croniter cannot be imported.
 """
 import sys
@@ -53,7 +58,28 @@ def fires_under(expr, start, rule):
     return sorted(merged)[:FIRES]
 
 
+def prev_under(expr, start, rule):
+    if rule == "AND":
+        return int(croniter(expr, start, ret_type=float, day_or=False).get_prev())
+    return int(max(croniter(with_field(expr, 4, "*"), start, ret_type=float).get_prev(),
+                   croniter(with_field(expr, 2, "*"), start, ret_type=float).get_prev()))
+
+
+def confirm_prev(path):
+    out = []
+    with open(path) as f:
+        for line in f:
+            fire, expr, rule = line.rstrip("\n").split("\t")
+            try:
+                out.append("YES" if prev_under(expr, int(fire) + 60, rule) == int(fire) else "NO")
+            except Exception:  # pragma: no cover
+                out.append("NO")
+    sys.stdout.write("".join(line + "\n" for line in out))
+
+
 def main():
+    if sys.argv[1] == "--confirm-prev":
+        return confirm_prev(sys.argv[2])
     out = []
     with open(sys.argv[1]) as f:
         for line in f:
@@ -65,7 +91,7 @@ def main():
                 out.append(" ".join([rule] + [str(t) for t in times]))
             except Exception as exc:  # croniter's rejections are ValueError subclasses
                 out.append("ERROR " + str(exc).replace("\n", " "))
-    sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.write("".join(line + "\n" for line in out))
 
 
 if __name__ == "__main__":

@@ -163,6 +163,14 @@ TEST(CronNext, RollsOverMonthAndYearEnds) {
                           "2027-03-31T23:59:00+00:00"));
 }
 
+TEST(CronNext, DoesNotSkipTheFirstAfterAShortMonth) {
+  // Day 31 does not exist in February; the search must not jump past March 1 looking for it
+  // (croniter 1.3.5 does, see cron_peer_test.cpp).
+  EXPECT_THAT(Fires("0 0 1,31 * *", "2000-02-21T19:46:00Z", 3),
+              ElementsAre("2000-03-01T00:00:00+00:00", "2000-03-31T00:00:00+00:00",
+                          "2000-04-01T00:00:00+00:00"));
+}
+
 // --- Vixie day-of-month / day-of-week rule. ---
 
 TEST(CronDayRule, BothRestrictedMatchesEither) {
