@@ -104,7 +104,7 @@ std::optional<TimePoint> CronExpr::Next(TimePoint after, const date::time_zone* 
     if (!wall) return std::nullopt;
     const TimePoint fire = ResolveLocalTime(*wall, zone);
     if (fire > after) return fire;
-    start = *wall + seconds(1);  // defensive: SearchStart makes this unreachable
+    start = *wall + seconds(1);  // not reached when SearchStart is right; kept as a safety net
   }
 }
 
