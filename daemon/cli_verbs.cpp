@@ -2,11 +2,13 @@
 
 namespace vigil {
 
-CliVerbs::CliVerbs(CLI::App&, std::string& config_path) : config_path_(config_path) {}
+CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(config_path) {
+  RegisterCronVerbs(app, verbs_);
+}
 
 int CliVerbs::Run() {
-  for (const auto& v : verbs_) {
-    if (*v.cmd) return v.run();
+  for (const auto& [cmd, run] : verbs_) {
+    if (*cmd) return run();
   }
   return 2;
 }

@@ -10,6 +10,10 @@
 
 namespace vigil {
 
+// Each concept registers its verbs: the subcommand and what runs when it is chosen.
+using VerbList = std::vector<std::pair<CLI::App*, std::function<int()>>>;
+void RegisterCronVerbs(CLI::App& app, VerbList& out);
+
 class CliVerbs {
  public:
   CliVerbs(CLI::App& app, std::string& config_path);
@@ -17,11 +21,7 @@ class CliVerbs {
   int Run();
 
  private:
-  struct Verb {
-    CLI::App* cmd;
-    std::function<int()> run;
-  };
-  std::vector<Verb> verbs_;
+  std::vector<std::pair<CLI::App*, std::function<int()>>> verbs_;
   std::string& config_path_;
 };
 
