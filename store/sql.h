@@ -6,6 +6,7 @@
 // Threads: a connection belongs to one thread at a time. Drivers never throw: errors are values.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -66,6 +67,17 @@ class SqlConnection {
   virtual bool healthy() const = 0;
   // Whether table `name` exists.
   virtual Result<bool> TableExists(const std::string& name) = 0;
+
+  // PostgreSQL LISTEN/NOTIFY; other dialects answer an error.
+  virtual Status Listen(const std::string& channel) {
+    (void)channel;
+    return Status::Error(std::string(dialect()) + " has no LISTEN");
+  }
+  // Waits up to `timeout` for notifications; returns how many arrived.
+  virtual Result<int> WaitForNotifications(std::chrono::milliseconds timeout) {
+    (void)timeout;
+    return Status::Error(std::string(dialect()) + " has no LISTEN");
+  }
 };
 
 // Opens a connection for a database URL: "sqlite:/path/file.db" or "postgresql://..."

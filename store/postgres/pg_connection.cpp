@@ -14,6 +14,17 @@ SqlErrorKind KindOf(const std::string& sqlstate) {
   return SqlErrorKind::kOther;
 }
 
+// Counts notifications on one channel; libpqxx calls it from await_notification.
+class Receiver final : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& c, const std::string& channel, int* counter)
+      : pqxx::notification_receiver(c, channel), counter_(counter) {}
+  void operator()(const std::string&, int) override { ++*counter_; }
+
+ private:
+  int* counter_;
+};
+
 class PgConnection final : public SqlConnection {
  public:
   explicit PgConnection(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
@@ -50,7 +61,28 @@ class PgConnection final : public SqlConnection {
     return r->rows.at(0).Bool(0);
   }
 
-  pqxx::connection& raw() { return *conn_; }
+  Status Listen(const std::string& channel) override {
+    try {
+      receivers_.push_back(std::make_unique<Receiver>(*conn_, channel, &notifications_));
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      if (!conn_->is_open()) broken_ = true;
+      return Status::Error(std::string("postgres: LISTEN ") + channel + ": " + FirstLine(e.what()));
+    }
+  }
+
+  Result<int> WaitForNotifications(std::chrono::milliseconds timeout) override {
+    try {
+      notifications_ = 0;
+      long ms = static_cast<long>(timeout.count());
+      conn_->await_notification(ms / 1000, (ms % 1000) * 1000);
+      return notifications_;
+    } catch (const std::exception& e) {
+      broken_ = true;
+      last_kind_ = SqlErrorKind::kConnection;
+      return Status::Error(std::string("postgres: waiting for notifications: ") + FirstLine(e.what()));
+    }
+  }
 
  private:
   static std::string ToText(const SqlValue& v) {
@@ -110,6 +142,8 @@ class PgConnection final : public SqlConnection {
   }
 
   std::unique_ptr<pqxx::connection> conn_;
+  std::vector<std::unique_ptr<Receiver>> receivers_;  // destroyed before conn_ (declared after it)
+  int notifications_ = 0;
   SqlErrorKind last_kind_ = SqlErrorKind::kOther;
   bool broken_ = false;
 };

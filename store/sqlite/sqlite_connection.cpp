@@ -71,6 +71,11 @@ class SqliteConnection final : public SqlConnection {
     sqlite3_stmt* st = nullptr;
     int rc = sqlite3_prepare_v2(db_, translated.c_str(), -1, &st, nullptr);
     if (rc != SQLITE_OK) return Error(rc, sql);
+    // Statements with inlined id lists are one-offs: keep the cache bounded.
+    if (cache_.size() >= kMaxCached) {
+      for (auto& [text, cached] : cache_) sqlite3_finalize(cached);
+      cache_.clear();
+    }
     cache_.emplace(std::move(key), st);
     return st;
   }
@@ -123,6 +128,7 @@ class SqliteConnection final : public SqlConnection {
     return Status::Error("sqlite: " + text + " (in: " + head + ")");
   }
 
+  static constexpr size_t kMaxCached = 256;
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   SqlErrorKind last_kind_ = SqlErrorKind::kOther;
