@@ -1,0 +1,200 @@
+#include "sources/literature/feed_xml.h"
+
+#include <array>
+#include <cctype>
+#include <sstream>
+
+#include "sources/literature/html_entities.h"
+#include "sources/literature/url_resolve.h"
+
+namespace vigil {
+namespace {
+
+struct KnownNamespace {
+  std::string_view uri;  // lower-case, without trailing '/' or '#'
+  std::string_view key;
+};
+
+constexpr std::array<KnownNamespace, 20> kNamespaces = {{
+    {"http://www.w3.org/2005/atom", "atom"},
+    {"http://purl.org/atom/ns", "atom03"},
+    {"http://purl.org/rss/1.0", ""},
+    {"http://my.netscape.com/rdf/simple/0.9", ""},
+    {"http://backend.userland.com/rss2", ""},
+    {"http://backend.userland.com/rss", ""},
+    {"http://blogs.law.harvard.edu/tech/rss", ""},
+    {"http://www.w3.org/1999/02/22-rdf-syntax-ns", "rdf"},
+    {"http://purl.org/dc/elements/1.1", "dc"},
+    {"http://purl.org/dc/elements/1.0", "dc"},
+    {"http://purl.org/dc/terms", "dcterms"},
+    {"http://purl.org/rss/1.0/modules/content", "content"},
+    {"http://www.w3.org/1999/xhtml", "xhtml"},
+    {"http://search.yahoo.com/mrss", "media"},
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "itunes"},
+    {"http://prismstandard.org/namespaces/basic/2.0", "prism"},
+    {"http://prismstandard.org/namespaces/basic/2.1", "prism"},
+    {"http://prismstandard.org/namespaces/basic/3.0", "prism"},
+    {"http://prismstandard.org/namespaces/1.2/basic", "prism"},
+    {"http://www.w3.org/xml/1998/namespace", "xml"},
+}};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+std::pair<std::string_view, std::string_view> SplitQName(std::string_view qname) {
+  size_t colon = qname.find(':');
+  if (colon == std::string_view::npos) return {{}, qname};
+  return {qname.substr(0, colon), qname.substr(colon + 1)};
+}
+
+struct StringWriter : pugi::xml_writer {
+  std::string out;
+  void write(const void* data, size_t size) override { out.append(static_cast<const char*>(data), size); }
+};
+
+bool IsXmlEntity(std::string_view name) {
+  return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+}
+
+}  // namespace
+
+std::string_view NamespaceKey(std::string_view uri) {
+  std::string_view trimmed = uri;
+  while (!trimmed.empty() && (trimmed.back() == '/' || trimmed.back() == '#' || trimmed.back() == ' ')) trimmed.remove_suffix(1);
+  for (const KnownNamespace& ns : kNamespaces)
+    if (EqualsIgnoreCase(trimmed, ns.uri)) return ns.key;
+  if (trimmed.starts_with("http://prismstandard.org/namespaces/")) return "prism";
+  return uri;
+}
+
+std::string RewriteHtmlEntities(std::string_view xml) {
+  std::string out;
+  out.reserve(xml.size());
+  size_t i = 0;
+  while (i < xml.size()) {
+    size_t next = xml.find_first_of("&<", i);
+    if (next == std::string_view::npos) { out.append(xml.substr(i)); break; }
+    out.append(xml.substr(i, next - i));
+    i = next;
+    std::string_view rest = xml.substr(i);
+    std::string_view skip_to;
+    if (rest.starts_with("<![CDATA[")) skip_to = "]]>";
+    else if (rest.starts_with("<!--")) skip_to = "-->";
+    if (!skip_to.empty()) {
+      size_t end = xml.find(skip_to, i);
+      size_t stop = end == std::string_view::npos ? xml.size() : end + skip_to.size();
+      out.append(xml.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    if (xml[i] == '&') {
+      size_t j = i + 1;
+      while (j < xml.size() && j - i <= 32 && std::isalnum(static_cast<unsigned char>(xml[j]))) ++j;
+      std::string_view name = xml.substr(i + 1, j - i - 1);
+      if (j < xml.size() && xml[j] == ';' && !name.empty() && !IsXmlEntity(name)) {
+        if (auto cp = LookupHtmlEntity(name)) {
+          out.append("&#").append(std::to_string(static_cast<uint32_t>(*cp))).append(";");
+          i = j + 1;
+          continue;
+        }
+      }
+    }
+    out += xml[i];
+    ++i;
+  }
+  return out;
+}
+
+bool FeedXml::Load(std::string utf8, std::vector<std::string>& warnings) {
+  buffer_ = RewriteHtmlEntities(utf8);
+  const unsigned options = pugi::parse_default | pugi::parse_ws_pcdata;
+  pugi::xml_parse_result result = doc_.load_buffer_inplace(buffer_.data(), buffer_.size(), options, pugi::encoding_utf8);
+  if (!result) {
+    warnings.push_back(std::string("malformed XML at byte ") + std::to_string(result.offset) + ": " +
+                       result.description() + "; kept what came before it");
+  }
+  if (!Root()) return false;
+  IndexPrefixes(warnings);
+  return true;
+}
+
+void FeedXml::IndexPrefixes(std::vector<std::string>& warnings) {
+  std::vector<std::string_view> undeclared;
+  std::vector<pugi::xml_node> stack = {Root()};
+  while (!stack.empty()) {
+    pugi::xml_node n = stack.back();
+    stack.pop_back();
+    for (pugi::xml_attribute a : n.attributes()) {
+      std::string_view name = a.name();
+      if (name.starts_with("xmlns:")) prefix_keys_.try_emplace(name.substr(6), NamespaceKey(a.value()));
+    }
+    auto [prefix, local] = SplitQName(n.name());
+    if (!prefix.empty()) undeclared.push_back(prefix);
+    for (pugi::xml_node c = n.last_child(); c; c = c.previous_sibling())
+      if (c.type() == pugi::node_element) stack.push_back(c);
+  }
+  prefix_keys_.try_emplace("xml", "xml");
+  for (std::string_view prefix : undeclared) {
+    if (prefix_keys_.contains(prefix)) continue;
+    warnings.push_back("undeclared namespace prefix '" + std::string(prefix) + "'");
+    prefix_keys_.emplace(prefix, prefix);
+  }
+}
+
+std::string_view FeedXml::KeyOfPrefix(std::string_view prefix) const {
+  auto it = prefix_keys_.find(prefix);
+  return it == prefix_keys_.end() ? prefix : it->second;
+}
+
+XName FeedXml::Name(pugi::xml_node n) const {
+  auto [prefix, local] = SplitQName(n.name());
+  if (!prefix.empty()) return {KeyOfPrefix(prefix), local};
+  for (pugi::xml_node a = n; a; a = a.parent()) {
+    if (pugi::xml_attribute xmlns = a.attribute("xmlns")) return {NamespaceKey(xmlns.value()), local};
+  }
+  return {"", local};
+}
+
+bool FeedXml::Is(pugi::xml_node n, std::string_view ns, std::string_view local) const {
+  if (n.type() != pugi::node_element) return false;
+  XName name = Name(n);
+  return name.local == local && name.ns == ns;
+}
+
+pugi::xml_node FeedXml::Child(pugi::xml_node parent, std::string_view ns, std::string_view local) const {
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
+    if (Is(c, ns, local)) return c;
+  return {};
+}
+
+std::string FeedXml::Text(pugi::xml_node n) {
+  if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) return n.value();
+  std::string out;
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+    else if (c.type() == pugi::node_element) out += Text(c);
+  }
+  return out;
+}
+
+std::string FeedXml::InnerXml(pugi::xml_node n) {
+  StringWriter writer;
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
+    c.print(writer, "", pugi::format_raw);
+  return writer.out;
+}
+
+std::string FeedXml::BaseUrl(pugi::xml_node n, std::string_view document_url) {
+  std::vector<std::string_view> bases;
+  for (pugi::xml_node a = n; a; a = a.parent())
+    if (pugi::xml_attribute b = a.attribute("xml:base")) bases.push_back(b.value());
+  std::string base(document_url);
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) base = ResolveUrl(base, *it);
+  return base;
+}
+
+}  // namespace vigil
