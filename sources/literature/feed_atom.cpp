@@ -24,6 +24,31 @@ bool HasElementChild(pugi::xml_node n) {
   return false;
 }
 
+std::string DecodeBase64(std::string_view in) {
+  std::string out;
+  uint32_t bits = 0;
+  int count = 0;
+  for (char c : in) {
+    int v = (c >= 'A' && c <= 'Z') ? c - 'A' : (c >= 'a' && c <= 'z') ? c - 'a' + 26
+          : (c >= '0' && c <= '9') ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : -1;
+    if (v < 0) continue;  // whitespace, padding
+    bits = (bits << 6) | static_cast<uint32_t>(v);
+    if (++count == 4) {
+      out += static_cast<char>(bits >> 16);
+      out += static_cast<char>((bits >> 8) & 0xFF);
+      out += static_cast<char>(bits & 0xFF);
+      bits = 0;
+      count = 0;
+    }
+  }
+  if (count == 2) out += static_cast<char>(bits >> 4);
+  if (count == 3) {
+    out += static_cast<char>(bits >> 10);
+    out += static_cast<char>((bits >> 2) & 0xFF);
+  }
+  return out;
+}
+
 // An Atom text construct (title, summary, content) as plain text.
 std::string AtomText(pugi::xml_node n, size_t max_bytes) {
   std::string type = LowerAttr(n, "type");
@@ -32,9 +57,12 @@ std::string AtomText(pugi::xml_node n, size_t max_bytes) {
   if (type == "xhtml" || type == "application/xhtml+xml" || markup_children)
     return ReduceText(FeedXml::InnerXml(n), true, max_bytes);
   bool html = type == "html" || type == "text/html" || mode == "escaped";
+  if (mode == "base64") return GuessAndReduceText(DecodeBase64(FeedXml::Text(n)), max_bytes);
   if (html) return ReduceText(FeedXml::Text(n), true, max_bytes);
-  if (type.empty() || type == "text" || type == "text/plain") return ReduceText(FeedXml::Text(n), false, max_bytes);
-  return ReduceText(FeedXml::Text(n), false, max_bytes);
+  if (type.empty() || type == "text" || type.starts_with("text/") || type.ends_with("xml") || mode == "xml")
+    return ReduceText(FeedXml::Text(n), false, max_bytes);
+  // RFC 4287 3.1.1.3: any other media type is base64 (as is Atom 0.3's mode="base64").
+  return GuessAndReduceText(DecodeBase64(FeedXml::Text(n)), max_bytes);
 }
 
 bool IsHtmlType(std::string_view type) {
@@ -49,6 +77,7 @@ struct LinkChoice {
 
 void ReadAtomLink(const FeedContext& ctx, pugi::xml_node n, LinkChoice& links, ItemFields* item) {
   std::string href = n.attribute("href").value();
+  if (href.empty()) href = TrimmedText(n);  // some feeds put the URL in the element's text
   if (href.empty()) return;
   std::string rel = n.attribute("rel").value();
   std::string type = LowerAttr(n, "type");

@@ -65,7 +65,9 @@ std::optional<int> NumericOffsetMinutes(std::string_view s) {
   if (!ReadDigits(s, i, 2, h)) return std::nullopt;
   if (i < s.size() && s[i] == ':') ++i;
   if (i < s.size() && !ReadDigits(s, i, 2, m)) return std::nullopt;
-  if (i != s.size() || h > 23 || m > 59) return std::nullopt;
+  // Out-of-range offsets ("+3000") are taken at face value, as feedparser does, rather than
+  // losing the date.
+  if (i != s.size()) return std::nullopt;
   return sign * (h * 60 + m);
 }
 

@@ -50,6 +50,8 @@ bool ReadSharedElement(const FeedContext& ctx, pugi::xml_node child, XName name,
 // `guess`, when it looks like markup), otherwise only trimmed and whitespace-collapsed.
 std::string ReduceText(std::string_view raw, bool html, size_t max_bytes);
 std::string GuessAndReduceText(std::string_view raw, size_t max_bytes);
+// Trims and turns each run of ASCII whitespace into one space; no entity decoding.
+std::string CollapseWhitespace(std::string_view raw, size_t max_bytes);
 
 // Trimmed text of an element (for ids, links, dates).
 std::string TrimmedText(pugi::xml_node n);

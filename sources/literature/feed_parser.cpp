@@ -117,8 +117,21 @@ std::optional<Layout> DetectLayout(const FeedXml& xml) {
 
 }  // namespace
 
+// Python's str.strip() also strips U+00A0; titles padded with &nbsp; are common.
+void TrimNoBreakSpaces(std::string& s) {
+  while (s.starts_with("\xC2\xA0")) s.erase(0, 2);
+  while (s.ends_with("\xC2\xA0")) s.resize(s.size() - 2);
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+}
+
 std::string ReduceText(std::string_view raw, bool html, size_t max_bytes) {
-  if (html) return HtmlToText(raw, max_bytes);
+  std::string out = html ? HtmlToText(raw, max_bytes) : CollapseWhitespace(raw, max_bytes);
+  if (out.size() >= 2) TrimNoBreakSpaces(out);
+  return out;
+}
+
+std::string CollapseWhitespace(std::string_view raw, size_t max_bytes) {
   std::string out;
   bool space = false;
   for (char c : TrimView(raw)) {

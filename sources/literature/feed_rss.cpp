@@ -16,8 +16,20 @@ std::string HtmlOf(pugi::xml_node n) {
   return FeedXml::Text(n);
 }
 
+// An absolute http(s)/ftp URL whose authority is plausible (a '[' must open an IPv6 literal).
 bool LooksLikeUrl(std::string_view s) {
-  return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("ftp://");
+  size_t scheme_end = s.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  std::string_view scheme = s.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https" && scheme != "ftp") return false;
+  std::string_view authority = s.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (authority.empty() || authority.find_first_of(" \t\n<>\"") != std::string_view::npos) return false;
+  size_t open = authority.find('[');
+  if (open == std::string_view::npos) return authority.find(']') == std::string_view::npos;
+  size_t close = authority.find(']');
+  return close != std::string_view::npos && close > open &&
+         authority.substr(open + 1, close - open - 1).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
 }
 
 void ReadEnclosure(const FeedContext& ctx, pugi::xml_node n, ItemFields& item) {

@@ -71,7 +71,31 @@ std::string_view NamespaceKey(std::string_view uri) {
   return uri;
 }
 
-std::string RewriteHtmlEntities(std::string_view xml) {
+DeclaredEntities ReadDoctypeEntities(std::string_view xml) {
+  DeclaredEntities entities;
+  size_t doctype = xml.substr(0, 4096).find("<!DOCTYPE");
+  if (doctype == std::string_view::npos) return entities;
+  size_t open = xml.find('[', doctype), close = xml.find("]>", doctype);
+  if (open == std::string_view::npos || close == std::string_view::npos || open > close) return entities;
+  std::string_view subset = xml.substr(open + 1, close - open - 1);
+  for (size_t at = subset.find("<!ENTITY"); at != std::string_view::npos; at = subset.find("<!ENTITY", at + 1)) {
+    size_t i = at + 8;
+    auto skip_space = [&] { while (i < subset.size() && std::isspace(static_cast<unsigned char>(subset[i]))) ++i; };
+    skip_space();
+    if (i >= subset.size() || subset[i] == '%') continue;  // parameter entity
+    size_t name_start = i;
+    while (i < subset.size() && !std::isspace(static_cast<unsigned char>(subset[i]))) ++i;
+    std::string name(subset.substr(name_start, i - name_start));
+    skip_space();
+    if (i >= subset.size() || (subset[i] != '"' && subset[i] != '\'')) continue;  // SYSTEM / PUBLIC
+    size_t end = subset.find(subset[i], i + 1);
+    if (end == std::string_view::npos) break;
+    entities.try_emplace(std::move(name), subset.substr(i + 1, end - i - 1));
+  }
+  return entities;
+}
+
+std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& declared) {
   std::string out;
   out.reserve(xml.size());
   size_t i = 0;
@@ -96,6 +120,11 @@ std::string RewriteHtmlEntities(std::string_view xml) {
       while (j < xml.size() && j - i <= 32 && std::isalnum(static_cast<unsigned char>(xml[j]))) ++j;
       std::string_view name = xml.substr(i + 1, j - i - 1);
       if (j < xml.size() && xml[j] == ';' && !name.empty() && !IsXmlEntity(name)) {
+        if (auto it = declared.find(std::string(name)); it != declared.end()) {
+          out.append(it->second);
+          i = j + 1;
+          continue;
+        }
         if (auto cp = LookupHtmlEntity(name)) {
           out.append("&#").append(std::to_string(static_cast<uint32_t>(*cp))).append(";");
           i = j + 1;
@@ -110,7 +139,7 @@ std::string RewriteHtmlEntities(std::string_view xml) {
 }
 
 bool FeedXml::Load(std::string utf8, std::vector<std::string>& warnings) {
-  buffer_ = RewriteHtmlEntities(utf8);
+  buffer_ = RewriteHtmlEntities(utf8, ReadDoctypeEntities(utf8));
   const unsigned options = pugi::parse_default | pugi::parse_ws_pcdata;
   pugi::xml_parse_result result = doc_.load_buffer_inplace(buffer_.data(), buffer_.size(), options, pugi::encoding_utf8);
   if (!result) {

@@ -51,9 +51,14 @@ class FeedXml {
   std::unordered_map<std::string_view, std::string_view> prefix_keys_;  // views into doc_ or statics
 };
 
-// Rewrites "&name;" for HTML named entities XML does not define as "&#N;", outside CDATA
-// sections and comments. Leaves the five XML entities and unknown names alone.
-std::string RewriteHtmlEntities(std::string_view xml);
+// Internal general entities a DOCTYPE declares (<!ENTITY name "value">), name -> value.
+using DeclaredEntities = std::unordered_map<std::string, std::string>;
+DeclaredEntities ReadDoctypeEntities(std::string_view xml);
+
+// Rewrites, outside CDATA sections and comments, "&name;" for entities XML does not define:
+// a `declared` entity becomes its value, an HTML named entity "&#N;". Leaves the five XML
+// entities and unknown names alone.
+std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& declared = {});
 
 // The namespace key for a namespace URI (see XName): a static string for a known namespace,
 // else `uri` itself.

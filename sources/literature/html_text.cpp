@@ -106,7 +106,9 @@ size_t TagEnd(std::string_view html, size_t i) {
       return j + 1;
     }
   }
-  return std::string_view::npos;
+  // An unbalanced quote ("<a href=x\">"): the tag ends at the first '>' after all.
+  size_t gt = quote ? html.find('>', i + 1) : std::string_view::npos;
+  return gt == std::string_view::npos ? gt : gt + 1;
 }
 
 void AppendTextRun(TextBuilder& b, std::string_view text, bool decode) {

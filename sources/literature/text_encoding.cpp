@@ -235,6 +235,15 @@ DecodedXml DecodeXmlDocument(std::string_view bytes, std::string_view content_ty
   // A real byte-order mark is the strongest evidence there is, so it goes first.
   std::vector<std::string> candidates;
   if (bom.length > 0) candidates.push_back(bom.encoding);
+  // A prolog naming a legacy charset over non-ASCII bytes that are valid UTF-8 is almost
+  // always a template left unchanged: legacy text practically never forms valid UTF-8.
+  std::string declared = CanonicalCharset(xml_encoding);
+  bool has_non_ascii = std::any_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  if (bom.encoding.empty() && http_charset.empty() && !declared.empty() && declared != "utf-8" &&
+      !IsUnicodeFamily(declared) && has_non_ascii && IsValidUtf8(body)) {
+    candidates.push_back("utf-8");
+    out.warnings.push_back("document declares " + xml_encoding + " but its bytes are valid UTF-8; read as UTF-8");
+  }
   for (const std::string& c : {rfc3023, xml_encoding, bom.encoding, std::string("utf-8"), std::string("windows-1252")}) {
     std::string canon = CanonicalCharset(c);
     if (!canon.empty() && std::find(candidates.begin(), candidates.end(), canon) == candidates.end())
