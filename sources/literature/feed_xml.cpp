@@ -138,13 +138,36 @@ std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& de
   return out;
 }
 
+namespace {
+
+constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_ws_pcdata;
+
+// End tags for the elements a truncated parse left open: the path of last children.
+std::string ClosersForOpenElements(pugi::xml_node root) {
+  std::vector<std::string_view> open;
+  for (pugi::xml_node n = root; n; n = n.last_child()) {
+    if (n.type() != pugi::node_element) break;
+    open.push_back(n.name());
+  }
+  std::string closers;
+  for (auto it = open.rbegin(); it != open.rend(); ++it) closers.append("</").append(*it).append(">");
+  return closers;
+}
+
+}  // namespace
+
 bool FeedXml::Load(std::string utf8, std::vector<std::string>& warnings) {
-  buffer_ = RewriteHtmlEntities(utf8, ReadDoctypeEntities(utf8));
-  const unsigned options = pugi::parse_default | pugi::parse_ws_pcdata;
-  pugi::xml_parse_result result = doc_.load_buffer_inplace(buffer_.data(), buffer_.size(), options, pugi::encoding_utf8);
+  DeclaredEntities entities = ReadDoctypeEntities(utf8);
+  buffer_ = RewriteHtmlEntities(utf8, entities);
+  pugi::xml_parse_result result = doc_->load_buffer_inplace(buffer_.data(), buffer_.size(), kParseOptions, pugi::encoding_utf8);
   if (!result) {
     warnings.push_back(std::string("malformed XML at byte ") + std::to_string(result.offset) + ": " +
                        result.description() + "; kept what came before it");
+    // A truncated document parses whole once its open elements are closed; text pugixml
+    // dropped at the cut (an unfinished title) comes back that way.
+    std::string closed = RewriteHtmlEntities(utf8, entities) + ClosersForOpenElements(Root());
+    auto retry = std::make_unique<pugi::xml_document>();
+    if (retry->load_buffer(closed.data(), closed.size(), kParseOptions, pugi::encoding_utf8)) doc_ = std::move(retry);
   }
   if (!Root()) return false;
   IndexPrefixes(warnings);

@@ -7,6 +7,7 @@
 
 #include <pugixml.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,7 +29,7 @@ class FeedXml {
   // get one line per recovered problem.
   bool Load(std::string utf8, std::vector<std::string>& warnings);
 
-  pugi::xml_node Root() const { return doc_.document_element(); }
+  pugi::xml_node Root() const { return doc_->document_element(); }
   XName Name(pugi::xml_node n) const;
   bool Is(pugi::xml_node n, std::string_view ns, std::string_view local) const;
   // First child element with that name; an empty node when none.
@@ -46,8 +47,8 @@ class FeedXml {
   std::string_view KeyOfPrefix(std::string_view prefix) const;
   void IndexPrefixes(std::vector<std::string>& warnings);
 
-  std::string buffer_;
-  pugi::xml_document doc_;
+  std::string buffer_;  // parsed in place by doc_, so it lives as long as doc_
+  std::unique_ptr<pugi::xml_document> doc_ = std::make_unique<pugi::xml_document>();
   std::unordered_map<std::string_view, std::string_view> prefix_keys_;  // views into doc_ or statics
 };
 
