@@ -217,7 +217,9 @@ DecodedXml DecodeXmlDocument(std::string_view bytes, std::string_view content_ty
   } else {
     xml_encoding = XmlDeclaredEncoding(body);
   }
-  if (!bom.encoding.empty() && IsUnicodeFamily(xml_encoding)) xml_encoding = bom.encoding;
+  // "utf-16" says nothing of byte order, and a sniffed "<?xm" in UTF-16/32 with no
+  // declared encoding is still UTF-16/32 (NULs would pass as UTF-8), so the sniff decides.
+  if (!bom.encoding.empty() && (IsUnicodeFamily(xml_encoding) || xml_encoding.empty())) xml_encoding = bom.encoding;
 
   std::string media = MediaTypeOf(content_type);
   std::string http_charset = CharsetOf(content_type);
