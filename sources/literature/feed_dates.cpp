@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <vector>
 
 namespace vigil {
@@ -153,39 +154,41 @@ bool IsDayName(std::string_view word) {
   return word.size() >= 3 && std::find(kDays.begin(), kDays.end(), word.substr(0, 3)) != kDays.end();
 }
 
-std::vector<std::string> Tokenize(std::string_view text) {
-  std::vector<std::string> tokens;
-  std::string current;
+// Words of `lower` (already lower-cased), split on spaces and commas; (comments) dropped.
+std::vector<std::string_view> Tokenize(std::string_view lower) {
+  std::vector<std::string_view> tokens;
+  size_t start = 0;
   int paren = 0;
-  for (char c : text) {
+  for (size_t i = 0; i <= lower.size(); ++i) {
+    char c = i < lower.size() ? lower[i] : ' ';
     if (c == '(') ++paren;
     bool separator = paren > 0 || c == ' ' || c == ',' || c == '\t' || c == '\n' || c == '\r';
     if (c == ')' && paren > 0) --paren;
     if (separator) {
-      if (!current.empty()) tokens.push_back(std::move(current));
-      current.clear();
-    } else {
-      current += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (i > start) tokens.push_back(lower.substr(start, i - start));
+      start = i + 1;
     }
   }
-  if (!current.empty()) tokens.push_back(std::move(current));
   return tokens;
 }
 
 bool AllDigits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit); }
 
 // One word of an RFC 822 / asctime style date; false when the word makes no sense there.
-bool ReadWord(const std::string& t, Fields& f, bool& have_time, bool& two_digit_year) {
+bool ReadWord(std::string_view t, Fields& f, bool& have_time, bool& two_digit_year) {
   if (AllDigits(t)) {
-    int v = t.size() <= 4 ? std::stoi(t) : -1;
+    int v = 0;
+    for (char c : t.substr(0, 4)) v = v * 10 + (c - '0');
+    if (t.size() > 4) v = -1;
     if (t.size() == 4 && f.year < 0) { f.year = v; return true; }
     if (t.size() <= 2 && f.day < 0 && v >= 1 && v <= 31) { f.day = v; return true; }
     if (t.size() <= 2 && f.year < 0) { f.year = v; two_digit_year = true; return true; }
     return false;
   }
-  if (!have_time && t.find(':') != std::string::npos && IsDigit(t[0])) {
-    std::string clock = t;
-    if (clock.size() >= 2 && clock[1] == ':') clock.insert(0, "0");
+  if (!have_time && t.find(':') != std::string_view::npos && IsDigit(t[0])) {
+    std::string clock;
+    if (t.size() >= 2 && t[1] == ':') clock.push_back('0');  // "9:05" -> "09:05"
+    clock.append(t);
     size_t i = 0;
     if (!ReadClock(clock, i, f)) return false;
     have_time = true;
@@ -209,7 +212,8 @@ bool ReadWord(const std::string& t, Fields& f, bool& have_time, bool& two_digit_
 std::optional<TimePoint> ParseWords(std::string_view text) {
   Fields f;
   bool have_time = false, two_digit_year = false;
-  for (const std::string& t : Tokenize(text))
+  std::string lower = Lower(text);
+  for (std::string_view t : Tokenize(lower))
     if (!ReadWord(t, f, have_time, two_digit_year)) return std::nullopt;
   if (two_digit_year) f.year += f.year < 90 ? 2000 : 1900;
   return ToTimePoint(f);
@@ -232,7 +236,15 @@ std::optional<TimePoint> ParseFeedDate(std::string_view text) {
 }
 
 std::string FormatRfc3339Utc(TimePoint t) {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(t));
+  // Hand-rolled: date::format goes through iostreams and locales, and feeds format many dates.
+  auto day = date::floor<date::days>(t);
+  date::year_month_day ymd(day);
+  auto secs = std::chrono::floor<std::chrono::seconds>(t) - day;
+  long s = static_cast<long>(secs.count());
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), s / 3600, s / 60 % 60, s % 60);
+  return buf;
 }
 
 }  // namespace vigil

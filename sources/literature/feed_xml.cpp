@@ -95,45 +95,78 @@ DeclaredEntities ReadDoctypeEntities(std::string_view xml) {
   return entities;
 }
 
+namespace {
+
+bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// Finds the next CDATA section or comment at or after a position. Each kind's position is
+// remembered until passed, so a document with many CDATA sections and no comments is not
+// rescanned to its end for every section.
+class VerbatimFinder {
+ public:
+  explicit VerbatimFinder(std::string_view xml)
+      : xml_(xml), cdata_(xml.find("<![CDATA[")), comment_(xml.find("<!--")) {}
+  size_t Next(size_t from) {
+    if (cdata_ != std::string_view::npos && cdata_ < from) cdata_ = xml_.find("<![CDATA[", from);
+    if (comment_ != std::string_view::npos && comment_ < from) comment_ = xml_.find("<!--", from);
+    return std::min(cdata_, comment_);
+  }
+
+ private:
+  std::string_view xml_;
+  size_t cdata_, comment_;
+};
+
+// Appends the replacement for the reference at xml[amp] == '&' if it needs one; returns the
+// bytes consumed (0 when the reference stays as written).
+size_t RewriteReference(std::string_view xml, size_t amp, const DeclaredEntities& declared, std::string& out) {
+  size_t j = amp + 1;
+  while (j < xml.size() && j - amp <= 32 && IsAsciiAlnum(xml[j])) ++j;
+  std::string_view name = xml.substr(amp + 1, j - amp - 1);
+  if (j >= xml.size() || xml[j] != ';' || name.empty() || IsXmlEntity(name)) return 0;
+  if (!declared.empty()) {
+    if (auto it = declared.find(std::string(name)); it != declared.end()) {
+      out.append(it->second);
+      return j + 1 - amp;
+    }
+  }
+  auto cp = LookupHtmlEntity(name);
+  if (!cp) return 0;
+  out.append("&#").append(std::to_string(static_cast<uint32_t>(*cp))).append(";");
+  return j + 1 - amp;
+}
+
+}  // namespace
+
 std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& declared) {
   std::string out;
-  out.reserve(xml.size());
+  out.reserve(xml.size() + 64);
   size_t i = 0;
+  VerbatimFinder finder(xml);
+  size_t verbatim = finder.Next(0);
   while (i < xml.size()) {
-    size_t next = xml.find_first_of("&<", i);
-    if (next == std::string_view::npos) { out.append(xml.substr(i)); break; }
-    out.append(xml.substr(i, next - i));
-    i = next;
-    std::string_view rest = xml.substr(i);
-    std::string_view skip_to;
-    if (rest.starts_with("<![CDATA[")) skip_to = "]]>";
-    else if (rest.starts_with("<!--")) skip_to = "-->";
-    if (!skip_to.empty()) {
-      size_t end = xml.find(skip_to, i);
-      size_t stop = end == std::string_view::npos ? xml.size() : end + skip_to.size();
+    size_t amp = xml.find('&', i);
+    if (verbatim != std::string_view::npos && verbatim < amp) {
+      // Copy the CDATA section or comment untouched, entities and all.
+      bool cdata = xml.compare(verbatim, 9, "<![CDATA[") == 0;
+      size_t end = xml.find(cdata ? "]]>" : "-->", verbatim + 4);
+      size_t stop = end == std::string_view::npos ? xml.size() : end + 3;
       out.append(xml.substr(i, stop - i));
       i = stop;
+      verbatim = finder.Next(i);
       continue;
     }
-    if (xml[i] == '&') {
-      size_t j = i + 1;
-      while (j < xml.size() && j - i <= 32 && std::isalnum(static_cast<unsigned char>(xml[j]))) ++j;
-      std::string_view name = xml.substr(i + 1, j - i - 1);
-      if (j < xml.size() && xml[j] == ';' && !name.empty() && !IsXmlEntity(name)) {
-        if (auto it = declared.find(std::string(name)); it != declared.end()) {
-          out.append(it->second);
-          i = j + 1;
-          continue;
-        }
-        if (auto cp = LookupHtmlEntity(name)) {
-          out.append("&#").append(std::to_string(static_cast<uint32_t>(*cp))).append(";");
-          i = j + 1;
-          continue;
-        }
-      }
+    if (amp == std::string_view::npos) {
+      out.append(xml.substr(i));
+      break;
     }
-    out += xml[i];
-    ++i;
+    out.append(xml.substr(i, amp - i));
+    size_t consumed = RewriteReference(xml, amp, declared, out);
+    if (consumed == 0) {
+      out += '&';
+      consumed = 1;
+    }
+    i = amp + consumed;
   }
   return out;
 }
@@ -183,6 +216,10 @@ void FeedXml::IndexPrefixes(std::vector<std::string>& warnings) {
     for (pugi::xml_attribute a : n.attributes()) {
       std::string_view name = a.name();
       if (name.starts_with("xmlns:")) prefix_keys_.try_emplace(name.substr(6), NamespaceKey(a.value()));
+      if (name == "xmlns") {
+        has_default_namespaces_ = true;
+        default_keys_.emplace(a.value(), NamespaceKey(a.value()));
+      }
     }
     auto [prefix, local] = SplitQName(n.name());
     if (!prefix.empty()) undeclared.push_back(prefix);
@@ -205,8 +242,12 @@ std::string_view FeedXml::KeyOfPrefix(std::string_view prefix) const {
 XName FeedXml::Name(pugi::xml_node n) const {
   auto [prefix, local] = SplitQName(n.name());
   if (!prefix.empty()) return {KeyOfPrefix(prefix), local};
+  if (!has_default_namespaces_) return {"", local};
   for (pugi::xml_node a = n; a; a = a.parent()) {
-    if (pugi::xml_attribute xmlns = a.attribute("xmlns")) return {NamespaceKey(xmlns.value()), local};
+    if (pugi::xml_attribute xmlns = a.attribute("xmlns")) {
+      auto it = default_keys_.find(xmlns.value());
+      return {it != default_keys_.end() ? it->second : NamespaceKey(xmlns.value()), local};
+    }
   }
   return {"", local};
 }

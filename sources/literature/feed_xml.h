@@ -50,6 +50,9 @@ class FeedXml {
   std::string buffer_;  // parsed in place by doc_, so it lives as long as doc_
   std::unique_ptr<pugi::xml_document> doc_ = std::make_unique<pugi::xml_document>();
   std::unordered_map<std::string_view, std::string_view> prefix_keys_;  // views into doc_ or statics
+  // Keys of the default-namespace declarations, by the address of the attribute's value.
+  std::unordered_map<const char*, std::string_view> default_keys_;
+  bool has_default_namespaces_ = false;
 };
 
 // Internal general entities a DOCTYPE declares (<!ENTITY name "value">), name -> value.

@@ -12,8 +12,9 @@ namespace vigil {
 namespace {
 
 bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlnum(char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 char32_t FixNumericReference(uint64_t n) {
   static constexpr std::array<char32_t, 32> kWindows1252 = {
@@ -55,6 +56,7 @@ std::optional<char32_t> ReadReference(std::string_view text, size_t i, size_t& l
 // runs collapse and nothing dangles at either end.
 class TextBuilder {
  public:
+  explicit TextBuilder(size_t expected) { out_.reserve(expected); }
   void Space() { pending_space_ = true; }
   void Break(int lines) { pending_break_ = std::max(pending_break_, lines); }
   void Append(std::string_view visible) {
@@ -89,7 +91,7 @@ int BreakFor(std::string_view name) {
 size_t FindCaseInsensitive(std::string_view hay, std::string_view needle, size_t from) {
   auto it = std::search(hay.begin() + static_cast<std::ptrdiff_t>(std::min(from, hay.size())), hay.end(),
                         needle.begin(), needle.end(),
-                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); });
+                        [](char a, char b) { return AsciiLower(a) == AsciiLower(b); });
   return it == hay.end() ? std::string_view::npos : static_cast<size_t>(it - hay.begin());
 }
 
@@ -111,25 +113,33 @@ size_t TagEnd(std::string_view html, size_t i) {
   return gt == std::string_view::npos ? gt : gt + 1;
 }
 
+// Bytes that end a plain word: ASCII whitespace (1) and '&' (2).
+constexpr std::array<uint8_t, 256> kWordStops = [] {
+  std::array<uint8_t, 256> t{};
+  for (char c : {' ', '\t', '\n', '\r', '\f'}) t[static_cast<unsigned char>(c)] = 1;
+  t['&'] = 2;
+  return t;
+}();
+
 void AppendTextRun(TextBuilder& b, std::string_view text, bool decode) {
+  const uint8_t stop_mask = decode ? 3 : 1;
   size_t i = 0;
-  std::string scratch;
   while (i < text.size()) {
-    char c = text[i];
-    if (IsAsciiSpace(c)) { b.Space(); ++i; continue; }
+    uint8_t kind = kWordStops[static_cast<unsigned char>(text[i])];
+    if (kind == 1) { b.Space(); ++i; continue; }
     size_t len = 0;
-    if (decode && c == '&') {
+    if (kind == 2 && decode) {
       if (auto cp = ReadReference(text, i, len)) {
         if (*cp < 0x80 && IsAsciiSpace(static_cast<char>(*cp))) { b.Space(); i += len; continue; }
-        scratch.clear();
-        AppendUtf8(scratch, *cp);
-        b.Append(scratch);
+        std::string utf8;  // at most 4 bytes: stays in the small-string buffer
+        AppendUtf8(utf8, *cp);
+        b.Append(utf8);
         i += len;
         continue;
       }
     }
     size_t j = i + 1;
-    while (j < text.size() && !IsAsciiSpace(text[j]) && !(decode && text[j] == '&')) ++j;
+    while (j < text.size() && (kWordStops[static_cast<unsigned char>(text[j])] & stop_mask) == 0) ++j;
     b.Append(text.substr(i, j - i));
     i = j;
   }
@@ -158,10 +168,13 @@ size_t HandleMarkup(std::string_view html, size_t i, TextBuilder& b) {
   if (directive) return end;
   size_t name_end = name_start;
   while (name_end < html.size() && (IsAlnum(html[name_end]) || html[name_end] == ':' || html[name_end] == '-')) ++name_end;
-  std::string name(html.substr(name_start, name_end - name_start));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Element names that matter are short; longer ones are inline as far as text goes.
+  char lowered[16];
+  size_t name_length = std::min(name_end - name_start, sizeof lowered);
+  for (size_t k = 0; k < name_length; ++k) lowered[k] = AsciiLower(html[name_start + k]);
+  std::string_view name(lowered, name_end - name_start <= sizeof lowered ? name_length : 0);
   if (!closing && (name == "script" || name == "style")) {
-    size_t close = FindCaseInsensitive(html, "</" + name, end);
+    size_t close = FindCaseInsensitive(html, name == "script" ? "</script" : "</style", end);
     if (close == std::string_view::npos) return html.size();
     size_t after = TagEnd(html, close);
     return after == std::string_view::npos ? html.size() : after;
@@ -195,7 +208,7 @@ std::string DecodeHtmlEntities(std::string_view text) {
 }
 
 std::string HtmlToText(std::string_view html, size_t max_bytes) {
-  TextBuilder b;
+  TextBuilder b(html.size());
   size_t i = 0;
   while (i < html.size()) {
     if (max_bytes > 0 && b.size() > max_bytes) break;

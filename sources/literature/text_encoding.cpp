@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <unordered_map>
 
 namespace vigil {
 namespace {
@@ -73,6 +74,22 @@ void AppendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
+// ISO-8859-1 maps bytes to the first 256 code points; common enough in feeds to do by hand.
+std::string Latin1ToUtf8(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 16);
+  for (char ch : bytes) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
 // The decoder of last resort: windows-1252, with its five undefined bytes as U+FFFD.
 std::string DecodeWindows1252Lossy(std::string_view bytes) {
   static constexpr std::array<uint16_t, 32> kHigh = {
@@ -88,9 +105,39 @@ std::string DecodeWindows1252Lossy(std::string_view bytes) {
   return out;
 }
 
+// iconv_open loads a gconv module each time, which costs more than converting a feed, so each
+// thread keeps its converters open (an iconv_t must not be shared between threads) and closes
+// them when it exits.
+class IconvCache {
+ public:
+  ~IconvCache() {
+    for (auto& [name, cd] : open_)
+      if (cd != kInvalid) iconv_close(cd);
+  }
+  // A converter to UTF-8 in its initial state, or kInvalid for an unknown charset.
+  iconv_t Get(const std::string& charset) {
+    auto it = open_.find(charset);
+    if (it == open_.end()) {
+      if (open_.size() >= 32) return iconv_open("UTF-8", charset.c_str());  // caller closes: see Release
+      it = open_.emplace(charset, iconv_open("UTF-8", charset.c_str())).first;
+    }
+    if (it->second != kInvalid) iconv(it->second, nullptr, nullptr, nullptr, nullptr);
+    return it->second;
+  }
+  // Closes `cd` unless the cache owns it.
+  void Release(const std::string& charset, iconv_t cd) {
+    if (cd != kInvalid && !open_.contains(charset)) iconv_close(cd);
+  }
+  static inline const iconv_t kInvalid = reinterpret_cast<iconv_t>(-1);
+
+ private:
+  std::unordered_map<std::string, iconv_t> open_;
+};
+
 std::optional<std::string> IconvToUtf8(std::string_view bytes, const std::string& charset) {
-  iconv_t cd = iconv_open("UTF-8", charset.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  thread_local IconvCache cache;
+  iconv_t cd = cache.Get(charset);
+  if (cd == IconvCache::kInvalid) return std::nullopt;
   std::string out(bytes.size() * 2 + 16, '\0');
   char* in = const_cast<char*>(bytes.data());
   size_t in_left = bytes.size();
@@ -105,7 +152,7 @@ std::optional<std::string> IconvToUtf8(std::string_view bytes, const std::string
     if (errno != E2BIG) { ok = false; break; }
     out.resize(out.size() * 2);
   }
-  iconv_close(cd);
+  cache.Release(charset, cd);
   if (!ok) return std::nullopt;
   out.resize(used);
   return out;
@@ -132,13 +179,19 @@ Bom DetectBom(std::string_view b) {
   return {};
 }
 
-// Replaces the XML declaration (if any) by one that declares UTF-8.
+// Blanks out the encoding pseudo-attribute of the XML declaration (if any) so the UTF-8 text
+// no longer claims another charset. Same length: no copy of the document.
 std::string ReplaceDeclaration(std::string utf8) {
-  if (utf8.compare(0, 5, "<?xml") == 0 && utf8.size() > 5 &&
-      std::isspace(static_cast<unsigned char>(utf8[5]))) {
-    size_t end = utf8.find("?>");
-    if (end != std::string::npos) utf8.replace(0, end + 2, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-  }
+  if (utf8.compare(0, 5, "<?xml") != 0) return utf8;
+  size_t end = utf8.find("?>");
+  size_t at = utf8.find("encoding", 5);
+  if (end == std::string::npos || at == std::string::npos || at > end) return utf8;
+  size_t i = at + 8;
+  while (i < end && (utf8[i] == ' ' || utf8[i] == '=' || utf8[i] == '\t')) ++i;
+  if (i >= end || (utf8[i] != '"' && utf8[i] != '\'')) return utf8;
+  size_t close = utf8.find(utf8[i], i + 1);
+  if (close == std::string::npos || close > end) return utf8;
+  std::fill(utf8.begin() + static_cast<std::ptrdiff_t>(at), utf8.begin() + static_cast<std::ptrdiff_t>(close) + 1, ' ');
   return utf8;
 }
 
@@ -167,6 +220,7 @@ std::optional<std::string> ConvertToUtf8(std::string_view bytes, std::string_vie
       return std::nullopt;
     return std::string(bytes);
   }
+  if (cs == "iso-8859-1" || cs == "latin1" || cs == "latin-1" || cs == "l1") return Latin1ToUtf8(bytes);
   return IconvToUtf8(bytes, cs);
 }
 

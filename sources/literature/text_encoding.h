@@ -24,8 +24,8 @@ std::string CharsetOf(std::string_view content_type);
 // there is no declaration or it names none. Reads ASCII-compatible bytes only.
 std::string XmlDeclaredEncoding(std::string_view bytes);
 
-// An XML document converted to UTF-8, its XML declaration's encoding pseudo-attribute removed
-// so an XML parser reading the UTF-8 bytes is not misled.
+// An XML document converted to UTF-8, its XML declaration's encoding pseudo-attribute blanked
+// out (replaced by spaces) so an XML parser reading the UTF-8 bytes is not misled.
 struct DecodedXml {
   std::string utf8;
   std::string encoding;                // the charset actually used, lower-case ("utf-8")

@@ -49,10 +49,14 @@ std::string Recompose(std::string_view scheme, std::optional<std::string_view> a
 }
 
 std::string Merge(const UriParts& base, std::string_view ref_path) {
-  if (base.authority && base.path.empty()) return "/" + std::string(ref_path);
-  size_t slash = base.path.rfind('/');
-  if (slash == std::string_view::npos) return std::string(ref_path);
-  return std::string(base.path.substr(0, slash + 1)) + std::string(ref_path);
+  std::string merged;
+  if (base.authority && base.path.empty()) {
+    merged.push_back('/');
+  } else if (size_t slash = base.path.rfind('/'); slash != std::string_view::npos) {
+    merged.append(base.path.substr(0, slash + 1));
+  }
+  merged.append(ref_path);
+  return merged;
 }
 
 std::string_view Trim(std::string_view s) {
