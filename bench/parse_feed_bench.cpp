@@ -1,0 +1,42 @@
+// Throughput of ParseFeed: parses the given feed files `rounds` times over and reports items/s
+// and MB/s (input bytes). Used by bench/feed_vs_feedparser.sh against Python feedparser.
+// Usage: parse_feed_bench ROUNDS FILE...
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sources/literature/feed_parser.h"
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s ROUNDS FILE...\n", argv[0]);
+    return 2;
+  }
+  int rounds = std::atoi(argv[1]);
+  std::vector<std::string> docs;
+  for (int i = 2; i < argc; ++i) {
+    std::ifstream in(argv[i], std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    docs.push_back(s.str());
+  }
+  size_t bytes = 0, items = 0, failures = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int r = 0; r < rounds; ++r) {
+    for (const std::string& doc : docs) {
+      vigil::Result<vigil::ParsedFeed> feed = vigil::ParseFeed(doc, {});
+      bytes += doc.size();
+      if (feed.ok()) items += feed->items.size();
+      else ++failures;
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("vigil: %d rounds x %zu files, %.2f MB, %zu items, %zu failures in %.3f s: %.0f items/s, %.2f MB/s\n",
+              rounds, docs.size(), static_cast<double>(bytes) / 1e6, items, failures, seconds,
+              static_cast<double>(items) / seconds, static_cast<double>(bytes) / 1e6 / seconds);
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,129 @@
+// RSS 0.9x, 2.0 and 1.0 items. RSS 1.0 differs only in where items sit and rdf:about; the
+// element names are the same once namespaces are resolved (see feed_xml.h).
+#include <algorithm>
+
+#include "sources/literature/feed_entries.h"
+#include "sources/literature/feed_dates.h"
+#include "sources/literature/url_resolve.h"
+
+namespace vigil {
+namespace {
+
+// The HTML an element holds: escaped (text) or, in sloppy feeds, as child elements.
+std::string HtmlOf(pugi::xml_node n) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
+    if (c.type() == pugi::node_element) return FeedXml::InnerXml(n);
+  return FeedXml::Text(n);
+}
+
+// An absolute http(s)/ftp URL whose authority is plausible (a '[' must open an IPv6 literal).
+bool LooksLikeUrl(std::string_view s) {
+  size_t scheme_end = s.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  std::string_view scheme = s.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https" && scheme != "ftp") return false;
+  std::string_view authority = s.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (authority.empty() || authority.find_first_of(" \t\n<>\"") != std::string_view::npos) return false;
+  size_t open = authority.find('[');
+  if (open == std::string_view::npos) return authority.find(']') == std::string_view::npos;
+  size_t close = authority.find(']');
+  return close != std::string_view::npos && close > open &&
+         authority.substr(open + 1, close - open - 1).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
+}
+
+void ReadEnclosure(const FeedContext& ctx, pugi::xml_node n, ItemFields& item) {
+  std::string url = n.attribute("url").value();
+  if (url.empty()) return;
+  nlohmann::json e = {{"url", ResolveUrl(FeedXml::BaseUrl(n, ctx.feed_url), url)}};
+  if (auto type = n.attribute("type")) e["type"] = type.value();
+  if (auto length = n.attribute("length")) e["length"] = length.value();
+  item.enclosures.push_back(std::move(e));
+}
+
+// <atom:link> inside RSS: an alternate link when the item has none, or an enclosure.
+void ReadAtomLinkInRss(const FeedContext& ctx, pugi::xml_node n, ItemFields& item) {
+  std::string_view rel = n.attribute("rel").value();
+  std::string href = n.attribute("href").value();
+  if (href.empty()) return;
+  std::string resolved = ResolveUrl(FeedXml::BaseUrl(n, ctx.feed_url), href);
+  if ((rel.empty() || rel == "alternate") && item.link.empty()) item.link = resolved;
+  if (rel == "enclosure") {
+    nlohmann::json e = {{"url", resolved}};
+    if (auto type = n.attribute("type")) e["type"] = type.value();
+    if (auto length = n.attribute("length")) e["length"] = length.value();
+    item.enclosures.push_back(std::move(e));
+  }
+}
+
+bool ReadRssElement(const FeedContext& ctx, pugi::xml_node c, std::string_view local, ItemFields& item,
+                    std::string& description, std::string& guid_link) {
+  if (local == "title") {
+    item.title = GuessAndReduceText(HtmlOf(c), 0);
+  } else if (local == "link") {
+    std::string link = TrimmedText(c);
+    if (!link.empty() && item.link.empty()) item.link = ResolveUrl(FeedXml::BaseUrl(c, ctx.feed_url), link);
+  } else if (local == "description") {
+    description = HtmlOf(c);
+  } else if (local == "guid") {
+    item.id = TrimmedText(c);
+    std::string_view permalink = c.attribute("isPermaLink").value();
+    if (permalink != "false" && LooksLikeUrl(item.id)) guid_link = ResolveUrl(FeedXml::BaseUrl(c, ctx.feed_url), item.id);
+  } else if (local == "pubDate") {
+    item.published = ParseFeedDate(TrimmedText(c));
+  } else if (local == "author") {
+    if (std::string a = ReduceText(FeedXml::Text(c), false, 0); !a.empty()) item.authors.push_back(a);
+  } else if (local == "category") {
+    if (std::string cat = ReduceText(FeedXml::Text(c), false, 0); !cat.empty()) item.categories.push_back(cat);
+  } else if (local == "enclosure") {
+    ReadEnclosure(ctx, c, item);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+FeedHeader ReadRssHeader(const FeedContext& ctx, pugi::xml_node channel) {
+  FeedHeader h;
+  for (pugi::xml_node c = channel.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    XName name = ctx.xml.Name(c);
+    if (name.ns.empty() && name.local == "title" && h.title.empty()) {
+      h.title = GuessAndReduceText(HtmlOf(c), 0);
+    } else if (name.ns == "dc" && name.local == "title" && h.title.empty()) {
+      h.title = GuessAndReduceText(HtmlOf(c), 0);
+    } else if (name.ns.empty() && name.local == "link" && h.link.empty()) {
+      std::string link = TrimmedText(c);
+      if (!link.empty()) h.link = ResolveUrl(FeedXml::BaseUrl(c, ctx.feed_url), link);
+    }
+  }
+  return h;
+}
+
+ItemFields ReadRssItem(const FeedContext& ctx, pugi::xml_node node) {
+  ItemFields item;
+  std::string description, content_encoded, guid_link, about_link;
+  if (auto about = node.attribute("rdf:about")) item.id = about.value();
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    XName name = ctx.xml.Name(c);
+    if (name.ns.empty() && ReadRssElement(ctx, c, name.local, item, description, guid_link)) continue;
+    if (name.ns == "content" && name.local == "encoded") {
+      content_encoded = HtmlOf(c);
+    } else if (name.ns == "atom" && name.local == "link") {
+      ReadAtomLinkInRss(ctx, c, item);
+    } else if (name.ns == "dc" && name.local == "title" && item.title.empty()) {
+      item.title = GuessAndReduceText(HtmlOf(c), 0);
+    } else {
+      ReadSharedElement(ctx, c, name, item);
+    }
+  }
+  if (item.link.empty()) item.link = guid_link;
+  std::string_view html = !description.empty() ? description : content_encoded;
+  item.summary = ReduceText(html, true, ctx.max_summary_bytes);
+  return item;
+}
+
+}  // namespace vigil

@@ -1,0 +1,293 @@
+#include "sources/literature/feed_xml.h"
+
+#include <array>
+#include <cctype>
+#include <sstream>
+
+#include "sources/literature/html_entities.h"
+#include "sources/literature/url_resolve.h"
+
+namespace vigil {
+namespace {
+
+struct KnownNamespace {
+  std::string_view uri;  // lower-case, without trailing '/' or '#'
+  std::string_view key;
+};
+
+constexpr std::array<KnownNamespace, 20> kNamespaces = {{
+    {"http://www.w3.org/2005/atom", "atom"},
+    {"http://purl.org/atom/ns", "atom03"},
+    {"http://purl.org/rss/1.0", ""},
+    {"http://my.netscape.com/rdf/simple/0.9", ""},
+    {"http://backend.userland.com/rss2", ""},
+    {"http://backend.userland.com/rss", ""},
+    {"http://blogs.law.harvard.edu/tech/rss", ""},
+    {"http://www.w3.org/1999/02/22-rdf-syntax-ns", "rdf"},
+    {"http://purl.org/dc/elements/1.1", "dc"},
+    {"http://purl.org/dc/elements/1.0", "dc"},
+    {"http://purl.org/dc/terms", "dcterms"},
+    {"http://purl.org/rss/1.0/modules/content", "content"},
+    {"http://www.w3.org/1999/xhtml", "xhtml"},
+    {"http://search.yahoo.com/mrss", "media"},
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "itunes"},
+    {"http://prismstandard.org/namespaces/basic/2.0", "prism"},
+    {"http://prismstandard.org/namespaces/basic/2.1", "prism"},
+    {"http://prismstandard.org/namespaces/basic/3.0", "prism"},
+    {"http://prismstandard.org/namespaces/1.2/basic", "prism"},
+    {"http://www.w3.org/xml/1998/namespace", "xml"},
+}};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+std::pair<std::string_view, std::string_view> SplitQName(std::string_view qname) {
+  size_t colon = qname.find(':');
+  if (colon == std::string_view::npos) return {{}, qname};
+  return {qname.substr(0, colon), qname.substr(colon + 1)};
+}
+
+struct StringWriter : pugi::xml_writer {
+  std::string out;
+  void write(const void* data, size_t size) override { out.append(static_cast<const char*>(data), size); }
+};
+
+bool IsXmlEntity(std::string_view name) {
+  return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+}
+
+}  // namespace
+
+std::string_view NamespaceKey(std::string_view uri) {
+  std::string_view trimmed = uri;
+  while (!trimmed.empty() && (trimmed.back() == '/' || trimmed.back() == '#' || trimmed.back() == ' ')) trimmed.remove_suffix(1);
+  for (const KnownNamespace& ns : kNamespaces)
+    if (EqualsIgnoreCase(trimmed, ns.uri)) return ns.key;
+  if (trimmed.starts_with("http://prismstandard.org/namespaces/")) return "prism";
+  return uri;
+}
+
+DeclaredEntities ReadDoctypeEntities(std::string_view xml) {
+  DeclaredEntities entities;
+  size_t doctype = xml.substr(0, 4096).find("<!DOCTYPE");
+  if (doctype == std::string_view::npos) return entities;
+  size_t open = xml.find('[', doctype), close = xml.find("]>", doctype);
+  if (open == std::string_view::npos || close == std::string_view::npos || open > close) return entities;
+  std::string_view subset = xml.substr(open + 1, close - open - 1);
+  for (size_t at = subset.find("<!ENTITY"); at != std::string_view::npos; at = subset.find("<!ENTITY", at + 1)) {
+    size_t i = at + 8;
+    auto skip_space = [&] { while (i < subset.size() && std::isspace(static_cast<unsigned char>(subset[i]))) ++i; };
+    skip_space();
+    if (i >= subset.size() || subset[i] == '%') continue;  // parameter entity
+    size_t name_start = i;
+    while (i < subset.size() && !std::isspace(static_cast<unsigned char>(subset[i]))) ++i;
+    std::string name(subset.substr(name_start, i - name_start));
+    skip_space();
+    if (i >= subset.size() || (subset[i] != '"' && subset[i] != '\'')) continue;  // SYSTEM / PUBLIC
+    size_t end = subset.find(subset[i], i + 1);
+    if (end == std::string_view::npos) break;
+    entities.try_emplace(std::move(name), subset.substr(i + 1, end - i - 1));
+  }
+  return entities;
+}
+
+namespace {
+
+bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// Finds the next CDATA section or comment at or after a position. Each kind's position is
+// remembered until passed, so a document with many CDATA sections and no comments is not
+// rescanned to its end for every section.
+class VerbatimFinder {
+ public:
+  explicit VerbatimFinder(std::string_view xml)
+      : xml_(xml), cdata_(xml.find("<![CDATA[")), comment_(xml.find("<!--")) {}
+  size_t Next(size_t from) {
+    if (cdata_ != std::string_view::npos && cdata_ < from) cdata_ = xml_.find("<![CDATA[", from);
+    if (comment_ != std::string_view::npos && comment_ < from) comment_ = xml_.find("<!--", from);
+    return std::min(cdata_, comment_);
+  }
+
+ private:
+  std::string_view xml_;
+  size_t cdata_, comment_;
+};
+
+// Appends the replacement for the reference at xml[amp] == '&' if it needs one; returns the
+// bytes consumed (0 when the reference stays as written).
+size_t RewriteReference(std::string_view xml, size_t amp, const DeclaredEntities& declared, std::string& out) {
+  size_t j = amp + 1;
+  while (j < xml.size() && j - amp <= 32 && IsAsciiAlnum(xml[j])) ++j;
+  std::string_view name = xml.substr(amp + 1, j - amp - 1);
+  if (j >= xml.size() || xml[j] != ';' || name.empty() || IsXmlEntity(name)) return 0;
+  if (!declared.empty()) {
+    if (auto it = declared.find(std::string(name)); it != declared.end()) {
+      out.append(it->second);
+      return j + 1 - amp;
+    }
+  }
+  auto cp = LookupHtmlEntity(name);
+  if (!cp) return 0;
+  out.append("&#").append(std::to_string(static_cast<uint32_t>(*cp))).append(";");
+  return j + 1 - amp;
+}
+
+}  // namespace
+
+std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& declared) {
+  std::string out;
+  out.reserve(xml.size() + 64);
+  size_t i = 0;
+  VerbatimFinder finder(xml);
+  size_t verbatim = finder.Next(0);
+  while (i < xml.size()) {
+    size_t amp = xml.find('&', i);
+    if (verbatim != std::string_view::npos && verbatim < amp) {
+      // Copy the CDATA section or comment untouched, entities and all.
+      bool cdata = xml.compare(verbatim, 9, "<![CDATA[") == 0;
+      size_t end = xml.find(cdata ? "]]>" : "-->", verbatim + 4);
+      size_t stop = end == std::string_view::npos ? xml.size() : end + 3;
+      out.append(xml.substr(i, stop - i));
+      i = stop;
+      verbatim = finder.Next(i);
+      continue;
+    }
+    if (amp == std::string_view::npos) {
+      out.append(xml.substr(i));
+      break;
+    }
+    out.append(xml.substr(i, amp - i));
+    size_t consumed = RewriteReference(xml, amp, declared, out);
+    if (consumed == 0) {
+      out += '&';
+      consumed = 1;
+    }
+    i = amp + consumed;
+  }
+  return out;
+}
+
+namespace {
+
+constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_ws_pcdata;
+
+// End tags for the elements a truncated parse left open: the path of last children.
+std::string ClosersForOpenElements(pugi::xml_node root) {
+  std::vector<std::string_view> open;
+  for (pugi::xml_node n = root; n; n = n.last_child()) {
+    if (n.type() != pugi::node_element) break;
+    open.push_back(n.name());
+  }
+  std::string closers;
+  for (auto it = open.rbegin(); it != open.rend(); ++it) closers.append("</").append(*it).append(">");
+  return closers;
+}
+
+}  // namespace
+
+bool FeedXml::Load(std::string utf8, std::vector<std::string>& warnings) {
+  DeclaredEntities entities = ReadDoctypeEntities(utf8);
+  buffer_ = RewriteHtmlEntities(utf8, entities);
+  pugi::xml_parse_result result = doc_->load_buffer_inplace(buffer_.data(), buffer_.size(), kParseOptions, pugi::encoding_utf8);
+  if (!result) {
+    warnings.push_back(std::string("malformed XML at byte ") + std::to_string(result.offset) + ": " +
+                       result.description() + "; kept what came before it");
+    // A truncated document parses whole once its open elements are closed; text pugixml
+    // dropped at the cut (an unfinished title) comes back that way.
+    std::string closed = RewriteHtmlEntities(utf8, entities) + ClosersForOpenElements(Root());
+    auto retry = std::make_unique<pugi::xml_document>();
+    if (retry->load_buffer(closed.data(), closed.size(), kParseOptions, pugi::encoding_utf8)) doc_ = std::move(retry);
+  }
+  if (!Root()) return false;
+  IndexPrefixes(warnings);
+  return true;
+}
+
+void FeedXml::IndexPrefixes(std::vector<std::string>& warnings) {
+  std::vector<std::string_view> undeclared;
+  std::vector<pugi::xml_node> stack = {Root()};
+  while (!stack.empty()) {
+    pugi::xml_node n = stack.back();
+    stack.pop_back();
+    for (pugi::xml_attribute a : n.attributes()) {
+      std::string_view name = a.name();
+      if (name.starts_with("xmlns:")) prefix_keys_.try_emplace(name.substr(6), NamespaceKey(a.value()));
+      if (name == "xmlns") {
+        has_default_namespaces_ = true;
+        default_keys_.emplace(a.value(), NamespaceKey(a.value()));
+      }
+    }
+    auto [prefix, local] = SplitQName(n.name());
+    if (!prefix.empty()) undeclared.push_back(prefix);
+    for (pugi::xml_node c = n.last_child(); c; c = c.previous_sibling())
+      if (c.type() == pugi::node_element) stack.push_back(c);
+  }
+  prefix_keys_.try_emplace("xml", "xml");
+  for (std::string_view prefix : undeclared) {
+    if (prefix_keys_.contains(prefix)) continue;
+    warnings.push_back("undeclared namespace prefix '" + std::string(prefix) + "'");
+    prefix_keys_.emplace(prefix, prefix);
+  }
+}
+
+std::string_view FeedXml::KeyOfPrefix(std::string_view prefix) const {
+  auto it = prefix_keys_.find(prefix);
+  return it == prefix_keys_.end() ? prefix : it->second;
+}
+
+XName FeedXml::Name(pugi::xml_node n) const {
+  auto [prefix, local] = SplitQName(n.name());
+  if (!prefix.empty()) return {KeyOfPrefix(prefix), local};
+  if (!has_default_namespaces_) return {"", local};
+  for (pugi::xml_node a = n; a; a = a.parent()) {
+    if (pugi::xml_attribute xmlns = a.attribute("xmlns")) {
+      auto it = default_keys_.find(xmlns.value());
+      return {it != default_keys_.end() ? it->second : NamespaceKey(xmlns.value()), local};
+    }
+  }
+  return {"", local};
+}
+
+bool FeedXml::Is(pugi::xml_node n, std::string_view ns, std::string_view local) const {
+  if (n.type() != pugi::node_element) return false;
+  XName name = Name(n);
+  return name.local == local && name.ns == ns;
+}
+
+pugi::xml_node FeedXml::Child(pugi::xml_node parent, std::string_view ns, std::string_view local) const {
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
+    if (Is(c, ns, local)) return c;
+  return {};
+}
+
+std::string FeedXml::Text(pugi::xml_node n) {
+  if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) return n.value();
+  std::string out;
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+    else if (c.type() == pugi::node_element) out += Text(c);
+  }
+  return out;
+}
+
+std::string FeedXml::InnerXml(pugi::xml_node n) {
+  StringWriter writer;
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
+    c.print(writer, "", pugi::format_raw);
+  return writer.out;
+}
+
+std::string FeedXml::BaseUrl(pugi::xml_node n, std::string_view document_url) {
+  std::vector<std::string_view> bases;
+  for (pugi::xml_node a = n; a; a = a.parent())
+    if (pugi::xml_attribute b = a.attribute("xml:base")) bases.push_back(b.value());
+  std::string base(document_url);
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) base = ResolveUrl(base, *it);
+  return base;
+}
+
+}  // namespace vigil

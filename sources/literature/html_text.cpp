@@ -1,0 +1,241 @@
+#include "sources/literature/html_text.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+
+#include "sources/literature/html_entities.h"
+#include "sources/literature/utf8.h"
+
+namespace vigil {
+namespace {
+
+bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlnum(char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+char32_t FixNumericReference(uint64_t n) {
+  static constexpr std::array<char32_t, 32> kWindows1252 = {
+      0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178};
+  if (n >= 0x80 && n < 0xA0) return kWindows1252[n - 0x80];
+  if (n == 0 || n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF)) return 0xFFFD;
+  return static_cast<char32_t>(n);
+}
+
+// Reads a reference starting at text[i] == '&'. Returns its code point and sets `length` to
+// the bytes it spans, or nullopt when no known reference starts there.
+std::optional<char32_t> ReadReference(std::string_view text, size_t i, size_t& length) {
+  size_t j = i + 1;
+  if (j < text.size() && text[j] == '#') {
+    ++j;
+    bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
+    if (hex) ++j;
+    size_t start = j;
+    uint64_t n = 0;
+    while (j < text.size() && (hex ? std::isxdigit(static_cast<unsigned char>(text[j])) : std::isdigit(static_cast<unsigned char>(text[j])))) {
+      if (n < 0x110000) n = n * (hex ? 16 : 10) + static_cast<uint64_t>(std::isdigit(static_cast<unsigned char>(text[j])) ? text[j] - '0' : (std::tolower(text[j]) - 'a' + 10));
+      ++j;
+    }
+    if (j == start || j >= text.size() || text[j] != ';') return std::nullopt;
+    length = j + 1 - i;
+    return FixNumericReference(n);
+  }
+  size_t start = j;
+  while (j < text.size() && IsAlnum(text[j]) && j - start < 32) ++j;
+  if (j == start || j >= text.size() || text[j] != ';') return std::nullopt;
+  auto cp = LookupHtmlEntity(text.substr(start, j - start));
+  if (cp) length = j + 1 - i;
+  return cp;
+}
+
+// Builds the text: whitespace and breaks are held back until the next visible character so
+// runs collapse and nothing dangles at either end.
+class TextBuilder {
+ public:
+  explicit TextBuilder(size_t expected) { out_.reserve(expected); }
+  void Space() { pending_space_ = true; }
+  void Break(int lines) { pending_break_ = std::max(pending_break_, lines); }
+  void Append(std::string_view visible) {
+    if (!out_.empty()) {
+      if (pending_break_ > 0) out_.append(static_cast<size_t>(pending_break_), '\n');
+      else if (pending_space_) out_ += ' ';
+    }
+    pending_space_ = false;
+    pending_break_ = 0;
+    out_.append(visible);
+  }
+  size_t size() const { return out_.size(); }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  bool pending_space_ = false;
+  int pending_break_ = 0;
+};
+
+// Line breaks an element implies: 0 inline, 1 a new line, 2 a new paragraph.
+int BreakFor(std::string_view name) {
+  static constexpr std::array<std::string_view, 8> kParagraph = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"};
+  static constexpr std::array<std::string_view, 22> kLine = {
+      "br", "div", "li", "tr", "ul", "ol", "dl", "dt", "dd", "table", "hr", "pre", "section",
+      "article", "header", "footer", "figure", "figcaption", "address", "aside", "nav", "main"};
+  if (std::find(kParagraph.begin(), kParagraph.end(), name) != kParagraph.end()) return 2;
+  if (std::find(kLine.begin(), kLine.end(), name) != kLine.end()) return 1;
+  return 0;
+}
+
+size_t FindCaseInsensitive(std::string_view hay, std::string_view needle, size_t from) {
+  auto it = std::search(hay.begin() + static_cast<std::ptrdiff_t>(std::min(from, hay.size())), hay.end(),
+                        needle.begin(), needle.end(),
+                        [](char a, char b) { return AsciiLower(a) == AsciiLower(b); });
+  return it == hay.end() ? std::string_view::npos : static_cast<size_t>(it - hay.begin());
+}
+
+// End of a tag that starts at `i` (one past its '>'), skipping quoted attribute values.
+size_t TagEnd(std::string_view html, size_t i) {
+  char quote = 0;
+  for (size_t j = i + 1; j < html.size(); ++j) {
+    char c = html[j];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      return j + 1;
+    }
+  }
+  // An unbalanced quote ("<a href=x\">"): the tag ends at the first '>' after all.
+  size_t gt = quote ? html.find('>', i + 1) : std::string_view::npos;
+  return gt == std::string_view::npos ? gt : gt + 1;
+}
+
+// Bytes that end a plain word: ASCII whitespace (1) and '&' (2).
+constexpr std::array<uint8_t, 256> kWordStops = [] {
+  std::array<uint8_t, 256> t{};
+  for (char c : {' ', '\t', '\n', '\r', '\f'}) t[static_cast<unsigned char>(c)] = 1;
+  t['&'] = 2;
+  return t;
+}();
+
+void AppendTextRun(TextBuilder& b, std::string_view text, bool decode) {
+  const uint8_t stop_mask = decode ? 3 : 1;
+  size_t i = 0;
+  while (i < text.size()) {
+    uint8_t kind = kWordStops[static_cast<unsigned char>(text[i])];
+    if (kind == 1) { b.Space(); ++i; continue; }
+    size_t len = 0;
+    if (kind == 2 && decode) {
+      if (auto cp = ReadReference(text, i, len)) {
+        if (*cp < 0x80 && IsAsciiSpace(static_cast<char>(*cp))) { b.Space(); i += len; continue; }
+        std::string utf8;  // at most 4 bytes: stays in the small-string buffer
+        AppendUtf8(utf8, *cp);
+        b.Append(utf8);
+        i += len;
+        continue;
+      }
+    }
+    size_t j = i + 1;
+    while (j < text.size() && (kWordStops[static_cast<unsigned char>(text[j])] & stop_mask) == 0) ++j;
+    b.Append(text.substr(i, j - i));
+    i = j;
+  }
+}
+
+// Handles the markup construct at html[i] == '<'; returns where to continue, or npos when
+// the '<' starts no construct (it is then text).
+size_t HandleMarkup(std::string_view html, size_t i, TextBuilder& b) {
+  std::string_view rest = html.substr(i);
+  if (rest.starts_with("<!--")) {
+    size_t end = html.find("-->", i + 4);
+    return end == std::string_view::npos ? html.size() : end + 3;
+  }
+  if (rest.starts_with("<![CDATA[")) {
+    size_t end = html.find("]]>", i + 9);
+    size_t stop = end == std::string_view::npos ? html.size() : end;
+    AppendTextRun(b, html.substr(i + 9, stop - i - 9), false);
+    return end == std::string_view::npos ? html.size() : end + 3;
+  }
+  bool closing = rest.size() > 1 && rest[1] == '/';
+  size_t name_start = i + (closing ? 2 : 1);
+  bool directive = !closing && rest.size() > 1 && (rest[1] == '!' || rest[1] == '?');
+  if (!directive && (name_start >= html.size() || !IsAlpha(html[name_start]))) return std::string_view::npos;
+  size_t end = TagEnd(html, i);
+  if (end == std::string_view::npos) return std::string_view::npos;
+  if (directive) return end;
+  size_t name_end = name_start;
+  while (name_end < html.size() && (IsAlnum(html[name_end]) || html[name_end] == ':' || html[name_end] == '-')) ++name_end;
+  // Element names that matter are short; longer ones are inline as far as text goes.
+  char lowered[16];
+  size_t name_length = std::min(name_end - name_start, sizeof lowered);
+  for (size_t k = 0; k < name_length; ++k) lowered[k] = AsciiLower(html[name_start + k]);
+  std::string_view name(lowered, name_end - name_start <= sizeof lowered ? name_length : 0);
+  if (!closing && (name == "script" || name == "style")) {
+    size_t close = FindCaseInsensitive(html, name == "script" ? "</script" : "</style", end);
+    if (close == std::string_view::npos) return html.size();
+    size_t after = TagEnd(html, close);
+    return after == std::string_view::npos ? html.size() : after;
+  }
+  int br = BreakFor(name);
+  if (br > 0) b.Break(br);
+  else if (name == "td" || name == "th") b.Space();
+  return end;
+}
+
+}  // namespace
+
+std::string DecodeHtmlEntities(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t amp = text.find('&', i);
+    if (amp == std::string_view::npos) { out.append(text.substr(i)); break; }
+    out.append(text.substr(i, amp - i));
+    size_t len = 0;
+    if (auto cp = ReadReference(text, amp, len)) {
+      AppendUtf8(out, *cp);
+      i = amp + len;
+    } else {
+      out += '&';
+      i = amp + 1;
+    }
+  }
+  return out;
+}
+
+std::string HtmlToText(std::string_view html, size_t max_bytes) {
+  TextBuilder b(html.size());
+  size_t i = 0;
+  while (i < html.size()) {
+    if (max_bytes > 0 && b.size() > max_bytes) break;
+    size_t lt = html.find('<', i);
+    size_t text_end = lt == std::string_view::npos ? html.size() : lt;
+    AppendTextRun(b, html.substr(i, text_end - i), true);
+    if (lt == std::string_view::npos) break;
+    size_t next = HandleMarkup(html, lt, b);
+    if (next == std::string_view::npos) {
+      b.Append("<");
+      next = lt + 1;
+    }
+    i = next;
+  }
+  std::string out = b.Take();
+  if (max_bytes > 0) TruncateUtf8(out, max_bytes);
+  return out;
+}
+
+bool LooksLikeHtml(std::string_view text) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '<' && (IsAlpha(text[i + 1]) || (text[i + 1] == '/' && i + 2 < text.size() && IsAlpha(text[i + 2])) || text[i + 1] == '!'))
+      return true;
+    size_t len = 0;
+    if (text[i] == '&' && ReadReference(text, i, len)) return true;
+  }
+  return false;
+}
+
+}  // namespace vigil
