@@ -124,7 +124,9 @@ Result<Node> ParseNode(const json& j, const std::string& path) {
   if (!j.is_object() || j.size() != 1) {
     return Error(path, "a rule is a mapping with exactly one of and, or, not, match");
   }
-  const auto& [key, body] = *j.items().begin();
+  auto only = j.begin();
+  const std::string& key = only.key();
+  const json& body = only.value();
   if (key == "and") return ParseList(body, path + ".and", Node::Kind::kAnd);
   if (key == "or") return ParseList(body, path + ".or", Node::Kind::kOr);
   if (key == "match") return ParseMatch(body, path + ".match");
