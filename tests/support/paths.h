@@ -6,9 +6,11 @@
 
 namespace vigil::testing {
 
-inline std::string FixturesDir() {
-  std::string dir = VIGIL_FIXTURES_DIR;
-  if (std::filesystem::exists(dir)) return dir;
+// The shared fixtures: VIGIL_FIXTURES_DIR (../shared/fixtures beside the checkout) when it
+// exists, else the workplace's shared copy (a git worktree has no ../shared of its own).
+inline std::filesystem::path FixturesDir() {
+  std::filesystem::path dir(VIGIL_FIXTURES_DIR);
+  if (std::filesystem::is_directory(dir)) return dir;
   return "/work/shared/fixtures";
 }
 

@@ -1,5 +1,4 @@
-// Where the shared real-data fixtures live: VIGIL_FIXTURES_DIR when it exists (main checkout),
-// else /work/shared/fixtures (a worktree, where the relative path does not resolve).
+// Reading the shared real-data fixtures (tests/support/paths.h says where they are).
 #pragma once
 
 #include <filesystem>
@@ -7,13 +6,9 @@
 #include <sstream>
 #include <string>
 
-namespace vigil::testing {
+#include "tests/support/paths.h"
 
-inline std::filesystem::path FixturesDir() {
-  std::filesystem::path configured(VIGIL_FIXTURES_DIR);
-  if (std::filesystem::exists(configured)) return configured;
-  return "/work/shared/fixtures";
-}
+namespace vigil::testing {
 
 inline std::string ReadFileBytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -21,5 +16,8 @@ inline std::string ReadFileBytes(const std::filesystem::path& path) {
   out << in.rdbuf();
   return out.str();
 }
+
+// The whole file under FixturesDir(); empty if it cannot be read (tests then fail on content).
+inline std::string ReadFixture(const std::string& relative_path) { return ReadFileBytes(FixturesDir() / relative_path); }
 
 }  // namespace vigil::testing
