@@ -13,6 +13,7 @@ namespace vigil {
 // Each concept registers its verbs: the subcommand and what runs when it is chosen.
 using VerbList = std::vector<std::pair<CLI::App*, std::function<int()>>>;
 void RegisterCronVerbs(CLI::App& app, VerbList& out);
+void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 
 class CliVerbs {
  public:

@@ -6,9 +6,13 @@
 #include <uv.h>
 
 #include <chrono>
+#include <thread>
 
 #include "common/logging.h"
 #include "daemon/http_server.h"
+#include "daemon/job_engine.h"
+#include "daemon/job_kinds.h"
+#include "daemon/schedule_config.h"
 #include "daemon/loop_poster.h"
 #include "daemon/metrics.h"
 #include "daemon/router.h"
@@ -57,6 +61,9 @@ struct Daemon::Impl {
   std::unique_ptr<LoopPoster> poster;
   std::unique_ptr<DbThread> db;
   std::unique_ptr<HttpServer> server;
+  JobRegistry registry;
+  std::unique_ptr<JobEngine> engine;
+  std::thread engine_stopper;  // Stop() blocks up to jobs.shutdown_timeout: never on the loop
   Router router;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point lag_expected;
@@ -65,6 +72,7 @@ struct Daemon::Impl {
   int exit_code = 0;
 
   Status Prepare();
+  Status StartEngine();
   Status StartServing();
   void AddRoutes();
   void StartTimers();
@@ -91,6 +99,19 @@ Status Daemon::Impl::Prepare() {
   if (!synced.ok()) return synced.status();
   spdlog::info("watchers synced: {} created, {} updated, {} disabled", synced->created, synced->updated, synced->disabled);
   return Status::Ok();
+}
+
+Status Daemon::Impl::StartEngine() {
+  auto schedules = SchedulesFrom(*config);
+  if (!schedules.ok()) return schedules.status();
+  registry = BuildJobRegistry(*config);
+  for (const auto& s : *schedules) {
+    if (!registry.Find(s.job.kind)) return Status::Error(s.name + ": unknown job kind \"" + s.job.kind + "\"");
+  }
+  engine = std::make_unique<JobEngine>(JobEngineOptionsFrom(*config), registry, std::move(*schedules));
+  Status s = engine->Start();
+  if (s.ok()) spdlog::info("job engine started as node {}", engine->node_id());
+  return s;
 }
 
 void Daemon::Impl::AddRoutes() {
@@ -195,7 +216,14 @@ void Daemon::Impl::Shutdown(const char* why) {
   stopping = true;
   spdlog::info("{}: stopping", why);
   SdNotify("STOPPING=1\nSTATUS=stopping");
-  server->Close([this] { CloseHandles(); });
+  auto deadline = config->GetDuration("jobs.shutdown_timeout");
+  server->Close([this, deadline] {
+    // The engine drains on its own thread; the loop closes its handles when it is done.
+    engine_stopper = std::thread([this, deadline] {
+      engine->Stop(deadline);
+      poster->Post([this] { CloseHandles(); });
+    });
+  });
 }
 
 void Daemon::Impl::CloseHandles() {
@@ -223,10 +251,20 @@ int Daemon::Run() {
   uv_loop_init(&d.loop);
   d.poster = std::make_unique<LoopPoster>(&d.loop);
   d.db = std::make_unique<DbThread>(d.config->DatabaseUrl(), static_cast<int>(d.config->GetInt("database.busy_timeout")), "http-db");
+  s = d.StartEngine();
+  if (!s.ok()) {
+    spdlog::critical("cannot start: {}", s.message());
+    d.db->Stop();
+    d.poster->Close();
+    uv_run(&d.loop, UV_RUN_DEFAULT);
+    uv_loop_close(&d.loop);
+    return 1;
+  }
   d.AddRoutes();
   s = d.StartServing();
   if (!s.ok()) {
     spdlog::critical("cannot start: {}", s.message());
+    d.engine->Stop(std::chrono::milliseconds(0));
     d.server->Close([&d] { d.db->Stop(); d.poster->Close(); });
     uv_run(&d.loop, UV_RUN_DEFAULT);
     uv_loop_close(&d.loop);
@@ -245,6 +283,8 @@ int Daemon::Run() {
   SdNotify("READY=1\nSTATUS=serving\nMAINPID=" + std::to_string(getpid()));
   spdlog::info("vigil {} ready", VIGIL_VERSION);
   uv_run(&d.loop, UV_RUN_DEFAULT);
+  if (d.engine_stopper.joinable()) d.engine_stopper.join();
+  d.engine.reset();
   d.server.reset();
   d.poster.reset();
   int rc = uv_loop_close(&d.loop);

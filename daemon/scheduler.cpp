@@ -32,8 +32,10 @@ Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint no
 Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now) {
   auto last = db.Query("SELECT MAX(fire_at) FROM vigil_schedule_fires WHERE schedule = $1", {s.name});
   if (!last.ok()) return last.status();
-  // Never fired anywhere: start from now (a new schedule does not fire for the past).
-  TimePoint base = last->rows[0].IsNull(0) ? now : FromMicros(last->rows[0].Int(0));
+  // Never fired anywhere: start from when this process first saw it (a new schedule does not
+  // fire for the past).
+  auto seen = first_seen_.emplace(s.name, now).first->second;
+  TimePoint base = last->rows[0].IsNull(0) ? seen : FromMicros(last->rows[0].Int(0));
   auto next = NextFire(s, base);
   if (!next) {
     next_[s.name] = TimePoint::max();
@@ -58,7 +60,7 @@ Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint no
     if (!ins.ok()) return ins.status();
     if (ins->affected == 0 || !run) return Status::Ok();  // another daemon fired it, or skipped
     JobSpec job = s.job;
-    job.unique_key = "schedule:" + s.name + ":" + std::to_string(fire_us);
+    job.unique_key = "fire:" + s.name + ":" + std::to_string(fire_us);
     if (!job.args.is_object()) job.args = nlohmann::json::object();
     job.args["fire_at"] = FormatIso8601(latest, s.zone);
     auto enq = EnqueueJobsInTx(db, {job}, now);

@@ -54,7 +54,8 @@ class Scheduler {
  private:
   Status FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now);
   std::vector<ScheduleSpec> schedules_;
-  std::map<std::string, TimePoint> next_;  // cached next fire per schedule
+  std::map<std::string, TimePoint> next_;        // cached next fire per schedule
+  std::map<std::string, TimePoint> first_seen_;  // when this process first saw a never-fired schedule
 };
 
 // The skip policy fires a due fire only when it is at most this late.

@@ -1,0 +1,87 @@
+#include "daemon/schedule_config.h"
+
+#include "common/local_time.h"
+#include "config/units.h"
+
+#include <set>
+
+namespace vigil {
+namespace {
+
+Result<std::chrono::seconds> DurationField(const nlohmann::json& j, const char* key) {
+  const auto& v = j.at(key);
+  if (v.is_number_integer()) return std::chrono::seconds(v.get<int64_t>());
+  auto d = v.is_string() ? ParseDuration(v.get<std::string>()) : std::nullopt;
+  if (!d) return Status::Error("expected a duration such as 90s, 5m, 1h or 1d");
+  return std::chrono::duration_cast<std::chrono::seconds>(*d);
+}
+
+}  // namespace
+
+Result<ScheduleSpec> ParseScheduleSpec(const Config& config, const nlohmann::json& j, const std::string& at) {
+  auto fail = [&](const std::string& key, const std::string& msg) {
+    std::string path = key.empty() ? at : at + "." + key;
+    return Status::Error(config.Where(path) + ": " + path + ": " + msg);
+  };
+  static const std::set<std::string> kKeys = {"name", "kind", "args", "queue", "schedule", "every", "jitter", "tz",
+                                              "catch_up", "priority", "max_attempts"};
+  if (!j.is_object()) return fail("", "expected a map");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!kKeys.count(it.key())) return fail(it.key(), "unknown key");
+  }
+  ScheduleSpec s;
+  s.name = j.value("name", "");
+  s.job.kind = j.value("kind", "");
+  if (s.name.empty()) return fail("name", "is required");
+  if (s.job.kind.empty()) return fail("kind", "is required");
+  s.job.args = j.value("args", nlohmann::json::object());
+  s.job.queue = j.value("queue", "default");
+  s.job.priority = j.value("priority", 0);
+  s.job.max_attempts = j.value("max_attempts", 5);
+  std::string tz = j.value("tz", "UTC");
+  auto zone = FindTimeZone(tz);
+  if (!zone.ok()) return fail("tz", zone.error());
+  s.zone = *zone;
+  std::string catch_up = j.value("catch_up", "one");
+  if (catch_up != "one" && catch_up != "skip") return fail("catch_up", "\"" + catch_up + "\" is not one of one, skip");
+  s.catch_up = catch_up == "one" ? CatchUp::kOne : CatchUp::kSkip;
+  if (j.contains("schedule") == j.contains("every")) return fail("", "give exactly one of schedule (cron) or every (interval)");
+  if (j.contains("schedule")) {
+    auto cron = CronExpr::Parse(j["schedule"].is_string() ? j["schedule"].get<std::string>() : "");
+    if (!cron.ok()) return fail("schedule", cron.error());
+    s.cron = *cron;
+    return s;
+  }
+  IntervalSchedule interval{};
+  auto every = DurationField(j, "every");
+  if (!every.ok()) return fail("every", every.error());
+  interval.every = *every;
+  if (j.contains("jitter")) {
+    auto jitter = DurationField(j, "jitter");
+    if (!jitter.ok()) return fail("jitter", jitter.error());
+    interval.jitter = *jitter;
+  }
+  Status v = interval.Validate();
+  if (!v.ok()) return fail("every", v.message());
+  s.interval = interval;
+  return s;
+}
+
+Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
+  std::vector<ScheduleSpec> out;
+  auto list = config.Get("jobs.schedules");
+  if (list.is_null()) return out;
+  if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");
+  std::set<std::string> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string at = "jobs.schedules[" + std::to_string(i) + "]";
+    auto s = ParseScheduleSpec(config, list[i], at);
+    if (!s.ok()) return s.status();
+    if (!names.insert(s->name).second) return Status::Error(config.Where(at + ".name") + ": " + at + ".name: duplicate schedule name");
+    s->name = "schedule:" + s->name;
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+}  // namespace vigil
