@@ -1,0 +1,45 @@
+// Events as the platform reads them: watcher_events (seeds/000), one per (watcher, source_id)
+// forever. Inserting an event and enqueueing its triage job happen in one transaction, so an
+// accepted event is never left without its next step.
+//
+// Threads: each caller passes its own connection.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "sources/event.h"
+#include "store/job_repo.h"
+#include "store/sql.h"
+
+namespace vigil {
+
+struct EventInsert {
+  std::string watcher_id;
+  std::string community_id;  // empty: none
+  Event event;
+  // Jobs to enqueue with the event when it is new (e.g. its triage); "{event_id}" in a job's
+  // args value "event_id" is replaced by the new event's id.
+  std::vector<JobSpec> follow_ups;
+  // When true and the event exists, update title/summary/metadata (a new arXiv version).
+  bool update_existing = false;
+};
+
+struct EventInsertResult {
+  std::string id;
+  bool inserted = false;
+  bool updated = false;
+};
+
+// Inserts events (and their follow-up jobs) in one transaction. Events already stored for the
+// same watcher and source_id are left alone (or updated, see update_existing).
+Result<std::vector<EventInsertResult>> InsertEvents(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now);
+// The same inside a transaction the caller holds (the webhook writer groups several requests).
+Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now);
+
+// raw_data is cut to this many bytes of JSON text (a payload larger than this keeps a note).
+inline constexpr size_t kMaxRawDataBytes = 256 * 1024;
+
+}  // namespace vigil

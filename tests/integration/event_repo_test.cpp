@@ -1,0 +1,67 @@
+// watcher_events on both dialects: one event per (watcher, source_id), follow-up jobs with it.
+#include "store/event_repo.h"
+
+#include <gtest/gtest.h>
+
+#include "store/migrator.h"
+#include "store/watcher_repo.h"
+#include "tests/support/test_db.h"
+
+namespace vigil {
+namespace {
+
+class EventRepoTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    conn_ = db_.Connect();
+    ASSERT_TRUE(conn_);
+    ASSERT_TRUE(Migrate(*conn_).ok());
+    ASSERT_TRUE(SyncWatchers(*conn_, {{.name = "w", .type = "literature", .community = "onc"}}, std::chrono::system_clock::now()).ok());
+    watcher_id_ = **WatcherIdByName(*conn_, "w");
+  }
+  EventInsert Make(const std::string& source_id, const std::string& title) {
+    EventInsert in;
+    in.watcher_id = watcher_id_;
+    in.event.title = title;
+    in.event.source_type = "pubmed";
+    in.event.source_id = source_id;
+    in.event.source_metadata = {{"doi", "10.1/x"}};
+    in.follow_ups.push_back({.kind = "triage", .args = {{"event_id", "{event_id}"}}});
+    return in;
+  }
+  int64_t Count(const std::string& sql) { return conn_->Query(sql)->rows[0].Int(0); }
+
+  testing::TestDb db_{GetParam()};
+  std::unique_ptr<SqlConnection> conn_;
+  std::string watcher_id_;
+};
+
+TEST_P(EventRepoTest, StoresEachSourceIdOnceWithItsFollowUpJob) {
+  auto first = InsertEvents(*conn_, {Make("1", "a"), Make("2", "b")}, std::chrono::system_clock::now());
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_TRUE((*first)[0].inserted && (*first)[1].inserted);
+  auto again = InsertEvents(*conn_, {Make("1", "a")}, std::chrono::system_clock::now());
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_FALSE((*again)[0].inserted);
+  EXPECT_EQ((*again)[0].id, (*first)[0].id);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM watcher_events"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'triage'"), 2);
+  auto job = conn_->Query("SELECT args FROM vigil_jobs ORDER BY id LIMIT 1");
+  EXPECT_EQ(nlohmann::json::parse(job->rows[0].Text(0))["event_id"], (*first)[0].id);
+}
+
+TEST_P(EventRepoTest, UpdateExistingRewritesTheStoredEvent) {
+  ASSERT_TRUE(InsertEvents(*conn_, {Make("2104.12255", "v1 title")}, std::chrono::system_clock::now()).ok());
+  auto v2 = Make("2104.12255", "v2 title");
+  v2.update_existing = true;
+  auto r = InsertEvents(*conn_, {v2}, std::chrono::system_clock::now());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)[0].updated);
+  EXPECT_EQ(conn_->Query("SELECT title FROM watcher_events")->rows[0].Text(0), "v2 title");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs"), 1) << "an update is not a new event";
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, EventRepoTest, ::testing::ValuesIn(testing::kDialects));
+
+}  // namespace
+}  // namespace vigil
