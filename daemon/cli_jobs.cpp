@@ -6,6 +6,7 @@
 #include "daemon/cli_verbs.h"
 #include "store/db_time.h"
 #include "store/job_repo.h"
+#include "store/migrator.h"
 
 namespace vigil {
 namespace {
@@ -20,7 +21,12 @@ struct JobsArgs {
 Result<std::unique_ptr<SqlConnection>> OpenFromConfig(const std::string& path) {
   auto config = Config::Load(path);
   if (!config.ok()) return config.status();
-  return OpenSqlConnection((*config)->DatabaseUrl(), static_cast<int>((*config)->GetInt("database.busy_timeout")));
+  auto db = OpenSqlConnection((*config)->DatabaseUrl(), static_cast<int>((*config)->GetInt("database.busy_timeout")));
+  if (!db.ok()) return db.status();
+  // A fresh database gets vigil's tables (migrations are idempotent and serialised).
+  auto migrated = Migrate(**db);
+  if (!migrated.ok()) return migrated.status();
+  return db;
 }
 
 int Fail(const std::string& message) {
