@@ -21,8 +21,8 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 cmake -S . -B "$build" "${generator[@]}" "${flags[@]}" >/dev/null
 cmake --build "$build" -j "${VIGIL_JOBS:-2}"
 
-source <(scripts/pg-test-server.sh start)
-trap 'scripts/pg-test-server.sh stop "$VIGIL_TEST_PG_DIR"' EXIT
+root=$(pwd)
+source <("$root/scripts/pg-test-server.sh" start)
+trap '"$root/scripts/pg-test-server.sh" stop "$VIGIL_TEST_PG_DIR"' EXIT
 
-cd "$build"
-ctest --output-on-failure -j "${VIGIL_TEST_JOBS:-2}" --timeout 300
+ctest --test-dir "$build" --output-on-failure -j "${VIGIL_TEST_JOBS:-2}" --timeout 300
