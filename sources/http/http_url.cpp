@@ -51,6 +51,15 @@ void ForEachQueryParameter(std::string_view url, Fn&& fn) {
   }
 }
 
+// One part of a parsed URL, lower-cased; false if the URL has none.
+bool GetPart(CURLU* handle, CURLUPart part, std::string* out) {
+  char* text = nullptr;
+  if (curl_url_get(handle, part, &text, 0) != CURLUE_OK) return false;
+  *out = Lower(text);
+  curl_free(text);
+  return true;
+}
+
 }  // namespace
 
 Result<HttpUrlParts> ParseHttpUrl(const std::string& url) {
@@ -59,16 +68,14 @@ Result<HttpUrlParts> ParseHttpUrl(const std::string& url) {
     return Status::Error("malformed URL: " + RedactUrlSecrets(url));
   }
   HttpUrlParts parts;
-  for (auto [part, out] : {std::pair{CURLUPART_SCHEME, &parts.scheme}, std::pair{CURLUPART_HOST, &parts.host}}) {
-    char* text = nullptr;
-    if (curl_url_get(handle.get(), part, &text, 0) != CURLUE_OK) {
-      return Status::Error("URL without scheme or host: " + RedactUrlSecrets(url));
-    }
-    *out = Lower(text);
-    curl_free(text);
+  if (!GetPart(handle.get(), CURLUPART_SCHEME, &parts.scheme)) {
+    return Status::Error("URL without scheme: " + RedactUrlSecrets(url));
   }
   if (parts.scheme != "http" && parts.scheme != "https") {
     return Status::Error("refused: scheme " + parts.scheme + " is not http or https: " + RedactUrlSecrets(url));
+  }
+  if (!GetPart(handle.get(), CURLUPART_HOST, &parts.host)) {
+    return Status::Error("URL without host: " + RedactUrlSecrets(url));
   }
   return parts;
 }
