@@ -105,7 +105,9 @@ std::optional<std::string> NonPublicReason(const sockaddr* address) {
   if (address->sa_family == AF_INET) {
     return NonPublicReasonV4(ntohl(reinterpret_cast<const sockaddr_in*>(address)->sin_addr.s_addr));
   }
-  if (address->sa_family == AF_INET6) return NonPublicReasonV6(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr);
+  if (address->sa_family == AF_INET6) {
+    return NonPublicReasonV6(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr);
+  }
   return "not an IP address";
 }
 

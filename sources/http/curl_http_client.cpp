@@ -92,14 +92,15 @@ Result<HttpClientResponse> CurlHttpClient::SendAttempts(const HttpClientRequest&
     AttemptVerdict verdict = Judge(request, outcome, attempt, &retry_after);
     if (!verdict.retry) {
       if (!outcome.error.ok()) {
-        return attempt == 1 ? outcome.error
-                            : Status::Error(outcome.error.message() + " (after " + std::to_string(attempt) + " attempts)");
+        if (attempt == 1) return outcome.error;
+        return Status::Error(outcome.error.message() + " (after " + std::to_string(attempt) + " attempts)");
       }
       return HttpClientResponse{outcome.status, std::move(outcome.headers), std::move(outcome.body),
                                 std::move(outcome.final_url), outcome.status == 304, attempt, 0, retry_after};
     }
-    spdlog::info("http: {} attempt {} got {}; retrying in {} ms", Describe(request), attempt,
-                 outcome.error.ok() ? "status " + std::to_string(outcome.status) : outcome.error.message(),
+    spdlog::info("http: attempt {} failed: {}; retrying in {} ms", attempt,
+                 outcome.error.ok() ? Describe(request) + ": status " + std::to_string(outcome.status)
+                                    : outcome.error.message(),
                  verdict.delay.count());
     if (!SleepUnlessCancelled(cancel, verdict.delay)) {
       return Status::Error(Describe(request) + ": cancelled while waiting to retry");

@@ -22,7 +22,8 @@ Result<SqlConnection*> HttpCache::Connection() {
 Result<std::optional<HttpValidators>> HttpCache::Lookup(const std::string& url) {
   auto db = Connection();
   if (!db.ok()) return db.status();
-  auto result = (*db)->Query("SELECT etag, last_modified FROM vigil_http_cache WHERE url = $1", {RedactUrlSecrets(url)});
+  auto result =
+      (*db)->Query("SELECT etag, last_modified FROM vigil_http_cache WHERE url = $1", {RedactUrlSecrets(url)});
   if (!result.ok()) return result.status().WithContext("http cache lookup");
   if (result->rows.empty()) return std::optional<HttpValidators>();
   const SqlRow& row = result->rows.front();

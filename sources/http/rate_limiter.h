@@ -23,7 +23,7 @@
 namespace vigil {
 
 struct HostLimit {
-  std::string host;                      // exact, lower case ("eutils.ncbi.nlm.nih.gov", "127.0.0.1")
+  std::string host;  // exact, lower case: "eutils.ncbi.nlm.nih.gov", "127.0.0.1", "[::1]"
   double requests_per_second = 0;        // 0: no rate limit from this field
   std::chrono::milliseconds min_interval{0};  // between request starts; the stricter of the two applies
   int max_concurrency = 0;               // requests in flight at once; 0: unlimited

@@ -77,7 +77,8 @@ void HttpClientFixture::Handle(HttpRequest&& request, Responder respond) {
   int seen_before = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    arrived_.push_back({request.path, request.query, request.method, request.headers, std::chrono::steady_clock::now()});
+    arrived_.push_back(
+        {request.path, request.query, request.method, request.headers, std::chrono::steady_clock::now()});
     seen_before = counts_[request.path]++;
     max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
   }

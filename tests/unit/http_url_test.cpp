@@ -27,7 +27,8 @@ TEST(HttpUrlTest, DetectsApiKeyParameter) {
 }
 
 TEST(HttpUrlTest, RedactsSecretQueryValuesAndPasswords) {
-  EXPECT_EQ(RedactUrlSecrets("https://e/x?db=pubmed&api_key=abc123&term=a"), "https://e/x?db=pubmed&api_key=***&term=a");
+  EXPECT_EQ(RedactUrlSecrets("https://e/x?db=pubmed&api_key=abc123&term=a"),
+            "https://e/x?db=pubmed&api_key=***&term=a");
   EXPECT_EQ(RedactUrlSecrets("https://e/x?token=t&ACCESS_TOKEN=u#frag"), "https://e/x?token=***&ACCESS_TOKEN=***#frag");
   EXPECT_EQ(RedactUrlSecrets("https://bob:hunter2@e/x"), "https://bob:***@e/x");
   EXPECT_EQ(RedactUrlSecrets("https://e/plain?q=1"), "https://e/plain?q=1");
