@@ -1,0 +1,39 @@
+// When and how long the HTTP client waits before trying a request again: exponential backoff with
+// jitter for connection errors, 429 and 5xx, and the server's Retry-After when it sends one.
+//
+// Threads: pure functions (BackoffDelay takes the caller's random source), any thread.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+
+namespace vigil {
+
+struct RetryPolicy {
+  int max_attempts = 4;                             // transfers in all, the first included
+  std::chrono::milliseconds base_delay{1000};       // before the 2nd attempt; doubles after
+  std::chrono::milliseconds max_delay{60000};       // cap of the backoff
+  std::chrono::milliseconds max_retry_after{300000};  // a longer Retry-After ends Send (job reschedules)
+};
+
+// Statuses worth another attempt: 408, 425, 429 and every 5xx except 501 and 505.
+bool IsRetryableStatus(int status);
+
+// GET, HEAD, OPTIONS, TRACE, PUT and DELETE are idempotent per RFC 9110, but vigil retries only
+// the safe reads unless the request says otherwise.
+bool IsRetrySafeMethod(std::string_view method);
+
+// The wait before attempt `next_attempt` (2 for the first retry): base * 2^(next_attempt-2),
+// capped at max_delay, with "equal jitter": a uniform draw between half and all of it.
+std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int next_attempt, std::mt19937_64& random);
+
+// A Retry-After value: delay-seconds ("120") or an HTTP-date, relative to `now`. A date in the past
+// is 0 s; nullopt for anything unparseable.
+std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, TimePoint now);
+
+}  // namespace vigil

@@ -1,0 +1,54 @@
+// Backoff growth and jitter, Retry-After parsing, and which statuses and methods are retried.
+#include "sources/http/retry_policy.h"
+
+#include <gtest/gtest.h>
+
+namespace vigil {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(RetryPolicyTest, BackoffDoublesWithinJitterAndIsCapped) {
+  RetryPolicy policy;  // base 1 s, cap 60 s
+  std::mt19937_64 random(42);
+  for (int i = 0; i < 50; ++i) {
+    auto second = BackoffDelay(policy, 2, random);
+    EXPECT_GE(second, 500ms);
+    EXPECT_LE(second, 1000ms);
+    auto fourth = BackoffDelay(policy, 4, random);
+    EXPECT_GE(fourth, 2000ms);
+    EXPECT_LE(fourth, 4000ms);
+    auto late = BackoffDelay(policy, 20, random);
+    EXPECT_GE(late, 30000ms);
+    EXPECT_LE(late, 60000ms);
+  }
+}
+
+TEST(RetryPolicyTest, RetryAfterSecondsAndHttpDate) {
+  TimePoint now = std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
+  EXPECT_EQ(ParseRetryAfter("120", now), std::optional<std::chrono::seconds>(120s));
+  EXPECT_EQ(ParseRetryAfter(" 0 ", now), std::optional<std::chrono::seconds>(0s));
+  EXPECT_EQ(ParseRetryAfter("Sun, 06 Nov 1994 08:50:07 GMT", now), std::optional<std::chrono::seconds>(30s));
+  EXPECT_EQ(ParseRetryAfter("Sun, 06 Nov 1994 08:00:00 GMT", now), std::optional<std::chrono::seconds>(0s));
+  EXPECT_FALSE(ParseRetryAfter("soon", now).has_value());
+  EXPECT_FALSE(ParseRetryAfter("", now).has_value());
+}
+
+TEST(RetryPolicyTest, RetryableStatuses) {
+  EXPECT_TRUE(IsRetryableStatus(429));
+  EXPECT_TRUE(IsRetryableStatus(500));
+  EXPECT_TRUE(IsRetryableStatus(503));
+  EXPECT_FALSE(IsRetryableStatus(501));
+  EXPECT_FALSE(IsRetryableStatus(404));
+  EXPECT_FALSE(IsRetryableStatus(200));
+}
+
+TEST(RetryPolicyTest, OnlyReadsAreRetrySafe) {
+  EXPECT_TRUE(IsRetrySafeMethod("GET"));
+  EXPECT_TRUE(IsRetrySafeMethod("HEAD"));
+  EXPECT_FALSE(IsRetrySafeMethod("POST"));
+  EXPECT_FALSE(IsRetrySafeMethod("PATCH"));
+}
+
+}  // namespace
+}  // namespace vigil
