@@ -25,6 +25,8 @@ std::vector<KeySpec> BuildTable() {
       {"http.max_body_bytes", K::kSize, "1MiB", kReload, "Request bodies larger than this get 413.", 1, 1 << 30},
       {"http.header_timeout", K::kDuration, "10s", kReload, "A client must send its request head within this.", 100, 3600000},
       {"http.body_timeout", K::kDuration, "30s", kReload, "A client must send its body within this.", 100, 3600000},
+      {"http.contact_email", K::kString, "", kReload,
+       "Contact e-mail in the User-Agent of outbound requests (NCBI and arXiv ask for one)."},
       {"http.keepalive_timeout", K::kDuration, "60s", kReload, "Idle keep-alive connections are closed after this.", 100, 3600000},
 
       {"logging", K::kSection, "", kReload, "Log output (stderr; journald under systemd)."},
@@ -48,6 +50,18 @@ std::vector<KeySpec> BuildTable() {
       {"watchers[].auto_thread_approval_rate", K::kFloat, "0.8", kReload,
        "Triage score (0 to 1) at or above which a thread is created without a person approving.", 0, 1},
       {"watchers[].config", K::kAny, "", kReload, "Extra type-specific settings copied into `watchers.config`."},
+      {"watchers[].source", K::kEnum, "", kReload, "literature: where to look.", 0, 0, {"pubmed", "arxiv", "feed"}},
+      {"watchers[].query", K::kString, "", kReload, "literature (pubmed, arxiv): the search query, in the service's own syntax."},
+      {"watchers[].url", K::kString, "", kReload, "literature (feed): the RSS, RDF or Atom feed's URL."},
+      {"watchers[].base_url", K::kString, "", kReload,
+       "literature: the API's base URL, for mirrors and tests (pubmed: https://eutils.ncbi.nlm.nih.gov/entrez/eutils, "
+       "arxiv: https://export.arxiv.org/api)."},
+      {"watchers[].every", K::kDuration, "1h", kReload, "literature: how often to poll.", 10000, 30LL * 86400000},
+      {"watchers[].jitter", K::kDuration, "0s", kReload,
+       "literature: spread polls by up to this much (a fixed offset per poll, the same on every daemon).", 0, 86400000},
+      {"watchers[].first_poll_limit", K::kInt, "50", kReload, "literature: a new watcher takes at most this many recent items.", 1, 10000},
+      {"watchers[].api_key", K::kSecret, "", kReload, "literature (pubmed): an NCBI API key (10 requests/s instead of 3)."},
+      {"watchers[].email", K::kString, "", kReload, "literature (pubmed): the contact e-mail NCBI asks for; defaults to http.contact_email."},
 
       {"jobs", K::kSection, "", kRestart, "The job engine and the maintenance jobs."},
       {"jobs.workers", K::kInt, "4", kRestart, "Worker threads of the `default` queue.", 1, 256},

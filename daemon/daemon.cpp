@@ -12,7 +12,10 @@
 #include "daemon/http_server.h"
 #include "daemon/job_engine.h"
 #include "daemon/job_kinds.h"
+#include "daemon/runtime.h"
 #include "daemon/schedule_config.h"
+#include "sources/http/curl_http_client.h"
+#include "sources/http/http_cache.h"
 #include "daemon/loop_poster.h"
 #include "daemon/metrics.h"
 #include "daemon/router.h"
@@ -61,6 +64,8 @@ struct Daemon::Impl {
   std::unique_ptr<LoopPoster> poster;
   std::unique_ptr<DbThread> db;
   std::unique_ptr<HttpServer> server;
+  std::unique_ptr<Runtime> runtime;
+  std::unique_ptr<HttpCache> http_cache;
   JobRegistry registry;
   std::unique_ptr<JobEngine> engine;
   std::thread engine_stopper;  // Stop() blocks up to jobs.shutdown_timeout: never on the loop
@@ -104,7 +109,24 @@ Status Daemon::Impl::Prepare() {
 Status Daemon::Impl::StartEngine() {
   auto schedules = SchedulesFrom(*config);
   if (!schedules.ok()) return schedules.status();
-  registry = BuildJobRegistry(*config);
+  runtime = std::make_unique<Runtime>(config);
+  std::string url = config->DatabaseUrl();
+  int busy = static_cast<int>(config->GetInt("database.busy_timeout"));
+  // The conditional-GET cache is used from worker threads: one connection per thread.
+  http_cache = std::make_unique<HttpCache>([url, busy]() -> SqlConnection* {
+    thread_local std::unique_ptr<SqlConnection> conn;
+    if (!conn || !conn->healthy()) {
+      auto opened = OpenSqlConnection(url, busy);
+      if (!opened.ok()) return nullptr;
+      conn = std::move(opened.value());
+    }
+    return conn.get();
+  });
+  HttpClientOptions http_options;
+  http_options.contact_email = config->GetString("http.contact_email");
+  http_options.cache = http_cache.get();
+  runtime->set_http(std::make_unique<CurlHttpClient>(http_options));
+  registry = BuildJobRegistry(*runtime);
   for (const auto& s : *schedules) {
     if (!registry.Find(s.job.kind)) return Status::Error(s.name + ": unknown job kind \"" + s.job.kind + "\"");
   }
@@ -177,7 +199,8 @@ void Daemon::Impl::Reload() {
     Status status = loaded.status();
     if (loaded.ok() && (*loaded)->DatabaseUrl() != config->DatabaseUrl())
       spdlog::warn("reload: database.url changed; the change takes effect at the next restart");
-    if (loaded.ok() && conn == nullptr) status = Status::Error("database unavailable");
+    if (loaded.ok()) status = SchedulesFrom(**loaded).status();
+    if (status.ok() && conn == nullptr) status = Status::Error("database unavailable");
     if (status.ok()) {
       auto synced = SyncWatchers(*conn, WatcherDeclsFrom(**loaded), std::chrono::system_clock::now());
       status = synced.status();
@@ -206,6 +229,10 @@ void Daemon::Impl::ApplyConfig(std::shared_ptr<const Config> next) {
     spdlog::set_level(LevelFrom(*config));
   }
   server->SetLimits(LimitsFrom(*config));
+  runtime->set_config(config);
+  auto schedules = SchedulesFrom(*config);
+  if (schedules.ok()) engine->SetSchedules(std::move(*schedules));
+  else spdlog::error("reload: schedules unchanged: {}", schedules.error());
   Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "applied"}});
   spdlog::info("configuration reloaded from {}", config->path());
   SdNotify("READY=1\nSTATUS=serving");
@@ -285,6 +312,8 @@ int Daemon::Run() {
   uv_run(&d.loop, UV_RUN_DEFAULT);
   if (d.engine_stopper.joinable()) d.engine_stopper.join();
   d.engine.reset();
+  d.runtime.reset();
+  d.http_cache.reset();
   d.server.reset();
   d.poster.reset();
   int rc = uv_loop_close(&d.loop);

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -58,6 +59,9 @@ class JobEngine {
   void Wake();
   // Enqueues on a connection of the caller's, then wakes the fetcher.
   Result<std::vector<EnqueueResult>> Enqueue(SqlConnection& db, const std::vector<JobSpec>& jobs);
+
+  // Replaces the schedules (config reload); the maintainer applies them before its next tick.
+  void SetSchedules(std::vector<ScheduleSpec> schedules);
 
   const std::string& node_id() const { return options_.node_id; }
   size_t running() const;
@@ -103,6 +107,7 @@ class JobEngine {
   std::map<std::string, QueueState> queues_;
   std::map<int64_t, std::shared_ptr<Claimed>> inflight_;  // claimed, outcome not yet committed
   std::vector<std::pair<JobOutcome, std::string>> outcomes_;  // outcome, kind
+  std::optional<std::vector<ScheduleSpec>> pending_schedules_;
   bool wake_ = false;
   bool stop_claiming_ = false;
   bool stop_workers_ = false;

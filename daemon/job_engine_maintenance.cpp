@@ -70,6 +70,13 @@ void JobEngine::Maintain(SqlConnection& db, Steady::time_point& last_rescue, Ste
     }
     (void)UpsertNode(db, options_.node_id, clock_.Now(), false);
   }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pending_schedules_) {
+      scheduler_ = Scheduler(std::move(*pending_schedules_));
+      pending_schedules_.reset();
+    }
+  }
   if (scheduler_.size() > 0) {
     auto next = scheduler_.Tick(db, clock_.Now());
     if (!next.ok()) spdlog::warn("{}", next.error());
@@ -98,6 +105,11 @@ void JobEngine::SampleQueueMetrics(SqlConnection& db) {
     double age = std::max<double>(0, (ToMicros(clock_.Now()) - row.Int(3)) / 1e6);
     Metrics::Global().Set("vigil_jobs_oldest_available_age_seconds", labels, age);
   }
+}
+
+void JobEngine::SetSchedules(std::vector<ScheduleSpec> schedules) {
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_schedules_ = std::move(schedules);
 }
 
 void JobEngine::EnforceTimeouts() {

@@ -1,11 +1,12 @@
 // Every job kind this vigil binary knows, registered in one place.
 #pragma once
 
-#include "config/config.h"
 #include "daemon/job_types.h"
+#include "daemon/runtime.h"
 
 namespace vigil {
 
-JobRegistry BuildJobRegistry(const Config& config);
+// Kinds read the live config and the HTTP client through `runtime`, which must outlive them.
+JobRegistry BuildJobRegistry(const Runtime& runtime);
 
 }  // namespace vigil

@@ -67,8 +67,29 @@ Result<ScheduleSpec> ParseScheduleSpec(const Config& config, const nlohmann::jso
   return s;
 }
 
+namespace {
+
+void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  for (const auto& w : config.tree().value("watchers", nlohmann::json::array())) {
+    if (w.value("type", "") != "literature" || !w.value("enabled", true)) continue;
+    ScheduleSpec s;
+    s.name = "watcher:" + w.value("name", "");
+    s.job.kind = "literature_poll";
+    s.job.args = {{"watcher", w.value("name", "")}};
+    s.job.max_attempts = 3;
+    auto every = std::chrono::milliseconds(w.contains("every") ? w["every"].get<int64_t>() : DefaultFor("watchers[].every").get<int64_t>());
+    auto jitter = std::chrono::milliseconds(w.value("jitter", int64_t(0)));
+    s.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(every),
+                                  std::chrono::duration_cast<std::chrono::seconds>(jitter)};
+    out->push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   std::vector<ScheduleSpec> out;
+  AddWatcherSchedules(config, &out);
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

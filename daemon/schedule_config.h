@@ -9,6 +9,7 @@
 
 namespace vigil {
 
+// jobs.schedules plus one poll schedule per enabled literature watcher ("watcher:<name>").
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config);
 
 // One schedule from a map with `schedule: CRON` or `every: DURATION` (+ jitter, tz, catch_up).
