@@ -12,8 +12,9 @@ namespace vigil {
 namespace {
 
 const nlohmann::json* FindWatcher(const Config& config, const std::string& name) {
-  const auto& list = config.tree().value("watchers", nlohmann::json::array());
-  for (const auto& w : list) {
+  auto list = config.tree().find("watchers");  // not value(): that returns a copy
+  if (list == config.tree().end()) return nullptr;
+  for (const auto& w : *list) {
     if (w.value("name", "") == name) return &w;
   }
   return nullptr;

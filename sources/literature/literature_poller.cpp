@@ -72,7 +72,7 @@ Result<PollResult> PollPubmed(const LiteratureSpec& s, const PollCursor& cursor,
 Result<PollResult> PollArxiv(const LiteratureSpec& s, const PollCursor& cursor, HttpClient& http, const CancelToken* cancel) {
   std::string base = s.base_url.empty() ? kArxivBaseUrl : s.base_url;
   int limit = cursor.last_success ? s.max_items : s.first_poll_limit;
-  int page_size = std::min(limit, 100);
+  int page_size = std::max(1, std::min(limit, s.page_size));
   PollResult out;
   out.updates_existing = true;
   std::optional<TimePoint> since;
@@ -92,7 +92,7 @@ Result<PollResult> PollArxiv(const LiteratureSpec& s, const PollCursor& cursor, 
         older = true;
         continue;
       }
-      out.events.push_back(std::move(e));
+      if (static_cast<int>(out.events.size()) < limit) out.events.push_back(std::move(e));
     }
     if (older || page->entries.empty() || start + page_size >= page->total_results) break;
   }

@@ -24,6 +24,7 @@ struct LiteratureSpec {
   std::string base_url;  // pubmed, arxiv (defaults below)
   int first_poll_limit = 50;
   int max_items = 1000;  // per poll, after the first
+  int page_size = 100;   // arxiv results per request
   std::string api_key;   // NCBI
   std::string email;     // NCBI asks for tool and email
 };
