@@ -25,6 +25,9 @@ std::vector<KeySpec> BuildTable() {
       {"http.max_body_bytes", K::kSize, "1MiB", kReload, "Request bodies larger than this get 413.", 1, 1 << 30},
       {"http.header_timeout", K::kDuration, "10s", kReload, "A client must send its request head within this.", 100, 3600000},
       {"http.body_timeout", K::kDuration, "30s", kReload, "A client must send its body within this.", 100, 3600000},
+      {"http.rate_limits", K::kAny, "", kRestart,
+       "Per-host limits for outbound requests, added to or replacing the defaults (NCBI 3/s, 10/s with an api_key; "
+       "arXiv one request every 3 s, one at a time): a list of `{host, requests_per_second, min_interval, max_concurrency}`."},
       {"http.contact_email", K::kString, "", kReload,
        "Contact e-mail in the User-Agent of outbound requests (NCBI and arXiv ask for one)."},
       {"http.keepalive_timeout", K::kDuration, "60s", kReload, "Idle keep-alive connections are closed after this.", 100, 3600000},

@@ -11,6 +11,7 @@
 #include "config/schema.h"
 #include "daemon/cli_verbs.h"
 #include "daemon/daemon.h"
+#include "daemon/http_client_config.h"
 #include "daemon/schedule_config.h"
 #include "store/migrator.h"
 #include "store/sql.h"
@@ -48,10 +49,11 @@ int RunDaemon(const std::string& path, const std::string& log_format) {
 int Check(const std::string& path) {
   auto config = LoadOrExplain(path);
   if (!config) return 2;
-  auto schedules = SchedulesFrom(*config);
-  if (!schedules.ok()) {
-    std::cerr << "vigil: " << schedules.error() << "\n";
-    return 2;
+  for (const Status& s : {SchedulesFrom(*config).status(), HttpClientOptionsFrom(*config).status()}) {
+    if (!s.ok()) {
+      std::cerr << "vigil: " << s.message() << "\n";
+      return 2;
+    }
   }
   std::map<std::string, int> by_type;
   for (const auto& w : config->tree().value("watchers", nlohmann::json::array())) by_type[w.value("type", "?")]++;

@@ -4,6 +4,7 @@
 
 #include "config/config.h"
 #include "daemon/cli_verbs.h"
+#include "daemon/http_client_config.h"
 #include "daemon/schedule_config.h"
 #include "jobs/literature_poll_job.h"
 #include "sources/http/curl_http_client.h"
@@ -92,11 +93,11 @@ int Test(const std::string& path, const WatchersArgs& a) {
   if (watcher == nullptr) return Fail("no watcher named \"" + a.name + "\" in " + path);
   if (watcher->value("type", "") != "literature")
     return Fail("watcher " + a.name + " is a " + watcher->value("type", "") + " watcher; `watchers test` polls literature watchers");
-  HttpClientOptions options;
-  options.contact_email = (*config)->GetString("http.contact_email");
-  CurlHttpClient http(options);
+  auto options = HttpClientOptionsFrom(**config);
+  if (!options.ok()) return Fail(options.error());
+  CurlHttpClient http(*options);
   LiteratureSpec spec = LiteratureSpecFrom(*watcher);
-  if (spec.email.empty()) spec.email = options.contact_email;
+  if (spec.email.empty()) spec.email = options->contact_email;
   auto polled = PollLiterature(spec, PollCursor{}, http, nullptr, std::chrono::system_clock::now());
   if (!polled.ok()) return Fail(a.name + ": " + polled.error());
   nlohmann::json events = nlohmann::json::array();

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "daemon/http_client_config.h"
 #include "daemon/http_server.h"
 #include "daemon/job_engine.h"
 #include "daemon/job_kinds.h"
@@ -122,8 +123,9 @@ Status Daemon::Impl::StartEngine() {
     }
     return conn.get();
   });
-  HttpClientOptions http_options;
-  http_options.contact_email = config->GetString("http.contact_email");
+  auto options = HttpClientOptionsFrom(*config);
+  if (!options.ok()) return options.status();
+  HttpClientOptions http_options = *options;
   http_options.cache = http_cache.get();
   runtime->set_http(std::make_unique<CurlHttpClient>(http_options));
   registry = BuildJobRegistry(*runtime);
