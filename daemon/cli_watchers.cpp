@@ -5,7 +5,7 @@
 #include "config/config.h"
 #include "daemon/cli_verbs.h"
 #include "daemon/http_client_config.h"
-#include "daemon/schedule_config.h"
+#include "daemon/watcher_status.h"
 #include "jobs/literature_poll_job.h"
 #include "sources/http/curl_http_client.h"
 #include "store/db_time.h"
@@ -20,42 +20,9 @@ struct WatchersArgs {
   bool json = false;
 };
 
-std::string When(int64_t us) {
-  if (us == 0) return "-";
-  time_t secs = static_cast<time_t>(us / 1000000);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime(&secs));
-  return buf;
-}
-
 int Fail(const std::string& message) {
   std::cerr << "vigil: " << message << "\n";
   return 1;
-}
-
-nlohmann::json ListRow(SqlConnection& db, const nlohmann::json& w, const Config& config) {
-  std::string name = w.value("name", "");
-  nlohmann::json row = {{"name", name}, {"type", w.value("type", "")}, {"enabled", w.value("enabled", true)}};
-  auto state = GetWatcherState(db, name);
-  auto count = db.Query("SELECT COUNT(*) FROM watcher_events e JOIN watchers w ON w.id = e.watcher_id WHERE w.name = $1", {name});
-  row["events"] = count.ok() ? count->rows[0].Int(0) : 0;
-  if (state.ok() && *state) {
-    row["last_poll"] = When((*state)->last_poll_at_us);
-    row["last_success"] = When((*state)->last_success_at_us);
-    row["last_error"] = (*state)->last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json((*state)->last_error);
-    row["consecutive_failures"] = (*state)->consecutive_failures;
-  }
-  auto schedules = SchedulesFrom(config);
-  if (schedules.ok()) {
-    for (const auto& s : *schedules) {
-      if (s.name != "watcher:" + name) continue;
-      auto next = Scheduler::NextFire(s, std::chrono::system_clock::now());
-      if (next) row["next_poll"] = When(ToMicros(*next));
-      if (state.ok() && *state && (*state)->next_poll_at_us > ToMicros(std::chrono::system_clock::now()))
-        row["next_poll"] = When((*state)->next_poll_at_us) + " (backing off)";
-    }
-  }
-  return row;
 }
 
 int List(const std::string& path, const WatchersArgs& a) {
@@ -65,7 +32,7 @@ int List(const std::string& path, const WatchersArgs& a) {
   if (!db.ok()) return Fail(db.error());
   if (auto m = Migrate(**db); !m.ok()) return Fail(m.error());
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& w : (*config)->tree().value("watchers", nlohmann::json::array())) rows.push_back(ListRow(**db, w, **config));
+  for (const auto& w : (*config)->tree().value("watchers", nlohmann::json::array())) rows.push_back(WatcherStatusJson(**db, w, **config));
   if (a.json) {
     std::cout << rows.dump(2) << "\n";
     return 0;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "daemon/admin_api.h"
 #include "daemon/http_client_config.h"
 #include "daemon/http_server.h"
 #include "daemon/job_engine.h"
@@ -69,6 +70,7 @@ struct Daemon::Impl {
   std::unique_ptr<HttpCache> http_cache;
   JobRegistry registry;
   std::unique_ptr<JobEngine> engine;
+  std::unique_ptr<AdminApi> admin_api;
   std::thread engine_stopper;  // Stop() blocks up to jobs.shutdown_timeout: never on the loop
   Router router;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -139,6 +141,8 @@ Status Daemon::Impl::StartEngine() {
 }
 
 void Daemon::Impl::AddRoutes() {
+  admin_api = std::make_unique<AdminApi>(*db, *poster, [this] { return runtime->config(); }, engine.get());
+  admin_api->Register(router);
   router.Add("GET", "/healthz", [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok\n")); });
   router.Add("GET", "/readyz", [this](HttpRequest&&, Responder respond) {
     if (stopping) return respond(HttpResponse::Text(503, "stopping\n"));

@@ -1,5 +1,7 @@
 #include "store/event_repo.h"
 
+#include <algorithm>
+
 #include "common/uuid.h"
 #include "store/db_time.h"
 
@@ -59,6 +61,42 @@ Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const
     auto r = InsertOne(db, e, now);
     if (!r.ok()) return r.status();
     out.push_back(*r);
+  }
+  return out;
+}
+
+Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFilter& f) {
+  std::string sql = std::string("SELECT e.id, w.name, s.name, e.title, e.summary, e.source_type, e.source_id, e.source_url,") +
+                    " e.source_metadata, e.triage_signal, e.triage_reasoning, e.detected_at" + (f.include_raw ? ", e.raw_data" : "") +
+                    " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id"
+                    " WHERE 1 = 1";
+  std::vector<SqlValue> params;
+  auto add = [&](const std::string& clause, SqlValue v) {
+    params.push_back(std::move(v));
+    sql += " AND " + clause + " $" + std::to_string(params.size());
+  };
+  if (!f.watcher.empty()) add("w.name =", f.watcher);
+  if (!f.signal.empty()) add("e.triage_signal =", f.signal);
+  if (f.since) add("e.detected_at >=", SeedTimestamp(*f.since, db.dialect()));
+  if (!f.before_id.empty()) add("e.id <", f.before_id);
+  params.push_back(int64_t(std::clamp(f.limit, 1, 500)));
+  sql += " ORDER BY e.id DESC LIMIT $" + std::to_string(params.size());
+  auto r = db.Query(sql, params);
+  if (!r.ok()) return r.status();
+  std::vector<nlohmann::json> out;
+  for (const auto& row : r->rows) {
+    auto meta = nlohmann::json::parse(row.Text(8), nullptr, false);
+    nlohmann::json e = {{"id", row.Text(0)}, {"watcher", row.Text(1)}, {"community", row.OptText(2) ? nlohmann::json(row.Text(2)) : nlohmann::json(nullptr)},
+                        {"title", row.Text(3)}, {"summary", row.Text(4)}, {"source_type", row.Text(5)}, {"source_id", row.Text(6)},
+                        {"source_url", row.Text(7)}, {"source_metadata", meta.is_discarded() ? nlohmann::json::object() : meta},
+                        {"triage_signal", row.OptText(9) ? nlohmann::json(row.Text(9)) : nlohmann::json(nullptr)},
+                        {"triage_reasoning", row.OptText(10) ? nlohmann::json(row.Text(10)) : nlohmann::json(nullptr)},
+                        {"detected_at", row.Text(11)}};
+    if (f.include_raw) {
+      auto raw = nlohmann::json::parse(row.Text(12), nullptr, false);
+      e["raw_data"] = raw.is_discarded() ? nlohmann::json(nullptr) : raw;
+    }
+    out.push_back(std::move(e));
   }
   return out;
 }

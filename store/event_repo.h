@@ -39,6 +39,18 @@ Result<std::vector<EventInsertResult>> InsertEvents(SqlConnection& db, const std
 // The same inside a transaction the caller holds (the webhook writer groups several requests).
 Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now);
 
+struct EventFilter {
+  std::string watcher;   // watcher name; empty: all
+  std::string signal;    // low | medium | high; empty: any
+  std::optional<TimePoint> since;
+  std::string before_id;  // keyset cursor: events with ids below this (ids are time-ordered UUIDv7)
+  int limit = 50;
+  bool include_raw = false;
+};
+
+// Newest first, as JSON objects (source_metadata parsed).
+Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFilter& filter);
+
 // raw_data is cut to this many bytes of JSON text (a payload larger than this keeps a note).
 inline constexpr size_t kMaxRawDataBytes = 256 * 1024;
 
