@@ -54,6 +54,7 @@ AdminApi::AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_p
     : db_(db), poster_(poster), config_(std::move(config)), engine_(engine) {
   AddWatcherRoutes();
   AddEventAndJobRoutes();
+  AddStatusRoute();
 }
 
 void AdminApi::Register(Router& router) {

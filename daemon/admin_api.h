@@ -5,6 +5,7 @@
 //   GET  /api/v1/events?watcher=&signal=&since=&limit=&cursor=
 //   GET  /api/v1/jobs?state=&kind=&queue=&limit=&cursor=
 //   GET  /api/v1/jobs/<id>;  POST /api/v1/jobs/<id>/retry;  POST /api/v1/jobs/<id>/cancel
+//   GET  /api/v1/status                      version, uptime, watchers, queues, last notifications
 // Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
 // 4xx/5xx with {"error": "..."}.
 //
@@ -12,6 +13,7 @@
 // DbThread, and answers come back through the LoopPoster.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -48,12 +50,14 @@ class AdminApi {
   bool Authorized(const HttpRequest& req, std::string* why) const;
   void AddWatcherRoutes();
   void AddEventAndJobRoutes();
+  void AddStatusRoute();
 
   DbThread& db_;
   LoopPoster& poster_;
   std::function<std::shared_ptr<const Config>()> config_;
   JobEngine* engine_;
   std::vector<ApiRoute> routes_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 // Helpers for route handlers.

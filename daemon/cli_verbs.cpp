@@ -6,6 +6,7 @@ CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(confi
   RegisterCronVerbs(app, verbs_);
   RegisterJobVerbs(app, verbs_, config_path_);
   RegisterWatcherVerbs(app, verbs_, config_path_);
+  RegisterStatusVerb(app, verbs_, config_path_);
 }
 
 int CliVerbs::Run() {

@@ -15,6 +15,7 @@ using VerbList = std::vector<std::pair<CLI::App*, std::function<int()>>>;
 void RegisterCronVerbs(CLI::App& app, VerbList& out);
 void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+void RegisterStatusVerb(CLI::App& app, VerbList& out, std::string& config_path);
 
 class CliVerbs {
  public:

@@ -138,3 +138,32 @@ TEST(AdminApiDisabled, WithoutATokenEveryRequestIs401) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_F(AdminApiE2E, StatusShowsWatchersQueuesAndNotifications) {
+  auto [code, out] = testing::RunVigil({"status", "--config", d_.config_path()});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("WATCHERS"), std::string::npos) << out;
+  EXPECT_NE(out.find("lit"), std::string::npos);
+  EXPECT_NE(out.find("QUEUES"), std::string::npos);
+  EXPECT_NE(out.find("LAST NOTIFICATIONS"), std::string::npos);
+  auto [jc, jout] = testing::RunVigil({"status", "--json", "--config", d_.config_path()});
+  ASSERT_EQ(jc, 0) << jout;
+  auto st = nlohmann::json::parse(jout);
+  EXPECT_EQ(st["database"], "sqlite");
+  EXPECT_EQ(st["watchers"].size(), 2u);
+  EXPECT_TRUE(st.contains("queues"));
+}
+
+TEST(StatusCli, SaysClearlyWhenNoDaemonAnswers) {
+  DaemonProcess d;
+  d.WriteConfig("http:\n  listen: 127.0.0.1:${PORT}\napi:\n  token: t\n");
+  auto [code, out] = testing::RunVigil({"status", "--config", d.config_path()});
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find("no vigil answering at http://127.0.0.1:"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace vigil
