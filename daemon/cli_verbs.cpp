@@ -7,6 +7,7 @@ CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(confi
   RegisterJobVerbs(app, verbs_, config_path_);
   RegisterWatcherVerbs(app, verbs_, config_path_);
   RegisterStatusVerb(app, verbs_, config_path_);
+  RegisterDbVerbs(app, verbs_, config_path_);
 }
 
 int CliVerbs::Run() {

@@ -16,6 +16,7 @@ void RegisterCronVerbs(CLI::App& app, VerbList& out);
 void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterStatusVerb(CLI::App& app, VerbList& out, std::string& config_path);
+void RegisterDbVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 
 class CliVerbs {
  public:
