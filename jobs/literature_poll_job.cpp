@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/iso8601.h"
+#include "daemon/metrics.h"
 #include "store/db_time.h"
 #include "store/event_repo.h"
 #include "store/watcher_repo.h"
@@ -46,6 +47,8 @@ JobResult Poll(const Runtime& runtime, JobContext& ctx) {
     int failures = *state ? (*state)->consecutive_failures + 1 : 1;
     auto every = std::chrono::milliseconds(w->value("every", int64_t(3600000)));
     (void)RecordPollFailure(**db, name, now, polled.error(), now + FailureBackoff(failures, every));
+    Metrics::Global().Set("vigil_watcher_failing", {{"watcher", name}}, 1);
+    Metrics::Global().Inc("vigil_watcher_polls_total", {{"watcher", name}, {"result", "failed"}});
     return JobResult::Retry("poll of " + name + " failed: " + polled.error());
   }
   auto watcher_id = WatcherIdByName(**db, name);
@@ -67,6 +70,10 @@ JobResult Poll(const Runtime& runtime, JobContext& ctx) {
   for (const auto& r : *stored) added += r.inserted;
   nlohmann::json cur = {{"last_success", FormatIso8601(now)}, {"items", inserts.size()}, {"added", added}};
   (void)RecordPollSuccess(**db, name, now, cur.dump());
+  Metrics::Global().Set("vigil_watcher_failing", {{"watcher", name}}, 0);
+  Metrics::Global().Set("vigil_watcher_last_success_timestamp_seconds", {{"watcher", name}}, ToUnixSeconds(now));
+  Metrics::Global().Inc("vigil_watcher_polls_total", {{"watcher", name}, {"result", "ok"}});
+  Metrics::Global().Inc("vigil_watcher_events_total", {{"watcher", name}}, added);
   for (const auto& warning : polled->warnings) spdlog::debug("watcher {}: {}", name, warning);
   spdlog::info("watcher {}: {} items, {} new{}", name, inserts.size(), added, polled->not_modified ? " (not modified)" : "");
   return JobResult::Done();
