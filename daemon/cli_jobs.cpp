@@ -4,6 +4,7 @@
 
 #include "config/config.h"
 #include "daemon/cli_verbs.h"
+#include "daemon/watcher_status.h"
 #include "store/db_time.h"
 #include "store/job_repo.h"
 #include "store/migrator.h"
@@ -32,14 +33,6 @@ Result<std::unique_ptr<SqlConnection>> OpenFromConfig(const std::string& path) {
 int Fail(const std::string& message) {
   std::cerr << "vigil: " << message << "\n";
   return 1;
-}
-
-std::string TimeText(int64_t us) {
-  if (us == 0) return "-";
-  time_t secs = static_cast<time_t>(us / 1000000);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime(&secs));
-  return buf;
 }
 
 int Enqueue(const std::string& config, const JobsArgs& a) {
@@ -86,7 +79,7 @@ int List(const std::string& config, const JobsArgs& a) {
   printf("%-8s %-24s %-10s %-10s %-8s %-20s %s\n", "ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "RUN AT", "LAST ERROR");
   for (const auto& j : *jobs) {
     printf("%-8lld %-24s %-10s %-10s %d/%-6d %-20s %s\n", static_cast<long long>(j.id), j.kind.c_str(), j.queue.c_str(),
-           j.state.c_str(), j.attempt, j.max_attempts, TimeText(j.run_at_us).c_str(), j.last_error.substr(0, 60).c_str());
+           j.state.c_str(), j.attempt, j.max_attempts, UtcText(j.run_at_us).c_str(), j.last_error.substr(0, 60).c_str());
   }
   return 0;
 }
