@@ -60,6 +60,8 @@ TEST(DaemonE2E, ServesHealthReadyAndMetrics) {
   EXPECT_EQ(missing->status, 404);
   d.Signal(SIGTERM);
   EXPECT_EQ(d.Wait(10s), 0);
+  EXPECT_EQ(d.Stderr().find("handles still open"), std::string::npos) << "every libuv handle closed before exit";
+  EXPECT_NE(d.Stderr().find("stopped"), std::string::npos);
 }
 
 TEST(DaemonE2E, MethodNotAllowedNamesAllowedMethods) {

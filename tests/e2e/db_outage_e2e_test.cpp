@@ -1,0 +1,95 @@
+// PostgreSQL goes away under a running daemon and comes back: no claimed job is lost, /readyz
+// reports the outage, and the daemon reconnects by itself. Uses a private server of its own (the
+// shared test server stays up for the other tests).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "store/sql.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_test_client.h"
+#include "tests/support/paths.h"
+
+namespace vigil {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string Run(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[512];
+  while (p && fgets(buf, sizeof buf, p)) out += buf;
+  if (p) pclose(p);
+  return out;
+}
+
+std::string Export(const std::string& text, const std::string& name) {
+  auto at = text.find("export " + name + "=");
+  if (at == std::string::npos) return "";
+  auto start = at + 8 + name.size();
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+int ReadyStatus(int port) {
+  testsupport::RawHttpClient c(port);
+  c.Send(testsupport::MakeRequest("GET", "/readyz"));
+  auto r = c.ReadResponse(5s);
+  return r ? r->status : 0;
+}
+
+class PrivatePostgres {
+ public:
+  PrivatePostgres() {
+    std::string out = Run(testing::SourceDir() + "/scripts/pg-test-server.sh start");
+    dir_ = Export(out, "VIGIL_TEST_PG_DIR");
+    url_ = Export(out, "VIGIL_TEST_PG_URL");
+  }
+  ~PrivatePostgres() {
+    if (!dir_.empty()) Run(testing::SourceDir() + "/scripts/pg-test-server.sh stop " + dir_);
+  }
+  void Pause() { Run(testing::SourceDir() + "/scripts/pg-test-server.sh pause " + dir_); }
+  void Resume() { Run(testing::SourceDir() + "/scripts/pg-test-server.sh resume " + dir_); }
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string dir_, url_;
+};
+
+TEST(DbOutageE2E, JobsSurviveThePostgresServerGoingAwayAndComingBack) {
+  PrivatePostgres pg;
+  ASSERT_FALSE(pg.url().empty()) << "could not start a private PostgreSQL";
+  testing::DaemonProcess d;
+  d.WriteConfig("database:\n  url: " + pg.url() + "\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  workers: 4\n  lease: 3s\n"
+                "  poll_interval: 100ms\n");
+  auto [ec, eout] = testing::RunVigil({"jobs", "enqueue", "noop", "--count", "400", "--args", R"({"mark":true,"sleep_ms":20})",
+                                       "--config", d.config_path()});
+  ASSERT_EQ(ec, 0) << eout;
+  ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
+  std::this_thread::sleep_for(700ms);  // mid-run
+  pg.Pause();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(ReadyStatus(d.port()), 503);
+  std::this_thread::sleep_for(1500ms);
+  pg.Resume();
+  auto db = OpenSqlConnection(pg.url());
+  ASSERT_TRUE(db.ok()) << db.error();
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  int64_t done = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = (*db)->Query("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'");
+    done = r.ok() ? r->rows[0].Int(0) : 0;
+    if (done == 400) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(done, 400) << d.Stderr();
+  EXPECT_EQ((*db)->Query("SELECT COUNT(*) FROM vigil_noop_marks")->rows[0].Int(0), 400);
+  EXPECT_EQ(ReadyStatus(d.port()), 200);
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.Wait(20s), 0) << d.Stderr();
+}
+
+}  // namespace
+}  // namespace vigil
