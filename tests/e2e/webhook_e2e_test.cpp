@@ -264,3 +264,37 @@ TEST_F(WebhookE2E, LockedDatabaseAnswers503AndNever2xxWithoutTheRow) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// A reload swaps the hook table: a watcher added by SIGHUP answers, one removed is gone.
+TEST(WebhookReloadE2E, SighupAddsAndRemovesHooks) {
+  const char* before = "database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\n"
+                       "watchers:\n  - name: old\n    type: webhook\n";
+  const char* after = "database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\n"
+                      "watchers:\n  - name: new\n    type: webhook\n    path: /hooks/new/one\n";
+  testing::DaemonProcess d;
+  d.WriteConfig(before);
+  ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
+  auto post = [&](const std::string& path) {
+    testsupport::RawHttpClient client(d.port());
+    client.Send(testsupport::MakeRequest("POST", path, R"({"title":"x"})", "Content-Type: application/json\r\n"));
+    auto res = client.ReadResponse(std::chrono::seconds(5));
+    return res ? res->status : -1;
+  };
+  EXPECT_EQ(post("/hooks/old"), 202);
+  EXPECT_EQ(post("/hooks/new/one"), 404);
+  d.WriteConfig(after);
+  d.Signal(SIGHUP);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (post("/hooks/new/one") != 202 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(post("/hooks/new/one"), 202);
+  EXPECT_EQ(post("/hooks/old"), 404);
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.Wait(std::chrono::seconds(10)), 0);
+}
+
+}  // namespace
+}  // namespace vigil
