@@ -14,6 +14,7 @@ namespace vigil {
 using VerbList = std::vector<std::pair<CLI::App*, std::function<int()>>>;
 void RegisterCronVerbs(CLI::App& app, VerbList& out);
 void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+void RegisterImportHooksVerb(CLI::App& app, VerbList& out);
 
 class CliVerbs {
  public:
