@@ -9,6 +9,7 @@
 
 #include "config/schema.h"
 #include "config/units.h"
+#include "config/watcher_checks.h"
 #include "config/yaml_convert.h"
 
 namespace vigil {
@@ -26,6 +27,8 @@ Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, con
   config->path_ = path;
   ConfigLoader loader(path, config.get());
   Status s = loader.Run(yaml);
+  if (!s.ok()) return s;
+  s = CheckWatcherBlocks(*config);
   if (!s.ok()) return s;
   return std::shared_ptr<const Config>(std::move(config));
 }

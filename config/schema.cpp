@@ -65,6 +65,26 @@ std::vector<KeySpec> BuildTable() {
       {"watchers[].first_poll_limit", K::kInt, "50", kReload, "literature: a new watcher takes at most this many recent items.", 1, 10000},
       {"watchers[].api_key", K::kSecret, "", kReload, "literature (pubmed): an NCBI API key (10 requests/s instead of 3)."},
       {"watchers[].email", K::kString, "", kReload, "literature (pubmed): the contact e-mail NCBI asks for; defaults to http.contact_email."},
+      {"watchers[].path", K::kString, "", kReload,
+       "webhook: the path it answers on, under `/hooks/`; default `/hooks/<name>`."},
+      {"watchers[].methods", K::kStringList, "", kReload, "webhook: HTTP methods accepted (default `[POST]`); others get 405."},
+      {"watchers[].verify", K::kAny, "", kReload,
+       "webhook: how senders prove themselves: `{scheme: github|github-sha1|stripe|slack|hmac|token, secret, header, "
+       "algorithm, encoding, prefix, tolerance_seconds, allow_ips, trusted_proxies}`. Without it any request is accepted."},
+      {"watchers[].trigger", K::kAny, "", kReload,
+       "webhook: `and`/`or`/`not` over `match: {type: value|regex, source: header|query|payload, name, value|regex}`; "
+       "a request that does not match stores nothing."},
+      {"watchers[].mapping", K::kAny, "", kReload,
+       "webhook: `{title, summary, source_id, source_url, metadata: {key: VALUE}}`; a VALUE is a JSON pointer "
+       "(`/pull_request/title`) or a template (`{{/repository/full_name}}#{{/number}}`, `{{header:X-GitHub-Event}}`). "
+       "Unset fields take the scheme's defaults."},
+      {"watchers[].delivery_id", K::kString, "", kReload,
+       "webhook: where a delivery's id is: a header name, or a JSON pointer into the payload (`/id`). Default: "
+       "`X-GitHub-Delivery` (github), `/id` (stripe), `/event_id` (slack); without one, a hash of the body."},
+      {"watchers[].mismatch_status", K::kInt, "204", kReload,
+       "webhook: status answered when the trigger rules do not match.", 200, 599},
+      {"watchers[].max_body_bytes", K::kSize, "", kReload,
+       "webhook: bodies larger than this get 413 (the server-wide `http.max_body_bytes` applies too).", 1, 1 << 30},
 
       {"jobs", K::kSection, "", kRestart, "The job engine and the maintenance jobs."},
       {"jobs.workers", K::kInt, "4", kRestart, "Worker threads of the `default` queue.", 1, 256},

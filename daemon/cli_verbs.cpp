@@ -8,6 +8,7 @@ CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(confi
   RegisterWatcherVerbs(app, verbs_, config_path_);
   RegisterStatusVerb(app, verbs_, config_path_);
   RegisterDbVerbs(app, verbs_, config_path_);
+  RegisterImportHooksVerb(app, verbs_);
 }
 
 int CliVerbs::Run() {

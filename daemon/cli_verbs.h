@@ -17,6 +17,7 @@ void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterStatusVerb(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterDbVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+void RegisterImportHooksVerb(CLI::App& app, VerbList& out);
 
 class CliVerbs {
  public:

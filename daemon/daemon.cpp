@@ -11,6 +11,7 @@
 #include "common/logging.h"
 #include "daemon/admin_api.h"
 #include "daemon/http_client_config.h"
+#include "daemon/hook_routes.h"
 #include "daemon/http_server.h"
 #include "daemon/job_engine.h"
 #include "daemon/job_kinds.h"
@@ -51,6 +52,7 @@ void DescribeMetrics() {
   m.Describe("vigil_http_request_duration_seconds", "histogram", "Time from request to response, by route.");
   m.Describe("vigil_config_reloads_total", "counter", "Config reloads, by result.");
   m.Set("vigil_build_info", {{"version", VIGIL_VERSION}}, 1);
+  HookRoutes::DescribeMetrics();
 }
 
 }  // namespace
@@ -68,6 +70,7 @@ struct Daemon::Impl {
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<Runtime> runtime;
   std::unique_ptr<HttpCache> http_cache;
+  std::unique_ptr<HookRoutes> hooks;  // /hooks/*: webhook watchers and their event writer
   JobRegistry registry;
   std::unique_ptr<JobEngine> engine;
   std::unique_ptr<AdminApi> admin_api;
@@ -153,6 +156,7 @@ void Daemon::Impl::AddRoutes() {
       });
     });
   });
+  hooks->AddTo(router);
   router.Add("GET", "/metrics", [this](HttpRequest&&, Responder respond) {
     double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Metrics::Global().Set("vigil_uptime_seconds", {}, up);
@@ -239,6 +243,7 @@ void Daemon::Impl::ApplyConfig(std::shared_ptr<const Config> next) {
   auto schedules = SchedulesFrom(*config);
   if (schedules.ok()) engine->SetSchedules(std::move(*schedules));
   else spdlog::error("reload: schedules unchanged: {}", schedules.error());
+  if (Status s = hooks->Apply(*config); !s.ok()) spdlog::error("reload: webhook hooks kept as they were: {}", s.message());
   Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "applied"}});
   spdlog::info("configuration reloaded from {}", config->path());
   SdNotify("READY=1\nSTATUS=serving");
@@ -267,7 +272,8 @@ void Daemon::Impl::CloseHandles() {
                          reinterpret_cast<uv_handle_t*>(&sighup)}) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);
   }
-  // Answers still queued on the DbThread are posted back before the poster closes.
+  // Answers still queued on the DbThread and the event writer are posted back before the poster closes.
+  hooks->Stop();
   db->Stop();
   poster->Close();
 }
@@ -293,12 +299,21 @@ int Daemon::Run() {
     uv_loop_close(&d.loop);
     return 1;
   }
-  d.AddRoutes();
-  s = d.StartServing();
+  EventWriterOptions writer;
+  writer.url = d.config->DatabaseUrl();
+  writer.busy_timeout_ms = static_cast<int>(d.config->GetInt("database.busy_timeout"));
+  d.hooks = std::make_unique<HookRoutes>(*d.poster, writer);
+  s = d.hooks->Apply(*d.config);
+  if (s.ok()) {
+    d.AddRoutes();
+    s = d.StartServing();
+  }
   if (!s.ok()) {
     spdlog::critical("cannot start: {}", s.message());
     d.engine->Stop(std::chrono::milliseconds(0));
-    d.server->Close([&d] { d.db->Stop(); d.poster->Close(); });
+    auto close = [&d] { d.hooks->Stop(); d.db->Stop(); d.poster->Close(); };
+    if (d.server) d.server->Close(close);
+    else close();
     uv_run(&d.loop, UV_RUN_DEFAULT);
     uv_loop_close(&d.loop);
     return 1;
@@ -321,6 +336,7 @@ int Daemon::Run() {
   d.runtime.reset();
   d.http_cache.reset();
   d.server.reset();
+  d.hooks.reset();
   d.poster.reset();
   int rc = uv_loop_close(&d.loop);
   if (rc != 0) spdlog::warn("event loop closed with handles still open");

@@ -1,0 +1,89 @@
+// `vigil import-hooks FILE`: prints the vigil watchers equivalent to an adnanh/webhook hooks file
+// (JSON or YAML), then, as YAML comments, what could not be carried over.
+#include <yaml-cpp/yaml.h>
+
+#include <iostream>
+
+#include "daemon/cli_verbs.h"
+#include "sources/webhook/hook_import.h"
+
+namespace vigil {
+namespace {
+
+// JSON is YAML, so one reader serves both; scalars that read as integers or booleans become them.
+nlohmann::json YamlToJson(const YAML::Node& node) {
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : node) out.push_back(YamlToJson(item));
+    return out;
+  }
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = node.begin(); it != node.end(); ++it) out[it->first.Scalar()] = YamlToJson(it->second);
+    return out;
+  }
+  if (!node.IsScalar()) return nullptr;
+  const std::string& s = node.Scalar();
+  if (node.Tag() != "!") {
+    if (s == "true" || s == "false") return s == "true";
+    char* end = nullptr;
+    long long i = std::strtoll(s.c_str(), &end, 10);
+    if (!s.empty() && *end == '\0') return i;
+  }
+  return s;
+}
+
+void Emit(YAML::Emitter& out, const nlohmann::json& j) {
+  if (j.is_object()) {
+    out << YAML::BeginMap;
+    for (const auto& [k, v] : j.items()) {
+      out << YAML::Key << k << YAML::Value;
+      Emit(out, v);
+    }
+    out << YAML::EndMap;
+  } else if (j.is_array()) {
+    out << YAML::BeginSeq;
+    for (const auto& v : j) Emit(out, v);
+    out << YAML::EndSeq;
+  } else if (j.is_string()) {
+    out << j.get<std::string>();
+  } else {
+    out << j.dump();
+  }
+}
+
+int RunImportHooks(const std::string& file) {
+  nlohmann::json hooks;
+  try {
+    hooks = YamlToJson(YAML::LoadFile(file));
+  } catch (const YAML::Exception& e) {
+    std::cerr << "vigil: " << file << ": " << e.what() << "\n";
+    return 1;
+  }
+  auto imported = ImportAdnanhHooks(hooks);
+  if (!imported.ok()) {
+    std::cerr << "vigil: " << file << ": " << imported.error() << "\n";
+    return 1;
+  }
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "watchers" << YAML::Value;
+  Emit(out, imported->watchers);
+  out << YAML::EndMap;
+  std::cout << out.c_str() << "\n";
+  if (!imported->not_carried.empty()) {
+    std::cout << "# Not carried over:\n";
+    for (const auto& line : imported->not_carried) std::cout << "#   " << line << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterImportHooksVerb(CLI::App& app, VerbList& out) {
+  auto* cmd = app.add_subcommand("import-hooks", "print vigil watchers equivalent to an adnanh/webhook hooks file");
+  auto file = std::make_shared<std::string>();
+  cmd->add_option("file", *file, "hooks.json or hooks.yaml")->required();
+  out.emplace_back(cmd, [file] { return RunImportHooks(*file); });
+}
+
+}  // namespace vigil
