@@ -1,6 +1,8 @@
 #include "daemon/job_kinds.h"
 
+#include "jobs/deliver_job.h"
 #include "jobs/literature_poll_job.h"
+#include "jobs/triage_job.h"
 
 namespace vigil {
 
@@ -8,6 +10,9 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   JobRegistry registry;
   registry.Add(NoopKind());
   registry.Add(LiteraturePollKind(runtime));
+  registry.Add(TriageKind(runtime));
+  registry.Add(DeliverKind(runtime));
+  registry.Add(CreateThreadKind(runtime));
   return registry;
 }
 
