@@ -5,6 +5,7 @@ namespace vigil {
 CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(config_path) {
   RegisterCronVerbs(app, verbs_);
   RegisterJobVerbs(app, verbs_, config_path_);
+  RegisterNotificationVerbs(app, verbs_, config_path_);
 }
 
 int CliVerbs::Run() {

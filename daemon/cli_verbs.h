@@ -8,12 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "store/sql.h"
+
 namespace vigil {
 
 // Each concept registers its verbs: the subcommand and what runs when it is chosen.
 using VerbList = std::vector<std::pair<CLI::App*, std::function<int()>>>;
 void RegisterCronVerbs(CLI::App& app, VerbList& out);
 void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+void RegisterNotificationVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+
+// The database the config at `path` names, migrated (verbs work on a fresh database too).
+Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path);
 
 class CliVerbs {
  public:

@@ -2,6 +2,7 @@
 
 #include "jobs/deliver_job.h"
 #include "jobs/literature_poll_job.h"
+#include "jobs/retention_job.h"
 #include "jobs/triage_job.h"
 
 namespace vigil {
@@ -13,6 +14,7 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   registry.Add(TriageKind(runtime));
   registry.Add(DeliverKind(runtime));
   registry.Add(CreateThreadKind(runtime));
+  registry.Add(TriageRetentionKind(runtime));
   return registry;
 }
 

@@ -130,8 +130,10 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
   auto body = nlohmann::json::parse(resp->body, nullptr, false);
   std::string thread_id = body.is_object() ? body.value("thread_id", body.value("id", "")) : "";
   if (!LooksLikeUuid(thread_id)) return JobResult::Discard("the platform's answer holds no thread id (a UUID in \"id\" or \"thread_id\")");
-  std::string action = "auto-created thread " + thread_id + ": triage score " + Fixed2(args.value("score", 0.0)) +
-                       " >= auto_thread_approval_rate " + Fixed2(args.value("approval_rate", 0.0));
+  std::string action = args.contains("approved_by")
+                           ? "created thread " + thread_id + " on approval by " + args.value("approved_by", "")
+                           : "auto-created thread " + thread_id + ": triage score " + Fixed2(args.value("score", 0.0)) +
+                                 " >= auto_thread_approval_rate " + Fixed2(args.value("approval_rate", 0.0));
   Status s = RecordThread(db, (*n)->id, thread_id, action, now);
   return s.ok() ? JobResult::Done() : JobResult::Retry(s.message());
 }

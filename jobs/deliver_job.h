@@ -3,7 +3,8 @@
 //   deliver        {notification_id, channel}: one notification to one `notify.channels` entry
 //                  (webhook signed with HMAC-SHA256, Slack incoming webhook, e-mail over SMTP, or
 //                  the platform's notifications endpoint).
-//   create_thread  {notification_id, score, approval_rate}: POSTs a thread request to the
+//   create_thread  {notification_id, score, approval_rate}, or {notification_id, approved_by} when a
+//                  person approved it (`vigil notifications act ID --create-thread`): POSTs a thread request to the
 //                  platform (notify.platform.base_url + threads_path) and records thread_id,
 //                  action_taken and status `acted` on the notification.
 // Outcomes: 2xx -> done; 408, 429, 5xx and transport errors -> retry (the HTTP client also

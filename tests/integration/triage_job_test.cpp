@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "jobs/deliver_job.h"
+#include "jobs/retention_job.h"
 #include "store/notification_repo.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/scripted_receiver.h"
@@ -198,6 +199,27 @@ TEST_P(TriageJobTest, NotificationMovesThroughReadActedDismissed) {
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].id, id);
   EXPECT_FALSE(SetNotificationStatus(env_.db(), id, "archived", "", now_).ok());
+}
+
+TEST_P(TriageJobTest, RetentionPrunesOldDataButKeepsDedupeKeys) {
+  auto settings = env_.Configure(Yaml());
+  auto out = Triage(settings, env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok() && !out->notification_id.empty());
+  RetentionSettings keep_all;
+  auto none = PruneTriageData(env_.db(), keep_all, now_);
+  ASSERT_TRUE(none.ok()) << none.error();
+  EXPECT_EQ(none->events_deleted + none->notifications_deleted + none->raw_data_cleared, 0);
+  RetentionSettings short_raw = keep_all;
+  short_raw.raw_data = std::chrono::hours(1);
+  auto raw = PruneTriageData(env_.db(), short_raw, now_ + std::chrono::hours(2));
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw->raw_data_cleared, 1);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM watcher_events WHERE raw_data IS NULL"), 1);
+  auto all = PruneTriageData(env_.db(), keep_all, now_ + keep_all.events + std::chrono::hours(1));
+  ASSERT_TRUE(all.ok()) << all.error();
+  EXPECT_EQ(all->events_deleted, 1);
+  EXPECT_EQ(all->notifications_deleted, 1);
+  EXPECT_GT(env_.Count("SELECT COUNT(*) FROM vigil_triage_keys"), 0) << "dedupe keys survive pruning";
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, TriageJobTest, ::testing::ValuesIn(testing::kDialects));
