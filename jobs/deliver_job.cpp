@@ -5,6 +5,7 @@
 
 #include "jobs/delivery_message.h"
 #include "jobs/smtp_sender.h"
+#include "jobs/triage_handler.h"
 #include "store/notification_repo.h"
 
 namespace vigil {
@@ -91,15 +92,10 @@ nlohmann::json ThreadRequest(const NotificationRow& n) {
 using DeliveryWork = JobResult (*)(const TriageSettings&, HttpClient&, SqlConnection&, const nlohmann::json&, TimePoint,
                                    const CancelToken*);
 
-// A handler that reads the live settings and the worker's connection, then does `work`.
-JobHandler WithSettings(const Runtime& runtime, DeliveryWork work) {
-  return [&runtime, work](JobContext& ctx) -> JobResult {
-    auto settings = ParseTriageSettings(*runtime.config());
-    if (!settings.ok()) return JobResult::Retry(settings.error());
-    auto db = ctx.db();
-    if (!db.ok()) return JobResult::Retry(db.error());
-    return work(*settings, *runtime.http(), **db, ctx.args, ctx.clock.Now(), &ctx.cancel);
-  };
+JobHandler Handler(const Runtime& runtime, DeliveryWork work) {
+  return WithTriageSettings(runtime, [&runtime, work](const TriageSettings& settings, SqlConnection& db, JobContext& ctx) {
+    return work(settings, *runtime.http(), db, ctx.args, ctx.clock.Now(), &ctx.cancel);
+  });
 }
 
 }  // namespace
@@ -143,14 +139,14 @@ KindSpec DeliverKind(const Runtime& runtime) {
   spec.kind = "deliver";
   spec.timeout = std::chrono::minutes(2);
   spec.backoff.base = std::chrono::seconds(5);
-  spec.handler = WithSettings(runtime, DeliverNotification);
+  spec.handler = Handler(runtime, DeliverNotification);
   return spec;
 }
 
 KindSpec CreateThreadKind(const Runtime& runtime) {
   KindSpec spec = DeliverKind(runtime);
   spec.kind = "create_thread";
-  spec.handler = WithSettings(runtime, CreateThread);
+  spec.handler = Handler(runtime, CreateThread);
   return spec;
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "jobs/triage_handler.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -36,17 +37,13 @@ KindSpec TriageRetentionKind(const Runtime& runtime) {
   KindSpec spec;
   spec.kind = "triage_retention";
   spec.timeout = std::chrono::minutes(10);
-  spec.handler = [&runtime](JobContext& ctx) -> JobResult {
-    auto settings = ParseTriageSettings(*runtime.config());
-    if (!settings.ok()) return JobResult::Retry(settings.error());
-    auto db = ctx.db();
-    if (!db.ok()) return JobResult::Retry(db.error());
-    auto report = PruneTriageData(**db, settings->retention, ctx.clock.Now());
+  spec.handler = WithTriageSettings(runtime, [](const TriageSettings& settings, SqlConnection& db, JobContext& ctx) {
+    auto report = PruneTriageData(db, settings.retention, ctx.clock.Now());
     if (!report.ok()) return JobResult::Retry(report.error());
     spdlog::info("retention: {} events, {} notifications deleted; raw_data cleared on {} events", report->events_deleted,
                  report->notifications_deleted, report->raw_data_cleared);
     return JobResult::Done();
-  };
+  });
   return spec;
 }
 

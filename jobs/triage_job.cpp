@@ -9,6 +9,7 @@
 
 #include "common/iso8601.h"
 #include "jobs/llm_triage.h"
+#include "jobs/triage_handler.h"
 #include "store/job_repo.h"
 #include "store/notification_repo.h"
 #include "store/triage_repo.h"
@@ -195,16 +196,13 @@ KindSpec TriageKind(const Runtime& runtime) {
   KindSpec spec;
   spec.kind = "triage";
   spec.timeout = std::chrono::minutes(2);
-  spec.handler = [&runtime](JobContext& ctx) -> JobResult {
-    auto settings = ParseTriageSettings(*runtime.config());
-    if (!settings.ok()) return JobResult::Retry(settings.error());
-    auto db = ctx.db();
-    if (!db.ok()) return JobResult::Retry(db.error());
-    auto out = TriageEvent(*settings, runtime.http(), **db, ctx.args.value("event_id", ""), ctx.clock.Now(), &ctx.cancel);
+  spec.handler = WithTriageSettings(runtime, [&runtime](const TriageSettings& settings, SqlConnection& db, JobContext& ctx) {
+    std::string event_id = ctx.args.value("event_id", "");
+    auto out = TriageEvent(settings, runtime.http(), db, event_id, ctx.clock.Now(), &ctx.cancel);
     if (!out.ok()) return JobResult::Retry(out.error());
-    if (out->found && !out->already_triaged) spdlog::debug("triage {}: {} ({})", ctx.args.value("event_id", ""), out->signal, out->reasoning);
+    if (out->found && !out->already_triaged) spdlog::debug("triage {}: {} ({})", event_id, out->signal, out->reasoning);
     return JobResult::Done();
-  };
+  });
   return spec;
 }
 
