@@ -107,9 +107,17 @@ std::vector<KeySpec> BuildTable() {
       {"jobs.schedules", K::kAny, "", kRestart,
        "Extra scheduled jobs: a list of `{name, kind, args, queue, schedule: CRON | every: DURATION, jitter, tz, catch_up: one|skip}`."},
 
-      {"triage", K::kAny, "", kReload, "Triage rules (reserved for the triage issue)."},
-      {"notify", K::kAny, "", kReload, "Notification delivery (reserved for the delivery issue)."},
-      {"communities", K::kAny, "", kReload, "Communities and their triage settings (reserved for the triage issue)."},
+      {"triage", K::kAny, "", kReload,
+       "`{llm: {base_url, model, api_key, timeout}, retention: {events, notifications, raw_data, schedule}}`: the optional "
+       "OpenAI-compatible LLM triage (falls back to the rules) and how long events, notifications and raw_data are kept "
+       "(defaults 180d, 90d, 30d; daily at 03:30 UTC). See docs/triage.md."},
+      {"notify", K::kAny, "", kReload,
+       "`{channels: [{name, type: webhook|slack|email|platform, url, secret, to, from, smtp: {url, username, password, starttls}}], "
+       "platform: {base_url, token, notifications_path, threads_path}}`: where notifications are delivered. See docs/triage.md."},
+      {"communities", K::kAny, "", kReload,
+       "A list of `{name, display_name, description, channels, hypothesis_template, rules: {keywords: {term: weight}, required, "
+       "excluded, source_weights, recency_half_life, thresholds: {medium, high}, notify_at, cooldown, duplicate_similarity, "
+       "novelty_window, digest: {schedule, tz}}}`, matched to watchers' `community`. See docs/triage.md."},
   };
 }
 

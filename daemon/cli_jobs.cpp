@@ -19,17 +19,6 @@ struct JobsArgs {
   bool json = false;
 };
 
-Result<std::unique_ptr<SqlConnection>> OpenFromConfig(const std::string& path) {
-  auto config = Config::Load(path);
-  if (!config.ok()) return config.status();
-  auto db = OpenSqlConnection((*config)->DatabaseUrl(), static_cast<int>((*config)->GetInt("database.busy_timeout")));
-  if (!db.ok()) return db.status();
-  // A fresh database gets vigil's tables (migrations are idempotent and serialised).
-  auto migrated = Migrate(**db);
-  if (!migrated.ok()) return migrated.status();
-  return db;
-}
-
 int Fail(const std::string& message) {
   std::cerr << "vigil: " << message << "\n";
   return 1;
@@ -38,7 +27,7 @@ int Fail(const std::string& message) {
 int Enqueue(const std::string& config, const JobsArgs& a) {
   auto args = nlohmann::json::parse(a.args_json, nullptr, false);
   if (args.is_discarded()) return Fail("--args: not valid JSON: " + a.args_json);
-  auto db = OpenFromConfig(config);
+  auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return Fail(db.error());
   std::vector<JobSpec> jobs(static_cast<size_t>(a.count));
   for (auto& j : jobs) {
@@ -66,7 +55,7 @@ int Enqueue(const std::string& config, const JobsArgs& a) {
 }
 
 int List(const std::string& config, const JobsArgs& a) {
-  auto db = OpenFromConfig(config);
+  auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return Fail(db.error());
   auto jobs = ListJobs(**db, {a.state, a.filter_kind, "", 0, a.limit});
   if (!jobs.ok()) return Fail(jobs.error());
@@ -85,7 +74,7 @@ int List(const std::string& config, const JobsArgs& a) {
 }
 
 int Show(const std::string& config, const JobsArgs& a) {
-  auto db = OpenFromConfig(config);
+  auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return Fail(db.error());
   auto job = GetJob(**db, a.id);
   if (!job.ok()) return Fail(job.error());
@@ -95,7 +84,7 @@ int Show(const std::string& config, const JobsArgs& a) {
 }
 
 int Change(const std::string& config, const JobsArgs& a, bool retry) {
-  auto db = OpenFromConfig(config);
+  auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return Fail(db.error());
   auto now = std::chrono::system_clock::now();
   Status s = retry ? RetryJob(**db, a.id, now) : CancelJob(**db, a.id, now);
@@ -106,6 +95,17 @@ int Change(const std::string& config, const JobsArgs& a, bool retry) {
 }
 
 }  // namespace
+
+Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path) {
+  auto config = Config::Load(path);
+  if (!config.ok()) return config.status();
+  auto db = OpenSqlConnection((*config)->DatabaseUrl(), static_cast<int>((*config)->GetInt("database.busy_timeout")));
+  if (!db.ok()) return db.status();
+  // A fresh database gets vigil's tables (migrations are idempotent and serialised).
+  auto migrated = Migrate(**db);
+  if (!migrated.ok()) return migrated.status();
+  return db;
+}
 
 void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   auto* jobs = app.add_subcommand("jobs", "the durable job queue");

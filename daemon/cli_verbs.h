@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "store/sql.h"
+
 namespace vigil {
 
 // Each concept registers its verbs: the subcommand and what runs when it is chosen.
@@ -18,6 +20,10 @@ void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path
 void RegisterStatusVerb(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterDbVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterImportHooksVerb(CLI::App& app, VerbList& out);
+void RegisterNotificationVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+
+// The database the config at `path` names, migrated (verbs work on a fresh database too).
+Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path);
 
 class CliVerbs {
  public:

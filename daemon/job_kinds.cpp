@@ -1,7 +1,9 @@
 #include "daemon/job_kinds.h"
 
+#include "jobs/deliver_job.h"
 #include "jobs/literature_poll_job.h"
-#include "jobs/triage_placeholder.h"
+#include "jobs/retention_job.h"
+#include "jobs/triage_job.h"
 
 namespace vigil {
 
@@ -9,8 +11,10 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   JobRegistry registry;
   registry.Add(NoopKind());
   registry.Add(LiteraturePollKind(runtime));
-  // Until the triage issue registers the real kind above this line.
-  if (!registry.Find("triage")) registry.Add(TriagePlaceholderKind());
+  registry.Add(TriageKind(runtime));
+  registry.Add(DeliverKind(runtime));
+  registry.Add(CreateThreadKind(runtime));
+  registry.Add(TriageRetentionKind(runtime));
   return registry;
 }
 

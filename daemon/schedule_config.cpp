@@ -2,6 +2,7 @@
 
 #include "common/local_time.h"
 #include "config/units.h"
+#include "jobs/triage_config.h"
 
 #include <set>
 
@@ -85,11 +86,28 @@ void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
   }
 }
 
+// The retention job of triage data; parsing the triage settings here also validates
+// `communities:`, `triage:` and `notify:` at start, on reload and in `vigil check`.
+Status AddTriageSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  auto settings = ParseTriageSettings(config);
+  if (!settings.ok()) return settings.status();
+  ScheduleSpec s;
+  s.name = "job:triage_retention";
+  s.job.kind = "triage_retention";
+  s.job.max_attempts = 3;
+  s.cron = *CronExpr::Parse(settings->retention.schedule);
+  s.catch_up = CatchUp::kOne;
+  out->push_back(std::move(s));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   std::vector<ScheduleSpec> out;
   AddWatcherSchedules(config, &out);
+  Status triage = AddTriageSchedules(config, &out);
+  if (!triage.ok()) return triage;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

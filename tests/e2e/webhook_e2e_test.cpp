@@ -134,7 +134,7 @@ TEST_F(WebhookE2E, EachGithubFixtureIsStoredWithItsFieldsAndATriageJob) {
   }
 }
 
-TEST_F(WebhookE2E, TriagePlaceholderMarksTheEventLow) {
+TEST_F(WebhookE2E, AcceptedEventIsTriaged) {
   auto res = Send(Github("ping", "triage-1", Fixture("ping")));
   ASSERT_TRUE(res && res->status == 202);
   std::string id = json::parse(res->body)["event_id"];

@@ -1,0 +1,114 @@
+#include "config/block_reader.h"
+
+#include <sstream>
+
+#include "config/units.h"
+
+namespace vigil {
+namespace {
+
+const nlohmann::json& Null() {
+  static const nlohmann::json null;
+  return null;
+}
+
+std::string Range(double min, double max) {
+  std::ostringstream out;
+  out << min << " to " << max;
+  return out.str();
+}
+
+}  // namespace
+
+const nlohmann::json& BlockReader::Raw(const std::string& key) const {
+  if (!Has(key)) return Null();
+  return block_.at(key);
+}
+
+Status BlockReader::Error(const std::string& key, const std::string& message) const {
+  std::string at = key.empty() ? path_ : path_ + "." + key;
+  return Status::Error(config_.Where(at) + ": " + at + ": " + message);
+}
+
+Result<BlockReader> BlockReader::Child(const std::string& key) const {
+  const nlohmann::json& v = Raw(key);
+  if (!v.is_null() && !v.is_object()) return Error(key, "expected a map");
+  return BlockReader(config_, v, path_ + "." + key);
+}
+
+Status BlockReader::ExpectMap() const {
+  if (!block_.is_null() && !block_.is_object()) return Error("", "expected a map");
+  return Status::Ok();
+}
+
+Status BlockReader::CheckKeys(const std::set<std::string>& known) const {
+  if (!block_.is_object()) return Status::Ok();
+  for (auto it = block_.begin(); it != block_.end(); ++it) {
+    if (known.count(it.key())) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    return Error(it.key(), "unknown key (expected one of " + list + ")");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> BlockReader::String(const std::string& key, const std::string& fallback, bool required) const {
+  const nlohmann::json& v = Raw(key);
+  if (v.is_null()) {
+    if (required) return Error(key, "is required");
+    return fallback;
+  }
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number()) return v.dump();
+  return Error(key, "expected a string");
+}
+
+Result<double> BlockReader::Number(const std::string& key, double fallback, double min, double max) const {
+  const nlohmann::json& v = Raw(key);
+  if (v.is_null()) return fallback;
+  if (!v.is_number() || v.get<double>() < min || v.get<double>() > max) return Error(key, "expected a number from " + Range(min, max));
+  return v.get<double>();
+}
+
+Result<bool> BlockReader::Bool(const std::string& key, bool fallback) const {
+  const nlohmann::json& v = Raw(key);
+  if (v.is_null()) return fallback;
+  if (!v.is_boolean()) return Error(key, "expected true or false");
+  return v.get<bool>();
+}
+
+Result<std::chrono::milliseconds> BlockReader::Duration(const std::string& key, std::chrono::milliseconds fallback) const {
+  const nlohmann::json& v = Raw(key);
+  if (v.is_null()) return fallback;
+  if (v.is_number_integer() && v.get<int64_t>() >= 0) return std::chrono::milliseconds(v.get<int64_t>() * 1000);
+  auto d = v.is_string() ? ParseDuration(v.get<std::string>()) : std::nullopt;
+  if (!d || d->count() < 0) return Error(key, "expected a duration such as 90s, 30m, 12h or 7d");
+  return *d;
+}
+
+Result<std::vector<std::string>> BlockReader::StringList(const std::string& key) const {
+  const nlohmann::json& v = Raw(key);
+  std::vector<std::string> out;
+  if (v.is_null()) return out;
+  if (v.is_string()) return std::vector<std::string>{v.get<std::string>()};
+  if (!v.is_array()) return Error(key, "expected a list of strings");
+  for (const auto& item : v) {
+    if (!item.is_string() || item.get<std::string>().empty()) return Error(key, "expected a list of non-empty strings");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+Result<std::string> BlockReader::Choice(const std::string& key, const std::string& fallback,
+                                        const std::vector<std::string>& choices) const {
+  auto s = String(key, fallback);
+  if (!s.ok()) return s;
+  std::string list;
+  for (const auto& c : choices) {
+    if (*s == c) return s;
+    list += (list.empty() ? "" : ", ") + c;
+  }
+  return Error(key, "\"" + *s + "\" is not one of " + list);
+}
+
+}  // namespace vigil

@@ -1,0 +1,104 @@
+#include "store/notification_repo.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/uuid.h"
+#include "store/db_time.h"
+
+namespace vigil {
+namespace {
+
+SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(SqlNull{}) : SqlValue(s); }
+
+constexpr const char* kSelect =
+    "SELECT n.id, n.watcher_id, n.event_id, n.subreddit_id, s.name, n.title, n.summary, n.signal, n.suggested_hypothesis,"
+    " n.status, n.action_taken, n.thread_id, n.created_at, n.acted_at, e.source_url, e.triage_reasoning"
+    " FROM notifications n LEFT JOIN subreddits s ON s.id = n.subreddit_id LEFT JOIN watcher_events e ON e.id = n.event_id";
+
+NotificationRow FromRow(const SqlRow& row) {
+  NotificationRow n;
+  std::string* fields[] = {&n.id,     &n.watcher_id,   &n.event_id,  &n.community_id, &n.community_name, &n.title,
+                           &n.summary, &n.signal,      &n.suggested_hypothesis, &n.status, &n.action_taken, &n.thread_id,
+                           &n.created_at, &n.acted_at, &n.source_url, &n.triage_reasoning};
+  for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = row.Text(i);
+  return n;
+}
+
+bool KnownStatus(const std::string& s) { return s == "pending" || s == "read" || s == "acted" || s == "dismissed"; }
+
+}  // namespace
+
+Result<std::string> InsertNotificationInTx(SqlConnection& db, const NotificationInsert& in, TimePoint now) {
+  std::string id = NewUuid();
+  auto r = db.Query(
+      "INSERT INTO notifications (id, watcher_id, event_id, subreddit_id, title, summary, signal, suggested_hypothesis, status,"
+      " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)",
+      {id, TextOrNull(in.watcher_id), in.event_id, TextOrNull(in.community_id), in.title, in.summary, in.signal,
+       in.suggested_hypothesis, SeedTimestamp(now, db.dialect())});
+  if (!r.ok()) return r.status();
+  return id;
+}
+
+Result<std::optional<NotificationRow>> GetNotification(SqlConnection& db, const std::string& id) {
+  auto r = db.Query(std::string(kSelect) + " WHERE n.id = $1", {id});
+  if (!r.ok()) return r.status();
+  if (r->rows.empty()) return std::optional<NotificationRow>();
+  return std::optional<NotificationRow>(FromRow(r->rows[0]));
+}
+
+Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const NotificationFilter& f) {
+  auto r = db.Query(std::string(kSelect) +
+                        " WHERE ($1 = '' OR n.status = $1) AND ($2 = '' OR s.name = $2)"
+                        " ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
+                    {f.status, f.community, static_cast<int64_t>(f.limit)});
+  if (!r.ok()) return r.status();
+  std::vector<NotificationRow> out;
+  for (const auto& row : r->rows) out.push_back(FromRow(row));
+  return out;
+}
+
+Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std::string& status, const std::string& action,
+                             TimePoint now) {
+  if (!KnownStatus(status)) return Status::Error("unknown status \"" + status + "\" (expected pending, read, acted or dismissed)");
+  Result<SqlResult> r = Status::Ok();
+  if (status == "acted") {
+    r = db.Query("UPDATE notifications SET status = 'acted', acted_at = $1, action_taken = COALESCE($2, action_taken) WHERE id = $3",
+                 {SeedTimestamp(now, db.dialect()), TextOrNull(action), id});
+  } else {
+    r = db.Query("UPDATE notifications SET status = $1 WHERE id = $2", {status, id});
+  }
+  if (!r.ok()) return r.status();
+  if (r->affected == 0) return Status::Error("no notification " + id);
+  return Status::Ok();
+}
+
+Status RecordThread(SqlConnection& db, const std::string& id, const std::string& thread_id, const std::string& action,
+                    TimePoint now) {
+  auto r = db.Query(
+      "UPDATE notifications SET thread_id = $1, action_taken = $2, status = 'acted', acted_at = $3 WHERE id = $4",
+      {thread_id, action, SeedTimestamp(now, db.dialect()), id});
+  if (!r.ok()) return r.status();
+  if (r->affected == 0) return Status::Error("no notification " + id);
+  return Status::Ok();
+}
+
+nlohmann::json NotificationToJson(const NotificationRow& n) {
+  auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  return {{"id", n.id},
+          {"watcher_id", opt(n.watcher_id)},
+          {"event_id", n.event_id},
+          {"community", opt(n.community_name)},
+          {"title", n.title},
+          {"summary", n.summary},
+          {"signal", n.signal},
+          {"suggested_hypothesis", n.suggested_hypothesis},
+          {"status", n.status},
+          {"action_taken", opt(n.action_taken)},
+          {"thread_id", opt(n.thread_id)},
+          {"created_at", n.created_at},
+          {"acted_at", opt(n.acted_at)},
+          {"source_url", opt(n.source_url)},
+          {"triage_reasoning", opt(n.triage_reasoning)}};
+}
+
+}  // namespace vigil

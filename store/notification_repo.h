@@ -1,0 +1,74 @@
+// Notifications as the platform reads them: the `notifications` table (seeds/000). Triage inserts
+// them (pending); people move them through read, acted and dismissed (the CLI, the API); the
+// auto-create-thread step records the thread it opened and marks them acted.
+//
+// Threads: each caller passes its own connection.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "store/sql.h"
+
+namespace vigil {
+
+struct NotificationInsert {
+  std::string watcher_id;
+  std::string event_id;
+  std::string community_id;  // "" for none
+  std::string title;
+  std::string summary;
+  std::string signal;  // low | medium | high
+  std::string suggested_hypothesis;
+};
+
+struct NotificationRow {
+  std::string id;
+  std::string watcher_id;
+  std::string event_id;
+  std::string community_id;
+  std::string community_name;
+  std::string title;
+  std::string summary;
+  std::string signal;
+  std::string suggested_hypothesis;
+  std::string status;  // pending | read | acted | dismissed
+  std::string action_taken;
+  std::string thread_id;
+  std::string created_at;  // as the database prints it
+  std::string acted_at;
+  std::string source_url;        // of the event
+  std::string triage_reasoning;  // of the event
+};
+
+// Inserts a pending notification inside the caller's transaction; returns its id.
+Result<std::string> InsertNotificationInTx(SqlConnection& db, const NotificationInsert& in, TimePoint now);
+
+// The notification with its community name and its event's URL and reasoning; nullopt if none.
+Result<std::optional<NotificationRow>> GetNotification(SqlConnection& db, const std::string& id);
+
+struct NotificationFilter {
+  std::string status;     // "" for any
+  std::string community;  // subreddits.name; "" for any
+  int limit = 50;
+};
+
+// Newest first.
+Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const NotificationFilter& filter);
+
+// Moves a notification to `status` (read, acted, dismissed, or back to pending). `acted` sets
+// acted_at and, when `action` is not empty, action_taken. Errors: an unknown status, or no such
+// notification ("no notification <id>").
+Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std::string& status, const std::string& action,
+                             TimePoint now);
+
+// Records the thread the platform opened: thread_id, action_taken, status acted, acted_at.
+Status RecordThread(SqlConnection& db, const std::string& id, const std::string& thread_id, const std::string& action,
+                    TimePoint now);
+
+nlohmann::json NotificationToJson(const NotificationRow& n);
+
+}  // namespace vigil

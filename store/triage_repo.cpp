@@ -1,0 +1,101 @@
+#include "store/triage_repo.h"
+
+#include <map>
+
+#include "store/db_time.h"
+
+namespace vigil {
+namespace {
+
+SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(SqlNull{}) : SqlValue(s); }
+
+}  // namespace
+
+Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, const std::string& event_id) {
+  auto r = db.Query(
+      "SELECT e.id, e.watcher_id, w.name, w.auto_create_thread, w.auto_thread_approval_rate, e.subreddit_id, s.name,"
+      " e.title, e.summary, e.source_type, e.source_id, e.source_url, e.source_metadata, e.triage_signal"
+      " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id"
+      " WHERE e.id = $1",
+      {event_id});
+  if (!r.ok()) return r.status();
+  if (r->rows.empty()) return std::optional<TriageEventRow>();
+  const SqlRow& row = r->rows[0];
+  TriageEventRow e;
+  e.id = row.Text(0);
+  e.watcher_id = row.Text(1);
+  e.watcher_name = row.Text(2);
+  e.auto_create_thread = !row.IsNull(3) && row.Bool(3);
+  if (!row.IsNull(4)) e.auto_thread_approval_rate = row.Double(4);
+  e.community_id = row.Text(5);
+  e.community_name = row.Text(6);
+  e.title = row.Text(7);
+  e.summary = row.Text(8);
+  e.source_type = row.Text(9);
+  e.source_id = row.Text(10);
+  e.source_url = row.Text(11);
+  auto metadata = nlohmann::json::parse(row.Text(12), nullptr, false);
+  if (metadata.is_object()) e.source_metadata = std::move(metadata);
+  e.triage_signal = row.Text(13);
+  return std::optional<TriageEventRow>(std::move(e));
+}
+
+Status RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning) {
+  return db.Query("UPDATE watcher_events SET triage_signal = $1, triage_reasoning = $2 WHERE id = $3", {signal, reasoning, event_id})
+      .status();
+}
+
+Result<std::vector<StoredKeys>> RecentKeys(SqlConnection& db, const std::string& community, TimePoint titles_since) {
+  auto r = db.Query(
+      "SELECT event_id, dedupe_key FROM vigil_triage_keys WHERE community = $1"
+      " AND (dedupe_key NOT LIKE 'title:%' OR created_at >= $2) ORDER BY created_at, event_id",
+      {community, ToMicros(titles_since)});
+  if (!r.ok()) return r.status();
+  std::vector<StoredKeys> out;
+  std::map<std::string, size_t> index;
+  for (const auto& row : r->rows) {
+    std::string id = row.Text(0);
+    auto [it, fresh] = index.emplace(id, out.size());
+    if (fresh) out.push_back({id, {}});
+    out[it->second].keys.insert(row.Text(1));
+  }
+  return out;
+}
+
+Status InsertKeysInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
+                      const std::set<std::string>& keys, TimePoint now) {
+  for (const auto& key : keys) {
+    auto r = db.Query(
+        "INSERT INTO vigil_triage_keys (community, dedupe_key, event_id, created_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (community, dedupe_key) DO NOTHING",
+        {community, key, event_id, ToMicros(now)});
+    if (!r.ok()) return r.status();
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<TimePoint>> LastPushAt(SqlConnection& db, const std::string& community) {
+  auto r = db.Query("SELECT last_pushed_at FROM vigil_community_pushes WHERE community = $1", {community});
+  if (!r.ok()) return r.status();
+  if (r->rows.empty()) return std::optional<TimePoint>();
+  return std::optional<TimePoint>(FromMicros(r->rows[0].Int(0)));
+}
+
+Status RecordPushInTx(SqlConnection& db, const std::string& community, TimePoint now) {
+  return db.Query(
+             "INSERT INTO vigil_community_pushes (community, last_pushed_at) VALUES ($1, $2)"
+             " ON CONFLICT (community) DO UPDATE SET last_pushed_at = excluded.last_pushed_at",
+             {community, ToMicros(now)})
+      .status();
+}
+
+Status AddDigestItemInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
+                         const std::string& notification_id, TimePoint now) {
+  return db.Query(
+             "INSERT INTO vigil_digest_items (community, event_id, notification_id, added_at) VALUES ($1, $2, $3, $4)"
+             " ON CONFLICT (community, event_id) DO NOTHING",
+             {community, event_id, TextOrNull(notification_id), ToMicros(now)})
+      .status();
+}
+
+}  // namespace vigil

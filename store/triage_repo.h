@@ -1,0 +1,62 @@
+// What triage reads and writes besides notifications: the event with its watcher and community,
+// its signal and reasoning, the dedupe keys that outlive pruned events (vigil_triage_keys), the
+// cooldown clock per community (vigil_community_pushes) and the items waiting for a digest.
+//
+// Threads: each caller passes its own connection. Functions named *InTx expect the caller's
+// transaction; the others run their statement on their own.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "store/sql.h"
+
+namespace vigil {
+
+struct TriageEventRow {
+  std::string id;
+  std::string watcher_id;
+  std::string watcher_name;
+  bool auto_create_thread = false;
+  double auto_thread_approval_rate = 0.8;
+  std::string community_id;    // "" when the event has none
+  std::string community_name;  // subreddits.name
+  std::string title;
+  std::string summary;
+  std::string source_type;
+  std::string source_id;
+  std::string source_url;
+  nlohmann::json source_metadata = nlohmann::json::object();
+  std::string triage_signal;  // "" until triaged
+};
+
+// The event, or nullopt when no event has this id.
+Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, const std::string& event_id);
+
+Status RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning);
+
+struct StoredKeys {
+  std::string event_id;
+  std::set<std::string> keys;  // "title:<normalised title>" among them
+};
+
+// Keys stored for the community: every exact key (they never expire, so a pruned item stays known),
+// grouped by event; `title:` keys only from events stored at or after `titles_since`.
+Result<std::vector<StoredKeys>> RecentKeys(SqlConnection& db, const std::string& community, TimePoint titles_since);
+// Stores keys for an event; a key some other event holds already is left with that event.
+Status InsertKeysInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
+                      const std::set<std::string>& keys, TimePoint now);
+
+// When the community last had a notification pushed; nullopt if never.
+Result<std::optional<TimePoint>> LastPushAt(SqlConnection& db, const std::string& community);
+Status RecordPushInTx(SqlConnection& db, const std::string& community, TimePoint now);
+
+// Digest items: an event (and its notification, if any) waiting for the community's digest.
+Status AddDigestItemInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
+                         const std::string& notification_id, TimePoint now);
+
+}  // namespace vigil

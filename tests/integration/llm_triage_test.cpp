@@ -1,0 +1,106 @@
+// LLM triage against a local server answering in the OpenAI chat-completion shape of
+// shared/fixtures/llm (its message content replaced by the JSON triage asks for), and the fallback
+// to the rules when the server fails, times out or answers with something invalid.
+#include "jobs/llm_triage.h"
+
+#include <gtest/gtest.h>
+
+#include "jobs/triage_job.h"
+#include "tests/integration/triage_env.h"
+#include "tests/support/scripted_receiver.h"
+
+namespace vigil {
+namespace {
+
+using testing::TriageEnv;
+
+// The fixture's completion with `content` as the assistant's message.
+std::string Completion(const std::string& content) {
+  auto j = nlohmann::json::parse(testing::ReadFixture("llm/openai_chat_completion.json"));
+  j["choices"][0]["message"]["content"] = content;
+  return j.dump();
+}
+
+const std::string kVerdict = nlohmann::json{{"score", 0.91},
+                                            {"signal", "high"},
+                                            {"reason", "Prospective cohorts link short telomeres to pancreatic cancer risk."},
+                                            {"suggested_hypothesis", "Leucocyte telomere length predicts pancreatic cancer."}}
+                                 .dump();
+
+class LlmTriageTest : public testsupport::ReceiverFixture {
+ protected:
+  Result<TriageOutcome> TriageWithLlm(const std::string& timeout = "5s") {
+    auto settings = env_.Configure(
+        "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
+        "communities: [{name: oncology, rules: {keywords: {telomere: 0.3}}}]\n"
+        "triage: {llm: {base_url: \"" + ReceiverUrl("/v1") + "\", model: gpt-4o-mini, api_key: sk-test, timeout: " + timeout + "}}\n");
+    std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
+    auto http = testing::LoopbackClient();
+    return TriageEvent(settings, http.get(), env_.db(), id, std::chrono::system_clock::now(), nullptr);
+  }
+
+  TriageEnv env_{"sqlite"};
+};
+
+TEST_F(LlmTriageTest, ModelVerdictReplacesTheRulesAndKeepsItsReason) {
+  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(kVerdict))}; });
+  auto out = TriageWithLlm();
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "high");
+  EXPECT_DOUBLE_EQ(out->score, 0.91);
+  EXPECT_EQ(out->reasoning.find("LLM (gpt-4o-mini) scored 0.91 -> high: Prospective cohorts link"), 0u) << out->reasoning;
+  EXPECT_NE(out->reasoning.find("| rules: keyword \"telomere\" in title +0.30"), std::string::npos) << out->reasoning;
+  EXPECT_EQ(env_.Text("SELECT suggested_hypothesis FROM notifications"), "Leucocyte telomere length predicts pancreatic cancer.");
+  auto sent = Received();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].path, "/v1/chat/completions");
+  EXPECT_EQ(*sent[0].Header("Authorization"), "Bearer sk-test");
+  auto body = nlohmann::json::parse(sent[0].body);
+  EXPECT_EQ(body["model"], "gpt-4o-mini");
+  EXPECT_EQ(body["response_format"]["type"], "json_object");
+  EXPECT_NE(body["messages"][1]["content"].get<std::string>().find("Leucocyte telomere length"), std::string::npos);
+}
+
+TEST_F(LlmTriageTest, ServerErrorFallsBackToTheRules) {
+  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Text(500, "boom")}; });
+  auto out = TriageWithLlm();
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "low");
+  EXPECT_DOUBLE_EQ(out->score, 0.3);
+  EXPECT_NE(out->reasoning.find("LLM answered HTTP 500: the rules' verdict stands"), std::string::npos) << out->reasoning;
+}
+
+TEST_F(LlmTriageTest, TimeoutFallsBackToTheRules) {
+  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(kVerdict)), 1500}; });
+  auto started = std::chrono::steady_clock::now();
+  auto out = TriageWithLlm("200ms");
+  auto took = std::chrono::steady_clock::now() - started;
+  WaitForDelayedAnswers();
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "low");
+  EXPECT_LT(took, std::chrono::milliseconds(1400)) << "the timeout bounds the wait";
+  EXPECT_NE(out->reasoning.find("LLM request failed"), std::string::npos) << out->reasoning;
+  EXPECT_NE(out->reasoning.find("the rules' verdict stands"), std::string::npos) << out->reasoning;
+}
+
+TEST_F(LlmTriageTest, AnswerThatIsNotTheAskedJsonFallsBack) {
+  // The fixture as it is: prose content, not the JSON object triage asks for.
+  StartReceiver([](const HttpRequest&, int) {
+    return testsupport::ScriptedAnswer{HttpResponse::Json(200, testing::ReadFixture("llm/openai_chat_completion.json"))};
+  });
+  auto out = TriageWithLlm();
+  ASSERT_TRUE(out.ok());
+  EXPECT_NE(out->reasoning.find("LLM answer rejected: message content is not a JSON object"), std::string::npos) << out->reasoning;
+}
+
+TEST(LlmResponseTest, RejectsScoreOutOfRangeAndUnknownSignal) {
+  EXPECT_FALSE(ParseLlmResponse(Completion(R"({"score": 1.5, "signal": "high", "reason": "x"})")).ok());
+  EXPECT_FALSE(ParseLlmResponse(Completion(R"({"score": 0.5, "signal": "urgent", "reason": "x"})")).ok());
+  EXPECT_FALSE(ParseLlmResponse(Completion(R"({"score": 0.5, "signal": "low"})")).ok());
+  auto fenced = ParseLlmResponse(Completion("```json\n" + kVerdict + "\n```"));
+  ASSERT_TRUE(fenced.ok()) << fenced.error();
+  EXPECT_EQ(fenced->model, "gpt-4o-mini");
+}
+
+}  // namespace
+}  // namespace vigil

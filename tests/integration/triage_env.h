@@ -1,0 +1,77 @@
+// What the triage, LLM and delivery tests share: a database (either dialect) with watchers
+// synced, events stored from the real fixtures, settings parsed from YAML, and an HTTP client
+// with fast retries for loopback receivers.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "jobs/triage_config.h"
+#include "sources/http/curl_http_client.h"
+#include "sources/literature/pubmed_parser.h"
+#include "store/event_repo.h"
+#include "store/migrator.h"
+#include "store/watcher_repo.h"
+#include "tests/support/test_db.h"
+#include "tests/unit/fixtures_dir.h"
+#include "tests/unit/http_client_fixture.h"
+
+namespace vigil::testing {
+
+class TriageEnv {
+ public:
+  explicit TriageEnv(const std::string& dialect) : db_(dialect) {
+    conn_ = db_.Connect();
+    EXPECT_TRUE(Migrate(*conn_).ok());
+  }
+
+  SqlConnection& db() { return *conn_; }
+
+  // Parses `yaml` (communities, triage, notify, watchers) and syncs its watchers.
+  TriageSettings Configure(const std::string& yaml) {
+    auto config = Config::Parse(yaml, "vigil.yaml");
+    EXPECT_TRUE(config.ok()) << config.error();
+    std::vector<WatcherDecl> decls;
+    for (const auto& w : (*config)->tree().value("watchers", nlohmann::json::array())) {
+      decls.push_back({.name = w["name"], .type = w["type"], .community = w.value("community", ""),
+                       .auto_create_thread = w.value("auto_create_thread", false),
+                       .auto_thread_approval_rate = w.value("auto_thread_approval_rate", 0.8)});
+    }
+    EXPECT_TRUE(SyncWatchers(*conn_, decls, std::chrono::system_clock::now()).ok());
+    auto settings = ParseTriageSettings(**config);
+    EXPECT_TRUE(settings.ok()) << settings.error();
+    return settings.ok() ? *settings : TriageSettings{};
+  }
+
+  // Stores `event` for watcher `watcher` (community `community`); returns the event id.
+  std::string Store(const std::string& watcher, const std::string& community, Event event) {
+    auto watcher_id = WatcherIdByName(*conn_, watcher);
+    EXPECT_TRUE(watcher_id.ok() && *watcher_id);
+    auto community_id = EnsureCommunity(*conn_, community, std::chrono::system_clock::now());
+    EXPECT_TRUE(community_id.ok());
+    auto r = InsertEvents(*conn_, {{**watcher_id, *community_id, std::move(event), {}, false}}, std::chrono::system_clock::now());
+    EXPECT_TRUE(r.ok() && (*r)[0].inserted) << (r.ok() ? "" : r.error());
+    return r.ok() ? (*r)[0].id : "";
+  }
+
+  static Event Pubmed(const std::string& file) {
+    auto events = ParsePubmedArticleSet(ReadFixture("pubmed/" + file));
+    EXPECT_TRUE(events.ok() && !events->empty());
+    return events->at(0);
+  }
+
+  int64_t Count(const std::string& sql) { return conn_->Query(sql)->rows[0].Int(0); }
+  std::string Text(const std::string& sql, const std::vector<SqlValue>& params = {}) {
+    auto r = conn_->Query(sql, params);
+    EXPECT_TRUE(r.ok() && !r->rows.empty()) << (r.ok() ? sql : r.error());
+    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : "";
+  }
+
+ private:
+  TestDb db_;
+  std::unique_ptr<SqlConnection> conn_;
+};
+
+inline std::unique_ptr<HttpClient> LoopbackClient() { return std::make_unique<CurlHttpClient>(TestClientOptions()); }
+
+}  // namespace vigil::testing

@@ -1,0 +1,228 @@
+// The triage job on SQLite and PostgreSQL: signal and reasoning written, notifications and their
+// delivery jobs, near-duplicates from another watcher collapsed, pruned items not announced again,
+// the cooldown, auto-created threads above and below the approval rate, the notification lifecycle.
+#include "jobs/triage_job.h"
+
+#include <gtest/gtest.h>
+
+#include "jobs/deliver_job.h"
+#include "jobs/retention_job.h"
+#include "store/notification_repo.h"
+#include "tests/integration/triage_env.h"
+#include "tests/support/scripted_receiver.h"
+
+namespace vigil {
+namespace {
+
+using testing::TriageEnv;
+
+constexpr const char* kYaml = R"(
+watchers:
+  - {name: pubmed-onc, type: literature, community: oncology}
+  - {name: journal-feed, type: literature, community: oncology}
+  - {name: auto, type: literature, community: oncology, auto_create_thread: true, auto_thread_approval_rate: RATE}
+communities:
+  - name: oncology
+    display_name: Oncology
+    channels: [hooks]
+    hypothesis_template: "{title} ({signal}) may matter to {community}"
+    rules:
+      keywords: {pancreatic cancer: 0.5, telomere: 0.2, matched controls: 0.3}
+      thresholds: {medium: 0.4, high: 0.7}
+      notify_at: medium
+      cooldown: COOLDOWN
+notify:
+  platform: {base_url: "PLATFORM", token: t0ken}
+  channels:
+    - {name: hooks, type: webhook, url: "http://127.0.0.1:9/hook", secret: s3cret}
+    - {name: unused, type: slack, url: "http://127.0.0.1:9/slack"}
+)";
+
+std::string Yaml(const std::string& rate = "0.8", const std::string& cooldown = "0s", const std::string& platform = "http://127.0.0.1:9") {
+  std::string y = kYaml;
+  y.replace(y.find("RATE"), 4, rate);
+  y.replace(y.find("COOLDOWN"), 8, cooldown);
+  y.replace(y.find("PLATFORM"), 8, platform);
+  return y;
+}
+
+class TriageJobTest : public testsupport::ReceiverFixture, public ::testing::WithParamInterface<const char*> {
+ protected:
+  Result<TriageOutcome> Triage(const TriageSettings& s, const std::string& id) {
+    return TriageEvent(s, nullptr, env_.db(), id, now_, nullptr);
+  }
+  TriageEnv env_{GetParam()};
+  TimePoint now_ = std::chrono::system_clock::now();
+};
+
+TEST_P(TriageJobTest, WritesSignalReasoningAndANotificationWithItsDeliveries) {
+  auto settings = env_.Configure(Yaml());
+  std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "high");
+  EXPECT_EQ(env_.Text("SELECT triage_signal FROM watcher_events WHERE id = $1", {id}), "high");
+  std::string reasoning = env_.Text("SELECT triage_reasoning FROM watcher_events WHERE id = $1", {id});
+  EXPECT_NE(reasoning.find("keyword \"pancreatic cancer\" in title +0.50"), std::string::npos) << reasoning;
+  auto n = GetNotification(env_.db(), out->notification_id);
+  ASSERT_TRUE(n.ok() && *n);
+  EXPECT_EQ((*n)->status, "pending");
+  EXPECT_EQ((*n)->signal, "high");
+  EXPECT_EQ((*n)->community_name, "oncology");
+  EXPECT_EQ((*n)->suggested_hypothesis.find("Leucocyte telomere length"), 0u) << (*n)->suggested_hypothesis;
+  EXPECT_NE((*n)->suggested_hypothesis.find("(high) may matter to Oncology"), std::string::npos);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'deliver'"), 1) << "only the community's channel";
+  auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'deliver'"));
+  EXPECT_EQ(args["channel"], "hooks");
+  EXPECT_EQ(args["notification_id"], out->notification_id);
+}
+
+TEST_P(TriageJobTest, RunningTwiceChangesNothing) {
+  auto settings = env_.Configure(Yaml());
+  std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
+  ASSERT_TRUE(Triage(settings, id).ok());
+  auto again = Triage(settings, id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_triaged);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);
+}
+
+TEST_P(TriageJobTest, LowSignalMakesNoNotification) {
+  auto settings = env_.Configure(Yaml());
+  std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed5.xml"));
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->signal, "low");
+  EXPECT_TRUE(out->notification_id.empty());
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 0);
+}
+
+TEST_P(TriageJobTest, SamePaperFromAnotherWatcherCollapsesIntoOneNotification) {
+  auto settings = env_.Configure(Yaml());
+  Event paper = TriageEnv::Pubmed("pubmed4.xml");
+  std::string first = env_.Store("pubmed-onc", "oncology", paper);
+  Event from_feed;  // as a journal's feed carries it: plain title, its own id, no PMID
+  from_feed.title = "Leucocyte telomere length, genetic variants at the TERT gene region and risk of pancreatic cancer";
+  from_feed.summary = paper.summary;
+  from_feed.source_type = "feed";
+  from_feed.source_id = "https://gut.bmj.com/content/66/6/1116";
+  std::string second = env_.Store("journal-feed", "oncology", from_feed);
+  ASSERT_TRUE(Triage(settings, first).ok());
+  auto out = Triage(settings, second);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->notification_id.empty());
+  EXPECT_NE(out->reasoning.find("near-duplicate of event " + first), std::string::npos) << out->reasoning;
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);
+}
+
+TEST_P(TriageJobTest, PrunedItemSeenAgainIsNotAnnouncedAgain) {
+  auto settings = env_.Configure(Yaml());
+  std::string first = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
+  ASSERT_TRUE(Triage(settings, first).ok());
+  ASSERT_TRUE(env_.db().Query("DELETE FROM notifications").ok());
+  ASSERT_TRUE(env_.db().Query("DELETE FROM watcher_events").ok());  // as retention does
+  std::string again = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
+  auto out = Triage(settings, again);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->notification_id.empty()) << out->reasoning;
+  EXPECT_NE(out->reasoning.find("near-duplicate of event " + first), std::string::npos) << out->reasoning;
+}
+
+TEST_P(TriageJobTest, CooldownHoldsBackTheNextPush) {
+  auto settings = env_.Configure(Yaml("0.8", "1h"));
+  std::string a = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
+  Event other = TriageEnv::Pubmed("pubmed4.xml");
+  other.source_id = "other";
+  other.title = "Pancreatic cancer and telomere attrition in a second cohort";
+  other.source_metadata = nlohmann::json::object();
+  std::string b = env_.Store("pubmed-onc", "oncology", other);
+  auto first = Triage(settings, a);
+  now_ += std::chrono::minutes(10);
+  auto second = Triage(settings, b);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_TRUE(first->pushed);
+  EXPECT_FALSE(second->pushed);
+  EXPECT_FALSE(second->notification_id.empty()) << "the notification exists; only its push is held back";
+  EXPECT_NE(second->reasoning.find("cooldown: the community's last push was 600 s ago"), std::string::npos) << second->reasoning;
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'deliver'"), 1);
+}
+
+TEST_P(TriageJobTest, ScoreAtOrAboveApprovalRateCreatesTheThreadAtOnce) {
+  const std::string thread_id = "0190a5c4-6f1e-7cc2-9b1a-3d2f4e5a6b7c";
+  StartReceiver([&](const HttpRequest& r, int) {
+    if (r.path != "/api/threads") return testsupport::ScriptedAnswer{HttpResponse::Text(404, "")};
+    return testsupport::ScriptedAnswer{HttpResponse::Json(201, nlohmann::json{{"id", thread_id}}.dump())};
+  });
+  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  std::string id = env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(out->thread_requested);
+  auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
+  auto http = testing::LoopbackClient();
+  JobResult r = CreateThread(settings, *http, env_.db(), args, now_, nullptr);
+  EXPECT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
+  auto n = GetNotification(env_.db(), out->notification_id);
+  EXPECT_EQ((*n)->status, "acted");
+  EXPECT_EQ((*n)->thread_id, thread_id);
+  EXPECT_NE((*n)->action_taken.find("triage score 0.85 >= auto_thread_approval_rate 0.80"), std::string::npos) << (*n)->action_taken;
+  ASSERT_EQ(Received().size(), 1u);
+  EXPECT_EQ(*Received()[0].Header("Authorization"), "Bearer t0ken");
+  EXPECT_EQ(nlohmann::json::parse(Received()[0].body)["subreddit"], "oncology");
+}
+
+TEST_P(TriageJobTest, ScoreBelowApprovalRateLeavesTheNotificationPending) {
+  auto settings = env_.Configure(Yaml("0.9"));
+  std::string id = env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok());
+  EXPECT_FALSE(out->thread_requested);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'create_thread'"), 0);
+  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->status, "pending");
+}
+
+TEST_P(TriageJobTest, NotificationMovesThroughReadActedDismissed) {
+  auto settings = env_.Configure(Yaml());
+  auto out = Triage(settings, env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok());
+  const std::string& id = out->notification_id;
+  ASSERT_TRUE(SetNotificationStatus(env_.db(), id, "read", "", now_).ok());
+  EXPECT_EQ((*GetNotification(env_.db(), id))->status, "read");
+  ASSERT_TRUE(SetNotificationStatus(env_.db(), id, "acted", "opened a thread by hand", now_).ok());
+  auto n = *GetNotification(env_.db(), id);
+  EXPECT_EQ(n->status, "acted");
+  EXPECT_EQ(n->action_taken, "opened a thread by hand");
+  EXPECT_FALSE(n->acted_at.empty());
+  ASSERT_TRUE(SetNotificationStatus(env_.db(), id, "dismissed", "", now_).ok());
+  auto listed = ListNotifications(env_.db(), {.status = "dismissed", .community = "oncology"});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, id);
+  EXPECT_FALSE(SetNotificationStatus(env_.db(), id, "archived", "", now_).ok());
+}
+
+TEST_P(TriageJobTest, RetentionPrunesOldDataButKeepsDedupeKeys) {
+  auto settings = env_.Configure(Yaml());
+  auto out = Triage(settings, env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok() && !out->notification_id.empty());
+  RetentionSettings keep_all;
+  auto none = PruneTriageData(env_.db(), keep_all, now_);
+  ASSERT_TRUE(none.ok()) << none.error();
+  EXPECT_EQ(none->events_deleted + none->notifications_deleted + none->raw_data_cleared, 0);
+  RetentionSettings short_raw = keep_all;
+  short_raw.raw_data = std::chrono::hours(1);
+  auto raw = PruneTriageData(env_.db(), short_raw, now_ + std::chrono::hours(2));
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw->raw_data_cleared, 1);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM watcher_events WHERE raw_data IS NULL"), 1);
+  auto all = PruneTriageData(env_.db(), keep_all, now_ + keep_all.events + std::chrono::hours(1));
+  ASSERT_TRUE(all.ok()) << all.error();
+  EXPECT_EQ(all->events_deleted, 1);
+  EXPECT_EQ(all->notifications_deleted, 1);
+  EXPECT_GT(env_.Count("SELECT COUNT(*) FROM vigil_triage_keys"), 0) << "dedupe keys survive pruning";
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, TriageJobTest, ::testing::ValuesIn(testing::kDialects));
+
+}  // namespace
+}  // namespace vigil
