@@ -14,6 +14,8 @@ namespace vigil {
 using VerbList = std::vector<std::pair<CLI::App*, std::function<int()>>>;
 void RegisterCronVerbs(CLI::App& app, VerbList& out);
 void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+// `jobs run KIND --once` (cli_jobs_run.cpp), under the `jobs` subcommand.
+void RegisterJobRunVerb(CLI::App& jobs, VerbList& out, std::string& config_path);
 
 class CliVerbs {
  public:

@@ -21,6 +21,7 @@
 #include "daemon/router.h"
 #include "daemon/sd_notify.h"
 #include "daemon/watcher_decls.h"
+#include "jobs/crash_sentinel.h"
 #include "store/db_thread.h"
 #include "store/migrator.h"
 #include "store/sql.h"
@@ -68,6 +69,7 @@ struct Daemon::Impl {
   std::unique_ptr<HttpCache> http_cache;
   JobRegistry registry;
   std::unique_ptr<JobEngine> engine;
+  std::unique_ptr<CrashSentinel> sentinel;  // reset after the engine stops: marks this session clean
   std::thread engine_stopper;  // Stop() blocks up to jobs.shutdown_timeout: never on the loop
   Router router;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -287,6 +289,9 @@ int Daemon::Run() {
     uv_loop_close(&d.loop);
     return 1;
   }
+  auto sentinel = CrashSentinel::Start(*d.config, d.engine->node_id());
+  if (sentinel.ok()) d.sentinel = std::move(*sentinel);
+  else spdlog::warn("crash sentinel not started: {}", sentinel.error());
   d.AddRoutes();
   s = d.StartServing();
   if (!s.ok()) {
@@ -312,6 +317,7 @@ int Daemon::Run() {
   uv_run(&d.loop, UV_RUN_DEFAULT);
   if (d.engine_stopper.joinable()) d.engine_stopper.join();
   d.engine.reset();
+  d.sentinel.reset();
   d.runtime.reset();
   d.http_cache.reset();
   d.server.reset();

@@ -1,6 +1,7 @@
 #include "daemon/job_kinds.h"
 
 #include "jobs/literature_poll_job.h"
+#include "jobs/maintenance_kinds.h"
 
 namespace vigil {
 
@@ -8,6 +9,7 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   JobRegistry registry;
   registry.Add(NoopKind());
   registry.Add(LiteraturePollKind(runtime));
+  for (const auto& kind : MaintenanceKinds()) registry.Add(MaintenanceKindSpec(kind, runtime));
   return registry;
 }
 

@@ -2,6 +2,7 @@
 
 #include "common/local_time.h"
 #include "config/units.h"
+#include "jobs/maintenance_kinds.h"
 
 #include <set>
 
@@ -85,11 +86,38 @@ void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
   }
 }
 
+// One schedule per configured maintenance job ("job:<kind>"); its block is validated here so a
+// bad block stops a start or a reload with file:line.
+Status AddMaintenanceSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  for (const auto& kind : MaintenanceKinds()) {
+    std::string at = "jobs." + kind.kind;
+    auto block = config.Get(at);
+    if (block.is_null()) continue;
+    Status valid = kind.validate(config);
+    if (!valid.ok()) return valid;
+    nlohmann::json j = {{"name", kind.kind}, {"kind", kind.kind}, {"max_attempts", 20}};
+    for (const auto& key : kScheduleKeys) {
+      if (block.contains(key)) j[key] = block[key];
+    }
+    if (!j.contains("schedule") && !j.contains("every")) {
+      if (kind.default_schedule.empty()) j["every"] = kind.default_every.count();
+      else j["schedule"] = kind.default_schedule;
+    }
+    auto s = ParseScheduleSpec(config, j, at);
+    if (!s.ok()) return s.status();
+    s->name = "job:" + kind.kind;
+    out->push_back(std::move(*s));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   std::vector<ScheduleSpec> out;
   AddWatcherSchedules(config, &out);
+  Status maintenance = AddMaintenanceSchedules(config, &out);
+  if (!maintenance.ok()) return maintenance;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");
