@@ -3,6 +3,8 @@
 // is named), then sends every unsent report of those databases.
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+
 #include "daemon/metrics.h"
 #include "jobs/crash_report_sender.h"
 #include "jobs/crash_reports.h"
@@ -103,6 +105,11 @@ Status ValidateCrashReportFlush(const Config& config) { return FlushConfigFrom(c
 
 MaintenanceOutcome RunCrashReportFlush(MaintenanceEnv& env) {
   MaintenanceOutcome out;
+  // Fires can overlap (at start, every minute, retries while the endpoint is down): two flushes
+  // in one process would read the same unsent rows and both send them. One at a time.
+  static std::mutex running;
+  std::unique_lock<std::mutex> only_one(running, std::try_to_lock);
+  if (!only_one.owns_lock()) return {{{"skipped", "another flush is running in this process"}}, JobResult::Done()};
   auto c = FlushConfigFrom(env.config);
   if (!c.ok()) return {{{"error", c.error()}}, JobResult::Retry(c.error())};
   auto own_tables = TableMapping::Defaults(CrashTables());

@@ -71,6 +71,10 @@ Result<FlushResult> FlushErrorReports(SqlConnection& db, const TableMapping& t, 
   for (size_t i = 0; i < rows->rows.size(); ++i) {
     const SqlRow& row = rows->rows[i];
     Report r{row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4)};
+    // Another daemon on this database may have sent it since the list was read.
+    auto still = db.Query("SELECT " + t.C(p, "sent") + " FROM " + t.T(p) + " WHERE " + t.C(p, "report_id") + " = $1", {r.id});
+    if (!still.ok()) return still.status();
+    if (still->rows.empty() || still->rows[0].Int(0) != 0) continue;
     auto res = http.Send(RequestFor(r, endpoint), cancel);
     if (!res.ok()) {
       out.error = "sending report " + r.id + ": " + res.error();

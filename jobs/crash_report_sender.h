@@ -9,6 +9,9 @@
 // The HTTP client retries transport failures and 5xx with backoff and waits out 429/Retry-After
 // within its limits; past them the flush stops and says when to try again.
 //
+// Overlapping flushes in one process are prevented by the job (one at a time); each report is
+// re-checked just before its POST, so a flush on another daemon that sent it meanwhile is seen.
+//
 // Threads: blocking; run on a worker thread (or the CLI's).
 #pragma once
 
