@@ -50,19 +50,12 @@ Result<GeneratorSpec> GeneratorFrom(const Config& config, const nlohmann::json& 
 }
 
 Result<CoverageConfig> CoverageConfigFrom(const Config& config) {
+  auto target = ParseJobTarget(config, kAt, BackupCoverageTables(), {"fernet_key", "fernet_key_file", "generator"});
+  if (!target.ok()) return target.status();
   const auto block = config.Get(kAt);
-  std::vector<std::string> keys = {"database", "tables", "fernet_key", "fernet_key_file", "generator"};
-  keys.insert(keys.end(), kScheduleKeys.begin(), kScheduleKeys.end());
-  Status s = CheckKeys(config, block, kAt, keys);
-  if (!s.ok()) return s;
   CoverageConfig c;
-  auto url = JobDatabaseUrl(config, block, kAt);
-  if (!url.ok()) return url.status();
-  c.db_url = *url;
-  auto tables = TableMapping::Parse(BackupCoverageTables(), block.value("tables", nlohmann::json()), config,
-                                    std::string(kAt) + ".tables");
-  if (!tables.ok()) return tables.status();
-  c.tables = std::move(*tables);
+  c.db_url = target->db_url;
+  c.tables = std::move(target->tables);
   auto key = BlockSecret(config, block, kAt, "fernet_key");
   if (!key.ok()) return key.status();
   if (key->empty()) return FieldError(config, kAt, "fernet_key (or fernet_key_file) is required to read messages");

@@ -45,19 +45,12 @@ Result<ReportEndpoint> EndpointFrom(const Config& config, const nlohmann::json& 
 }
 
 Result<FlushConfig> FlushConfigFrom(const Config& config) {
+  auto target = ParseJobTarget(config, kAt, CrashTables(), {"endpoint"});
+  if (!target.ok()) return target.status();
   const auto block = config.Get(kAt);
-  std::vector<std::string> keys = {"database", "tables", "endpoint"};
-  keys.insert(keys.end(), kScheduleKeys.begin(), kScheduleKeys.end());
-  Status s = CheckKeys(config, block, kAt, keys);
-  if (!s.ok()) return s;
   FlushConfig c;
-  auto url = JobDatabaseUrl(config, block, kAt);
-  if (!url.ok()) return url.status();
-  c.db_url = *url;
-  auto tables = TableMapping::Parse(CrashTables(), block.value("tables", nlohmann::json()), config,
-                                    std::string(kAt) + ".tables");
-  if (!tables.ok()) return tables.status();
-  c.tables = std::move(*tables);
+  c.db_url = target->db_url;
+  c.tables = std::move(target->tables);
   auto endpoint = EndpointFrom(config, block);
   if (!endpoint.ok()) return endpoint.status();
   c.endpoint = std::move(*endpoint);

@@ -90,6 +90,21 @@ Status CheckKeys(const Config& config, const nlohmann::json& block, const std::s
   return Status::Ok();
 }
 
+Result<JobTarget> ParseJobTarget(const Config& config, const std::string& at, const std::vector<TableDefaults>& tables,
+                                 const std::vector<std::string>& job_keys) {
+  const auto block = config.Get(at);
+  std::vector<std::string> keys = {"database", "tables"};
+  keys.insert(keys.end(), kScheduleKeys.begin(), kScheduleKeys.end());
+  keys.insert(keys.end(), job_keys.begin(), job_keys.end());
+  Status s = CheckKeys(config, block, at, keys);
+  if (!s.ok()) return s;
+  auto url = JobDatabaseUrl(config, block, at);
+  if (!url.ok()) return url.status();
+  auto mapping = TableMapping::Parse(tables, block.value("tables", nlohmann::json()), config, at + ".tables");
+  if (!mapping.ok()) return mapping.status();
+  return JobTarget{*url, std::move(*mapping)};
+}
+
 double UnixSeconds(TimePoint t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }

@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "config/config.h"
 #include "daemon/job_types.h"
+#include "jobs/table_mapping.h"
 #include "sources/http/http_client.h"
 #include "store/sql.h"
 
@@ -63,6 +64,19 @@ Result<std::string> BlockSecret(const Config& config, const nlohmann::json& bloc
 // Rejects keys of `block` not in `known`, naming file:line:col.
 Status CheckKeys(const Config& config, const nlohmann::json& block, const std::string& at,
                  const std::vector<std::string>& known);
+
+// Keys of a `jobs.<kind>` block that belong to its schedule, not to the job.
+inline const std::vector<std::string> kScheduleKeys = {"schedule", "every", "jitter", "tz", "catch_up"};
+
+// What every maintenance job block has: `database:` and `tables:` (plus the schedule keys).
+struct JobTarget {
+  std::string db_url;  // "" = vigil's own
+  TableMapping tables;
+};
+
+// Checks the block's keys (the common ones plus `job_keys`) and parses database and tables.
+Result<JobTarget> ParseJobTarget(const Config& config, const std::string& at, const std::vector<TableDefaults>& tables,
+                                 const std::vector<std::string>& job_keys);
 
 // Seconds since the epoch as the platform stores times (REAL).
 double UnixSeconds(TimePoint t);

@@ -30,9 +30,6 @@ struct MaintenanceKind {
 const std::vector<MaintenanceKind>& MaintenanceKinds();
 const MaintenanceKind* FindMaintenanceKind(const std::string& kind);
 
-// Keys of a `jobs.<kind>` block that belong to its schedule, not to the job.
-inline const std::vector<std::string> kScheduleKeys = {"schedule", "every", "jitter", "tz", "catch_up"};
-
 // Runs of the two kinds (defined in their own files).
 MaintenanceOutcome RunContextBackupCoverage(MaintenanceEnv& env);
 Status ValidateContextBackupCoverage(const Config& config);
