@@ -106,6 +106,13 @@ std::vector<KeySpec> BuildTable() {
        "On SIGTERM, running jobs get this long to finish before they are cancelled and handed back.", 0, 3600000},
       {"jobs.schedules", K::kAny, "", kRestart,
        "Extra scheduled jobs: a list of `{name, kind, args, queue, schedule: CRON | every: DURATION, jitter, tz, catch_up: one|skip}`."},
+      {"jobs.context_backup_coverage", K::kAny, "", kReload,
+       "Context-backup coverage over the platform's tables (docs/maintenance.md): `schedule` (default `0 */6 * * *`) or "
+       "`every`, `database: {url}`, `tables`, `fernet_key` or `fernet_key_file`, `generator: {base_url, model, api_key, "
+       "max_input_tokens, timeout}`."},
+      {"jobs.crash_report_flush", K::kAny, "", kReload,
+       "Crash-report sending (docs/maintenance.md): `every` (default 1m) or `schedule`, `database: {url}`, `tables`, "
+       "`endpoint: {url, token or token_file, format: json|github}`."},
 
       {"triage", K::kAny, "", kReload,
        "`{llm: {base_url, model, api_key, timeout}, retention: {events, notifications, raw_data, schedule}}`: the optional "

@@ -143,6 +143,7 @@ void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   out.emplace_back(show, [a, &config_path] { return Show(config_path, *a); });
   out.emplace_back(retry, [a, &config_path] { return Change(config_path, *a, true); });
   out.emplace_back(cancel, [a, &config_path] { return Change(config_path, *a, false); });
+  RegisterJobRunVerb(*jobs, out, config_path);
 }
 
 }  // namespace vigil

@@ -24,6 +24,8 @@ void RegisterNotificationVerbs(CLI::App& app, VerbList& out, std::string& config
 
 // The database the config at `path` names, migrated (verbs work on a fresh database too).
 Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path);
+// `jobs run KIND --once` (cli_jobs_run.cpp), under the `jobs` subcommand.
+void RegisterJobRunVerb(CLI::App& jobs, VerbList& out, std::string& config_path);
 
 class CliVerbs {
  public:

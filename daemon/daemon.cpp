@@ -24,6 +24,7 @@
 #include "daemon/router.h"
 #include "daemon/sd_notify.h"
 #include "daemon/watcher_decls.h"
+#include "jobs/crash_sentinel.h"
 #include "store/db_thread.h"
 #include "store/migrator.h"
 #include "store/sql.h"
@@ -74,6 +75,7 @@ struct Daemon::Impl {
   JobRegistry registry;
   std::unique_ptr<JobEngine> engine;
   std::unique_ptr<AdminApi> admin_api;
+  std::unique_ptr<CrashSentinel> sentinel;  // reset after the engine stops: marks this session clean
   std::thread engine_stopper;  // Stop() blocks up to jobs.shutdown_timeout: never on the loop
   Router router;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -299,6 +301,9 @@ int Daemon::Run() {
     uv_loop_close(&d.loop);
     return 1;
   }
+  auto sentinel = CrashSentinel::Start(*d.config, d.engine->node_id());
+  if (sentinel.ok()) d.sentinel = std::move(*sentinel);
+  else spdlog::warn("crash sentinel not started: {}", sentinel.error());
   EventWriterOptions writer;
   writer.url = d.config->DatabaseUrl();
   writer.busy_timeout_ms = static_cast<int>(d.config->GetInt("database.busy_timeout"));
@@ -333,6 +338,7 @@ int Daemon::Run() {
   uv_run(&d.loop, UV_RUN_DEFAULT);
   if (d.engine_stopper.joinable()) d.engine_stopper.join();
   d.engine.reset();
+  d.sentinel.reset();
   d.runtime.reset();
   d.http_cache.reset();
   d.server.reset();

@@ -4,6 +4,7 @@
 #include "jobs/literature_poll_job.h"
 #include "jobs/retention_job.h"
 #include "jobs/triage_job.h"
+#include "jobs/maintenance_kinds.h"
 
 namespace vigil {
 
@@ -15,6 +16,7 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   registry.Add(DeliverKind(runtime));
   registry.Add(CreateThreadKind(runtime));
   registry.Add(TriageRetentionKind(runtime));
+  for (const auto& kind : MaintenanceKinds()) registry.Add(MaintenanceKindSpec(kind, runtime));
   return registry;
 }
 

@@ -3,6 +3,7 @@
 #include "common/local_time.h"
 #include "config/units.h"
 #include "jobs/triage_config.h"
+#include "jobs/maintenance_kinds.h"
 
 #include <set>
 
@@ -101,6 +102,31 @@ Status AddTriageSchedules(const Config& config, std::vector<ScheduleSpec>* out) 
   return Status::Ok();
 }
 
+// One schedule per configured maintenance job ("job:<kind>"); its block is validated here so a
+// bad block stops a start or a reload with file:line.
+Status AddMaintenanceSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  for (const auto& kind : MaintenanceKinds()) {
+    std::string at = "jobs." + kind.kind;
+    auto block = config.Get(at);
+    if (block.is_null()) continue;
+    Status valid = kind.validate(config);
+    if (!valid.ok()) return valid;
+    nlohmann::json j = {{"name", kind.kind}, {"kind", kind.kind}, {"max_attempts", 20}};
+    for (const auto& key : kScheduleKeys) {
+      if (block.contains(key)) j[key] = block[key];
+    }
+    if (!j.contains("schedule") && !j.contains("every")) {
+      if (kind.default_schedule.empty()) j["every"] = kind.default_every.count();
+      else j["schedule"] = kind.default_schedule;
+    }
+    auto s = ParseScheduleSpec(config, j, at);
+    if (!s.ok()) return s.status();
+    s->name = "job:" + kind.kind;
+    out->push_back(std::move(*s));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
@@ -108,6 +134,8 @@ Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   AddWatcherSchedules(config, &out);
   Status triage = AddTriageSchedules(config, &out);
   if (!triage.ok()) return triage;
+  Status maintenance = AddMaintenanceSchedules(config, &out);
+  if (!maintenance.ok()) return maintenance;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

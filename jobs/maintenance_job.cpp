@@ -1,0 +1,112 @@
+#include "jobs/maintenance_job.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+namespace vigil {
+
+Result<std::string> JobDatabaseUrl(const Config& config, const nlohmann::json& block, const std::string& at) {
+  if (!block.contains("database")) return std::string();
+  const auto& db = block["database"];
+  std::string path = at + ".database";
+  if (!db.is_object() || !db.contains("url") || !db["url"].is_string())
+    return Status::Error(config.Where(path) + ": " + path + ": expected a map with url: sqlite:PATH or postgresql://...");
+  std::string url = db["url"];
+  auto dialect = DialectOfUrl(url);
+  if (!dialect.ok()) return Status::Error(config.Where(path + ".url") + ": " + path + ".url: " + dialect.error());
+  if (*dialect == "sqlite") {
+    std::filesystem::path file = url.substr(url.find(':') + 1);
+    if (file.is_relative()) url = "sqlite:" + (std::filesystem::path(config.path()).parent_path() / file).string();
+  }
+  return url;
+}
+
+Result<std::unique_ptr<SqlConnection>> OpenJobDatabase(const std::string& url, const Config& config) {
+  if (url.empty()) return std::unique_ptr<SqlConnection>();
+  auto db = OpenSqlConnection(url, static_cast<int>(config.GetInt("database.busy_timeout")));
+  if (!db.ok()) return db.status().WithContext("opening " + RedactUrl(url));
+  return db;
+}
+
+Result<std::vector<std::string>> MissingTables(SqlConnection& db, const std::vector<std::string>& names) {
+  std::vector<std::string> missing;
+  for (const auto& name : names) {
+    auto exists = db.TableExists(name);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) missing.push_back(name);
+  }
+  return missing;
+}
+
+MaintenanceOutcome WaitForTables(const std::string& job, const std::string& db_label,
+                                 const std::vector<std::string>& missing) {
+  static std::mutex mu;
+  static std::set<std::string> said;
+  std::ostringstream list;
+  for (size_t i = 0; i < missing.size(); ++i) list << (i ? ", " : "") << missing[i];
+  std::string key = job + "|" + db_label + "|" + list.str();
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    first = said.insert(key).second;
+  }
+  std::string why = "tables missing in " + db_label + ": " + list.str();
+  if (first) spdlog::warn("{}: waiting: {} (said once; checking again each run)", job, why);
+  else spdlog::debug("{}: still waiting: {}", job, why);
+  MaintenanceOutcome out;
+  out.summary = {{"waiting_for_tables", missing}};
+  out.next = JobResult::Snooze(std::chrono::minutes(10), why);
+  return out;
+}
+
+Result<std::string> BlockSecret(const Config& config, const nlohmann::json& block, const std::string& at,
+                                const std::string& key) {
+  if (block.contains(key) && block[key].is_string()) return block[key].get<std::string>();
+  std::string file_key = key + "_file";
+  if (!block.contains(file_key)) return std::string();
+  std::string path = at + "." + file_key;
+  std::ifstream in(block[file_key].is_string() ? block[file_key].get<std::string>() : std::string());
+  if (!in) return Status::Error(config.Where(path) + ": " + path + ": cannot read the file");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  s.erase(s.find_last_not_of(" \t\r\n") + 1);
+  return s;
+}
+
+Status CheckKeys(const Config& config, const nlohmann::json& block, const std::string& at,
+                 const std::vector<std::string>& known) {
+  if (!block.is_object()) return Status::Error(config.Where(at) + ": " + at + ": expected a map");
+  for (auto it = block.begin(); it != block.end(); ++it) {
+    if (std::find(known.begin(), known.end(), it.key()) == known.end())
+      return Status::Error(config.Where(at + "." + it.key()) + ": " + at + "." + it.key() + ": unknown key");
+  }
+  return Status::Ok();
+}
+
+Result<JobTarget> ParseJobTarget(const Config& config, const std::string& at, const std::vector<TableDefaults>& tables,
+                                 const std::vector<std::string>& job_keys) {
+  const auto block = config.Get(at);
+  std::vector<std::string> keys = {"database", "tables"};
+  keys.insert(keys.end(), kScheduleKeys.begin(), kScheduleKeys.end());
+  keys.insert(keys.end(), job_keys.begin(), job_keys.end());
+  Status s = CheckKeys(config, block, at, keys);
+  if (!s.ok()) return s;
+  auto url = JobDatabaseUrl(config, block, at);
+  if (!url.ok()) return url.status();
+  auto mapping = TableMapping::Parse(tables, block.value("tables", nlohmann::json()), config, at + ".tables");
+  if (!mapping.ok()) return mapping.status();
+  return JobTarget{*url, std::move(*mapping)};
+}
+
+double UnixSeconds(TimePoint t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+}  // namespace vigil

@@ -1,0 +1,163 @@
+// The maintenance jobs through the built binary: a SIGKILLed daemon restarted yields one crash
+// report, not two; reports queued while the endpoint is down are each sent once when it is back;
+// `vigil jobs run context_backup_coverage --once` on a fixture platform database.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <mutex>
+#include <thread>
+
+#include "jobs/fernet.h"
+#include "store/sql.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_server_fixture.h"
+#include "tests/support/platform_db.h"
+#include "tests/unit/fixtures_dir.h"
+
+namespace vigil {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::DaemonProcess;
+
+class MaintenanceE2E : public testsupport::HttpServerFixture {
+ protected:
+  void SetUp() override {
+    db_url_ = "sqlite:" + dir_.File("vigil.db");
+    completion_ = testing::ReadFixture("llm/openai_chat_completion.json");
+  }
+  HttpHandler Receiver() {
+    return [this](HttpRequest&& req, Responder respond) {
+      if (req.path == "/v1/chat/completions") return respond(HttpResponse::Json(200, completion_));
+      const std::string* key = req.Header("Idempotency-Key");
+      std::lock_guard<std::mutex> lock(mu_);
+      ++receipts_[key ? *key : "(none)"];
+      respond(HttpResponse::Json(202, "{}"));
+    };
+  }
+  // Serves on a port chosen beforehand (the endpoint may be "down" until this is called).
+  void ListenOn(int port) {
+    Status status;
+    loop_thread_.Run([&] {
+      server_ = std::make_unique<HttpServer>(loop(), HttpLimits{}, Receiver());
+      status = server_->Listen("127.0.0.1", port);
+    });
+    ASSERT_TRUE(status.ok()) << status.message();
+  }
+  std::string Yaml(int daemon_port, int endpoint_port) {
+    return "database:\n  url: " + db_url_ + "\nhttp:\n  listen: 127.0.0.1:" + std::to_string(daemon_port) +
+           "\njobs:\n  lease: 2s\n  poll_interval: 100ms\n  shutdown_timeout: 2s\n  crash_report_flush:\n    every: 1s\n"
+           "    endpoint:\n      url: http://127.0.0.1:" + std::to_string(endpoint_port) + "/crash-reports\n      token: t\n";
+  }
+  std::map<std::string, int> Receipts() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return receipts_;
+  }
+  bool WaitReceipts(size_t keys, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (Receipts().size() < keys && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+    return Receipts().size() >= keys;
+  }
+  int64_t Int(const std::string& sql) {
+    auto db = OpenSqlConnection(db_url_);
+    auto r = db.ok() ? (*db)->Query(sql) : Result<SqlResult>(db.status());
+    EXPECT_TRUE(r.ok()) << r.error();
+    return r.ok() && !r->rows.empty() ? r->rows[0].Int(0) : -1;
+  }
+
+  testing::TempDir dir_;
+  std::string db_url_;
+  std::string completion_;
+  std::mutex mu_;
+  std::map<std::string, int> receipts_;
+};
+
+TEST_F(MaintenanceE2E, KilledDaemonRestartedYieldsOneReportNotTwo) {
+  StartServer(Receiver());
+  DaemonProcess first;
+  first.WriteConfig(Yaml(first.port(), port()));
+  ASSERT_TRUE(first.StartDaemon()) << first.Stderr();
+  ASSERT_EQ(Int("SELECT COUNT(*) FROM crash_sentinel WHERE status = 'running'"), 1);
+  first.Signal(SIGKILL);
+  ASSERT_EQ(first.Wait(5s), -SIGKILL);
+  DaemonProcess second;
+  second.WriteConfig(Yaml(second.port(), port()));
+  ASSERT_TRUE(second.StartDaemon()) << second.Stderr();
+  ASSERT_TRUE(WaitReceipts(1, 20s)) << second.Stderr();
+  std::this_thread::sleep_for(3s);  // several more flushes run
+  auto receipts = Receipts();
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_EQ(receipts.begin()->second, 1);
+  EXPECT_TRUE(receipts.begin()->first.starts_with("crash-")) << receipts.begin()->first;
+  second.Signal(SIGTERM);
+  EXPECT_EQ(second.Wait(20s), 0) << second.Stderr();
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 1"), 1);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM crash_sentinel WHERE status = 'reported'"), 1);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM crash_sentinel WHERE status = 'clean'"), 1);
+}
+
+TEST_F(MaintenanceE2E, ReportsQueuedWhileTheEndpointIsDownAreEachSentOnce) {
+  int endpoint_port = testing::FreePort();
+  DaemonProcess daemon;
+  daemon.WriteConfig(Yaml(daemon.port(), endpoint_port));
+  auto [mc, mout] = testing::RunVigil({"migrate", "--config", daemon.config_path()});
+  ASSERT_EQ(mc, 0) << mout;
+  {
+    auto db = OpenSqlConnection(db_url_);
+    ASSERT_TRUE(db.ok());
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE((*db)->Query("INSERT INTO pending_error_reports (report_id, error_type, error_message, sent) VALUES ($1, 'E', 'm', 0)",
+                               {"r" + std::to_string(i)}).ok());
+    }
+  }
+  ASSERT_TRUE(daemon.StartDaemon()) << daemon.Stderr();
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 0"), 5) << "nothing is marked while down";
+  ListenOn(endpoint_port);
+  ASSERT_TRUE(WaitReceipts(5, 40s)) << daemon.Stderr();
+  std::this_thread::sleep_for(2s);
+  auto receipts = Receipts();
+  EXPECT_EQ(receipts, (std::map<std::string, int>{{"r0", 1}, {"r1", 1}, {"r2", 1}, {"r3", 1}, {"r4", 1}}));
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 1 AND sent_at IS NOT NULL"), 5);
+  daemon.Signal(SIGTERM);
+  EXPECT_EQ(daemon.Wait(20s), 0) << daemon.Stderr();
+}
+
+TEST_F(MaintenanceE2E, JobsRunOnceFillsStalePairsAndPrintsJson) {
+  StartServer(Receiver());
+  std::string platform_url = "sqlite:" + dir_.File("veritas.db");
+  {
+    auto db = OpenSqlConnection(platform_url);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(testing::CreateBackupTables(**db).ok());
+    auto key = FernetKey::Parse("cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=");
+    ASSERT_TRUE((*db)->Query("INSERT INTO messages (message_id, conversation_id, role, content, created_at) VALUES ('m', 'c', 'user', $1, 10)",
+                             {FernetEncrypt(*key, "hello there", std::chrono::system_clock::now())}).ok());
+    ASSERT_TRUE((*db)->Query("INSERT INTO model_runs (run_id, conversation_id, model_id) VALUES ('r', 'c', 'gpt-4o')").ok());
+  }
+  std::string config = dir_.Write("vigil.yaml", "database:\n  url: " + db_url_ +
+      "\njobs:\n  context_backup_coverage:\n    database:\n      url: " + platform_url +
+      "\n    fernet_key: ${TEST_FERNET_KEY}\n    generator:\n      base_url: http://127.0.0.1:" + std::to_string(port()) + "/v1\n");
+  auto [rc, out] = testing::RunVigil({"jobs", "run", "context_backup_coverage", "--once", "--json", "--config", config},
+                                     {{"TEST_FERNET_KEY", "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="}});
+  ASSERT_EQ(rc, 0) << out;
+  auto j = nlohmann::json::parse(out.substr(out.find('{')));
+  EXPECT_EQ(j["result"], "done");
+  EXPECT_EQ(j["summary"]["notes_written"], 1);
+  EXPECT_EQ(j["summary"]["coverage_before"], 0.0);
+  EXPECT_EQ(j["summary"]["coverage_after"], 1.0);
+}
+
+TEST_F(MaintenanceE2E, JobsRunOnceWaitsWhenThePlatformTablesAreMissing) {
+  std::string config = dir_.Write("vigil.yaml", "database:\n  url: " + db_url_ +
+      "\njobs:\n  context_backup_coverage:\n    database:\n      url: sqlite:" + dir_.File("empty.db") +
+      "\n    fernet_key: cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=\n");
+  auto [rc, out] = testing::RunVigil({"jobs", "run", "context_backup_coverage", "--once", "--config", config});
+  EXPECT_EQ(rc, 3) << out;
+  EXPECT_NE(out.find("tables missing in"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,63 @@
+// Maintenance job blocks become "job:<kind>" schedules; a bad block stops the load with file:line.
+#include <gtest/gtest.h>
+
+#include "daemon/schedule_config.h"
+
+namespace vigil {
+namespace {
+
+// The maintenance jobs' schedules (other rooms add theirs, such as triage retention).
+Result<std::vector<ScheduleSpec>> Schedules(const std::string& yaml) {
+  auto config = Config::Parse(yaml, "/etc/vigil/vigil.yaml");
+  if (!config.ok()) return config.status();
+  auto all = SchedulesFrom(**config);
+  if (!all.ok()) return all;
+  std::vector<ScheduleSpec> out;
+  for (auto& s : *all) {
+    if (s.name == "job:context_backup_coverage" || s.name == "job:crash_report_flush") out.push_back(std::move(s));
+  }
+  return out;
+}
+
+const char* kCoverage = "jobs:\n  context_backup_coverage:\n    fernet_key: cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=\n";
+
+TEST(MaintenanceSchedules, ConfiguredJobGetsItsDefaultSchedule) {
+  auto s = Schedules(kCoverage);
+  ASSERT_TRUE(s.ok()) << s.error();
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].name, "job:context_backup_coverage");
+  EXPECT_EQ((*s)[0].job.kind, "context_backup_coverage");
+  ASSERT_TRUE((*s)[0].cron.has_value()) << "default 0 */6 * * *";
+}
+
+TEST(MaintenanceSchedules, EveryOverridesTheDefault) {
+  auto s = Schedules("jobs:\n  crash_report_flush:\n    every: 30s\n    endpoint:\n      url: https://example.org/r\n");
+  ASSERT_TRUE(s.ok()) << s.error();
+  ASSERT_EQ(s->size(), 1u);
+  ASSERT_TRUE((*s)[0].interval.has_value());
+  EXPECT_EQ((*s)[0].interval->every, std::chrono::seconds(30));
+}
+
+TEST(MaintenanceSchedules, UnconfiguredJobsAreNotScheduled) {
+  auto s = Schedules("jobs:\n  workers: 2\n");
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_TRUE(s->empty());
+}
+
+TEST(MaintenanceSchedules, BadBlocksNameFileLineAndKey) {
+  auto missing = Schedules("jobs:\n  crash_report_flush:\n    every: 1m\n");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("endpoint.url is required"), std::string::npos) << missing.error();
+  auto unknown = Schedules(std::string(kCoverage) + "    fernet_keys: x\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().find("vigil.yaml:4:"), std::string::npos) << unknown.error();
+  EXPECT_NE(unknown.error().find("jobs.context_backup_coverage.fernet_keys: unknown key"), std::string::npos);
+  auto bad_key = Schedules("jobs:\n  context_backup_coverage:\n    fernet_key: not-a-key\n");
+  ASSERT_FALSE(bad_key.ok());
+  EXPECT_NE(bad_key.error().find("vigil.yaml:3:17: jobs.context_backup_coverage.fernet_key: not a Fernet key"), std::string::npos)
+      << bad_key.error();
+  EXPECT_EQ(bad_key.error().find("not-a-key"), std::string::npos) << "the secret is not echoed";
+}
+
+}  // namespace
+}  // namespace vigil
