@@ -2,6 +2,7 @@
 
 #include "common/local_time.h"
 #include "config/units.h"
+#include "daemon/watcher_schedules.h"
 
 #include <set>
 
@@ -90,6 +91,8 @@ void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   std::vector<ScheduleSpec> out;
   AddWatcherSchedules(config, &out);
+  Status watchers = AddLogAndScheduledWatcherSchedules(config, &out);
+  if (!watchers.ok()) return watchers;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

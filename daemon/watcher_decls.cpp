@@ -22,4 +22,18 @@ std::vector<WatcherDecl> WatcherDeclsFrom(const Config& config) {
   return out;
 }
 
+std::optional<size_t> FindWatcherIndex(const Config& config, const std::string& name) {
+  auto list = config.tree().find("watchers");  // not value(): that returns a copy
+  if (list == config.tree().end() || !list->is_array()) return std::nullopt;
+  for (size_t i = 0; i < list->size(); ++i) {
+    if ((*list)[i].value("name", "") == name) return i;
+  }
+  return std::nullopt;
+}
+
+const nlohmann::json* FindWatcherConfig(const Config& config, const std::string& name) {
+  auto i = FindWatcherIndex(config, name);
+  return i ? &config.tree()["watchers"][*i] : nullptr;
+}
+
 }  // namespace vigil

@@ -1,6 +1,8 @@
 // The watchers a config declares, in the shape the `watchers` table takes (secrets redacted).
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "config/config.h"
@@ -9,5 +11,10 @@
 namespace vigil {
 
 std::vector<WatcherDecl> WatcherDeclsFrom(const Config& config);
+
+// The position in `watchers` of the watcher named `name`, or nullopt.
+std::optional<size_t> FindWatcherIndex(const Config& config, const std::string& name);
+// Its config block (a pointer into config.tree()), or nullptr.
+const nlohmann::json* FindWatcherConfig(const Config& config, const std::string& name);
 
 }  // namespace vigil
