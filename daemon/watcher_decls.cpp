@@ -36,4 +36,13 @@ const nlohmann::json* FindWatcherConfig(const Config& config, const std::string&
   return i ? &config.tree()["watchers"][*i] : nullptr;
 }
 
+std::optional<std::pair<const nlohmann::json*, size_t>> FindEnabledWatcher(const Config& config, const std::string& name,
+                                                                           const std::string& type) {
+  auto i = FindWatcherIndex(config, name);
+  if (!i) return std::nullopt;
+  const nlohmann::json* w = &config.tree()["watchers"][*i];
+  if (!w->value("enabled", true) || w->value("type", "") != type) return std::nullopt;
+  return std::make_pair(w, *i);
+}
+
 }  // namespace vigil

@@ -5,10 +5,10 @@
 #include "common/text_template.h"
 #include "daemon/metrics.h"
 #include "daemon/watcher_decls.h"
+#include "jobs/watcher_event_inserts.h"
 #include "sources/log/log_files.h"
 #include "sources/log/log_tailer.h"
 #include "store/event_repo.h"
-#include "store/watcher_repo.h"
 #include "store/watcher_state_repo.h"
 
 namespace vigil {
@@ -38,27 +38,9 @@ Event EventFor(const LogWatcherSpec& spec, const TailedRecord& t, const LogRuleM
   return e;
 }
 
-struct PassIds {
-  std::string watcher_id;
-  std::string community_id;
-};
-
-Result<PassIds> IdsFor(SqlConnection& db, const LogWatcherSpec& spec, const std::string& community, TimePoint now) {
-  auto id = WatcherIdByName(db, spec.name);
-  if (!id.ok()) return id.status();
-  if (!*id) return Status::Error("watcher " + spec.name + " is not in the watchers table yet");
-  PassIds ids{**id, ""};
-  if (!community.empty()) {
-    auto c = EnsureCommunity(db, community, now);
-    if (!c.ok()) return c.status();
-    ids.community_id = *c;
-  }
-  return ids;
-}
-
-std::vector<EventInsert> Inserts(const LogWatcherSpec& spec, const TailResult& tail, const PassIds& ids,
-                                 RuleRateLimiter& limiter, TimePoint now, LogTailOutcome* outcome) {
-  std::vector<EventInsert> inserts;
+std::vector<Event> MatchedEvents(const LogWatcherSpec& spec, const TailResult& tail, RuleRateLimiter& limiter, TimePoint now,
+                                 LogTailOutcome* outcome) {
+  std::vector<Event> events;
   for (const auto& t : tail.records) {
     auto m = spec.rules.Match(t.record.text);
     if (!m) continue;
@@ -66,27 +48,24 @@ std::vector<EventInsert> Inserts(const LogWatcherSpec& spec, const TailResult& t
       ++outcome->limited;
       continue;
     }
-    EventInsert in{ids.watcher_id, ids.community_id, EventFor(spec, t, *m), {}, false};
-    in.follow_ups.push_back({.kind = "triage", .args = {{"event_id", "{event_id}"}}, .max_attempts = 5});
-    inserts.push_back(std::move(in));
+    events.push_back(EventFor(spec, t, *m));
   }
-  return inserts;
+  return events;
 }
 
 JobResult Run(const Runtime& runtime, RuleRateLimiter& limiter, JobContext& ctx) {
   std::string name = ctx.args.value("watcher", "");
   auto config = runtime.config();
-  auto index = FindWatcherIndex(*config, name);
-  if (!index) return JobResult::Done();  // removed since the fire
-  const auto& w = config->tree()["watchers"][*index];
-  if (!w.value("enabled", true) || w.value("type", "") != "log") return JobResult::Done();
-  auto spec = ParseLogWatcherSpec(*config, w, *index);
+  auto found = FindEnabledWatcher(*config, name, "log");
+  if (!found) return JobResult::Done();
+  const auto& [w, index] = *found;
+  auto spec = ParseLogWatcherSpec(*config, *w, index);
   if (!spec.ok()) return JobResult::Discard(spec.error());
   auto db = ctx.db();
   if (!db.ok()) return JobResult::Retry(db.error());
   LogTailOutcome total;
   for (int pass = 0; pass < kMaxPassesPerJob && !ctx.cancel.cancelled(); ++pass) {
-    auto outcome = RunLogTailPass(**db, *spec, w.value("community", ""), limiter, ctx.clock.Now());
+    auto outcome = RunLogTailPass(**db, *spec, w->value("community", ""), limiter, ctx.clock.Now());
     if (!outcome.ok()) return JobResult::Retry("log watcher " + name + ": " + outcome.error());
     total.records += outcome->records;
     total.events += outcome->events;
@@ -109,15 +88,15 @@ Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& s
   Status s = InTransaction(db, /*immediate=*/true, [&]() -> Status {
     Status locked = LockLogWatcher(db, spec.name);
     if (!locked.ok()) return locked;
-    auto ids = IdsFor(db, spec, community, now);
-    if (!ids.ok()) return ids.status();
     auto state = GetWatcherState(db, spec.name);
     auto offsets = LoadLogOffsets(db, spec.name);
     if (!state.ok() || !offsets.ok()) return state.ok() ? offsets.status() : state.status();
     TailOptions options;
     options.first_run = !*state || (*state)->last_success_at_us == 0;
     TailResult tail = TailLogFiles(spec, *offsets, now, options);
-    auto stored = InsertEventsInTx(db, Inserts(spec, tail, *ids, limiter, now, &outcome), now);
+    auto inserts = WatcherEventInserts(db, spec.name, community, MatchedEvents(spec, tail, limiter, now, &outcome), now);
+    if (!inserts.ok()) return inserts.status();
+    auto stored = InsertEventsInTx(db, *inserts, now);
     if (!stored.ok()) return stored.status();
     for (const auto& r : *stored) outcome.events += r.inserted;
     outcome.records = static_cast<int>(tail.records.size());

@@ -5,32 +5,13 @@
 #include "common/iso8601.h"
 #include "daemon/metrics.h"
 #include "daemon/watcher_decls.h"
+#include "jobs/watcher_event_inserts.h"
 #include "sources/scheduled/scheduled_check.h"
 #include "store/event_repo.h"
-#include "store/watcher_repo.h"
 #include "store/watcher_state_repo.h"
 
 namespace vigil {
 namespace {
-
-Result<std::vector<EventInsert>> InsertsFor(SqlConnection& db, const nlohmann::json& w, std::vector<Event> events, TimePoint now) {
-  auto id = WatcherIdByName(db, w.value("name", ""));
-  if (!id.ok()) return id.status();
-  if (!*id) return Status::Error("watcher is not in the watchers table yet");
-  std::string community_id;
-  if (!w.value("community", "").empty()) {
-    auto c = EnsureCommunity(db, w.value("community", ""), now);
-    if (!c.ok()) return c.status();
-    community_id = *c;
-  }
-  std::vector<EventInsert> out;
-  for (auto& e : events) {
-    EventInsert in{**id, community_id, std::move(e), {}, false};
-    in.follow_ups.push_back({.kind = "triage", .args = {{"event_id", "{event_id}"}}, .max_attempts = 5});
-    out.push_back(std::move(in));
-  }
-  return out;
-}
 
 JobResult Fail(SqlConnection& db, const std::string& name, TimePoint now, const std::string& error) {
   (void)RecordPollFailure(db, name, now, error, now);
@@ -41,11 +22,10 @@ JobResult Fail(SqlConnection& db, const std::string& name, TimePoint now, const 
 JobResult Fire(const Runtime& runtime, JobContext& ctx) {
   std::string name = ctx.args.value("watcher", "");
   auto config = runtime.config();
-  auto index = FindWatcherIndex(*config, name);
-  if (!index) return JobResult::Done();  // removed since the fire
-  const auto& w = config->tree()["watchers"][*index];
-  if (!w.value("enabled", true) || w.value("type", "") != "scheduled") return JobResult::Done();
-  auto spec = ParseScheduledWatcherSpec(*config, w, *index);
+  auto found = FindEnabledWatcher(*config, name, "scheduled");
+  if (!found) return JobResult::Done();
+  const auto& [w, index] = *found;
+  auto spec = ParseScheduledWatcherSpec(*config, *w, index);
   if (!spec.ok()) return JobResult::Discard(spec.error());
   auto db = ctx.db();
   if (!db.ok()) return JobResult::Retry(db.error());
@@ -53,7 +33,7 @@ JobResult Fire(const Runtime& runtime, JobContext& ctx) {
   nlohmann::json vars = {{"watcher", name}, {"fire_at", ctx.args.value("fire_at", FormatIso8601(now))}};
   auto events = RunScheduledCheck(*spec, vars, runtime.http(), **db, &ctx.cancel);
   if (!events.ok()) return Fail(**db, name, now, events.error());
-  auto inserts = InsertsFor(**db, w, std::move(*events), now);
+  auto inserts = WatcherEventInserts(**db, name, w->value("community", ""), std::move(*events), now);
   if (!inserts.ok()) return JobResult::Retry(inserts.error());
   auto stored = InsertEvents(**db, *inserts, now);
   if (!stored.ok()) return JobResult::Retry(stored.error());
