@@ -5,6 +5,8 @@
 #include "jobs/retention_job.h"
 #include "jobs/triage_job.h"
 #include "jobs/maintenance_kinds.h"
+#include "jobs/log_tail_job.h"
+#include "jobs/scheduled_watcher_job.h"
 
 namespace vigil {
 
@@ -17,6 +19,8 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   registry.Add(CreateThreadKind(runtime));
   registry.Add(TriageRetentionKind(runtime));
   for (const auto& kind : MaintenanceKinds()) registry.Add(MaintenanceKindSpec(kind, runtime));
+  registry.Add(LogTailKind(runtime));
+  registry.Add(ScheduledWatcherKind(runtime));
   return registry;
 }
 

@@ -4,6 +4,7 @@
 #include "config/units.h"
 #include "jobs/triage_config.h"
 #include "jobs/maintenance_kinds.h"
+#include "daemon/watcher_schedules.h"
 
 #include <set>
 
@@ -136,6 +137,8 @@ Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   if (!triage.ok()) return triage;
   Status maintenance = AddMaintenanceSchedules(config, &out);
   if (!maintenance.ok()) return maintenance;
+  Status watchers = AddLogAndScheduledWatcherSchedules(config, &out);
+  if (!watchers.ok()) return watchers;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

@@ -22,4 +22,27 @@ std::vector<WatcherDecl> WatcherDeclsFrom(const Config& config) {
   return out;
 }
 
+std::optional<size_t> FindWatcherIndex(const Config& config, const std::string& name) {
+  auto list = config.tree().find("watchers");  // not value(): that returns a copy
+  if (list == config.tree().end() || !list->is_array()) return std::nullopt;
+  for (size_t i = 0; i < list->size(); ++i) {
+    if ((*list)[i].value("name", "") == name) return i;
+  }
+  return std::nullopt;
+}
+
+const nlohmann::json* FindWatcherConfig(const Config& config, const std::string& name) {
+  auto i = FindWatcherIndex(config, name);
+  return i ? &config.tree()["watchers"][*i] : nullptr;
+}
+
+std::optional<std::pair<const nlohmann::json*, size_t>> FindEnabledWatcher(const Config& config, const std::string& name,
+                                                                           const std::string& type) {
+  auto i = FindWatcherIndex(config, name);
+  if (!i) return std::nullopt;
+  const nlohmann::json* w = &config.tree()["watchers"][*i];
+  if (!w->value("enabled", true) || w->value("type", "") != type) return std::nullopt;
+  return std::make_pair(w, *i);
+}
+
 }  // namespace vigil

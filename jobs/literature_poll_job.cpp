@@ -4,6 +4,7 @@
 
 #include "common/iso8601.h"
 #include "daemon/metrics.h"
+#include "daemon/watcher_decls.h"
 #include "store/db_time.h"
 #include "store/event_repo.h"
 #include "store/watcher_repo.h"
@@ -11,15 +12,6 @@
 
 namespace vigil {
 namespace {
-
-const nlohmann::json* FindWatcher(const Config& config, const std::string& name) {
-  auto list = config.tree().find("watchers");  // not value(): that returns a copy
-  if (list == config.tree().end()) return nullptr;
-  for (const auto& w : *list) {
-    if (w.value("name", "") == name) return &w;
-  }
-  return nullptr;
-}
 
 std::chrono::milliseconds FailureBackoff(int failures, std::chrono::milliseconds every) {
   auto d = every * (1LL << std::min(failures, 10));
@@ -29,7 +21,7 @@ std::chrono::milliseconds FailureBackoff(int failures, std::chrono::milliseconds
 JobResult Poll(const Runtime& runtime, JobContext& ctx) {
   std::string name = ctx.args.value("watcher", "");
   auto config = runtime.config();
-  const nlohmann::json* w = FindWatcher(*config, name);
+  const nlohmann::json* w = FindWatcherConfig(*config, name);
   if (w == nullptr || !w->value("enabled", true)) return JobResult::Done();  // removed or disabled since
   auto db = ctx.db();
   if (!db.ok()) return JobResult::Retry(db.error());

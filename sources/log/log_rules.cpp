@@ -1,0 +1,92 @@
+#include "sources/log/log_rules.h"
+
+#include <set>
+
+#include "config/units.h"
+
+namespace vigil {
+namespace {
+
+using Fail = std::function<Status(const std::string& key, const std::string& msg)>;
+
+Result<RuleRateLimit> ParseRateLimit(const nlohmann::json& j, const Fail& fail) {
+  RuleRateLimit limit;
+  if (!j.is_object() || !j.contains("count") || !j["count"].is_number_integer() || j["count"].get<int>() < 1)
+    return fail("rate_limit", "expected {count: N >= 1, per: DURATION}");
+  limit.count = j["count"].get<int>();
+  auto per = j.contains("per") && j["per"].is_string() ? ParseDuration(j["per"].get<std::string>()) : std::nullopt;
+  if (!per || per->count() <= 0) return fail("rate_limit.per", "expected a duration such as 1m");
+  limit.per = *per;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "count" && it.key() != "per") return fail("rate_limit." + it.key(), "unknown key");
+  }
+  return limit;
+}
+
+Result<LogRule> ParseRule(const nlohmann::json& j, const Fail& fail) {
+  static const std::set<std::string> kKeys = {"name", "match", "title", "signal", "rate_limit"};
+  if (!j.is_object()) return fail("", "expected a map with name and match");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!kKeys.count(it.key())) return fail(it.key(), "unknown key (expected name, match, title, signal, rate_limit)");
+  }
+  LogRule rule;
+  rule.name = j.value("name", "");
+  if (rule.name.empty()) return fail("name", "is required");
+  if (!j.contains("match") || !j["match"].is_string()) return fail("match", "is required: an RE2 pattern");
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto re = std::make_shared<const RE2>(j["match"].get<std::string>(), options);
+  if (!re->ok()) return fail("match", "not a valid RE2 pattern: " + re->error());
+  rule.pattern = re;
+  rule.title = j.value("title", "{{rule}}: {{line}}");
+  rule.signal = j.value("signal", "");
+  if (!rule.signal.empty() && rule.signal != "low" && rule.signal != "medium" && rule.signal != "high")
+    return fail("signal", "\"" + rule.signal + "\" is not one of low, medium, high");
+  if (j.contains("rate_limit")) {
+    auto limit = ParseRateLimit(j["rate_limit"], fail);
+    if (!limit.ok()) return limit.status();
+    rule.limit = *limit;
+  }
+  return rule;
+}
+
+}  // namespace
+
+Result<LogRuleSet> LogRuleSet::Parse(const Config& config, const nlohmann::json& rules, const std::string& at) {
+  if (!rules.is_array() || rules.empty())
+    return Status::Error(config.Where(at) + ": " + at + ": expected a list of rules ({name, match, title, ...})");
+  LogRuleSet set;
+  std::set<std::string> names;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    std::string item = at + "[" + std::to_string(i) + "]";
+    Fail fail = [&](const std::string& key, const std::string& msg) {
+      std::string path = key.empty() ? item : item + "." + key;
+      std::string where = config.Where(path);
+      if (where == config.path()) where = config.Where(item);
+      return Status::Error(where + ": " + path + ": " + msg);
+    };
+    auto rule = ParseRule(rules[i], fail);
+    if (!rule.ok()) return rule.status();
+    if (!names.insert(rule->name).second) return fail("name", "duplicate rule name");
+    set.rules_.push_back(std::move(*rule));
+  }
+  return set;
+}
+
+std::optional<LogRuleMatch> LogRuleSet::Match(const std::string& record) const {
+  for (const auto& rule : rules_) {
+    const RE2& re = *rule.pattern;
+    int groups = re.NumberOfCapturingGroups();
+    std::vector<re2::StringPiece> found(groups + 1);
+    if (!re.Match(record, 0, record.size(), RE2::UNANCHORED, found.data(), groups + 1)) continue;
+    LogRuleMatch m;
+    m.rule = &rule;
+    for (const auto& [name, index] : re.NamedCapturingGroups()) {
+      if (found[index].data() != nullptr) m.captures[name] = std::string(found[index]);
+    }
+    return m;
+  }
+  return std::nullopt;
+}
+
+}  // namespace vigil

@@ -1,0 +1,47 @@
+#include "sources/log/log_watcher_spec.h"
+
+namespace vigil {
+namespace {
+
+std::vector<std::string> Strings(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  if (j.is_array()) {
+    for (const auto& s : j) out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann::json& w, size_t index) {
+  std::string at = "watchers[" + std::to_string(index) + "]";
+  auto fail = [&](const std::string& key, const std::string& msg) {
+    std::string path = at + "." + key;
+    std::string where = config.Where(path);
+    return Status::Error((where == config.path() ? config.Where(at) : where) + ": " + path + ": " + msg);
+  };
+  LogWatcherSpec spec;
+  spec.name = w.value("name", "");
+  spec.paths = Strings(w.value("paths", nlohmann::json::array()));
+  if (spec.paths.empty()) return fail("paths", "a log watcher needs paths: a list of files or globs");
+  for (const auto& p : spec.paths) {
+    if (p.empty() || p.front() != '/') return fail("paths", "\"" + p + "\" is not an absolute path");
+  }
+  spec.rotated = Strings(w.value("rotated", nlohmann::json::array()));
+  if (w.contains("start")) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    auto re = std::make_shared<const RE2>(w["start"].get<std::string>(), options);
+    if (!re->ok()) return fail("start", "not a valid RE2 pattern: " + re->error());
+    spec.start = re;
+  }
+  if (!w.contains("rules")) return fail("rules", "a log watcher needs rules: [{name, match, title}]");
+  auto rules = LogRuleSet::Parse(config, w["rules"], at + ".rules");
+  if (!rules.ok()) return rules.status();
+  spec.rules = std::move(*rules);
+  if (w.contains("every")) spec.every = std::chrono::milliseconds(w["every"].get<int64_t>());
+  spec.start_at_end = w.value("start_at", "end") == "end";
+  return spec;
+}
+
+}  // namespace vigil

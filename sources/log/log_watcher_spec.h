@@ -1,0 +1,32 @@
+// A log watcher's settings (`type: log`), read and validated from its config block. Errors name
+// file:line:col and the key, so `vigil check` and a reload reject a bad pattern before it runs.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "sources/log/log_rules.h"
+
+namespace vigil {
+
+struct LogWatcherSpec {
+  std::string name;
+  std::vector<std::string> paths;    // glob(3) patterns of the files to tail
+  std::vector<std::string> rotated;  // extra globs where rotated files are looked for (besides PATH.1)
+  std::shared_ptr<const RE2> start;  // multi-line: a record begins at a line matching this; null: one line each
+  LogRuleSet rules;
+  std::chrono::milliseconds every{2000};
+  bool start_at_end = true;          // a new watcher's existing files: only lines written from now on
+};
+
+// The spec of watchers[index] (which must have type: log).
+Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann::json& watcher, size_t index);
+
+inline constexpr std::chrono::milliseconds kDefaultLogEvery{2000};
+
+}  // namespace vigil
