@@ -86,6 +86,14 @@ std::vector<KeySpec> BuildTable() {
        "On SIGTERM, running jobs get this long to finish before they are cancelled and handed back.", 0, 3600000},
       {"jobs.schedules", K::kAny, "", kRestart,
        "Extra scheduled jobs: a list of `{name, kind, args, queue, schedule: CRON | every: DURATION, jitter, tz, catch_up: one|skip}`."},
+      {"jobs.embedding_backfill", K::kAny, "", kRestart,
+       "Embedding backfill of platform rows: `{every | schedule, database: {url}, provider: {kind: openai|ollama|local, base_url, "
+       "model, api_key, dimensions, batch_size, max_batch_tokens}, targets: [...], page_size, max_row_attempts}` "
+       "(docs/maintenance-embeddings-citations.md)."},
+      {"jobs.citation_verification", K::kAny, "", kRestart,
+       "Citation verification of message_citations: `{every | schedule, database: {url}, table, batch_size, recheck_after, "
+       "min_confidence, mailto, crossref|pubmed|arxiv: {base_url}, urls: {enabled, allow_hosts}}` "
+       "(docs/maintenance-embeddings-citations.md)."},
 
       {"triage", K::kAny, "", kReload, "Triage rules (reserved for the triage issue)."},
       {"notify", K::kAny, "", kReload, "Notification delivery (reserved for the delivery issue)."},

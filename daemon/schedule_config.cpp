@@ -85,11 +85,32 @@ void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
   }
 }
 
+// Maintenance jobs configured as `jobs.<kind>: {every: 5m | schedule: CRON, ...}` fire as
+// "job:<kind>". A block without every/schedule runs only by hand.
+Status AddMaintenanceSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  static const char* kKinds[] = {"embedding_backfill", "citation_verification"};
+  for (const char* kind : kKinds) {
+    auto block = config.Get(std::string("jobs.") + kind);
+    if (!block.is_object() || !block.value("enabled", true)) continue;
+    if (!block.contains("every") && !block.contains("schedule")) continue;
+    nlohmann::json j = {{"name", std::string("job:") + kind}, {"kind", kind}, {"max_attempts", 3}};
+    for (const char* key : {"every", "schedule", "jitter", "tz"}) {
+      if (block.contains(key)) j[key] = block[key];
+    }
+    auto s = ParseScheduleSpec(config, j, std::string("jobs.") + kind);
+    if (!s.ok()) return s.status();
+    out->push_back(std::move(*s));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   std::vector<ScheduleSpec> out;
   AddWatcherSchedules(config, &out);
+  Status maintenance = AddMaintenanceSchedules(config, &out);
+  if (!maintenance.ok()) return maintenance;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");
