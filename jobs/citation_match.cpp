@@ -76,13 +76,29 @@ std::string NormalizeForMatch(std::string_view text) {
   return joined;
 }
 
-double TitleScore(std::string_view record_title, std::string_view cited) {
-  auto title = Words(record_title);
+namespace {
+
+double WordsFound(const std::vector<std::string>& title, const std::vector<std::string>& words) {
   if (title.empty()) return 0;
-  auto words = Words(cited);
   size_t found = 0;
   for (const auto& w : title) found += Contains(words, w, true) ? 1 : 0;
   return double(found) / double(title.size());
+}
+
+// The title before its subtitle ("Magnetic studies of X. A mechanism for Y" -> "Magnetic studies
+// of X"), which citations often give alone; "" when there is no subtitle.
+std::string_view MainTitle(std::string_view title) {
+  size_t cut = std::min(title.find(": "), title.find(". "));
+  return cut == std::string_view::npos ? std::string_view() : title.substr(0, cut);
+}
+
+}  // namespace
+
+double TitleScore(std::string_view record_title, std::string_view cited) {
+  auto words = Words(cited);
+  double full = WordsFound(Words(record_title), words);
+  auto main = Words(MainTitle(record_title));
+  return main.size() >= 4 ? std::max(full, WordsFound(main, words)) : full;
 }
 
 CitationMatch CompareCitation(std::string_view cited, std::string_view record_title, const std::vector<std::string>& authors,

@@ -14,7 +14,8 @@ namespace vigil {
 // "Café &amp; Résumé: A Study" -> "cafe resume a study".
 std::string NormalizeForMatch(std::string_view text);
 
-// Fraction (0..1) of the record title's words found in `cited` (both raw; normalised here).
+// Fraction (0..1) of the record title's words found in `cited` (both raw; normalised here); a
+// title with a subtitle also scores by its main title alone (before ": " or ". "), the better wins.
 double TitleScore(std::string_view record_title, std::string_view cited);
 
 struct CitationMatch {
