@@ -64,7 +64,8 @@ std::string NormalizeForMatch(std::string_view text) {
       ++i;
       if (base != 0 && std::isalpha(static_cast<unsigned char>(base))) {
         out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(base))));
-        if (cp == 0xDF) out.push_back('s');  // ß -> ss
+        if (cp == 0xDF) out.push_back('s');                                          // ß -> ss
+        if (cp == 0xC6 || cp == 0xE6 || cp == 0x152 || cp == 0x153) out.push_back('e');  // æ -> ae, œ -> oe
         continue;
       }
     }
