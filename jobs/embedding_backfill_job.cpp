@@ -83,6 +83,8 @@ class TargetPass {
       Stopwatch watch(&summary_.provider_seconds);
       outcome = provider_.Embed(texts, run_.cancel);
     }
+    summary_.provider_seconds -= outcome.codec_seconds;
+    summary_.codec_seconds += outcome.codec_seconds;
     ++summary_.requests;
     Metrics::Global().Inc("vigil_embedding_requests_total", {{"target", target_.target}, {"result", outcome.ok() ? "ok" : "error"}});
     if (outcome.ok()) return Write(batch, outcome.vectors);
@@ -150,7 +152,8 @@ bool BackfillSummary::AllMissing() const {
 }
 
 nlohmann::json BackfillSummary::ToJson() const {
-  nlohmann::json out = {{"requests", requests}, {"provider_seconds", provider_seconds}, {"read_seconds", read_seconds},
+  nlohmann::json out = {{"requests", requests}, {"provider_seconds", provider_seconds}, {"codec_seconds", codec_seconds},
+                        {"read_seconds", read_seconds},
                         {"write_seconds", write_seconds}, {"elapsed_seconds", elapsed_seconds}, {"cancelled", cancelled},
                         {"error", error}, {"targets", nlohmann::json::array()}};
   if (retry_after) out["retry_after_seconds"] = retry_after->count();

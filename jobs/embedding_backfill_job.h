@@ -40,7 +40,8 @@ struct TargetBackfillSummary {
 struct BackfillSummary {
   std::vector<TargetBackfillSummary> targets;
   int64_t requests = 0;             // provider calls
-  double provider_seconds = 0;      // time inside the provider (HTTP included)
+  double provider_seconds = 0;      // waiting for the provider (transfer and its work)
+  double codec_seconds = 0;         // vigil's JSON encoding of requests and decoding of answers
   double read_seconds = 0;          // reading source pages and vigil's records
   double write_seconds = 0;         // writing batches
   double elapsed_seconds = 0;

@@ -1,5 +1,6 @@
 #include "jobs/embedding_provider.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "jobs/local_embedder.h"
@@ -43,6 +44,7 @@ class HttpProvider : public EmbeddingProvider {
   EmbedOutcome Embed(const std::vector<std::string>& texts, const CancelToken* cancel) override {
     EmbedOutcome out;
     if (http_ == nullptr) return Fail("no HTTP client");
+    auto encode_start = std::chrono::steady_clock::now();
     HttpClientRequest request;
     request.method = "POST";
     request.url = Url();
@@ -51,7 +53,9 @@ class HttpProvider : public EmbeddingProvider {
     request.retry_non_idempotent = true;  // embedding the same texts twice is harmless
     request.headers.push_back({"Content-Type", "application/json"});
     if (!config_.api_key.empty()) request.headers.push_back({"Authorization", "Bearer " + config_.api_key});
+    auto encoded = std::chrono::steady_clock::now();
     auto response = http_->Send(request, cancel);
+    auto decode_start = std::chrono::steady_clock::now();
     if (!response.ok()) return Fail(response.error());
     out.http_status = response->status;
     out.retry_after = response->retry_after;
@@ -67,6 +71,7 @@ class HttpProvider : public EmbeddingProvider {
       return Fail("asked for " + std::to_string(texts.size()) + " embeddings, got " + std::to_string(vectors->size()));
     }
     out.vectors = std::move(*vectors);
+    out.codec_seconds = std::chrono::duration<double>(encoded - encode_start + std::chrono::steady_clock::now() - decode_start).count();
     return out;
   }
 

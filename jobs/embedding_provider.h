@@ -28,6 +28,9 @@ struct EmbedOutcome {
   int http_status = 0;          // the provider's answer when it was an HTTP error
   // Set when the provider asked to wait longer than the HTTP client would: stop and come back.
   std::optional<std::chrono::seconds> retry_after;
+  // Of the call's time, what vigil spent building the request and decoding the answer (the
+  // rest is the transfer and the provider), so benchmarks can tell the two apart.
+  double codec_seconds = 0;
   bool ok() const { return error.empty(); }
   // The provider refused these inputs (4xx other than 429): splitting the batch finds the culprit.
   bool refused_inputs() const { return http_status >= 400 && http_status < 500 && http_status != 429; }
