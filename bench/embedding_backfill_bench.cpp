@@ -79,6 +79,7 @@ int Run(const std::string& provider_url, int rows, int batch, std::string db_url
   config.enabled = true;
   config.provider = {.kind = "openai", .base_url = provider_url, .model = "bench-model", .batch_size = batch};
   config.targets.push_back(DefaultMessagesTarget());
+  config.targets[0].destination.uuid_column = "";  // this fixture's key is an INTEGER PRIMARY KEY
   CurlHttpClient http(HttpClientOptions{.host_limits = {}});
   auto provider = MakeEmbeddingProvider(config.provider, &http);
   BackfillSummary s = RunEmbeddingBackfill(config, **db, **db, *provider, BackfillRun{});

@@ -89,6 +89,9 @@ EmbeddingTarget DefaultMessagesTarget() {
   t.destination.column = "embedding";
   t.destination.model_column = "embedding_model";
   t.destination.version_column = "embedding_version";
+  t.destination.text_column = "embedded_text";
+  t.destination.uuid_column = "id";  // the seed's UUID key and timestamp have no database default
+  t.destination.timestamp_column = "created_at";
   return t;
 }
 

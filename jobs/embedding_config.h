@@ -64,7 +64,9 @@ struct EmbeddingBackfillConfig {
   int max_row_attempts = 3;          // a row refused this often is skipped (until the model changes)
 };
 
-// The default target: messages.content into message_embeddings (seeds/001).
+// The default target: messages.content into message_embeddings (seeds/001): key message_id,
+// vector embedding, embedding_model, embedding_version (the dimension), embedded_text, and a new
+// row's id (UUID) and created_at filled by vigil.
 EmbeddingTarget DefaultMessagesTarget();
 
 // Parses jobs.embedding_backfill. An absent block is a config with enabled = false.

@@ -162,6 +162,26 @@ TEST_P(EmbeddingBackfill, RunsOnceFromTheConfigFile) {
   EXPECT_EQ(Arrivals("/v1/embeddings")[0].body.find("\"model\":\"m1\"") != std::string::npos, true);
 }
 
+TEST_P(EmbeddingBackfill, JobSnoozesWhileTablesAreMissingThenEmbeds) {
+  std::string yaml = "database:\n  url: " + db_.url() + "\njobs:\n  embedding_backfill:\n    provider: {kind: local, dimensions: 8}\n";
+  auto config = Config::Parse(yaml, "/tmp/vigil.yaml");
+  ASSERT_TRUE(config.ok()) << config.error();
+  Runtime runtime(*config);
+  KindSpec kind = EmbeddingBackfillKind(runtime);
+  JobRow row;
+  row.kind = kind.kind;
+  nlohmann::json args = nlohmann::json::object();
+  CancelToken cancel;
+  SqlConnection* db = conn_.get();
+  JobContext ctx{row, args, cancel, SystemClock::Instance(), "test", [db]() -> Result<SqlConnection*> { return db; }, nullptr};
+  JobResult waiting = kind.handler(ctx);
+  EXPECT_EQ(waiting.kind, JobResult::Kind::kSnooze);
+  EXPECT_EQ(waiting.delay, std::chrono::minutes(5));
+  CreateMessages(5);
+  EXPECT_EQ(kind.handler(ctx).kind, JobResult::Kind::kDone);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings WHERE embedding_model = 'vigil-local-hash'"), 5);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, EmbeddingBackfill, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace

@@ -46,11 +46,7 @@ EmbeddingBackfillConfig EmbeddingWorld::OpenAiConfig(const std::string& model) {
   c.provider.api_key = "sk-test";
   c.provider.batch_size = 16;
   c.page_size = 50;
-  EmbeddingTarget t = DefaultMessagesTarget();
-  t.destination.text_column = "embedded_text";
-  t.destination.uuid_column = "id";
-  t.destination.timestamp_column = "created_at";
-  c.targets.push_back(t);
+  c.targets.push_back(DefaultMessagesTarget());
   return c;
 }
 

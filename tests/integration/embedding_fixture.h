@@ -37,7 +37,7 @@ class EmbeddingWorld : public StandInRemote {
   void Exec(const std::string& sql);
   int64_t Count(const std::string& sql) { return conn_->Query(sql)->rows[0].Int(0); }
 
-  // The default target with the seed's extra NOT NULL columns filled by vigil.
+  // The default target through the provider stand-in.
   EmbeddingBackfillConfig OpenAiConfig(const std::string& model = "text-embedding-3-small");
   BackfillSummary Run(const EmbeddingBackfillConfig& config, const CancelToken* cancel = nullptr);
 
