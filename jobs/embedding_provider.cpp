@@ -1,5 +1,6 @@
 #include "jobs/embedding_provider.h"
 
+#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -63,6 +64,11 @@ class HttpProvider : public EmbeddingProvider {
       out.error = "HTTP " + std::to_string(response->status) + " from " + request.url + ": " + response->body.substr(0, 300);
       return out;
     }
+    if (auto fast = FastVectors(response->body, texts.size())) {
+      out.vectors = std::move(*fast);
+      out.codec_seconds = std::chrono::duration<double>(encoded - encode_start + std::chrono::steady_clock::now() - decode_start).count();
+      return out;
+    }
     auto parsed = nlohmann::json::parse(response->body, nullptr, false);
     if (parsed.is_discarded()) return Fail("the provider's answer is not JSON");
     auto vectors = Vectors(parsed);
@@ -79,6 +85,8 @@ class HttpProvider : public EmbeddingProvider {
   virtual std::string Url() const = 0;
   virtual nlohmann::json Body(const std::vector<std::string>& texts) const = 0;
   virtual Result<std::vector<Vector>> Vectors(const nlohmann::json& answer) const = 0;
+  // A faster reading of a well-formed answer, or nullopt to use Vectors.
+  virtual std::optional<std::vector<Vector>> FastVectors(std::string_view, size_t) const { return std::nullopt; }
 
   static EmbedOutcome Fail(std::string error) {
     EmbedOutcome out;
@@ -90,6 +98,49 @@ class HttpProvider : public EmbeddingProvider {
   HttpClient* http_;
 };
 
+// The OpenAI answer's vectors without building a JSON tree: each `"embedding":[...]` with the
+// `"index"` of its object, numbers read with from_chars. A tree of 1536 JSON numbers per input
+// costs several times the provider's own time on a fast server. nullopt when the answer has
+// another shape (the tree parser then decides).
+std::optional<std::vector<Vector>> ScanOpenAiVectors(std::string_view body, size_t expected) {
+  std::vector<Vector> out(expected);
+  size_t at = 0, found = 0;
+  while ((at = body.find("\"embedding\"", at)) != std::string_view::npos) {
+    size_t colon = body.find_first_not_of(" \t\r\n", at + 11);
+    if (colon == std::string_view::npos || body[colon] != ':') {  // "object": "embedding" is a value, not the key
+      at += 11;
+      continue;
+    }
+    size_t open = body.find('[', colon);
+    size_t object = body.rfind('{', at);
+    size_t index_at = body.find("\"index\"", object);
+    size_t close = body.find(']', open);
+    if (open == std::string_view::npos || close == std::string_view::npos || object == std::string_view::npos) return std::nullopt;
+    size_t index = found;
+    if (index_at != std::string_view::npos && index_at < body.find('}', close)) {
+      size_t digits = body.find_first_of("0123456789", index_at);
+      if (std::from_chars(body.data() + digits, body.data() + body.size(), index).ec != std::errc()) return std::nullopt;
+    }
+    if (index >= expected || !out[index].empty()) return std::nullopt;
+    const char* p = body.data() + open + 1;
+    const char* end = body.data() + close;
+    while (p < end) {
+      while (p < end && (*p == ' ' || *p == ',' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+      if (p == end) break;
+      float x = 0;
+      auto r = std::from_chars(p, end, x);
+      if (r.ec != std::errc()) return std::nullopt;
+      out[index].push_back(x);
+      p = r.ptr;
+    }
+    if (out[index].empty()) return std::nullopt;
+    ++found;
+    at = close;
+  }
+  if (found != expected) return std::nullopt;
+  return out;
+}
+
 // OpenAI and compatible servers (vLLM, LiteLLM, llama.cpp, LM Studio...): data[i].embedding,
 // placed by data[i].index (the order is documented but the index is what is promised).
 class OpenAiProvider final : public HttpProvider {
@@ -98,6 +149,9 @@ class OpenAiProvider final : public HttpProvider {
 
  private:
   std::string Url() const override { return config_.base_url + "/embeddings"; }
+  std::optional<std::vector<Vector>> FastVectors(std::string_view body, size_t expected) const override {
+    return ScanOpenAiVectors(body, expected);
+  }
   nlohmann::json Body(const std::vector<std::string>& texts) const override {
     nlohmann::json body = {{"model", config_.model}, {"input", texts}, {"encoding_format", "float"}};
     if (config_.dimensions > 0) body["dimensions"] = config_.dimensions;

@@ -62,7 +62,8 @@ std::string EmbeddingTargetStore::PageSql(bool after, std::vector<SqlValue>* par
   std::string sql = inner;
   if (d.separate()) {
     sql = "SELECT s.vigil_id, s.vigil_text, (SELECT COUNT(*) FROM " + d.table + " d WHERE d." + d.key_column +
-          " = s.vigil_id AND " + FreshnessCondition("d.", params) + ") AS vigil_current FROM (" + inner +
+          " = s.vigil_id AND " + FreshnessCondition("d.", params) + ") AS vigil_current, (SELECT COUNT(*) FROM " + d.table + " d WHERE d." + d.key_column +
+          " = s.vigil_id) AS vigil_rows FROM (" + inner +
           ") s ORDER BY s.vigil_id";
   }
   return sql;
@@ -84,7 +85,8 @@ Result<SourcePage> EmbeddingTargetStore::NextPage(const std::string& after_id, i
     bool current = row.Int(2) > 0;
     bool needs_record_check = current && target_.destination.model_column.empty();
     if (current && !needs_record_check) continue;
-    rows.push_back({row.at(0), row.Text(0), row.Text(1), false});
+    bool destination_row = !target_.destination.separate() || row.Int(3) > 0;
+    rows.push_back({row.at(0), row.Text(0), row.Text(1), false, destination_row});
     has_vector.push_back(current);
   }
   Status s = MarkRecordedModels(&rows, &has_vector);
@@ -145,9 +147,11 @@ Status EmbeddingTargetStore::WriteRow(const SourceRow& row, const std::vector<fl
   std::string table = d.separate() ? d.table : target_.source.table;
   std::string key = d.separate() ? d.key_column : target_.source.id_column;
   std::string id = Param(&params, row.id);
-  auto updated = platform_.Query("UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " + id, params);
-  if (!updated.ok()) return updated.status();
-  if (updated->affected > 0 || !d.separate()) return Status::Ok();
+  if (row.has_destination_row) {  // known when the page was read: most first-time rows skip the UPDATE
+    auto updated = platform_.Query("UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " + id, params);
+    if (!updated.ok()) return updated.status();
+    if (updated->affected > 0 || !d.separate()) return Status::Ok();
+  }
   sets.push_back({key, id});
   if (!d.uuid_column.empty()) sets.push_back({d.uuid_column, Param(&params, NewUuid())});
   if (!d.timestamp_column.empty()) sets.push_back({d.timestamp_column, Param(&params, SeedTimestamp(now, platform_.dialect()))});

@@ -27,6 +27,7 @@ struct SourceRow {
   std::string id_text;
   std::string text;
   bool had_failure = false;  // a vigil_embedding_failures row exists for it
+  bool has_destination_row = true;  // separate table: a row for this id existed when the page was read
 };
 
 struct SourcePage {
