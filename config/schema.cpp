@@ -137,6 +137,14 @@ std::vector<KeySpec> BuildTable() {
       {"jobs.crash_report_flush", K::kAny, "", kReload,
        "Crash-report sending (docs/maintenance.md): `every` (default 1m) or `schedule`, `database: {url}`, `tables`, "
        "`endpoint: {url, token or token_file, format: json|github}`."},
+      {"jobs.embedding_backfill", K::kAny, "", kRestart,
+       "Embedding backfill of platform rows: `{every | schedule, database: {url}, provider: {kind: openai|ollama|local, base_url, "
+       "model, api_key, dimensions, batch_size, max_batch_tokens}, targets: [...], page_size, max_row_attempts}` "
+       "(docs/maintenance-embeddings-citations.md)."},
+      {"jobs.citation_verification", K::kAny, "", kRestart,
+       "Citation verification of message_citations: `{every | schedule, database: {url}, table, batch_size, recheck_after, "
+       "min_confidence, mailto, crossref|pubmed|arxiv: {base_url}, urls: {enabled, allow_hosts}}` "
+       "(docs/maintenance-embeddings-citations.md)."},
 
       {"triage", K::kAny, "", kReload,
        "`{llm: {base_url, model, api_key, timeout}, retention: {events, notifications, raw_data, schedule}}`: the optional "

@@ -128,6 +128,25 @@ Status AddMaintenanceSchedules(const Config& config, std::vector<ScheduleSpec>* 
   return Status::Ok();
 }
 
+// Embedding backfill and citation verification configured as `jobs.<kind>: {every: 5m |
+// schedule: CRON, ...}` fire as "job:<kind>". A block without every/schedule runs only by hand.
+Status AddEmbeddingAndCitationSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  static const char* kKinds[] = {"embedding_backfill", "citation_verification"};
+  for (const char* kind : kKinds) {
+    auto block = config.Get(std::string("jobs.") + kind);
+    if (!block.is_object() || !block.value("enabled", true)) continue;
+    if (!block.contains("every") && !block.contains("schedule")) continue;
+    nlohmann::json j = {{"name", std::string("job:") + kind}, {"kind", kind}, {"max_attempts", 3}};
+    for (const char* key : {"every", "schedule", "jitter", "tz"}) {
+      if (block.contains(key)) j[key] = block[key];
+    }
+    auto s = ParseScheduleSpec(config, j, std::string("jobs.") + kind);
+    if (!s.ok()) return s.status();
+    out->push_back(std::move(*s));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
@@ -139,6 +158,8 @@ Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   if (!maintenance.ok()) return maintenance;
   Status watchers = AddLogAndScheduledWatcherSchedules(config, &out);
   if (!watchers.ok()) return watchers;
+  Status platform = AddEmbeddingAndCitationSchedules(config, &out);
+  if (!platform.ok()) return platform;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

@@ -1,0 +1,107 @@
+// Benchmark of embedding_backfill: how much of a backfill's wall time is vigil's own work
+// (reading pages, batching, encoding, writing) and how much the provider's, batched against one
+// row per request, and whether memory stays flat as rows grow.
+//
+//   embedding_backfill_bench serve DIM          a provider that answers at once: POST
+//                                               /v1/embeddings -> one constant DIM-float vector
+//                                               per input (prints its port, runs until killed)
+//   embedding_backfill_bench run URL ROWS BATCH [DB_URL]
+//                                               fills ROWS messages into a fresh SQLite file (or
+//                                               DB_URL), backfills them through URL, prints JSON
+//
+// bench/embedding_backfill_bench.sh runs both under /usr/bin/time -v for peak RSS.
+#include <uv.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "daemon/http_server.h"
+#include "jobs/embedding_backfill_job.h"
+#include "jobs/vector_column.h"
+#include "sources/http/curl_http_client.h"
+#include "store/migrator.h"
+
+namespace {
+
+using namespace vigil;
+
+int Serve(int dim) {
+  std::string one = VectorJson(std::vector<float>(static_cast<size_t>(dim), 0.0123f));
+  HttpServer server(uv_default_loop(), HttpLimits{.max_body_bytes = 64 << 20}, [one](HttpRequest&& req, Responder respond) {
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    size_t n = body.is_discarded() ? 0 : body["input"].size();
+    std::string out = "{\"object\":\"list\",\"data\":[";
+    for (size_t i = 0; i < n; ++i) out += (i ? ",{\"index\":" : "{\"index\":") + std::to_string(i) + ",\"embedding\":" + one + "}";
+    respond(HttpResponse::Json(200, out + "]}"));
+  });
+  Status s = server.Listen("127.0.0.1", 0);
+  if (!s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 1;
+  }
+  std::cout << server.port() << std::endl;
+  return uv_run(uv_default_loop(), UV_RUN_DEFAULT);
+}
+
+Status Fill(SqlConnection& db, int rows) {
+  Status s = db.ExecScript(
+      "CREATE TABLE messages (id INTEGER PRIMARY KEY, conversation_id TEXT, role TEXT, content TEXT NOT NULL, created_at TEXT);"
+      "CREATE TABLE message_embeddings (id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL, embedding BLOB,"
+      " embedding_model TEXT, embedding_version TEXT, embedded_text TEXT, created_at TEXT);"
+      "CREATE INDEX idx_me_message ON message_embeddings (message_id);");
+  if (!s.ok()) return s;
+  return InTransaction(db, true, [&]() -> Status {
+    for (int i = 1; i <= rows; ++i) {
+      std::string text = "Agent message " + std::to_string(i) + ": the trial's primary endpoint was met in the treated arm.";
+      auto r = db.Query("INSERT INTO messages (id, role, content) VALUES ($1, 'agent', $2)", {int64_t(i), text});
+      if (!r.ok()) return r.status();
+    }
+    return Status::Ok();
+  });
+}
+
+int Run(const std::string& provider_url, int rows, int batch, std::string db_url) {
+  std::filesystem::path file;
+  if (db_url.empty()) {
+    file = std::filesystem::temp_directory_path() / ("vigil-embed-bench-" + std::to_string(::getpid()) + ".db");
+    db_url = "sqlite:" + file.string();
+  }
+  auto db = OpenSqlConnection(db_url);
+  if (!db.ok() || !Migrate(**db).ok() || !Fill(**db, rows).ok()) {
+    std::cerr << "setup failed\n";
+    return 1;
+  }
+  EmbeddingBackfillConfig config;
+  config.enabled = true;
+  config.provider = {.kind = "openai", .base_url = provider_url, .model = "bench-model", .batch_size = batch};
+  config.targets.push_back(DefaultMessagesTarget());
+  config.targets[0].destination.uuid_column = "";  // this fixture's key is an INTEGER PRIMARY KEY
+  CurlHttpClient http(HttpClientOptions{.host_limits = {}});
+  auto provider = MakeEmbeddingProvider(config.provider, &http);
+  BackfillSummary s = RunEmbeddingBackfill(config, **db, **db, *provider, BackfillRun{});
+  double vigil_s = s.elapsed_seconds - s.provider_seconds;
+  nlohmann::json out = {{"rows", rows}, {"batch", batch}, {"embedded", s.targets[0].embedded}, {"requests", s.requests},
+                        {"elapsed_s", s.elapsed_seconds}, {"rows_per_s", s.targets[0].embedded / s.elapsed_seconds},
+                        {"provider_s", s.provider_seconds}, {"vigil_s", vigil_s}, {"vigil_share", vigil_s / s.elapsed_seconds},
+                        {"codec_s", s.codec_seconds}, {"read_s", s.read_seconds}, {"write_s", s.write_seconds}, {"error", s.error}};
+  std::cout << out.dump() << std::endl;
+  db->reset();
+  if (!file.empty()) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+  }
+  return s.error.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "serve" && argc == 3) return Serve(std::atoi(argv[2]));
+  if (mode == "run" && (argc == 5 || argc == 6)) return Run(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), argc == 6 ? argv[5] : "");
+  std::cerr << "usage: embedding_backfill_bench serve DIM | run URL ROWS BATCH [DB_URL]\n";
+  return 2;
+}

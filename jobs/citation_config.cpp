@@ -1,0 +1,58 @@
+#include "jobs/citation_config.h"
+
+#include "jobs/config_block.h"
+#include "jobs/embedding_config.h"
+
+namespace vigil {
+namespace {
+
+Status BaseUrl(const ConfigBlock& parent, const char* service, std::string* out) {
+  ConfigBlock block = parent.Child(service);
+  Status s = block.OnlyKeys({"base_url", "api_key", "api_key_file"});
+  if (!s.ok()) return s;
+  if (!(s = block.String("base_url", out)).ok()) return s;
+  while (!out->empty() && out->back() == '/') out->pop_back();
+  return Status::Ok();
+}
+
+Status Urls(const ConfigBlock& block, CitationVerificationConfig* c) {
+  Status s = block.OnlyKeys({"enabled", "allow_hosts"});
+  if (!s.ok()) return s;
+  if (!(s = block.Bool("enabled", &c->check_urls)).ok()) return s;
+  if (!block.Has("allow_hosts")) return Status::Ok();
+  const auto& hosts = block.value()["allow_hosts"];
+  if (!hosts.is_array()) return block.Fail("allow_hosts", "expected a list of host names");
+  for (const auto& h : hosts) {
+    if (!h.is_string() || h.get<std::string>().empty()) return block.Fail("allow_hosts", "expected a list of host names");
+    c->allow_hosts.push_back(h.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<CitationVerificationConfig> CitationVerificationConfigFrom(const Config& config) {
+  CitationVerificationConfig c;
+  const auto& tree = config.tree();
+  if (!tree.contains("jobs") || !tree["jobs"].is_object() || !tree["jobs"].contains("citation_verification")) return c;
+  ConfigBlock block(config, tree["jobs"]["citation_verification"], "jobs.citation_verification");
+  Status s = block.OnlyKeys({"enabled", "every", "schedule", "jitter", "tz", "database", "table", "batch_size", "recheck_after",
+                             "negative_cache", "min_confidence", "mailto", "timeout", "crossref", "pubmed", "arxiv", "urls"});
+  if (!s.ok()) return s;
+  c.enabled = true;
+  c.sources.mailto = config.GetString("http.contact_email");
+  ConfigBlock database = block.Child("database");
+  for (Status step : {block.Bool("enabled", &c.enabled), database.OnlyKeys({"url"}), database.String("url", &c.database_url),
+                      block.String("table", &c.table), block.Int("batch_size", &c.batch_size, 1, 10000),
+                      block.Duration("recheck_after", &c.recheck_after), block.Duration("negative_cache", &c.negative_cache),
+                      block.Double("min_confidence", &c.min_confidence, 0, 1), block.String("mailto", &c.sources.mailto),
+                      block.Duration("timeout", &c.sources.timeout), BaseUrl(block, "crossref", &c.sources.crossref_base),
+                      BaseUrl(block, "pubmed", &c.sources.pubmed_base), BaseUrl(block, "arxiv", &c.sources.arxiv_base),
+                      block.Child("pubmed").Secret("api_key", &c.sources.pubmed_api_key), Urls(block.Child("urls"), &c)}) {
+    if (!step.ok()) return step;
+  }
+  if (!IsQualifiedSqlName(c.table)) return block.Fail("table", "\"" + c.table + "\" is not a plain SQL identifier");
+  return c;
+}
+
+}  // namespace vigil

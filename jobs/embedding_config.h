@@ -1,0 +1,79 @@
+// The `jobs.embedding_backfill` block: which platform rows to embed, where the vectors go and
+// which provider makes them. Parsed and validated here (the config table only says it is a
+// map); errors name the file, line and key ("vigil.yaml:12:5: jobs.embedding_backfill.x: ...").
+//
+// The table and column names here are the job's own minimal mapping of the platform's tables.
+// (To be unified with jobs/table_mapping once both land.)
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config.h"
+
+namespace vigil {
+
+struct EmbeddingProviderConfig {
+  std::string kind = "local";        // openai | ollama | local
+  std::string base_url;              // default per kind
+  std::string model;                 // default per kind ("vigil-local-hash" for local)
+  std::string api_key;               // openai; never logged
+  int dimensions = 0;                // local: the vector size (default 256); openai: asked for when > 0
+  int batch_size = 64;               // most items in one request
+  int max_batch_tokens = 100000;     // most estimated tokens in one request
+  int max_input_tokens = 8000;       // longer texts are cut to this many estimated tokens
+  std::chrono::milliseconds timeout{60000};
+};
+
+// Where a target's source rows are.
+struct EmbeddingSource {
+  std::string table;
+  std::string id_column = "id";
+  std::string text_column;
+  std::string filter;                // SQL condition on the source row, alias-free; "" for none
+};
+
+// Where vectors go: a separate table keyed by the source id, or a column of the source table.
+struct EmbeddingDestination {
+  std::string table;                 // "" = the source table itself (column destination)
+  std::string key_column;            // separate table: the column holding the source id
+  std::string column = "embedding";  // the vector column
+  std::string model_column;          // optional: model name written here, stale rows found by it
+  std::string version_column;        // optional: the dimension written here (as text)
+  std::string text_column;           // optional: the embedded text copied here
+  std::string uuid_column;           // optional: new rows get a fresh UUID here (no DB default)
+  std::string timestamp_column;      // optional: new rows get the time here
+  bool separate() const { return !table.empty(); }
+};
+
+struct EmbeddingTarget {
+  std::string name;
+  EmbeddingSource source;
+  EmbeddingDestination destination;
+};
+
+struct EmbeddingBackfillConfig {
+  bool enabled = false;              // the block is present
+  std::string database_url;          // "" = vigil's own database
+  EmbeddingProviderConfig provider;
+  std::vector<EmbeddingTarget> targets;
+  int page_size = 1000;              // source rows read per keyset page
+  int max_row_attempts = 3;          // a row refused this often is skipped (until the model changes)
+};
+
+// The default target: messages.content into message_embeddings (seeds/001): key message_id,
+// vector embedding, embedding_model, embedding_version (the dimension), embedded_text, and a new
+// row's id (UUID) and created_at filled by vigil.
+EmbeddingTarget DefaultMessagesTarget();
+
+// Parses jobs.embedding_backfill. An absent block is a config with enabled = false.
+Result<EmbeddingBackfillConfig> EmbeddingBackfillConfigFrom(const Config& config);
+
+// True for a plain SQL identifier (letters, digits, '_', optionally one "schema." prefix): table
+// and column names are spliced into SQL, so nothing else is accepted.
+bool IsQualifiedSqlName(const std::string& name);
+
+}  // namespace vigil

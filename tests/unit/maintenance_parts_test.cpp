@@ -1,0 +1,133 @@
+// The pure parts of the maintenance jobs: batch planning, the local embedder, vector text forms,
+// citation identifiers and normalisation, and the config blocks' validation.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "daemon/schedule_config.h"
+#include "jobs/citation_config.h"
+#include "jobs/citation_ids.h"
+#include "jobs/citation_match.h"
+#include "jobs/embedding_batches.h"
+#include "jobs/embedding_config.h"
+#include "jobs/local_embedder.h"
+#include "jobs/vector_column.h"
+
+namespace vigil {
+namespace {
+
+TEST(EmbeddingBatches, NoBatchExceedsTheItemOrTokenCap) {
+  std::vector<size_t> tokens = {5, 5, 5, 20, 1, 1, 1, 1, 1, 1, 1, 50, 2};
+  auto batches = PlanBatches(tokens, 4, 12);
+  size_t next = 0;
+  for (const auto& b : batches) {
+    EXPECT_EQ(b.begin, next);
+    next = b.end;
+    size_t sum = 0;
+    for (size_t i = b.begin; i < b.end; ++i) sum += tokens[i];
+    EXPECT_LE(b.end - b.begin, 4u);
+    EXPECT_TRUE(sum <= 12 || b.end - b.begin == 1) << "only a lone oversized item may pass the token cap";
+  }
+  EXPECT_EQ(next, tokens.size());
+}
+
+TEST(EmbeddingBatches, TruncationKeepsWholeUtf8Characters) {
+  std::string text = "ab\xC3\xA9\xC3\xA9";  // "abéé": 6 bytes
+  EXPECT_EQ(TruncateToTokens(text, 1), "ab\xC3\xA9");
+  EXPECT_EQ(TruncateToTokens("short", 10), "short");
+}
+
+TEST(LocalEmbedder, IsDeterministicNormalisedAndSimilarForSimilarTexts) {
+  auto a = LocalHashEmbedding("Aspirin reduces the risk of stroke", 128);
+  EXPECT_EQ(a, LocalHashEmbedding("Aspirin reduces the risk of stroke", 128));
+  double norm = 0;
+  for (float x : a) norm += double(x) * x;
+  EXPECT_NEAR(norm, 1.0, 1e-5);
+  auto cos = [](const std::vector<float>& x, const std::vector<float>& y) {
+    double d = 0;
+    for (size_t i = 0; i < x.size(); ++i) d += double(x[i]) * y[i];
+    return d;
+  };
+  EXPECT_GT(cos(a, LocalHashEmbedding("aspirin lowers stroke risk", 128)), cos(a, LocalHashEmbedding("quarterly revenue grew", 128)));
+}
+
+TEST(VectorColumn, TextFormsReadBackExactly) {
+  std::vector<float> v = {0.1f, -2.5f, 1e-7f, 3.0f};
+  EXPECT_EQ(*ParseStoredVector(VectorJson(v), VectorStorage::kJson), v);
+  EXPECT_EQ(*ParseStoredVector(std::string("{0.1,-2.5,1e-07,3}"), VectorStorage::kPgArray), v);
+  std::vector<SqlValue> params;
+  EXPECT_EQ(VectorSqlExpression({VectorStorage::kPgVector, "vector(4)"}, "postgres", v, &params), "CAST($1 AS vector)");
+  EXPECT_EQ(std::get<std::string>(params[0]), "[0.1,-2.5,1e-07,3]");
+}
+
+TEST(CitationIds, FindsEveryKindStrongestFirst) {
+  auto ids = ExtractCitationIds("See doi:10.1016/0005-2795(76)90109-4. PMID: 9997; PMC1234567 and arXiv:2104.12255v1.",
+                                "https://example.org/paper?id=1");
+  std::vector<CitationId> expected = {{"doi", "10.1016/0005-2795(76)90109-4"}, {"pmid", "9997"}, {"pmcid", "PMC1234567"},
+                                      {"arxiv", "2104.12255v1"}, {"url", "https://example.org/paper?id=1"}};
+  EXPECT_EQ(ids, expected);
+}
+
+TEST(CitationIds, LinksYieldTheirIdentifiers) {
+  auto ids = ExtractCitationIds("", "https://pubmed.ncbi.nlm.nih.gov/12091962/");
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0], (CitationId{"pmid", "12091962"}));
+  EXPECT_EQ(ExtractCitationIds("https://arxiv.org/abs/math/0211159", "")[0], (CitationId{"arxiv", "math/0211159"}));
+  EXPECT_EQ(ExtractCitationIds("https://doi.org/10.1037/0003-066X.59.1.29.", "")[0], (CitationId{"doi", "10.1037/0003-066x.59.1.29"}));
+}
+
+TEST(CitationMatch, NormalisationFoldsCaseDiacriticsEntitiesAndPunctuation) {
+  EXPECT_EQ(NormalizeForMatch("Café &amp; Résumé: the Straße—Ærø!"), "cafe resume the strasse aero");
+}
+
+TEST(CitationMatch, ToleratesOneTypoPerLongWord) {
+  EXPECT_DOUBLE_EQ(TitleScore("Randomized controlled trials", "randomised controled trials"), 1.0);
+  EXPECT_LT(TitleScore("Randomized controlled trials", "observational cohort studies"), 0.01);
+}
+
+Result<std::shared_ptr<const Config>> Yaml(const std::string& jobs) { return Config::Parse("jobs:\n" + jobs, "/etc/vigil/vigil.yaml"); }
+
+TEST(MaintenanceConfig, ErrorsNameFileLineAndKey) {
+  auto config = Yaml("  embedding_backfill:\n    provider:\n      kind: openai\n      batch_size: 0\n");
+  ASSERT_TRUE(config.ok()) << config.error();
+  auto parsed = EmbeddingBackfillConfigFrom(**config);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error(), "vigil.yaml:5:19: jobs.embedding_backfill.provider.batch_size: expected an integer from 1 to 4096");
+  config = Yaml("  citation_verification:\n    crossref: {base_url: http://x}\n    tabel: citations\n");
+  auto c = CitationVerificationConfigFrom(**config);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error(), "vigil.yaml:4:12: jobs.citation_verification.tabel: unknown key");
+}
+
+TEST(MaintenanceConfig, RejectsTableNamesThatAreNotIdentifiers) {
+  auto config = Yaml("  embedding_backfill:\n    targets:\n      - name: t\n        source: {table: \"messages; DROP TABLE x\", text: content}\n");
+  auto parsed = EmbeddingBackfillConfigFrom(**config);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().find("is not a plain SQL identifier"), std::string::npos) << parsed.error();
+}
+
+TEST(MaintenanceConfig, DefaultsToTheMessagesTargetAndSchedulesTheJob) {
+  auto config = Yaml("  embedding_backfill:\n    every: 5m\n    provider: {kind: openai, model: text-embedding-3-small, api_key: k}\n");
+  auto parsed = EmbeddingBackfillConfigFrom(**config);
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  ASSERT_EQ(parsed->targets.size(), 1u);
+  EXPECT_EQ(parsed->targets[0].destination.table, "message_embeddings");
+  EXPECT_EQ(parsed->provider.base_url, "https://api.openai.com/v1");
+  auto schedules = SchedulesFrom(**config);
+  ASSERT_TRUE(schedules.ok()) << schedules.error();
+  std::erase_if(*schedules, [](const ScheduleSpec& s) { return s.name == "job:triage_retention"; });  // always present
+  ASSERT_EQ(schedules->size(), 1u);
+  EXPECT_EQ((*schedules)[0].name, "job:embedding_backfill");
+  EXPECT_EQ((*schedules)[0].job.kind, "embedding_backfill");
+  EXPECT_EQ((*schedules)[0].interval->every, std::chrono::minutes(5));
+}
+
+TEST(MaintenanceConfig, BadScheduleOfAMaintenanceJobNamesItsKey) {
+  auto config = Yaml("  citation_verification:\n    schedule: \"61 * * * *\"\n");
+  auto schedules = SchedulesFrom(**config);
+  ASSERT_FALSE(schedules.ok());
+  EXPECT_NE(schedules.error().find("jobs.citation_verification.schedule:"), std::string::npos) << schedules.error();
+}
+
+}  // namespace
+}  // namespace vigil
