@@ -7,6 +7,8 @@
 
 #include "config/config.h"
 #include "daemon/cli_verbs.h"
+#include "jobs/citation_verification_job.h"
+#include "jobs/embedding_backfill_job.h"
 #include "jobs/maintenance_kinds.h"
 #include "sources/http/curl_http_client.h"
 #include "store/migrator.h"
@@ -50,18 +52,48 @@ void PrintSummary(const std::string& kind, const nlohmann::json& summary, const 
 std::string KnownKinds() {
   std::string out;
   for (const auto& k : MaintenanceKinds()) out += (out.empty() ? "" : ", ") + k.kind;
-  return out;
+  return out + ", embedding_backfill, citation_verification";
+}
+
+// Prints a run's summary (or JSON) and maps its end to the exit codes above.
+int Finish(const RunArgs& a, const nlohmann::json& summary, bool waiting, const std::string& error) {
+  std::string result = waiting ? "waiting" : error.empty() ? "done" : "failed";
+  if (a.json) std::cout << nlohmann::json{{"kind", a.kind}, {"result", result}, {"summary", summary}}.dump() << "\n";
+  else PrintSummary(a.kind, summary);
+  if (!a.json && !error.empty()) std::cerr << "vigil: " << a.kind << ": " << error << "\n";
+  return waiting ? 3 : error.empty() ? 0 : 1;
+}
+
+// embedding_backfill and citation_verification have their own run functions.
+int RunPlatformJob(const Config& config, SqlConnection& db, HttpClient& http, const RunArgs& a) {
+  bool bar = !a.json && isatty(STDOUT_FILENO);
+  if (a.kind == "embedding_backfill") {
+    BackfillRun run;
+    if (bar) run.on_progress = [](const TargetBackfillSummary& t) { DrawProgress(static_cast<size_t>(t.scanned), static_cast<size_t>(std::max(t.scanned, t.source_rows))); };
+    auto summary = RunEmbeddingBackfillOnce(config, &http, db, run);
+    if (!summary.ok()) return Fail(summary.error());
+    return Finish(a, summary->ToJson(), summary->AllMissing(), summary->error);
+  }
+  CitationRun run;
+  if (bar) run.on_progress = [](const CitationSummary& c) { std::cout << "\rchecked " << c.checked << std::flush; };
+  auto summary = RunCitationVerificationOnce(config, http, db, run);
+  if (bar) std::cout << "\n";
+  if (!summary.ok()) return Fail(summary.error());
+  return Finish(a, summary->ToJson(), !summary->missing.empty(), "");
 }
 
 int RunOnce(const std::string& config_path, const RunArgs& a) {
   if (!a.once) return Fail("jobs run: only --once is supported (the daemon runs scheduled jobs)");
   const MaintenanceKind* kind = FindMaintenanceKind(a.kind);
-  if (kind == nullptr) return Fail("jobs run: unknown kind \"" + a.kind + "\" (known: " + KnownKinds() + ")");
+  bool platform_job = a.kind == "embedding_backfill" || a.kind == "citation_verification";
+  if (kind == nullptr && !platform_job) return Fail("jobs run: unknown kind \"" + a.kind + "\" (known: " + KnownKinds() + ")");
   auto config = Config::Load(config_path);
   if (!config.ok()) return Fail(config.error());
   if ((*config)->Get("jobs." + a.kind).is_null()) return Fail("jobs run: jobs." + a.kind + " is not configured in " + config_path);
-  Status valid = kind->validate(**config);
-  if (!valid.ok()) return Fail(valid.message());
+  if (kind != nullptr) {
+    Status valid = kind->validate(**config);
+    if (!valid.ok()) return Fail(valid.message());
+  }
   auto db = OpenSqlConnection((*config)->DatabaseUrl(), static_cast<int>((*config)->GetInt("database.busy_timeout")));
   if (!db.ok()) return Fail(db.error());
   auto migrated = Migrate(**db);
@@ -69,6 +101,7 @@ int RunOnce(const std::string& config_path, const RunArgs& a) {
   HttpClientOptions http_options;
   http_options.contact_email = (*config)->GetString("http.contact_email");
   CurlHttpClient http(http_options);
+  if (platform_job) return RunPlatformJob(**config, **db, http, a);
   MaintenanceEnv env{**config, **db, http};
   if (!a.json && isatty(STDOUT_FILENO)) env.progress = DrawProgress;
   MaintenanceOutcome out = kind->run(env);
