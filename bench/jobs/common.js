@@ -27,20 +27,36 @@ function median(values) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-// Runs `sql` (which returns one integer) every `everyMs` until `done(value)`; returns the time
-// (nowMs) of the poll that saw it. A separate connection, so the system under test shares nothing.
-async function pollUntil(url, sql, done, { everyMs = 50, timeoutMs = 120000 } = {}) {
+// Waits until each query in `queries` (in turn) returns false, running it every `everyMs`;
+// returns the time (nowMs) of the poll that saw the last one false. The queries should be cheap
+// (EXISTS on a partial index), since the server under test shares the machine's two cores.
+// A separate connection, so the system under test shares nothing with the poller.
+async function pollUntilNone(url, queries, { everyMs = 50, timeoutMs = 120000 } = {}) {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
     const deadline = nowMs() + timeoutMs;
-    for (;;) {
-      const { rows } = await client.query(sql);
-      const value = Number(Object.values(rows[0])[0]);
-      if (done(value)) return nowMs();
-      if (nowMs() > deadline) throw new Error(`timed out waiting: last value ${value} for ${sql}`);
-      await sleep(everyMs);
+    for (const sql of queries) {
+      for (;;) {
+        const { rows } = await client.query(sql);
+        if (!Object.values(rows[0])[0]) break;
+        if (nowMs() > deadline) throw new Error(`timed out waiting for: ${sql}`);
+        await sleep(everyMs);
+      }
     }
+    return nowMs();
+  } finally {
+    await client.end();
+  }
+}
+
+// The first column of the first row of `sql`, on a connection of its own.
+async function scalar(url, sql) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(sql);
+    return Object.values(rows[0])[0];
   } finally {
     await client.end();
   }
@@ -80,8 +96,20 @@ async function measurePickup(count, enqueue, startedTimes, log) {
   return { pickup_ms: median(pickups), enqueue_one_ms: median(enqueueMs) };
 }
 
+// Planner statistics, as autovacuum would gather them within a minute of a bulk insert: without
+// them a freshly filled queue table can be read with a poor plan (pg-boss: 10x slower).
+async function analyze(url) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("ANALYZE");
+  } finally {
+    await client.end();
+  }
+}
+
 function emit(result) {
   process.stdout.write(JSON.stringify(result) + "\n");
 }
 
-module.exports = { parseFlags, nowMs, sleep, log, median, pollUntil, measurePickup, emit };
+module.exports = { parseFlags, nowMs, sleep, log, median, pollUntilNone, scalar, measurePickup, analyze, emit };

@@ -7,7 +7,7 @@
 "use strict";
 
 const PgBoss = require("pg-boss");
-const { parseFlags, nowMs, sleep, log, pollUntil, measurePickup, emit } = require("./common");
+const { parseFlags, nowMs, sleep, log, pollUntilNone, scalar, measurePickup, analyze, emit } = require("./common");
 
 const flags = parseFlags(process.argv.slice(2), {
   url: "", count: 50000, pickups: 50, workers: 16, "batch-size": 100, poll: 0.5, label: "pg-boss",
@@ -27,6 +27,8 @@ async function main() {
   const enqueueSecs = (nowMs() - t) / 1000;
   log(`${flags.label}: enqueued ${count} in ${enqueueSecs.toFixed(3)} s`);
 
+  await analyze(url);
+
   const started = new Map();  // pickup probe seq -> handler start (nowMs)
   let handled = 0;
   const handler = async (batch) => {
@@ -37,11 +39,17 @@ async function main() {
   const options = { batchSize: flags["batch-size"], pollingIntervalSeconds: flags.poll };
   t = nowMs();
   for (let i = 0; i < workers; i++) await boss.work(QUEUE, options, handler);
-  const done = await pollUntil(url, `SELECT count(*) FROM pgboss.job WHERE name = '${QUEUE}' AND state = 'completed'`,
-                               (n) => n === count);
+  // First none waiting (cheap: pg-boss's partial fetch index), then none active.
+  const done = await pollUntilNone(url, [
+    `SELECT EXISTS (SELECT 1 FROM pgboss.job WHERE name = '${QUEUE}' AND state < 'active')`,
+    `SELECT EXISTS (SELECT 1 FROM pgboss.job WHERE name = '${QUEUE}' AND state = 'active')`,
+  ]);
+  const completed = Number(await scalar(url, `SELECT count(*) FROM pgboss.job WHERE name = '${QUEUE}' AND state = 'completed'`));
+  if (completed !== count) throw new Error(`${completed} of ${count} jobs completed`);
   const processSecs = (done - t) / 1000;
   log(`${flags.label}: processed ${handled} in ${processSecs.toFixed(3)} s`);
 
+  await analyze(url);  // the table changed wholesale: statistics as autovacuum would refresh them
   // Workers started together poll together. For the pickup probes, start them afresh, spread
   // evenly over one polling interval, which is the best case for a polling queue.
   await boss.offWork(QUEUE);
