@@ -136,9 +136,11 @@ Result<std::vector<JobRow>> ClaimJobs(SqlConnection& db, const std::string& queu
                                       TimePoint now, Duration lease) {
   bool pg = db.dialect() == "postgres";
   std::string sql = std::string("UPDATE vigil_jobs SET state = 'running', attempt = attempt + 1, locked_by = $1,") +
-                    " locked_until = $2, updated_at = $3 WHERE id IN (SELECT id FROM vigil_jobs WHERE queue = $4" +
+                    " locked_until = $2, updated_at = $3 WHERE id " + (pg ? "= ANY(ARRAY(" : "IN (") +
+                    "SELECT id FROM vigil_jobs WHERE queue = $4" +
                     " AND state IN ('available', 'retryable') AND run_at <= $3 ORDER BY priority, run_at, id LIMIT $5" +
-                    (pg ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING " + kColumns;
+                    // ANY(ARRAY(...)) keeps PostgreSQL from planning a hash join over the whole table.
+                    (pg ? " FOR UPDATE SKIP LOCKED))" : ")") + " RETURNING " + kColumns;
   std::vector<SqlValue> params = {worker, ToMicros(now + lease), ToMicros(now), queue, int64_t(limit)};
   std::vector<JobRow> jobs;
   auto run = [&]() -> Status {
