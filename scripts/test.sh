@@ -12,6 +12,7 @@ if [ "${1:-}" = "--sanitize" ]; then
   build=build-asan
   flags=(-DVIGIL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
 
