@@ -57,9 +57,12 @@ TEST(JobsE2E, TenThousandJobsThroughThreeDaemonsOneKilledMidRun) {
       << Count(*db, "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'");
   EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM vigil_noop_marks"), 10000) << "an effect is missing";
   EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM vigil_jobs WHERE state <> 'completed'"), 0);
-  // A job the killed daemon was running may run again, once; no other job runs twice.
+  // A job the killed daemon had run but whose outcome it had not yet committed (its handlers plus
+  // one batch of outcomes waiting for the completer) runs again, once; no other job runs twice.
   EXPECT_LE(Count(*db, "SELECT MAX(runs) FROM vigil_noop_marks"), 2);
-  EXPECT_LE(Count(*db, "SELECT COUNT(*) FROM vigil_noop_marks WHERE runs > 1"), 4);
+  EXPECT_LE(Count(*db, "SELECT COUNT(DISTINCT node_id) FROM vigil_noop_marks WHERE runs > 1"), 1)
+      << "only the killed daemon's jobs may run twice";
+  EXPECT_LE(Count(*db, "SELECT COUNT(*) FROM vigil_noop_marks WHERE runs > 1"), 200);
   EXPECT_EQ(Count(*db, "SELECT COUNT(DISTINCT node_id) FROM vigil_noop_marks"), 3) << "all three daemons took work";
   for (int i : {0, 2}) {
     daemons[i]->Signal(SIGTERM);
