@@ -5,6 +5,8 @@
 //   GET  /api/v1/events?watcher=&signal=&since=&limit=&cursor=
 //   GET  /api/v1/jobs?state=&kind=&queue=&limit=&cursor=
 //   GET  /api/v1/jobs/<id>;  POST /api/v1/jobs/<id>/retry;  POST /api/v1/jobs/<id>/cancel
+//   GET  /api/v1/notifications?status=&community=&watcher=&signal=&since=&limit=&cursor=
+//   GET  /api/v1/notifications/<id>;  PATCH /api/v1/notifications/<id> {"status", "action_taken"}
 //   GET  /api/v1/status                      version, uptime, watchers, queues, last notifications
 // Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
 // 4xx/5xx with {"error": "..."}.
@@ -13,12 +15,15 @@
 // DbThread, and answers come back through the LoopPoster.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/status.h"
 #include "config/config.h"
 #include "daemon/http_types.h"
 #include "daemon/loop_poster.h"
@@ -51,6 +56,7 @@ class AdminApi {
   void AddWatcherRoutes();
   void AddEventAndJobRoutes();
   void AddStatusRoute();
+  void AddNotificationRoutes();
 
   DbThread& db_;
   LoopPoster& poster_;
@@ -65,5 +71,20 @@ HttpResponse ApiError(int status, const std::string& message);
 HttpResponse ApiJson(int status, const nlohmann::json& body);
 // A query parameter, percent-decoded; "" when absent.
 std::string QueryParam(const HttpRequest& req, const std::string& name);
+// `limit`: 50 when absent; an error unless a number from 1 to 500.
+Result<int> LimitParam(const HttpRequest& req);
+bool LooksLikeUuid(const std::string& s);
+
+// One page of a list: `items` holds limit + 1 fetched items (the extra one tells that there is a
+// next page); answers {"items": [...first limit...], "next_cursor": cursor_of(last item)}.
+template <class T, class CursorOf>
+nlohmann::json Page(std::vector<T> items, int limit, CursorOf cursor_of) {
+  nlohmann::json out = {{"items", nlohmann::json::array()}};
+  bool more = static_cast<int>(items.size()) > limit;
+  if (more) items.resize(limit);
+  for (auto& i : items) out["items"].push_back(i);
+  if (more && !items.empty()) out["next_cursor"] = cursor_of(items.back());
+  return out;
+}
 
 }  // namespace vigil

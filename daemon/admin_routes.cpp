@@ -9,19 +9,6 @@
 namespace vigil {
 namespace {
 
-bool LooksLikeUuid(const std::string& s) {
-  return s.size() == 36 && s.find_first_not_of("0123456789abcdef-") == std::string::npos;
-}
-
-Result<int> LimitParam(const HttpRequest& req) {
-  std::string text = QueryParam(req, "limit");
-  if (text.empty()) return 50;
-  char* end = nullptr;
-  long n = std::strtol(text.c_str(), &end, 10);
-  if (*end != '\0' || n < 1 || n > 500) return Status::Error("limit must be a number from 1 to 500");
-  return static_cast<int>(n);
-}
-
 const nlohmann::json* FindWatcher(const Config& config, const std::string& name) {
   auto list = config.tree().find("watchers");
   if (list == config.tree().end()) return nullptr;
@@ -29,17 +16,6 @@ const nlohmann::json* FindWatcher(const Config& config, const std::string& name)
     if (w.value("name", "") == name) return &w;
   }
   return nullptr;
-}
-
-// Fetches limit + 1 to know whether there is a next page.
-template <class T, class CursorOf>
-nlohmann::json Page(std::vector<T> items, int limit, CursorOf cursor_of) {
-  nlohmann::json out = {{"items", nlohmann::json::array()}};
-  bool more = static_cast<int>(items.size()) > limit;
-  if (more) items.resize(limit);
-  for (auto& i : items) out["items"].push_back(i);
-  if (more && !items.empty()) out["next_cursor"] = cursor_of(items.back());
-  return out;
 }
 
 }  // namespace

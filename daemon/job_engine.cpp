@@ -49,6 +49,9 @@ Status JobEngine::Start() {
   auto probe = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
   if (!probe.ok()) return probe.status();
   started_ = true;
+  // Registered before the first claim, so that if this process is killed its jobs can be handed
+  // back by the next daemon on this host at once (see RegisterNode).
+  RegisterNode(**probe);
   fetch_thread_ = std::thread([this] { FetchLoop(); });
   complete_thread_ = std::thread([this] { CompleteLoop(); });
   maintain_thread_ = std::thread([this] { MaintainLoop(); });

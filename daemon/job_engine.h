@@ -84,6 +84,8 @@ class JobEngine {
   void WorkLoop(const std::string& queue);
   void CompleteLoop();
   void MaintainLoop();
+  // Records this node in vigil_nodes and hands back the jobs of gone daemons on this host.
+  void RegisterNode(SqlConnection& db);
   void ListenLoop();
   bool ClaimRound(SqlConnection& db);
   JobOutcome RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned);

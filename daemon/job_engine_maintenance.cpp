@@ -1,6 +1,9 @@
 // JobEngine's maintainer and listener threads, and Stop(). Threads and locks: see job_engine.h.
 #include <spdlog/spdlog.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "config/config.h"
 #include "daemon/job_engine.h"
@@ -12,19 +15,45 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-Status UpsertNode(SqlConnection& db, const std::string& node_id, TimePoint now, bool stopping) {
+std::string HostName() {
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
+  return host;
+}
+
+Status UpsertNode(SqlConnection& db, const std::string& node_id, TimePoint now, bool stopping) {
   int64_t us = ToMicros(now);
   auto r = db.Query("INSERT INTO vigil_nodes (node_id, hostname, pid, version, started_at, heartbeat_at, stopped_at)"
                     " VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = $5,"
                     " stopped_at = $6",
-                    {node_id, std::string(host), int64_t(getpid()), std::string(VIGIL_VERSION), us,
+                    {node_id, HostName(), int64_t(getpid()), std::string(VIGIL_VERSION), us,
                      stopping ? SqlValue(us) : SqlValue(SqlNull{})});
   return r.status();
 }
 
+// Hands back at once the jobs of daemons on this host whose process is gone (killed with -9, or
+// crashed), instead of waiting for their leases to run out: a daemon restarted after kill -9
+// resumes its work right away. On PostgreSQL another machine may carry the same host name, so
+// there the node's heartbeat must also have stopped; a SQLite file is one machine's.
+void RescueJobsOfGoneLocalNodes(SqlConnection& db, const std::string& self, TimePoint now, std::chrono::milliseconds heartbeat) {
+  auto nodes = UnstoppedNodesOn(db, HostName(), self);
+  if (!nodes.ok()) return;
+  int64_t stale_before = ToMicros(now - 3 * heartbeat);
+  for (const auto& n : *nodes) {
+    if (n.pid <= 0 || kill(static_cast<pid_t>(n.pid), 0) == 0 || errno != ESRCH) continue;
+    if (db.dialect() != "sqlite" && n.heartbeat_us >= stale_before) continue;
+    auto rescued = RescueJobsOfGoneNode(db, n.node_id, now);
+    if (rescued.ok() && *rescued > 0) spdlog::warn("handed back {} jobs of node {}, whose process is gone", *rescued, n.node_id);
+  }
+}
+
 }  // namespace
+
+void JobEngine::RegisterNode(SqlConnection& db) {
+  Status s = UpsertNode(db, options_.node_id, clock_.Now(), false);
+  if (!s.ok()) spdlog::warn("registering node {}: {}", options_.node_id, s.message());
+  RescueJobsOfGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval);
+}
 
 void JobEngine::MaintainLoop() {
   auto db = ConnectWithRetry("maintainer");
@@ -63,6 +92,7 @@ void JobEngine::Maintain(SqlConnection& db, Steady::time_point& last_rescue, Ste
     last_rescue = now_steady;
     Status s = ExtendLeases(db, ids, options_.node_id, clock_.Now() + options_.lease);
     if (!s.ok()) spdlog::warn("extending leases: {}", s.message());
+    RescueJobsOfGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval);
     auto rescued = RescueExpiredJobs(db, clock_.Now());
     if (rescued.ok() && *rescued > 0) {
       spdlog::warn("rescued {} jobs whose lease expired", *rescued);
@@ -223,9 +253,7 @@ JobEngineOptions JobEngineOptionsFrom(const Config& config) {
   o.claim_batch = static_cast<int>(config.GetInt("jobs.claim_batch"));
   o.prefetch = static_cast<int>(config.GetInt("jobs.prefetch"));
   o.rescue_interval = std::max(std::chrono::milliseconds(500), o.lease / 3);
-  char host[256] = {0};
-  gethostname(host, sizeof host - 1);
-  o.node_id = std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(ToMicros(std::chrono::system_clock::now()) % 1000000);
+  o.node_id = HostName() + ":" + std::to_string(getpid()) + ":" + std::to_string(ToMicros(std::chrono::system_clock::now()) % 1000000);
   return o;
 }
 

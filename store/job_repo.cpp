@@ -218,6 +218,33 @@ Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now) {
   return r->affected;
 }
 
+Result<std::vector<UnstoppedNode>> UnstoppedNodesOn(SqlConnection& db, const std::string& hostname, const std::string& self) {
+  auto r = db.Query("SELECT node_id, pid, heartbeat_at FROM vigil_nodes WHERE hostname = $1 AND stopped_at IS NULL AND node_id <> $2",
+                    {hostname, self});
+  if (!r.ok()) return r.status();
+  std::vector<UnstoppedNode> out;
+  for (const auto& row : r->rows) out.push_back({row.Text(0), row.Int(1), row.Int(2)});
+  return out;
+}
+
+Result<int64_t> RescueJobsOfGoneNode(SqlConnection& db, const std::string& node_id, TimePoint now) {
+  int64_t rescued = 0;
+  Status s = InTransaction(db, true, [&]() -> Status {
+    auto r = db.Query(
+        "UPDATE vigil_jobs SET state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,"
+        " finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END,"
+        " last_error = 'worker ' || locked_by || ' is gone (its process no longer runs)',"
+        " locked_by = NULL, locked_until = NULL, run_at = $1, updated_at = $1"
+        " WHERE state = 'running' AND locked_by = $2",
+        {ToMicros(now), node_id});
+    if (!r.ok()) return r.status();
+    rescued = r->affected;
+    return db.Query("UPDATE vigil_nodes SET stopped_at = $1 WHERE node_id = $2", {ToMicros(now), node_id}).status();
+  });
+  if (!s.ok()) return s;
+  return rescued;
+}
+
 Result<int64_t> PruneJobs(SqlConnection& db, TimePoint before) {
   auto r = db.Query("DELETE FROM vigil_jobs WHERE state IN ('completed', 'discarded', 'cancelled') AND finished_at < $1",
                     {ToMicros(before)});

@@ -1,5 +1,6 @@
 #include "store/notification_repo.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/uuid.h"
@@ -12,14 +13,15 @@ SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(SqlNull{
 
 constexpr const char* kSelect =
     "SELECT n.id, n.watcher_id, n.event_id, n.subreddit_id, s.name, n.title, n.summary, n.signal, n.suggested_hypothesis,"
-    " n.status, n.action_taken, n.thread_id, n.created_at, n.acted_at, e.source_url, e.triage_reasoning"
-    " FROM notifications n LEFT JOIN subreddits s ON s.id = n.subreddit_id LEFT JOIN watcher_events e ON e.id = n.event_id";
+    " n.status, n.action_taken, n.thread_id, n.created_at, n.acted_at, e.source_url, e.triage_reasoning, w.name"
+    " FROM notifications n LEFT JOIN subreddits s ON s.id = n.subreddit_id LEFT JOIN watcher_events e ON e.id = n.event_id"
+    " LEFT JOIN watchers w ON w.id = n.watcher_id";
 
 NotificationRow FromRow(const SqlRow& row) {
   NotificationRow n;
   std::string* fields[] = {&n.id,     &n.watcher_id,   &n.event_id,  &n.community_id, &n.community_name, &n.title,
                            &n.summary, &n.signal,      &n.suggested_hypothesis, &n.status, &n.action_taken, &n.thread_id,
-                           &n.created_at, &n.acted_at, &n.source_url, &n.triage_reasoning};
+                           &n.created_at, &n.acted_at, &n.source_url, &n.triage_reasoning, &n.watcher_name};
   for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = row.Text(i);
   return n;
 }
@@ -47,10 +49,22 @@ Result<std::optional<NotificationRow>> GetNotification(SqlConnection& db, const 
 }
 
 Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const NotificationFilter& f) {
-  auto r = db.Query(std::string(kSelect) +
-                        " WHERE ($1 = '' OR n.status = $1) AND ($2 = '' OR s.name = $2)"
-                        " ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
-                    {f.status, f.community, static_cast<int64_t>(f.limit)});
+  std::string sql = std::string(kSelect) + " WHERE 1 = 1";
+  std::vector<SqlValue> params;
+  auto add = [&](const std::string& clause, SqlValue v) {
+    params.push_back(std::move(v));
+    size_t at = clause.find('?');  // each clause has one
+    sql += " AND " + clause.substr(0, at) + "$" + std::to_string(params.size()) + clause.substr(at + 1);
+  };
+  if (!f.status.empty()) add("n.status = ?", f.status);
+  if (!f.community.empty()) add("s.name = ?", f.community);
+  if (!f.watcher.empty()) add("w.name = ?", f.watcher);
+  if (!f.signal.empty()) add("n.signal = ?", f.signal);
+  if (f.since) add("n.created_at >= ?", SeedTimestamp(*f.since, db.dialect()));
+  if (!f.after.empty()) add("(n.created_at, n.id) < (SELECT c.created_at, c.id FROM notifications c WHERE c.id = ?)", f.after);
+  params.push_back(static_cast<int64_t>(std::max(f.limit, 1)));
+  sql += " ORDER BY n.created_at DESC, n.id DESC LIMIT $" + std::to_string(params.size());
+  auto r = db.Query(sql, params);
   if (!r.ok()) return r.status();
   std::vector<NotificationRow> out;
   for (const auto& row : r->rows) out.push_back(FromRow(row));
@@ -86,6 +100,7 @@ nlohmann::json NotificationToJson(const NotificationRow& n) {
   auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
   return {{"id", n.id},
           {"watcher_id", opt(n.watcher_id)},
+          {"watcher", opt(n.watcher_name)},
           {"event_id", n.event_id},
           {"community", opt(n.community_name)},
           {"title", n.title},

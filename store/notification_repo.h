@@ -42,6 +42,7 @@ struct NotificationRow {
   std::string acted_at;
   std::string source_url;        // of the event
   std::string triage_reasoning;  // of the event
+  std::string watcher_name;
 };
 
 // Inserts a pending notification inside the caller's transaction; returns its id.
@@ -54,9 +55,13 @@ struct NotificationFilter {
   std::string status;     // "" for any
   std::string community;  // subreddits.name; "" for any
   int limit = 50;
+  std::string watcher;    // watchers.name; "" for any
+  std::string signal;     // low | medium | high; "" for any
+  std::optional<TimePoint> since;  // created at or after
+  std::string after;      // a page cursor: the id of the last notification of the previous page
 };
 
-// Newest first.
+// Newest first (created_at, then id), so that `after` pages through a stable order.
 Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const NotificationFilter& filter);
 
 // Moves a notification to `status` (read, acted, dismissed, or back to pending). `acted` sets

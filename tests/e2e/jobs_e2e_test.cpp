@@ -121,6 +121,28 @@ TEST(JobsE2E, SigtermPastTheDeadlineHandsJobsBack) {
   EXPECT_EQ(Count(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state IN ('available', 'retryable') AND locked_by IS NULL"), 6);
 }
 
+TEST(JobsE2E, RestartAfterKillNineTakesBackItsJobsWithoutWaitingForTheLease) {
+  DaemonProcess d;
+  d.WriteConfig("database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\n"
+                "jobs:\n  workers: 4\n  lease: 5m\n  poll_interval: 100ms\n");
+  auto [ec, eout] = RunVigil({"jobs", "enqueue", "noop", "--count", "4", "--args", R"({"mark":true,"sleep_ms":1000})",
+                              "--config", d.config_path()});
+  ASSERT_EQ(ec, 0) << eout;
+  ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
+  auto db = OpenSqlConnection("sqlite:" + d.dir().File("vigil.db"));
+  ASSERT_TRUE(WaitCount(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'running'", 4, 10s));
+  d.Signal(SIGKILL);
+  EXPECT_EQ(d.Wait(5s), -SIGKILL);
+  ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
+  EXPECT_TRUE(WaitCount(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", 4, 30s))
+      << "the killed daemon's jobs waited for their 5-minute lease\n" << d.Stderr();
+  EXPECT_EQ(Count(**db, "SELECT COUNT(*) FROM vigil_noop_marks"), 4);
+  EXPECT_EQ(Count(**db, "SELECT COUNT(*) FROM vigil_nodes WHERE stopped_at IS NULL"), 1) << "the gone node is marked stopped";
+  EXPECT_NE(d.Stderr().find("whose process is gone"), std::string::npos) << d.Stderr();
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.Wait(20s), 0) << d.Stderr();
+}
+
 TEST(JobsE2E, JobsCliListShowRetryCancel) {
   DaemonProcess d;
   d.WriteConfig(Config("sqlite:vigil.db", d.port()));
