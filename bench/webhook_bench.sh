@@ -76,7 +76,8 @@ wait_port() {
   exit 1
 }
 
-# run_wrk URL: prints the RESULT json of signed_push.lua (wrk's own report goes to the terminal).
+# run_wrk URL: writes the RESULT json of signed_push.lua to $work/result.json (wrk's own report
+# goes to the terminal).
 run_id=$(date +%s)
 run_wrk() {
   run_id=$((run_id + 1))
@@ -84,7 +85,19 @@ run_wrk() {
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s --latency -s "$here/signed_push.lua" "$1" \
     -- "$PAYLOAD" "$signature" "$run_id" >"$out"
   sed -e '/^RESULT /d' -e 's/^/   /' "$out" >&2
-  sed -n 's/^RESULT //p' "$out"
+  sed -n 's/^RESULT //p' "$out" >"$work/result.json"
+}
+
+# serve_and_measure PORT LOG COMMAND...: starts the server, runs wrk against its /hooks/gh once it
+# listens, and stops it (SIGTERM, then waits). Not in a subshell, so an error stops the server.
+serve_and_measure() {
+  local port=$1 log=$2
+  shift 2
+  "$@" >"$log" 2>&1 &
+  server_pid=$!
+  wait_port "$port" "$log"
+  run_wrk "http://127.0.0.1:$port/hooks/gh"
+  stop_server
 }
 
 record() {  # LABEL SETTINGS WRK_JSON STORED TRIAGE_JOBS
@@ -113,16 +126,12 @@ watchers:
 YAML
   say "$label"
   "$VIGIL" migrate --config "$dir/vigil.yaml" >"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" >&2; exit 1; }
-  "$VIGIL" run --config "$dir/vigil.yaml" >"$dir/vigil.log" 2>&1 &
-  server_pid=$!
-  wait_port "$port" "$dir/vigil.log"
-  local result
-  result=$(run_wrk "http://127.0.0.1:$port/hooks/gh")
-  stop_server  # SIGTERM: the writer commits what is queued before the daemon exits
+  # Stopped by SIGTERM: the writer commits what is queued before the daemon exits.
+  serve_and_measure "$port" "$dir/vigil.log" "$VIGIL" run --config "$dir/vigil.yaml"
   local stored jobs
   stored=$("$@" "SELECT count(*) FROM watcher_events e JOIN watchers w ON w.id = e.watcher_id WHERE w.name = 'gh'")
   jobs=$("$@" "SELECT count(*) FROM vigil_jobs WHERE kind = 'triage'")
-  record "$label" "$(vigil_settings "$url")" "$result" "$stored" "$jobs"
+  record "$label" "$(vigil_settings "$url")" "$(cat "$work/result.json")" "$stored" "$jobs"
 }
 
 vigil_settings() {
@@ -140,13 +149,8 @@ bench_webhook() {
   "trigger-rule": {"match": {"type": "payload-hmac-sha256", "secret": "$SECRET",
                              "parameter": {"source": "header", "name": "X-Hub-Signature-256"}}}}]
 JSON
-  webhook -hooks "$dir/hooks.json" -ip 127.0.0.1 -port "$port" >"$dir/webhook.log" 2>&1 &
-  server_pid=$!
-  wait_port "$port" "$dir/webhook.log"
-  local result
-  result=$(run_wrk "http://127.0.0.1:$port/hooks/gh")
-  stop_server
-  record "adnanh/webhook" "webhook $(webhook -version 2>&1 | grep -o '[0-9][0-9.]*' | head -1), GOMAXPROCS default ($(nproc)), payload-hmac-sha256 on X-Hub-Signature-256, runs /bin/true (answers before it exits)" "$result" null null
+  serve_and_measure "$port" "$dir/webhook.log" webhook -hooks "$dir/hooks.json" -ip 127.0.0.1 -port "$port"
+  record "adnanh/webhook" "webhook $(webhook -version 2>&1 | grep -o '[0-9][0-9.]*' | head -1), GOMAXPROCS default ($(nproc)), payload-hmac-sha256 on X-Hub-Signature-256, runs /bin/true (answers before it exits)" "$(cat "$work/result.json")" null null
 }
 
 bench_nginx() {
@@ -174,13 +178,8 @@ http {
   }
 }
 CONF
-  /usr/sbin/nginx -e "$dir/logs/error.log" -p "$dir" -c "$dir/nginx.conf" >"$dir/nginx.out" 2>&1 &
-  server_pid=$!
-  wait_port "$port" "$dir/nginx.out"
-  local result
-  result=$(run_wrk "http://127.0.0.1:$port/hooks/gh")
-  stop_server
-  record "nginx" "nginx $(/usr/sbin/nginx -v 2>&1 | grep -o '[0-9][0-9.]*'), worker_processes auto ($(nproc)), access_log off, keepalive_requests 1000000, return 202 (body discarded)" "$result" null null
+  serve_and_measure "$port" "$dir/nginx.out" /usr/sbin/nginx -e "$dir/logs/error.log" -p "$dir" -c "$dir/nginx.conf"
+  record "nginx" "nginx $(/usr/sbin/nginx -v 2>&1 | grep -o '[0-9][0-9.]*'), worker_processes auto ($(nproc)), access_log off, keepalive_requests 1000000, return 202 (body discarded)" "$(cat "$work/result.json")" null null
 }
 
 ensure_tools
