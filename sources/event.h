@@ -15,6 +15,10 @@ struct Event {
   std::string source_url;
   nlohmann::json source_metadata = nlohmann::json::object();
   nlohmann::json raw_data;      // null when there is nothing worth keeping
+  // raw_data as JSON text, stored as given instead of raw_data when not empty: a webhook's JSON
+  // body exactly as received and verified, which spares a copy of the parsed payload and its
+  // serialization on the write path.
+  std::string raw_json;
 };
 
 }  // namespace vigil

@@ -1,6 +1,7 @@
 #include "store/event_repo.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "common/uuid.h"
 #include "store/db_time.h"
@@ -8,59 +9,102 @@
 namespace vigil {
 namespace {
 
-std::string RawDataText(const nlohmann::json& raw) {
-  if (raw.is_null()) return "null";
-  std::string text = raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string RawDataText(const Event& e) {
+  if (e.raw_json.empty() && e.raw_data.is_null()) return "null";
+  std::string text = !e.raw_json.empty() ? e.raw_json : e.raw_data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() <= kMaxRawDataBytes) return text;
   return nlohmann::json{{"truncated", true}, {"bytes", text.size()}}.dump();
 }
 
-Result<EventInsertResult> InsertOne(SqlConnection& db, const EventInsert& in, TimePoint now) {
-  const Event& e = in.event;
-  std::string id = NewUuid();
-  std::string ts = SeedTimestamp(now, db.dialect());
-  std::string metadata = e.source_metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  auto ins = db.Query(
+std::string MetadataText(const nlohmann::json& metadata) {
+  return metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Rows per INSERT statement: 11 parameters each stays far below SQLite's 32766 and PostgreSQL's
+// 65535 bound parameters.
+constexpr size_t kRowsPerInsert = 200;
+constexpr int kColumnsPerRow = 11;
+
+// One multi-row INSERT for events[start, start + n) under the ids chosen for them; adds the ids of
+// the rows actually inserted (not already stored) to `inserted`. A group of events costs one round
+// trip instead of one per event, which is what bounds a PostgreSQL writer.
+Status InsertChunk(SqlConnection& db, const std::vector<EventInsert>& events, const std::vector<std::string>& ids,
+                   size_t start, size_t n, const std::string& ts, std::unordered_set<std::string>& inserted) {
+  std::string sql =
       "INSERT INTO watcher_events (id, watcher_id, subreddit_id, title, summary, source_type, source_id, source_url,"
-      " source_metadata, raw_data, detected_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-      " ON CONFLICT (watcher_id, source_id) DO NOTHING",
-      {id, in.watcher_id, in.community_id.empty() ? SqlValue(SqlNull{}) : SqlValue(in.community_id), e.title, e.summary,
-       e.source_type, e.source_id, e.source_url, metadata, RawDataText(e.raw_data), ts});
-  if (!ins.ok()) return ins.status();
-  EventInsertResult result;
-  if (ins->affected == 0) {
-    auto existing = db.Query("SELECT id FROM watcher_events WHERE watcher_id = $1 AND source_id = $2", {in.watcher_id, e.source_id});
-    if (!existing.ok()) return existing.status();
-    result.id = existing->rows.empty() ? "" : existing->rows[0].Text(0);
-    if (in.update_existing && !result.id.empty()) {
-      auto upd = db.Query("UPDATE watcher_events SET title = $1, summary = $2, source_url = $3, source_metadata = $4 WHERE id = $5",
-                          {e.title, e.summary, e.source_url, metadata, result.id});
-      if (!upd.ok()) return upd.status();
-      result.updated = true;
-    }
-    return result;
+      " source_metadata, raw_data, detected_at) VALUES ";
+  std::vector<SqlValue> params;
+  params.reserve(n * kColumnsPerRow);
+  for (size_t i = start; i < start + n; ++i) {
+    const EventInsert& in = events[i];
+    const Event& e = in.event;
+    sql += i == start ? "(" : ", (";
+    for (int c = 1; c <= kColumnsPerRow; ++c) sql += (c == 1 ? "$" : ", $") + std::to_string(params.size() + c);
+    sql += ")";
+    params.insert(params.end(), {ids[i], in.watcher_id, in.community_id.empty() ? SqlValue(SqlNull{}) : SqlValue(in.community_id),
+                                 e.title, e.summary, e.source_type, e.source_id, e.source_url, MetadataText(e.source_metadata),
+                                 RawDataText(e), ts});
   }
-  result.id = id;
-  result.inserted = true;
-  if (!in.follow_ups.empty()) {
-    std::vector<JobSpec> jobs = in.follow_ups;
-    for (auto& j : jobs) {
-      if (j.args.is_object() && j.args.value("event_id", "") == "{event_id}") j.args["event_id"] = id;
-    }
-    auto enq = EnqueueJobsInTx(db, jobs, now);
-    if (!enq.ok()) return enq.status();
+  auto r = db.Query(sql + " ON CONFLICT (watcher_id, source_id) DO NOTHING RETURNING id", params);
+  if (!r.ok()) return r.status();
+  for (const auto& row : r->rows) inserted.insert(row.Text(0));
+  return Status::Ok();
+}
+
+// An event that was already stored (before, or earlier in the same call): its row's id, and its
+// fields rewritten when update_existing asks for it.
+Result<EventInsertResult> Existing(SqlConnection& db, const EventInsert& in) {
+  const Event& e = in.event;
+  auto existing = db.Query("SELECT id FROM watcher_events WHERE watcher_id = $1 AND source_id = $2", {in.watcher_id, e.source_id});
+  if (!existing.ok()) return existing.status();
+  EventInsertResult result;
+  result.id = existing->rows.empty() ? "" : existing->rows[0].Text(0);
+  if (in.update_existing && !result.id.empty()) {
+    auto upd = db.Query("UPDATE watcher_events SET title = $1, summary = $2, source_url = $3, source_metadata = $4 WHERE id = $5",
+                        {e.title, e.summary, e.source_url, MetadataText(e.source_metadata), result.id});
+    if (!upd.ok()) return upd.status();
+    result.updated = true;
   }
   return result;
 }
 
+// The follow-up jobs of a new event, with "{event_id}" replaced by its id.
+void AddFollowUps(const EventInsert& in, const std::string& id, std::vector<JobSpec>& jobs) {
+  for (JobSpec j : in.follow_ups) {
+    if (j.args.is_object() && j.args.value("event_id", "") == "{event_id}") j.args["event_id"] = id;
+    jobs.push_back(std::move(j));
+  }
+}
+
 }  // namespace
 
+// Round trips: one INSERT per kRowsPerInsert events, one SELECT per event already stored, and one
+// enqueue of all follow-up jobs together (in event order).
 Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now) {
+  std::vector<std::string> ids;
+  ids.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) ids.push_back(NewUuid());
+  std::string ts = SeedTimestamp(now, db.dialect());
+  std::unordered_set<std::string> inserted;
+  for (size_t start = 0; start < events.size(); start += kRowsPerInsert) {
+    Status s = InsertChunk(db, events, ids, start, std::min(kRowsPerInsert, events.size() - start), ts, inserted);
+    if (!s.ok()) return s;
+  }
   std::vector<EventInsertResult> out;
-  for (const auto& e : events) {
-    auto r = InsertOne(db, e, now);
-    if (!r.ok()) return r.status();
-    out.push_back(*r);
+  std::vector<JobSpec> jobs;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!inserted.count(ids[i])) {
+      auto r = Existing(db, events[i]);
+      if (!r.ok()) return r.status();
+      out.push_back(*r);
+      continue;
+    }
+    out.push_back({ids[i], true, false});
+    AddFollowUps(events[i], ids[i], jobs);
+  }
+  if (!jobs.empty()) {
+    auto enq = EnqueueJobsInTx(db, jobs, now);
+    if (!enq.ok()) return enq.status();
   }
   return out;
 }

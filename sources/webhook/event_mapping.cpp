@@ -236,7 +236,6 @@ Event DefaultEvent(PayloadProfile profile, const HttpRequest& request, const jso
   }
   e.source_type = "webhook";
   e.summary = CutUtf8(std::move(e.summary), kMaxSummaryBytes);
-  e.raw_data = payload;
   return e;
 }
 

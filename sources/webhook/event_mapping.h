@@ -56,7 +56,7 @@ enum class PayloadProfile { kGeneric, kGithub, kStripe, kSlack };
 // "<repo>: <event> <action> #<n> <subject>", summary the PR/issue/release body or head commit,
 // source_url the subject's html_url, and source_metadata {event, repository, action, sender,
 // number, title, html_url, ref} as far as present. source_id is left to the caller (the delivery
-// id). raw_data is the payload.
+// id), and so is raw_data (WebhookWatcher keeps the body or the payload).
 Event DefaultEvent(PayloadProfile profile, const HttpRequest& request, const nlohmann::json& payload);
 
 // Applies a mapping over the defaults: each field the mapping sets replaces the default, and

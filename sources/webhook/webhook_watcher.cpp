@@ -42,6 +42,14 @@ std::string BodyHash(const std::string& body) {
   return "sha256:" + HexEncode(std::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
+// raw_data: a JSON body as it came (already parsed once, so it is valid JSON), else the payload
+// made of a form or a blank body.
+void KeepPayload(const HttpRequest& request, const json& payload, Event& event) {
+  bool blank = request.body.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (MediaType(request) == "application/x-www-form-urlencoded" || blank) event.raw_data = payload;
+  else event.raw_json = request.body;
+}
+
 Status Err(const std::string& at, const std::string& key, const std::string& message) {
   return Status::Error(at + "." + key + ": " + message);
 }
@@ -197,6 +205,7 @@ HookDecision WebhookWatcher::Decide(const HttpRequest& request, TimePoint now) c
   d.outcome = HookOutcome::kAccepted;
   d.event = DefaultEvent(ProfileFor(request), request, *payload);
   d.event.source_id = DeliveryId(request, *payload);
+  KeepPayload(request, *payload, d.event);
   ApplyMapping(mapping_, request, *payload, d.event);
   if (d.event.source_id.empty()) d.event.source_id = BodyHash(request.body);
   return d;

@@ -2,15 +2,48 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <unordered_map>
 
 namespace vigil {
 namespace {
 
+// Waiting for another connection's write lock. SQLite's own handler (sqlite3_busy_timeout) sleeps
+// 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 ms between tries, while the daemon's writers (job
+// claims and outcomes, the webhook writer) hold the lock for a fraction of a millisecond to a few
+// milliseconds: a waiter slept long past the release, and under steady contention the connections
+// spent most of their time asleep. This one retries after sleeps growing from 50 us to 2 ms, until
+// the busy timeout has passed since the first try.
+class BusyWait {
+ public:
+  explicit BusyWait(int timeout_ms) : timeout_(timeout_ms) {}
+
+  // sqlite3_busy_handler's callback: non-zero to try again, 0 to give up with SQLITE_BUSY.
+  static int OnBusy(void* self, int tries) { return static_cast<BusyWait*>(self)->Wait(tries); }
+
+ private:
+  int Wait(int tries) {
+    auto now = std::chrono::steady_clock::now();
+    if (tries == 0) since_ = now;
+    if (now - since_ >= timeout_) return 0;
+    std::chrono::microseconds pause = std::min(std::chrono::microseconds(50L << std::min(tries, 6)), kLongestPause);
+    std::this_thread::sleep_for(pause);
+    return 1;
+  }
+
+  static constexpr std::chrono::microseconds kLongestPause{2000};
+  std::chrono::milliseconds timeout_;
+  std::chrono::steady_clock::time_point since_;
+};
+
 class SqliteConnection final : public SqlConnection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(sqlite3* db, int busy_timeout_ms) : db_(db), busy_(busy_timeout_ms) {
+    sqlite3_busy_handler(db_, &BusyWait::OnBusy, &busy_);
+  }
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
@@ -130,6 +163,7 @@ class SqliteConnection final : public SqlConnection {
 
   static constexpr size_t kMaxCached = 256;
   sqlite3* db_;
+  BusyWait busy_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   SqlErrorKind last_kind_ = SqlErrorKind::kOther;
 };
@@ -167,8 +201,7 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
     sqlite3_close_v2(db);
     return Status::Error("sqlite: cannot open " + path + ": " + msg);
   }
-  sqlite3_busy_timeout(db, busy_timeout_ms);
-  auto conn = std::make_unique<SqliteConnection>(db);
+  auto conn = std::make_unique<SqliteConnection>(db, busy_timeout_ms);
   Status s = conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   if (!s.ok()) return s.WithContext("opening " + path);
   return std::unique_ptr<SqlConnection>(std::move(conn));

@@ -1,5 +1,6 @@
 // The SQLite driver of SqlConnection: WAL journal, synchronous=FULL (a commit is on disk when it
-// returns), a busy timeout, and a cache of prepared statements. One connection per thread.
+// returns), a busy timeout (waiting in short sleeps, so a lock is taken soon after its release),
+// and a cache of prepared statements. One connection per thread.
 #pragma once
 
 #include <memory>

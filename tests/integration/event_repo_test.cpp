@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/test_db.h"
@@ -59,6 +61,57 @@ TEST_P(EventRepoTest, UpdateExistingRewritesTheStoredEvent) {
   EXPECT_TRUE((*r)[0].updated);
   EXPECT_EQ(conn_->Query("SELECT title FROM watcher_events")->rows[0].Text(0), "v2 title");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs"), 1) << "an update is not a new event";
+}
+
+// Groups are written in multi-row INSERTs of up to 200 rows: 450 events span three of them.
+TEST_P(EventRepoTest, EveryEventOfALargeGroupGetsItsOwnFollowUpJob) {
+  std::vector<EventInsert> group;
+  for (int i = 0; i < 450; ++i) group.push_back(Make("s" + std::to_string(i), "t" + std::to_string(i)));
+  auto r = InsertEvents(*conn_, group, std::chrono::system_clock::now());
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->size(), 450u);
+  auto events = conn_->Query("SELECT id, source_id FROM watcher_events");
+  auto jobs = conn_->Query("SELECT args FROM vigil_jobs");
+  ASSERT_TRUE(events.ok() && jobs.ok());
+  std::map<std::string, std::string> source_by_id;
+  for (const auto& row : events->rows) source_by_id[row.Text(0)] = row.Text(1);
+  std::map<std::string, int> jobs_by_event;
+  for (const auto& row : jobs->rows) ++jobs_by_event[nlohmann::json::parse(row.Text(0)).value("event_id", "")];
+  for (int i = 0; i < 450; ++i) {
+    EXPECT_TRUE((*r)[i].inserted);
+    EXPECT_EQ(source_by_id[(*r)[i].id], "s" + std::to_string(i)) << "result " << i << " names another event's row";
+    EXPECT_EQ(jobs_by_event[(*r)[i].id], 1) << "event " << i;
+  }
+  EXPECT_EQ(jobs_by_event.size(), 450u);
+}
+
+TEST_P(EventRepoTest, ASourceIdTwiceInOneGroupIsStoredOnce) {
+  auto r = InsertEvents(*conn_, {Make("same", "first"), Make("other", "x"), Make("same", "second")}, std::chrono::system_clock::now());
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE((*r)[0].inserted);
+  EXPECT_FALSE((*r)[2].inserted);
+  EXPECT_EQ((*r)[2].id, (*r)[0].id);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM watcher_events"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs"), 2);
+  EXPECT_EQ(conn_->Query("SELECT title FROM watcher_events WHERE source_id = 'same'")->rows[0].Text(0), "first");
+}
+
+TEST_P(EventRepoTest, RawJsonIsStoredInPlaceOfRawData) {
+  EventInsert in = Make("raw", "t");
+  in.event.raw_data = {{"not", "this"}};
+  in.event.raw_json = "{\"ref\": \"refs/heads/main\",\n \"n\": [1, 2]}";
+  ASSERT_TRUE(InsertEvents(*conn_, {in}, std::chrono::system_clock::now()).ok());
+  auto stored = nlohmann::json::parse(conn_->Query("SELECT raw_data FROM watcher_events")->rows[0].Text(0));
+  EXPECT_EQ(stored, nlohmann::json::parse(in.event.raw_json));
+}
+
+TEST_P(EventRepoTest, RawJsonPastTheLimitKeepsOnlyANote) {
+  EventInsert in = Make("big", "t");
+  in.event.raw_json = "\"" + std::string(kMaxRawDataBytes, 'x') + "\"";
+  ASSERT_TRUE(InsertEvents(*conn_, {in}, std::chrono::system_clock::now()).ok());
+  auto stored = nlohmann::json::parse(conn_->Query("SELECT raw_data FROM watcher_events")->rows[0].Text(0));
+  EXPECT_EQ(stored["truncated"], true);
+  EXPECT_EQ(stored["bytes"], kMaxRawDataBytes + 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, EventRepoTest, ::testing::ValuesIn(testing::kDialects));

@@ -41,7 +41,8 @@ TEST(WebhookWatcher, AcceptsEverySignedGithubFixtureWithCommonDefaults) {
     const Event& e = d.event;
     EXPECT_EQ(e.source_type, "webhook") << name;
     EXPECT_EQ(e.source_id, std::string("delivery-") + name);
-    EXPECT_EQ(e.raw_data, payload) << name;
+    EXPECT_EQ(e.raw_json, Fixture(name)) << name;  // the body as signed
+    EXPECT_TRUE(e.raw_data.is_null()) << name;
     std::string kind = std::string(name).substr(0, std::string(name).find('.'));
     EXPECT_EQ(e.source_metadata["event"], kind) << name;
     EXPECT_EQ(e.source_metadata["repository"], payload["repository"]["full_name"]) << name;
@@ -241,6 +242,17 @@ TEST(WebhookWatcher, SlackFormPayloadIsReadAndReplayIsRefused) {
   HookDecision replayed =
       hook->Decide(testing::SlackRequest("s3", 1700000000 - 301, "application/x-www-form-urlencoded", body), kNow);
   EXPECT_EQ(replayed.response.status, 401);
+}
+
+// Only a JSON body is kept as received: a form has no JSON text to keep, so its payload is.
+TEST(WebhookWatcher, FormBodyIsKeptAsItsPayloadNotAsText) {
+  auto hook = WebhookWatcher::From({{"name", "slack"}, {"verify", {{"scheme", "slack"}, {"secret", "s3"}}}}, "w");
+  ASSERT_TRUE(hook.ok()) << hook.error();
+  std::string body = "payload=%7B%22type%22%3A%22block_actions%22%7D";
+  HookDecision d = hook->Decide(testing::SlackRequest("s3", 1700000000, "application/x-www-form-urlencoded", body), kNow);
+  ASSERT_EQ(d.outcome, HookOutcome::kAccepted) << d.response.body;
+  EXPECT_TRUE(d.event.raw_json.empty());
+  EXPECT_EQ(d.event.raw_data["type"], "block_actions") << d.event.raw_data.dump();
 }
 
 TEST(WebhookWatcher, ConfigErrorsNameTheKeyPath) {

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# One signed GitHub push (7 KB) with a fresh X-GitHub-Delivery per request, through wrk on
+# loopback, against: vigil on SQLite, vigil on PostgreSQL (each storing every event with its triage
+# job before answering 202), adnanh/webhook (same HMAC rule, running /bin/true) and nginx
+# answering 202. Prints requests/s, p50/p99 latency and ratios; after each vigil run, checks that
+# the stored rows match the 2xx answers wrk read. See bench/README.md.
+#
+# Usage: bench/webhook_bench.sh          (from anywhere; about a minute and a half)
+# Environment: THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 64), DURATION (wrk -d,
+#   default 10s), VIGIL (binary, default build-release/vigil, built if missing), KEEP=1 keeps the
+#   work directory (logs, databases, configs).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+here=$root/bench/webhook
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+DURATION=${DURATION:-10s}
+VIGIL=${VIGIL:-$root/build-release/vigil}
+# The shared fixtures beside the checkout, else the workplace's copy (a worktree has none beside it).
+PAYLOAD=$root/../shared/fixtures/webhooks/github/push.json
+[ -f "$PAYLOAD" ] || PAYLOAD=/work/shared/fixtures/webhooks/github/push.json
+SECRET=bench-github-secret
+PY=/usr/bin/python3
+
+say() { echo "== $*" >&2; }
+
+ensure_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v webhook >/dev/null || missing+=(webhook)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    apt-get install -y "${missing[@]}" >/dev/null
+  fi
+  if [ ! -x "$VIGIL" ]; then
+    say "building $VIGIL (Release)"
+    export CCACHE_BASEDIR=${CCACHE_BASEDIR:-/work} CCACHE_DIR=${CCACHE_DIR:-/work/.ccache}
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
+    ninja -C "$root/build-release" -j2 vigil >/dev/null
+  fi
+}
+
+work=$(mktemp -d /tmp/vigil-webhook-bench-XXXXXX)
+results=$work/results.jsonl
+pg_dir=""
+server_pid=""
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+cleanup() {
+  stop_server
+  [ -n "$pg_dir" ] && "$root/scripts/pg-test-server.sh" stop "$pg_dir"
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_port() {
+  for _ in $(seq 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    kill -0 "$server_pid" 2>/dev/null || { echo "server exited; log:" >&2; cat "$2" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "nothing listens on port $1; log:" >&2
+  cat "$2" >&2
+  exit 1
+}
+
+# run_wrk URL: writes the RESULT json of signed_push.lua to $work/result.json (wrk's own report
+# goes to the terminal).
+run_id=$(date +%s)
+run_wrk() {
+  run_id=$((run_id + 1))
+  local out=$work/wrk-$run_id.txt
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s --latency -s "$here/signed_push.lua" "$1" \
+    -- "$PAYLOAD" "$signature" "$run_id" >"$out"
+  sed -e '/^RESULT /d' -e 's/^/   /' "$out" >&2
+  sed -n 's/^RESULT //p' "$out" >"$work/result.json"
+}
+
+# serve_and_measure PORT LOG COMMAND...: starts the server, runs wrk against its /hooks/gh once it
+# listens, and stops it (SIGTERM, then waits). Not in a subshell, so an error stops the server.
+serve_and_measure() {
+  local port=$1 log=$2
+  shift 2
+  "$@" >"$log" 2>&1 &
+  server_pid=$!
+  wait_port "$port" "$log"
+  run_wrk "http://127.0.0.1:$port/hooks/gh"
+  stop_server
+}
+
+record() {  # LABEL SETTINGS WRK_JSON STORED TRIAGE_JOBS
+  printf '{"label": "%s", "settings": "%s", "wrk": %s, "stored": %s, "triage_jobs": %s}\n' "$@" >>"$results"
+}
+
+# bench_vigil LABEL DATABASE_URL COUNT_COMMAND...: COUNT_COMMAND gets one SQL query and prints its
+# single value.
+bench_vigil() {
+  local label=$1 url=$2 dir=$work/$1
+  shift 2
+  mkdir -p "$dir"
+  local port
+  port=$(free_port)
+  cat >"$dir/vigil.yaml" <<YAML
+database:
+  url: $url
+http:
+  listen: 127.0.0.1:$port
+logging:
+  level: warn
+watchers:
+  - name: gh
+    type: webhook
+    verify: {scheme: github, secret: $SECRET}
+YAML
+  say "$label"
+  "$VIGIL" migrate --config "$dir/vigil.yaml" >"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" >&2; exit 1; }
+  # Stopped by SIGTERM: the writer commits what is queued before the daemon exits.
+  serve_and_measure "$port" "$dir/vigil.log" "$VIGIL" run --config "$dir/vigil.yaml"
+  local stored jobs
+  stored=$("$@" "SELECT count(*) FROM watcher_events e JOIN watchers w ON w.id = e.watcher_id WHERE w.name = 'gh'")
+  jobs=$("$@" "SELECT count(*) FROM vigil_jobs WHERE kind = 'triage'")
+  record "$label" "$(vigil_settings "$url")" "$(cat "$work/result.json")" "$stored" "$jobs"
+}
+
+vigil_settings() {
+  echo "vigil run, Release build, default settings (jobs.workers 4 run the triage jobs meanwhile),"\
+       "database $1, fsync on, 202 after the commit holding the event and its triage job"
+}
+
+bench_webhook() {
+  say "adnanh/webhook"
+  local port dir=$work/webhook
+  port=$(free_port)
+  mkdir -p "$dir"
+  cat >"$dir/hooks.json" <<JSON
+[{"id": "gh", "execute-command": "/bin/true",
+  "trigger-rule": {"match": {"type": "payload-hmac-sha256", "secret": "$SECRET",
+                             "parameter": {"source": "header", "name": "X-Hub-Signature-256"}}}}]
+JSON
+  serve_and_measure "$port" "$dir/webhook.log" webhook -hooks "$dir/hooks.json" -ip 127.0.0.1 -port "$port"
+  record "adnanh/webhook" "webhook $(webhook -version 2>&1 | grep -o '[0-9][0-9.]*' | head -1), GOMAXPROCS default ($(nproc)), payload-hmac-sha256 on X-Hub-Signature-256, runs /bin/true (answers before it exits)" "$(cat "$work/result.json")" null null
+}
+
+bench_nginx() {
+  say "nginx"
+  local port dir=$work/nginx
+  port=$(free_port)
+  mkdir -p "$dir/logs"
+  cat >"$dir/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $dir/client_body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    location / { return 202; }
+  }
+}
+CONF
+  serve_and_measure "$port" "$dir/nginx.out" /usr/sbin/nginx -e "$dir/logs/error.log" -p "$dir" -c "$dir/nginx.conf"
+  record "nginx" "nginx $(/usr/sbin/nginx -v 2>&1 | grep -o '[0-9][0-9.]*'), worker_processes auto ($(nproc)), access_log off, keepalive_requests 1000000, return 202 (body discarded)" "$(cat "$work/result.json")" null null
+}
+
+ensure_tools
+signature="sha256=$(openssl dgst -sha256 -hmac "$SECRET" -r "$PAYLOAD" | cut -d' ' -f1)"
+
+bench_vigil vigil-sqlite "sqlite:$work/vigil-sqlite/vigil.db" \
+  sqlite3 "$work/vigil-sqlite/vigil.db"
+
+say "starting a private PostgreSQL"
+source <("$root/scripts/pg-test-server.sh" start)
+pg_dir=$VIGIL_TEST_PG_DIR
+psql -q "$VIGIL_TEST_PG_URL" -c "CREATE DATABASE vigil_webhook"
+pg_url=${VIGIL_TEST_PG_URL%/*}/vigil_webhook
+bench_vigil vigil-postgres "$pg_url" psql -Atq "$pg_url" -c
+
+bench_webhook
+bench_nginx
+
+echo
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on loopback, one signed GitHub push ($(wc -c <"$PAYLOAD") bytes)," \
+  "fresh X-GitHub-Delivery per request; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+$PY "$here/table.py" <"$results"
