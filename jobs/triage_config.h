@@ -74,6 +74,7 @@ struct PlatformSettings {
   std::string token;     // bearer token
   std::string notifications_path = "/api/notifications";
   std::string threads_path = "/api/threads";
+  std::string digests_path;  // "": platform channels get no digests (the platform reads the shared tables)
 };
 
 struct TriageSettings {

@@ -138,7 +138,7 @@ Status Store(const TriageSettings& settings, const CommunitySettings& community,
       if (!s.ok()) return s;
       out->thread_requested = !jobs.empty() && jobs.back().kind == "create_thread";
     }
-    if (to_digest) s = AddDigestItemInTx(db, e.community_id, e.id, out->notification_id, now);
+    if (to_digest) s = AddDigestItemInTx(db, e.community_id, e.id, out->notification_id, d.score.score, now);
     return s;
   });
 }
