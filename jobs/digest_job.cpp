@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "common/uuid.h"
 #include "jobs/triage_handler.h"
 #include "store/digest_repo.h"
@@ -42,10 +40,8 @@ Status ClaimInTx(const TriageSettings& settings, SqlConnection& db, const std::s
 std::vector<std::string> DigestChannels(const TriageSettings& settings, const CommunitySettings& community) {
   std::vector<std::string> out;
   for (const auto& channel : settings.channels) {
-    bool chosen = community.channels.empty() ||
-                  std::find(community.channels.begin(), community.channels.end(), channel.name) != community.channels.end();
     bool reachable = channel.type != ChannelType::kPlatform || !settings.platform.digests_path.empty();
-    if (chosen && reachable) out.push_back(channel.name);
+    if (community.UsesChannel(channel.name) && reachable) out.push_back(channel.name);
   }
   return out;
 }
