@@ -152,7 +152,8 @@ std::vector<KeySpec> BuildTable() {
        "(defaults 180d, 90d, 30d; daily at 03:30 UTC). See docs/triage.md."},
       {"notify", K::kAny, "", kReload,
        "`{channels: [{name, type: webhook|slack|email|platform, url, secret, to, from, smtp: {url, username, password, starttls}}], "
-       "platform: {base_url, token, notifications_path, threads_path}}`: where notifications are delivered. See docs/triage.md."},
+       "platform: {base_url, token, notifications_path, threads_path, digests_path}}`: where notifications and digests are delivered. "
+       "See docs/triage.md."},
       {"communities", K::kAny, "", kReload,
        "A list of `{name, display_name, description, channels, hypothesis_template, rules: {keywords: {term: weight}, required, "
        "excluded, source_weights, recency_half_life, thresholds: {medium, high}, notify_at, cooldown, duplicate_similarity, "

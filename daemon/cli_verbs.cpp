@@ -10,6 +10,7 @@ CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(confi
   RegisterDbVerbs(app, verbs_, config_path_);
   RegisterImportHooksVerb(app, verbs_);
   RegisterNotificationVerbs(app, verbs_, config_path_);
+  RegisterDigestVerbs(app, verbs_, config_path_);
 }
 
 int CliVerbs::Run() {

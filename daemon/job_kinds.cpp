@@ -1,6 +1,7 @@
 #include "daemon/job_kinds.h"
 
 #include "jobs/deliver_job.h"
+#include "jobs/digest_job.h"
 #include "jobs/citation_verification_job.h"
 #include "jobs/embedding_backfill_job.h"
 #include "jobs/literature_poll_job.h"
@@ -20,6 +21,7 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   registry.Add(DeliverKind(runtime));
   registry.Add(CreateThreadKind(runtime));
   registry.Add(TriageRetentionKind(runtime));
+  registry.Add(DigestKind(runtime));
   for (const auto& kind : MaintenanceKinds()) registry.Add(MaintenanceKindSpec(kind, runtime));
   registry.Add(LogTailKind(runtime));
   registry.Add(ScheduledWatcherKind(runtime));

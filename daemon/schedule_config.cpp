@@ -88,11 +88,29 @@ void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
   }
 }
 
-// The retention job of triage data; parsing the triage settings here also validates
-// `communities:`, `triage:` and `notify:` at start, on reload and in `vigil check`.
+// One "digest:<community>" schedule per community with `rules.digest`, in its time zone; the
+// settings' parser validated the cron expression and the zone.
+void AddDigestSchedules(const TriageSettings& settings, std::vector<ScheduleSpec>* out) {
+  for (const auto& c : settings.communities) {
+    if (!c.digest) continue;
+    ScheduleSpec s;
+    s.name = "digest:" + c.name;
+    s.job.kind = "digest";
+    s.job.args = {{"community", c.name}};
+    s.job.max_attempts = 8;
+    s.cron = *CronExpr::Parse(c.digest->schedule);
+    s.zone = *FindTimeZone(c.digest->tz);
+    s.catch_up = CatchUp::kOne;  // after downtime, one digest with everything that waited
+    out->push_back(std::move(s));
+  }
+}
+
+// The retention job of triage data and the communities' digests; parsing the triage settings
+// here also validates `communities:`, `triage:` and `notify:` at start, on reload and in `vigil check`.
 Status AddTriageSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
   auto settings = ParseTriageSettings(config);
   if (!settings.ok()) return settings.status();
+  AddDigestSchedules(*settings, out);
   ScheduleSpec s;
   s.name = "job:triage_retention";
   s.job.kind = "triage_retention";

@@ -4,8 +4,10 @@
 #include <regex>
 
 #include "jobs/delivery_message.h"
+#include "jobs/digest_message.h"
 #include "jobs/smtp_sender.h"
 #include "jobs/triage_handler.h"
+#include "store/digest_repo.h"
 #include "store/notification_repo.h"
 
 namespace vigil {
@@ -37,28 +39,50 @@ HttpClientRequest JsonPost(const std::string& url, const std::string& body, cons
   return req;
 }
 
-JobResult SendTo(const ChannelSettings& ch, const PlatformSettings& platform, const NotificationRow& n, HttpClient& http,
-                 TimePoint now, const CancelToken* cancel) {
-  std::string delivery_id = n.id + ":" + ch.name;
-  std::string what = "delivery of " + n.id + " to " + ch.name;
+// One message ready for every channel type: a notification's or a digest's.
+struct Outbound {
+  std::string id;     // the notification's or digest's: X-Vigil-Delivery is "<id>:<channel>"
+  std::string event;  // X-Vigil-Event: notification | digest
+  nlohmann::json webhook;
+  nlohmann::json slack;
+  nlohmann::json platform;
+  std::string platform_path;
+  EmailText email;
+};
+
+Outbound ForNotification(const NotificationRow& n, const PlatformSettings& platform) {
+  return {n.id, "notification", WebhookPayload(n), SlackPayload(n), NotificationToJson(n), platform.notifications_path,
+          NotificationEmail(n)};
+}
+
+Outbound ForDigest(const DigestRow& d, const PlatformSettings& platform) {
+  return {d.id, "digest", DigestWebhookPayload(d), DigestSlackPayload(d), DigestWebhookPayload(d), platform.digests_path,
+          DigestEmail(d)};
+}
+
+JobResult SendTo(const ChannelSettings& ch, const PlatformSettings& platform, const Outbound& m, HttpClient& http, TimePoint now,
+                 const CancelToken* cancel) {
+  std::string delivery_id = m.id + ":" + ch.name;
+  std::string what = "delivery of " + m.event + " " + m.id + " to " + ch.name;
   switch (ch.type) {
     case ChannelType::kWebhook: {
-      auto req = JsonPost(ch.url, WebhookPayload(n).dump(), delivery_id);
-      req.headers.emplace_back("X-Vigil-Event", "notification");
+      auto req = JsonPost(ch.url, m.webhook.dump(), delivery_id);
+      req.headers.emplace_back("X-Vigil-Event", m.event);
       if (!ch.secret.empty()) req.headers.emplace_back(kSignatureHeader, SignatureValue(ch.secret, req.body));
       return FromHttp(http.Send(req, cancel), what);
     }
     case ChannelType::kSlack:
-      return FromHttp(http.Send(JsonPost(ch.url, SlackPayload(n).dump(), delivery_id), cancel), what);
+      return FromHttp(http.Send(JsonPost(ch.url, m.slack.dump(), delivery_id), cancel), what);
     case ChannelType::kPlatform: {
-      auto req = JsonPost(platform.base_url + platform.notifications_path, NotificationToJson(n).dump(), delivery_id);
+      if (m.platform_path.empty()) return JobResult::Done();  // no endpoint for this kind of message
+      auto req = JsonPost(platform.base_url + m.platform_path, m.platform.dump(), delivery_id);
       if (!platform.token.empty()) req.headers.emplace_back("Authorization", "Bearer " + platform.token);
       return FromHttp(http.Send(req, cancel), what);
     }
     case ChannelType::kEmail: {
       std::string domain = ch.from.substr(ch.from.find('@') + 1);
       if (auto close = domain.find('>'); close != std::string::npos) domain.resize(close);
-      std::string message = EmailMessage(n, ch.from, ch.to, now, n.id + "." + ch.name + "@" + domain);
+      std::string message = RenderEmail(m.email, ch.from, ch.to, now, m.id + "." + ch.name + "@" + domain);
       Status s = SendMail(ch.smtp, ch.from, ch.to, message, kSendTimeout, cancel);
       return s.ok() ? JobResult::Done() : JobResult::Retry(what + ": " + s.message());
     }
@@ -107,7 +131,25 @@ JobResult DeliverNotification(const TriageSettings& settings, HttpClient& http, 
   auto n = Load(db, args);
   if (!n.ok()) return JobResult::Retry(n.error());
   if (!*n || (*n)->status == "dismissed") return JobResult::Done();
-  return SendTo(*channel, settings.platform, **n, http, now, cancel);
+  return SendTo(*channel, settings.platform, ForNotification(**n, settings.platform), http, now, cancel);
+}
+
+JobResult DeliverDigest(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
+                        TimePoint now, const CancelToken* cancel) {
+  const ChannelSettings* channel = settings.FindChannel(args.value("channel", ""));
+  if (channel == nullptr) return JobResult::Done();  // removed from the config since
+  std::string id = args.value("digest_id", "");
+  if (id.empty()) return JobResult::Discard("args.digest_id is required");
+  auto d = GetDigest(db, id);
+  if (!d.ok()) return JobResult::Retry(d.error());
+  if (!*d) return JobResult::Done();
+  return SendTo(*channel, settings.platform, ForDigest(**d, settings.platform), http, now, cancel);
+}
+
+JobResult Deliver(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args, TimePoint now,
+                  const CancelToken* cancel) {
+  return args.contains("digest_id") ? DeliverDigest(settings, http, db, args, now, cancel)
+                                    : DeliverNotification(settings, http, db, args, now, cancel);
 }
 
 JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
@@ -139,7 +181,7 @@ KindSpec DeliverKind(const Runtime& runtime) {
   spec.kind = "deliver";
   spec.timeout = std::chrono::minutes(2);
   spec.backoff.base = std::chrono::seconds(5);
-  spec.handler = Handler(runtime, DeliverNotification);
+  spec.handler = Handler(runtime, Deliver);
   return spec;
 }
 

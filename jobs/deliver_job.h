@@ -3,6 +3,8 @@
 //   deliver        {notification_id, channel}: one notification to one `notify.channels` entry
 //                  (webhook signed with HMAC-SHA256, Slack incoming webhook, e-mail over SMTP, or
 //                  the platform's notifications endpoint).
+//   deliver        {digest_id, channel}: one digest (jobs/digest_job.h) to one channel, the same
+//                  ways (the platform's endpoint being notify.platform.digests_path, when set).
 //   create_thread  {notification_id, score, approval_rate}, or {notification_id, approved_by} when a
 //                  person approved it (`vigil notifications act ID --create-thread`): POSTs a thread request to the
 //                  platform (notify.platform.base_url + threads_path) and records thread_id,
@@ -30,6 +32,11 @@ KindSpec CreateThreadKind(const Runtime& runtime);
 // The work of one job, for a given settings and clock (the kinds read them from the runtime).
 JobResult DeliverNotification(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
                               TimePoint now, const CancelToken* cancel);
+JobResult DeliverDigest(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
+                        TimePoint now, const CancelToken* cancel);
+// DeliverDigest when args hold a digest_id, else DeliverNotification: the `deliver` kind's work.
+JobResult Deliver(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args, TimePoint now,
+                  const CancelToken* cancel);
 JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
                        TimePoint now, const CancelToken* cancel);
 

@@ -9,11 +9,6 @@
 namespace vigil {
 namespace {
 
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string RfcDate(TimePoint now) {
   time_t secs = std::chrono::system_clock::to_time_t(now);
   tm parts{};
@@ -67,9 +62,9 @@ std::string SlackEscape(const std::string& text) {
 nlohmann::json SlackPayload(const NotificationRow& n) {
   std::string title = SlackEscape(n.title);
   std::string linked = n.source_url.empty() ? "*" + title + "*" : "*<" + n.source_url + "|" + title + ">*";
-  std::string fallback = "[" + Upper(n.signal) + "] " + Community(n) + ": " + n.title;
+  std::string fallback = "[" + UpperAscii(n.signal) + "] " + Community(n) + ": " + n.title;
   nlohmann::json blocks = nlohmann::json::array();
-  blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", "[" + Upper(n.signal) + "] " + Community(n)}}}});
+  blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", "[" + UpperAscii(n.signal) + "] " + Community(n)}}}});
   blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", linked}}}});
   if (!n.suggested_hypothesis.empty()) {
     blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", "*Suggested hypothesis:* " + SlackEscape(n.suggested_hypothesis)}}}});
@@ -80,8 +75,13 @@ nlohmann::json SlackPayload(const NotificationRow& n) {
   return {{"text", fallback}, {"blocks", blocks}};
 }
 
-std::string EmailMessage(const NotificationRow& n, const std::string& from, const std::vector<std::string>& to, TimePoint now,
-                         const std::string& message_id) {
+std::string UpperAscii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string RenderEmail(const EmailText& text, const std::string& from, const std::vector<std::string>& to, TimePoint now,
+                        const std::string& message_id) {
   std::string recipients;
   for (const auto& r : to) recipients += (recipients.empty() ? "" : ", ") + r;
   std::string m;
@@ -89,16 +89,28 @@ std::string EmailMessage(const NotificationRow& n, const std::string& from, cons
   m += "From: " + from + "\r\n";
   m += "To: " + recipients + "\r\n";
   m += "Message-ID: <" + message_id + ">\r\n";
-  m += "Subject: " + HeaderText("[vigil " + n.signal + "] " + Community(n) + ": " + n.title) + "\r\n";
+  m += "Subject: " + HeaderText(text.subject) + "\r\n";
   m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
-  m += n.title + "\r\n\r\n";
-  m += "Community: " + Community(n) + "\r\nSignal: " + n.signal + "\r\n";
-  if (!n.source_url.empty()) m += "Link: " + n.source_url + "\r\n";
-  if (!n.suggested_hypothesis.empty()) m += "\r\nSuggested hypothesis:\r\n" + n.suggested_hypothesis + "\r\n";
-  if (!n.triage_reasoning.empty()) m += "\r\nWhy:\r\n" + n.triage_reasoning + "\r\n";
-  if (!n.summary.empty()) m += "\r\n" + n.summary + "\r\n";
-  m += "\r\n-- \r\nnotification " + n.id + " (vigil notifications read|act|dismiss " + n.id + ")\r\n";
-  return CrLf(m);
+  return CrLf(m + text.body);
+}
+
+EmailText NotificationEmail(const NotificationRow& n) {
+  EmailText t;
+  t.subject = "[vigil " + n.signal + "] " + Community(n) + ": " + n.title;
+  std::string& b = t.body;
+  b += n.title + "\n\n";
+  b += "Community: " + Community(n) + "\nSignal: " + n.signal + "\n";
+  if (!n.source_url.empty()) b += "Link: " + n.source_url + "\n";
+  if (!n.suggested_hypothesis.empty()) b += "\nSuggested hypothesis:\n" + n.suggested_hypothesis + "\n";
+  if (!n.triage_reasoning.empty()) b += "\nWhy:\n" + n.triage_reasoning + "\n";
+  if (!n.summary.empty()) b += "\n" + n.summary + "\n";
+  b += "\n-- \nnotification " + n.id + " (vigil notifications read|act|dismiss " + n.id + ")\n";
+  return t;
+}
+
+std::string EmailMessage(const NotificationRow& n, const std::string& from, const std::vector<std::string>& to, TimePoint now,
+                         const std::string& message_id) {
+  return RenderEmail(NotificationEmail(n), from, to, now, message_id);
 }
 
 }  // namespace vigil

@@ -27,12 +27,28 @@ std::string SignatureValue(const std::string& secret, const std::string& body);
 // {"text": fallback line, "blocks": [header, fields, hypothesis, link]} in Slack mrkdwn.
 nlohmann::json SlackPayload(const NotificationRow& n);
 
+// An e-mail's subject and plain-text body (LF line ends), before headers are added.
+struct EmailText {
+  std::string subject;
+  std::string body;
+};
+
 // A complete message (headers, blank line, body with CRLF line ends, dot-stuffing left to the
-// SMTP client). `message_id` goes into Message-ID.
+// SMTP client). `message_id` goes into Message-ID; a non-ASCII subject is RFC 2047-encoded.
+std::string RenderEmail(const EmailText& text, const std::string& from, const std::vector<std::string>& to, TimePoint now,
+                        const std::string& message_id);
+
+// The notification's subject and body.
+EmailText NotificationEmail(const NotificationRow& n);
+
+// RenderEmail(NotificationEmail(n), ...).
 std::string EmailMessage(const NotificationRow& n, const std::string& from, const std::vector<std::string>& to, TimePoint now,
                          const std::string& message_id);
 
 // Slack's mrkdwn escapes (&, <, >).
 std::string SlackEscape(const std::string& text);
+
+// Upper-case ASCII ("high" -> "HIGH").
+std::string UpperAscii(std::string s);
 
 }  // namespace vigil

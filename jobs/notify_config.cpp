@@ -57,11 +57,12 @@ Status ReadPlatform(const BlockReader& r, PlatformSettings* out) {
   auto block = r.Child("platform");
   if (!block.ok()) return block.status();
   FirstError e;
-  e.Check(block->CheckKeys({"base_url", "token", "notifications_path", "threads_path"}));
+  e.Check(block->CheckKeys({"base_url", "token", "notifications_path", "threads_path", "digests_path"}));
   out->base_url = e.Take(block->String("base_url"));
   out->token = e.Take(block->String("token"));
   out->notifications_path = e.Take(block->String("notifications_path", out->notifications_path));
   out->threads_path = e.Take(block->String("threads_path", out->threads_path));
+  out->digests_path = e.Take(block->String("digests_path", out->digests_path));
   if (!e.ok()) return e.status();
   while (!out->base_url.empty() && out->base_url.back() == '/') out->base_url.pop_back();
   return Status::Ok();

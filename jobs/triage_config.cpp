@@ -1,6 +1,7 @@
 // Parsing of `communities:` and `triage:` (notify_config.cpp reads `notify:`).
 #include "jobs/triage_config.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/local_time.h"
@@ -137,6 +138,10 @@ Status ReadRetention(const BlockReader& r, RetentionSettings* out) {
 }
 
 }  // namespace
+
+bool CommunitySettings::UsesChannel(const std::string& channel) const {
+  return channels.empty() || std::find(channels.begin(), channels.end(), channel) != channels.end();
+}
 
 const CommunitySettings* TriageSettings::FindCommunity(const std::string& name) const {
   for (const auto& c : communities) {

@@ -34,6 +34,9 @@ struct CommunitySettings {
   std::vector<std::string> channels;          // names in notify.channels; empty: all of them
   std::string hypothesis_template = "New evidence in {community}: \"{title}\" may bear on the community's open questions.";
   std::optional<DigestSettings> digest;       // gathers low signals (and cooled-down ones)
+
+  // Whether the community's pushes and digests go to the channel named `channel`.
+  bool UsesChannel(const std::string& channel) const;
 };
 
 struct LlmSettings {
@@ -74,6 +77,7 @@ struct PlatformSettings {
   std::string token;     // bearer token
   std::string notifications_path = "/api/notifications";
   std::string threads_path = "/api/threads";
+  std::string digests_path;  // "": platform channels get no digests (the platform reads the shared tables)
 };
 
 struct TriageSettings {

@@ -105,9 +105,7 @@ std::vector<JobSpec> FollowUps(const TriageSettings& settings, const CommunitySe
   std::vector<JobSpec> jobs;
   if (d.push) {
     for (const auto& channel : settings.channels) {
-      bool chosen = community.channels.empty() ||
-                    std::find(community.channels.begin(), community.channels.end(), channel.name) != community.channels.end();
-      if (chosen) jobs.push_back({.kind = "deliver", .args = {{"notification_id", notification_id}, {"channel", channel.name}}, .max_attempts = 8});
+      if (community.UsesChannel(channel.name)) jobs.push_back({.kind = "deliver", .args = {{"notification_id", notification_id}, {"channel", channel.name}}, .max_attempts = 8});
     }
   }
   if (e.auto_create_thread && d.score.score >= e.auto_thread_approval_rate) {
@@ -138,7 +136,7 @@ Status Store(const TriageSettings& settings, const CommunitySettings& community,
       if (!s.ok()) return s;
       out->thread_requested = !jobs.empty() && jobs.back().kind == "create_thread";
     }
-    if (to_digest) s = AddDigestItemInTx(db, e.community_id, e.id, out->notification_id, now);
+    if (to_digest) s = AddDigestItemInTx(db, e.community_id, e.id, out->notification_id, d.score.score, now);
     return s;
   });
 }

@@ -90,11 +90,11 @@ Status RecordPushInTx(SqlConnection& db, const std::string& community, TimePoint
 }
 
 Status AddDigestItemInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
-                         const std::string& notification_id, TimePoint now) {
+                         const std::string& notification_id, double score, TimePoint now) {
   return db.Query(
-             "INSERT INTO vigil_digest_items (community, event_id, notification_id, added_at) VALUES ($1, $2, $3, $4)"
+             "INSERT INTO vigil_digest_items (community, event_id, notification_id, added_at, score) VALUES ($1, $2, $3, $4, $5)"
              " ON CONFLICT (community, event_id) DO NOTHING",
-             {community, event_id, TextOrNull(notification_id), ToMicros(now)})
+             {community, event_id, TextOrNull(notification_id), ToMicros(now), score})
       .status();
 }
 

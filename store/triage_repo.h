@@ -55,8 +55,9 @@ Status InsertKeysInTx(SqlConnection& db, const std::string& community, const std
 Result<std::optional<TimePoint>> LastPushAt(SqlConnection& db, const std::string& community);
 Status RecordPushInTx(SqlConnection& db, const std::string& community, TimePoint now);
 
-// Digest items: an event (and its notification, if any) waiting for the community's digest.
+// Digest items: an event (and its notification, if any) waiting for the community's digest, with
+// its triage score (the digest lists the strongest first). store/digest_repo.h claims them.
 Status AddDigestItemInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
-                         const std::string& notification_id, TimePoint now);
+                         const std::string& notification_id, double score, TimePoint now);
 
 }  // namespace vigil

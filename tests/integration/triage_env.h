@@ -26,6 +26,8 @@ class TriageEnv {
   }
 
   SqlConnection& db() { return *conn_; }
+  // Another connection to the same database (another worker, another daemon).
+  std::unique_ptr<SqlConnection> Connect() const { return db_.Connect(); }
 
   // Parses `yaml` (communities, triage, notify, watchers) and syncs its watchers.
   TriageSettings Configure(const std::string& yaml) {
