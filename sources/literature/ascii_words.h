@@ -3,8 +3,13 @@
 // (eight bytes) per step instead of a byte. Header-only; pure.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace vigil::ascii_words {
 
@@ -34,6 +39,32 @@ inline bool JoinsWordsBySingleSpaces(uint64_t word, bool form_feed) {
                    (form_feed ? BytesEqual(word, '\f') : 0);
   uint64_t spaces = BytesEqual(word, ' ');
   return other == 0 && (spaces & (spaces >> 8)) == 0 && (spaces & 0x80) == 0 && (spaces >> 56) == 0;
+}
+
+// How many of the 16 bytes at `p` a whitespace-collapsing loop can copy as they are: the
+// longest prefix of non-whitespace bytes and single spaces that are followed, inside the block,
+// by a byte that is neither whitespace nor `stop` (0: none). A space first in the block counts
+// only when `space_first_ok` (the caller knows what came before it). Whitespace is space, tab,
+// LF, CR and, when `form_feed`, FF. 16 at once with SSE2; otherwise 8 or nothing.
+inline size_t CopyablePrefix16(const char* p, bool form_feed, char stop, bool space_first_ok) {
+#ifdef __SSE2__
+  __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto equal = [block](char c) {
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(c))));
+  };
+  unsigned spaces = equal(' ');
+  unsigned other = equal('\t') | equal('\n') | equal('\r') | (form_feed ? equal('\f') : 0u) |
+                   (stop != 0 ? equal(stop) : 0u);
+  unsigned stops = other | (spaces & ((spaces | other) >> 1)) | (spaces & 0x8000u) |
+                   (space_first_ok ? 0u : spaces & 1u) | 0x10000u;
+  return static_cast<size_t>(__builtin_ctz(stops));
+#else
+  uint64_t word = Load(p);
+  bool copyable = JoinsWordsBySingleSpaces(word, form_feed) &&
+                  (stop == 0 || BytesEqual(word, static_cast<uint8_t>(stop)) == 0);
+  (void)space_first_ok;  // JoinsWordsBySingleSpaces never takes a space first
+  return copyable ? 8 : 0;
+#endif
 }
 
 }  // namespace vigil::ascii_words

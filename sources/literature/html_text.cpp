@@ -123,16 +123,9 @@ constexpr std::array<uint8_t, 256> kWordStops = [] {
   return t;
 }();
 
-// Whether the eight bytes at text[j] can all join a plain stretch (see PlainStretchEnd).
-bool PlainWord(std::string_view text, size_t j, bool decode) {
-  uint64_t word = ascii_words::Load(text.data() + j);
-  return ascii_words::JoinsWordsBySingleSpaces(word, true) &&
-         (!decode || ascii_words::BytesEqual(word, '&') == 0);
-}
-
 // End of the plain stretch starting at text[i] (a byte that is neither whitespace nor, when
 // decoding, '&'): words joined by single spaces ("a plain sentence") go to the builder in one
-// piece; any other whitespace or a reference ends the stretch. Eight bytes at a time where it
+// piece; any other whitespace or a reference ends the stretch. Sixteen bytes at a time where it
 // can: this loop sees every byte of every summary.
 size_t PlainStretchEnd(std::string_view text, size_t i, bool decode) {
   const uint8_t stop_mask = decode ? 3 : 1;
@@ -141,7 +134,11 @@ size_t PlainStretchEnd(std::string_view text, size_t i, bool decode) {
   };
   size_t j = i + 1;  // invariant: text[j - 1] is not a space
   while (j < text.size()) {
-    while (j + 8 <= text.size() && PlainWord(text, j, decode)) j += 8;
+    while (j + 16 <= text.size()) {
+      size_t copyable = ascii_words::CopyablePrefix16(text.data() + j, true, decode ? '&' : 0, true);
+      j += copyable;
+      if (copyable < 16) break;
+    }
     if (j >= text.size()) break;
     if (plain(j)) {
       ++j;

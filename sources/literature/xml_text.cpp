@@ -23,12 +23,14 @@ void AppendCollapsed(std::string_view text, std::string& out) {
   char* write = begin + start;
   bool space = false;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (!space && i + 8 <= text.size()) {
-      uint64_t word = ascii_words::Load(text.data() + i);
-      if (ascii_words::JoinsWordsBySingleSpaces(word, false)) {
-        std::memcpy(write, &word, sizeof word);
-        write += sizeof word;
-        i += sizeof word - 1;
+    if (!space && i + 16 <= text.size()) {
+      bool space_first_ok = write != begin && write[-1] != ' ' && write[-1] != '\n';
+      size_t copyable = ascii_words::CopyablePrefix16(text.data() + i, false, 0, space_first_ok);
+      std::memcpy(write, text.data() + i, copyable);
+      write += copyable;
+      i += copyable;
+      if (copyable == 16) {
+        --i;  // the loop's ++i
         continue;
       }
     }
