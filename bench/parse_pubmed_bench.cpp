@@ -5,13 +5,15 @@
 // --repeat times into one PubmedArticleSet, parses that whole document --runs times and prints
 // records/s and MB/s of the best and median run. The document carries the DOCTYPE of a DTD that
 // Biopython ships (pubmed_190101.dtd), so --write can save it for bench/pubmed_vs_biopython.sh
-// to feed the very same bytes to Biopython.
+// to feed the very same bytes to Biopython. The "cpu" line is the best run by CPU time: on a
+// machine shared with other work the wall clock also counts time spent waiting for a core.
 //
 // Usage: parse_pubmed_bench [--repeat N] [--runs R] [--write PATH] efetch.xml...
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -34,6 +36,14 @@ struct Options {
   std::string write_path;
   std::vector<std::string> inputs;
 };
+
+// CPU time of this process: on a machine shared with other work it says what the parse cost
+// even when the wall clock also counts time spent waiting for a core.
+double CpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
 
 bool ReadFile(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
@@ -110,11 +120,13 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::vector<double> seconds;
+  std::vector<double> seconds, cpu_seconds;
   for (int run = 0; run < options.runs; ++run) {
+    double cpu_start = CpuSeconds();
     auto start = std::chrono::steady_clock::now();
     vigil::Result<std::vector<vigil::Event>> events = vigil::ParsePubmedArticleSet(document);
     auto stop = std::chrono::steady_clock::now();
+    cpu_seconds.push_back(CpuSeconds() - cpu_start);
     if (!events.ok() || events->size() != expected) {
       std::fprintf(stderr, "parse failed: %s\n", events.ok() ? "wrong count" : events.error().c_str());
       return 1;
@@ -122,16 +134,19 @@ int main(int argc, char** argv) {
     seconds.push_back(std::chrono::duration<double>(stop - start).count());
   }
   std::sort(seconds.begin(), seconds.end());
+  std::sort(cpu_seconds.begin(), cpu_seconds.end());
   double mb = static_cast<double>(document.size()) / 1e6;
   std::printf("input: %zu records from %zu file(s), repeated %d times: %zu records, %.1f MB\n",
               records.size(), options.inputs.size(), options.repeat, expected, mb);
   for (auto [label, s] : {std::pair{"best", seconds.front()},
-                          std::pair{"median", seconds[seconds.size() / 2]}}) {
+                          std::pair{"median", seconds[seconds.size() / 2]},
+                          std::pair{"cpu", cpu_seconds.front()}}) {
     std::printf("%-6s %.3f s  %.0f records/s  %.1f MB/s\n", label, s,
                 static_cast<double>(expected) / s, mb / s);
   }
-  // One machine-readable line for scripts.
-  std::printf("records_per_second=%.0f\n",
-              static_cast<double>(expected) / seconds[seconds.size() / 2]);
+  // Machine-readable lines for scripts: the best run by the wall clock and by CPU time (the
+  // Python peer is measured the same way, best of its runs).
+  std::printf("records_per_second=%.0f\n", static_cast<double>(expected) / seconds.front());
+  std::printf("cpu_records_per_second=%.0f\n", static_cast<double>(expected) / cpu_seconds.front());
   return 0;
 }

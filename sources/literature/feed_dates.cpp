@@ -236,15 +236,30 @@ std::optional<TimePoint> ParseFeedDate(std::string_view text) {
 }
 
 std::string FormatRfc3339Utc(TimePoint t) {
-  // Hand-rolled: date::format goes through iostreams and locales, and feeds format many dates.
+  // Hand-rolled: date::format goes through iostreams and locales, snprintf parses its format
+  // every time, and feeds format many dates.
   auto day = date::floor<date::days>(t);
   date::year_month_day ymd(day);
-  auto secs = std::chrono::floor<std::chrono::seconds>(t) - day;
-  long s = static_cast<long>(secs.count());
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), s / 3600, s / 60 % 60, s % 60);
-  return buf;
+  long s = static_cast<long>((std::chrono::floor<std::chrono::seconds>(t) - day).count());
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", year,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), s / 3600,
+                  s / 60 % 60, s % 60);
+    return buf;
+  }
+  std::string out = "0000-00-00T00:00:00Z";
+  auto put = [&out](size_t at, long value, int digits) {
+    for (int k = digits - 1; k >= 0; --k, value /= 10) out[at + static_cast<size_t>(k)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, static_cast<long>(static_cast<unsigned>(ymd.month())), 2);
+  put(8, static_cast<long>(static_cast<unsigned>(ymd.day())), 2);
+  put(11, s / 3600, 2);
+  put(14, s / 60 % 60, 2);
+  put(17, s % 60, 2);
+  return out;
 }
 
 }  // namespace vigil

@@ -1,7 +1,9 @@
 #include "sources/literature/feed_xml.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <sstream>
 
 #include "sources/literature/html_entities.h"
@@ -99,22 +101,39 @@ namespace {
 
 bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
-// Finds the next CDATA section or comment at or after a position. Each kind's position is
-// remembered until passed, so a document with many CDATA sections and no comments is not
-// rescanned to its end for every section.
+// Position of `pattern` in xml[from...], or npos. memmem skips through text instead of stopping
+// at every '<' as std::string_view::find would.
+size_t FindFrom(std::string_view xml, size_t from, std::string_view pattern) {
+  if (from >= xml.size()) return std::string_view::npos;
+  const void* hit = memmem(xml.data() + from, xml.size() - from, pattern.data(), pattern.size());
+  return hit == nullptr ? std::string_view::npos
+                        : static_cast<size_t>(static_cast<const char*>(hit) - xml.data());
+}
+
+// Finds the next CDATA section or comment at or after a position, by looking for '!' (rare in
+// feeds, and memchr passes over the rest fast). The last one found is remembered until passed.
 class VerbatimFinder {
  public:
-  explicit VerbatimFinder(std::string_view xml)
-      : xml_(xml), cdata_(xml.find("<![CDATA[")), comment_(xml.find("<!--")) {}
+  explicit VerbatimFinder(std::string_view xml) : xml_(xml), next_(Find(0)) {}
   size_t Next(size_t from) {
-    if (cdata_ != std::string_view::npos && cdata_ < from) cdata_ = xml_.find("<![CDATA[", from);
-    if (comment_ != std::string_view::npos && comment_ < from) comment_ = xml_.find("<!--", from);
-    return std::min(cdata_, comment_);
+    if (next_ != std::string_view::npos && next_ < from) next_ = Find(from);
+    return next_;
   }
 
  private:
+  size_t Find(size_t from) const {
+    for (size_t at = from + 1; at < xml_.size(); ++at) {
+      const void* hit = std::memchr(xml_.data() + at, '!', xml_.size() - at);
+      if (hit == nullptr) break;
+      at = static_cast<size_t>(static_cast<const char*>(hit) - xml_.data());
+      if (xml_[at - 1] != '<') continue;
+      if (xml_.compare(at - 1, 4, "<!--") == 0 || xml_.compare(at - 1, 9, "<![CDATA[") == 0) return at - 1;
+    }
+    return std::string_view::npos;
+  }
+
   std::string_view xml_;
-  size_t cdata_, comment_;
+  size_t next_;
 };
 
 // Appends the replacement for the reference at xml[amp] == '&' if it needs one; returns the
@@ -141,33 +160,33 @@ size_t RewriteReference(std::string_view xml, size_t amp, const DeclaredEntities
 std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& declared) {
   std::string out;
   out.reserve(xml.size() + 64);
+  size_t copied = 0;  // xml before this is in `out` already
+  std::string replacement;
   size_t i = 0;
   VerbatimFinder finder(xml);
   size_t verbatim = finder.Next(0);
   while (i < xml.size()) {
     size_t amp = xml.find('&', i);
     if (verbatim != std::string_view::npos && verbatim < amp) {
-      // Copy the CDATA section or comment untouched, entities and all.
+      // Pass over the CDATA section or comment untouched, entities and all.
       bool cdata = xml.compare(verbatim, 9, "<![CDATA[") == 0;
-      size_t end = xml.find(cdata ? "]]>" : "-->", verbatim + 4);
-      size_t stop = end == std::string_view::npos ? xml.size() : end + 3;
-      out.append(xml.substr(i, stop - i));
-      i = stop;
+      size_t end = FindFrom(xml, verbatim + 4, cdata ? "]]>" : "-->");
+      i = end == std::string_view::npos ? xml.size() : end + 3;
       verbatim = finder.Next(i);
       continue;
     }
-    if (amp == std::string_view::npos) {
-      out.append(xml.substr(i));
-      break;
-    }
-    out.append(xml.substr(i, amp - i));
-    size_t consumed = RewriteReference(xml, amp, declared, out);
+    if (amp == std::string_view::npos) break;
+    // Most references are the XML ones and numeric: they stay, and nothing is copied for them.
+    replacement.clear();
+    size_t consumed = RewriteReference(xml, amp, declared, replacement);
     if (consumed == 0) {
-      out += '&';
-      consumed = 1;
+      i = amp + 1;
+      continue;
     }
-    i = amp + consumed;
+    out.append(xml.substr(copied, amp - copied)).append(replacement);
+    i = copied = amp + consumed;
   }
+  out.append(xml.substr(copied));
   return out;
 }
 
@@ -222,7 +241,9 @@ void FeedXml::IndexPrefixes(std::vector<std::string>& warnings) {
       }
     }
     auto [prefix, local] = SplitQName(n.name());
-    if (!prefix.empty()) undeclared.push_back(prefix);
+    // Items repeat the same few prefixes: keep each once, in order of first use.
+    if (!prefix.empty() && std::find(undeclared.begin(), undeclared.end(), prefix) == undeclared.end())
+      undeclared.push_back(prefix);
     for (pugi::xml_node c = n.last_child(); c; c = c.previous_sibling())
       if (c.type() == pugi::node_element) stack.push_back(c);
   }

@@ -8,6 +8,9 @@
 #include <cerrno>
 #include <unordered_map>
 
+#include "sources/literature/ascii_words.h"
+#include "sources/literature/single_byte_charset.h"
+
 namespace vigil {
 namespace {
 
@@ -44,6 +47,9 @@ bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
+    // Most feed bytes are ASCII: pass over eight at a time while none has its high bit set.
+    while (i + 8 <= n && ascii_words::AllAscii(ascii_words::Load(s.data() + i))) i += 8;
+    if (i >= n) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) { ++i; continue; }
     int len = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
@@ -76,17 +82,18 @@ void AppendUtf8(std::string& out, uint32_t cp) {
 
 // ISO-8859-1 maps bytes to the first 256 code points; common enough in feeds to do by hand.
 std::string Latin1ToUtf8(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() + bytes.size() / 16);
+  std::string out(bytes.size() * 2, '\0');
+  char* write = out.data();
   for (char ch : bytes) {
     auto c = static_cast<unsigned char>(ch);
     if (c < 0x80) {
-      out += ch;
+      *write++ = ch;
     } else {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
+      *write++ = static_cast<char>(0xC0 | (c >> 6));
+      *write++ = static_cast<char>(0x80 | (c & 0x3F));
     }
   }
+  out.resize(static_cast<size_t>(write - out.data()));
   return out;
 }
 
@@ -184,8 +191,9 @@ Bom DetectBom(std::string_view b) {
 std::string ReplaceDeclaration(std::string utf8) {
   if (utf8.compare(0, 5, "<?xml") != 0) return utf8;
   size_t end = utf8.find("?>");
-  size_t at = utf8.find("encoding", 5);
-  if (end == std::string::npos || at == std::string::npos || at > end) return utf8;
+  if (end == std::string::npos) return utf8;
+  size_t at = std::string_view(utf8).substr(0, end).find("encoding", 5);  // not the whole document
+  if (at == std::string::npos) return utf8;
   size_t i = at + 8;
   while (i < end && (utf8[i] == ' ' || utf8[i] == '=' || utf8[i] == '\t')) ++i;
   if (i >= end || (utf8[i] != '"' && utf8[i] != '\'')) return utf8;
@@ -221,6 +229,7 @@ std::optional<std::string> ConvertToUtf8(std::string_view bytes, std::string_vie
     return std::string(bytes);
   }
   if (cs == "iso-8859-1" || cs == "latin1" || cs == "latin-1" || cs == "l1") return Latin1ToUtf8(bytes);
+  if (std::optional<std::string> decoded; DecodeSingleByteCharset(bytes, cs, decoded)) return decoded;
   return IconvToUtf8(bytes, cs);
 }
 
@@ -294,9 +303,11 @@ DecodedXml DecodeXmlDocument(std::string_view bytes, std::string_view content_ty
   // A prolog naming a legacy charset over non-ASCII bytes that are valid UTF-8 is almost
   // always a template left unchanged: legacy text practically never forms valid UTF-8.
   std::string declared = CanonicalCharset(xml_encoding);
-  bool has_non_ascii = std::any_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  auto has_non_ascii = [body] {
+    return std::any_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  };
   if (bom.encoding.empty() && http_charset.empty() && !declared.empty() && declared != "utf-8" &&
-      !IsUnicodeFamily(declared) && has_non_ascii && IsValidUtf8(body)) {
+      !IsUnicodeFamily(declared) && has_non_ascii() && IsValidUtf8(body)) {
     candidates.push_back("utf-8");
     out.warnings.push_back("document declares " + xml_encoding + " but its bytes are valid UTF-8; read as UTF-8");
   }

@@ -2,26 +2,49 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+
+#include "sources/literature/ascii_words.h"
+#include "sources/literature/xml_cut.h"
 
 namespace vigil::xml_text {
 namespace {
 
 bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Appends `text` to `out`, collapsing each whitespace run to one space, copied a word at a time.
-// No space goes at the start of `out` or after a newline (paragraph breaks the caller wrote);
-// a trailing run does leave one space, because the next text node may continue the sentence
-// ("<i>a</i> b"); AppendPlainText trims it at the end.
+// Appends `text` to `out`, collapsing each whitespace run to one space. No space goes at the
+// start of `out` or after a newline (paragraph breaks the caller wrote); a trailing run does
+// leave one space, because the next text node may continue the sentence ("<i>a</i> b");
+// AppendPlainText trims it at the end. Writes through a pointer: this runs on every text node.
 void AppendCollapsed(std::string_view text, std::string& out) {
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t run = i;
-    while (i < text.size() && IsXmlSpace(text[i])) ++i;
-    if (i > run && !out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
-    size_t word = i;
-    while (i < text.size() && !IsXmlSpace(text[i])) ++i;
-    out.append(text.data() + word, i - word);
+  size_t start = out.size();
+  out.resize(start + text.size() + 1);
+  char* begin = out.data();
+  char* write = begin + start;
+  bool space = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!space && i + 16 <= text.size()) {
+      bool space_first_ok = write != begin && write[-1] != ' ' && write[-1] != '\n';
+      size_t copyable = ascii_words::CopyablePrefix16(text.data() + i, false, 0, space_first_ok);
+      std::memcpy(write, text.data() + i, copyable);
+      write += copyable;
+      i += copyable;
+      if (copyable == 16) {
+        --i;  // the loop's ++i
+        continue;
+      }
+    }
+    char c = text[i];
+    if (IsXmlSpace(c)) {
+      space = true;
+      continue;
+    }
+    if (space && write != begin && write[-1] != ' ' && write[-1] != '\n') *write++ = ' ';
+    space = false;
+    *write++ = c;
   }
+  if (space && write != begin && write[-1] != ' ' && write[-1] != '\n') *write++ = ' ';
+  out.resize(static_cast<size_t>(write - begin));
 }
 
 // 1-based line and column of a byte offset.
@@ -34,90 +57,22 @@ std::pair<size_t, size_t> LineAndColumn(std::string_view xml, size_t offset) {
   return {line, column};
 }
 
-// Whether `xml` at `at` (just past a '<' or "</") starts the name `name` followed by the end of
-// a name ('>', '/', or whitespace before attributes).
-bool NameAt(std::string_view xml, size_t at, std::string_view name) {
-  if (xml.compare(at, name.size(), name) != 0 || at + name.size() >= xml.size()) return false;
-  char next = xml[at + name.size()];
-  return next == '>' || next == '/' || IsXmlSpace(next);
-}
-
-// A comment or CDATA section starts at `at` (a '<').
-bool OpaqueAt(std::string_view xml, size_t at) {
-  return xml.compare(at, 4, "<!--") == 0 || xml.compare(at, 9, "<![CDATA[") == 0;
-}
-
-constexpr size_t kUnclosed = std::string_view::npos;
-constexpr size_t kMetOpaqueText = std::string_view::npos - 1;
-
-// End (one past '>') of the element `name` whose start tag begins at `open` (the '<'),
-// counting nested elements of the same name; kUnclosed if the document ends first,
-// kMetOpaqueText if a comment or CDATA section comes first.
-size_t ElementEnd(std::string_view xml, size_t open, std::string_view name) {
-  size_t tag_end = xml.find('>', open);
-  if (tag_end == std::string_view::npos) return kUnclosed;
-  if (xml[tag_end - 1] == '/') return tag_end + 1;  // <Name/>
-  int depth = 1;
-  for (size_t at = xml.find('<', tag_end); at != std::string_view::npos;
-       at = xml.find('<', at + 1)) {
-    if (at + 2 >= xml.size()) break;
-    if (xml[at + 1] == '!' && OpaqueAt(xml, at)) return kMetOpaqueText;
-    bool closing = xml[at + 1] == '/';
-    size_t name_at = at + (closing ? 2 : 1);
-    if (xml[name_at] != name[0] || !NameAt(xml, name_at, name)) continue;
-    size_t end = xml.find('>', at);
-    if (end == std::string_view::npos) return kUnclosed;
-    if (!closing && xml[end - 1] != '/') ++depth;
-    if (closing && --depth == 0) return end + 1;
-  }
-  return kUnclosed;
-}
-
-// Copies `xml` into `out` without the elements named in `skipped`. An element that never closes
-// is kept, so the parser still sees (and reports) the broken document. Returns false, leaving
-// `out` unusable, on meeting a comment or CDATA section: a tag inside one is not markup, and
-// telling that apart would take a real parser.
-bool CopyWithout(std::string_view xml, std::initializer_list<std::string_view> skipped,
-                 std::string& out) {
-  // Most tags can be passed over by their first letter alone.
-  bool first_letters[256] = {};
-  for (std::string_view name : skipped) first_letters[static_cast<unsigned char>(name[0])] = true;
-  out.clear();
-  out.reserve(xml.size());
-  size_t copied = 0;
-  for (size_t at = xml.find('<'); at != std::string_view::npos; at = xml.find('<', at + 1)) {
-    if (at + 1 >= xml.size()) break;
-    char first = xml[at + 1];
-    if (first == '!' && OpaqueAt(xml, at)) return false;
-    if (!first_letters[static_cast<unsigned char>(first)]) continue;
-    for (std::string_view name : skipped) {
-      if (!NameAt(xml, at + 1, name)) continue;
-      size_t end = ElementEnd(xml, at, name);
-      if (end == kMetOpaqueText) return false;
-      if (end == kUnclosed) break;
-      out.append(xml.substr(copied, at - copied));
-      copied = end;
-      at = end - 1;
-      break;
-    }
-  }
-  out.append(xml.substr(copied));
-  return true;
-}
-
 // No parse_eol (whitespace is collapsed anyway) and no attribute whitespace conversion: both
 // cost time on every node and change nothing these parsers read.
 constexpr unsigned kParseOptions = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_ws_pcdata;
 
 }  // namespace
 
-Status LoadDocumentWithout(std::string_view xml, std::initializer_list<std::string_view> skipped,
-                           pugi::xml_document& doc, std::string& buffer) {
-  if (!CopyWithout(xml, skipped, buffer)) return LoadDocument(xml, doc);
+bool LoadInPlace(std::string& buffer, pugi::xml_document& doc) {
   pugi::xml_parse_result result = doc.load_buffer_inplace(buffer.data(), buffer.size(),
                                                           kParseOptions, pugi::encoding_utf8);
-  if (result && doc.document_element()) return Status::Ok();
-  return LoadDocument(xml, doc);  // again on the original, so the error names its positions
+  return result && doc.document_element();
+}
+
+Status LoadDocumentWithout(std::string_view xml, std::initializer_list<std::string_view> skipped,
+                           pugi::xml_document& doc, std::string& buffer) {
+  if (xml_cut::CopyWithout(xml, skipped, buffer) && LoadInPlace(buffer, doc)) return Status::Ok();
+  return LoadDocument(xml, doc);  // on the original, so an error names its positions
 }
 
 Status LoadDocument(std::string_view xml, pugi::xml_document& doc) {
@@ -160,8 +115,14 @@ pugi::xml_node NextByLocalName(pugi::xml_node node, std::string_view local_name)
 
 void AppendPlainText(pugi::xml_node node, std::string& out) {
   size_t start = out.size();
-  // Iterative pre-order walk of the subtree: no recursion depth limit to worry about.
   pugi::xml_node current = node.first_child();
+  // Most elements hold one text node and nothing else: no walk needed.
+  if (current && current.type() == pugi::node_pcdata && !current.next_sibling()) {
+    AppendCollapsed(current.value(), out);
+    if (out.size() > start && out.back() == ' ') out.pop_back();
+    return;
+  }
+  // Iterative pre-order walk of the subtree: no recursion depth limit to worry about.
   while (current) {
     pugi::xml_node_type type = current.type();
     if (type == pugi::node_pcdata || type == pugi::node_cdata) {

@@ -25,12 +25,17 @@ namespace vigil::xml_text {
 Status LoadDocument(std::string_view xml, pugi::xml_document& doc);
 
 // Like LoadDocument, but first cuts out every element named in `skipped` (with its subtree),
-// which is much cheaper than building nodes nobody reads: in efetch output the reference lists,
-// history and affiliations are most of the bytes. The cut copy is kept in `buffer`, which `doc`
-// points into and which must outlive it. Input holding comments or CDATA is parsed uncut, since
-// a tag inside them must not be taken for markup. Errors name positions in `xml` itself.
+// which is much cheaper than building nodes nobody reads (see xml_cut.h). The cut copy is kept
+// in `buffer`, which `doc` points into and which must outlive it. Input holding comments or
+// CDATA is parsed uncut, since a tag inside them must not be taken for markup. Errors name
+// positions in `xml` itself.
 Status LoadDocumentWithout(std::string_view xml, std::initializer_list<std::string_view> skipped,
                            pugi::xml_document& doc, std::string& buffer);
+
+// Parses `buffer` in place with LoadDocument's options: `doc` points into it, so it must outlive
+// `doc` unchanged. False when it is not well-formed XML with a root element. For callers that
+// parse many small pieces and report errors another way.
+bool LoadInPlace(std::string& buffer, pugi::xml_document& doc);
 
 // Local part of a qualified name: "arxiv:doi" -> "doi", "title" -> "title".
 std::string_view LocalName(const char* qualified_name);

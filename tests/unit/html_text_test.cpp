@@ -60,5 +60,16 @@ TEST(HtmlText, DetectsMarkup) {
   EXPECT_FALSE(LooksLikeHtml("plain"));
 }
 
+TEST(HtmlText, CollapsesWhitespaceAndDecodesReferencesInLongText) {
+  // Long enough for the eight-bytes-at-a-time scan, with each kind of break at every offset.
+  for (size_t shift = 0; shift < 9; ++shift) {
+    std::string lead(shift, 'w');
+    std::string html = lead + " one two  three\tfour\f five\n\nsix &amp; seven&nbsp;eight <b>nine</b>";
+    std::string expected = (shift == 0 ? "" : lead + " ") +
+                           "one two three four five six & seven\u00A0eight nine";
+    EXPECT_EQ(HtmlToText(html), expected) << shift;
+  }
+}
+
 }  // namespace
 }  // namespace vigil

@@ -65,5 +65,32 @@ TEST(TextEncoding, FailingDeclaredCharsetFallsBackWithAWarning) {
   EXPECT_FALSE(d.warnings.empty());
 }
 
+TEST(TextEncoding, SingleByteCharsetsDecodeByteForByte) {
+  // windows-1251 and iso-8859-5 go through a table built from iconv; the result must be iconv's.
+  std::string cyrillic = "\xCF\xF0\xE8\xE2\xE5\xF2, world! \x96 1234567890 \xB9";
+  EXPECT_EQ(ConvertToUtf8(cyrillic, "windows-1251").value_or("?"),
+            "\u041F\u0440\u0438\u0432\u0435\u0442, world! \u2013 1234567890 \u2116");
+  EXPECT_EQ(ConvertToUtf8("\xBF\xE0", "iso-8859-5").value_or("?"), "\u041F\u0440");
+  EXPECT_EQ(ConvertToUtf8("plain ascii text, longer than eight bytes", "windows-1251").value_or("?"),
+            "plain ascii text, longer than eight bytes");
+}
+
+TEST(TextEncoding, ByteUndefinedInASingleByteCharsetIsRejected) {
+  EXPECT_FALSE(ConvertToUtf8("ok \x98", "windows-1251").has_value());  // 0x98 is unassigned
+  EXPECT_FALSE(ConvertToUtf8("ok \x81", "windows-1252").has_value());
+}
+
+TEST(TextEncoding, MultibyteCharsetsStillConvert) {
+  EXPECT_EQ(ConvertToUtf8("\x82\xA0", "shift_jis").value_or("?"), "\u3042");
+  EXPECT_EQ(ConvertToUtf8("\xB0\xA1", "gb2312").value_or("?"), "\u554A");
+}
+
+TEST(TextEncoding, EncodingNamedOutsideTheDeclarationIsLeftAlone) {
+  DecodedXml d = DecodeXmlDocument("<?xml version=\"1.0\"?><a b='encoding=\"x\"'>encoding</a>", "");
+  EXPECT_EQ(d.utf8, "<?xml version=\"1.0\"?><a b='encoding=\"x\"'>encoding</a>");
+  DecodedXml declared = DecodeXmlDocument("<?xml version=\"1.0\" encoding=\"utf-8\"?><a/>", "");
+  EXPECT_EQ(declared.utf8, "<?xml version=\"1.0\"                 ?><a/>");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -119,5 +119,20 @@ TEST(XmlTextLoadWithout, UnclosedSkippedElementIsAnError) {
   EXPECT_FALSE(xml_text::LoadDocumentWithout("<r><Refs>a</r>", {"Refs"}, doc, buffer).ok());
 }
 
+TEST(XmlTextLoadWithout, NameOfACutElementInItsTextIsNotItsEnd) {
+  EXPECT_EQ(LoadWithoutAndFlatten("<r>a <Refs>see Refs and Refs/ &lt;/Refs&gt; x</Refs> b</r>"),
+            "a b");
+}
+
+TEST(XmlText, CollapsesWhitespaceInLongTextAtEveryPosition) {
+  // Long enough for the eight-bytes-at-a-time copy, with whitespace runs at every offset.
+  for (size_t shift = 0; shift < 9; ++shift) {
+    std::string words = std::string(shift, 'w') + " one two  three\tfour\n\nfive   six seven eight";
+    std::string expected = (shift == 0 ? "" : std::string(shift, 'w') + " ") +
+                           "one two three four five six seven eight";
+    EXPECT_EQ(FlattenRoot("<a>  " + words + " </a>"), expected) << shift;
+  }
+}
+
 }  // namespace
 }  // namespace vigil

@@ -1,0 +1,70 @@
+// Eight bytes at a time (SWAR): the text loops of the parsers see every byte of every document,
+// and most of those bytes are plain ASCII words, which these tests let a loop pass over a word
+// (eight bytes) per step instead of a byte. Header-only; pure.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace vigil::ascii_words {
+
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+// The eight bytes at `p` (unaligned), first byte in the low bits.
+inline uint64_t Load(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// 0x80 in each byte of `word` that equals `value`, 0 elsewhere (exact: no false positives).
+inline uint64_t BytesEqual(uint64_t word, uint8_t value) {
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  uint64_t x = word ^ (0x0101010101010101ULL * value);
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
+inline bool AllAscii(uint64_t word) { return (word & kHighBits) == 0; }
+
+// Whether the eight bytes can be copied as they are by a loop that collapses whitespace: no
+// whitespace other than single spaces, and none at either end (what lies beyond is not known
+// here). Tab, LF, CR and, when `form_feed`, FF count as whitespace.
+inline bool JoinsWordsBySingleSpaces(uint64_t word, bool form_feed) {
+  uint64_t other = BytesEqual(word, '\t') | BytesEqual(word, '\n') | BytesEqual(word, '\r') |
+                   (form_feed ? BytesEqual(word, '\f') : 0);
+  uint64_t spaces = BytesEqual(word, ' ');
+  return other == 0 && (spaces & (spaces >> 8)) == 0 && (spaces & 0x80) == 0 && (spaces >> 56) == 0;
+}
+
+// How many of the 16 bytes at `p` a whitespace-collapsing loop can copy as they are: the
+// longest prefix of non-whitespace bytes and single spaces that are followed, inside the block,
+// by a byte that is neither whitespace nor `stop` (0: none). A space first in the block counts
+// only when `space_first_ok` (the caller knows what came before it). Whitespace is space, tab,
+// LF, CR and, when `form_feed`, FF. 16 at once with SSE2; otherwise 8 or nothing.
+inline size_t CopyablePrefix16(const char* p, bool form_feed, char stop, bool space_first_ok) {
+#ifdef __SSE2__
+  __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto equal = [block](char c) {
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(c))));
+  };
+  unsigned spaces = equal(' ');
+  unsigned other = equal('\t') | equal('\n') | equal('\r') | (form_feed ? equal('\f') : 0u) |
+                   (stop != 0 ? equal(stop) : 0u);
+  unsigned stops = other | (spaces & ((spaces | other) >> 1)) | (spaces & 0x8000u) |
+                   (space_first_ok ? 0u : spaces & 1u) | 0x10000u;
+  return static_cast<size_t>(__builtin_ctz(stops));
+#else
+  uint64_t word = Load(p);
+  bool copyable = JoinsWordsBySingleSpaces(word, form_feed) &&
+                  (stop == 0 || BytesEqual(word, static_cast<uint8_t>(stop)) == 0);
+  (void)space_first_ok;  // JoinsWordsBySingleSpaces never takes a space first
+  return copyable ? 8 : 0;
+#endif
+}
+
+}  // namespace vigil::ascii_words
