@@ -2,9 +2,10 @@
 // (reading pages, batching, encoding, writing) and how much the provider's, batched against one
 // row per request, and whether memory stays flat as rows grow.
 //
-//   embedding_backfill_bench serve DIM          a provider that answers at once: POST
-//                                               /v1/embeddings -> one constant DIM-float vector
-//                                               per input (prints its port, runs until killed)
+//   embedding_backfill_bench serve DIM [MS]     a provider that answers at once (or after MS
+//                                               milliseconds per request): POST /v1/embeddings ->
+//                                               one constant DIM-float vector per input (prints
+//                                               its port, runs until killed)
 //   embedding_backfill_bench run URL ROWS BATCH [DB_URL]
 //                                               fills ROWS messages into a fresh SQLite file (or
 //                                               DB_URL), backfills them through URL, prints JSON
@@ -29,14 +30,36 @@ namespace {
 
 using namespace vigil;
 
-int Serve(int dim) {
-  std::string one = VectorJson(std::vector<float>(static_cast<size_t>(dim), 0.0123f));
-  HttpServer server(uv_default_loop(), HttpLimits{.max_body_bytes = 64 << 20}, [one](HttpRequest&& req, Responder respond) {
+// Answers `respond` after `ms` milliseconds from a one-shot timer on the default loop.
+void RespondAfter(uint64_t ms, Responder respond, HttpResponse response) {
+  struct Pending {
+    uv_timer_t timer;
+    Responder respond;
+    HttpResponse response;
+  };
+  auto* p = new Pending{{}, std::move(respond), std::move(response)};
+  uv_timer_init(uv_default_loop(), &p->timer);
+  p->timer.data = p;
+  uv_timer_start(&p->timer, [](uv_timer_t* t) {
+    auto* p = static_cast<Pending*>(t->data);
+    p->respond(std::move(p->response));
+    uv_close(reinterpret_cast<uv_handle_t*>(t), [](uv_handle_t* h) { delete static_cast<Pending*>(h->data); });
+  }, ms, 0);
+}
+
+int Serve(int dim, uint64_t delay_ms) {
+  // Typical magnitudes with OpenAI's digit count, so the answer's size is realistic (~10 bytes a float).
+  std::vector<float> vector(static_cast<size_t>(dim));
+  for (size_t i = 0; i < vector.size(); ++i) vector[i] = (i % 2 ? -0.012345678f : 0.023456789f) / float(1 + i % 7);
+  std::string one = VectorJson(vector);
+  HttpServer server(uv_default_loop(), HttpLimits{.max_body_bytes = 64 << 20}, [one, delay_ms](HttpRequest&& req, Responder respond) {
     auto body = nlohmann::json::parse(req.body, nullptr, false);
     size_t n = body.is_discarded() ? 0 : body["input"].size();
     std::string out = "{\"object\":\"list\",\"data\":[";
     for (size_t i = 0; i < n; ++i) out += (i ? ",{\"index\":" : "{\"index\":") + std::to_string(i) + ",\"embedding\":" + one + "}";
-    respond(HttpResponse::Json(200, out + "]}"));
+    HttpResponse response = HttpResponse::Json(200, out + "]}");
+    if (delay_ms == 0) return respond(std::move(response));
+    RespondAfter(delay_ms, std::move(respond), std::move(response));
   });
   Status s = server.Listen("127.0.0.1", 0);
   if (!s.ok()) {
@@ -84,10 +107,12 @@ int Run(const std::string& provider_url, int rows, int batch, std::string db_url
   auto provider = MakeEmbeddingProvider(config.provider, &http);
   BackfillSummary s = RunEmbeddingBackfill(config, **db, **db, *provider, BackfillRun{});
   double vigil_s = s.elapsed_seconds - s.provider_seconds;
-  nlohmann::json out = {{"rows", rows}, {"batch", batch}, {"embedded", s.targets[0].embedded}, {"requests", s.requests},
-                        {"elapsed_s", s.elapsed_seconds}, {"rows_per_s", s.targets[0].embedded / s.elapsed_seconds},
+  double embedded = static_cast<double>(s.targets[0].embedded);
+  nlohmann::json out = {{"dialect", (*db)->dialect()}, {"rows", rows}, {"batch", batch}, {"embedded", s.targets[0].embedded},
+                        {"requests", s.requests}, {"elapsed_s", s.elapsed_seconds}, {"rows_per_s", embedded / s.elapsed_seconds},
                         {"provider_s", s.provider_seconds}, {"vigil_s", vigil_s}, {"vigil_share", vigil_s / s.elapsed_seconds},
-                        {"codec_s", s.codec_seconds}, {"read_s", s.read_seconds}, {"write_s", s.write_seconds}, {"error", s.error}};
+                        {"vigil_us_per_row", 1e6 * vigil_s / embedded}, {"codec_s", s.codec_seconds}, {"read_s", s.read_seconds},
+                        {"write_s", s.write_seconds}, {"error", s.error}};
   std::cout << out.dump() << std::endl;
   db->reset();
   if (!file.empty()) {
@@ -100,8 +125,8 @@ int Run(const std::string& provider_url, int rows, int batch, std::string db_url
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "serve" && argc == 3) return Serve(std::atoi(argv[2]));
+  if (mode == "serve" && (argc == 3 || argc == 4)) return Serve(std::atoi(argv[2]), argc == 4 ? std::strtoull(argv[3], nullptr, 10) : 0);
   if (mode == "run" && (argc == 5 || argc == 6)) return Run(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), argc == 6 ? argv[5] : "");
-  std::cerr << "usage: embedding_backfill_bench serve DIM | run URL ROWS BATCH [DB_URL]\n";
+  std::cerr << "usage: embedding_backfill_bench serve DIM [MS] | run URL ROWS BATCH [DB_URL]\n";
   return 2;
 }

@@ -1,8 +1,6 @@
 #include "daemon/job_kinds.h"
 
 #include "jobs/deliver_job.h"
-#include "jobs/citation_verification_job.h"
-#include "jobs/embedding_backfill_job.h"
 #include "jobs/literature_poll_job.h"
 #include "jobs/retention_job.h"
 #include "jobs/triage_job.h"
@@ -23,8 +21,6 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   for (const auto& kind : MaintenanceKinds()) registry.Add(MaintenanceKindSpec(kind, runtime));
   registry.Add(LogTailKind(runtime));
   registry.Add(ScheduledWatcherKind(runtime));
-  registry.Add(EmbeddingBackfillKind(runtime));
-  registry.Add(CitationVerificationKind(runtime));
   return registry;
 }
 
