@@ -140,7 +140,7 @@ std::vector<KeySpec> BuildTable() {
       {"jobs.embedding_backfill", K::kAny, "", kReload,
        "Embedding backfill of platform rows (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: by hand "
        "only), `enabled`, `database: {url}`, `provider: {kind: openai|ollama|local, base_url, model, api_key, dimensions, "
-       "batch_size, max_batch_tokens, max_input_tokens, timeout}`, `targets: [...]`, `page_size`, `max_row_attempts`."},
+       "batch_size, max_batch_tokens, max_input_tokens, timeout, encoding_format: float|base64}`, `targets: [...]`, `page_size`, `max_row_attempts`."},
       {"jobs.citation_verification", K::kAny, "", kReload,
        "Citation verification of message_citations (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
        "by hand only), `enabled`, `database: {url}`, `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "

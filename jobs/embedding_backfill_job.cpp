@@ -135,6 +135,38 @@ class TargetPass {
   TargetBackfillSummary& target_;
 };
 
+// For the length of a pass, the connection's commits do not wait for the disk: SQLite in WAL mode
+// with synchronous = NORMAL, PostgreSQL with synchronous_commit = off. A commit is still atomic
+// and survives vigil being killed (the WAL or the server has it); only a power loss or an OS
+// crash may drop the last batches, and those rows are simply embedded again on the next run.
+// Vectors are derived data, so this trades nothing of value for not waiting on an fsync per
+// batch, which was most of a fast backfill's wall time. The previous setting is restored.
+class RelaxedCommits {
+ public:
+  explicit RelaxedCommits(SqlConnection& db) : db_(db) {
+    bool pg = db_.dialect() == "postgres";
+    auto r = db_.Query(pg ? "SHOW synchronous_commit" : "PRAGMA synchronous");
+    if (!r.ok() || r->rows.empty()) return;
+    if (!pg) {
+      auto mode = db_.Query("PRAGMA journal_mode");
+      if (!mode.ok() || mode->rows.empty() || mode->rows[0].Text(0) != "wal") return;  // NORMAL is safe only in WAL mode
+    }
+    previous_ = r->rows[0].Text(0);
+    if (!db_.ExecScript(pg ? "SET synchronous_commit = off" : "PRAGMA synchronous = NORMAL").ok()) previous_.clear();
+  }
+  ~RelaxedCommits() {
+    if (previous_.empty()) return;
+    bool pg = db_.dialect() == "postgres";
+    (void)db_.ExecScript(pg ? "SET synchronous_commit = '" + previous_ + "'" : "PRAGMA synchronous = " + previous_);
+  }
+  RelaxedCommits(const RelaxedCommits&) = delete;
+  RelaxedCommits& operator=(const RelaxedCommits&) = delete;
+
+ private:
+  SqlConnection& db_;
+  std::string previous_;  // "" when nothing was changed
+};
+
 int64_t CountSourceRows(SqlConnection& db, const EmbeddingSource& s) {
   std::string sql = "SELECT COUNT(*) FROM " + s.table + " WHERE " + s.text_column + " IS NOT NULL";
   if (!s.filter.empty()) sql += " AND (" + s.filter + ")";
@@ -168,6 +200,9 @@ BackfillSummary RunEmbeddingBackfill(const EmbeddingBackfillConfig& config, SqlC
                                      EmbeddingProvider& provider, const BackfillRun& run) {
   BackfillSummary summary;
   auto start = std::chrono::steady_clock::now();
+  RelaxedCommits relaxed_platform(platform);
+  std::optional<RelaxedCommits> relaxed_vigil;
+  if (&vigil != &platform) relaxed_vigil.emplace(vigil);
   ModelStamp stamp{provider.model(), config.provider.dimensions};
   for (const auto& target : config.targets) {
     summary.targets.push_back({.target = target.name});

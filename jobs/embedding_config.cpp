@@ -21,15 +21,20 @@ Status Identifiers(const ConfigBlock& block, bool tables, std::initializer_list<
 
 Status ParseProvider(const ConfigBlock& block, EmbeddingProviderConfig* p) {
   Status s = block.OnlyKeys({"kind", "base_url", "model", "api_key", "api_key_file", "dimensions", "batch_size",
-                             "max_batch_tokens", "max_input_tokens", "timeout"});
+                             "max_batch_tokens", "max_input_tokens", "timeout", "encoding_format"});
   if (!s.ok()) return s;
   for (Status step : {block.String("kind", &p->kind), block.String("base_url", &p->base_url), block.String("model", &p->model),
                       block.Secret("api_key", &p->api_key), block.Int("dimensions", &p->dimensions, 0, 65536),
                       block.Int("batch_size", &p->batch_size, 1, 4096),
                       block.Int("max_batch_tokens", &p->max_batch_tokens, 1, 10000000),
-                      block.Int("max_input_tokens", &p->max_input_tokens, 1, 1000000), block.Duration("timeout", &p->timeout)}) {
+                      block.Int("max_input_tokens", &p->max_input_tokens, 1, 1000000), block.Duration("timeout", &p->timeout),
+                      block.String("encoding_format", &p->encoding_format)}) {
     if (!step.ok()) return step;
   }
+  if (p->encoding_format != "float" && p->encoding_format != "base64") {
+    return block.Fail("encoding_format", "\"" + p->encoding_format + "\" is not one of float, base64");
+  }
+  if (p->encoding_format != "float" && p->kind != "openai") return block.Fail("encoding_format", "is for kind: openai only");
   if (p->kind == "openai") {
     if (p->base_url.empty()) p->base_url = "https://api.openai.com/v1";
     if (p->model.empty()) p->model = "text-embedding-3-small";

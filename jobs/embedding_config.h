@@ -24,6 +24,7 @@ struct EmbeddingProviderConfig {
   int batch_size = 64;               // most items in one request
   int max_batch_tokens = 100000;     // most estimated tokens in one request
   int max_input_tokens = 8000;       // longer texts are cut to this many estimated tokens
+  std::string encoding_format = "float";  // openai: "base64" asks for float32 bytes, ~4x less to decode
   std::chrono::milliseconds timeout{60000};
 };
 

@@ -44,6 +44,20 @@ TEST_P(EmbeddingBackfill, StoredVectorIsTheProvidersAndTextIsKept) {
   EXPECT_EQ(r->rows[0].Text(1), "message about topic 2");
 }
 
+TEST_P(EmbeddingBackfill, Base64AnswersAreDecodedToTheSameVectors) {
+  CreateMessages(20);
+  auto config = OpenAiConfig();
+  config.provider.encoding_format = "base64";
+  ASSERT_EQ(Run(config).error, "");
+  EXPECT_NE(Arrivals("/v1/embeddings")[0].body.find("\"encoding_format\":\"base64\""), std::string::npos);
+  auto r = conn_->Query("SELECT embedding FROM message_embeddings WHERE message_id = $1", {RowId(7)});
+  ASSERT_TRUE(r.ok() && r->rows.size() == 1) << r.error();
+  auto v = ParseStoredVector(r->rows[0].at(0), pg() ? VectorStorage::kPgArray : VectorStorage::kFloat32Bytes);
+  ASSERT_TRUE(v.ok()) << v.error();
+  EXPECT_EQ(*v, LocalHashEmbedding("message about topic 7 with a much longer tail of words", 8));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings"), 20);
+}
+
 TEST_P(EmbeddingBackfill, SecondRunSendsNothing) {
   CreateMessages(40);
   ASSERT_EQ(Run(OpenAiConfig()).error, "");

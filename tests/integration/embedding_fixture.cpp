@@ -1,5 +1,6 @@
 #include "tests/integration/embedding_fixture.h"
 
+#include "common/base64.h"
 #include "tests/support/platform_db.h"
 
 namespace vigil::testing {
@@ -60,7 +61,12 @@ HttpResponse EmbeddingWorld::Embeddings(const HttpRequest& req) {
   for (size_t i = 0; i < body["input"].size(); ++i) {
     std::string text = body["input"][i].get<std::string>();
     if (text.find(poison_) != std::string::npos) return HttpResponse::Json(400, R"({"error":{"message":"invalid input"}})");
-    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", LocalHashEmbedding(text, 8)}});
+    std::vector<float> v = LocalHashEmbedding(text, 8);
+    nlohmann::json embedding = v;
+    if (body.value("encoding_format", "float") == "base64") {  // little-endian float32 bytes, as OpenAI sends them
+      embedding = Base64Encode(std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)));
+    }
+    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding}});
   }
   return HttpResponse::Json(200, nlohmann::json{{"object", "list"}, {"data", data}, {"model", body["model"]}}.dump());
 }

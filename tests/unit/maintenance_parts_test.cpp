@@ -149,5 +149,14 @@ TEST(MaintenanceConfig, CitationTableIsMappedLikeTheOtherJobsTables) {
   EXPECT_FALSE(CitationVerificationConfigFrom(**Yaml("  citation_verification:\n    table: a\n    tables: {message_citations: b}\n")).ok());
 }
 
+TEST(MaintenanceConfig, EncodingFormatIsFloatOrBase64ForOpenAiOnly) {
+  auto ok = EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: openai, encoding_format: base64}\n"));
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  EXPECT_EQ(ok->provider.encoding_format, "base64");
+  EXPECT_EQ(EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: openai}\n"))->provider.encoding_format, "float");
+  EXPECT_FALSE(EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: openai, encoding_format: hex}\n")).ok());
+  EXPECT_FALSE(EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: local, encoding_format: base64}\n")).ok());
+}
+
 }  // namespace
 }  // namespace vigil
