@@ -58,6 +58,15 @@ TEST_P(EmbeddingBackfill, Base64AnswersAreDecodedToTheSameVectors) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings"), 20);
 }
 
+TEST_P(EmbeddingBackfill, ThePassRestoresTheConnectionsCommitDurability) {
+  CreateMessages(5);
+  const char* show = pg() ? "SHOW synchronous_commit" : "PRAGMA synchronous";
+  std::string before = conn_->Query(show)->rows[0].Text(0);
+  ASSERT_EQ(Run(OpenAiConfig()).error, "");
+  EXPECT_EQ(conn_->Query(show)->rows[0].Text(0), before);
+  EXPECT_EQ(before, pg() ? "on" : "2") << "FULL: the connection's own setting";
+}
+
 TEST_P(EmbeddingBackfill, SecondRunSendsNothing) {
   CreateMessages(40);
   ASSERT_EQ(Run(OpenAiConfig()).error, "");
