@@ -132,19 +132,19 @@ std::vector<KeySpec> BuildTable() {
        "Extra scheduled jobs: a list of `{name, kind, args, queue, schedule: CRON | every: DURATION, jitter, tz, catch_up: one|skip}`."},
       {"jobs.context_backup_coverage", K::kAny, "", kReload,
        "Context-backup coverage over the platform's tables (docs/maintenance.md): `schedule` (default `0 */6 * * *`) or "
-       "`every`, `database: {url}`, `tables`, `fernet_key` or `fernet_key_file`, `generator: {base_url, model, api_key, "
+       "`every`, `enabled`, `database: {url}`, `tables`, `fernet_key` or `fernet_key_file`, `generator: {base_url, model, api_key, "
        "max_input_tokens, timeout}`."},
       {"jobs.crash_report_flush", K::kAny, "", kReload,
-       "Crash-report sending (docs/maintenance.md): `every` (default 1m) or `schedule`, `database: {url}`, `tables`, "
+       "Crash-report sending (docs/maintenance.md): `every` (default 1m) or `schedule`, `enabled`, `database: {url}`, `tables`, "
        "`endpoint: {url, token or token_file, format: json|github}`."},
-      {"jobs.embedding_backfill", K::kAny, "", kRestart,
-       "Embedding backfill of platform rows: `{every | schedule, database: {url}, provider: {kind: openai|ollama|local, base_url, "
-       "model, api_key, dimensions, batch_size, max_batch_tokens}, targets: [...], page_size, max_row_attempts}` "
-       "(docs/maintenance-embeddings-citations.md)."},
-      {"jobs.citation_verification", K::kAny, "", kRestart,
-       "Citation verification of message_citations: `{every | schedule, database: {url}, table, batch_size, recheck_after, "
-       "min_confidence, mailto, crossref|pubmed|arxiv: {base_url}, urls: {enabled, allow_hosts}}` "
-       "(docs/maintenance-embeddings-citations.md)."},
+      {"jobs.embedding_backfill", K::kAny, "", kReload,
+       "Embedding backfill of platform rows (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: by hand "
+       "only), `enabled`, `database: {url}`, `provider: {kind: openai|ollama|local, base_url, model, api_key, dimensions, "
+       "batch_size, max_batch_tokens, max_input_tokens, timeout, encoding_format: float|base64}`, `targets: [...]`, `page_size`, `max_row_attempts`."},
+      {"jobs.citation_verification", K::kAny, "", kReload,
+       "Citation verification of message_citations (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
+       "by hand only), `enabled`, `database: {url}`, `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "
+       "`min_confidence`, `mailto`, `crossref|pubmed|arxiv: {base_url}`, `urls: {enabled, allow_hosts}`."},
 
       {"triage", K::kAny, "", kReload,
        "`{llm: {base_url, model, api_key, timeout}, retention: {events, notifications, raw_data, schedule}}`: the optional "

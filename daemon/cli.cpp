@@ -13,8 +13,6 @@
 #include "daemon/daemon.h"
 #include "daemon/http_client_config.h"
 #include "daemon/schedule_config.h"
-#include "jobs/citation_config.h"
-#include "jobs/embedding_config.h"
 #include "store/migrator.h"
 #include "store/sql.h"
 
@@ -51,8 +49,7 @@ int RunDaemon(const std::string& path, const std::string& log_format) {
 int Check(const std::string& path) {
   auto config = LoadOrExplain(path);
   if (!config) return 2;
-  for (const Status& s : {SchedulesFrom(*config).status(), HttpClientOptionsFrom(*config).status(),
-                          EmbeddingBackfillConfigFrom(*config).status(), CitationVerificationConfigFrom(*config).status()}) {
+  for (const Status& s : {SchedulesFrom(*config).status(), HttpClientOptionsFrom(*config).status()}) {
     if (!s.ok()) {
       std::cerr << "vigil: " << s.message() << "\n";
       return 2;

@@ -1,14 +1,13 @@
 // `vigil jobs run KIND --once --config FILE [--json]`: one run of a maintenance job kind in this
 // process (no daemon), with a progress bar when stdout is a terminal and a summary at the end.
-// Exit codes: 0 done, 1 failed (the summary says why), 3 waiting (its tables are missing).
+// Exit codes: 0 done, 1 failed (the summary says why), 3 waiting (its tables are missing, or a
+// remote service asked for a long pause).
 #include <unistd.h>
 
 #include <iostream>
 
 #include "config/config.h"
 #include "daemon/cli_verbs.h"
-#include "jobs/citation_verification_job.h"
-#include "jobs/embedding_backfill_job.h"
 #include "jobs/maintenance_kinds.h"
 #include "sources/http/curl_http_client.h"
 #include "store/migrator.h"
@@ -28,11 +27,14 @@ int Fail(const std::string& message) {
 }
 
 void DrawProgress(size_t done, size_t total) {
+  if (total == 0) {  // a job that cannot know its total counts up
+    std::cout << "\r" << done << " done" << std::flush;
+    return;
+  }
   constexpr size_t kWidth = 30;
   size_t filled = total == 0 ? kWidth : done * kWidth / total;
   std::cout << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << done << "/" << total
             << std::flush;
-  if (done == total) std::cout << "\n";
 }
 
 void PrintSummary(const std::string& kind, const nlohmann::json& summary, const std::string& prefix = "") {
@@ -52,48 +54,25 @@ void PrintSummary(const std::string& kind, const nlohmann::json& summary, const 
 std::string KnownKinds() {
   std::string out;
   for (const auto& k : MaintenanceKinds()) out += (out.empty() ? "" : ", ") + k.kind;
-  return out + ", embedding_backfill, citation_verification";
+  return out;
 }
 
-// Prints a run's summary (or JSON) and maps its end to the exit codes above.
-int Finish(const RunArgs& a, const nlohmann::json& summary, bool waiting, const std::string& error) {
-  std::string result = waiting ? "waiting" : error.empty() ? "done" : "failed";
-  if (a.json) std::cout << nlohmann::json{{"kind", a.kind}, {"result", result}, {"summary", summary}}.dump() << "\n";
-  else PrintSummary(a.kind, summary);
-  if (!a.json && !error.empty()) std::cerr << "vigil: " << a.kind << ": " << error << "\n";
-  return waiting ? 3 : error.empty() ? 0 : 1;
-}
-
-// embedding_backfill and citation_verification have their own run functions.
-int RunPlatformJob(const Config& config, SqlConnection& db, HttpClient& http, const RunArgs& a) {
-  bool bar = !a.json && isatty(STDOUT_FILENO);
-  if (a.kind == "embedding_backfill") {
-    BackfillRun run;
-    if (bar) run.on_progress = [](const TargetBackfillSummary& t) { DrawProgress(static_cast<size_t>(t.scanned), static_cast<size_t>(std::max(t.scanned, t.source_rows))); };
-    auto summary = RunEmbeddingBackfillOnce(config, &http, db, run);
-    if (!summary.ok()) return Fail(summary.error());
-    return Finish(a, summary->ToJson(), summary->AllMissing(), summary->error);
-  }
-  CitationRun run;
-  if (bar) run.on_progress = [](const CitationSummary& c) { std::cout << "\rchecked " << c.checked << std::flush; };
-  auto summary = RunCitationVerificationOnce(config, http, db, run);
-  if (bar) std::cout << "\n";
-  if (!summary.ok()) return Fail(summary.error());
-  return Finish(a, summary->ToJson(), !summary->missing.empty(), "");
+const char* ResultName(JobResult::Kind kind) {
+  if (kind == JobResult::Kind::kDone) return "done";
+  return kind == JobResult::Kind::kSnooze ? "waiting" : "failed";
 }
 
 int RunOnce(const std::string& config_path, const RunArgs& a) {
   if (!a.once) return Fail("jobs run: only --once is supported (the daemon runs scheduled jobs)");
   const MaintenanceKind* kind = FindMaintenanceKind(a.kind);
-  bool platform_job = a.kind == "embedding_backfill" || a.kind == "citation_verification";
-  if (kind == nullptr && !platform_job) return Fail("jobs run: unknown kind \"" + a.kind + "\" (known: " + KnownKinds() + ")");
+  if (kind == nullptr) return Fail("jobs run: unknown kind \"" + a.kind + "\" (known: " + KnownKinds() + ")");
   auto config = Config::Load(config_path);
   if (!config.ok()) return Fail(config.error());
-  if ((*config)->Get("jobs." + a.kind).is_null()) return Fail("jobs run: jobs." + a.kind + " is not configured in " + config_path);
-  if (kind != nullptr) {
-    Status valid = kind->validate(**config);
-    if (!valid.ok()) return Fail(valid.message());
-  }
+  auto block = (*config)->Get("jobs." + a.kind);
+  if (block.is_null()) return Fail("jobs run: jobs." + a.kind + " is not configured in " + config_path);
+  Status valid = kind->validate(**config);
+  if (!valid.ok()) return Fail(valid.message());
+  if (!block.value("enabled", true)) return Fail("jobs run: jobs." + a.kind + " has enabled: false");
   auto db = OpenSqlConnection((*config)->DatabaseUrl(), static_cast<int>((*config)->GetInt("database.busy_timeout")));
   if (!db.ok()) return Fail(db.error());
   auto migrated = Migrate(**db);
@@ -101,11 +80,11 @@ int RunOnce(const std::string& config_path, const RunArgs& a) {
   HttpClientOptions http_options;
   http_options.contact_email = (*config)->GetString("http.contact_email");
   CurlHttpClient http(http_options);
-  if (platform_job) return RunPlatformJob(**config, **db, http, a);
   MaintenanceEnv env{**config, **db, http};
   if (!a.json && isatty(STDOUT_FILENO)) env.progress = DrawProgress;
   MaintenanceOutcome out = kind->run(env);
-  if (a.json) std::cout << nlohmann::json{{"kind", a.kind}, {"result", out.next.kind == JobResult::Kind::kDone ? "done" : out.next.kind == JobResult::Kind::kSnooze ? "waiting" : "failed"}, {"summary", out.summary}}.dump() << "\n";
+  if (env.progress) std::cout << "\n";
+  if (a.json) std::cout << nlohmann::json{{"kind", a.kind}, {"result", ResultName(out.next.kind)}, {"summary", out.summary}}.dump() << "\n";
   else PrintSummary(a.kind, out.summary);
   if (out.next.kind == JobResult::Kind::kDone) return 0;
   if (!a.json) std::cerr << "vigil: " << a.kind << ": " << out.next.error << "\n";

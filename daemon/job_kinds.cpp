@@ -2,8 +2,6 @@
 
 #include "jobs/deliver_job.h"
 #include "jobs/digest_job.h"
-#include "jobs/citation_verification_job.h"
-#include "jobs/embedding_backfill_job.h"
 #include "jobs/literature_poll_job.h"
 #include "jobs/retention_job.h"
 #include "jobs/triage_job.h"
@@ -25,8 +23,6 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   for (const auto& kind : MaintenanceKinds()) registry.Add(MaintenanceKindSpec(kind, runtime));
   registry.Add(LogTailKind(runtime));
   registry.Add(ScheduledWatcherKind(runtime));
-  registry.Add(EmbeddingBackfillKind(runtime));
-  registry.Add(CitationVerificationKind(runtime));
   return registry;
 }
 

@@ -122,7 +122,8 @@ Status AddTriageSchedules(const Config& config, std::vector<ScheduleSpec>* out) 
 }
 
 // One schedule per configured maintenance job ("job:<kind>"); its block is validated here so a
-// bad block stops a start or a reload with file:line.
+// bad block stops a start or a reload with file:line. A block with `enabled: false`, or without
+// `schedule:`/`every:` for a kind that has no default, schedules nothing.
 Status AddMaintenanceSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
   for (const auto& kind : MaintenanceKinds()) {
     std::string at = "jobs." + kind.kind;
@@ -130,36 +131,19 @@ Status AddMaintenanceSchedules(const Config& config, std::vector<ScheduleSpec>* 
     if (block.is_null()) continue;
     Status valid = kind.validate(config);
     if (!valid.ok()) return valid;
+    if (!block.value("enabled", true)) continue;
     nlohmann::json j = {{"name", kind.kind}, {"kind", kind.kind}, {"max_attempts", 20}};
     for (const auto& key : kScheduleKeys) {
       if (block.contains(key)) j[key] = block[key];
     }
     if (!j.contains("schedule") && !j.contains("every")) {
-      if (kind.default_schedule.empty()) j["every"] = kind.default_every.count();
-      else j["schedule"] = kind.default_schedule;
+      if (!kind.default_schedule.empty()) j["schedule"] = kind.default_schedule;
+      else if (kind.default_every.count() > 0) j["every"] = kind.default_every.count();
+      else continue;  // by hand only
     }
     auto s = ParseScheduleSpec(config, j, at);
     if (!s.ok()) return s.status();
     s->name = "job:" + kind.kind;
-    out->push_back(std::move(*s));
-  }
-  return Status::Ok();
-}
-
-// Embedding backfill and citation verification configured as `jobs.<kind>: {every: 5m |
-// schedule: CRON, ...}` fire as "job:<kind>". A block without every/schedule runs only by hand.
-Status AddEmbeddingAndCitationSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
-  static const char* kKinds[] = {"embedding_backfill", "citation_verification"};
-  for (const char* kind : kKinds) {
-    auto block = config.Get(std::string("jobs.") + kind);
-    if (!block.is_object() || !block.value("enabled", true)) continue;
-    if (!block.contains("every") && !block.contains("schedule")) continue;
-    nlohmann::json j = {{"name", std::string("job:") + kind}, {"kind", kind}, {"max_attempts", 3}};
-    for (const char* key : {"every", "schedule", "jitter", "tz"}) {
-      if (block.contains(key)) j[key] = block[key];
-    }
-    auto s = ParseScheduleSpec(config, j, std::string("jobs.") + kind);
-    if (!s.ok()) return s.status();
     out->push_back(std::move(*s));
   }
   return Status::Ok();
@@ -176,8 +160,6 @@ Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   if (!maintenance.ok()) return maintenance;
   Status watchers = AddLogAndScheduledWatcherSchedules(config, &out);
   if (!watchers.ok()) return watchers;
-  Status platform = AddEmbeddingAndCitationSchedules(config, &out);
-  if (!platform.ok()) return platform;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

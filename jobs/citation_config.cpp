@@ -1,7 +1,7 @@
 #include "jobs/citation_config.h"
 
 #include "jobs/config_block.h"
-#include "jobs/embedding_config.h"
+#include "jobs/maintenance_job.h"
 
 namespace vigil {
 namespace {
@@ -29,21 +29,46 @@ Status Urls(const ConfigBlock& block, CitationVerificationConfig* c) {
   return Status::Ok();
 }
 
+constexpr const char* kAt = "jobs.citation_verification";
+
+// `table: NAME`: shorthand for tables.message_citations.name.
+Status TableShorthand(const Config& config, const ConfigBlock& block, CitationVerificationConfig* c) {
+  if (!block.Has("table")) return Status::Ok();
+  if (block.Has("tables")) return block.Fail("table", "give table or tables, not both");
+  std::string name;
+  Status s = block.String("table", &name);
+  if (!s.ok()) return s;
+  if (!IsQualifiedSqlIdentifier(name)) return block.Fail("table", "\"" + name + "\" is not a plain SQL identifier");
+  auto mapping = TableMapping::Parse(CitationTables(), {{"message_citations", name}}, config, std::string(kAt) + ".table");
+  if (!mapping.ok()) return mapping.status();
+  c->tables = std::move(*mapping);
+  return Status::Ok();
+}
+
 }  // namespace
+
+const std::vector<TableDefaults>& CitationTables() {
+  static const std::vector<TableDefaults> kTables = {
+      {"message_citations",
+       {"id", "citation_text", "source_url", "source_title", "verified", "verification_method", "verification_confidence",
+        "verified_at"}}};
+  return kTables;
+}
 
 Result<CitationVerificationConfig> CitationVerificationConfigFrom(const Config& config) {
   CitationVerificationConfig c;
   const auto& tree = config.tree();
   if (!tree.contains("jobs") || !tree["jobs"].is_object() || !tree["jobs"].contains("citation_verification")) return c;
-  ConfigBlock block(config, tree["jobs"]["citation_verification"], "jobs.citation_verification");
-  Status s = block.OnlyKeys({"enabled", "every", "schedule", "jitter", "tz", "database", "table", "batch_size", "recheck_after",
-                             "negative_cache", "min_confidence", "mailto", "timeout", "crossref", "pubmed", "arxiv", "urls"});
-  if (!s.ok()) return s;
-  c.enabled = true;
+  auto common = ParseJobTarget(config, kAt, CitationTables(),
+                               {"table", "batch_size", "recheck_after", "negative_cache", "min_confidence", "mailto", "timeout",
+                                "crossref", "pubmed", "arxiv", "urls"});
+  if (!common.ok()) return common.status();
+  c.enabled = common->enabled;
+  c.database_url = common->db_url;
+  c.tables = std::move(common->tables);
+  ConfigBlock block(config, tree["jobs"]["citation_verification"], kAt);
   c.sources.mailto = config.GetString("http.contact_email");
-  ConfigBlock database = block.Child("database");
-  for (Status step : {block.Bool("enabled", &c.enabled), database.OnlyKeys({"url"}), database.String("url", &c.database_url),
-                      block.String("table", &c.table), block.Int("batch_size", &c.batch_size, 1, 10000),
+  for (Status step : {TableShorthand(config, block, &c), block.Int("batch_size", &c.batch_size, 1, 10000),
                       block.Duration("recheck_after", &c.recheck_after), block.Duration("negative_cache", &c.negative_cache),
                       block.Double("min_confidence", &c.min_confidence, 0, 1), block.String("mailto", &c.sources.mailto),
                       block.Duration("timeout", &c.sources.timeout), BaseUrl(block, "crossref", &c.sources.crossref_base),
@@ -51,7 +76,6 @@ Result<CitationVerificationConfig> CitationVerificationConfigFrom(const Config& 
                       block.Child("pubmed").Secret("api_key", &c.sources.pubmed_api_key), Urls(block.Child("urls"), &c)}) {
     if (!step.ok()) return step;
   }
-  if (!IsQualifiedSqlName(c.table)) return block.Fail("table", "\"" + c.table + "\" is not a plain SQL identifier");
   return c;
 }
 

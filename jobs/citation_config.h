@@ -1,6 +1,9 @@
 // The `jobs.citation_verification` block (docs/maintenance-embeddings-citations.md), parsed and
-// validated with file:line errors. The table is the platform's message_citations (seeds/001);
-// its name is configurable, its columns are the seed's. (To be unified with jobs/table_mapping.)
+// validated with file:line errors. The common keys (`enabled`, `database`, `tables`, the
+// schedule's) are read by ParseJobTarget like every maintenance job's. The table is the
+// platform's message_citations (seeds/001), mapped like the other jobs' tables
+// (`tables: {message_citations: {name: ..., columns: {...}}}`); `table: NAME` is shorthand for
+// renaming it.
 #pragma once
 
 #include <chrono>
@@ -10,13 +13,17 @@
 #include "common/status.h"
 #include "config/config.h"
 #include "jobs/citation_record.h"
+#include "jobs/table_mapping.h"
 
 namespace vigil {
 
+// message_citations and the columns the job reads and writes, by their seed names.
+const std::vector<TableDefaults>& CitationTables();
+
 struct CitationVerificationConfig {
-  bool enabled = false;
+  bool enabled = false;                     // the block is present and not `enabled: false`
   std::string database_url;                 // "" = vigil's own database
-  std::string table = "message_citations";
+  TableMapping tables = TableMapping::Defaults(CitationTables());
   int batch_size = 100;                     // citations read per page
   std::chrono::milliseconds recheck_after{30LL * 86400 * 1000};  // verified rows are checked again after this
   std::chrono::milliseconds negative_cache{86400 * 1000};         // "no such record" is believed this long

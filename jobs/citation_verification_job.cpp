@@ -5,7 +5,7 @@
 #include "daemon/http_client_config.h"
 #include "daemon/metrics.h"
 #include "jobs/citation_match.h"
-#include "jobs/platform_db.h"
+#include "jobs/maintenance_kinds.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -30,6 +30,8 @@ std::string MethodOf(const std::string& kind) {
   if (kind == "pmid" || kind == "pmcid") return "pubmed";
   return kind;  // arxiv, url
 }
+
+constexpr const char* kTable = "message_citations";
 
 class CitationPass {
  public:
@@ -57,16 +59,20 @@ class CitationPass {
   }
 
  private:
+  std::string C(const char* column) const { return c_.tables.C(kTable, column); }
+
   Result<std::vector<CitationRow>> ReadPage(const std::string& after) {
     std::vector<SqlValue> params = {SeedTimestamp(run_.clock->Now() - c_.recheck_after, platform_.dialect())};
-    std::string sql = "SELECT id, citation_text, source_url, CASE WHEN verified_at IS NULL THEN source_title END FROM " + c_.table +
-                      " WHERE (verified_at IS NULL OR verified_at < $1)";
+    std::string id = C("id"), verified_at = C("verified_at");
+    std::string sql = "SELECT " + id + ", " + C("citation_text") + ", " + C("source_url") + ", CASE WHEN " + verified_at +
+                      " IS NULL THEN " + C("source_title") + " END FROM " + c_.tables.T(kTable) + " WHERE (" + verified_at +
+                      " IS NULL OR " + verified_at + " < $1)";
     if (!after.empty()) {
       params.push_back(after);
-      sql += " AND id > $2";
+      sql += " AND " + id + " > $2";
     }
     params.push_back(int64_t(c_.batch_size));
-    auto r = platform_.Query(sql + " ORDER BY id LIMIT $" + std::to_string(params.size()), params);
+    auto r = platform_.Query(sql + " ORDER BY " + id + " LIMIT $" + std::to_string(params.size()), params);
     if (!r.ok()) return r.status();
     std::vector<CitationRow> rows;
     for (const auto& row : r->rows) rows.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
@@ -129,9 +135,9 @@ class CitationPass {
 
   void Write(const CitationRow& row, const Verdict& v, const char* result) {
     SqlValue title = v.title.empty() ? SqlValue(SqlNull{}) : SqlValue(v.title);
-    auto r = platform_.Query("UPDATE " + c_.table +
-                                 " SET verified = $1, verification_method = $2, verification_confidence = $3, "
-                                 "source_title = COALESCE($4, source_title), verified_at = $5 WHERE id = $6",
+    auto r = platform_.Query("UPDATE " + c_.tables.T(kTable) + " SET " + C("verified") + " = $1, " + C("verification_method") +
+                                 " = $2, " + C("verification_confidence") + " = $3, " + C("source_title") + " = COALESCE($4, " +
+                                 C("source_title") + "), " + C("verified_at") + " = $5 WHERE " + C("id") + " = $6",
                              {int64_t(v.verified ? 1 : 0), v.method, v.confidence, title,
                               SeedTimestamp(run_.clock->Now(), platform_.dialect()), row.id});
     if (!r.ok()) {
@@ -165,12 +171,11 @@ CitationSummary RunCitationVerification(const CitationVerificationConfig& config
                                         HttpClient& api, HttpClient& pages, const CitationRun& run) {
   CitationSummary summary;
   auto start = std::chrono::steady_clock::now();
-  auto exists = platform.TableExists(config.table);
-  if (!exists.ok()) {
-    summary.last_error = exists.error();
-  } else if (!*exists) {
-    summary.missing = "table " + config.table + " does not exist";
-    LogMissingTableOnce("citation_verification", summary.missing);
+  auto missing = MissingTables(platform, config.tables.TableNames());
+  if (!missing.ok()) {
+    summary.last_error = missing.error();
+  } else if (!missing->empty()) {
+    summary.missing = "table " + missing->front() + " does not exist";
   } else {
     CitationPass(config, platform, vigil, api, pages, run, summary).Run();
   }
@@ -178,40 +183,38 @@ CitationSummary RunCitationVerification(const CitationVerificationConfig& config
   return summary;
 }
 
-Result<CitationSummary> RunCitationVerificationOnce(const Config& config, HttpClient& api, SqlConnection& vigil_db,
-                                                    const CitationRun& run) {
-  auto parsed = CitationVerificationConfigFrom(config);
-  if (!parsed.ok()) return parsed.status();
-  if (!parsed->enabled) return Status::Error("jobs.citation_verification is not configured (or enabled: false)");
-  auto options = HttpClientOptionsFrom(config);
-  if (!options.ok()) return options.status();
+Status ValidateCitationVerification(const Config& config) { return CitationVerificationConfigFrom(config).status(); }
+
+MaintenanceOutcome RunCitationVerificationJob(MaintenanceEnv& env) {
+  MaintenanceOutcome out;
+  auto parsed = CitationVerificationConfigFrom(env.config);
+  auto options = HttpClientOptionsFrom(env.config);
+  if (!parsed.ok() || !parsed->enabled || !options.ok()) {
+    out.next = JobResult::Discard(!parsed.ok() ? parsed.error() : !options.ok() ? options.error()
+                                                : "jobs.citation_verification is not configured (or enabled: false)");
+    return out;
+  }
   options->guard.allow_hosts = parsed->allow_hosts;
   CurlHttpClient pages(*options);
-  auto platform = PlatformDb::Open(parsed->database_url, vigil_db);
-  if (!platform.ok()) return platform.status();
-  return RunCitationVerification(*parsed, platform->get(), vigil_db, api, pages, run);
-}
-
-KindSpec CitationVerificationKind(const Runtime& runtime) {
-  KindSpec spec;
-  spec.kind = "citation_verification";
-  spec.timeout = std::chrono::hours(2);
-  spec.backoff.base = std::chrono::minutes(1);
-  spec.handler = [&runtime](JobContext& ctx) {
-    auto db = ctx.db();
-    if (!db.ok()) return JobResult::Retry(db.error());
-    if (runtime.http() == nullptr) return JobResult::Retry("no HTTP client");
-    CitationRun run{.cancel = &ctx.cancel, .clock = &ctx.clock, .on_progress = nullptr};
-    auto summary = RunCitationVerificationOnce(*runtime.config(), *runtime.http(), **db, run);
-    if (!summary.ok()) return JobResult::Discard(summary.error());
-    if (!summary->missing.empty()) return JobResult::Snooze(kMissingTableWait, summary->missing);
-    spdlog::info("citation_verification: {} checked, {} verified, {} retracted, {} left for later", summary->checked,
-                 summary->verified, summary->retracted, summary->deferred);
-    if (summary->cancelled) return JobResult::Retry("cancelled");
-    if (summary->deferred > 0 && summary->checked == 0) return JobResult::Retry(summary->last_error);
-    return JobResult::Done();
-  };
-  return spec;
+  auto opened = OpenJobDatabase(parsed->database_url, env.config);
+  if (!opened.ok()) {
+    out.next = JobResult::Retry(opened.error());
+    return out;
+  }
+  SqlConnection& platform = *opened ? **opened : env.own_db;
+  std::string label = JobDatabaseLabel(parsed->database_url);
+  CitationRun run{.cancel = env.cancel, .clock = &SystemClock::Instance(), .on_progress = nullptr};
+  if (env.progress) run.on_progress = [&env](const CitationSummary& c) { env.progress(static_cast<size_t>(c.checked), 0); };
+  CitationSummary summary = RunCitationVerification(*parsed, platform, env.own_db, env.http, pages, run);
+  if (!summary.missing.empty()) out = WaitForTables("citation_verification", label, parsed->tables.TableNames());
+  out.summary.update(summary.ToJson());
+  out.summary["database"] = label;
+  if (!summary.missing.empty()) return out;
+  spdlog::info("citation_verification: {} checked, {} verified, {} retracted, {} left for later", summary.checked,
+               summary.verified, summary.retracted, summary.deferred);
+  if (summary.cancelled) out.next = JobResult::Retry("cancelled");
+  else if (summary.deferred > 0 && summary.checked == 0) out.next = JobResult::Retry(summary.last_error);
+  return out;
 }
 
 }  // namespace vigil

@@ -15,15 +15,14 @@
 #include "common/cancel.h"
 #include "common/clock.h"
 #include "config/config.h"
-#include "daemon/job_types.h"
-#include "daemon/runtime.h"
 #include "jobs/citation_config.h"
+#include "jobs/maintenance_job.h"
 #include "sources/http/http_client.h"
 
 namespace vigil {
 
 struct CitationSummary {
-  std::string missing;        // "table message_citations does not exist", or ""
+  std::string missing;        // "table message_citations does not exist", or "" (not logged here)
   int64_t checked = 0;        // rows given a verdict
   int64_t verified = 0;
   int64_t unverified = 0;
@@ -49,12 +48,13 @@ struct CitationRun {
 CitationSummary RunCitationVerification(const CitationVerificationConfig& config, SqlConnection& platform, SqlConnection& vigil,
                                         HttpClient& api, HttpClient& pages, const CitationRun& run);
 
-// What `vigil jobs run citation_verification --once` calls: reads the block from `config`, opens
-// its database (or uses `vigil_db`), and fetches URLs with a client built from the config's
-// http options plus the block's urls.allow_hosts. `api` is the shared client.
-Result<CitationSummary> RunCitationVerificationOnce(const Config& config, HttpClient& api, SqlConnection& vigil_db,
-                                                    const CitationRun& run);
-
-KindSpec CitationVerificationKind(const Runtime& runtime);
+// The maintenance kind's run (maintenance_kinds.h; the engine and `vigil jobs run
+// citation_verification --once` both call it): reads the block, opens its `database:` (or uses
+// env.own_db), looks services up through env.http and fetches cited URLs with a client built from
+// the config's http options plus the block's urls.allow_hosts. Discard on a bad block; Snooze
+// while the table is missing (said once per process); Retry when cancelled or when every lookup
+// of the pass failed.
+MaintenanceOutcome RunCitationVerificationJob(MaintenanceEnv& env);
+Status ValidateCitationVerification(const Config& config);
 
 }  // namespace vigil

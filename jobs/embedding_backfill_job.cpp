@@ -5,7 +5,7 @@
 #include "daemon/metrics.h"
 #include "jobs/embedding_batches.h"
 #include "jobs/embedding_target_store.h"
-#include "jobs/platform_db.h"
+#include "jobs/maintenance_kinds.h"
 
 namespace vigil {
 namespace {
@@ -135,6 +135,38 @@ class TargetPass {
   TargetBackfillSummary& target_;
 };
 
+// For the length of a pass, the connection's commits do not wait for the disk: SQLite in WAL mode
+// with synchronous = NORMAL, PostgreSQL with synchronous_commit = off. A commit is still atomic
+// and survives vigil being killed (the WAL or the server has it); only a power loss or an OS
+// crash may drop the last batches, and those rows are simply embedded again on the next run.
+// Vectors are derived data, so this trades nothing of value for not waiting on an fsync per
+// batch, which was most of a fast backfill's wall time. The previous setting is restored.
+class RelaxedCommits {
+ public:
+  explicit RelaxedCommits(SqlConnection& db) : db_(db) {
+    bool pg = db_.dialect() == "postgres";
+    auto r = db_.Query(pg ? "SHOW synchronous_commit" : "PRAGMA synchronous");
+    if (!r.ok() || r->rows.empty()) return;
+    if (!pg) {
+      auto mode = db_.Query("PRAGMA journal_mode");
+      if (!mode.ok() || mode->rows.empty() || mode->rows[0].Text(0) != "wal") return;  // NORMAL is safe only in WAL mode
+    }
+    previous_ = r->rows[0].Text(0);
+    if (!db_.ExecScript(pg ? "SET synchronous_commit = off" : "PRAGMA synchronous = NORMAL").ok()) previous_.clear();
+  }
+  ~RelaxedCommits() {
+    if (previous_.empty()) return;
+    bool pg = db_.dialect() == "postgres";
+    (void)db_.ExecScript(pg ? "SET synchronous_commit = '" + previous_ + "'" : "PRAGMA synchronous = " + previous_);
+  }
+  RelaxedCommits(const RelaxedCommits&) = delete;
+  RelaxedCommits& operator=(const RelaxedCommits&) = delete;
+
+ private:
+  SqlConnection& db_;
+  std::string previous_;  // "" when nothing was changed
+};
+
 int64_t CountSourceRows(SqlConnection& db, const EmbeddingSource& s) {
   std::string sql = "SELECT COUNT(*) FROM " + s.table + " WHERE " + s.text_column + " IS NOT NULL";
   if (!s.filter.empty()) sql += " AND (" + s.filter + ")";
@@ -168,6 +200,9 @@ BackfillSummary RunEmbeddingBackfill(const EmbeddingBackfillConfig& config, SqlC
                                      EmbeddingProvider& provider, const BackfillRun& run) {
   BackfillSummary summary;
   auto start = std::chrono::steady_clock::now();
+  RelaxedCommits relaxed_platform(platform);
+  std::optional<RelaxedCommits> relaxed_vigil;
+  if (&vigil != &platform) relaxed_vigil.emplace(vigil);
   ModelStamp stamp{provider.model(), config.provider.dimensions};
   for (const auto& target : config.targets) {
     summary.targets.push_back({.target = target.name});
@@ -180,7 +215,6 @@ BackfillSummary RunEmbeddingBackfill(const EmbeddingBackfillConfig& config, SqlC
     }
     if (!ready->empty()) {
       t.missing = *ready;
-      LogMissingTableOnce("embedding_backfill " + target.name, *ready);
       continue;
     }
     t.source_rows = CountSourceRows(platform, target.source);
@@ -191,39 +225,51 @@ BackfillSummary RunEmbeddingBackfill(const EmbeddingBackfillConfig& config, SqlC
   return summary;
 }
 
-Result<BackfillSummary> RunEmbeddingBackfillOnce(const Config& config, HttpClient* http, SqlConnection& vigil_db,
-                                                 const BackfillRun& run) {
-  auto parsed = EmbeddingBackfillConfigFrom(config);
-  if (!parsed.ok()) return parsed.status();
-  if (!parsed->enabled) return Status::Error("jobs.embedding_backfill is not configured (or enabled: false)");
-  auto platform = PlatformDb::Open(parsed->database_url, vigil_db);
-  if (!platform.ok()) return platform.status();
-  auto provider = MakeEmbeddingProvider(parsed->provider, http);
-  return RunEmbeddingBackfill(*parsed, platform->get(), vigil_db, *provider, run);
+Status ValidateEmbeddingBackfill(const Config& config) { return EmbeddingBackfillConfigFrom(config).status(); }
+
+namespace {
+
+// How a pass ends, for the engine and the CLI: Snooze while every target's tables are missing
+// or the provider asked for a long pause, Retry when stopped early, else Done.
+JobResult NextAfter(const BackfillSummary& summary) {
+  if (summary.AllMissing()) return JobResult::Snooze(kMissingTablesWait, "tables missing");
+  if (summary.retry_after) return JobResult::Snooze(*summary.retry_after, summary.error);
+  if (summary.cancelled) return JobResult::Retry("cancelled");
+  if (!summary.error.empty()) return JobResult::Retry(summary.error);
+  return JobResult::Done();
 }
 
-KindSpec EmbeddingBackfillKind(const Runtime& runtime) {
-  KindSpec spec;
-  spec.kind = "embedding_backfill";
-  spec.timeout = std::chrono::hours(6);
-  spec.backoff.base = std::chrono::seconds(30);
-  spec.handler = [&runtime](JobContext& ctx) {
-    auto db = ctx.db();
-    if (!db.ok()) return JobResult::Retry(db.error());
-    BackfillRun run{.cancel = &ctx.cancel, .clock = &ctx.clock, .on_progress = nullptr};
-    auto summary = RunEmbeddingBackfillOnce(*runtime.config(), runtime.http(), **db, run);
-    if (!summary.ok()) return JobResult::Discard(summary.error());
-    for (const auto& t : summary->targets) {
-      spdlog::info("embedding_backfill {}: {} rows scanned, {} embedded, {} refused{}", t.target, t.scanned, t.embedded, t.failed,
-                   t.missing.empty() ? "" : " (" + t.missing + ")");
-    }
-    if (summary->AllMissing()) return JobResult::Snooze(kMissingTableWait, "tables missing");
-    if (summary->retry_after) return JobResult::Snooze(*summary->retry_after, summary->error);
-    if (summary->cancelled) return JobResult::Retry("cancelled");
-    if (!summary->error.empty()) return JobResult::Retry(summary->error);
-    return JobResult::Done();
-  };
-  return spec;
+}  // namespace
+
+MaintenanceOutcome RunEmbeddingBackfillJob(MaintenanceEnv& env) {
+  MaintenanceOutcome out;
+  auto parsed = EmbeddingBackfillConfigFrom(env.config);
+  if (!parsed.ok() || !parsed->enabled) {
+    out.next = JobResult::Discard(parsed.ok() ? std::string(kEmbeddingBackfillAt) + " is not configured (or enabled: false)" : parsed.error());
+    return out;
+  }
+  auto opened = OpenJobDatabase(parsed->database_url, env.config);
+  if (!opened.ok()) {
+    out.next = JobResult::Retry(opened.error());
+    return out;
+  }
+  SqlConnection& platform = *opened ? **opened : env.own_db;
+  auto provider = MakeEmbeddingProvider(parsed->provider, &env.http);
+  BackfillRun run{.cancel = env.cancel, .clock = &SystemClock::Instance(), .on_progress = nullptr};
+  if (env.progress) {
+    run.on_progress = [&env](const TargetBackfillSummary& t) {
+      env.progress(static_cast<size_t>(t.scanned), static_cast<size_t>(std::max(t.scanned, t.source_rows)));
+    };
+  }
+  BackfillSummary summary = RunEmbeddingBackfill(*parsed, platform, env.own_db, *provider, run);
+  std::string label = JobDatabaseLabel(parsed->database_url);
+  for (const auto& t : summary.targets) {
+    if (!t.missing.empty()) LogMissingTablesOnce("embedding_backfill", label, {t.target + ": " + t.missing});
+  }
+  out.summary = summary.ToJson();
+  out.summary["database"] = label;
+  out.next = NextAfter(summary);
+  return out;
 }
 
 }  // namespace vigil

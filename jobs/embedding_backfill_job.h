@@ -5,7 +5,7 @@
 // the provider refuses (4xx) is split until the refused row is alone; that row's failure is
 // recorded and the rest go on. Where a pass stopped is kept, so a killed run resumes there.
 //
-// Threads: RunEmbeddingBackfillOnce blocks the calling thread (a job worker, or the CLI's main
+// Threads: RunEmbeddingBackfill blocks the calling thread (a job worker, or the CLI's main
 // thread for `vigil jobs run embedding_backfill --once`); the connections must be that thread's.
 #pragma once
 
@@ -19,10 +19,9 @@
 #include "common/cancel.h"
 #include "common/clock.h"
 #include "config/config.h"
-#include "daemon/job_types.h"
-#include "daemon/runtime.h"
 #include "jobs/embedding_config.h"
 #include "jobs/embedding_provider.h"
+#include "jobs/maintenance_job.h"
 
 namespace vigil {
 
@@ -65,13 +64,12 @@ struct BackfillRun {
 BackfillSummary RunEmbeddingBackfill(const EmbeddingBackfillConfig& config, SqlConnection& platform, SqlConnection& vigil,
                                      EmbeddingProvider& provider, const BackfillRun& run);
 
-// What `vigil jobs run embedding_backfill --once` calls: reads jobs.embedding_backfill from
-// `config`, opens its database (or uses `vigil_db`), builds the provider over `http` (may be
-// null for the local provider). Errors: a bad config block or an unreachable database.
-Result<BackfillSummary> RunEmbeddingBackfillOnce(const Config& config, HttpClient* http, SqlConnection& vigil_db,
-                                                 const BackfillRun& run);
-
-// The job kind; scheduled as "job:embedding_backfill" by `every:`/`schedule:` in the block.
-KindSpec EmbeddingBackfillKind(const Runtime& runtime);
+// The maintenance kind's run (maintenance_kinds.h; the engine and `vigil jobs run
+// embedding_backfill --once` both call it): reads jobs.embedding_backfill, opens its `database:`
+// (or uses env.own_db), builds the provider over env.http and makes one pass. Discard on a bad
+// block; Snooze while every target's tables are missing (said once per process) or when the
+// provider asked for a long pause; Retry when the pass stopped early.
+MaintenanceOutcome RunEmbeddingBackfillJob(MaintenanceEnv& env);
+Status ValidateEmbeddingBackfill(const Config& config);
 
 }  // namespace vigil

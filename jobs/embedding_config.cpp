@@ -1,33 +1,40 @@
 #include "jobs/embedding_config.h"
 
-#include <re2/re2.h>
-
 #include "jobs/config_block.h"
+#include "jobs/maintenance_job.h"
+#include "jobs/table_mapping.h"
 
 namespace vigil {
 namespace {
 
-// Reads the names of a table mapping block and checks each is an identifier.
-Status Identifiers(const ConfigBlock& block, std::initializer_list<std::pair<const char*, std::string*>> fields) {
+// Reads table (`schema.` allowed) or column names of a target block and checks each with the
+// table mapping's identifier rule: they are spliced into SQL.
+Status Identifiers(const ConfigBlock& block, bool tables, std::initializer_list<std::pair<const char*, std::string*>> fields) {
   for (const auto& [key, out] : fields) {
     Status s = block.String(key, out);
     if (!s.ok()) return s;
-    if (!out->empty() && !IsQualifiedSqlName(*out)) return block.Fail(key, "\"" + *out + "\" is not a plain SQL identifier");
+    if (!out->empty() && !(tables ? IsQualifiedSqlIdentifier(*out) : IsSqlIdentifier(*out)))
+      return block.Fail(key, "\"" + *out + "\" is not a plain SQL identifier");
   }
   return Status::Ok();
 }
 
 Status ParseProvider(const ConfigBlock& block, EmbeddingProviderConfig* p) {
   Status s = block.OnlyKeys({"kind", "base_url", "model", "api_key", "api_key_file", "dimensions", "batch_size",
-                             "max_batch_tokens", "max_input_tokens", "timeout"});
+                             "max_batch_tokens", "max_input_tokens", "timeout", "encoding_format"});
   if (!s.ok()) return s;
   for (Status step : {block.String("kind", &p->kind), block.String("base_url", &p->base_url), block.String("model", &p->model),
                       block.Secret("api_key", &p->api_key), block.Int("dimensions", &p->dimensions, 0, 65536),
                       block.Int("batch_size", &p->batch_size, 1, 4096),
                       block.Int("max_batch_tokens", &p->max_batch_tokens, 1, 10000000),
-                      block.Int("max_input_tokens", &p->max_input_tokens, 1, 1000000), block.Duration("timeout", &p->timeout)}) {
+                      block.Int("max_input_tokens", &p->max_input_tokens, 1, 1000000), block.Duration("timeout", &p->timeout),
+                      block.String("encoding_format", &p->encoding_format)}) {
     if (!step.ok()) return step;
   }
+  if (p->encoding_format != "float" && p->encoding_format != "base64") {
+    return block.Fail("encoding_format", "\"" + p->encoding_format + "\" is not one of float, base64");
+  }
+  if (p->encoding_format != "float" && p->kind != "openai") return block.Fail("encoding_format", "is for kind: openai only");
   if (p->kind == "openai") {
     if (p->base_url.empty()) p->base_url = "https://api.openai.com/v1";
     if (p->model.empty()) p->model = "text-embedding-3-small";
@@ -58,11 +65,13 @@ Status ParseTarget(const ConfigBlock& block, EmbeddingTarget* t) {
   }
   EmbeddingSource& so = t->source;
   EmbeddingDestination& de = t->destination;
-  if (!(s = Identifiers(src, {{"table", &so.table}, {"id", &so.id_column}, {"text", &so.text_column}})).ok()) return s;
+  if (!(s = Identifiers(src, true, {{"table", &so.table}})).ok()) return s;
+  if (!(s = Identifiers(src, false, {{"id", &so.id_column}, {"text", &so.text_column}})).ok()) return s;
   if (!(s = src.String("filter", &so.filter)).ok()) return s;
   if (so.table.empty()) return src.Fail("table", "is required");
   if (so.text_column.empty()) return src.Fail("text", "is required");
-  s = Identifiers(dst, {{"table", &de.table}, {"key", &de.key_column}, {"column", &de.column}, {"model_column", &de.model_column},
+  if (!(s = Identifiers(dst, true, {{"table", &de.table}})).ok()) return s;
+  s = Identifiers(dst, false, {{"key", &de.key_column}, {"column", &de.column}, {"model_column", &de.model_column},
                         {"version_column", &de.version_column}, {"text_column", &de.text_column},
                         {"uuid_column", &de.uuid_column}, {"timestamp_column", &de.timestamp_column}});
   if (!s.ok()) return s;
@@ -74,11 +83,6 @@ Status ParseTarget(const ConfigBlock& block, EmbeddingTarget* t) {
 }
 
 }  // namespace
-
-bool IsQualifiedSqlName(const std::string& name) {
-  static const RE2 kIdentifier("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*");
-  return RE2::FullMatch(name, kIdentifier);
-}
 
 EmbeddingTarget DefaultMessagesTarget() {
   EmbeddingTarget t;
@@ -99,14 +103,13 @@ Result<EmbeddingBackfillConfig> EmbeddingBackfillConfigFrom(const Config& config
   EmbeddingBackfillConfig out;
   const auto& jobs = config.tree().contains("jobs") ? config.tree()["jobs"] : nlohmann::json();
   if (!jobs.is_object() || !jobs.contains("embedding_backfill")) return out;
-  ConfigBlock block(config, jobs["embedding_backfill"], "jobs.embedding_backfill");
-  Status s = block.OnlyKeys({"enabled", "every", "schedule", "jitter", "tz", "database", "provider", "targets", "page_size",
-                             "max_row_attempts"});
-  if (!s.ok()) return s;
-  out.enabled = true;
-  ConfigBlock database = block.Child("database");
-  for (Status step : {block.Bool("enabled", &out.enabled), database.OnlyKeys({"url"}), database.String("url", &out.database_url),
-                      block.Int("page_size", &out.page_size, 1, 100000), block.Int("max_row_attempts", &out.max_row_attempts, 1, 1000),
+  auto common = ParseJobTarget(config, kEmbeddingBackfillAt, {}, {"provider", "targets", "page_size", "max_row_attempts"});
+  if (!common.ok()) return common.status();
+  out.enabled = common->enabled;
+  out.database_url = common->db_url;
+  ConfigBlock block(config, jobs["embedding_backfill"], kEmbeddingBackfillAt);
+  Status s;
+  for (Status step : {block.Int("page_size", &out.page_size, 1, 100000), block.Int("max_row_attempts", &out.max_row_attempts, 1, 1000),
                       ParseProvider(block.Child("provider"), &out.provider)}) {
     if (!step.ok()) return step;
   }

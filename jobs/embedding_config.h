@@ -1,9 +1,8 @@
 // The `jobs.embedding_backfill` block: which platform rows to embed, where the vectors go and
 // which provider makes them. Parsed and validated here (the config table only says it is a
 // map); errors name the file, line and key ("vigil.yaml:12:5: jobs.embedding_backfill.x: ...").
-//
-// The table and column names here are the job's own minimal mapping of the platform's tables.
-// (To be unified with jobs/table_mapping once both land.)
+// The common keys (`enabled`, `database`, the schedule's) are read by ParseJobTarget like every
+// maintenance job's; table and column names are checked with table_mapping.h's identifier rule.
 #pragma once
 
 #include <chrono>
@@ -25,6 +24,7 @@ struct EmbeddingProviderConfig {
   int batch_size = 64;               // most items in one request
   int max_batch_tokens = 100000;     // most estimated tokens in one request
   int max_input_tokens = 8000;       // longer texts are cut to this many estimated tokens
+  std::string encoding_format = "float";  // openai: "base64" asks for float32 bytes, ~4x less to decode
   std::chrono::milliseconds timeout{60000};
 };
 
@@ -55,9 +55,11 @@ struct EmbeddingTarget {
   EmbeddingDestination destination;
 };
 
+inline constexpr const char* kEmbeddingBackfillAt = "jobs.embedding_backfill";
+
 struct EmbeddingBackfillConfig {
-  bool enabled = false;              // the block is present
-  std::string database_url;          // "" = vigil's own database
+  bool enabled = false;              // the block is present and not `enabled: false`
+  std::string database_url;          // "" = vigil's own database (relative sqlite paths resolved)
   EmbeddingProviderConfig provider;
   std::vector<EmbeddingTarget> targets;
   int page_size = 1000;              // source rows read per keyset page
@@ -72,8 +74,5 @@ EmbeddingTarget DefaultMessagesTarget();
 // Parses jobs.embedding_backfill. An absent block is a config with enabled = false.
 Result<EmbeddingBackfillConfig> EmbeddingBackfillConfigFrom(const Config& config);
 
-// True for a plain SQL identifier (letters, digits, '_', optionally one "schema." prefix): table
-// and column names are spliced into SQL, so nothing else is accepted.
-bool IsQualifiedSqlName(const std::string& name);
 
 }  // namespace vigil

@@ -1,9 +1,11 @@
 #include "jobs/embedding_provider.h"
 
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "jobs/local_embedder.h"
 
 namespace vigil {
@@ -25,7 +27,21 @@ class LocalProvider final : public EmbeddingProvider {
   int dimensions_;
 };
 
+// An embedding sent as base64 (encoding_format: base64): little-endian float32 bytes.
+std::optional<Vector> FromBase64(std::string_view text) {
+  auto bytes = Base64Decode(text);
+  if (!bytes.ok() || bytes->empty() || bytes->size() % sizeof(float) != 0) return std::nullopt;
+  Vector v(bytes->size() / sizeof(float));
+  std::memcpy(v.data(), bytes->data(), bytes->size());  // little-endian hosts only (x86-64, arm64)
+  return v;
+}
+
 Result<Vector> ToVector(const nlohmann::json& array) {
+  if (array.is_string()) {
+    auto v = FromBase64(array.get<std::string>());
+    if (!v) return Status::Error("an embedding is a string but not base64 float32 bytes");
+    return std::move(*v);
+  }
   if (!array.is_array() || array.empty()) return Status::Error("an embedding is not a non-empty array of numbers");
   Vector v;
   v.reserve(array.size());
@@ -98,8 +114,8 @@ class HttpProvider : public EmbeddingProvider {
   HttpClient* http_;
 };
 
-// The OpenAI answer's vectors without building a JSON tree: each `"embedding":[...]` with the
-// `"index"` of its object, numbers read with from_chars. A tree of 1536 JSON numbers per input
+// The OpenAI answer's vectors without building a JSON tree: each `"embedding":[...]` (numbers read
+// with from_chars) or `"embedding":"..."` (base64 float32 bytes) with the `"index"` of its object. A tree of 1536 JSON numbers per input
 // costs several times the provider's own time on a fast server. nullopt when the answer has
 // another shape (the tree parser then decides).
 std::optional<std::vector<Vector>> ScanOpenAiVectors(std::string_view body, size_t expected) {
@@ -111,10 +127,12 @@ std::optional<std::vector<Vector>> ScanOpenAiVectors(std::string_view body, size
       at += 11;
       continue;
     }
-    size_t open = body.find('[', colon);
+    size_t value = body.find_first_not_of(" \t\r\n", colon + 1);
+    bool base64 = value != std::string_view::npos && body[value] == '"';
+    size_t open = base64 ? value : body.find('[', colon);
     size_t object = body.rfind('{', at);
     size_t index_at = body.find("\"index\"", object);
-    size_t close = body.find(']', open);
+    size_t close = body.find(base64 ? '"' : ']', open + 1);
     if (open == std::string_view::npos || close == std::string_view::npos || object == std::string_view::npos) return std::nullopt;
     size_t index = found;
     if (index_at != std::string_view::npos && index_at < body.find('}', close)) {
@@ -122,6 +140,14 @@ std::optional<std::vector<Vector>> ScanOpenAiVectors(std::string_view body, size
       if (std::from_chars(body.data() + digits, body.data() + body.size(), index).ec != std::errc()) return std::nullopt;
     }
     if (index >= expected || !out[index].empty()) return std::nullopt;
+    if (base64) {
+      auto v = FromBase64(body.substr(open + 1, close - open - 1));
+      if (!v) return std::nullopt;
+      out[index] = std::move(*v);
+      ++found;
+      at = close;
+      continue;
+    }
     const char* p = body.data() + open + 1;
     const char* end = body.data() + close;
     while (p < end) {
@@ -153,7 +179,7 @@ class OpenAiProvider final : public HttpProvider {
     return ScanOpenAiVectors(body, expected);
   }
   nlohmann::json Body(const std::vector<std::string>& texts) const override {
-    nlohmann::json body = {{"model", config_.model}, {"input", texts}, {"encoding_format", "float"}};
+    nlohmann::json body = {{"model", config_.model}, {"input", texts}, {"encoding_format", config_.encoding_format}};
     if (config_.dimensions > 0) body["dimensions"] = config_.dimensions;
     return body;
   }

@@ -44,26 +44,39 @@ Result<std::vector<std::string>> MissingTables(SqlConnection& db, const std::vec
   return missing;
 }
 
-MaintenanceOutcome WaitForTables(const std::string& job, const std::string& db_label,
-                                 const std::vector<std::string>& missing) {
-  static std::mutex mu;
-  static std::set<std::string> said;
+namespace {
+
+std::string MissingTablesReason(const std::string& db_label, const std::vector<std::string>& missing) {
   std::ostringstream list;
   for (size_t i = 0; i < missing.size(); ++i) list << (i ? ", " : "") << missing[i];
-  std::string key = job + "|" + db_label + "|" + list.str();
+  return "tables missing in " + db_label + ": " + list.str();
+}
+
+}  // namespace
+
+void LogMissingTablesOnce(const std::string& job, const std::string& db_label, const std::vector<std::string>& missing) {
+  static std::mutex mu;
+  static std::set<std::string> said;
+  std::string why = MissingTablesReason(db_label, missing);
   bool first;
   {
     std::lock_guard<std::mutex> lock(mu);
-    first = said.insert(key).second;
+    first = said.insert(job + "|" + why).second;
   }
-  std::string why = "tables missing in " + db_label + ": " + list.str();
   if (first) spdlog::warn("{}: waiting: {} (said once; checking again each run)", job, why);
   else spdlog::debug("{}: still waiting: {}", job, why);
+}
+
+MaintenanceOutcome WaitForTables(const std::string& job, const std::string& db_label,
+                                 const std::vector<std::string>& missing) {
+  LogMissingTablesOnce(job, db_label, missing);
   MaintenanceOutcome out;
   out.summary = {{"waiting_for_tables", missing}};
-  out.next = JobResult::Snooze(std::chrono::minutes(10), why);
+  out.next = JobResult::Snooze(kMissingTablesWait, MissingTablesReason(db_label, missing));
   return out;
 }
+
+std::string JobDatabaseLabel(const std::string& url) { return url.empty() ? "vigil" : RedactUrl(url); }
 
 Result<std::string> BlockSecret(const Config& config, const nlohmann::json& block, const std::string& at,
                                 const std::string& key) {
@@ -93,16 +106,19 @@ Status CheckKeys(const Config& config, const nlohmann::json& block, const std::s
 Result<JobTarget> ParseJobTarget(const Config& config, const std::string& at, const std::vector<TableDefaults>& tables,
                                  const std::vector<std::string>& job_keys) {
   const auto block = config.Get(at);
-  std::vector<std::string> keys = {"database", "tables"};
+  std::vector<std::string> keys = {"enabled", "database"};
+  if (!tables.empty()) keys.push_back("tables");
   keys.insert(keys.end(), kScheduleKeys.begin(), kScheduleKeys.end());
   keys.insert(keys.end(), job_keys.begin(), job_keys.end());
   Status s = CheckKeys(config, block, at, keys);
   if (!s.ok()) return s;
+  const auto& enabled = block.value("enabled", nlohmann::json(true));
+  if (!enabled.is_boolean()) return Status::Error(config.Where(at + ".enabled") + ": " + at + ".enabled: expected true or false");
   auto url = JobDatabaseUrl(config, block, at);
   if (!url.ok()) return url.status();
   auto mapping = TableMapping::Parse(tables, block.value("tables", nlohmann::json()), config, at + ".tables");
   if (!mapping.ok()) return mapping.status();
-  return JobTarget{*url, std::move(*mapping)};
+  return JobTarget{enabled.get<bool>(), *url, std::move(*mapping)};
 }
 
 double UnixSeconds(TimePoint t) {

@@ -51,10 +51,21 @@ Result<std::unique_ptr<SqlConnection>> OpenJobDatabase(const std::string& url, c
 // Tables of `names` that do not exist in `db`.
 Result<std::vector<std::string>> MissingTables(SqlConnection& db, const std::vector<std::string>& names);
 
-// Logs "<job>: waiting for missing tables ..." the first time this process sees this job miss
-// these tables in this database, debug afterwards; returns the Snooze outcome.
+// How long a job whose tables are missing waits before it looks again.
+inline constexpr std::chrono::minutes kMissingTablesWait{10};
+
+// Logs "<job>: waiting: tables missing in <db_label>: ..." the first time this process sees this
+// job miss these tables in this database, debug afterwards. Any thread.
+void LogMissingTablesOnce(const std::string& job, const std::string& db_label, const std::vector<std::string>& missing);
+
+// LogMissingTablesOnce, then the outcome: Snooze(kMissingTablesWait), summary
+// {"waiting_for_tables": [...]}.
 MaintenanceOutcome WaitForTables(const std::string& job, const std::string& db_label,
                                  const std::vector<std::string>& missing);
+
+// "vigil" for vigil's own database (url ""), else the URL without its password: names the
+// database in logs, metrics and summaries.
+std::string JobDatabaseLabel(const std::string& url);
 
 // A secret of a job block: `key:` itself, else the trimmed contents of the file `key_file:`
 // names, else "". Errors (unreadable file) name file:line.
@@ -68,13 +79,16 @@ Status CheckKeys(const Config& config, const nlohmann::json& block, const std::s
 // Keys of a `jobs.<kind>` block that belong to its schedule, not to the job.
 inline const std::vector<std::string> kScheduleKeys = {"schedule", "every", "jitter", "tz", "catch_up"};
 
-// What every maintenance job block has: `database:` and `tables:` (plus the schedule keys).
+// What every maintenance job block has: `enabled:`, `database:` and, for a job with table
+// defaults, `tables:` (plus the schedule keys).
 struct JobTarget {
-  std::string db_url;  // "" = vigil's own
+  bool enabled = true;  // `enabled: false` keeps the block but neither schedules nor runs it
+  std::string db_url;   // "" = vigil's own
   TableMapping tables;
 };
 
-// Checks the block's keys (the common ones plus `job_keys`) and parses database and tables.
+// Checks the block's keys (the common ones plus `job_keys`) and parses enabled, database and
+// tables (`tables:` is a key only when `tables` has defaults).
 Result<JobTarget> ParseJobTarget(const Config& config, const std::string& at, const std::vector<TableDefaults>& tables,
                                  const std::vector<std::string>& job_keys);
 

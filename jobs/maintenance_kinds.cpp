@@ -2,13 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include "jobs/citation_verification_job.h"
+#include "jobs/embedding_backfill_job.h"
+
 namespace vigil {
 
 const std::vector<MaintenanceKind>& MaintenanceKinds() {
+  using std::chrono::hours;
+  using std::chrono::seconds;
   static const std::vector<MaintenanceKind> kKinds = {
-      {"context_backup_coverage", "0 */6 * * *", std::chrono::seconds(0), ValidateContextBackupCoverage,
-       RunContextBackupCoverage},
-      {"crash_report_flush", "", std::chrono::seconds(60), ValidateCrashReportFlush, RunCrashReportFlush},
+      {"context_backup_coverage", "0 */6 * * *", seconds(0), hours(1), ValidateContextBackupCoverage, RunContextBackupCoverage},
+      {"crash_report_flush", "", seconds(60), hours(1), ValidateCrashReportFlush, RunCrashReportFlush},
+      {"embedding_backfill", "", seconds(0), hours(6), ValidateEmbeddingBackfill, RunEmbeddingBackfillJob},
+      {"citation_verification", "", seconds(0), hours(2), ValidateCitationVerification, RunCitationVerificationJob},
   };
   return kKinds;
 }
@@ -23,13 +29,14 @@ const MaintenanceKind* FindMaintenanceKind(const std::string& kind) {
 KindSpec MaintenanceKindSpec(const MaintenanceKind& kind, const Runtime& runtime) {
   KindSpec spec;
   spec.kind = kind.kind;
-  spec.timeout = std::chrono::hours(1);
+  spec.timeout = kind.timeout;
   spec.backoff.base = std::chrono::seconds(2);
   spec.backoff.cap = std::chrono::minutes(10);
   spec.handler = [&kind, &runtime](JobContext& ctx) {
     auto config = runtime.config();
     auto db = ctx.db();
     if (!db.ok()) return JobResult::Retry(db.error());
+    if (runtime.http() == nullptr) return JobResult::Retry("no HTTP client");
     MaintenanceEnv env{*config, **db, *runtime.http(), &ctx.cancel, nullptr, ctx.clock.Now(), ctx.node_id};
     MaintenanceOutcome out = kind.run(env);
     spdlog::info("{}: {}", kind.kind, out.summary.dump());

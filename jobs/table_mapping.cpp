@@ -10,6 +10,12 @@ bool IsSqlIdentifier(const std::string& name) {
   return !std::isdigit(static_cast<unsigned char>(name[0])) && std::all_of(name.begin(), name.end(), word);
 }
 
+bool IsQualifiedSqlIdentifier(const std::string& name) {
+  auto dot = name.find('.');
+  if (dot == std::string::npos) return IsSqlIdentifier(name);
+  return IsSqlIdentifier(name.substr(0, dot)) && IsSqlIdentifier(name.substr(dot + 1));
+}
+
 TableMapping TableMapping::Defaults(const std::vector<TableDefaults>& defaults) {
   TableMapping m;
   for (const auto& d : defaults) {
@@ -26,9 +32,10 @@ Result<TableMapping> TableMapping::Parse(const std::vector<TableDefaults>& defau
   auto fail = [&](const std::string& path, const std::string& msg) {
     return Status::Error(config.Where(path) + ": " + path + ": " + msg);
   };
-  auto name_of = [&](const nlohmann::json& v, const std::string& path, std::string* out) -> Status {
-    if (!v.is_string() || !IsSqlIdentifier(v.get<std::string>()))
-      return fail(path, "expected an SQL identifier (letters, digits, '_'; not starting with a digit)");
+  auto name_of = [&](const nlohmann::json& v, const std::string& path, std::string* out, bool table = false) -> Status {
+    if (!v.is_string() || !(table ? IsQualifiedSqlIdentifier(v.get<std::string>()) : IsSqlIdentifier(v.get<std::string>())))
+      return fail(path, std::string("expected an SQL identifier (letters, digits, '_'; not starting with a digit") +
+                            (table ? "; one schema. prefix allowed)" : ")"));
     *out = v.get<std::string>();
     return Status::Ok();
   };
@@ -41,7 +48,7 @@ Result<TableMapping> TableMapping::Parse(const std::vector<TableDefaults>& defau
     Names& names = found->second;
     const auto& v = it.value();
     if (v.is_string()) {  // shorthand: `messages: chat_messages`
-      Status s = name_of(v, path, &names.table);
+      Status s = name_of(v, path, &names.table, true);
       if (!s.ok()) return s;
       continue;
     }
@@ -50,7 +57,7 @@ Result<TableMapping> TableMapping::Parse(const std::vector<TableDefaults>& defau
       if (kv.key() != "name" && kv.key() != "columns") return fail(path + "." + kv.key(), "unknown key");
     }
     if (v.contains("name")) {
-      Status s = name_of(v["name"], path + ".name", &names.table);
+      Status s = name_of(v["name"], path + ".name", &names.table, true);
       if (!s.ok()) return s;
     }
     const auto& cols = v.value("columns", nlohmann::json::object());
@@ -65,7 +72,12 @@ Result<TableMapping> TableMapping::Parse(const std::vector<TableDefaults>& defau
   return m;
 }
 
-std::string TableMapping::T(const std::string& table) const { return "\"" + tables_.at(table).table + "\""; }
+std::string TableMapping::T(const std::string& table) const {
+  std::string name = tables_.at(table).table;
+  auto dot = name.find('.');
+  if (dot == std::string::npos) return "\"" + name + "\"";
+  return "\"" + name.substr(0, dot) + "\".\"" + name.substr(dot + 1) + "\"";
+}
 
 std::string TableMapping::C(const std::string& table, const std::string& column) const {
   return "\"" + tables_.at(table).columns.at(column) + "\"";

@@ -2,7 +2,7 @@
 // seed's names as defaults and overrides from the job's config block:
 //
 //   tables:
-//     messages: {name: chat_messages, columns: {created_at: ts}}
+//     messages: {name: chat_messages, columns: {created_at: ts}}   # name may be schema.table
 //
 // Every name is checked to be a plain SQL identifier and is handed out double-quoted, so a
 // mapping can never inject SQL and reserved words (`trigger`) are safe in both dialects.
@@ -35,7 +35,8 @@ class TableMapping {
   // The seed's names unchanged.
   static TableMapping Defaults(const std::vector<TableDefaults>& defaults);
 
-  // Quoted table name for SQL text. Requires a logical table known to the defaults.
+  // Quoted table name for SQL text ("schema"."table" when mapped to a qualified name). Requires a
+  // logical table known to the defaults.
   std::string T(const std::string& table) const;
   // Quoted column name of a logical table.
   std::string C(const std::string& table, const std::string& column) const;
@@ -52,5 +53,8 @@ class TableMapping {
 
 // True for [A-Za-z_][A-Za-z0-9_]* of at most 63 characters (PostgreSQL's identifier limit).
 bool IsSqlIdentifier(const std::string& name);
+// An identifier with at most one "schema." prefix (both parts IsSqlIdentifier): what a job may
+// splice into SQL as a table name.
+bool IsQualifiedSqlIdentifier(const std::string& name);
 
 }  // namespace vigil

@@ -99,11 +99,8 @@ std::string VectorSqlExpression(const VectorColumn& column, std::string_view dia
       return "CAST(" + n + " AS " + column.declared_type + ")";
     }
     case VectorStorage::kFloat32Bytes:
-      if (dialect == "postgres") {
-        params->push_back(HexEncode(Float32Bytes(v)));
-        return "decode(" + n + ", 'hex')";
-      }
-      return "X'" + HexEncode(Float32Bytes(v)) + "'";
+      params->push_back(SqlBlob{Float32Bytes(v)});
+      return dialect == "postgres" ? "CAST(" + n + " AS bytea)" : n;
     case VectorStorage::kJson:
       params->push_back(VectorJson(v));
       if (dialect == "postgres" && Lower(column.declared_type).starts_with("json")) return "CAST(" + n + " AS " + column.declared_type + ")";

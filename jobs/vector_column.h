@@ -28,9 +28,9 @@ struct VectorColumn {
 // message: "column message_embeddings.embedding does not exist").
 Result<VectorColumn> ColumnVectorStorage(SqlConnection& db, const std::string& table, const std::string& column);
 
-// The SQL expression that stores `v`: it appends at most one parameter to `params` and refers to
-// it by its number ($N). For SQLite bytes it is a blob literal instead (X'...'), since the driver
-// binds strings as text.
+// The SQL expression that stores `v`: it appends one parameter to `params` (float32 bytes as an
+// SqlBlob, the other forms as text) and refers to it by its number ($N), so the statement's text
+// is the same for every row and the driver's prepared statement is reused.
 std::string VectorSqlExpression(const VectorColumn& column, std::string_view dialect, const std::vector<float>& v,
                                 std::vector<SqlValue>* params);
 

@@ -28,6 +28,7 @@ std::string SqlRow::Text(size_t i) const {
   if (auto* p = std::get_if<std::string>(&v)) return *p;
   if (auto* p = std::get_if<int64_t>(&v)) return std::to_string(*p);
   if (auto* p = std::get_if<double>(&v)) return std::to_string(*p);
+  if (auto* p = std::get_if<SqlBlob>(&v)) return p->bytes;
   return "";
 }
 

@@ -1,7 +1,9 @@
 // SqlConnection: the narrow SQL interface both database drivers implement, so vigil's queries
 // are written once. SQL text uses PostgreSQL's `$1, $2` placeholders; the SQLite driver maps them
 // to `?1, ?2`. Values cross as SqlValue; PostgreSQL hands every column back as text, so the
-// accessors parse.
+// accessors parse. Bytes go in as SqlBlob: a BLOB on SQLite, a bytea on PostgreSQL (sent as
+// bytea's hex text, so the parameter must be one PostgreSQL reads as bytea: a bytea column or a
+// CAST). Both drivers hand blobs back as std::string (SQLite: the bytes; PostgreSQL: "\x..." text).
 //
 // Threads: a connection belongs to one thread at a time. Drivers never throw: errors are values.
 #pragma once
@@ -20,7 +22,10 @@
 namespace vigil {
 
 struct SqlNull {};
-using SqlValue = std::variant<SqlNull, int64_t, double, std::string>;
+struct SqlBlob {
+  std::string bytes;
+};
+using SqlValue = std::variant<SqlNull, int64_t, double, std::string, SqlBlob>;
 
 class SqlRow {
  public:

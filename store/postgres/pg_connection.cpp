@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "common/hex.h"
+
 namespace vigil {
 namespace {
 
@@ -93,6 +95,7 @@ class PgConnection final : public SqlConnection {
       return buf;
     }
     if (auto* p = std::get_if<std::string>(&v)) return *p;
+    if (auto* p = std::get_if<SqlBlob>(&v)) return "\\x" + HexEncode(p->bytes);
     return "";
   }
 

@@ -121,6 +121,7 @@ class SqliteConnection final : public SqlConnection {
       if (auto* p = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(st, idx, *p);
       else if (auto* p = std::get_if<double>(&v)) rc = sqlite3_bind_double(st, idx, *p);
       else if (auto* p = std::get_if<std::string>(&v)) rc = sqlite3_bind_text(st, idx, p->data(), static_cast<int>(p->size()), SQLITE_TRANSIENT);
+      else if (auto* p = std::get_if<SqlBlob>(&v)) rc = sqlite3_bind_blob64(st, idx, p->bytes.data(), p->bytes.size(), SQLITE_TRANSIENT);
       else rc = sqlite3_bind_null(st, idx);
       if (rc != SQLITE_OK) return Error(rc, "bind");
     }

@@ -2,6 +2,7 @@
 // PostgreSQL with the seeds' messages / message_embeddings tables.
 #include <gtest/gtest.h>
 
+#include "jobs/maintenance_kinds.h"
 #include "jobs/vector_column.h"
 #include "tests/integration/embedding_fixture.h"
 
@@ -41,6 +42,29 @@ TEST_P(EmbeddingBackfill, StoredVectorIsTheProvidersAndTextIsKept) {
   ASSERT_TRUE(v.ok()) << v.error();
   EXPECT_EQ(*v, LocalHashEmbedding("message about topic 2", 8));
   EXPECT_EQ(r->rows[0].Text(1), "message about topic 2");
+}
+
+TEST_P(EmbeddingBackfill, Base64AnswersAreDecodedToTheSameVectors) {
+  CreateMessages(20);
+  auto config = OpenAiConfig();
+  config.provider.encoding_format = "base64";
+  ASSERT_EQ(Run(config).error, "");
+  EXPECT_NE(Arrivals("/v1/embeddings")[0].body.find("\"encoding_format\":\"base64\""), std::string::npos);
+  auto r = conn_->Query("SELECT embedding FROM message_embeddings WHERE message_id = $1", {RowId(7)});
+  ASSERT_TRUE(r.ok() && r->rows.size() == 1) << r.error();
+  auto v = ParseStoredVector(r->rows[0].at(0), pg() ? VectorStorage::kPgArray : VectorStorage::kFloat32Bytes);
+  ASSERT_TRUE(v.ok()) << v.error();
+  EXPECT_EQ(*v, LocalHashEmbedding("message about topic 7 with a much longer tail of words", 8));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings"), 20);
+}
+
+TEST_P(EmbeddingBackfill, ThePassRestoresTheConnectionsCommitDurability) {
+  CreateMessages(5);
+  const char* show = pg() ? "SHOW synchronous_commit" : "PRAGMA synchronous";
+  std::string before = conn_->Query(show)->rows[0].Text(0);
+  ASSERT_EQ(Run(OpenAiConfig()).error, "");
+  EXPECT_EQ(conn_->Query(show)->rows[0].Text(0), before);
+  EXPECT_EQ(before, pg() ? "on" : "2") << "FULL: the connection's own setting";
 }
 
 TEST_P(EmbeddingBackfill, SecondRunSendsNothing) {
@@ -154,10 +178,12 @@ TEST_P(EmbeddingBackfill, RunsOnceFromTheConfigFile) {
                      " uuid_column: id, timestamp_column: created_at}\n";
   auto config = Config::Parse(yaml, "/tmp/vigil.yaml");
   ASSERT_TRUE(config.ok()) << config.error();
-  auto summary = RunEmbeddingBackfillOnce(**config, &http_, *conn_, BackfillRun{});
-  ASSERT_TRUE(summary.ok()) << summary.error();
-  EXPECT_EQ(summary->targets[0].embedded, 10) << "the filter keeps rows 1..10";
-  EXPECT_EQ(summary->ToJson()["targets"][0]["target"], "msgs");
+  MaintenanceEnv env{**config, *conn_, http_};
+  MaintenanceOutcome out = RunEmbeddingBackfillJob(env);
+  ASSERT_EQ(out.next.kind, JobResult::Kind::kDone) << out.next.error;
+  EXPECT_EQ(out.summary["targets"][0]["embedded"], 10) << "the filter keeps rows 1..10";
+  EXPECT_EQ(out.summary["targets"][0]["target"], "msgs");
+  EXPECT_EQ(out.summary["database"], "vigil");
   auto items = ItemsPerRequest();
   EXPECT_EQ(items, (std::vector<size_t>{5, 5}));
   EXPECT_EQ(Arrivals("/v1/embeddings")[0].body.find("\"model\":\"m1\"") != std::string::npos, true);
@@ -168,7 +194,8 @@ TEST_P(EmbeddingBackfill, JobSnoozesWhileTablesAreMissingThenEmbeds) {
   auto config = Config::Parse(yaml, "/tmp/vigil.yaml");
   ASSERT_TRUE(config.ok()) << config.error();
   Runtime runtime(*config);
-  KindSpec kind = EmbeddingBackfillKind(runtime);
+  runtime.set_http(std::make_unique<CurlHttpClient>(HttpClientOptions{}));
+  KindSpec kind = MaintenanceKindSpec(*FindMaintenanceKind("embedding_backfill"), runtime);
   JobRow row;
   row.kind = kind.kind;
   nlohmann::json args = nlohmann::json::object();
@@ -177,7 +204,7 @@ TEST_P(EmbeddingBackfill, JobSnoozesWhileTablesAreMissingThenEmbeds) {
   JobContext ctx{row, args, cancel, SystemClock::Instance(), "test", [db]() -> Result<SqlConnection*> { return db; }, nullptr};
   JobResult waiting = kind.handler(ctx);
   EXPECT_EQ(waiting.kind, JobResult::Kind::kSnooze);
-  EXPECT_EQ(waiting.delay, std::chrono::minutes(5));
+  EXPECT_EQ(waiting.delay, kMissingTablesWait);
   CreateMessages(5);
   EXPECT_EQ(kind.handler(ctx).kind, JobResult::Kind::kDone);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings WHERE embedding_model = 'vigil-local-hash'"), 5);

@@ -1,14 +1,9 @@
 #include "tests/integration/embedding_fixture.h"
 
-#include <cstdio>
+#include "common/base64.h"
+#include "tests/support/platform_db.h"
 
 namespace vigil::testing {
-
-std::string EmbeddingWorld::RowId(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-0000-0000-%012d", n);
-  return buf;
-}
 
 void EmbeddingWorld::Exec(const std::string& sql) {
   auto s = conn_->ExecScript(sql);
@@ -16,25 +11,10 @@ void EmbeddingWorld::Exec(const std::string& sql) {
 }
 
 void EmbeddingWorld::CreateMessages(int rows, const std::string& text_prefix) {
-  std::string id = pg() ? "UUID" : "TEXT";
-  std::string ts = pg() ? "TIMESTAMP" : "DATETIME";
-  Exec("CREATE TABLE messages (id " + id + " PRIMARY KEY, conversation_id " + id +
-       ", agent_name VARCHAR(100), agent_model VARCHAR(100), role VARCHAR(20), content TEXT NOT NULL, sequence_number INTEGER, "
-       "round_number INTEGER, turn_index INTEGER, health_score FLOAT, coherence_score FLOAT, relevance_score FLOAT, "
-       "has_citations BOOLEAN, citations_verified BOOLEAN, tokens_used INTEGER, response_time_ms INTEGER, metadata " +
-       std::string(pg() ? "JSONB" : "JSON") + ", created_at " + ts + " NOT NULL)");
-  Exec("CREATE TABLE message_embeddings (id " + id + " PRIMARY KEY, message_id " + id +
-       " NOT NULL REFERENCES messages(id) ON DELETE CASCADE, embedding " + std::string(pg() ? "REAL[]" : "BLOB") +
-       ", embedding_model VARCHAR(100), embedding_version VARCHAR(50), embedded_text TEXT, created_at " + ts + " NOT NULL)");
-  Exec("CREATE INDEX idx_message_embeddings_message ON message_embeddings (message_id)");
-  ASSERT_TRUE(conn_->Begin().ok());
-  for (int i = 1; i <= rows; ++i) {
-    auto r = conn_->Query("INSERT INTO messages (id, role, content, sequence_number, created_at) VALUES ($1, 'agent', $2, $3, $4)",
-                          {RowId(i), text_prefix + " " + std::to_string(i) + (i % 7 == 0 ? " with a much longer tail of words" : ""),
-                           int64_t(i), std::string("2024-12-04 10:00:00")});
-    ASSERT_TRUE(r.ok()) << r.error();
-  }
-  ASSERT_TRUE(conn_->Commit().ok());
+  Status s = CreateMessageTables(*conn_);
+  ASSERT_TRUE(s.ok()) << s.message();
+  s = InsertMessages(*conn_, rows, text_prefix);
+  ASSERT_TRUE(s.ok()) << s.message();
 }
 
 EmbeddingBackfillConfig EmbeddingWorld::OpenAiConfig(const std::string& model) {
@@ -81,7 +61,12 @@ HttpResponse EmbeddingWorld::Embeddings(const HttpRequest& req) {
   for (size_t i = 0; i < body["input"].size(); ++i) {
     std::string text = body["input"][i].get<std::string>();
     if (text.find(poison_) != std::string::npos) return HttpResponse::Json(400, R"({"error":{"message":"invalid input"}})");
-    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", LocalHashEmbedding(text, 8)}});
+    std::vector<float> v = LocalHashEmbedding(text, 8);
+    nlohmann::json embedding = v;
+    if (body.value("encoding_format", "float") == "base64") {  // little-endian float32 bytes, as OpenAI sends them
+      embedding = Base64Encode(std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)));
+    }
+    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding}});
   }
   return HttpResponse::Json(200, nlohmann::json{{"object", "list"}, {"data", data}, {"model", body["model"]}}.dump());
 }

@@ -14,6 +14,7 @@
 #include "sources/http/curl_http_client.h"
 #include "store/migrator.h"
 #include "tests/integration/stand_in_remote.h"
+#include "tests/support/platform_db.h"
 #include "tests/support/test_db.h"
 
 namespace vigil::testing {
@@ -30,7 +31,7 @@ class EmbeddingWorld : public StandInRemote {
 
   bool pg() const { return std::string(GetParam()) == "postgres"; }
   // "00000000-0000-0000-0000-000000000042": a UUID on PostgreSQL, text on SQLite, sorted by n.
-  static std::string RowId(int n);
+  static std::string RowId(int n) { return MessageRowId(n); }
 
   // Creates messages (all of seeds/001's columns) and message_embeddings, `rows` messages.
   void CreateMessages(int rows, const std::string& text_prefix = "message about topic");

@@ -116,6 +116,24 @@ TEST_P(StoreTest, SyncLeavesPlatformWatchersAlone) {
   EXPECT_EQ(report->disabled, 0);
 }
 
+TEST_P(StoreTest, BlobParameterStoresEveryByteAsABlob) {
+  auto conn = db_.Connect();
+  bool pg = std::string(GetParam()) == "postgres";
+  ASSERT_TRUE(conn->ExecScript(pg ? "CREATE TABLE blobs (b BYTEA)" : "CREATE TABLE blobs (b BLOB)").ok());
+  std::string bytes("\x00\x01'\"\\\xff\x80tail", 10);
+  auto inserted = conn->Query("INSERT INTO blobs (b) VALUES ($1)", {SqlBlob{bytes}});
+  ASSERT_TRUE(inserted.ok()) << inserted.error();
+  auto r = conn->Query(pg ? "SELECT b, length(b) FROM blobs" : "SELECT b, length(b), typeof(b) FROM blobs");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->rows[0].Int(1), 10);
+  if (pg) {
+    EXPECT_EQ(r->rows[0].Text(0), "\\x000127225cff80746169") << "bytea's text form";
+  } else {
+    EXPECT_EQ(r->rows[0].Text(0), bytes);
+    EXPECT_EQ(r->rows[0].Text(2), "blob");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, StoreTest, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace

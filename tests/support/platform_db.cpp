@@ -1,5 +1,6 @@
 #include "tests/support/platform_db.h"
 
+#include <cstdio>
 #include <regex>
 
 namespace vigil::testing {
@@ -37,6 +38,40 @@ CREATE TABLE crash_sentinel (session_id TEXT PRIMARY KEY, status TEXT, started_a
 CREATE TABLE pending_error_reports (report_id TEXT PRIMARY KEY, error_type TEXT, error_message TEXT, traceback TEXT,
   context TEXT, sent INTEGER, sent_at REAL);
 )");
+}
+
+Status CreateMessageTables(SqlConnection& db) {
+  bool pg = db.dialect() == "postgres";
+  std::string id = pg ? "UUID" : "TEXT";
+  std::string ts = pg ? "TIMESTAMP" : "DATETIME";
+  return db.ExecScript(
+      "CREATE TABLE messages (id " + id + " PRIMARY KEY, conversation_id " + id +
+      ", agent_name VARCHAR(100), agent_model VARCHAR(100), role VARCHAR(20), content TEXT NOT NULL, sequence_number INTEGER, "
+      "round_number INTEGER, turn_index INTEGER, health_score FLOAT, coherence_score FLOAT, relevance_score FLOAT, "
+      "has_citations BOOLEAN, citations_verified BOOLEAN, tokens_used INTEGER, response_time_ms INTEGER, metadata " +
+      std::string(pg ? "JSONB" : "JSON") + ", created_at " + ts + " NOT NULL);" +
+      "CREATE TABLE message_embeddings (id " + id + " PRIMARY KEY, message_id " + id +
+      " NOT NULL REFERENCES messages(id) ON DELETE CASCADE, embedding " + std::string(pg ? "REAL[]" : "BLOB") +
+      ", embedding_model VARCHAR(100), embedding_version VARCHAR(50), embedded_text TEXT, created_at " + ts + " NOT NULL);" +
+      "CREATE INDEX idx_message_embeddings_message ON message_embeddings (message_id);");
+}
+
+std::string MessageRowId(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-0000-0000-%012d", n);
+  return buf;
+}
+
+Status InsertMessages(SqlConnection& db, int rows, const std::string& text_prefix) {
+  return InTransaction(db, false, [&]() -> Status {
+    for (int i = 1; i <= rows; ++i) {
+      std::string text = text_prefix + " " + std::to_string(i) + (i % 7 == 0 ? " with a much longer tail of words" : "");
+      auto r = db.Query("INSERT INTO messages (id, role, content, sequence_number, created_at) VALUES ($1, 'agent', $2, $3, $4)",
+                        {MessageRowId(i), text, int64_t(i), std::string("2024-12-04 10:00:00")});
+      if (!r.ok()) return r.status();
+    }
+    return Status::Ok();
+  });
 }
 
 }  // namespace vigil::testing

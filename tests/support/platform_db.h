@@ -1,7 +1,9 @@
-// The platform's tables (seeds/003_ae676da5943e8631.txt) as test fixtures: vigil never creates
-// them, so tests build them from the seed's columns (REAL times are DOUBLE PRECISION in
-// PostgreSQL), in either dialect.
+// The platform's tables (seeds/003_ae676da5943e8631.txt, and seeds/001's messages and
+// message_embeddings) as test fixtures: vigil never creates them, so tests build them from the
+// seed's columns (REAL times are DOUBLE PRECISION in PostgreSQL), in either dialect.
 #pragma once
+
+#include <string>
 
 #include "common/status.h"
 #include "store/sql.h"
@@ -12,5 +14,14 @@ namespace vigil::testing {
 Status CreateBackupTables(SqlConnection& db);
 // crash_sentinel, pending_error_reports (as the platform has them: no created_at).
 Status CreateCrashTables(SqlConnection& db);
+
+// seeds/001: messages (all its columns; UUID ids on PostgreSQL, TEXT on SQLite) and
+// message_embeddings (embedding REAL[] on PostgreSQL, BLOB on SQLite), empty.
+Status CreateMessageTables(SqlConnection& db);
+// "00000000-0000-0000-0000-000000000042" for n = 42: a UUID that sorts by n.
+std::string MessageRowId(int n);
+// Messages 1..rows (ids MessageRowId(i)) in one transaction, content "<prefix> <i>" (every 7th
+// with a longer tail).
+Status InsertMessages(SqlConnection& db, int rows, const std::string& text_prefix = "message about topic");
 
 }  // namespace vigil::testing

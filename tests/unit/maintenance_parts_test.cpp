@@ -129,5 +129,34 @@ TEST(MaintenanceConfig, BadScheduleOfAMaintenanceJobNamesItsKey) {
   EXPECT_NE(schedules.error().find("jobs.citation_verification.schedule:"), std::string::npos) << schedules.error();
 }
 
+TEST(MaintenanceConfig, RelativeSqliteDatabaseOfAJobIsBesideTheConfigFile) {
+  auto config = Yaml("  embedding_backfill:\n    database: {url: \"sqlite:platform.db\"}\n");
+  auto parsed = EmbeddingBackfillConfigFrom(**config);
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(parsed->database_url, "sqlite:/etc/vigil/platform.db");
+}
+
+TEST(MaintenanceConfig, CitationTableIsMappedLikeTheOtherJobsTables) {
+  auto shorthand = CitationVerificationConfigFrom(**Yaml("  citation_verification:\n    table: platform.citations\n"));
+  ASSERT_TRUE(shorthand.ok()) << shorthand.error();
+  EXPECT_EQ(shorthand->tables.T("message_citations"), "\"platform\".\"citations\"");
+  auto mapped = CitationVerificationConfigFrom(
+      **Yaml("  citation_verification:\n    tables:\n      message_citations: {name: cites, columns: {verified_at: checked_at}}\n"));
+  ASSERT_TRUE(mapped.ok()) << mapped.error();
+  EXPECT_EQ(mapped->tables.T("message_citations"), "\"cites\"");
+  EXPECT_EQ(mapped->tables.C("message_citations", "verified_at"), "\"checked_at\"");
+  EXPECT_FALSE(CitationVerificationConfigFrom(**Yaml("  citation_verification:\n    table: \"a; b\"\n")).ok());
+  EXPECT_FALSE(CitationVerificationConfigFrom(**Yaml("  citation_verification:\n    table: a\n    tables: {message_citations: b}\n")).ok());
+}
+
+TEST(MaintenanceConfig, EncodingFormatIsFloatOrBase64ForOpenAiOnly) {
+  auto ok = EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: openai, encoding_format: base64}\n"));
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  EXPECT_EQ(ok->provider.encoding_format, "base64");
+  EXPECT_EQ(EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: openai}\n"))->provider.encoding_format, "float");
+  EXPECT_FALSE(EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: openai, encoding_format: hex}\n")).ok());
+  EXPECT_FALSE(EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: local, encoding_format: base64}\n")).ok());
+}
+
 }  // namespace
 }  // namespace vigil

@@ -6,7 +6,7 @@
 namespace vigil {
 namespace {
 
-// The maintenance jobs' schedules (other rooms add theirs, such as triage retention).
+// The maintenance jobs' schedules (triage retention is always there and is left out).
 Result<std::vector<ScheduleSpec>> Schedules(const std::string& yaml) {
   auto config = Config::Parse(yaml, "/etc/vigil/vigil.yaml");
   if (!config.ok()) return config.status();
@@ -14,7 +14,7 @@ Result<std::vector<ScheduleSpec>> Schedules(const std::string& yaml) {
   if (!all.ok()) return all;
   std::vector<ScheduleSpec> out;
   for (auto& s : *all) {
-    if (s.name == "job:context_backup_coverage" || s.name == "job:crash_report_flush") out.push_back(std::move(s));
+    if (s.name != "job:triage_retention") out.push_back(std::move(s));
   }
   return out;
 }
@@ -57,6 +57,42 @@ TEST(MaintenanceSchedules, BadBlocksNameFileLineAndKey) {
   EXPECT_NE(bad_key.error().find("vigil.yaml:3:17: jobs.context_backup_coverage.fernet_key: not a Fernet key"), std::string::npos)
       << bad_key.error();
   EXPECT_EQ(bad_key.error().find("not-a-key"), std::string::npos) << "the secret is not echoed";
+}
+
+TEST(MaintenanceSchedules, EveryMaintenanceKindIsScheduledTheSameWay) {
+  auto s = Schedules(std::string(kCoverage) + "    every: 1h\n  embedding_backfill:\n    every: 5m\n    provider: {kind: local}\n"
+                     "  citation_verification:\n    schedule: \"15 3 * * *\"\n    tz: Europe/Paris\n");
+  ASSERT_TRUE(s.ok()) << s.error();
+  ASSERT_EQ(s->size(), 3u);
+  EXPECT_EQ((*s)[0].name, "job:context_backup_coverage");
+  EXPECT_EQ((*s)[1].name, "job:embedding_backfill");
+  EXPECT_EQ((*s)[1].interval->every, std::chrono::minutes(5));
+  EXPECT_EQ((*s)[2].name, "job:citation_verification");
+  EXPECT_TRUE((*s)[2].cron.has_value());
+  EXPECT_EQ((*s)[1].job.max_attempts, (*s)[0].job.max_attempts);
+}
+
+TEST(MaintenanceSchedules, AKindWithoutDefaultRunsOnlyByHandUntilItsBlockSaysWhen) {
+  auto s = Schedules("jobs:\n  embedding_backfill:\n    provider: {kind: local}\n  citation_verification: {}\n");
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_TRUE(s->empty());
+}
+
+TEST(MaintenanceSchedules, EnabledFalseSchedulesNothingButIsStillChecked) {
+  auto off = Schedules(std::string(kCoverage) + "    enabled: false\n  embedding_backfill:\n    enabled: false\n    every: 5m\n");
+  ASSERT_TRUE(off.ok()) << off.error();
+  EXPECT_TRUE(off->empty());
+  auto bad = Schedules("jobs:\n  embedding_backfill:\n    enabled: false\n    provider: {kind: nope}\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("jobs.embedding_backfill.provider.kind"), std::string::npos) << bad.error();
+}
+
+TEST(MaintenanceSchedules, DatabaseOfEveryKindIsCheckedTheSameWay) {
+  for (const char* kind : {"context_backup_coverage", "embedding_backfill", "citation_verification"}) {
+    auto s = Schedules(std::string("jobs:\n  ") + kind + ":\n    database: {url: mysql://db}\n");
+    ASSERT_FALSE(s.ok()) << kind;
+    EXPECT_NE(s.error().find(std::string("jobs.") + kind + ".database.url: unsupported database URL"), std::string::npos) << s.error();
+  }
 }
 
 }  // namespace

@@ -44,6 +44,18 @@ TEST(TableMapping, RejectsUnknownTablesAndColumns) {
   EXPECT_FALSE(ParseYaml("    tables:\n      messages:\n        columns: {nope: x}\n").ok());
 }
 
+TEST(TableMapping, QualifiedTableNamesAreQuotedPartByPart) {
+  EXPECT_TRUE(IsQualifiedSqlIdentifier("platform.messages"));
+  EXPECT_TRUE(IsQualifiedSqlIdentifier("messages"));
+  EXPECT_FALSE(IsQualifiedSqlIdentifier("a.b.c"));
+  EXPECT_FALSE(IsQualifiedSqlIdentifier("a."));
+  EXPECT_FALSE(IsQualifiedSqlIdentifier("a;b"));
+  auto m = ParseYaml("    tables:\n      messages: platform.chat\n");
+  ASSERT_TRUE(m.ok()) << m.error();
+  EXPECT_EQ(m->T("messages"), "\"platform\".\"chat\"");
+  EXPECT_FALSE(ParseYaml("    tables:\n      messages:\n        columns: {created_at: a.b}\n").ok()) << "columns are never qualified";
+}
+
 TEST(HandoffNote, MissingSectionsAreAdded) {
   std::string note = WithAllSections("GOAL:\nship it\n");
   for (const char* section : kHandoffSections) EXPECT_NE(note.find(std::string(section) + ":"), std::string::npos);

@@ -1,0 +1,153 @@
+// `vigil jobs run embedding_backfill --once` through the built binary, killed with SIGKILL while
+// a request to the provider is in flight, then run again: every message ends with exactly one
+// embedding, no row committed before the kill is sent to the provider again (at most the
+// in-flight batch is), and a third run sends nothing. The provider is a local OpenAI-compatible
+// stand-in that answers each request after a delay and records the texts it was sent; the
+// platform's tables (seeds/001) live in vigil's own database, SQLite or the real PostgreSQL.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "jobs/local_embedder.h"
+#include "store/migrator.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_server_fixture.h"
+#include "tests/support/platform_db.h"
+#include "tests/support/test_db.h"
+
+namespace vigil {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kRows = 200;
+constexpr int kBatch = 10;
+constexpr int kPage = 40;
+constexpr uint64_t kAnswerDelayMs = 150;
+
+class EmbeddingBackfillE2E : public testsupport::HttpServerFixture, public ::testing::WithParamInterface<const char*> {
+ protected:
+  void SetUp() override {
+    conn_ = db_.Connect();
+    ASSERT_TRUE(conn_);
+    ASSERT_TRUE(Migrate(*conn_).ok());
+    Status s = testing::CreateMessageTables(*conn_);
+    ASSERT_TRUE(s.ok()) << s.message();
+    s = testing::InsertMessages(*conn_, kRows, "note");
+    ASSERT_TRUE(s.ok()) << s.message();
+    StartServer([this](HttpRequest&& req, Responder respond) { Embeddings(req, std::move(respond)); });
+  }
+
+  std::string WriteConfig() {
+    return process_dir_.Write("vigil.yaml", "database:\n  url: " + db_.url() +
+                                                "\njobs:\n  embedding_backfill:\n    page_size: " + std::to_string(kPage) +
+                                                "\n    provider:\n      kind: openai\n      base_url: http://127.0.0.1:" +
+                                                std::to_string(port()) + "/v1\n      model: text-embedding-3-small\n"
+                                                "      api_key: sk-test\n      batch_size: " + std::to_string(kBatch) + "\n");
+  }
+
+  // Answers every input with an 8-float vector after kAnswerDelayMs, recording the texts.
+  void Embeddings(const HttpRequest& req, Responder respond) {
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (req.path != "/v1/embeddings" || body.is_discarded() || !body["input"].is_array()) {
+      return respond(HttpResponse::Json(400, R"({"error":"bad request"})"));
+    }
+    nlohmann::json data = nlohmann::json::array();
+    std::vector<std::string> texts;
+    for (size_t i = 0; i < body["input"].size(); ++i) {
+      texts.push_back(body["input"][i].get<std::string>());
+      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", LocalHashEmbedding(texts.back(), 8)}});
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      requests_.push_back(std::move(texts));
+    }
+    arrived_.notify_all();
+    std::string answer = nlohmann::json{{"object", "list"}, {"data", data}}.dump();
+    testsupport::RespondLater(loop(), kAnswerDelayMs, std::move(respond), HttpResponse::Json(200, answer));
+  }
+
+  // Blocks until the provider has received `n` requests (the n-th is then being answered).
+  bool WaitForRequests(size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return arrived_.wait_for(lock, 30s, [&] { return requests_.size() >= n; });
+  }
+  std::vector<std::vector<std::string>> Requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  int64_t Count(const std::string& sql) {
+    auto r = conn_->Query(sql);
+    EXPECT_TRUE(r.ok()) << r.error();
+    return r.ok() ? r->rows[0].Int(0) : -1;
+  }
+  // The texts of the messages that have an embedding now.
+  std::set<std::string> EmbeddedTexts() {
+    auto r = conn_->Query("SELECT m.content FROM messages m JOIN message_embeddings e ON e.message_id = m.id");
+    EXPECT_TRUE(r.ok()) << r.error();
+    std::set<std::string> out;
+    for (const auto& row : r->rows) out.insert(row.Text(0));
+    return out;
+  }
+  nlohmann::json RunOnce(const std::string& config) {
+    auto [rc, out] = testing::RunVigil({"jobs", "run", "embedding_backfill", "--once", "--json", "--config", config});
+    EXPECT_EQ(rc, 0) << out;
+    auto at = out.find("{\"kind\"");
+    EXPECT_NE(at, std::string::npos) << out;
+    return at == std::string::npos ? nlohmann::json() : nlohmann::json::parse(out.substr(at), nullptr, false);
+  }
+
+  testing::TestDb db_{GetParam()};
+  std::unique_ptr<SqlConnection> conn_;
+  testing::TempDir process_dir_;
+  std::mutex mu_;
+  std::condition_variable arrived_;
+  std::vector<std::vector<std::string>> requests_;
+};
+
+TEST_P(EmbeddingBackfillE2E, KilledRunResumesWithoutResendingCommittedRowsAndAThirdRunSendsNothing) {
+  std::string config = WriteConfig();
+  testing::DaemonProcess first;
+  ASSERT_TRUE(first.Start({"jobs", "run", "embedding_backfill", "--once", "--json", "--config", config}));
+  ASSERT_TRUE(WaitForRequests(7)) << first.Stderr();  // mid-way through the second page, request 7 in flight
+  first.Signal(SIGKILL);
+  ASSERT_EQ(first.Wait(10s), -SIGKILL) << first.Stderr();
+
+  size_t sent_before_kill = Requests().size();
+  std::set<std::string> committed = EmbeddedTexts();
+  ASSERT_GE(committed.size(), 5u * kBatch) << "batches answered before the kill were committed";
+  ASSERT_LT(committed.size(), size_t(kRows)) << "the kill came mid-run";
+
+  nlohmann::json second = RunOnce(config);
+  EXPECT_EQ(second["result"], "done") << second.dump();
+  auto requests = Requests();
+  size_t items = 0;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    items += requests[i].size();
+    if (i < sent_before_kill) continue;
+    for (const auto& text : requests[i]) EXPECT_EQ(committed.count(text), 0u) << "committed before the kill, sent again: " << text;
+  }
+  EXPECT_LE(items, size_t(kRows + kBatch)) << "all rows plus at most the batch in flight at the kill";
+  EXPECT_EQ(second["summary"]["targets"][0]["embedded"], kRows - static_cast<int>(committed.size()));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings"), kRows);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT message_id) FROM message_embeddings"), kRows);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings WHERE embedding IS NULL OR embedding_model <> 'text-embedding-3-small'"), 0);
+
+  size_t after_second = Requests().size();
+  nlohmann::json third = RunOnce(config);
+  EXPECT_EQ(third["result"], "done") << third.dump();
+  EXPECT_EQ(third["summary"]["targets"][0]["scanned"], kRows);
+  EXPECT_EQ(third["summary"]["targets"][0]["embedded"], 0);
+  EXPECT_EQ(Requests().size(), after_second) << "a third run sends nothing";
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, EmbeddingBackfillE2E, ::testing::ValuesIn(testing::kDialects));
+
+}  // namespace
+}  // namespace vigil
