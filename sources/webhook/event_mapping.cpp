@@ -46,9 +46,14 @@ std::string JoinNonEmpty(const std::vector<std::string>& parts) {
   return out;
 }
 
+// The objects a GitHub delivery may be about, in order of preference, and what is read of them.
+constexpr const char* kGithubSubjects[] = {"pull_request", "issue", "discussion", "release",
+                                           "workflow_run", "check_run", "deployment"};
+constexpr const char* kGithubSubjectFields[] = {"number", "title", "name", "tag_name", "html_url", "body", "conclusion"};
+
 // The object a GitHub delivery is about (its own identity goes into source_metadata).
 const char* GithubSubject(const json& payload) {
-  for (const char* key : {"pull_request", "issue", "discussion", "release", "workflow_run", "check_run", "deployment"}) {
+  for (const char* key : kGithubSubjects) {
     if (payload.is_object() && payload.contains(key) && payload[key].is_object()) return key;
   }
   return nullptr;
@@ -132,6 +137,30 @@ Event GenericEvent(const json& payload) {
   return e;
 }
 
+// The fixed pointers the profiles above read besides the GitHub subject's fields; keep in step
+// with them (the projection tests compare every profile's event against a full parse).
+constexpr const char* kDefaultPointers[] = {
+    // GitHub
+    "/repository/full_name", "/action", "/sender/login", "/ref", "/compare", "/head_commit/message",
+    "/repository/html_url", "/zen",
+    // Stripe
+    "/type", "/livemode", "/data/object/object", "/data/object/id", "/data/object/description",
+    // Slack
+    "/event/type", "/team_id", "/event/channel", "/event/user", "/user/id", "/event/text",
+    // generic
+    "/title", "/name", "/subject", "/event", "/summary", "/message", "/text", "/description", "/html_url", "/url",
+    "/link"};
+
+std::vector<PayloadPath> MakeDefaultEventPaths() {
+  std::vector<PayloadPath> paths;
+  for (const char* pointer : kDefaultPointers) paths.push_back(*PayloadPath::Parse(pointer));
+  for (const char* subject : kGithubSubjects) {
+    for (const char* field : kGithubSubjectFields)
+      paths.push_back(*PayloadPath::Parse(std::string("/") + subject + "/" + field));
+  }
+  return paths;
+}
+
 Result<FieldTemplate> Error(const std::string& path, const std::string& message) {
   return Status::Error(path + ": " + message);
 }
@@ -194,6 +223,24 @@ std::string FieldTemplate::RenderText(const HttpRequest& request, const json& pa
     }
   }
   return out;
+}
+
+void FieldTemplate::ForEachPayloadPath(const std::function<void(const PayloadPath&)>& visit) const {
+  for (const Piece& piece : pieces_) {
+    if (piece.path) visit(*piece.path);
+  }
+}
+
+void EventMapping::ForEachPayloadPath(const std::function<void(const PayloadPath&)>& visit) const {
+  for (const auto* field : {&title, &summary, &source_id, &source_url}) {
+    if (*field) (*field)->ForEachPayloadPath(visit);
+  }
+  for (const auto& [key, t] : metadata) t.ForEachPayloadPath(visit);
+}
+
+const std::vector<PayloadPath>& DefaultEventPaths() {
+  static const std::vector<PayloadPath> paths = MakeDefaultEventPaths();
+  return paths;
 }
 
 Result<EventMapping> EventMapping::Parse(const json& j, const std::string& path) {

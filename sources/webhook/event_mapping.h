@@ -7,6 +7,7 @@
 // Parsed once at configuration time; immutable afterwards, so any thread may render.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +31,8 @@ class FieldTemplate {
   nlohmann::json Render(const HttpRequest& request, const nlohmann::json& payload) const;
   // The same as text ("" for absent; non-strings as their JSON text).
   std::string RenderText(const HttpRequest& request, const nlohmann::json& payload) const;
+  // Calls `visit` with each payload path the template reads.
+  void ForEachPayloadPath(const std::function<void(const PayloadPath&)>& visit) const;
 
  private:
   struct Piece {
@@ -47,6 +50,8 @@ struct EventMapping {
 
   // Reads a `mapping:` block; null means no mapping. Errors name the key path under `path`.
   static Result<EventMapping> Parse(const nlohmann::json& j, const std::string& path);
+  // Calls `visit` with each payload path any of the fields reads.
+  void ForEachPayloadPath(const std::function<void(const PayloadPath&)>& visit) const;
 };
 
 // Whose conventions fill the fields a mapping leaves out.
@@ -58,6 +63,9 @@ enum class PayloadProfile { kGeneric, kGithub, kStripe, kSlack };
 // number, title, html_url, ref} as far as present. source_id is left to the caller (the delivery
 // id), and so is raw_data (WebhookWatcher keeps the body or the payload).
 Event DefaultEvent(PayloadProfile profile, const HttpRequest& request, const nlohmann::json& payload);
+
+// Every payload path DefaultEvent reads, for any profile (a value found at one is read whole).
+const std::vector<PayloadPath>& DefaultEventPaths();
 
 // Applies a mapping over the defaults: each field the mapping sets replaces the default, and
 // metadata keys are merged in.

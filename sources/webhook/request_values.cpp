@@ -3,6 +3,9 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <functional>
+
+#include "sources/webhook/payload_projection.h"
 
 namespace vigil {
 namespace {
@@ -99,17 +102,33 @@ nlohmann::json FormToJson(const FormFields& fields) {
   return object;
 }
 
-Result<nlohmann::json> PayloadFromRequest(const HttpRequest& request) {
+namespace {
+
+using JsonParser = std::function<std::optional<nlohmann::json>(std::string_view)>;
+
+Result<nlohmann::json> ReadPayload(const HttpRequest& request, const JsonParser& parse_json) {
   std::string type = MediaType(request.Header("Content-Type"));
   if (type == "application/x-www-form-urlencoded") return FormToJson(ParseFormUrlEncoded(request.body));
   bool body_is_blank = std::all_of(request.body.begin(), request.body.end(),
                                    [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
   if (body_is_blank) return nlohmann::json::object();
-  auto parsed = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    return Status::Error("body is not valid JSON (Content-Type " + (type.empty() ? "absent" : type) + ")");
-  }
-  return parsed;
+  auto parsed = parse_json(request.body);
+  if (!parsed) return Status::Error("body is not valid JSON (Content-Type " + (type.empty() ? "absent" : type) + ")");
+  return std::move(*parsed);
+}
+
+}  // namespace
+
+Result<nlohmann::json> PayloadFromRequest(const HttpRequest& request) {
+  return ReadPayload(request, [](std::string_view body) -> std::optional<nlohmann::json> {
+    auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) return std::nullopt;
+    return parsed;
+  });
+}
+
+Result<nlohmann::json> PayloadFromRequest(const HttpRequest& request, const PayloadProjection& projection) {
+  return ReadPayload(request, [&](std::string_view body) { return projection.Parse(body); });
 }
 
 Result<PayloadPath> PayloadPath::Parse(std::string_view text) {

@@ -16,6 +16,8 @@
 
 namespace vigil {
 
+class PayloadProjection;
+
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 
 // Splits "a=1&b=x+y%21" into pairs, in order, percent-decoding names and values and reading '+'
@@ -37,6 +39,9 @@ nlohmann::json FormToJson(const FormFields& fields);
 // a form ("application/x-www-form-urlencoded", via FormToJson), or, for an empty body, an empty
 // object. Anything else is tried as JSON. Errors say what could not be parsed, not the body.
 Result<nlohmann::json> PayloadFromRequest(const HttpRequest& request);
+// The same, except that a JSON body is parsed into only what the projection keeps (see
+// payload_projection.h); a form or a blank body is read in full as above.
+Result<nlohmann::json> PayloadFromRequest(const HttpRequest& request, const PayloadProjection& projection);
 
 // A path into a JSON payload. Two spellings: dotted ("pull_request.head.ref", "commits.0.id") or
 // JSON pointer ("/pull_request/head/ref", with ~0 and ~1 escapes). A dotted path cannot name keys

@@ -148,6 +148,11 @@ std::optional<std::string> LeafValue(const Node& leaf, const HttpRequest& reques
   return std::nullopt;
 }
 
+void VisitPayloadPaths(const Node& node, const std::function<void(const PayloadPath&)>& visit) {
+  if (node.payload_path) visit(*node.payload_path);
+  for (const Node& child : node.children) VisitPayloadPaths(child, visit);
+}
+
 bool Evaluate(const Node& node, const HttpRequest& request, const json& payload) {
   auto child_matches = [&](const Node& child) { return Evaluate(child, request, payload); };
   switch (node.kind) {
@@ -172,6 +177,10 @@ Result<TriggerRule> TriggerRule::Parse(const json& j, const std::string& path) {
 
 bool TriggerRule::Matches(const HttpRequest& request, const json& payload) const {
   return Evaluate(*root_, request, payload);
+}
+
+void TriggerRule::ForEachPayloadPath(const std::function<void(const PayloadPath&)>& visit) const {
+  VisitPayloadPaths(*root_, visit);
 }
 
 }  // namespace vigil

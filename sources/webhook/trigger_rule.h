@@ -15,6 +15,7 @@
 // immutable and Matches may be called from any thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,7 @@
 
 #include "common/status.h"
 #include "daemon/http_types.h"
+#include "sources/webhook/request_values.h"
 
 namespace vigil {
 
@@ -33,6 +35,9 @@ class TriggerRule {
 
   // True if the request, with its parsed payload, satisfies the rule.
   bool Matches(const HttpRequest& request, const nlohmann::json& payload) const;
+
+  // Calls `visit` with the path of every payload leaf: all a rule reads of a payload.
+  void ForEachPayloadPath(const std::function<void(const PayloadPath&)>& visit) const;
 
   struct Node;  // the tree; defined in trigger_rule.cpp
 

@@ -131,6 +131,7 @@ Result<WebhookWatcher> WebhookWatcher::From(const json& w, const std::string& at
   } else {
     h.delivery_header_ = delivery;
   }
+  h.BuildProjection();
   h.mismatch_status_ = static_cast<int>(w.value("mismatch_status", int64_t{204}));
   h.max_body_bytes_ = static_cast<size_t>(w.value("max_body_bytes", int64_t{0}));
   return h;
@@ -162,6 +163,14 @@ std::optional<HttpResponse> WebhookWatcher::CheckRequest(const HttpRequest& requ
   return std::nullopt;
 }
 
+void WebhookWatcher::BuildProjection() {
+  auto add = [this](const PayloadPath& path) { projection_.Add(path); };
+  for (const PayloadPath& path : DefaultEventPaths()) add(path);
+  if (trigger_) trigger_->ForEachPayloadPath(add);
+  mapping_.ForEachPayloadPath(add);
+  if (delivery_path_) add(*delivery_path_);
+}
+
 PayloadProfile WebhookWatcher::ProfileFor(const HttpRequest& request) const {
   if (verify_) {
     switch (verify_->scheme) {
@@ -189,7 +198,7 @@ HookDecision WebhookWatcher::Decide(const HttpRequest& request, TimePoint now) c
     d.response = std::move(*answer);
     return d;
   }
-  auto payload = PayloadFromRequest(request);
+  auto payload = PayloadFromRequest(request, projection_);
   if (!payload.ok()) {
     d.outcome = HookOutcome::kInvalid;
     d.response = ErrorResponse(400, "malformed body", payload.error());

@@ -26,6 +26,7 @@
 #include "daemon/http_types.h"
 #include "sources/event.h"
 #include "sources/webhook/event_mapping.h"
+#include "sources/webhook/payload_projection.h"
 #include "sources/webhook/signature.h"
 #include "sources/webhook/trigger_rule.h"
 
@@ -57,6 +58,7 @@ class WebhookWatcher {
  private:
   std::optional<HttpResponse> CheckRequest(const HttpRequest& request, TimePoint now, HookOutcome* outcome) const;
   PayloadProfile ProfileFor(const HttpRequest& request) const;
+  void BuildProjection();
   std::string DeliveryId(const HttpRequest& request, const nlohmann::json& payload) const;
 
   std::string name_;
@@ -66,6 +68,7 @@ class WebhookWatcher {
   std::optional<VerifySpec> verify_;
   std::optional<TriggerRule> trigger_;
   EventMapping mapping_;
+  PayloadProjection projection_;  // every payload path the above and delivery_path_ read
   std::string delivery_header_;               // one of these two, or neither (body hash)
   std::optional<PayloadPath> delivery_path_;
   int mismatch_status_ = 204;
