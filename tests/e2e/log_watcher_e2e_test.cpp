@@ -23,7 +23,7 @@ class LogWatcherE2E : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     std::string url = std::string(GetParam()) == "sqlite" ? "sqlite:" + d_.dir().File("vigil.db") : pg_->url();
-    d_.WriteConfig("database:\n  url: " + url + "\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  poll_interval: 100ms\n"
+    d_.WriteConfig("database:\n  url: " + url + "\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  poll_interval: 100ms\n  lease: 6s\n"
                    "  shutdown_timeout: 5s\nwatchers:\n  - name: app\n    type: log\n    every: 1s\n    start_at: beginning\n"
                    "    paths: ['" + Log() + "']\n    rules:\n      - name: line\n        match: '^line (?P<n>\\d+)'\n");
     url_ = url;
