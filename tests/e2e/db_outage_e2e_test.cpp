@@ -4,34 +4,17 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <cstdio>
 #include <thread>
 
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_test_client.h"
-#include "tests/support/paths.h"
+#include "tests/support/private_postgres.h"
 
 namespace vigil {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string Run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  if (p) pclose(p);
-  return out;
-}
-
-std::string Export(const std::string& text, const std::string& name) {
-  auto at = text.find("export " + name + "=");
-  if (at == std::string::npos) return "";
-  auto start = at + 8 + name.size();
-  return text.substr(start, text.find('\n', start) - start);
-}
 
 int ReadyStatus(int port) {
   testsupport::RawHttpClient c(port);
@@ -40,26 +23,8 @@ int ReadyStatus(int port) {
   return r ? r->status : 0;
 }
 
-class PrivatePostgres {
- public:
-  PrivatePostgres() {
-    std::string out = Run(testing::SourceDir() + "/scripts/pg-test-server.sh start");
-    dir_ = Export(out, "VIGIL_TEST_PG_DIR");
-    url_ = Export(out, "VIGIL_TEST_PG_URL");
-  }
-  ~PrivatePostgres() {
-    if (!dir_.empty()) Run(testing::SourceDir() + "/scripts/pg-test-server.sh stop " + dir_);
-  }
-  void Pause() { Run(testing::SourceDir() + "/scripts/pg-test-server.sh pause " + dir_); }
-  void Resume() { Run(testing::SourceDir() + "/scripts/pg-test-server.sh resume " + dir_); }
-  const std::string& url() const { return url_; }
-
- private:
-  std::string dir_, url_;
-};
-
 TEST(DbOutageE2E, JobsSurviveThePostgresServerGoingAwayAndComingBack) {
-  PrivatePostgres pg;
+  testing::PrivatePostgres pg;
   ASSERT_FALSE(pg.url().empty()) << "could not start a private PostgreSQL";
   testing::DaemonProcess d;
   d.WriteConfig("database:\n  url: " + pg.url() + "\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  workers: 4\n  lease: 3s\n"
