@@ -160,6 +160,12 @@ Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   if (!maintenance.ok()) return maintenance;
   Status watchers = AddLogAndScheduledWatcherSchedules(config, &out);
   if (!watchers.ok()) return watchers;
+  // Intake before processing: a watcher's poll or tail is claimed ahead of the triage and
+  // delivery jobs its events enqueue, so a backlog of those never starves the reading of a log
+  // (whose rotation will not wait) or a feed.
+  for (auto& s : out) {
+    if (s.name.rfind("watcher:", 0) == 0) s.job.priority = kWatcherJobPriority;
+  }
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

@@ -9,7 +9,11 @@
 
 namespace vigil {
 
-// jobs.schedules plus one poll schedule per enabled literature watcher ("watcher:<name>").
+// The priority of the jobs watcher schedules enqueue (lower runs first; other jobs default to 0).
+inline constexpr int kWatcherJobPriority = -10;
+
+// jobs.schedules plus one schedule per enabled literature, log and scheduled watcher
+// ("watcher:<name>", at kWatcherJobPriority), and the triage, digest and maintenance schedules.
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config);
 
 // One schedule from a map with `schedule: CRON` or `every: DURATION` (+ jitter, tz, catch_up).

@@ -111,7 +111,7 @@ TEST_P(LogWatcherE2E, KillNineMidRunThenRestartLosesAndDoublesNothing) {
   EXPECT_EQ(d_.Wait(5s), -SIGKILL);
   writer.join();
   ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
-  EXPECT_TRUE(WaitFor(4000, 60s)) << Seen().size();
+  EXPECT_TRUE(WaitFor(4000, 60s)) << Seen().size() << "\n" << d_.Stderr();
   std::this_thread::sleep_for(2500ms);
   ExpectEachOnce(1, 4000);
   Stop();

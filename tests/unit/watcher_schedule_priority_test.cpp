@@ -1,0 +1,32 @@
+// Watcher schedules enqueue their polls and tails ahead of the jobs their events enqueue, so a
+// triage backlog never starves the reading of a log or a feed.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "daemon/schedule_config.h"
+
+namespace vigil {
+namespace {
+
+TEST(WatcherSchedulePriority, WatcherJobsRunAheadOfOtherJobs) {
+  auto config = Config::Parse(
+      "watchers:\n"
+      "  - {name: lit, type: literature, source: feed, url: 'https://example.org/feed'}\n"
+      "  - {name: app, type: log, paths: ['/var/log/app.log'], rules: [{name: line, match: 'x'}]}\n"
+      "jobs:\n  schedules:\n    - {name: tick, kind: noop, every: 1m}\n",
+      "vigil.yaml");
+  ASSERT_TRUE(config.ok()) << config.error();
+  auto schedules = SchedulesFrom(**config);
+  ASSERT_TRUE(schedules.ok()) << schedules.error();
+  std::map<std::string, int> priority;
+  for (const auto& s : *schedules) priority[s.name] = s.job.priority;
+  ASSERT_TRUE(priority.count("watcher:lit") && priority.count("watcher:app") && priority.count("schedule:tick"));
+  EXPECT_EQ(priority["watcher:lit"], kWatcherJobPriority);
+  EXPECT_EQ(priority["watcher:app"], kWatcherJobPriority);
+  EXPECT_EQ(priority["schedule:tick"], 0);
+  EXPECT_LT(kWatcherJobPriority, 0) << "triage and delivery jobs are enqueued at priority 0";
+}
+
+}  // namespace
+}  // namespace vigil
