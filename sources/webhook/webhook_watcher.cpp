@@ -42,6 +42,31 @@ std::string BodyHash(const std::string& body) {
   return "sha256:" + HexEncode(std::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
+// The delivery id when no header or path gives one: the SHA-256 of the body, and of the query
+// string when there is one, so that GET hooks and bodiless POSTs with different parameters are
+// different deliveries.
+std::string RequestHash(const HttpRequest& request) {
+  return BodyHash(request.query.empty() ? request.body : "?" + request.query + "\n" + request.body);
+}
+
+// True when a JSON string in the body holds U+0000 (`\u0000`), or a form value holds %00:
+// PostgreSQL's jsonb cannot store it, so such a delivery could never be committed there.
+bool HoldsNulCharacter(const HttpRequest& request, bool form) {
+  const std::string& b = request.body;
+  if (form) {
+    for (size_t at = b.find('%'); at != std::string::npos; at = b.find('%', at + 1)) {
+      if (b.compare(at + 1, 2, "00") == 0) return true;
+    }
+    return false;
+  }
+  for (size_t at = b.find("u0000"); at != std::string::npos; at = b.find("u0000", at + 1)) {
+    size_t slashes = 0;
+    while (slashes < at && b[at - 1 - slashes] == '\\') ++slashes;
+    if (slashes % 2 == 1) return true;  // an escaping backslash, not an escaped one
+  }
+  return false;
+}
+
 // raw_data: a JSON body as it came (already parsed once, so it is valid JSON), else the payload
 // made of a form or a blank body.
 void KeepPayload(const HttpRequest& request, const json& payload, Event& event) {
@@ -189,7 +214,7 @@ std::string WebhookWatcher::DeliveryId(const HttpRequest& request, const json& p
   if (delivery_path_) id = PayloadValue(payload, *delivery_path_);
   else if (!delivery_header_.empty()) id = HeaderValue(request, delivery_header_);
   if (id && !id->empty()) return *id;
-  return BodyHash(request.body);
+  return RequestHash(request);
 }
 
 HookDecision WebhookWatcher::Decide(const HttpRequest& request, TimePoint now) const {
@@ -204,6 +229,11 @@ HookDecision WebhookWatcher::Decide(const HttpRequest& request, TimePoint now) c
     d.response = ErrorResponse(400, "malformed body", payload.error());
     return d;
   }
+  if (HoldsNulCharacter(request, MediaType(request) == "application/x-www-form-urlencoded")) {
+    d.outcome = HookOutcome::kInvalid;
+    d.response = ErrorResponse(400, "malformed body", "a string holds the character U+0000, which vigil cannot store");
+    return d;
+  }
   if (trigger_ && !trigger_->Matches(request, *payload)) {
     d.outcome = HookOutcome::kRejected;
     d.response = mismatch_status_ == 204 || mismatch_status_ == 304
@@ -216,7 +246,7 @@ HookDecision WebhookWatcher::Decide(const HttpRequest& request, TimePoint now) c
   d.event.source_id = DeliveryId(request, *payload);
   KeepPayload(request, *payload, d.event);
   ApplyMapping(mapping_, request, *payload, d.event);
-  if (d.event.source_id.empty()) d.event.source_id = BodyHash(request.body);
+  if (d.event.source_id.empty()) d.event.source_id = RequestHash(request);
   return d;
 }
 

@@ -220,6 +220,29 @@ TEST(WebhookWatcher, WithoutADeliveryIdTheBodyHashIsTheIdentity) {
   EXPECT_NE(Hook().Decide(other, kNow).event.source_id, first);
 }
 
+TEST(WebhookWatcher, WithoutADeliveryIdTheQueryStringIsPartOfTheIdentity) {
+  HttpRequest r = GithubRequest(kSecret, "ping", "", "");
+  r.query = "build=41";
+  HttpRequest next = r;
+  next.query = "build=42";
+  std::string first = Hook().Decide(r, kNow).event.source_id;
+  EXPECT_TRUE(first.starts_with("sha256:")) << first;
+  EXPECT_EQ(Hook().Decide(r, kNow).event.source_id, first) << "the same request is a redelivery";
+  EXPECT_NE(Hook().Decide(next, kNow).event.source_id, first) << "other parameters are another delivery";
+}
+
+TEST(WebhookWatcher, NulCharacterInAStringIs400NotAnEndless503) {
+  HookDecision escaped = Hook().Decide(GithubRequest(kSecret, "ping", "d", R"({"zen":"a\u0000b"})"), kNow);
+  EXPECT_EQ(escaped.response.status, 400);
+  EXPECT_NE(escaped.response.body.find("U+0000"), std::string::npos) << escaped.response.body;
+  HookDecision literal = Hook().Decide(GithubRequest(kSecret, "ping", "d", R"({"zen":"a\\u0000b"})"), kNow);
+  EXPECT_EQ(literal.outcome, HookOutcome::kAccepted) << "an escaped backslash before u0000 is plain text: " << literal.response.body;
+  auto slack = WebhookWatcher::From({{"name", "slack"}, {"verify", {{"scheme", "slack"}, {"secret", "s3"}}}}, "w");
+  ASSERT_TRUE(slack.ok());
+  HookDecision form = slack->Decide(testing::SlackRequest("s3", 1700000000, "application/x-www-form-urlencoded", "text=a%00b"), kNow);
+  EXPECT_EQ(form.response.status, 400) << form.response.body;
+}
+
 TEST(WebhookWatcher, StripeEventIdIsTheDeliveryId) {
   std::string body = R"({"id":"evt_1N","type":"invoice.paid","livemode":false,"data":{"object":{"id":"in_9","object":"invoice"}}})";
   auto hook = WebhookWatcher::From({{"name", "stripe"}, {"verify", {{"scheme", "stripe"}, {"secret", "whsec_x"}}}}, "w");
