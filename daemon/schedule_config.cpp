@@ -80,6 +80,7 @@ void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
     s.job.kind = "literature_poll";
     s.job.args = {{"watcher", w.value("name", "")}};
     s.job.max_attempts = 3;
+    s.job.priority = kWatcherJobPriority;
     auto every = std::chrono::milliseconds(w.contains("every") ? w["every"].get<int64_t>() : DefaultFor("watchers[].every").get<int64_t>());
     auto jitter = std::chrono::milliseconds(w.value("jitter", int64_t(0)));
     s.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(every),
@@ -160,12 +161,6 @@ Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   if (!maintenance.ok()) return maintenance;
   Status watchers = AddLogAndScheduledWatcherSchedules(config, &out);
   if (!watchers.ok()) return watchers;
-  // Intake before processing: a watcher's poll or tail is claimed ahead of the triage and
-  // delivery jobs its events enqueue, so a backlog of those never starves the reading of a log
-  // (whose rotation will not wait) or a feed.
-  for (auto& s : out) {
-    if (s.name.rfind("watcher:", 0) == 0) s.job.priority = kWatcherJobPriority;
-  }
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
   if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");

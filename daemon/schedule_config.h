@@ -9,7 +9,10 @@
 
 namespace vigil {
 
-// The priority of the jobs watcher schedules enqueue (lower runs first; other jobs default to 0).
+// The priority of the polls and tails watcher schedules enqueue (lower runs first; other jobs,
+// among them the triage and delivery jobs those watchers' events enqueue, default to 0): intake
+// before processing, so a triage backlog never starves the reading of a log (whose rotation will
+// not wait) or a feed.
 inline constexpr int kWatcherJobPriority = -10;
 
 // jobs.schedules plus one schedule per enabled literature, log and scheduled watcher

@@ -66,6 +66,7 @@ Status AddLogAndScheduledWatcherSchedules(const Config& config, std::vector<Sche
     s->name = "watcher:" + w.value("name", "");
     s->job.args = {{"watcher", w.value("name", "")}};
     s->job.max_attempts = 3;
+    s->job.priority = kWatcherJobPriority;
     out->push_back(std::move(*s));
   }
   return Status::Ok();

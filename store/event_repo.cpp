@@ -5,6 +5,7 @@
 
 #include "common/uuid.h"
 #include "store/db_time.h"
+#include "store/sql_filter.h"
 
 namespace vigil {
 namespace {
@@ -112,20 +113,14 @@ Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const
 Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFilter& f) {
   std::string sql = std::string("SELECT e.id, w.name, s.name, e.title, e.summary, e.source_type, e.source_id, e.source_url,") +
                     " e.source_metadata, e.triage_signal, e.triage_reasoning, e.detected_at" + (f.include_raw ? ", e.raw_data" : "") +
-                    " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id"
-                    " WHERE 1 = 1";
-  std::vector<SqlValue> params;
-  auto add = [&](const std::string& clause, SqlValue v) {
-    params.push_back(std::move(v));
-    sql += " AND " + clause + " $" + std::to_string(params.size());
-  };
-  if (!f.watcher.empty()) add("w.name =", f.watcher);
-  if (!f.signal.empty()) add("e.triage_signal =", f.signal);
-  if (f.since) add("e.detected_at >=", SeedTimestamp(*f.since, db.dialect()));
-  if (!f.before_id.empty()) add("e.id <", f.before_id);
-  params.push_back(int64_t(std::clamp(f.limit, 1, 500)));
-  sql += " ORDER BY e.id DESC LIMIT $" + std::to_string(params.size());
-  auto r = db.Query(sql, params);
+                    " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id";
+  SqlFilter where;
+  if (!f.watcher.empty()) where.Add("w.name = ?", f.watcher);
+  if (!f.signal.empty()) where.Add("e.triage_signal = ?", f.signal);
+  if (f.since) where.Add("e.detected_at >= ?", SeedTimestamp(*f.since, db.dialect()));
+  if (!f.before_id.empty()) where.Add("e.id < ?", f.before_id);
+  sql += where.Sql() + " ORDER BY e.id DESC LIMIT " + where.Bind(int64_t(std::clamp(f.limit, 1, 500)));
+  auto r = db.Query(sql, where.params());
   if (!r.ok()) return r.status();
   std::vector<nlohmann::json> out;
   for (const auto& row : r->rows) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "store/db_time.h"
+#include "store/sql_filter.h"
 
 namespace vigil {
 namespace {
@@ -206,14 +207,22 @@ Status ReleaseJobs(SqlConnection& db, const std::vector<int64_t>& ids, const std
   return r.status();
 }
 
+namespace {
+
+// Sends running jobs back to retryable at $1 (discarded when out of attempts), for a worker that
+// stopped running them; `last_error` is the SQL expression that says why.
+std::string HandBackRunning(const std::string& last_error, const std::string& where) {
+  return "UPDATE vigil_jobs SET state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,"
+         " finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END, last_error = " + last_error +
+         ", locked_by = NULL, locked_until = NULL, run_at = $1, updated_at = $1 WHERE state = 'running' AND " + where;
+}
+
+}  // namespace
+
 Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now) {
-  auto r = db.Query(
-      "UPDATE vigil_jobs SET state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,"
-      " finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END,"
-      " last_error = 'lease expired: worker ' || COALESCE(locked_by, '?') || ' stopped or stalled',"
-      " locked_by = NULL, locked_until = NULL, run_at = $1, updated_at = $1"
-      " WHERE state = 'running' AND locked_until < $1",
-      {ToMicros(now)});
+  auto r = db.Query(HandBackRunning("'lease expired: worker ' || COALESCE(locked_by, '?') || ' stopped or stalled'",
+                                    "locked_until < $1"),
+                    {ToMicros(now)});
   if (!r.ok()) return r.status();
   return r->affected;
 }
@@ -230,13 +239,8 @@ Result<std::vector<UnstoppedNode>> UnstoppedNodesOn(SqlConnection& db, const std
 Result<int64_t> RescueJobsOfGoneNode(SqlConnection& db, const std::string& node_id, TimePoint now) {
   int64_t rescued = 0;
   Status s = InTransaction(db, true, [&]() -> Status {
-    auto r = db.Query(
-        "UPDATE vigil_jobs SET state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,"
-        " finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END,"
-        " last_error = 'worker ' || locked_by || ' is gone (its process no longer runs)',"
-        " locked_by = NULL, locked_until = NULL, run_at = $1, updated_at = $1"
-        " WHERE state = 'running' AND locked_by = $2",
-        {ToMicros(now), node_id});
+    auto r = db.Query(HandBackRunning("'worker ' || locked_by || ' is gone (its process no longer runs)'", "locked_by = $2"),
+                      {ToMicros(now), node_id});
     if (!r.ok()) return r.status();
     rescued = r->affected;
     return db.Query("UPDATE vigil_nodes SET stopped_at = $1 WHERE node_id = $2", {ToMicros(now), node_id}).status();
@@ -253,23 +257,14 @@ Result<int64_t> PruneJobs(SqlConnection& db, TimePoint before) {
 }
 
 Result<std::vector<JobRow>> ListJobs(SqlConnection& db, const JobFilter& f) {
-  std::string sql = std::string("SELECT ") + kColumns + " FROM vigil_jobs WHERE 1 = 1";
-  std::vector<SqlValue> params;
-  auto add = [&](const std::string& column, const std::string& value) {
-    if (value.empty()) return;
-    params.push_back(value);
-    sql += " AND " + column + " = $" + std::to_string(params.size());
-  };
-  add("state", f.state);
-  add("kind", f.kind);
-  add("queue", f.queue);
-  if (f.after_id > 0) {
-    params.push_back(f.after_id);
-    sql += " AND id < $" + std::to_string(params.size());
-  }
-  params.push_back(int64_t(std::clamp(f.limit, 1, 1000)));
-  sql += " ORDER BY id DESC LIMIT $" + std::to_string(params.size());
-  auto r = db.Query(sql, params);
+  SqlFilter where;
+  if (!f.state.empty()) where.Add("state = ?", f.state);
+  if (!f.kind.empty()) where.Add("kind = ?", f.kind);
+  if (!f.queue.empty()) where.Add("queue = ?", f.queue);
+  if (f.after_id > 0) where.Add("id < ?", f.after_id);
+  std::string sql = std::string("SELECT ") + kColumns + " FROM vigil_jobs" + where.Sql() + " ORDER BY id DESC LIMIT " +
+                    where.Bind(int64_t(std::clamp(f.limit, 1, 1000)));
+  auto r = db.Query(sql, where.params());
   if (!r.ok()) return r.status();
   std::vector<JobRow> out;
   for (const auto& row : r->rows) out.push_back(ToJob(row));

@@ -5,6 +5,7 @@
 
 #include "common/uuid.h"
 #include "store/db_time.h"
+#include "store/sql_filter.h"
 
 namespace vigil {
 namespace {
@@ -49,22 +50,16 @@ Result<std::optional<NotificationRow>> GetNotification(SqlConnection& db, const 
 }
 
 Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const NotificationFilter& f) {
-  std::string sql = std::string(kSelect) + " WHERE 1 = 1";
-  std::vector<SqlValue> params;
-  auto add = [&](const std::string& clause, SqlValue v) {
-    params.push_back(std::move(v));
-    size_t at = clause.find('?');  // each clause has one
-    sql += " AND " + clause.substr(0, at) + "$" + std::to_string(params.size()) + clause.substr(at + 1);
-  };
-  if (!f.status.empty()) add("n.status = ?", f.status);
-  if (!f.community.empty()) add("s.name = ?", f.community);
-  if (!f.watcher.empty()) add("w.name = ?", f.watcher);
-  if (!f.signal.empty()) add("n.signal = ?", f.signal);
-  if (f.since) add("n.created_at >= ?", SeedTimestamp(*f.since, db.dialect()));
-  if (!f.after.empty()) add("(n.created_at, n.id) < (SELECT c.created_at, c.id FROM notifications c WHERE c.id = ?)", f.after);
-  params.push_back(static_cast<int64_t>(std::max(f.limit, 1)));
-  sql += " ORDER BY n.created_at DESC, n.id DESC LIMIT $" + std::to_string(params.size());
-  auto r = db.Query(sql, params);
+  SqlFilter where;
+  if (!f.status.empty()) where.Add("n.status = ?", f.status);
+  if (!f.community.empty()) where.Add("s.name = ?", f.community);
+  if (!f.watcher.empty()) where.Add("w.name = ?", f.watcher);
+  if (!f.signal.empty()) where.Add("n.signal = ?", f.signal);
+  if (f.since) where.Add("n.created_at >= ?", SeedTimestamp(*f.since, db.dialect()));
+  if (!f.after.empty()) where.Add("(n.created_at, n.id) < (SELECT c.created_at, c.id FROM notifications c WHERE c.id = ?)", f.after);
+  std::string sql = std::string(kSelect) + where.Sql() + " ORDER BY n.created_at DESC, n.id DESC LIMIT " +
+                    where.Bind(static_cast<int64_t>(std::max(f.limit, 1)));
+  auto r = db.Query(sql, where.params());
   if (!r.ok()) return r.status();
   std::vector<NotificationRow> out;
   for (const auto& row : r->rows) out.push_back(FromRow(row));
