@@ -93,15 +93,18 @@ size_t JobEngine::running() const {
 }
 
 // A claim need not be on disk before its job runs: a claim lost in a crash leaves the job
-// available and it runs again, as after any crash. Each outcome's commit is fully durable and
-// flushes the WAL past the claims before it, so nothing reported done is ever undone.
-static std::unique_ptr<SqlConnection> ForClaims(std::unique_ptr<SqlConnection> db) {
-  if (db && db->dialect() == "postgres") (void)db->ExecScript("SET synchronous_commit = off");
+// available and it runs again, as after any crash. Nor need a handler's own commits (a triage
+// job's verdict, say): its outcome is committed fully synced afterwards, which makes every commit
+// before it durable too, and until then the job is not done and runs again after a power loss.
+// So claims and handlers' commits do not wait for the disk (RelaxCommitSync); outcomes, and
+// events acknowledged to a sender, do. Without this each triage job cost an fsync of its own.
+static std::unique_ptr<SqlConnection> Relaxed(std::unique_ptr<SqlConnection> db) {
+  if (db) (void)RelaxCommitSync(*db);
   return db;
 }
 
 void JobEngine::FetchLoop() {
-  auto db = ForClaims(ConnectWithRetry("fetcher"));
+  auto db = Relaxed(ConnectWithRetry("fetcher"));
   int backoff_ms = 50;
   while (db) {
     {
@@ -112,7 +115,7 @@ void JobEngine::FetchLoop() {
     bool full = ClaimRound(*db);
     if (!db->healthy()) {
       db.reset();
-      db = ForClaims(ConnectWithRetry("fetcher"));
+      db = Relaxed(ConnectWithRetry("fetcher"));
       continue;
     }
     std::unique_lock<std::mutex> lock(mu_);
@@ -210,7 +213,7 @@ JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_
                    if (worker_db && worker_db->healthy()) return worker_db;
                    auto conn = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
                    if (!conn.ok()) return conn.status();
-                   owned = std::move(conn.value());
+                   owned = Relaxed(std::move(conn.value()));
                    worker_db = owned.get();
                    return worker_db;
                  },

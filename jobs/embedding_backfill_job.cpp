@@ -147,12 +147,8 @@ class RelaxedCommits {
     bool pg = db_.dialect() == "postgres";
     auto r = db_.Query(pg ? "SHOW synchronous_commit" : "PRAGMA synchronous");
     if (!r.ok() || r->rows.empty()) return;
-    if (!pg) {
-      auto mode = db_.Query("PRAGMA journal_mode");
-      if (!mode.ok() || mode->rows.empty() || mode->rows[0].Text(0) != "wal") return;  // NORMAL is safe only in WAL mode
-    }
     previous_ = r->rows[0].Text(0);
-    if (!db_.ExecScript(pg ? "SET synchronous_commit = off" : "PRAGMA synchronous = NORMAL").ok()) previous_.clear();
+    if (!RelaxCommitSync(db_).ok()) previous_.clear();
   }
   ~RelaxedCommits() {
     if (previous_.empty()) return;

@@ -4,6 +4,7 @@
 
 #include "jobs/triage_handler.h"
 #include "store/db_time.h"
+#include "store/triage_repo.h"
 
 namespace vigil {
 
@@ -42,8 +43,10 @@ KindSpec TriageRetentionKind(const Runtime& runtime) {
   spec.handler = WithTriageSettings(runtime, [](const TriageSettings& settings, SqlConnection& db, JobContext& ctx) {
     auto report = PruneTriageData(db, settings.retention, ctx.clock.Now());
     if (!report.ok()) return JobResult::Retry(report.error());
-    spdlog::info("retention: {} events, {} notifications deleted; raw_data cleared on {} events", report->events_deleted,
-                 report->notifications_deleted, report->raw_data_cleared);
+    auto words = PruneTitleTokens(db, ctx.clock.Now() - settings.LongestNoveltyWindow());
+    if (!words.ok()) return JobResult::Retry(words.error());
+    spdlog::info("retention: {} events, {} notifications deleted; raw_data cleared on {} events; {} title words past every novelty window",
+                 report->events_deleted, report->notifications_deleted, report->raw_data_cleared, *words);
     return JobResult::Done();
   });
   return spec;

@@ -1,8 +1,9 @@
 // The `triage_retention` job (scheduled by `triage.retention.schedule`, daily by default): deletes
 // events older than `triage.retention.events` (with their notifications and digest items),
-// notifications and digests older than `triage.retention.notifications`, and clears raw_data of events older
-// than `triage.retention.raw_data`. The dedupe keys in vigil_triage_keys are kept, so an item
-// pruned here and seen again is triaged as a duplicate and never announced again.
+// notifications and digests older than `triage.retention.notifications`, and title words older
+// than every community's novelty window, and clears raw_data of events older than
+// `triage.retention.raw_data`. The dedupe keys in vigil_triage_keys are kept, so an item pruned
+// here and seen again is triaged as a duplicate and never announced again.
 #pragma once
 
 #include "common/clock.h"

@@ -157,6 +157,12 @@ const ChannelSettings* TriageSettings::FindChannel(const std::string& name) cons
   return nullptr;
 }
 
+std::chrono::seconds TriageSettings::LongestNoveltyWindow() const {
+  std::chrono::seconds longest = CommunitySettings{}.novelty_window;
+  for (const auto& c : communities) longest = std::max(longest, c.novelty_window);
+  return longest;
+}
+
 CommunitySettings CommunityOrDefault(const TriageSettings& settings, const std::string& name) {
   if (const auto* c = settings.FindCommunity(name)) return *c;
   CommunitySettings c;

@@ -88,6 +88,9 @@ struct TriageSettings {
   PlatformSettings platform;
 
   const CommunitySettings* FindCommunity(const std::string& name) const;
+  // The longest novelty window of any community (the default one's included): title words older
+  // than this are never compared again.
+  std::chrono::seconds LongestNoveltyWindow() const;
   const ChannelSettings* FindChannel(const std::string& name) const;
 };
 

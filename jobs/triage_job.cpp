@@ -35,19 +35,27 @@ EventView ViewOf(const TriageEventRow& e) {
   return {e.id, e.watcher_name, e.source_type, e.source_id, e.title, e.summary, e.source_metadata, PublishedAt(e.source_metadata)};
 }
 
-NoveltyContext NoveltyFrom(const std::vector<StoredKeys>& stored, TimePoint now) {
+// Earlier titles compared with a new one, per probe word: the newest events holding it. A bound,
+// so that a word every title has (a repository's name, say) costs the same at the millionth
+// event as at the tenth.
+constexpr int kTitleCandidatesPerWord = 32;
+
+// What the near-duplicate check compares the event with: the events that share an exact key with
+// it (oldest first), then recent events whose titles share one of its probe words (newest first).
+Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& community, const TriageEventRow& e,
+                                  const EventView& view, TimePoint now) {
   NoveltyContext n;
   n.now = now;
-  for (const auto& s : stored) {
-    RecentEvent r{s.event_id, {}, {}};
-    for (const auto& key : s.keys) {
-      if (key.starts_with("title:")) {
-        r.title_tokens = TitleTokens(key.substr(6));
-      } else {
-        r.keys.insert(key);
-      }
+  auto holding = EventsHoldingKeys(db, e.community_id, DedupeKeys(view));
+  if (!holding.ok()) return holding.status();
+  for (auto& h : *holding) n.recent.push_back({std::move(h.event_id), std::move(h.keys), {}});
+  std::set<std::string> seen;
+  for (const auto& word : TitleProbeTokens(TitleTokens(e.title), community.rules.duplicate_similarity)) {
+    auto titled = RecentEventsWithTitleWord(db, e.community_id, word, now - community.novelty_window, kTitleCandidatesPerWord);
+    if (!titled.ok()) return titled.status();
+    for (auto& t : *titled) {
+      if (seen.insert(t.event_id).second) n.recent.push_back({std::move(t.event_id), {}, std::move(t.title_tokens)});
     }
-    n.recent.push_back(std::move(r));
   }
   return n;
 }
@@ -78,10 +86,10 @@ void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community
 
 Result<Decision> Decide(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
                         const EventView& view, SqlConnection& db, HttpClient* http, TimePoint now, const CancelToken* cancel) {
-  auto stored = RecentKeys(db, e.community_id, now - community.novelty_window);
-  if (!stored.ok()) return stored.status();
+  auto novelty = NoveltyFor(db, community, e, view, now);
+  if (!novelty.ok()) return novelty.status();
   Decision d;
-  d.score = Score(community.rules, view, NoveltyFrom(*stored, now));
+  d.score = Score(community.rules, view, *novelty);
   d.hypothesis = community.hypothesis_template;  // filled in once the signal is final
   ApplyLlm(settings, community, view, http, cancel, &d);
   d.notify = d.score.duplicate_of.empty() && d.score.signal >= community.notify_at;
@@ -119,10 +127,10 @@ std::vector<JobSpec> FollowUps(const TriageSettings& settings, const CommunitySe
 Status Store(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e, const EventView& view,
              const Decision& d, SqlConnection& db, TimePoint now, TriageOutcome* out) {
   std::set<std::string> keys = DedupeKeys(view);
-  if (std::string title = NormaliseText(e.title); !title.empty()) keys.insert("title:" + title);
   return InTransaction(db, true, [&]() -> Status {
     Status s = RecordTriageInTx(db, e.id, SignalName(d.score.signal), d.score.reasoning);
     if (s.ok()) s = InsertKeysInTx(db, e.community_id, e.id, keys, now);
+    if (s.ok()) s = InsertTitleTokensInTx(db, e.community_id, e.id, TitleTokens(e.title), now);
     if (!s.ok()) return s;
     bool to_digest = community.digest && d.score.duplicate_of.empty() && (!d.notify || !d.push);
     if (d.notify) {

@@ -8,6 +8,9 @@
 namespace vigil {
 namespace {
 
+// A title of fewer words is not compared by similarity (too many short titles look alike).
+constexpr size_t kMinTitleTokens = 3;
+
 // Words too common in titles to say whether two titles are about the same thing.
 const std::set<std::string>& StopWords() {
   static const std::set<std::string> words = {"a",    "an",   "and",  "are", "as",   "at",   "by",   "for",
@@ -171,6 +174,16 @@ double Jaccard(const std::set<std::string>& a, const std::set<std::string>& b) {
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
+std::vector<std::string> TitleProbeTokens(const std::set<std::string>& tokens, double threshold) {
+  if (tokens.size() < kMinTitleTokens) return {};
+  std::vector<std::string> words(tokens.begin(), tokens.end());
+  std::stable_sort(words.begin(), words.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  // A small tolerance so that 0.8 * 5 counts as 4, not 4.000000000000001.
+  auto overlap = static_cast<size_t>(std::ceil(std::clamp(threshold, 0.0, 1.0) * double(words.size()) - 1e-9));
+  words.resize(std::min(words.size(), words.size() - overlap + 1));
+  return words;
+}
+
 std::set<std::string> DedupeKeys(const EventView& e) {
   std::set<std::string> keys;
   auto add = [&](const char* prefix, const char* field) {
@@ -196,7 +209,7 @@ std::optional<std::pair<std::string, std::string>> FindNearDuplicate(const Triag
       if (recent.keys.count(key)) return std::make_pair(recent.event_id, "same " + key.substr(0, key.find(':')) + " (" + key + ")");
     }
     double similarity = Jaccard(tokens, recent.title_tokens);
-    if (tokens.size() >= 3 && similarity >= rules.duplicate_similarity) {
+    if (tokens.size() >= kMinTitleTokens && similarity >= rules.duplicate_similarity) {
       return std::make_pair(recent.event_id, "title similarity " + Fixed(similarity) + " >= " + Fixed(rules.duplicate_similarity));
     }
   }

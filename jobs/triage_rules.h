@@ -96,6 +96,13 @@ double Jaccard(const std::set<std::string>& a, const std::set<std::string>& b);
 // event was pruned: "doi:<lower-case doi>", "pmid:<pmid>", "arxiv:<id>", "source:<watcher>:<source_id>".
 std::set<std::string> DedupeKeys(const EventView& event);
 
+// The words of a title to look earlier titles up by: any title whose word set has a Jaccard
+// similarity of at least `threshold` with `tokens` shares one of them (of n words, an overlap of
+// ceil(threshold * n) or more cannot miss all of the n - ceil(threshold * n) + 1 chosen), so only
+// events holding one of these need comparing. The longest words are chosen, as the likeliest to be
+// rare. Empty when the title has fewer than 3 words (too short to be compared by similarity).
+std::vector<std::string> TitleProbeTokens(const std::set<std::string>& tokens, double threshold);
+
 // When the event is a near-duplicate of a recent one: that event's id and why, in words.
 std::optional<std::pair<std::string, std::string>> FindNearDuplicate(const TriageRules& rules, const EventView& event,
                                                                      const NoveltyContext& novelty);

@@ -71,4 +71,12 @@ Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url,
   return OpenPgConnection(url);
 }
 
+Status RelaxCommitSync(SqlConnection& db) {
+  if (db.dialect() == "postgres") return db.ExecScript("SET synchronous_commit = off");
+  auto mode = db.Query("PRAGMA journal_mode");
+  if (!mode.ok()) return mode.status();
+  if (mode->rows.empty() || mode->rows[0].Text(0) != "wal") return Status::Ok();  // NORMAL is safe only in WAL mode
+  return db.ExecScript("PRAGMA synchronous = NORMAL");
+}
+
 }  // namespace vigil

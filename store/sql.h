@@ -89,6 +89,14 @@ class SqlConnection {
 // (also "postgres://"). `busy_timeout_ms` applies to SQLite.
 Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms = 5000);
 
+// Makes the connection's commits not wait for the disk: SQLite with synchronous = NORMAL (only in
+// WAL mode, where that is safe), PostgreSQL with synchronous_commit = off. A commit stays atomic
+// and survives the process being killed; a power loss or OS crash may undo the last ones. Only
+// for work that a later fully synced commit vouches for: both WALs are one sequence, so a synced
+// commit also makes durable every commit before it (the job engine's claims and handlers, whose
+// outcomes are committed synced afterwards).
+Status RelaxCommitSync(SqlConnection& db);
+
 // "sqlite" or "postgres" for a URL, or an error naming the URL's scheme.
 Result<std::string> DialectOfUrl(const std::string& url);
 

@@ -1,5 +1,6 @@
 #include "store/triage_repo.h"
 
+#include <algorithm>
 #include <map>
 
 #include "store/db_time.h"
@@ -45,13 +46,17 @@ Status RecordTriageInTx(SqlConnection& db, const std::string& event_id, const st
       .status();
 }
 
-Result<std::vector<StoredKeys>> RecentKeys(SqlConnection& db, const std::string& community, TimePoint titles_since) {
-  auto r = db.Query(
-      "SELECT event_id, dedupe_key FROM vigil_triage_keys WHERE community = $1"
-      " AND (dedupe_key NOT LIKE 'title:%' OR created_at >= $2) ORDER BY created_at, event_id",
-      {community, ToMicros(titles_since)});
-  if (!r.ok()) return r.status();
+Result<std::vector<StoredKeys>> EventsHoldingKeys(SqlConnection& db, const std::string& community, const std::set<std::string>& keys) {
   std::vector<StoredKeys> out;
+  if (keys.empty()) return out;
+  std::string sql = "SELECT event_id, dedupe_key FROM vigil_triage_keys WHERE community = $1 AND dedupe_key IN (";
+  std::vector<SqlValue> params = {community};
+  for (const auto& key : keys) {
+    params.push_back(key);
+    sql += (params.size() == 2 ? "$" : ", $") + std::to_string(params.size());
+  }
+  auto r = db.Query(sql + ") ORDER BY created_at, event_id", params);
+  if (!r.ok()) return r.status();
   std::map<std::string, size_t> index;
   for (const auto& row : r->rows) {
     std::string id = row.Text(0);
@@ -72,6 +77,48 @@ Status InsertKeysInTx(SqlConnection& db, const std::string& community, const std
     if (!r.ok()) return r.status();
   }
   return Status::Ok();
+}
+
+Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, const std::string& community, const std::string& token,
+                                                           TimePoint since, int limit) {
+  auto r = db.Query(
+      "SELECT event_id, title_tokens FROM vigil_triage_title_tokens WHERE community = $1 AND token = $2 AND created_at >= $3"
+      " ORDER BY created_at DESC, event_id DESC LIMIT $4",
+      {community, token, ToMicros(since), int64_t(limit)});
+  if (!r.ok()) return r.status();
+  std::vector<TitledEvent> out;
+  for (const auto& row : r->rows) {
+    TitledEvent e{row.Text(0), {}};
+    std::string all = row.Text(1);
+    std::string_view words = all;
+    while (!words.empty()) {
+      size_t end = std::min(words.find(' '), words.size());
+      if (end > 0) e.title_tokens.emplace(words.substr(0, end));
+      words.remove_prefix(std::min(end + 1, words.size()));
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status InsertTitleTokensInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
+                             const std::set<std::string>& tokens, TimePoint now) {
+  if (tokens.empty()) return Status::Ok();
+  std::string joined;
+  for (const auto& t : tokens) joined += (joined.empty() ? "" : " ") + t;
+  std::string sql = "INSERT INTO vigil_triage_title_tokens (community, token, created_at, event_id, title_tokens) VALUES ";
+  std::vector<SqlValue> params = {community, ToMicros(now), event_id, joined};
+  for (const auto& t : tokens) {
+    params.push_back(t);
+    sql += (params.size() == 5 ? "" : ", ") + std::string("($1, $") + std::to_string(params.size()) + ", $2, $3, $4)";
+  }
+  return db.Query(sql + " ON CONFLICT DO NOTHING", params).status();
+}
+
+Result<int64_t> PruneTitleTokens(SqlConnection& db, TimePoint before) {
+  auto r = db.Query("DELETE FROM vigil_triage_title_tokens WHERE created_at < $1", {ToMicros(before)});
+  if (!r.ok()) return r.status();
+  return r->affected;
 }
 
 Result<std::optional<TimePoint>> LastPushAt(SqlConnection& db, const std::string& community) {

@@ -41,15 +41,30 @@ Status RecordTriageInTx(SqlConnection& db, const std::string& event_id, const st
 
 struct StoredKeys {
   std::string event_id;
-  std::set<std::string> keys;  // "title:<normalised title>" among them
+  std::set<std::string> keys;  // the asked-for keys this event holds
 };
 
-// Keys stored for the community: every exact key (they never expire, so a pruned item stays known),
-// grouped by event; `title:` keys only from events stored at or after `titles_since`.
-Result<std::vector<StoredKeys>> RecentKeys(SqlConnection& db, const std::string& community, TimePoint titles_since);
+// The events of the community that hold any of `keys` (exact keys never expire, so a pruned item
+// stays known), oldest first. One indexed lookup per key, however many keys are stored.
+Result<std::vector<StoredKeys>> EventsHoldingKeys(SqlConnection& db, const std::string& community, const std::set<std::string>& keys);
 // Stores keys for an event; a key some other event holds already is left with that event.
 Status InsertKeysInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
                       const std::set<std::string>& keys, TimePoint now);
+
+struct TitledEvent {
+  std::string event_id;
+  std::set<std::string> title_tokens;
+};
+
+// The newest (at most `limit`) events of the community stored at or after `since` whose title has
+// the word `token`, newest first, each with all its title words.
+Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, const std::string& community, const std::string& token,
+                                                           TimePoint since, int limit);
+// Stores the event's title words, one row per word.
+Status InsertTitleTokensInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
+                             const std::set<std::string>& tokens, TimePoint now);
+// Forgets title words stored before `before` (no novelty window reaches them); the count deleted.
+Result<int64_t> PruneTitleTokens(SqlConnection& db, TimePoint before);
 
 // When the community last had a notification pushed; nullopt if never.
 Result<std::optional<TimePoint>> LastPushAt(SqlConnection& db, const std::string& community);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <thread>
 
 #include "common/iso8601.h"
@@ -165,6 +166,35 @@ TEST_P(JobEngineTest, TimeoutCancelsTheHandlerAndRetries) {
   ASSERT_TRUE(engine.Start().ok());
   EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'discarded' AND last_error LIKE 'timed out%'", 1, 10s));
   engine.Stop(1s);
+}
+
+// A handler's commits need not wait for the disk (its outcome's synced commit vouches for them);
+// the writer of outcomes, like every other connection, still syncs each commit.
+TEST_P(JobEngineTest, HandlersCommitRelaxedWhileOtherConnectionsSyncEveryCommit) {
+  bool pg = std::string(GetParam()) == "postgres";
+  const char* show = pg ? "SHOW synchronous_commit" : "PRAGMA synchronous";
+  std::mutex mu;
+  std::string seen;
+  KindSpec probe{.kind = "probe", .handler = [&](JobContext& ctx) {
+    auto db = ctx.db();
+    if (!db.ok()) return JobResult::Retry(db.error());
+    auto r = (*db)->Query(show);
+    if (!r.ok()) return JobResult::Retry(r.error());
+    std::lock_guard<std::mutex> lock(mu);
+    seen = r->rows[0].Text(0);
+    return JobResult::Done();
+  }};
+  registry_.Add(probe);
+  ASSERT_TRUE(EnqueueJobs(*conn_, {JobSpec{.kind = "probe"}}, std::chrono::system_clock::now()).ok());
+  JobEngine engine(Options("n1"), registry_, {});
+  ASSERT_TRUE(engine.Start().ok());
+  EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'probe' AND state = 'completed'", 1));
+  engine.Stop(1s);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(seen, pg ? "off" : "1") << "SQLite NORMAL is 1";
+  auto own = conn_->Query(show);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->rows[0].Text(0), pg ? "on" : "2") << "SQLite FULL is 2";
 }
 
 TEST_P(JobEngineTest, UnknownKindIsDiscardedWithAReason) {

@@ -8,6 +8,7 @@
 #include "jobs/deliver_job.h"
 #include "jobs/retention_job.h"
 #include "store/notification_repo.h"
+#include "store/triage_repo.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/scripted_receiver.h"
 
@@ -115,6 +116,30 @@ TEST_P(TriageJobTest, SamePaperFromAnotherWatcherCollapsesIntoOneNotification) {
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);
 }
 
+// Hundreds of earlier titles share a word with the new one ("release"), far more than are compared
+// per word; the one it repeats is old among them, and is still found through its rarer words.
+TEST_P(TriageJobTest, NearDuplicateTitleIsFoundAmongManyTitlesSharingACommonWord) {
+  auto settings = env_.Configure(Yaml());
+  auto store = [&](const std::string& title, const std::string& id) {
+    Event e;
+    e.title = title;
+    e.source_type = "feed";
+    e.source_id = id;
+    return env_.Store("journal-feed", "oncology", e);
+  };
+  std::string original = store("Release notes: zanubrutinib dosing schedule revised", "r-original");
+  ASSERT_TRUE(Triage(settings, original).ok());
+  for (int i = 0; i < 200; ++i) {
+    std::string id = store("Release " + std::to_string(i) + " of the hospital bulletin", "r" + std::to_string(i));
+    auto out = Triage(settings, id);
+    ASSERT_TRUE(out.ok()) << out.error();
+    ASSERT_EQ(out->reasoning.find("near-duplicate of event " + original), std::string::npos) << out->reasoning;
+  }
+  auto again = Triage(settings, store("Release notes - Zanubrutinib dosing schedule revised!", "r-again"));
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_NE(again->reasoning.find("near-duplicate of event " + original + ": title similarity 1.00"), std::string::npos) << again->reasoning;
+}
+
 TEST_P(TriageJobTest, PrunedItemSeenAgainIsNotAnnouncedAgain) {
   auto settings = env_.Configure(Yaml());
   std::string first = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
@@ -220,6 +245,20 @@ TEST_P(TriageJobTest, RetentionPrunesOldDataButKeepsDedupeKeys) {
   EXPECT_EQ(all->events_deleted, 1);
   EXPECT_EQ(all->notifications_deleted, 1);
   EXPECT_GT(env_.Count("SELECT COUNT(*) FROM vigil_triage_keys"), 0) << "dedupe keys survive pruning";
+}
+
+TEST_P(TriageJobTest, TitleWordsPastEveryNoveltyWindowArePruned) {
+  auto settings = env_.Configure(Yaml());
+  ASSERT_TRUE(Triage(settings, env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"))).ok());
+  int64_t words = env_.Count("SELECT COUNT(*) FROM vigil_triage_title_tokens");
+  ASSERT_GT(words, 3);
+  auto kept = PruneTitleTokens(env_.db(), now_ - settings.LongestNoveltyWindow());
+  ASSERT_TRUE(kept.ok()) << kept.error();
+  EXPECT_EQ(*kept, 0);
+  auto gone = PruneTitleTokens(env_.db(), now_ + std::chrono::seconds(1));
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(*gone, words);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_title_tokens"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, TriageJobTest, ::testing::ValuesIn(testing::kDialects));

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "sources/literature/feed_parser.h"
 #include "sources/literature/pubmed_parser.h"
 #include "tests/unit/fixtures_dir.h"
@@ -145,6 +148,42 @@ TEST(TriageRulesTest, DifferentPapersAreNotDuplicates) {
   NoveltyContext n;
   n.recent.push_back({a.id, DedupeKeys(a), TitleTokens(a.title)});
   EXPECT_TRUE(Score(OncologyRules(), b, n).duplicate_of.empty());
+}
+
+TEST(TriageRulesTest, TitleProbeTokensAreTheLongestWordsEnoughToMeetAnySimilarTitle) {
+  std::set<std::string> words = {"telomere", "length", "pancreatic", "cancer", "risk"};
+  // 5 words at 0.8: an overlap of 4 is needed, so 5 - 4 + 1 = 2 probes, the longest first.
+  EXPECT_EQ(TitleProbeTokens(words, 0.8), (std::vector<std::string>{"pancreatic", "telomere"}));
+  EXPECT_EQ(TitleProbeTokens(words, 1.0).size(), 1u);
+  EXPECT_EQ(TitleProbeTokens(words, 0.1).size(), 5u);
+  EXPECT_TRUE(TitleProbeTokens({"two", "words"}, 0.8).empty()) << "too short to compare by similarity";
+}
+
+// The promise the token index rests on: whenever two word sets are similar enough, the probe words
+// of the first meet the second. Checked over every pair of many random sets from a small alphabet
+// (so that similar pairs are common) at several thresholds.
+TEST(TriageRulesTest, TitleProbeTokensNeverMissASimilarTitle) {
+  std::mt19937 rng(7);
+  std::vector<std::set<std::string>> sets;
+  for (int i = 0; i < 300; ++i) {
+    std::set<std::string> s;
+    size_t n = 3 + rng() % 8;
+    while (s.size() < n) s.insert(std::string(1 + rng() % 6, char('a' + rng() % 12)));
+    sets.push_back(s);
+  }
+  int similar_pairs = 0;
+  for (double threshold : {0.1, 0.34, 0.5, 0.8, 0.9, 1.0}) {
+    for (const auto& a : sets) {
+      auto probes = TitleProbeTokens(a, threshold);
+      for (const auto& b : sets) {
+        if (Jaccard(a, b) < threshold) continue;
+        ++similar_pairs;
+        bool met = std::any_of(probes.begin(), probes.end(), [&](const std::string& w) { return b.count(w) > 0; });
+        ASSERT_TRUE(met) << "threshold " << threshold << ", Jaccard " << Jaccard(a, b);
+      }
+    }
+  }
+  EXPECT_GT(similar_pairs, 2000);
 }
 
 TEST(TriageRulesTest, NormaliseTextLowersAndCollapsesPunctuation) {
