@@ -73,4 +73,8 @@ bool CidrRange::Contains(const IpAddress& address) const {
   return (a[size_t(full_bytes)] & mask) == (b[size_t(full_bytes)] & mask);
 }
 
+bool CidrRange::Covers(const CidrRange& other) const {
+  return other.prefix_bits_ >= prefix_bits_ && Contains(other.base_);
+}
+
 }  // namespace vigil

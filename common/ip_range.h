@@ -37,6 +37,8 @@ class CidrRange {
   static Result<CidrRange> Parse(std::string_view text);
 
   bool Contains(const IpAddress& address) const;
+  // True if every address of `other` is in this range (it is this range or a narrower one in it).
+  bool Covers(const CidrRange& other) const;
 
  private:
   CidrRange(const IpAddress& base, int prefix_bits) : base_(base), prefix_bits_(prefix_bits) {}

@@ -49,6 +49,8 @@ const nlohmann::json* Lookup(const nlohmann::json& tree, const std::string& path
   return node;
 }
 
+}  // namespace
+
 bool LooksSecret(const std::string& key) {
   static const char* kWords[] = {"token", "secret", "password", "api_key", "fernet_key", "key"};
   for (const char* w : kWords) {
@@ -56,8 +58,6 @@ bool LooksSecret(const std::string& key) {
   }
   return false;
 }
-
-}  // namespace
 
 nlohmann::json DefaultFor(const std::string& spec_path) {
   const KeySpec* spec = FindKeySpec(spec_path);

@@ -57,6 +57,10 @@ class Config {
 // A table default parsed into its normalised JSON form (null if the key has no default).
 nlohmann::json DefaultFor(const std::string& spec_path);
 
+// True for a key that names a secret: token, secret, password, api_key, fernet_key, key, or one
+// ending in "_" and one of those ("webhook_secret").
+bool LooksSecret(const std::string& key);
+
 // A copy of `value` with every secret-looking key's value replaced by "(set)": for logs, the
 // watchers table and `vigil check`.
 nlohmann::json RedactSecrets(const nlohmann::json& value);

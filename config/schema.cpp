@@ -93,8 +93,9 @@ std::vector<KeySpec> BuildTable() {
        "webhook: the path it answers on, under `/hooks/`; default `/hooks/<name>`."},
       {"watchers[].methods", K::kStringList, "", kReload, "webhook: HTTP methods accepted (default `[POST]`); others get 405."},
       {"watchers[].verify", K::kAny, "", kReload,
-       "webhook: how senders prove themselves: `{scheme: github|github-sha1|stripe|slack|hmac|token, secret, header, "
-       "algorithm, encoding, prefix, tolerance_seconds, allow_ips, trusted_proxies}`. Without it any request is accepted."},
+       "webhook: how senders prove themselves: `{scheme: github|github-sha1|stripe|slack|hmac|token, secret (or secret_file), "
+       "header, algorithm, encoding, prefix, prefix_optional, tolerance_seconds, allow_ips, trusted_proxies}`. Without it any "
+       "request is accepted."},
       {"watchers[].trigger", K::kAny, "", kReload,
        "webhook: `and`/`or`/`not` over `match: {type: value|regex, source: header|query|payload, name, value|regex}`; "
        "a request that does not match stores nothing."},
@@ -202,7 +203,9 @@ std::string ConfigReferenceMarkdown() {
   out << "# Configuration reference\n\n"
          "Generated from vigil's config table (`vigil config reference`); do not edit by hand.\n"
          "Durations read as `250ms`, `90s`, `5m`, `1h`, `1d`; sizes as `512`, `64KiB`, `1MiB`.\n"
-         "Any string may use `${ENV_VAR}`; a secret key `k` may instead be given as `k_file: PATH`.\n"
+         "Any string may use `${ENV_VAR}`; a secret key `k` may instead be given as `k_file: PATH` (relative to this\n"
+         "file's folder; one trailing line end is dropped; a missing or empty file is an error). In free-form maps\n"
+         "too, a secret-looking key (`secret`, `token`, `password`, `api_key`, `*_key`, ...) is its text as written.\n"
          "Reload: `yes` when SIGHUP applies a change, `restart` when it needs a restart.\n\n"
          "| key | type | default | reload | meaning |\n|---|---|---|---|---|\n";
   for (const auto& s : ConfigTable()) {

@@ -48,6 +48,17 @@ std::optional<nlohmann::json> NormaliseNumber(const KeySpec& spec, const std::st
   return nlohmann::json(v);
 }
 
+// A secret's key in a free-form block. A bare "key" is not one there: such blocks use it for
+// other things (an embedding target's key column; a TLS `key_file` would be a path).
+bool IsFreeFormSecret(const std::string& key) { return key != "key" && LooksSecret(key); }
+
+// The secret a "<secret>_file" key stands for ("secret_file" -> "secret"); empty for other keys.
+std::string SecretOfFileKey(const std::string& key) {
+  if (!key.ends_with("_file")) return "";
+  std::string base = key.substr(0, key.size() - 5);
+  return IsFreeFormSecret(base) ? base : "";
+}
+
 }  // namespace
 
 std::optional<nlohmann::json> NormaliseScalar(const KeySpec& spec, const std::string& text, std::string* why) {
@@ -180,7 +191,7 @@ Status ConfigLoader::WalkScalar(const YAML::Node& node, const KeySpec& spec, con
   std::string why;
   auto value = NormaliseScalar(spec, *text, &why);
   if (!value) return ErrorAt(node, concrete + ": " + why);
-  if (spec.type == KeyType::kSecret) out_->secret_paths_.push_back(concrete);
+  if (spec.type == KeyType::kSecret) NoteSecret(concrete, node);
   *dest = *value;
   return Status::Ok();
 }
@@ -200,19 +211,10 @@ Status ConfigLoader::WalkMap(const YAML::Node& node, const std::string& spec_pat
       const KeySpec* spec = FindKeySpec(Join(spec_path, base));
       if (spec != nullptr && spec->type == KeyType::kSecret) {
         if (dest->contains(base)) return ErrorAt(it->first, "give either " + Join(concrete, base) + " or " + child + ", not both");
-        auto file = ExpandEnv(it->second.Scalar());
-        if (!file.ok()) return ErrorAt(it->second, child + ": " + file.error());
-        std::filesystem::path p(*file);
-        if (p.is_relative()) p = std::filesystem::absolute(file_).parent_path() / p;
-        std::ifstream in(p, std::ios::binary);
-        if (!in) return ErrorAt(it->second, child + ": cannot read " + p.string());
-        std::stringstream buf;
-        buf << in.rdbuf();
-        std::string secret = buf.str();
-        while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-        (*dest)[base] = secret;
-        out_->secret_paths_.push_back(Join(concrete, base));
-        out_->marks_[Join(concrete, base)] = At(it->second.Mark());
+        auto secret = ReadSecretFile(it->second, child);
+        if (!secret.ok()) return secret.status();
+        (*dest)[base] = *secret;
+        NoteSecret(Join(concrete, base), it->second);
         continue;
       }
     }
@@ -265,13 +267,62 @@ Result<nlohmann::json> ConfigLoader::AnyToJson(const YAML::Node& node, const std
     }
     return out;
   }
+  return AnyMapToJson(node, concrete);
+}
+
+// In a free-form map a secret-looking key ("secret", "token", "api_key", ...) is text as written,
+// never a number or a boolean, and "<secret>_file: PATH" reads it from a file, as for the keys
+// of the table.
+Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const std::string& concrete) {
   nlohmann::json out = nlohmann::json::object();
   for (auto it = node.begin(); it != node.end(); ++it) {
-    auto value = AnyToJson(it->second, Join(concrete, it->first.Scalar()));
+    std::string key = it->first.Scalar();
+    std::string child = Join(concrete, key);
+    if (std::string secret = SecretOfFileKey(key); !secret.empty()) {
+      if (node[secret].IsDefined())
+        return ErrorAt(it->first, "give either " + Join(concrete, secret) + " or " + child + ", not both");
+      auto text = ReadSecretFile(it->second, child);
+      if (!text.ok()) return text.status();
+      NoteSecret(Join(concrete, secret), it->second);
+      out[secret] = *text;
+      continue;
+    }
+    auto value = IsFreeFormSecret(key) ? SecretToJson(it->second, child) : AnyToJson(it->second, child);
     if (!value.ok()) return value;
-    out[it->first.Scalar()] = *value;
+    out[key] = *value;
   }
   return out;
+}
+
+Result<nlohmann::json> ConfigLoader::SecretToJson(const YAML::Node& node, const std::string& concrete) {
+  if (!node.IsScalar()) return AnyToJson(node, concrete);  // null, or not a secret after all
+  auto text = ExpandEnv(node.Scalar());
+  if (!text.ok()) return ErrorAt(node, concrete + ": " + text.error());
+  NoteSecret(concrete, node);
+  return nlohmann::json(*text);
+}
+
+Result<std::string> ConfigLoader::ReadSecretFile(const YAML::Node& node, const std::string& concrete) const {
+  if (!node.IsScalar()) return ErrorAt(node, concrete + ": expected a file path");
+  auto file = ExpandEnv(node.Scalar());
+  if (!file.ok()) return ErrorAt(node, concrete + ": " + file.error());
+  std::filesystem::path p(*file);
+  if (p.is_relative()) p = std::filesystem::absolute(file_).parent_path() / p;
+  std::ifstream in(p, std::ios::binary);
+  if (!in || std::filesystem::is_directory(p)) return ErrorAt(node, concrete + ": cannot read " + p.string());
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string secret = buf.str();
+  // One line end is the editor's, not the secret's.
+  if (secret.ends_with("\r\n")) secret.resize(secret.size() - 2);
+  else if (secret.ends_with("\n")) secret.pop_back();
+  if (secret.empty()) return ErrorAt(node, concrete + ": " + p.string() + " is empty");
+  return secret;
+}
+
+void ConfigLoader::NoteSecret(const std::string& concrete, const YAML::Node& node) {
+  out_->secret_paths_.push_back(concrete);
+  out_->marks_[concrete] = At(node.Mark());
 }
 
 Status ConfigLoader::CheckWatchers() {

@@ -35,6 +35,14 @@ class ConfigLoader {
                   nlohmann::json* dest);
   Status WalkScalar(const YAML::Node& node, const KeySpec& spec, const std::string& concrete, nlohmann::json* dest);
   Result<nlohmann::json> AnyToJson(const YAML::Node& node, const std::string& concrete);
+  Result<nlohmann::json> AnyMapToJson(const YAML::Node& node, const std::string& concrete);
+  // A secret-looking key's value: a scalar is its text as written, ${ENV} expanded.
+  Result<nlohmann::json> SecretToJson(const YAML::Node& node, const std::string& concrete);
+  // The file a "<secret>_file" value names (relative to the config's folder), one trailing line
+  // end dropped; an unreadable or empty file is an error at `node`.
+  Result<std::string> ReadSecretFile(const YAML::Node& node, const std::string& concrete) const;
+  // Records `concrete` as a secret (listed by `vigil check`, never its value) and its position.
+  void NoteSecret(const std::string& concrete, const YAML::Node& node);
   Status CheckWatchers();
   std::string At(const YAML::Mark& mark) const;
   Status ErrorAt(const YAML::Node& node, const std::string& message) const;

@@ -1,5 +1,7 @@
-// `vigil import-hooks FILE`: prints the vigil watchers equivalent to an adnanh/webhook hooks file
-// (JSON or YAML), then, as YAML comments, what could not be carried over.
+// `vigil import-hooks FILE [--show-secrets]`: prints the vigil watchers equivalent to an
+// adnanh/webhook hooks file (JSON or YAML), then, as YAML comments, the environment variables
+// their secrets are read from (the values only with --show-secrets) and what could not be
+// carried over.
 #include <yaml-cpp/yaml.h>
 
 #include <iostream>
@@ -52,7 +54,17 @@ void Emit(YAML::Emitter& out, const nlohmann::json& j) {
   }
 }
 
-int RunImportHooks(const std::string& file) {
+void PrintSecrets(const std::vector<HookSecret>& secrets, bool show) {
+  if (secrets.empty()) return;
+  std::cout << "# Set these environment variables for vigil"
+            << (show ? ":\n" : " (values not shown; --show-secrets prints them):\n");
+  for (const auto& s : secrets) {
+    if (show) std::cout << "#   " << s.variable << "=" << s.value << "\n";
+    else std::cout << "#   " << s.variable << "  (hook " << s.hook << "'s secret)\n";
+  }
+}
+
+int RunImportHooks(const std::string& file, bool show_secrets) {
   nlohmann::json hooks;
   try {
     hooks = YamlToJson(YAML::LoadFile(file));
@@ -70,6 +82,7 @@ int RunImportHooks(const std::string& file) {
   Emit(out, imported->watchers);
   out << YAML::EndMap;
   std::cout << out.c_str() << "\n";
+  PrintSecrets(imported->secrets, show_secrets);
   if (!imported->not_carried.empty()) {
     std::cout << "# Not carried over:\n";
     for (const auto& line : imported->not_carried) std::cout << "#   " << line << "\n";
@@ -82,8 +95,10 @@ int RunImportHooks(const std::string& file) {
 void RegisterImportHooksVerb(CLI::App& app, VerbList& out) {
   auto* cmd = app.add_subcommand("import-hooks", "print vigil watchers equivalent to an adnanh/webhook hooks file");
   auto file = std::make_shared<std::string>();
+  auto show_secrets = std::make_shared<bool>(false);
   cmd->add_option("file", *file, "hooks.json or hooks.yaml")->required();
-  out.emplace_back(cmd, [file] { return RunImportHooks(*file); });
+  cmd->add_flag("--show-secrets", *show_secrets, "print the secrets' values with the variables to set");
+  out.emplace_back(cmd, [file, show_secrets] { return RunImportHooks(*file, *show_secrets); });
 }
 
 }  // namespace vigil

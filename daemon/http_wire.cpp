@@ -17,6 +17,12 @@ bool IsFramingHeader(std::string_view name) {
          EqualsNoCase(name, "Connection");
 }
 
+// Headers that describe a body; a response that cannot carry one (1xx, 204, 304) goes without
+// them (RFC 9110 8.6, 15.3.5, 15.4.5), whatever the handler set.
+bool IsBodyHeader(std::string_view name) {
+  return EqualsNoCase(name, "Content-Type") || EqualsNoCase(name, "Content-Encoding");
+}
+
 void AppendNumber(std::string& out, uint64_t n) {
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), n);
@@ -32,16 +38,17 @@ void AppendResponseHead(std::string& out, const HttpResponse& response, size_t b
   out += ' ';
   out += HttpReasonPhrase(response.status);
   out += "\r\n";
+  bool has_body = ResponseMayHaveBody(response.status);
   for (const auto& [name, value] : response.headers) {
-    if (IsFramingHeader(name)) continue;
+    if (IsFramingHeader(name) || (!has_body && IsBodyHeader(name))) continue;
     out += name;
     out += ": ";
     out += value;
     out += "\r\n";
   }
-  if (ResponseMayHaveBody(response.status) || response.status == 304) {
+  if (has_body) {
     out += "Content-Length: ";
-    AppendNumber(out, response.status == 304 ? 0 : body_size);
+    AppendNumber(out, body_size);
     out += "\r\n";
   }
   if (close) {

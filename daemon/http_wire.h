@@ -12,7 +12,8 @@
 namespace vigil {
 
 // Appends status line, the response's headers and the framing headers to `out`. Content-Length
-// is always written (except for statuses that carry no body), computed from `body_size`; any
+// is always written (except for statuses that carry no body: 1xx, 204, 304, which also go without
+// the handler's Content-Type and Content-Encoding), computed from `body_size`; any
 // Content-Length, Transfer-Encoding or Connection header of the response is replaced by ours:
 // "Connection: close" when `close`, "Connection: keep-alive" when `keep_alive_10` (an HTTP/1.0
 // client that asked for it).

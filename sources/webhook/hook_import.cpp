@@ -1,5 +1,13 @@
 #include "sources/webhook/hook_import.h"
 
+#include <strings.h>
+
+#include <algorithm>
+#include <optional>
+#include <sstream>
+
+#include "common/ip_range.h"
+
 namespace vigil {
 namespace {
 
@@ -12,12 +20,100 @@ constexpr const char* kCommandKeys[] = {
     "response-message", "response-headers", "success-http-response-code", "parse-parameters-as-json",
     "trigger-signature-soft-failures", "incoming-payload-content-type"};
 
+struct AllowedRange {
+  std::string text;
+  CidrRange range;
+};
+
+bool IsIpWhitelist(const json& rule) {
+  return rule.is_object() && rule.contains("match") && rule["match"].value("type", "") == "ip-whitelist";
+}
+
+// adnanh's secrets are strings; a number in a YAML hooks file is taken as its JSON text.
+std::string SecretText(const json& match) {
+  const json secret = match.value("secret", json(""));
+  return secret.is_string() ? secret.get<std::string>() : secret.dump();
+}
+
+// "WEBHOOK_<ID>_SECRET", upper-cased, other characters as '_'; numbered when two ids meet.
+std::string SecretVariable(const std::string& id, const std::vector<HookSecret>& taken) {
+  std::string base = "WEBHOOK_";
+  for (char c : id) base += std::isalnum(static_cast<unsigned char>(c)) ? char(std::toupper(static_cast<unsigned char>(c))) : '_';
+  base += "_SECRET";
+  std::string name = base;
+  for (int n = 2; std::any_of(taken.begin(), taken.end(), [&](const HookSecret& s) { return s.variable == name; }); ++n)
+    name = base + "_" + std::to_string(n);
+  return name;
+}
+
 struct Importer {
   std::string id;
   HookImport& out;
   json verify;
+  std::optional<std::vector<AllowedRange>> allow;  // nullopt: no ip-whitelist rule yet
 
   void Drop(const std::string& what) { out.not_carried.push_back("hook " + id + ": " + what); }
+
+  // An ip-whitelist's ranges (adnanh separates several with spaces).
+  std::vector<AllowedRange> Ranges(const json& match) {
+    std::vector<AllowedRange> ranges;
+    std::istringstream words(match.value("ip-range", ""));
+    for (std::string text; words >> text;) {
+      auto range = CidrRange::Parse(text);
+      if (range.ok()) ranges.push_back({text, *range});
+      else Drop("ip-whitelist range \"" + text + "\" (" + range.error() + ")");
+    }
+    return ranges;
+  }
+
+  // Rules that must all hold leave the addresses every one of them admits: per pair of ranges,
+  // the narrower when one holds the other (CIDR ranges either nest or do not meet).
+  void Allow(std::vector<AllowedRange> ranges) {
+    if (!allow) {
+      allow = std::move(ranges);
+      return;
+    }
+    std::vector<AllowedRange> both;
+    auto add = [&](const AllowedRange& r) {
+      if (std::none_of(both.begin(), both.end(), [&](const AllowedRange& b) { return b.text == r.text; })) both.push_back(r);
+    };
+    for (const auto& a : *allow) {
+      for (const auto& b : ranges) {
+        if (a.range.Covers(b.range)) add(b);
+        else if (b.range.Covers(a.range)) add(a);
+      }
+    }
+    allow = std::move(both);
+  }
+
+  // An `or` of ip-whitelist rules gating the whole hook: one allowlist with all their ranges.
+  bool TakeAllowlistUnion(const json& items) {
+    if (!items.is_array() || items.empty() || !std::all_of(items.begin(), items.end(), IsIpWhitelist)) return false;
+    std::vector<AllowedRange> all;
+    for (const auto& item : items) {
+      for (auto& r : Ranges(item["match"])) all.push_back(std::move(r));
+    }
+    Allow(std::move(all));
+    return true;
+  }
+
+  void FinishAllowlist() {
+    if (!allow) return;
+    if (allow->empty()) {
+      Drop("ip-whitelist rules that admit no address together (adnanh would never trigger this hook)");
+      return;
+    }
+    json texts = json::array();
+    for (const auto& r : *allow) texts.push_back(r.text);
+    verify["allow_ips"] = texts;
+  }
+
+  // The secret goes to an environment variable; the printed config names it, never the value.
+  void TakeSecret(const json& match) {
+    HookSecret secret{SecretVariable(id, out.secrets), id, SecretText(match)};
+    verify["secret"] = "${" + secret.variable + "}";
+    out.secrets.push_back(std::move(secret));
+  }
 
   // adnanh sources: header, url (query), payload; the rest have no vigil equivalent.
   json Leaf(const json& match) {
@@ -38,7 +134,7 @@ struct Importer {
   bool TakeVerify(const json& match) {
     std::string type = match.value("type", "");
     if (type == "ip-whitelist") {
-      verify["allow_ips"] = json::array({match.value("ip-range", "")});
+      Allow(Ranges(match));
       return true;
     }
     if (!type.starts_with("payload-hmac-") && !type.starts_with("payload-hash-")) return false;
@@ -49,10 +145,12 @@ struct Importer {
       Drop(type + " over source \"" + source + "\" (vigil reads signatures from headers)");
       return true;
     }
-    verify["secret"] = match.value("secret", "");
-    if (algorithm == "sha256" && header == "X-Hub-Signature-256") verify["scheme"] = "github";
-    else if (algorithm == "sha1" && header == "X-Hub-Signature") verify["scheme"] = "github-sha1";
-    else verify.update({{"scheme", "hmac"}, {"header", header}, {"algorithm", algorithm}});
+    TakeSecret(match);
+    if (algorithm == "sha256" && strcasecmp(header.c_str(), "X-Hub-Signature-256") == 0) verify["scheme"] = "github";
+    else if (algorithm == "sha1" && strcasecmp(header.c_str(), "X-Hub-Signature") == 0) verify["scheme"] = "github-sha1";
+    // adnanh drops a leading "<algorithm>=" when the sender puts one there.
+    else verify.update({{"scheme", "hmac"}, {"header", header}, {"algorithm", algorithm},
+                        {"prefix", algorithm + "="}, {"prefix_optional", true}});
     return true;
   }
 
@@ -67,6 +165,7 @@ struct Importer {
     }
     for (const char* op : {"and", "or"}) {
       if (!rule.contains(op)) continue;
+      if (top && std::string(op) == "or" && TakeAllowlistUnion(rule[op])) return nullptr;
       json items = json::array();
       for (const auto& r : rule[op]) {
         json converted = Rule(r, top && std::string(op) == "and");
@@ -111,6 +210,7 @@ Result<HookImport> ImportAdnanhHooks(const json& hooks) {
       json trigger = im.Rule(h["trigger-rule"], true);
       if (!trigger.is_null()) w["trigger"] = trigger;
     }
+    im.FinishAllowlist();
     if (im.verify.contains("allow_ips") && !im.verify.contains("scheme"))
       im.Drop("ip-whitelist without a signature check (vigil's allow_ips go with a verify scheme)");
     else if (!im.verify.empty()) w["verify"] = im.verify;

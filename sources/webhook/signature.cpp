@@ -54,16 +54,18 @@ VerifyResult CompareHexMac(std::string_view sent_hex, const std::string& expecte
   return VerifyResult::Accept();
 }
 
-// A header that must be present and start with `prefix`; its value after the prefix, or a reason.
+// A header that must be present and start with `prefix` (unless `prefix_optional`); its value
+// after the prefix, or a reason.
 struct PrefixedHeader {
   std::string_view value;
   std::string reason;
 };
 PrefixedHeader ReadPrefixedHeader(const HttpRequest& request, std::string_view name,
-                                  std::string_view prefix) {
+                                  std::string_view prefix, bool prefix_optional = false) {
   const std::string* value = request.Header(name);
   if (!value) return {{}, "missing header " + std::string(name)};
   if (!std::string_view(*value).starts_with(prefix)) {
+    if (prefix_optional) return {*value, {}};
     return {{}, std::string(name) + " does not start with \"" + std::string(prefix) + "\""};
   }
   return {std::string_view(*value).substr(prefix.size()), {}};
@@ -128,7 +130,7 @@ VerifyResult VerifyStripe(const VerifySpec& spec, const HttpRequest& request, Ti
 }
 
 VerifyResult VerifyHmac(const VerifySpec& spec, const HttpRequest& request) {
-  PrefixedHeader h = ReadPrefixedHeader(request, spec.header, spec.prefix);
+  PrefixedHeader h = ReadPrefixedHeader(request, spec.header, spec.prefix, spec.prefix_optional);
   if (!h.reason.empty()) return VerifyResult::Reject(h.reason);
   std::string expected = Hmac(spec.algorithm, spec.secret, request.body);
   if (spec.encoding == MacEncoding::kHex) return CompareHexMac(h.value, expected, spec.header);

@@ -9,7 +9,8 @@
 //                secret is being rolled); v0 is ignored; t must be within `tolerance` of now
 //   slack        X-Slack-Signature: v0=<hex HMAC-SHA256(secret, "v0:<ts>:<body>")> with ts from
 //                X-Slack-Request-Timestamp, within `tolerance` (default 5 min) of now either way
-//   hmac         `header` holds [prefix]<hex|base64 HMAC-<algorithm>(secret, body)>
+//   hmac         `header` holds [prefix]<hex|base64 HMAC-<algorithm>(secret, body)>; the prefix
+//                may be left out when `prefix_optional` (as adnanh/webhook's payload-hmac-* rules)
 //   token        `header` (default X-Vigil-Token) holds the secret itself; if header is
 //                Authorization, the value is "Bearer <secret>"
 //
@@ -42,6 +43,7 @@ struct VerifySpec {
   HmacAlgorithm algorithm = HmacAlgorithm::kSha256;  // hmac
   MacEncoding encoding = MacEncoding::kHex;          // hmac
   std::string prefix;                                // hmac: e.g. "sha256=", required if set
+  bool prefix_optional = false;                      // hmac: ... unless this is set
   std::chrono::seconds tolerance{300};               // stripe, slack
   std::vector<CidrRange> allow_ips;        // empty: any client address
   std::vector<CidrRange> trusted_proxies;  // peers whose X-Forwarded-For is believed
@@ -65,8 +67,8 @@ const char* SchemeName(SignatureScheme scheme);
 // Reads a `verify:` block (the YAML already converted to JSON). `path` names the block in errors,
 // e.g. "watchers[0].verify"; each error names the key path it is about, such as
 // `watchers[0].verify.scheme: unknown scheme "gitlab" (expected github, github-sha1, stripe, slack,
-// hmac, token)`. Keys: scheme, secret, header, algorithm, encoding, prefix, tolerance_seconds,
-// allow_ips, trusted_proxies; a key unknown, or not used by the scheme, is an error.
+// hmac, token)`. Keys: scheme, secret, header, algorithm, encoding, prefix, prefix_optional,
+// tolerance_seconds, allow_ips, trusted_proxies; a key unknown, or not used by the scheme, is an error.
 Result<VerifySpec> ParseVerifySpec(const nlohmann::json& j, const std::string& path);
 
 }  // namespace vigil

@@ -29,6 +29,7 @@ constexpr KeyRule kKeys[] = {
     {"algorithm", Bit(SignatureScheme::kHmac)},
     {"encoding", Bit(SignatureScheme::kHmac)},
     {"prefix", Bit(SignatureScheme::kHmac)},
+    {"prefix_optional", Bit(SignatureScheme::kHmac)},
     {"tolerance_seconds", Bit(SignatureScheme::kStripe) | Bit(SignatureScheme::kSlack)},
     {"allow_ips", kEveryScheme},
     {"trusted_proxies", kEveryScheme},
@@ -99,6 +100,15 @@ Status ReadEncoding(const json& j, const std::string& path, MacEncoding& out) {
   return Status::Ok();
 }
 
+Status ReadPrefixOptional(const json& j, const std::string& path, VerifySpec& spec) {
+  auto it = j.find("prefix_optional");
+  if (it == j.end()) return Status::Ok();
+  if (!it->is_boolean()) return KeyError(path, "prefix_optional", "must be true or false");
+  if (spec.prefix.empty()) return KeyError(path, "prefix_optional", "needs a prefix");
+  spec.prefix_optional = it->get<bool>();
+  return Status::Ok();
+}
+
 Status ReadTolerance(const json& j, const std::string& path, std::chrono::seconds& out) {
   auto it = j.find("tolerance_seconds");
   if (it == j.end()) return Status::Ok();
@@ -135,6 +145,7 @@ Status ReadSchemeOptions(const json& j, const std::string& path, VerifySpec& spe
     return KeyError(path, "header", "required for scheme hmac");
   }
   if (Status s = ReadString(j, path, "prefix", spec.prefix); !s.ok()) return s;
+  if (Status s = ReadPrefixOptional(j, path, spec); !s.ok()) return s;
   if (Status s = ReadAlgorithm(j, path, spec.algorithm); !s.ok()) return s;
   if (Status s = ReadEncoding(j, path, spec.encoding); !s.ok()) return s;
   return ReadTolerance(j, path, spec.tolerance);

@@ -22,6 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::DaemonProcess;
+using testing::Wire;
 using testsupport::RawHttpClient;
 using testsupport::RawHttpResponse;
 
@@ -50,13 +51,6 @@ const char* kGithubFixtures[] = {"issues.labeled", "issues.opened", "ping", "pul
                                  "pull_request.opened", "push", "release.published", "workflow_run.completed"};
 
 std::string Fixture(const std::string& name) { return testing::ReadFixture("webhooks/github/" + name + ".json"); }
-
-// The request as bytes on the wire.
-std::string Wire(const HttpRequest& r) {
-  std::string headers;
-  for (const auto& [name, value] : r.headers) headers += name + ": " + value + "\r\n";
-  return testsupport::MakeRequest(r.method, r.path, r.body, headers);
-}
 
 class WebhookE2E : public ::testing::Test {
  protected:

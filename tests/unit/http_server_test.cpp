@@ -154,6 +154,27 @@ TEST_F(HttpServerTest, HeadResponseHasLengthButNoBody) {
   EXPECT_EQ(get->body, "12345");
 }
 
+TEST_F(HttpServerTest, NoContentAndNotModifiedGoWithoutBodyOrBodyHeaders) {
+  StartServer([](HttpRequest&& req, Responder respond) {
+    int status = req.path == "/204" ? 204 : req.path == "/304" ? 304 : 200;
+    respond(HttpResponse::Json(status, "{\"ignored\":true}"));
+  });
+  RawHttpClient client(port());
+  ASSERT_TRUE(client.Send(MakeRequest("POST", "/204", "{}") + MakeRequest("GET", "/304") + MakeRequest("GET", "/200")));
+  for (int status : {204, 304}) {
+    auto r = client.ReadResponse();
+    ASSERT_TRUE(r.has_value()) << status;
+    EXPECT_EQ(r->status, status);
+    EXPECT_EQ(r->Header("Content-Type"), nullptr) << status;
+    EXPECT_EQ(r->Header("Content-Length"), nullptr) << status;
+  }
+  auto ok = client.ReadResponse();  // had either sent a body, this would start inside it
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->HeaderValue("Content-Type"), "application/json");
+  EXPECT_EQ(ok->body, "{\"ignored\":true}");
+}
+
 TEST_F(HttpServerTest, MalformedRequestGets400AndClose) {
   std::atomic<int> calls{0};
   StartServer([&](HttpRequest&&, Responder respond) {

@@ -49,6 +49,18 @@ TEST(CidrRange, ZeroPrefixV4ContainsOnlyIpv4) {
   EXPECT_FALSE(r->Contains(Ip("2001:db8::1")));
 }
 
+TEST(CidrRange, CoversItselfAndNarrowerRangesInsideIt) {
+  auto wide = CidrRange::Parse("10.0.0.0/8");
+  auto narrow = CidrRange::Parse("10.1.0.0/16");
+  auto other = CidrRange::Parse("192.168.0.0/16");
+  ASSERT_TRUE(wide.ok() && narrow.ok() && other.ok());
+  EXPECT_TRUE(wide->Covers(*wide));
+  EXPECT_TRUE(wide->Covers(*narrow));
+  EXPECT_FALSE(narrow->Covers(*wide));
+  EXPECT_FALSE(wide->Covers(*other));
+  EXPECT_TRUE(CidrRange::Parse("::/0")->Covers(*CidrRange::Parse("2001:db8::/32")));
+}
+
 TEST(CidrRange, RejectsBadPrefixes) {
   EXPECT_EQ(CidrRange::Parse("10.0.0.0/33").error(), "prefix length 33 out of range 0..32");
   EXPECT_EQ(CidrRange::Parse("::/129").error(), "prefix length 129 out of range 0..128");

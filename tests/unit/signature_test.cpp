@@ -251,6 +251,19 @@ TEST(VerifyHmac, AcceptsBase64Sha512WithPrefix) {
   EXPECT_EQ(no_prefix.reason, "X-Sig does not start with \"sha512=\"");
 }
 
+TEST(VerifyHmac, OptionalPrefixMayBeSentOrLeftOut) {
+  VerifySpec spec = Spec(SignatureScheme::kHmac);
+  spec.header = "X-Sig";
+  spec.prefix = "sha256=";
+  spec.prefix_optional = true;
+  std::string mac = HexEncode(HmacSha256("s3cret", "payload"));
+  EXPECT_TRUE(VerifyRequest(spec, Request("payload", {{"X-Sig", "sha256=" + mac}}), AtUnix(0)).ok);
+  EXPECT_TRUE(VerifyRequest(spec, Request("payload", {{"X-Sig", mac}}), AtUnix(0)).ok);
+  EXPECT_EQ(VerifyRequest(spec, Request("payload", {{"X-Sig", "sha1=" + mac}}), AtUnix(0)).reason,
+            "malformed hex signature in X-Sig");
+  EXPECT_EQ(VerifyRequest(spec, Request("other", {{"X-Sig", mac}}), AtUnix(0)).reason, "signature mismatch");
+}
+
 TEST(VerifyHmac, RejectsMacOfOtherAlgorithm) {
   VerifySpec spec = Spec(SignatureScheme::kHmac);
   spec.header = "X-Sig";

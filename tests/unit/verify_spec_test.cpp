@@ -61,6 +61,18 @@ TEST(ParseVerifySpec, ReadsToleranceAndValidatesIt) {
             "v.tolerance_seconds: must be an integer from 1 to 86400");
 }
 
+TEST(ParseVerifySpec, PrefixOptionalNeedsABooleanAndAPrefix) {
+  json hmac = {{"scheme", "hmac"}, {"secret", "x"}, {"header", "H"}, {"prefix", "sha256="}, {"prefix_optional", true}};
+  auto r = ParseVerifySpec(hmac, "v");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(r->prefix_optional);
+  hmac["prefix_optional"] = "yes";
+  EXPECT_EQ(ParseVerifySpec(hmac, "v").error(), "v.prefix_optional: must be true or false");
+  hmac.erase("prefix");
+  hmac["prefix_optional"] = true;
+  EXPECT_EQ(ParseVerifySpec(hmac, "v").error(), "v.prefix_optional: needs a prefix");
+}
+
 TEST(ParseVerifySpec, NamesBadCidrByIndex) {
   auto r = ParseVerifySpec(json{{"scheme", "token"}, {"secret", "x"}, {"allow_ips", {"10.0.0.0/8", "10.0.0.0/33"}}},
                            "watchers[2].verify");

@@ -7,6 +7,7 @@
 #include "common/hex.h"
 #include "common/hmac.h"
 #include "daemon/http_types.h"
+#include "tests/support/http_test_client.h"
 
 namespace vigil::testing {
 
@@ -52,6 +53,13 @@ inline HttpRequest StripeRequest(const std::string& secret, int64_t timestamp, c
   r.headers = {{"Content-Type", "application/json"},
                {"Stripe-Signature", "t=" + ts + ",v1=" + HexEncode(HmacSha256(secret, ts + "." + body))}};
   return r;
+}
+
+// The request as bytes on the wire (for a RawHttpClient).
+inline std::string Wire(const HttpRequest& r) {
+  std::string headers;
+  for (const auto& [name, value] : r.headers) headers += name + ": " + value + "\r\n";
+  return testsupport::MakeRequest(r.method, r.path, r.body, headers);
 }
 
 }  // namespace vigil::testing
