@@ -1,6 +1,5 @@
 #include "jobs/config_block.h"
 
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -38,20 +37,8 @@ Status ConfigBlock::String(const std::string& key, std::string* out) const {
   return Status::Ok();
 }
 
-Status ConfigBlock::Secret(const std::string& key, std::string* out) const {
-  if (Has(key) && Has(key + "_file")) return Fail(key, "give " + key + " or " + key + "_file, not both");
-  if (!Has(key + "_file")) return String(key, out);
-  std::string file;
-  Status s = String(key + "_file", &file);
-  if (!s.ok()) return s;
-  std::ifstream in(file);
-  if (!in) return Fail(key + "_file", "cannot read " + file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  *out = text.str();
-  while (!out->empty() && (out->back() == '\n' || out->back() == '\r')) out->pop_back();
-  return Status::Ok();
-}
+// "<key>_file: PATH" was read into "<key>" when the config was loaded (config/yaml_convert.cpp).
+Status ConfigBlock::Secret(const std::string& key, std::string* out) const { return String(key, out); }
 
 Status ConfigBlock::Int(const std::string& key, int* out, int min, int max) const {
   if (!Has(key)) return Status::Ok();

@@ -30,7 +30,7 @@ class ConfigBlock {
   Status OnlyKeys(std::initializer_list<const char*> allowed) const;
 
   Status String(const std::string& key, std::string* out) const;
-  // A secret: `key` or `<key>_file` (the file's content, trailing newline dropped).
+  // A secret: `key` (a `<key>_file:` was read into it when the config was loaded).
   Status Secret(const std::string& key, std::string* out) const;
   Status Int(const std::string& key, int* out, int min, int max) const;
   Status Double(const std::string& key, double* out, double min, double max) const;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -80,17 +79,10 @@ std::string JobDatabaseLabel(const std::string& url) { return url.empty() ? "vig
 
 Result<std::string> BlockSecret(const Config& config, const nlohmann::json& block, const std::string& at,
                                 const std::string& key) {
-  if (block.contains(key) && block[key].is_string()) return block[key].get<std::string>();
-  std::string file_key = key + "_file";
-  if (!block.contains(file_key)) return std::string();
-  std::string path = at + "." + file_key;
-  std::ifstream in(block[file_key].is_string() ? block[file_key].get<std::string>() : std::string());
-  if (!in) return Status::Error(config.Where(path) + ": " + path + ": cannot read the file");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string s = text.str();
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  return s;
+  // "<key>_file: PATH" was read into "<key>" when the config was loaded (config/yaml_convert.cpp).
+  if (!block.contains(key)) return std::string();
+  if (!block[key].is_string()) return Status::Error(config.Where(at + "." + key) + ": " + at + "." + key + ": expected a string");
+  return block[key].get<std::string>();
 }
 
 Status CheckKeys(const Config& config, const nlohmann::json& block, const std::string& at,

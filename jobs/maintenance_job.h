@@ -67,8 +67,8 @@ MaintenanceOutcome WaitForTables(const std::string& job, const std::string& db_l
 // database in logs, metrics and summaries.
 std::string JobDatabaseLabel(const std::string& url);
 
-// A secret of a job block: `key:` itself, else the trimmed contents of the file `key_file:`
-// names, else "". Errors (unreadable file) name file:line.
+// A secret of a job block: `key:` (a `key_file:` was read into it when the config was loaded),
+// else "". An error (not a string) names file:line.
 Result<std::string> BlockSecret(const Config& config, const nlohmann::json& block, const std::string& at,
                                 const std::string& key);
 

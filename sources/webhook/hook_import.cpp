@@ -52,7 +52,15 @@ struct Importer {
   json verify;
   std::optional<std::vector<AllowedRange>> allow;  // nullopt: no ip-whitelist rule yet
 
+  bool check_lost = false;  // a signature or address check was not carried: import the watcher disabled
+
   void Drop(const std::string& what) { out.not_carried.push_back("hook " + id + ": " + what); }
+  // A check on who may call the hook could not be carried: rather than print a watcher open to
+  // anyone, it is printed disabled, to be enabled once its verify block is right.
+  void DropCheck(const std::string& what) {
+    check_lost = true;
+    Drop(what + "; imported with enabled: false");
+  }
 
   // An ip-whitelist's ranges (adnanh separates several with spaces).
   std::vector<AllowedRange> Ranges(const json& match) {
@@ -61,7 +69,7 @@ struct Importer {
     for (std::string text; words >> text;) {
       auto range = CidrRange::Parse(text);
       if (range.ok()) ranges.push_back({text, *range});
-      else Drop("ip-whitelist range \"" + text + "\" (" + range.error() + ")");
+      else DropCheck("ip-whitelist range \"" + text + "\" (" + range.error() + ")");
     }
     return ranges;
   }
@@ -100,7 +108,7 @@ struct Importer {
   void FinishAllowlist() {
     if (!allow) return;
     if (allow->empty()) {
-      Drop("ip-whitelist rules that admit no address together (adnanh would never trigger this hook)");
+      DropCheck("ip-whitelist rules that admit no address together (adnanh would never trigger this hook)");
       return;
     }
     json texts = json::array();
@@ -142,7 +150,7 @@ struct Importer {
     std::string header = match.value("parameter", json::object()).value("name", "");
     std::string source = match.value("parameter", json::object()).value("source", "");
     if (source != "header") {
-      Drop(type + " over source \"" + source + "\" (vigil reads signatures from headers)");
+      DropCheck(type + " over source \"" + source + "\" (vigil reads signatures from headers)");
       return true;
     }
     TakeSecret(match);
@@ -158,7 +166,7 @@ struct Importer {
     if (rule.contains("match")) {
       if (top && TakeVerify(rule["match"])) return nullptr;
       if (rule["match"].value("type", "").starts_with("payload-h") || rule["match"].value("type", "") == "ip-whitelist") {
-        Drop(rule["match"].value("type", "") + " inside or/not (vigil verifies every request the same way)");
+        DropCheck(rule["match"].value("type", "") + " inside or/not (vigil verifies every request the same way)");
         return nullptr;
       }
       return Leaf(rule["match"]);
@@ -179,7 +187,7 @@ struct Importer {
       json inner = Rule(rule["not"], false);
       return inner.is_null() ? json(nullptr) : json{{"not", inner}};
     }
-    Drop("an unrecognised trigger rule");
+    DropCheck("an unrecognised trigger rule");
     return nullptr;
   }
 };
@@ -212,11 +220,12 @@ Result<HookImport> ImportAdnanhHooks(const json& hooks) {
     }
     im.FinishAllowlist();
     if (im.verify.contains("allow_ips") && !im.verify.contains("scheme"))
-      im.Drop("ip-whitelist without a signature check (vigil's allow_ips go with a verify scheme)");
+      im.DropCheck("ip-whitelist without a signature check (vigil's allow_ips go with a verify scheme)");
     else if (!im.verify.empty()) w["verify"] = im.verify;
     for (const char* key : kCommandKeys) {
       if (h.contains(key)) im.Drop(std::string(key) + " (vigil stores events; it runs no commands)");
     }
+    if (im.check_lost) w["enabled"] = false;
     out.watchers.push_back(w);
   }
   return out;

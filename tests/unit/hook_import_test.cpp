@@ -59,6 +59,7 @@ TEST(HookImport, SignatureInsideOrCannotBeCarried) {
   EXPECT_EQ(imported->watchers[0]["trigger"]["match"]["source"], "query");
   ASSERT_EQ(imported->not_carried.size(), 1u);
   EXPECT_NE(imported->not_carried[0].find("inside or/not"), std::string::npos);
+  EXPECT_EQ(imported->watchers[0]["enabled"], false) << "a hook whose signature check is lost is not printed open";
 }
 
 TEST(HookImport, GenericHmacHeaderBecomesHmacScheme) {
@@ -122,6 +123,7 @@ TEST(HookImport, IpWhitelistsThatMustAllHoldKeepTheAddressesTheyShare) {
   ASSERT_TRUE(imported.ok());
   EXPECT_EQ(imported->watchers[0]["verify"]["allow_ips"], (json{"10.1.0.0/16", "192.168.0.0/16"}));
   EXPECT_TRUE(imported->not_carried.empty());
+  EXPECT_FALSE(imported->watchers[0].contains("enabled"));
 }
 
 TEST(HookImport, IpWhitelistsWithNoAddressInCommonAreListed) {
@@ -130,6 +132,7 @@ TEST(HookImport, IpWhitelistsWithNoAddressInCommonAreListed) {
   EXPECT_FALSE(imported->watchers[0]["verify"].contains("allow_ips"));
   ASSERT_EQ(imported->not_carried.size(), 1u);
   EXPECT_NE(imported->not_carried[0].find("admit no address together"), std::string::npos) << imported->not_carried[0];
+  EXPECT_EQ(imported->watchers[0]["enabled"], false) << "never open to every address";
 }
 
 TEST(HookImport, IpWhitelistOrOtherMatchStaysNotCarried) {
@@ -141,6 +144,7 @@ TEST(HookImport, IpWhitelistOrOtherMatchStaysNotCarried) {
   EXPECT_FALSE(imported->watchers[0]["verify"].contains("allow_ips"));
   ASSERT_EQ(imported->not_carried.size(), 1u);
   EXPECT_NE(imported->not_carried[0].find("ip-whitelist inside or/not"), std::string::npos);
+  EXPECT_EQ(imported->watchers[0]["enabled"], false);
 }
 
 TEST(HookImport, NotAListIsAnError) { EXPECT_FALSE(ImportAdnanhHooks(json::object()).ok()); }
