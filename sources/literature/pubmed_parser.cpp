@@ -32,7 +32,9 @@ Status TopLevelError(pugi::xml_node root) {
 // Parts of a record this parser never reads; references and history are most of its bytes.
 const std::initializer_list<std::string_view> kUnreadParts = {
     "CommentsCorrectionsList"sv, "ReferenceList"sv, "History"sv, "GrantList"sv,
-    "ChemicalList"sv, "AffiliationInfo"sv, "InvestigatorList"sv, "DataBankList"sv};
+    "ChemicalList"sv, "AffiliationInfo"sv, "InvestigatorList"sv, "DataBankList"sv,
+    "DateCompleted"sv, "DateRevised"sv, "ArticleDate"sv, "CopyrightInformation"sv,
+    "CoiStatement"sv};
 
 bool IsRecord(std::string_view name) {
   return name == "PubmedArticle" || name == "PubmedBookArticle";

@@ -26,7 +26,10 @@ void AppendCollapsed(std::string_view text, std::string& out) {
     if (!space && i + 16 <= text.size()) {
       bool space_first_ok = write != begin && write[-1] != ' ' && write[-1] != '\n';
       size_t copyable = ascii_words::CopyablePrefix16(text.data() + i, false, 0, space_first_ok);
-      std::memcpy(write, text.data() + i, copyable);
+      // All 16 bytes are stored and `write` moves past the copyable ones: a fixed-size copy
+      // is one store, a variable one a call. It stays in the buffer, since `write` never runs
+      // ahead of the input: begin + start + i + 16 <= the end of what was resized.
+      std::memcpy(write, text.data() + i, 16);
       write += copyable;
       i += copyable;
       if (copyable == 16) {
