@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -65,6 +66,32 @@ inline size_t CopyablePrefix16(const char* p, bool form_feed, char stop, bool sp
   (void)space_first_ok;  // JoinsWordsBySingleSpaces never takes a space first
   return copyable ? 8 : 0;
 #endif
+}
+
+// a == b, compared inline: for short names (tags, attributes), where string_view's == calls
+// memcmp for each candidate of the same length.
+inline bool SameShortString(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (a[k] != b[k]) return false;
+  }
+  return true;
+}
+
+// Position of the first `c` in text[from...], or npos. Markup bytes ('<', '&') are often a few
+// dozen bytes apart, where a call to memchr per hit costs more than the search: the next 32
+// bytes are looked at inline, and memchr (wider steps) takes longer stretches.
+inline size_t FindByte(std::string_view text, size_t from, char c) {
+#ifdef __SSE2__
+  const __m128i wanted = _mm_set1_epi8(c);
+  for (size_t end = from + 32; from + 16 <= text.size() && from < end; from += 16) {
+    __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + from));
+    if (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, wanted)))) {
+      return from + static_cast<size_t>(__builtin_ctz(mask));
+    }
+  }
+#endif
+  return text.find(c, from);
 }
 
 }  // namespace vigil::ascii_words

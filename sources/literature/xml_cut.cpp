@@ -4,6 +4,8 @@
 #include <cstring>
 #include <functional>
 
+#include "sources/literature/ascii_words.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -29,22 +31,6 @@ bool NameAt(std::string_view xml, size_t at, std::string_view name) {
 // A comment or CDATA section starts at `at` (a '<').
 bool OpaqueAt(std::string_view xml, size_t at) {
   return xml.compare(at, 4, "<!--") == 0 || xml.compare(at, 9, "<![CDATA[") == 0;
-}
-
-// Position of the next '<' at or after `from`, or npos. Tags in these documents are a few dozen
-// bytes apart, where a call to memchr per tag costs more than the search: one or two 16-byte
-// steps inline find most.
-size_t NextTagOpen(std::string_view xml, size_t from) {
-#ifdef __SSE2__
-  const __m128i open = _mm_set1_epi8('<');
-  for (; from + 16 <= xml.size(); from += 16) {
-    __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(xml.data() + from));
-    if (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, open)))) {
-      return from + static_cast<size_t>(__builtin_ctz(mask));
-    }
-  }
-#endif
-  return xml.find('<', from);
 }
 
 // Position of `name` in xml[from...] or npos, by glibc's memmem.
@@ -182,8 +168,8 @@ bool CopyWithout(std::string_view xml, std::initializer_list<std::string_view> s
   out.clear();
   out.reserve(xml.size());
   size_t copied = 0;
-  for (size_t at = NextTagOpen(xml, 0); at != std::string_view::npos;
-       at = NextTagOpen(xml, at + 1)) {
+  for (size_t at = ascii_words::FindByte(xml, 0, '<'); at != std::string_view::npos;
+       at = ascii_words::FindByte(xml, at + 1, '<')) {
     if (at + 1 >= xml.size()) break;
     char first = xml[at + 1];
     if (first == '!' && OpaqueAt(xml, at)) return false;
@@ -209,8 +195,8 @@ bool SplitRecords(std::string_view xml, std::initializer_list<std::string_view> 
   std::string record;
   std::string_view open_record;  // the name of the record being read; "" between records
   size_t copied = 0;             // xml before this is in `skeleton` or `record` already
-  for (size_t at = NextTagOpen(xml, 0); at != std::string_view::npos;
-       at = NextTagOpen(xml, at + 1)) {
+  for (size_t at = ascii_words::FindByte(xml, 0, '<'); at != std::string_view::npos;
+       at = ascii_words::FindByte(xml, at + 1, '<')) {
     if (at + 2 >= xml.size()) break;
     char first = xml[at + 1];
     if (first == '!' && OpaqueAt(xml, at)) return false;

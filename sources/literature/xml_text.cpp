@@ -12,10 +12,11 @@ namespace {
 
 bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Appends `text` to `out`, collapsing each whitespace run to one space. No space goes at the
-// start of `out` or after a newline (paragraph breaks the caller wrote); a trailing run does
-// leave one space, because the next text node may continue the sentence ("<i>a</i> b");
-// AppendPlainText trims it at the end. Writes through a pointer: this runs on every text node.
+}  // namespace
+
+// No space goes after a newline: paragraph breaks the caller wrote. The trailing space, for
+// "<i>a</i> b", is trimmed by AppendPlainText at the end. Writes through a pointer: this runs
+// on every text node.
 void AppendCollapsed(std::string_view text, std::string& out) {
   size_t start = out.size();
   out.resize(start + text.size() + 1);
@@ -49,6 +50,8 @@ void AppendCollapsed(std::string_view text, std::string& out) {
   if (space && write != begin && write[-1] != ' ' && write[-1] != '\n') *write++ = ' ';
   out.resize(static_cast<size_t>(write - begin));
 }
+
+namespace {
 
 // 1-based line and column of a byte offset.
 std::pair<size_t, size_t> LineAndColumn(std::string_view xml, size_t offset) {
@@ -116,38 +119,6 @@ pugi::xml_node NextByLocalName(pugi::xml_node node, std::string_view local_name)
   return {};
 }
 
-void AppendPlainText(pugi::xml_node node, std::string& out) {
-  size_t start = out.size();
-  pugi::xml_node current = node.first_child();
-  // Most elements hold one text node and nothing else: no walk needed.
-  if (current && current.type() == pugi::node_pcdata && !current.next_sibling()) {
-    AppendCollapsed(current.value(), out);
-    if (out.size() > start && out.back() == ' ') out.pop_back();
-    return;
-  }
-  // Iterative pre-order walk of the subtree: no recursion depth limit to worry about.
-  while (current) {
-    pugi::xml_node_type type = current.type();
-    if (type == pugi::node_pcdata || type == pugi::node_cdata) {
-      AppendCollapsed(current.value(), out);
-    }
-    if (type == pugi::node_element && current.first_child()) {
-      current = current.first_child();
-      continue;
-    }
-    while (current && current != node && !current.next_sibling()) current = current.parent();
-    if (!current || current == node) break;
-    current = current.next_sibling();
-  }
-  if (out.size() > start && out.back() == ' ') out.pop_back();
-}
-
-std::string PlainText(pugi::xml_node node) {
-  std::string out;
-  AppendPlainText(node, out);
-  return out;
-}
-
 std::string CollapseWhitespace(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -156,8 +127,7 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
-std::optional<int64_t> IntegerText(pugi::xml_node node) {
-  std::string_view text(node.child_value());
+std::optional<int64_t> WholeInteger(std::string_view text) {
   while (!text.empty() && IsXmlSpace(text.front())) text.remove_prefix(1);
   while (!text.empty() && IsXmlSpace(text.back())) text.remove_suffix(1);
   int64_t value = 0;
