@@ -70,26 +70,6 @@ uint32_t ReferencedCharacter(std::string_view body) {
   return AllowedCharacter(code) ? code : 0;
 }
 
-// Position of the first '&' or NUL in text[from...], or npos: one pass over the text, inline
-// (most text nodes are a few words).
-size_t FindReferenceOrNul(std::string_view text, size_t from) {
-#ifdef __SSE2__
-  const __m128i amp = _mm_set1_epi8('&');
-  const __m128i nul = _mm_setzero_si128();
-  for (; from + 16 <= text.size(); from += 16) {
-    __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + from));
-    __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(block, amp), _mm_cmpeq_epi8(block, nul));
-    if (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits))) {
-      return from + static_cast<size_t>(__builtin_ctz(mask));
-    }
-  }
-#endif
-  for (; from < text.size(); ++from) {
-    if (text[from] == '&' || text[from] == '\0') return from;
-  }
-  return std::string_view::npos;
-}
-
 }  // namespace
 
 bool Tree::Read(std::string_view xml) {
@@ -191,18 +171,22 @@ bool Tree::ReadEndTag(std::string_view xml, size_t& at, uint32_t& open) {
 }
 
 bool Tree::ReadText(std::string_view xml, size_t& at, uint32_t open) {
-  size_t end = ascii_words::FindByte(xml, at, '<');
-  if (end == std::string_view::npos) return false;  // the open element never closes
+  // One pass finds the end of the text and whether it needs decoding: most text (names,
+  // dates, the indentation between elements) has no reference and stays a view of the input.
+  size_t stop = ascii_words::FindAnyOf3(xml, at, '<', '&', '\0');
+  if (stop == std::string_view::npos) return false;  // the open element never closes
+  size_t end = xml[stop] == '<' ? stop : ascii_words::FindByte(xml, stop, '<');
+  if (end == std::string_view::npos) return false;
   std::string_view raw = xml.substr(at, end - at);
-  std::string_view value;
-  if (!AppendDecoded(raw, value)) return false;
+  std::string_view value = raw;
+  if (stop != end && !AppendDecoded(raw, value)) return false;
   AddNode(open, {}, value);
   at = end;
   return true;
 }
 
 bool Tree::AppendDecoded(std::string_view raw, std::string_view& decoded) {
-  size_t first = FindReferenceOrNul(raw, 0);
+  size_t first = ascii_words::FindAnyOf3(raw, 0, '&', '\0', '\0');
   if (first == std::string_view::npos) {
     decoded = raw;  // nothing to decode (most text): the view stays on the input
     return true;
@@ -210,7 +194,7 @@ bool Tree::AppendDecoded(std::string_view raw, std::string_view& decoded) {
   if (text_.size() + raw.size() > text_.capacity()) return false;  // cannot happen; never move
   size_t start = text_.size();
   for (size_t i = 0; i < raw.size();) {
-    size_t amp = i == 0 ? first : FindReferenceOrNul(raw, i);
+    size_t amp = i == 0 ? first : ascii_words::FindAnyOf3(raw, i, '&', '\0', '\0');
     if (amp != std::string_view::npos && raw[amp] == '\0') return false;
     if (amp == std::string_view::npos) {
       text_.append(raw.substr(i));
