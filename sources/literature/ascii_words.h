@@ -114,16 +114,6 @@ inline size_t FindAnyOf3(std::string_view text, size_t from, char a, char b, cha
   return std::string_view::npos;
 }
 
-// a == b, compared inline: for short names (tags, attributes), where string_view's == calls
-// memcmp for each candidate of the same length.
-inline bool SameShortString(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t k = 0; k < a.size(); ++k) {
-    if (a[k] != b[k]) return false;
-  }
-  return true;
-}
-
 // Position of the first `c` in text[from...], or npos. Markup bytes ('<', '&') are often a few
 // dozen bytes apart, where a call to memchr per hit costs more than the search: the next 32
 // bytes are looked at inline, and memchr (wider steps) takes longer stretches.

@@ -79,26 +79,14 @@ class TextBuilder {
   int pending_break_ = 0;
 };
 
-// Element names are compared inline: this runs for every tag of every summary.
-bool SameName(std::string_view a, std::string_view b) { return ascii_words::SameShortString(a, b); }
-
-template <size_t N>
-bool OneOf(std::string_view name, const std::array<std::string_view, N>& names) {
-  for (std::string_view candidate : names) {
-    if (SameName(name, candidate)) return true;
-  }
-  return false;
-}
-
 // Line breaks an element implies: 0 inline, 1 a new line, 2 a new paragraph.
 int BreakFor(std::string_view name) {
   static constexpr std::array<std::string_view, 8> kParagraph = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"};
   static constexpr std::array<std::string_view, 22> kLine = {
       "br", "div", "li", "tr", "ul", "ol", "dl", "dt", "dd", "table", "hr", "pre", "section",
       "article", "header", "footer", "figure", "figcaption", "address", "aside", "nav", "main"};
-  if (name.empty() || name.size() > 10) return 0;  // longer than any of them
-  if (OneOf(name, kParagraph)) return 2;
-  if (OneOf(name, kLine)) return 1;
+  if (std::find(kParagraph.begin(), kParagraph.end(), name) != kParagraph.end()) return 2;
+  if (std::find(kLine.begin(), kLine.end(), name) != kLine.end()) return 1;
   return 0;
 }
 
@@ -146,13 +134,8 @@ size_t PlainStretchEnd(std::string_view text, size_t i, bool decode) {
   };
   size_t j = i + 1;  // invariant: text[j - 1] is not a space
   while (j < text.size()) {
-    size_t copyable = 64;
-    while (copyable == 64 && j + 64 <= text.size()) {  // long prose: 64 bytes a step
-      copyable = ascii_words::CopyablePrefix64(text.data() + j, true, decode ? '&' : 0, true);
-      j += copyable;
-    }
     while (j + 16 <= text.size()) {
-      copyable = ascii_words::CopyablePrefix16(text.data() + j, true, decode ? '&' : 0, true);
+      size_t copyable = ascii_words::CopyablePrefix16(text.data() + j, true, decode ? '&' : 0, true);
       j += copyable;
       if (copyable < 16) break;
     }
@@ -194,12 +177,11 @@ void AppendTextRun(TextBuilder& b, std::string_view text, bool decode) {
 // the '<' starts no construct (it is then text).
 size_t HandleMarkup(std::string_view html, size_t i, TextBuilder& b) {
   std::string_view rest = html.substr(i);
-  bool bang = rest.size() > 1 && rest[1] == '!';
-  if (bang && rest.starts_with("<!--")) {
+  if (rest.starts_with("<!--")) {
     size_t end = html.find("-->", i + 4);
     return end == std::string_view::npos ? html.size() : end + 3;
   }
-  if (bang && rest.starts_with("<![CDATA[")) {
+  if (rest.starts_with("<![CDATA[")) {
     size_t end = html.find("]]>", i + 9);
     size_t stop = end == std::string_view::npos ? html.size() : end;
     AppendTextRun(b, html.substr(i + 9, stop - i - 9), false);
@@ -219,7 +201,7 @@ size_t HandleMarkup(std::string_view html, size_t i, TextBuilder& b) {
   size_t name_length = std::min(name_end - name_start, sizeof lowered);
   for (size_t k = 0; k < name_length; ++k) lowered[k] = AsciiLower(html[name_start + k]);
   std::string_view name(lowered, name_end - name_start <= sizeof lowered ? name_length : 0);
-  if (!closing && (SameName(name, "script") || SameName(name, "style"))) {
+  if (!closing && (name == "script" || name == "style")) {
     size_t close = FindCaseInsensitive(html, name == "script" ? "</script" : "</style", end);
     if (close == std::string_view::npos) return html.size();
     size_t after = TagEnd(html, close);
@@ -227,7 +209,7 @@ size_t HandleMarkup(std::string_view html, size_t i, TextBuilder& b) {
   }
   int br = BreakFor(name);
   if (br > 0) b.Break(br);
-  else if (SameName(name, "td") || SameName(name, "th")) b.Space();
+  else if (name == "td" || name == "th") b.Space();
   return end;
 }
 
@@ -258,7 +240,7 @@ std::string HtmlToText(std::string_view html, size_t max_bytes) {
   size_t i = 0;
   while (i < html.size()) {
     if (max_bytes > 0 && b.size() > max_bytes) break;
-    size_t lt = ascii_words::FindByte(html, i, '<');
+    size_t lt = html.find('<', i);
     size_t text_end = lt == std::string_view::npos ? html.size() : lt;
     AppendTextRun(b, html.substr(i, text_end - i), true);
     if (lt == std::string_view::npos) break;

@@ -21,8 +21,6 @@
 #include <string_view>
 #include <vector>
 
-#include "sources/literature/ascii_words.h"
-
 namespace vigil::record_tree {
 
 class Tree;
@@ -107,8 +105,13 @@ class Tree {
 
 // Inline accessors: the record reader calls these for every node it looks at.
 
+// a == b, compared inline: names are short, and string_view's == calls memcmp here.
 inline bool SameName(std::string_view a, std::string_view b) {
-  return ascii_words::SameShortString(a, b);
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (a[k] != b[k]) return false;
+  }
+  return true;
 }
 
 inline std::string_view AttributeRef::value() const {
