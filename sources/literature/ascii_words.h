@@ -97,11 +97,14 @@ inline size_t CopyablePrefix64(const char* p, bool form_feed, char stop, bool sp
 // inline (the same byte may be given twice).
 inline size_t FindAnyOf3(std::string_view text, size_t from, char a, char b, char c) {
 #ifdef __SSE2__
-  const __m128i wanted_a = _mm_set1_epi8(a), wanted_b = _mm_set1_epi8(b), wanted_c = _mm_set1_epi8(c);
+  const __m128i wanted_a = _mm_set1_epi8(a);
+  const __m128i wanted_b = _mm_set1_epi8(b);
+  const __m128i wanted_c = _mm_set1_epi8(c);
   for (; from + 16 <= text.size(); from += 16) {
     __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + from));
-    __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(block, wanted_a),
-                                _mm_or_si128(_mm_cmpeq_epi8(block, wanted_b), _mm_cmpeq_epi8(block, wanted_c)));
+    __m128i hits = _mm_or_si128(
+        _mm_cmpeq_epi8(block, wanted_a),
+        _mm_or_si128(_mm_cmpeq_epi8(block, wanted_b), _mm_cmpeq_epi8(block, wanted_c)));
     if (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits))) {
       return from + static_cast<size_t>(__builtin_ctz(mask));
     }

@@ -54,7 +54,8 @@ size_t FindName(std::string_view xml, size_t from, std::string_view name) {
   const __m128i last_byte = _mm_set1_epi8(name[last]);
   for (; from + last + 16 <= xml.size(); from += 16) {
     const char* p = xml.data() + from;
-    __m128i starts = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), first_byte);
+    __m128i starts =
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), first_byte);
     __m128i ends =
         _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + last)), last_byte);
     for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(starts, ends)));
@@ -105,8 +106,8 @@ bool HasMarkupDeclaration(std::string_view xml, size_t from, size_t to) {
 // End (one past '>') of the element `name` whose start tag begins at `open` (the '<');
 // kUnclosed if the document ends first, kMetOpaqueText if a comment or CDATA section comes
 // first. The common case, no element of the same name nested inside, is one search for the
-// name (FindName), which skips through text far faster than stopping at every '<'; otherwise the tags
-// are counted.
+// name (FindName), which skips through text far faster than stopping at every '<'; otherwise
+// the tags are counted.
 size_t ElementEnd(std::string_view xml, size_t open, std::string_view name) {
   size_t tag_end = xml.find('>', open);
   if (tag_end == std::string_view::npos) return kUnclosed;
