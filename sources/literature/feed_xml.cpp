@@ -6,6 +6,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "sources/literature/ascii_words.h"
 #include "sources/literature/html_entities.h"
 #include "sources/literature/url_resolve.h"
 
@@ -136,6 +137,29 @@ class VerbatimFinder {
   size_t next_;
 };
 
+// Whether the reference at xml[amp] == '&' is numeric or one of the five XML entities, told
+// from its first bytes: escaped HTML in feeds is mostly "&lt;" and "&gt;", and this spares
+// reading the name for each. RewriteReference would leave these as written too.
+bool StaysAsWritten(std::string_view xml, size_t amp) {
+  std::string_view rest = xml.substr(amp + 1, 5);
+  auto starts = [rest](std::string_view reference) {
+    if (rest.size() < reference.size()) return false;
+    for (size_t k = 0; k < reference.size(); ++k) {
+      if (rest[k] != reference[k]) return false;
+    }
+    return true;
+  };
+  if (rest.empty()) return false;
+  switch (rest[0]) {
+    case '#': return true;
+    case 'l': return starts("lt;");
+    case 'g': return starts("gt;");
+    case 'a': return starts("amp;") || starts("apos;");
+    case 'q': return starts("quot;");
+    default: return false;
+  }
+}
+
 // Appends the replacement for the reference at xml[amp] == '&' if it needs one; returns the
 // bytes consumed (0 when the reference stays as written).
 size_t RewriteReference(std::string_view xml, size_t amp, const DeclaredEntities& declared, std::string& out) {
@@ -166,7 +190,7 @@ std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& de
   VerbatimFinder finder(xml);
   size_t verbatim = finder.Next(0);
   while (i < xml.size()) {
-    size_t amp = xml.find('&', i);
+    size_t amp = ascii_words::FindByte(xml, i, '&');
     if (verbatim != std::string_view::npos && verbatim < amp) {
       // Pass over the CDATA section or comment untouched, entities and all.
       bool cdata = xml.compare(verbatim, 9, "<![CDATA[") == 0;
@@ -177,6 +201,10 @@ std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& de
     }
     if (amp == std::string_view::npos) break;
     // Most references are the XML ones and numeric: they stay, and nothing is copied for them.
+    if (StaysAsWritten(xml, amp)) {
+      i = amp + 1;
+      continue;
+    }
     replacement.clear();
     size_t consumed = RewriteReference(xml, amp, declared, replacement);
     if (consumed == 0) {
@@ -226,14 +254,32 @@ bool FeedXml::Load(std::string utf8, std::vector<std::string>& warnings) {
   return true;
 }
 
+namespace {
+
+// The element after `n` in document order (pre-order) within `root`'s subtree; empty at the end.
+pugi::xml_node NextElement(pugi::xml_node n, pugi::xml_node root) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element) return c;
+  }
+  for (; n && n != root; n = n.parent()) {
+    for (pugi::xml_node s = n.next_sibling(); s; s = s.next_sibling()) {
+      if (s.type() == pugi::node_element) return s;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 void FeedXml::IndexPrefixes(std::vector<std::string>& warnings) {
   std::vector<std::string_view> undeclared;
-  std::vector<pugi::xml_node> stack = {Root()};
-  while (!stack.empty()) {
-    pugi::xml_node n = stack.back();
-    stack.pop_back();
-    for (pugi::xml_attribute a : n.attributes()) {
+  // Every element in document order, its namespace declarations first; a walk without a
+  // stack of its own, since it visits every element of every feed.
+  pugi::xml_node root = Root();
+  for (pugi::xml_node n = root; n; n = NextElement(n, root)) {
+    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
       std::string_view name = a.name();
+      if (!name.starts_with("xmlns")) continue;
       if (name.starts_with("xmlns:")) prefix_keys_.try_emplace(name.substr(6), NamespaceKey(a.value()));
       if (name == "xmlns") {
         has_default_namespaces_ = true;
@@ -244,8 +290,6 @@ void FeedXml::IndexPrefixes(std::vector<std::string>& warnings) {
     // Items repeat the same few prefixes: keep each once, in order of first use.
     if (!prefix.empty() && std::find(undeclared.begin(), undeclared.end(), prefix) == undeclared.end())
       undeclared.push_back(prefix);
-    for (pugi::xml_node c = n.last_child(); c; c = c.previous_sibling())
-      if (c.type() == pugi::node_element) stack.push_back(c);
   }
   prefix_keys_.try_emplace("xml", "xml");
   for (std::string_view prefix : undeclared) {

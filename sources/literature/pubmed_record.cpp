@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "sources/literature/pubmed_parser.h"
+#include "sources/literature/record_tree.h"
 #include "sources/literature/xml_text.h"
 
 namespace vigil::pubmed_record {
@@ -19,28 +20,32 @@ constexpr std::string_view kMonthAbbrev[] = {"Jan", "Feb", "Mar", "Apr", "May", 
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
-bool IsYes(pugi::xml_node node, const char* attribute) {
+template <class Node>
+bool IsYes(Node node, const char* attribute) {
   return std::string_view(node.attribute(attribute).value()) == "Y";
 }
 
 // Sets metadata[key] to the plain text of `node` when it has any.
-void SetIfPresent(json& metadata, const char* key, pugi::xml_node node) {
+template <class Node>
+void SetIfPresent(json& metadata, const char* key, Node node) {
   std::string text = PlainText(node);
   if (!text.empty()) metadata[key] = std::move(text);
 }
 
 // Plain text of each child of `list` named `item`, in order.
-json TextList(pugi::xml_node list, const char* item) {
+template <class Node>
+json TextList(Node list, const char* item) {
   json out = json::array();
-  for (pugi::xml_node node = list.child(item); node; node = node.next_sibling(item)) {
+  for (Node node = list.child(item); node; node = node.next_sibling(item)) {
     std::string text = PlainText(node);
     if (!text.empty()) out.push_back(std::move(text));
   }
   return out;
 }
 
-std::string AuthorName(pugi::xml_node author) {
-  if (pugi::xml_node collective = author.child("CollectiveName")) return PlainText(collective);
+template <class Node>
+std::string AuthorName(Node author) {
+  if (Node collective = author.child("CollectiveName")) return PlainText(collective);
   std::string name = PlainText(author.child("LastName"));
   std::string given = PlainText(author.child("ForeName"));
   if (given.empty()) given = PlainText(author.child("Initials"));
@@ -49,9 +54,10 @@ std::string AuthorName(pugi::xml_node author) {
   return name;
 }
 
-json AuthorNames(pugi::xml_node author_list) {
+template <class Node>
+json AuthorNames(Node author_list) {
   json out = json::array();
-  for (pugi::xml_node a = author_list.child("Author"); a; a = a.next_sibling("Author")) {
+  for (Node a = author_list.child("Author"); a; a = a.next_sibling("Author")) {
     if (std::string_view(a.attribute("ValidYN").value()) == "N") continue;
     std::string name = AuthorName(a);
     if (!name.empty()) out.push_back(std::move(name));
@@ -60,9 +66,10 @@ json AuthorNames(pugi::xml_node author_list) {
 }
 
 // Abstract paragraphs: "LABEL: text" for labelled parts, joined by a blank line.
-std::string AbstractText(pugi::xml_node abstract) {
+template <class Node>
+std::string AbstractText(Node abstract) {
   std::string out;
-  for (pugi::xml_node part = abstract.child("AbstractText"); part;
+  for (Node part = abstract.child("AbstractText"); part;
        part = part.next_sibling("AbstractText")) {
     size_t before = out.size();
     if (!out.empty()) out += "\n\n";
@@ -96,11 +103,12 @@ int MedlineDateMonth(std::string_view text) {
 }
 
 // Fills "pub_date", "pub_date_text" and "year" from a PubDate element.
-void AddPubDate(pugi::xml_node pub_date, json& metadata) {
+template <class Node>
+void AddPubDate(Node pub_date, json& metadata) {
   if (!pub_date) return;
   json date = json::object();
   std::string text;
-  if (pugi::xml_node medline_date = pub_date.child("MedlineDate")) {
+  if (Node medline_date = pub_date.child("MedlineDate")) {
     text = PlainText(medline_date);
     if (int year = LeadingYear(text)) date["year"] = year;
     if (int month = MedlineDateMonth(text)) date["month"] = month;
@@ -126,16 +134,17 @@ void AddPubDate(pugi::xml_node pub_date, json& metadata) {
   if (!text.empty()) metadata["pub_date_text"] = std::move(text);
 }
 
-void AddMesh(pugi::xml_node mesh_list, json& metadata) {
+template <class Node>
+void AddMesh(Node mesh_list, json& metadata) {
   json terms = json::array();
   json major = json::array();
-  for (pugi::xml_node heading = mesh_list.child("MeshHeading"); heading;
+  for (Node heading = mesh_list.child("MeshHeading"); heading;
        heading = heading.next_sibling("MeshHeading")) {
-    pugi::xml_node descriptor = heading.child("DescriptorName");
+    Node descriptor = heading.child("DescriptorName");
     std::string name = PlainText(descriptor);
     if (name.empty()) continue;
     bool is_major = IsYes(descriptor, "MajorTopicYN");
-    for (pugi::xml_node q = heading.child("QualifierName"); q && !is_major;
+    for (Node q = heading.child("QualifierName"); q && !is_major;
          q = q.next_sibling("QualifierName")) {
       is_major = IsYes(q, "MajorTopicYN");
     }
@@ -147,8 +156,9 @@ void AddMesh(pugi::xml_node mesh_list, json& metadata) {
 }
 
 // "doi" and "pmc" from an ArticleIdList (PubmedData's, never a reference's).
-void AddArticleIds(pugi::xml_node id_list, json& metadata) {
-  for (pugi::xml_node id = id_list.child("ArticleId"); id; id = id.next_sibling("ArticleId")) {
+template <class Node>
+void AddArticleIds(Node id_list, json& metadata) {
+  for (Node id = id_list.child("ArticleId"); id; id = id.next_sibling("ArticleId")) {
     std::string_view type = id.attribute("IdType").value();
     const char* key = type == "doi" ? "doi" : type == "pmc" ? "pmc" : nullptr;
     if (key && !metadata.contains(key)) SetIfPresent(metadata, key, id);
@@ -156,9 +166,10 @@ void AddArticleIds(pugi::xml_node id_list, json& metadata) {
 }
 
 // DOI from ELocationID when the ArticleIdList had none (common for ahead-of-print records).
-void AddElocationDoi(pugi::xml_node article, json& metadata) {
+template <class Node>
+void AddElocationDoi(Node article, json& metadata) {
   if (metadata.contains("doi")) return;
-  for (pugi::xml_node e = article.child("ELocationID"); e; e = e.next_sibling("ELocationID")) {
+  for (Node e = article.child("ELocationID"); e; e = e.next_sibling("ELocationID")) {
     bool valid = std::string_view(e.attribute("ValidYN").as_string("Y")) == "Y";
     if (valid && std::string_view(e.attribute("EIdType").value()) == "doi") {
       SetIfPresent(metadata, "doi", e);
@@ -167,7 +178,8 @@ void AddElocationDoi(pugi::xml_node article, json& metadata) {
   }
 }
 
-std::string Pages(pugi::xml_node pagination) {
+template <class Node>
+std::string Pages(Node pagination) {
   std::string pages = PlainText(pagination.child("MedlinePgn"));
   if (!pages.empty()) return pages;
   pages = PlainText(pagination.child("StartPage"));
@@ -176,9 +188,10 @@ std::string Pages(pugi::xml_node pagination) {
   return pages;
 }
 
-void AddJournal(pugi::xml_node article, pugi::xml_node citation, json& metadata) {
-  pugi::xml_node journal = article.child("Journal");
-  pugi::xml_node issue = journal.child("JournalIssue");
+template <class Node>
+void AddJournal(Node article, Node citation, json& metadata) {
+  Node journal = article.child("Journal");
+  Node issue = journal.child("JournalIssue");
   SetIfPresent(metadata, "journal", journal.child("Title"));
   SetIfPresent(metadata, "journal_abbrev", journal.child("ISOAbbreviation"));
   if (!metadata.contains("journal_abbrev")) {
@@ -202,23 +215,24 @@ Event NewEvent(const std::string& pmid) {
   return event;
 }
 
-std::string SummaryOf(pugi::xml_node parent) {
+template <class Node>
+std::string SummaryOf(Node parent) {
   std::string summary = AbstractText(parent.child("Abstract"));
   if (summary.empty()) summary = AbstractText(parent.child("OtherAbstract"));
   return summary;
 }
 
-void AddLanguage(pugi::xml_node parent, json& metadata) {
+template <class Node>
+void AddLanguage(Node parent, json& metadata) {
   SetIfPresent(metadata, "language", parent.child("Language"));
 }
 
-}  // namespace
-
-std::optional<Event> ArticleToEvent(pugi::xml_node pubmed_article) {
-  pugi::xml_node citation = pubmed_article.child("MedlineCitation");
+template <class Node>
+std::optional<Event> ArticleEvent(Node pubmed_article) {
+  Node citation = pubmed_article.child("MedlineCitation");
   std::string pmid = PlainText(citation.child("PMID"));
   if (pmid.empty()) return std::nullopt;
-  pugi::xml_node article = citation.child("Article");
+  Node article = citation.child("Article");
   Event event = NewEvent(pmid);
   event.title = PlainText(article.child("ArticleTitle"));
   if (event.title.empty()) event.title = PlainText(article.child("VernacularTitle"));
@@ -230,7 +244,7 @@ std::optional<Event> ArticleToEvent(pugi::xml_node pubmed_article) {
   AddJournal(article, citation, metadata);
   AddMesh(citation.child("MeshHeadingList"), metadata);
   json keywords = json::array();
-  for (pugi::xml_node list = citation.child("KeywordList"); list;
+  for (Node list = citation.child("KeywordList"); list;
        list = list.next_sibling("KeywordList")) {
     for (auto& keyword : TextList(list, "Keyword")) keywords.push_back(std::move(keyword));
   }
@@ -241,11 +255,12 @@ std::optional<Event> ArticleToEvent(pugi::xml_node pubmed_article) {
   return event;
 }
 
-std::optional<Event> BookToEvent(pugi::xml_node pubmed_book_article) {
-  pugi::xml_node document = pubmed_book_article.child("BookDocument");
+template <class Node>
+std::optional<Event> BookEvent(Node pubmed_book_article) {
+  Node document = pubmed_book_article.child("BookDocument");
   std::string pmid = PlainText(document.child("PMID"));
   if (pmid.empty()) return std::nullopt;
-  pugi::xml_node book = document.child("Book");
+  Node book = document.child("Book");
   Event event = NewEvent(pmid);
   event.title = PlainText(document.child("ArticleTitle"));  // set for a chapter
   if (event.title.empty()) event.title = PlainText(book.child("BookTitle"));
@@ -254,7 +269,7 @@ std::optional<Event> BookToEvent(pugi::xml_node pubmed_book_article) {
   metadata["record_type"] = "book";
   AddArticleIds(document.child("ArticleIdList"), metadata);
   AddArticleIds(pubmed_book_article.child("PubmedBookData").child("ArticleIdList"), metadata);
-  pugi::xml_node authors = document.child("AuthorList");
+  Node authors = document.child("AuthorList");
   if (!authors) authors = book.child("AuthorList");
   metadata["authors"] = AuthorNames(authors);
   SetIfPresent(metadata, "book_title", book.child("BookTitle"));
@@ -266,6 +281,21 @@ std::optional<Event> BookToEvent(pugi::xml_node pubmed_book_article) {
   metadata["publication_types"] = TextList(document, "PublicationType");
   AddLanguage(document, metadata);
   return event;
+}
+
+}  // namespace
+
+std::optional<Event> ArticleToEvent(pugi::xml_node pubmed_article) {
+  return ArticleEvent(pubmed_article);
+}
+std::optional<Event> ArticleToEvent(record_tree::NodeRef pubmed_article) {
+  return ArticleEvent(pubmed_article);
+}
+std::optional<Event> BookToEvent(pugi::xml_node pubmed_book_article) {
+  return BookEvent(pubmed_book_article);
+}
+std::optional<Event> BookToEvent(record_tree::NodeRef pubmed_book_article) {
+  return BookEvent(pubmed_book_article);
 }
 
 }  // namespace vigil::pubmed_record

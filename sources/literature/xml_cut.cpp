@@ -4,6 +4,12 @@
 #include <cstring>
 #include <functional>
 
+#include "sources/literature/ascii_words.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace vigil::xml_cut {
 namespace {
 
@@ -12,7 +18,12 @@ bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 // Whether `xml` at `at` (just past a '<' or "</") starts the name `name` followed by the end of
 // a name ('>', '/', or whitespace before attributes).
 bool NameAt(std::string_view xml, size_t at, std::string_view name) {
-  if (xml.compare(at, name.size(), name) != 0 || at + name.size() >= xml.size()) return false;
+  // The first byte alone turns most tags away, without a call to memcmp.
+  if (at + name.size() >= xml.size()) return false;
+  if (!name.empty() && (xml[at] != name[0] ||
+                        std::memcmp(xml.data() + at + 1, name.data() + 1, name.size() - 1) != 0)) {
+    return false;
+  }
   char next = xml[at + name.size()];
   return next == '>' || next == '/' || IsXmlSpace(next);
 }
@@ -20,6 +31,41 @@ bool NameAt(std::string_view xml, size_t at, std::string_view name) {
 // A comment or CDATA section starts at `at` (a '<').
 bool OpaqueAt(std::string_view xml, size_t at) {
   return xml.compare(at, 4, "<!--") == 0 || xml.compare(at, 9, "<![CDATA[") == 0;
+}
+
+// Position of `name` in xml[from...] or npos, by glibc's memmem.
+size_t MemmemFrom(std::string_view xml, size_t from, std::string_view name) {
+  if (from >= xml.size()) return std::string_view::npos;
+  const void* hit = memmem(xml.data() + from, xml.size() - from, name.data(), name.size());
+  return hit == nullptr ? std::string_view::npos
+                        : static_cast<size_t>(static_cast<const char*>(hit) - xml.data());
+}
+
+// Position of the first occurrence of `name` in xml[from...], or npos. Sixteen candidate
+// positions per step, kept when both the first and the last byte of the name match there (the
+// generic SIMD substring search): in the long stretches an unread part spans few positions
+// survive that test, and glibc's memmem costs more per call and per byte. The last bytes, where
+// a 16-byte load would run past the end, go to memmem.
+size_t FindName(std::string_view xml, size_t from, std::string_view name) {
+#ifdef __SSE2__
+  if (name.size() < 2) return MemmemFrom(xml, from, name);
+  const size_t last = name.size() - 1;
+  const __m128i first_byte = _mm_set1_epi8(name[0]);
+  const __m128i last_byte = _mm_set1_epi8(name[last]);
+  for (; from + last + 16 <= xml.size(); from += 16) {
+    const char* p = xml.data() + from;
+    __m128i starts =
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), first_byte);
+    __m128i ends =
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + last)), last_byte);
+    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(starts, ends)));
+         mask != 0; mask &= mask - 1) {
+      size_t candidate = from + static_cast<size_t>(__builtin_ctz(mask));
+      if (std::memcmp(xml.data() + candidate + 1, name.data() + 1, last - 1) == 0) return candidate;
+    }
+  }
+#endif
+  return MemmemFrom(xml, from, name);
 }
 
 constexpr size_t kUnclosed = std::string_view::npos;
@@ -59,17 +105,16 @@ bool HasMarkupDeclaration(std::string_view xml, size_t from, size_t to) {
 
 // End (one past '>') of the element `name` whose start tag begins at `open` (the '<');
 // kUnclosed if the document ends first, kMetOpaqueText if a comment or CDATA section comes
-// first. The common case, no element of the same name nested inside, is one memmem for the
-// name, which skips through text far faster than stopping at every '<'; otherwise the tags
-// are counted.
+// first. The common case, no element of the same name nested inside, is one search for the
+// name (FindName), which skips through text far faster than stopping at every '<'; otherwise
+// the tags are counted.
 size_t ElementEnd(std::string_view xml, size_t open, std::string_view name) {
   size_t tag_end = xml.find('>', open);
   if (tag_end == std::string_view::npos) return kUnclosed;
   if (xml[tag_end - 1] == '/') return tag_end + 1;  // <Name/>
   for (size_t from = tag_end; from < xml.size();) {
-    const void* hit = memmem(xml.data() + from, xml.size() - from, name.data(), name.size());
-    if (hit == nullptr) return kUnclosed;
-    size_t at = static_cast<size_t>(static_cast<const char*>(hit) - xml.data());
+    size_t at = FindName(xml, from, name);
+    if (at == std::string_view::npos) return kUnclosed;
     from = at + 1;
     if (!NameAt(xml, at, name)) continue;
     if (xml[at - 1] == '<') return CountedElementEnd(xml, tag_end, name);  // nested
@@ -124,7 +169,8 @@ bool CopyWithout(std::string_view xml, std::initializer_list<std::string_view> s
   out.clear();
   out.reserve(xml.size());
   size_t copied = 0;
-  for (size_t at = xml.find('<'); at != std::string_view::npos; at = xml.find('<', at + 1)) {
+  for (size_t at = ascii_words::FindByte(xml, 0, '<'); at != std::string_view::npos;
+       at = ascii_words::FindByte(xml, at + 1, '<')) {
     if (at + 1 >= xml.size()) break;
     char first = xml[at + 1];
     if (first == '!' && OpaqueAt(xml, at)) return false;
@@ -150,7 +196,8 @@ bool SplitRecords(std::string_view xml, std::initializer_list<std::string_view> 
   std::string record;
   std::string_view open_record;  // the name of the record being read; "" between records
   size_t copied = 0;             // xml before this is in `skeleton` or `record` already
-  for (size_t at = xml.find('<'); at != std::string_view::npos; at = xml.find('<', at + 1)) {
+  for (size_t at = ascii_words::FindByte(xml, 0, '<'); at != std::string_view::npos;
+       at = ascii_words::FindByte(xml, at + 1, '<')) {
     if (at + 2 >= xml.size()) break;
     char first = xml[at + 1];
     if (first == '!' && OpaqueAt(xml, at)) return false;

@@ -12,10 +12,11 @@ namespace {
 
 bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Appends `text` to `out`, collapsing each whitespace run to one space. No space goes at the
-// start of `out` or after a newline (paragraph breaks the caller wrote); a trailing run does
-// leave one space, because the next text node may continue the sentence ("<i>a</i> b");
-// AppendPlainText trims it at the end. Writes through a pointer: this runs on every text node.
+}  // namespace
+
+// No space goes after a newline: paragraph breaks the caller wrote. The trailing space, for
+// "<i>a</i> b", is trimmed by AppendPlainText at the end. Writes through a pointer: this runs
+// on every text node.
 void AppendCollapsed(std::string_view text, std::string& out) {
   size_t start = out.size();
   out.resize(start + text.size() + 1);
@@ -23,10 +24,23 @@ void AppendCollapsed(std::string_view text, std::string& out) {
   char* write = begin + start;
   bool space = false;
   for (size_t i = 0; i < text.size(); ++i) {
+    // Long prose (abstracts) 64 bytes a step while it runs plain, then 16, then a byte.
+    while (!space && i + 64 <= text.size()) {
+      bool space_first_ok = write != begin && write[-1] != ' ' && write[-1] != '\n';
+      size_t copyable = ascii_words::CopyablePrefix64(text.data() + i, false, 0, space_first_ok);
+      std::memcpy(write, text.data() + i, 64);  // in the buffer, as below
+      write += copyable;
+      i += copyable;
+      if (copyable < 64) break;
+    }
+    if (i >= text.size()) break;
     if (!space && i + 16 <= text.size()) {
       bool space_first_ok = write != begin && write[-1] != ' ' && write[-1] != '\n';
       size_t copyable = ascii_words::CopyablePrefix16(text.data() + i, false, 0, space_first_ok);
-      std::memcpy(write, text.data() + i, copyable);
+      // All 16 bytes are stored and `write` moves past the copyable ones: a fixed-size copy
+      // is one store, a variable one a call. It stays in the buffer, since `write` never runs
+      // ahead of the input: begin + start + i + 16 <= the end of what was resized.
+      std::memcpy(write, text.data() + i, 16);
       write += copyable;
       i += copyable;
       if (copyable == 16) {
@@ -46,6 +60,8 @@ void AppendCollapsed(std::string_view text, std::string& out) {
   if (space && write != begin && write[-1] != ' ' && write[-1] != '\n') *write++ = ' ';
   out.resize(static_cast<size_t>(write - begin));
 }
+
+namespace {
 
 // 1-based line and column of a byte offset.
 std::pair<size_t, size_t> LineAndColumn(std::string_view xml, size_t offset) {
@@ -113,38 +129,6 @@ pugi::xml_node NextByLocalName(pugi::xml_node node, std::string_view local_name)
   return {};
 }
 
-void AppendPlainText(pugi::xml_node node, std::string& out) {
-  size_t start = out.size();
-  pugi::xml_node current = node.first_child();
-  // Most elements hold one text node and nothing else: no walk needed.
-  if (current && current.type() == pugi::node_pcdata && !current.next_sibling()) {
-    AppendCollapsed(current.value(), out);
-    if (out.size() > start && out.back() == ' ') out.pop_back();
-    return;
-  }
-  // Iterative pre-order walk of the subtree: no recursion depth limit to worry about.
-  while (current) {
-    pugi::xml_node_type type = current.type();
-    if (type == pugi::node_pcdata || type == pugi::node_cdata) {
-      AppendCollapsed(current.value(), out);
-    }
-    if (type == pugi::node_element && current.first_child()) {
-      current = current.first_child();
-      continue;
-    }
-    while (current && current != node && !current.next_sibling()) current = current.parent();
-    if (!current || current == node) break;
-    current = current.next_sibling();
-  }
-  if (out.size() > start && out.back() == ' ') out.pop_back();
-}
-
-std::string PlainText(pugi::xml_node node) {
-  std::string out;
-  AppendPlainText(node, out);
-  return out;
-}
-
 std::string CollapseWhitespace(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -153,8 +137,7 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
-std::optional<int64_t> IntegerText(pugi::xml_node node) {
-  std::string_view text(node.child_value());
+std::optional<int64_t> WholeInteger(std::string_view text) {
   while (!text.empty() && IsXmlSpace(text.front())) text.remove_prefix(1);
   while (!text.empty() && IsXmlSpace(text.back())) text.remove_suffix(1);
   int64_t value = 0;

@@ -45,18 +45,61 @@ std::string_view LocalName(const char* qualified_name);
 pugi::xml_node ChildByLocalName(pugi::xml_node parent, std::string_view local_name);
 pugi::xml_node NextByLocalName(pugi::xml_node node, std::string_view local_name);
 
+// Appends `text` to `out`, each whitespace run collapsed to one space; no space at the start
+// of `out` or after a newline, and a trailing run leaves one space (the next text node may
+// continue the sentence). The step AppendPlainText takes for each text node.
+void AppendCollapsed(std::string_view text, std::string& out);
+
 // Appends the plain text of `node` to `out`. If `out` already ends with text and the node has
-// any, they are separated by nothing: the caller adds separators it wants.
-void AppendPlainText(pugi::xml_node node, std::string& out);
+// any, they are separated by nothing: the caller adds separators it wants. `Node` is
+// pugi::xml_node or record_tree::NodeRef (record_tree.h), which offers the same calls.
+template <class Node>
+void AppendPlainText(Node node, std::string& out) {
+  size_t start = out.size();
+  Node current = node.first_child();
+  // Most elements hold one text node and nothing else: no walk needed.
+  if (current && current.type() == pugi::node_pcdata && !current.next_sibling()) {
+    AppendCollapsed(std::string_view(current.value()), out);
+    if (out.size() > start && out.back() == ' ') out.pop_back();
+    return;
+  }
+  // Iterative pre-order walk of the subtree: no recursion depth limit to worry about.
+  while (current) {
+    pugi::xml_node_type type = current.type();
+    if (type == pugi::node_pcdata || type == pugi::node_cdata) {
+      AppendCollapsed(std::string_view(current.value()), out);
+    }
+    if (type == pugi::node_element && current.first_child()) {
+      current = current.first_child();
+      continue;
+    }
+    while (current && current != node && !current.next_sibling()) current = current.parent();
+    if (!current || current == node) break;
+    current = current.next_sibling();
+  }
+  if (out.size() > start && out.back() == ' ') out.pop_back();
+}
 
 // Plain text of `node` (empty string for an empty or missing node).
-std::string PlainText(pugi::xml_node node);
+template <class Node>
+std::string PlainText(Node node) {
+  std::string out;
+  AppendPlainText(node, out);
+  return out;
+}
 
 // `text` with runs of whitespace collapsed to one space and the ends trimmed.
 std::string CollapseWhitespace(std::string_view text);
 
+// `text` as a whole non-negative decimal integer (surrounding whitespace allowed); nullopt when
+// empty or not a number.
+std::optional<int64_t> WholeInteger(std::string_view text);
+
 // The text of `node` parsed as a whole non-negative decimal integer (surrounding whitespace
 // allowed); nullopt when missing, empty or not a number.
-std::optional<int64_t> IntegerText(pugi::xml_node node);
+template <class Node>
+std::optional<int64_t> IntegerText(Node node) {
+  return WholeInteger(std::string_view(node.child_value()));
+}
 
 }  // namespace vigil::xml_text

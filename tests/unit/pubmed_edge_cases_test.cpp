@@ -202,6 +202,18 @@ TEST(PubmedArticleSet, CommentMakesTheWholeDocumentParseGiveTheSameEvents) {
   EXPECT_EQ(Described(ParseArticles(commented)), Described(expected));
 }
 
+TEST(PubmedArticleSet, RecordTheStrictReaderRefusesIsReadByPugixml) {
+  // "&#X41;" is not a reference to pugixml (only "&#x" is hexadecimal), so it stays as written;
+  // the strict record reader refuses the record, and pugixml reads it as the whole-document
+  // parse (sent there by a comment) does.
+  std::string plain = ReplaceOnce(Pubmed("pubmed1.xml"), "<ArticleTitle>", "<ArticleTitle>&#X41; ");
+  std::string commented = ReplaceOnce(plain, "<PubmedArticleSet>", "<PubmedArticleSet><!-- -->");
+  std::vector<Event> events = ParseArticles(plain);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events[0].title.rfind("&#X41; ", 0), 0u) << events[0].title;
+  EXPECT_EQ(Described(events), Described(ParseArticles(commented)));
+}
+
 TEST(PubmedArticleSet, CdataMakesTheWholeDocumentParseGiveTheSameEvents) {
   std::string plain = Pubmed("pubmed2.xml");
   std::string with_cdata =
