@@ -215,10 +215,12 @@ Event NewEvent(const std::string& pmid) {
   return event;
 }
 
+// The abstract; without one, the first OtherAbstract (an abstract the publisher or another body
+// supplied, often in another language), which PubMed's DTD puts under MedlineCitation, not Article.
 template <class Node>
-std::string SummaryOf(Node parent) {
-  std::string summary = AbstractText(parent.child("Abstract"));
-  if (summary.empty()) summary = AbstractText(parent.child("OtherAbstract"));
+std::string SummaryOf(Node abstract_parent, Node other_abstract_parent) {
+  std::string summary = AbstractText(abstract_parent.child("Abstract"));
+  if (summary.empty() && other_abstract_parent) summary = AbstractText(other_abstract_parent.child("OtherAbstract"));
   return summary;
 }
 
@@ -236,7 +238,7 @@ std::optional<Event> ArticleEvent(Node pubmed_article) {
   Event event = NewEvent(pmid);
   event.title = PlainText(article.child("ArticleTitle"));
   if (event.title.empty()) event.title = PlainText(article.child("VernacularTitle"));
-  event.summary = SummaryOf(article);
+  event.summary = SummaryOf(article, citation);
   json& metadata = event.source_metadata;
   AddArticleIds(pubmed_article.child("PubmedData").child("ArticleIdList"), metadata);
   AddElocationDoi(article, metadata);
@@ -264,7 +266,7 @@ std::optional<Event> BookEvent(Node pubmed_book_article) {
   Event event = NewEvent(pmid);
   event.title = PlainText(document.child("ArticleTitle"));  // set for a chapter
   if (event.title.empty()) event.title = PlainText(book.child("BookTitle"));
-  event.summary = SummaryOf(document);
+  event.summary = SummaryOf(document, Node());
   json& metadata = event.source_metadata;
   metadata["record_type"] = "book";
   AddArticleIds(document.child("ArticleIdList"), metadata);

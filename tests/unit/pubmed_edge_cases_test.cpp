@@ -30,6 +30,20 @@ TEST(PubmedArticleSet, DoiFallsBackToValidElocationId) {
   EXPECT_EQ(events[0].source_metadata["doi"], "10.1136/oemed-2017-104431");
 }
 
+TEST(PubmedArticleSet, WithoutAnAbstractTheOtherAbstractIsTheSummary) {
+  // pubmed5 without its Abstract, and with an OtherAbstract where PubMed's DTD has it: in
+  // MedlineCitation, after the MeSH headings.
+  std::string xml = Pubmed("pubmed5.xml");
+  size_t start = xml.find("<Abstract>"), end = xml.find("</Abstract>") + 11;
+  xml.erase(start, end - start);
+  xml = ReplaceOnce(xml, "</MedlineCitation>",
+                    "<OtherAbstract Type=\"Publisher\" Language=\"eng\"><AbstractText>Pesticides and the "
+                    "<i>thyroid</i>.</AbstractText></OtherAbstract></MedlineCitation>");
+  std::vector<Event> events = ParseArticles(xml);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].summary, "Pesticides and the thyroid.");
+}
+
 TEST(PubmedArticleSet, InvalidElocationIdIsNotADoi) {
   std::string xml = ReplaceOnce(Pubmed("pubmed5.xml"),
                                 "<ArticleId IdType=\"doi\">10.1136/oemed-2017-104431</ArticleId>",
