@@ -35,13 +35,16 @@ EventView ViewOf(const TriageEventRow& e) {
   return {e.id, e.watcher_name, e.source_type, e.source_id, e.title, e.summary, e.source_metadata, PublishedAt(e.source_metadata)};
 }
 
-// Earlier titles compared with a new one, per probe word: the newest events holding it. A bound,
-// so that a word every title has (a repository's name, say) costs the same at the millionth
-// event as at the tenth.
+// Earlier titles compared with a new one, per probe word: the newest few, and only when none of
+// them is a near-duplicate, up to kTitleCandidatesPerWord. A bound, so that a word every title has
+// (a repository's name, say) costs the same at the millionth event as at the tenth; the first
+// small look settles the common case of a burst of like titles.
+constexpr int kTitleCandidatesFirstLook = 4;
 constexpr int kTitleCandidatesPerWord = 32;
 
 // What the near-duplicate check compares the event with: the events that share an exact key with
 // it (oldest first), then recent events whose titles share one of its probe words (newest first).
+// It stops looking once it holds a near-duplicate.
 Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& community, const TriageEventRow& e,
                                   const EventView& view, TimePoint now) {
   NoveltyContext n;
@@ -49,12 +52,17 @@ Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& co
   auto holding = EventsHoldingKeys(db, e.community_id, DedupeKeys(view));
   if (!holding.ok()) return holding.status();
   for (auto& h : *holding) n.recent.push_back({std::move(h.event_id), std::move(h.keys), {}});
+  if (FindNearDuplicate(community.rules, view, n)) return n;  // an exact key is the stronger evidence
   std::set<std::string> seen;
   for (const auto& word : TitleProbeTokens(TitleTokens(e.title), community.rules.duplicate_similarity)) {
-    auto titled = RecentEventsWithTitleWord(db, e.community_id, word, now - community.novelty_window, kTitleCandidatesPerWord);
-    if (!titled.ok()) return titled.status();
-    for (auto& t : *titled) {
-      if (seen.insert(t.event_id).second) n.recent.push_back({std::move(t.event_id), {}, std::move(t.title_tokens)});
+    for (int limit : {kTitleCandidatesFirstLook, kTitleCandidatesPerWord}) {
+      auto titled = RecentEventsWithTitleWord(db, e.community_id, word, now - community.novelty_window, limit);
+      if (!titled.ok()) return titled.status();
+      for (auto& t : *titled) {
+        if (seen.insert(t.event_id).second) n.recent.push_back({std::move(t.event_id), {}, std::move(t.title_tokens)});
+      }
+      if (FindNearDuplicate(community.rules, view, n)) return n;
+      if (static_cast<int>(titled->size()) < limit) break;  // the word has no more events in the window
     }
   }
   return n;

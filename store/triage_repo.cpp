@@ -103,16 +103,17 @@ Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, co
 
 Status InsertTitleTokensInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
                              const std::set<std::string>& tokens, TimePoint now) {
-  if (tokens.empty()) return Status::Ok();
   std::string joined;
   for (const auto& t : tokens) joined += (joined.empty() ? "" : " ") + t;
-  std::string sql = "INSERT INTO vigil_triage_title_tokens (community, token, created_at, event_id, title_tokens) VALUES ";
-  std::vector<SqlValue> params = {community, ToMicros(now), event_id, joined};
+  // One statement per word: the same text each time, so it is prepared once per connection.
   for (const auto& t : tokens) {
-    params.push_back(t);
-    sql += (params.size() == 5 ? "" : ", ") + std::string("($1, $") + std::to_string(params.size()) + ", $2, $3, $4)";
+    auto r = db.Query(
+        "INSERT INTO vigil_triage_title_tokens (community, token, created_at, event_id, title_tokens) VALUES ($1, $2, $3, $4, $5)"
+        " ON CONFLICT DO NOTHING",
+        {community, t, ToMicros(now), event_id, joined});
+    if (!r.ok()) return r.status();
   }
-  return db.Query(sql + " ON CONFLICT DO NOTHING", params).status();
+  return Status::Ok();
 }
 
 Result<int64_t> PruneTitleTokens(SqlConnection& db, TimePoint before) {
