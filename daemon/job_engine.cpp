@@ -93,14 +93,20 @@ size_t JobEngine::running() const {
 }
 
 // A claim need not be on disk before its job runs: a claim lost in a crash leaves the job
-// available and it runs again, as after any crash. Nor need a handler's own commits (a triage
-// job's verdict, say): its outcome is committed fully synced afterwards, which makes every commit
-// before it durable too, and until then the job is not done and runs again after a power loss.
-// So claims and handlers' commits do not wait for the disk (RelaxCommitSync); outcomes, and
-// events acknowledged to a sender, do. Without this each triage job cost an fsync of its own.
+// available and it runs again, as after any crash. So claims do not wait for the disk
+// (RelaxCommitSync). On SQLite neither do a handler's own commits (a triage job's verdict, say):
+// they can only be lost with the machine (power, kernel), and vigil's in-memory outcomes with
+// them; a WAL is one sequence, so the job's outcome, committed synced afterwards, makes them
+// durable too, and until then the job is not done and runs again. Without this each triage job
+// cost an fsync of its own. Not on PostgreSQL: its server can crash alone (found by
+// DbOutageE2E), losing an unsynced handler commit while vigil lives on to commit the outcome.
 static std::unique_ptr<SqlConnection> Relaxed(std::unique_ptr<SqlConnection> db) {
   if (db) (void)RelaxCommitSync(*db);
   return db;
+}
+
+static std::unique_ptr<SqlConnection> ForHandlers(std::unique_ptr<SqlConnection> db) {
+  return db && db->dialect() == "sqlite" ? Relaxed(std::move(db)) : std::move(db);
 }
 
 void JobEngine::FetchLoop() {
@@ -213,7 +219,7 @@ JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_
                    if (worker_db && worker_db->healthy()) return worker_db;
                    auto conn = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
                    if (!conn.ok()) return conn.status();
-                   owned = Relaxed(std::move(conn.value()));
+                   owned = ForHandlers(std::move(conn.value()));
                    worker_db = owned.get();
                    return worker_db;
                  },

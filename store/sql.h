@@ -91,10 +91,9 @@ Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url,
 
 // Makes the connection's commits not wait for the disk: SQLite with synchronous = NORMAL (only in
 // WAL mode, where that is safe), PostgreSQL with synchronous_commit = off. A commit stays atomic
-// and survives the process being killed; a power loss or OS crash may undo the last ones. Only
-// for work that a later fully synced commit vouches for: both WALs are one sequence, so a synced
-// commit also makes durable every commit before it (the job engine's claims and handlers, whose
-// outcomes are committed synced afterwards).
+// and survives the process being killed; a power loss or OS crash (or, on PostgreSQL, a crash of
+// the server alone) may undo the last ones. Only for work that is redone when it is lost (the job
+// engine's claims; see daemon/job_engine.cpp for where else and why).
 Status RelaxCommitSync(SqlConnection& db);
 
 // "sqlite" or "postgres" for a URL, or an error naming the URL's scheme.
