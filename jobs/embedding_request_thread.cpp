@@ -18,13 +18,14 @@ EmbeddingRequestThread::~EmbeddingRequestThread() {
 }
 
 void EmbeddingRequestThread::Start(std::vector<std::string> texts) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    request_ = std::move(texts);
-    answer_.reset();
-    in_flight_ = true;
-  }
+  std::unique_lock<std::mutex> lock(mu_);
+  request_ = std::move(texts);
+  answer_.reset();
+  in_flight_ = true;
   cv_.notify_all();
+  // Until the request thread has the request: on a busy machine a woken thread may wait for a
+  // core while the owner writes, and the request would then leave after the write, not before.
+  cv_.wait(lock, [&] { return !request_.has_value(); });
 }
 
 TimedEmbedOutcome EmbeddingRequestThread::Wait() {
@@ -42,6 +43,7 @@ void EmbeddingRequestThread::Loop() {
     if (!request_) return;  // stopping, nothing left to send
     std::vector<std::string> texts = std::move(*request_);
     request_.reset();
+    cv_.notify_all();  // Start returns
     lock.unlock();
     auto start = std::chrono::steady_clock::now();
     TimedEmbedOutcome done{provider_.Embed(texts, cancel_), 0};

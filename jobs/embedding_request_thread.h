@@ -33,7 +33,8 @@ class EmbeddingRequestThread {
   EmbeddingRequestThread(const EmbeddingRequestThread&) = delete;
   EmbeddingRequestThread& operator=(const EmbeddingRequestThread&) = delete;
 
-  // Sends `texts` and returns at once. Precondition: no request in flight (Wait was called).
+  // Sends `texts`; returns once the request thread has taken them, without waiting for the
+  // answer. Precondition: no request in flight (Wait was called).
   void Start(std::vector<std::string> texts);
   // Blocks until the request started last is answered (or failed) and returns its outcome.
   TimedEmbedOutcome Wait();
