@@ -32,23 +32,27 @@ bool ReadVector(element value, std::vector<float>* out) {
   return true;
 }
 
-// The parsed document of `body`, or nullopt; valid until the thread's next call.
-std::optional<element> Parse(std::string_view body) {
+// The array under `key` in `body` when it holds `expected` items, or nullopt; valid until the
+// thread's next call (the parser is reused).
+std::optional<simdjson::dom::array> ListOf(std::string_view body, const char* key, size_t expected) {
   thread_local simdjson::dom::parser parser;
   element root;
-  if (parser.parse(body.data(), body.size(), /*realloc_if_needed=*/true).get(root) != simdjson::SUCCESS) return std::nullopt;
-  return root;
+  simdjson::dom::array list;
+  if (parser.parse(body.data(), body.size(), /*realloc_if_needed=*/true).get(root) != simdjson::SUCCESS ||
+      root[key].get_array().get(list) != simdjson::SUCCESS || list.size() != expected) {
+    return std::nullopt;
+  }
+  return list;
 }
 
 }  // namespace
 
 std::optional<std::vector<std::vector<float>>> ReadOpenAiVectors(std::string_view body, size_t expected) {
-  auto root = Parse(body);
-  simdjson::dom::array data;
-  if (!root || (*root)["data"].get_array().get(data) != simdjson::SUCCESS || data.size() != expected) return std::nullopt;
+  auto data = ListOf(body, "data", expected);
+  if (!data) return std::nullopt;
   std::vector<std::vector<float>> out(expected);
   size_t position = 0;
-  for (element item : data) {
+  for (element item : *data) {
     uint64_t index = position++;
     auto given = item["index"];
     if (given.error() == simdjson::SUCCESS && given.get_uint64().get(index) != simdjson::SUCCESS) return std::nullopt;
@@ -60,12 +64,11 @@ std::optional<std::vector<std::vector<float>>> ReadOpenAiVectors(std::string_vie
 }
 
 std::optional<std::vector<std::vector<float>>> ReadOllamaVectors(std::string_view body, size_t expected) {
-  auto root = Parse(body);
-  simdjson::dom::array embeddings;
-  if (!root || (*root)["embeddings"].get_array().get(embeddings) != simdjson::SUCCESS || embeddings.size() != expected) return std::nullopt;
+  auto embeddings = ListOf(body, "embeddings", expected);
+  if (!embeddings) return std::nullopt;
   std::vector<std::vector<float>> out(expected);
   size_t i = 0;
-  for (element e : embeddings) {
+  for (element e : *embeddings) {
     if (!ReadVector(e, &out[i++])) return std::nullopt;
   }
   return out;
