@@ -31,4 +31,23 @@ std::vector<BatchRange> PlanBatches(const std::vector<size_t>& token_counts, siz
   return out;
 }
 
+size_t PageLedger::Open(std::string last_id, size_t batches) {
+  pages_.push_back({std::move(last_id), batches});
+  return first_ + pages_.size() - 1;
+}
+
+void PageLedger::Split(size_t page) { ++pages_.at(page - first_).open_batches; }
+
+void PageLedger::Done(size_t page) { --pages_.at(page - first_).open_batches; }
+
+std::vector<std::string> PageLedger::TakeFinished() {
+  std::vector<std::string> out;
+  while (!pages_.empty() && pages_.front().open_batches == 0) {
+    out.push_back(std::move(pages_.front().last_id));
+    pages_.pop_front();
+    ++first_;
+  }
+  return out;
+}
+
 }  // namespace vigil

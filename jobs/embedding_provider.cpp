@@ -1,11 +1,9 @@
 #include "jobs/embedding_provider.h"
 
-#include <charconv>
-#include <cstring>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "common/base64.h"
+#include "jobs/embedding_answer.h"
 #include "jobs/local_embedder.h"
 
 namespace vigil {
@@ -27,18 +25,9 @@ class LocalProvider final : public EmbeddingProvider {
   int dimensions_;
 };
 
-// An embedding sent as base64 (encoding_format: base64): little-endian float32 bytes.
-std::optional<Vector> FromBase64(std::string_view text) {
-  auto bytes = Base64Decode(text);
-  if (!bytes.ok() || bytes->empty() || bytes->size() % sizeof(float) != 0) return std::nullopt;
-  Vector v(bytes->size() / sizeof(float));
-  std::memcpy(v.data(), bytes->data(), bytes->size());  // little-endian hosts only (x86-64, arm64)
-  return v;
-}
-
 Result<Vector> ToVector(const nlohmann::json& array) {
   if (array.is_string()) {
-    auto v = FromBase64(array.get<std::string>());
+    auto v = Float32sFromBase64(array.get<std::string>());
     if (!v) return Status::Error("an embedding is a string but not base64 float32 bytes");
     return std::move(*v);
   }
@@ -101,7 +90,7 @@ class HttpProvider : public EmbeddingProvider {
   virtual std::string Url() const = 0;
   virtual nlohmann::json Body(const std::vector<std::string>& texts) const = 0;
   virtual Result<std::vector<Vector>> Vectors(const nlohmann::json& answer) const = 0;
-  // A faster reading of a well-formed answer, or nullopt to use Vectors.
+  // A faster reading of a well-formed answer (embedding_answer.h), or nullopt to use Vectors.
   virtual std::optional<std::vector<Vector>> FastVectors(std::string_view, size_t) const { return std::nullopt; }
 
   static EmbedOutcome Fail(std::string error) {
@@ -114,59 +103,6 @@ class HttpProvider : public EmbeddingProvider {
   HttpClient* http_;
 };
 
-// The OpenAI answer's vectors without building a JSON tree: each `"embedding":[...]` (numbers read
-// with from_chars) or `"embedding":"..."` (base64 float32 bytes) with the `"index"` of its object. A tree of 1536 JSON numbers per input
-// costs several times the provider's own time on a fast server. nullopt when the answer has
-// another shape (the tree parser then decides).
-std::optional<std::vector<Vector>> ScanOpenAiVectors(std::string_view body, size_t expected) {
-  std::vector<Vector> out(expected);
-  size_t at = 0, found = 0;
-  while ((at = body.find("\"embedding\"", at)) != std::string_view::npos) {
-    size_t colon = body.find_first_not_of(" \t\r\n", at + 11);
-    if (colon == std::string_view::npos || body[colon] != ':') {  // "object": "embedding" is a value, not the key
-      at += 11;
-      continue;
-    }
-    size_t value = body.find_first_not_of(" \t\r\n", colon + 1);
-    bool base64 = value != std::string_view::npos && body[value] == '"';
-    size_t open = base64 ? value : body.find('[', colon);
-    size_t object = body.rfind('{', at);
-    size_t index_at = body.find("\"index\"", object);
-    size_t close = body.find(base64 ? '"' : ']', open + 1);
-    if (open == std::string_view::npos || close == std::string_view::npos || object == std::string_view::npos) return std::nullopt;
-    size_t index = found;
-    if (index_at != std::string_view::npos && index_at < body.find('}', close)) {
-      size_t digits = body.find_first_of("0123456789", index_at);
-      if (std::from_chars(body.data() + digits, body.data() + body.size(), index).ec != std::errc()) return std::nullopt;
-    }
-    if (index >= expected || !out[index].empty()) return std::nullopt;
-    if (base64) {
-      auto v = FromBase64(body.substr(open + 1, close - open - 1));
-      if (!v) return std::nullopt;
-      out[index] = std::move(*v);
-      ++found;
-      at = close;
-      continue;
-    }
-    const char* p = body.data() + open + 1;
-    const char* end = body.data() + close;
-    while (p < end) {
-      while (p < end && (*p == ' ' || *p == ',' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
-      if (p == end) break;
-      float x = 0;
-      auto r = std::from_chars(p, end, x);
-      if (r.ec != std::errc()) return std::nullopt;
-      out[index].push_back(x);
-      p = r.ptr;
-    }
-    if (out[index].empty()) return std::nullopt;
-    ++found;
-    at = close;
-  }
-  if (found != expected) return std::nullopt;
-  return out;
-}
-
 // OpenAI and compatible servers (vLLM, LiteLLM, llama.cpp, LM Studio...): data[i].embedding,
 // placed by data[i].index (the order is documented but the index is what is promised).
 class OpenAiProvider final : public HttpProvider {
@@ -176,7 +112,7 @@ class OpenAiProvider final : public HttpProvider {
  private:
   std::string Url() const override { return config_.base_url + "/embeddings"; }
   std::optional<std::vector<Vector>> FastVectors(std::string_view body, size_t expected) const override {
-    return ScanOpenAiVectors(body, expected);
+    return ReadOpenAiVectors(body, expected);
   }
   nlohmann::json Body(const std::vector<std::string>& texts) const override {
     nlohmann::json body = {{"model", config_.model}, {"input", texts}, {"encoding_format", config_.encoding_format}};
@@ -204,6 +140,9 @@ class OllamaProvider final : public HttpProvider {
 
  private:
   std::string Url() const override { return config_.base_url + "/api/embed"; }
+  std::optional<std::vector<Vector>> FastVectors(std::string_view body, size_t expected) const override {
+    return ReadOllamaVectors(body, expected);
+  }
   nlohmann::json Body(const std::vector<std::string>& texts) const override {
     return {{"model", config_.model}, {"input", texts}, {"truncate", true}};
   }

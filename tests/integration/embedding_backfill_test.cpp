@@ -65,6 +65,9 @@ TEST_P(EmbeddingBackfill, ThePassRestoresTheConnectionsCommitDurability) {
   ASSERT_EQ(Run(OpenAiConfig()).error, "");
   EXPECT_EQ(conn_->Query(show)->rows[0].Text(0), before);
   EXPECT_EQ(before, pg() ? "on" : "2") << "FULL: the connection's own setting";
+  if (!pg()) {
+    EXPECT_EQ(conn_->Query("PRAGMA wal_autocheckpoint")->rows[0].Int(0), 1000) << "SQLite's default checkpoint interval is back";
+  }
 }
 
 TEST_P(EmbeddingBackfill, SecondRunSendsNothing) {
