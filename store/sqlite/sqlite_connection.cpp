@@ -213,7 +213,12 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
   // temp_store=MEMORY: the statement journal of a multi-row INSERT inside a transaction (the
   // webhook writer's groups) lives in memory, not in a temporary file opened, written and unlinked
   // per statement (about 15% of the daemon's CPU per webhook event, measured with wrk).
-  Status s = conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+  // journal_size_limit: each time the WAL restarts from its beginning it is cut back to 64 MB,
+  // instead of keeping on disk the largest size it ever reached (300-570 MB after a 10 s webhook
+  // burst; 67 MB with the limit, measured the same way).
+  Status s = conn->ExecScript(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+      " PRAGMA journal_size_limit=67108864;");
   if (!s.ok()) return s.WithContext("opening " + path);
   return std::unique_ptr<SqlConnection>(std::move(conn));
 }
