@@ -1,6 +1,8 @@
 // Throughput of ParseFeed: parses the given feed files `rounds` times over and reports items/s
 // and MB/s (input bytes). Used by bench/feed_vs_feedparser.sh against Python feedparser.
 // Usage: parse_feed_bench ROUNDS FILE...
+//        parse_feed_bench --dump FILE...   one JSON line per file: what ParseFeed made of it (for
+//                                         comparing the parser's output before and after a change)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sources/literature/feed_parser.h"
@@ -25,6 +28,30 @@ double CpuSeconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "--dump") {
+    for (int i = 2; i < argc; ++i) {
+      std::ifstream in(argv[i], std::ios::binary);
+      std::ostringstream s;
+      s << in.rdbuf();
+      vigil::Result<vigil::ParsedFeed> feed = vigil::ParseFeed(s.str(), {});
+      nlohmann::json out = {{"file", argv[i]}};
+      if (!feed.ok()) {
+        out["error"] = feed.status().message();
+      } else {
+        out["title"] = feed->title;
+        out["link"] = feed->link;
+        out["format"] = feed->format;
+        out["encoding"] = feed->encoding;
+        out["warnings"] = feed->warnings;
+        for (const vigil::Event& e : feed->items) {
+          out["items"].push_back({{"title", e.title}, {"summary", e.summary}, {"source_id", e.source_id},
+                                  {"source_url", e.source_url}, {"source_metadata", e.source_metadata}});
+        }
+      }
+      std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    return 0;
+  }
   if (argc < 3) {
     std::fprintf(stderr, "usage: %s ROUNDS FILE...\n", argv[0]);
     return 2;

@@ -44,10 +44,10 @@ inline bool JoinsWordsBySingleSpaces(uint64_t word, bool form_feed) {
 
 // How many of the 16 bytes at `p` a whitespace-collapsing loop can copy as they are: the
 // longest prefix of non-whitespace bytes and single spaces that are followed, inside the block,
-// by a byte that is neither whitespace nor `stop` (0: none). A space first in the block counts
-// only when `space_first_ok` (the caller knows what came before it). Whitespace is space, tab,
-// LF, CR and, when `form_feed`, FF. 16 at once with SSE2; otherwise 8 or nothing.
-inline size_t CopyablePrefix16(const char* p, bool form_feed, char stop, bool space_first_ok) {
+// by a byte that is neither whitespace nor `stop` nor `stop2` (0: none). A space first in the
+// block counts only when `space_first_ok` (the caller knows what came before it). Whitespace is
+// space, tab, LF, CR and, when `form_feed`, FF. 16 at once with SSE2; otherwise 8 or nothing.
+inline size_t CopyablePrefix16(const char* p, bool form_feed, char stop, bool space_first_ok, char stop2 = 0) {
 #ifdef __SSE2__
   __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   auto equal = [block](char c) {
@@ -55,14 +55,15 @@ inline size_t CopyablePrefix16(const char* p, bool form_feed, char stop, bool sp
   };
   unsigned spaces = equal(' ');
   unsigned other = equal('\t') | equal('\n') | equal('\r') | (form_feed ? equal('\f') : 0u) |
-                   (stop != 0 ? equal(stop) : 0u);
+                   (stop != 0 ? equal(stop) : 0u) | (stop2 != 0 ? equal(stop2) : 0u);
   unsigned stops = other | (spaces & ((spaces | other) >> 1)) | (spaces & 0x8000u) |
                    (space_first_ok ? 0u : spaces & 1u) | 0x10000u;
   return static_cast<size_t>(__builtin_ctz(stops));
 #else
   uint64_t word = Load(p);
   bool copyable = JoinsWordsBySingleSpaces(word, form_feed) &&
-                  (stop == 0 || BytesEqual(word, static_cast<uint8_t>(stop)) == 0);
+                  (stop == 0 || BytesEqual(word, static_cast<uint8_t>(stop)) == 0) &&
+                  (stop2 == 0 || BytesEqual(word, static_cast<uint8_t>(stop2)) == 0);
   (void)space_first_ok;  // JoinsWordsBySingleSpaces never takes a space first
   return copyable ? 8 : 0;
 #endif

@@ -57,12 +57,12 @@ std::string AtomText(pugi::xml_node n, size_t max_bytes) {
   if (type == "xhtml" || type == "application/xhtml+xml" || markup_children)
     return ReduceText(FeedXml::InnerXml(n), true, max_bytes);
   bool html = type == "html" || type == "text/html" || mode == "escaped";
-  if (mode == "base64") return GuessAndReduceText(DecodeBase64(FeedXml::Text(n)), max_bytes);
-  if (html) return ReduceText(FeedXml::Text(n), true, max_bytes);
+  if (mode == "base64") return GuessAndReduceText(DecodeBase64(NodeText(n)), max_bytes);
+  if (html) return ReduceText(NodeText(n), true, max_bytes);
   if (type.empty() || type == "text" || type.starts_with("text/") || type.ends_with("xml") || mode == "xml")
-    return ReduceText(FeedXml::Text(n), false, max_bytes);
+    return ReduceText(NodeText(n), false, max_bytes);
   // RFC 4287 3.1.1.3: any other media type is base64 (as is Atom 0.3's mode="base64").
-  return GuessAndReduceText(DecodeBase64(FeedXml::Text(n)), max_bytes);
+  return GuessAndReduceText(DecodeBase64(NodeText(n)), max_bytes);
 }
 
 bool IsHtmlType(std::string_view type) {
@@ -98,10 +98,10 @@ std::string PersonName(const FeedContext& ctx, pugi::xml_node person) {
   for (pugi::xml_node c = person.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     XName n = ctx.xml.Name(c);
-    if (n.local == "name") name = ReduceText(FeedXml::Text(c), false, 0);
+    if (n.local == "name") name = ReduceText(NodeText(c), false, 0);
     else if (n.local == "email") email = TrimmedText(c);
   }
-  if (name.empty() && email.empty() && !HasElementChild(person)) return ReduceText(FeedXml::Text(person), false, 0);
+  if (name.empty() && email.empty() && !HasElementChild(person)) return ReduceText(NodeText(person), false, 0);
   return !name.empty() ? name : email;
 }
 
@@ -112,8 +112,8 @@ bool ReadAtomElement(const FeedContext& ctx, pugi::xml_node c, std::string_view 
   else if (local == "id") item.id = TrimmedText(c);
   else if (local == "summary") summary = AtomText(c, ctx.max_summary_bytes);
   else if (local == "content") content = AtomText(c, ctx.max_summary_bytes);
-  else if (local == "published" || local == "issued") item.published = ParseFeedDate(TrimmedText(c));
-  else if (local == "updated" || local == "modified") item.updated = ParseFeedDate(TrimmedText(c));
+  else if (local == "published" || local == "issued") item.published = ParseFeedDate(NodeText(c));
+  else if (local == "updated" || local == "modified") item.updated = ParseFeedDate(NodeText(c));
   else if (local == "author") {
     if (std::string a = PersonName(ctx, c); !a.empty()) item.authors.push_back(a);
   } else if (local == "category") {

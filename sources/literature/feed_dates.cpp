@@ -31,6 +31,8 @@ bool ReadDigits(std::string_view s, size_t& i, size_t n, int& value) {
   return true;
 }
 
+constexpr size_t kMaxDateLength = 200;  // longer text is no date
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -154,9 +156,10 @@ bool IsDayName(std::string_view word) {
   return word.size() >= 3 && std::find(kDays.begin(), kDays.end(), word.substr(0, 3)) != kDays.end();
 }
 
-// Words of `lower` (already lower-cased), split on spaces and commas; (comments) dropped.
-std::vector<std::string_view> Tokenize(std::string_view lower) {
-  std::vector<std::string_view> tokens;
+// Calls `word` with each word of `lower` (already lower-cased), split on spaces and commas,
+// (comments) dropped; stops at the first word it returns false for, and returns false then.
+template <typename WordFn>
+bool ForEachWord(std::string_view lower, WordFn word) {
   size_t start = 0;
   int paren = 0;
   for (size_t i = 0; i <= lower.size(); ++i) {
@@ -165,11 +168,11 @@ std::vector<std::string_view> Tokenize(std::string_view lower) {
     bool separator = paren > 0 || c == ' ' || c == ',' || c == '\t' || c == '\n' || c == '\r';
     if (c == ')' && paren > 0) --paren;
     if (separator) {
-      if (i > start) tokens.push_back(lower.substr(start, i - start));
+      if (i > start && !word(lower.substr(start, i - start))) return false;
       start = i + 1;
     }
   }
-  return tokens;
+  return true;
 }
 
 bool AllDigits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit); }
@@ -212,9 +215,11 @@ bool ReadWord(std::string_view t, Fields& f, bool& have_time, bool& two_digit_ye
 std::optional<TimePoint> ParseWords(std::string_view text) {
   Fields f;
   bool have_time = false, two_digit_year = false;
-  std::string lower = Lower(text);
-  for (std::string_view t : Tokenize(lower))
-    if (!ReadWord(t, f, have_time, two_digit_year)) return std::nullopt;
+  char lower[kMaxDateLength];  // ParseFeedDate turns longer text away
+  for (size_t i = 0; i < text.size(); ++i) lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+  if (!ForEachWord(std::string_view(lower, text.size()),
+                   [&](std::string_view t) { return ReadWord(t, f, have_time, two_digit_year); }))
+    return std::nullopt;
   if (two_digit_year) f.year += f.year < 90 ? 2000 : 1900;
   return ToTimePoint(f);
 }
@@ -229,7 +234,7 @@ std::string_view Trim(std::string_view s) {
 
 std::optional<TimePoint> ParseFeedDate(std::string_view text) {
   text = Trim(text);
-  if (text.empty() || text.size() > 200) return std::nullopt;
+  if (text.empty() || text.size() > kMaxDateLength) return std::nullopt;
   if (text.size() >= 4 && AllDigits(text.substr(0, 4)))
     if (auto t = ParseIso(text)) return t;
   return ParseWords(text);

@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 
 #include <cctype>
+#include <cstring>
 
+#include "sources/literature/ascii_words.h"
 #include "sources/literature/feed_dates.h"
 #include "sources/literature/feed_entries.h"
 #include "sources/literature/feed_xml.h"
@@ -27,9 +29,12 @@ std::string Sha256Hex(std::string_view data) {
   return out;
 }
 
+// isspace() of the C locale, without a call per byte.
+bool IsCSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && IsCSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsCSpace(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -132,18 +137,35 @@ std::string ReduceText(std::string_view raw, bool html, size_t max_bytes) {
 }
 
 std::string CollapseWhitespace(std::string_view raw, size_t max_bytes) {
-  std::string out;
+  raw = TrimView(raw);
+  // The result is never longer than `raw`; 16 bytes more for the block stores.
+  std::string out(raw.size() + 16, '\0');
+  char* const begin = out.data();
+  char* w = begin;
   bool space = false;
-  for (char c : TrimView(raw)) {
+  size_t i = 0;
+  while (i < raw.size()) {
+    char c = raw[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       space = true;
+      ++i;
       continue;
     }
-    if (space) out += ' ';
+    if (space) *w++ = ' ';
     space = false;
-    out += c;
-    if (max_bytes > 0 && out.size() > max_bytes + 4) break;
+    *w++ = c;
+    ++i;
+    // Words joined by single spaces are copied as they are, 16 bytes a step.
+    while (i + 16 <= raw.size()) {
+      std::memcpy(w, raw.data() + i, 16);
+      size_t copyable = ascii_words::CopyablePrefix16(raw.data() + i, false, 0, true);
+      w += copyable;
+      i += copyable;
+      if (copyable < 16) break;
+    }
+    if (max_bytes > 0 && static_cast<size_t>(w - begin) > max_bytes + 4) break;
   }
+  out.resize(static_cast<size_t>(w - begin));
   if (max_bytes > 0) TruncateUtf8(out, max_bytes);
   return out;
 }
@@ -152,18 +174,18 @@ std::string GuessAndReduceText(std::string_view raw, size_t max_bytes) {
   return ReduceText(raw, LooksLikeHtml(raw), max_bytes);
 }
 
-std::string TrimmedText(pugi::xml_node n) { return std::string(TrimView(FeedXml::Text(n))); }
+std::string TrimmedText(pugi::xml_node n) { return std::string(TrimView(NodeText(n))); }
 
 bool ReadSharedElement(const FeedContext&, pugi::xml_node c, XName name, ItemFields& item) {
   if (name.ns == "dc") {
     if (name.local == "creator" || name.local == "author") {
-      if (std::string a = ReduceText(FeedXml::Text(c), false, 0); !a.empty()) item.authors.push_back(a);
+      if (std::string a = ReduceText(NodeText(c), false, 0); !a.empty()) item.authors.push_back(a);
     } else if (name.local == "subject") {
-      if (std::string s = ReduceText(FeedXml::Text(c), false, 0); !s.empty()) item.categories.push_back(s);
+      if (std::string s = ReduceText(NodeText(c), false, 0); !s.empty()) item.categories.push_back(s);
     } else if (name.local == "date") {
-      if (!item.updated) item.updated = ParseFeedDate(TrimmedText(c));
+      if (!item.updated) item.updated = ParseFeedDate(NodeText(c));
     } else if (name.local == "identifier") {
-      if (item.doi.empty()) item.doi = DoiFrom(FeedXml::Text(c));
+      if (item.doi.empty()) item.doi = DoiFrom(NodeText(c));
     } else {
       return false;
     }
@@ -171,16 +193,16 @@ bool ReadSharedElement(const FeedContext&, pugi::xml_node c, XName name, ItemFie
   }
   if (name.ns == "dcterms") {
     if (name.local == "issued") {
-      if (!item.published) item.published = ParseFeedDate(TrimmedText(c));
+      if (!item.published) item.published = ParseFeedDate(NodeText(c));
     } else if (name.local == "modified") {
-      if (!item.updated) item.updated = ParseFeedDate(TrimmedText(c));
+      if (!item.updated) item.updated = ParseFeedDate(NodeText(c));
     } else {
       return false;
     }
     return true;
   }
   if (name.ns == "prism" && name.local == "doi") {
-    if (std::string doi = DoiFrom(FeedXml::Text(c)); !doi.empty()) item.doi = doi;
+    if (std::string doi = DoiFrom(NodeText(c)); !doi.empty()) item.doi = doi;
     return true;
   }
   return false;

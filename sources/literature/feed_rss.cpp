@@ -10,10 +10,10 @@ namespace vigil {
 namespace {
 
 // The HTML an element holds: escaped (text) or, in sloppy feeds, as child elements.
-std::string HtmlOf(pugi::xml_node n) {
+NodeText HtmlOf(pugi::xml_node n) {
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
-    if (c.type() == pugi::node_element) return FeedXml::InnerXml(n);
-  return FeedXml::Text(n);
+    if (c.type() == pugi::node_element) return NodeText(FeedXml::InnerXml(n));
+  return NodeText(n);
 }
 
 // An absolute http(s)/ftp URL whose authority is plausible (a '[' must open an IPv6 literal).
@@ -57,24 +57,24 @@ void ReadAtomLinkInRss(const FeedContext& ctx, pugi::xml_node n, ItemFields& ite
 }
 
 bool ReadRssElement(const FeedContext& ctx, pugi::xml_node c, std::string_view local, ItemFields& item,
-                    std::string& description, std::string& guid_link) {
+                    pugi::xml_node& description, std::string& guid_link) {
   if (local == "title") {
     item.title = GuessAndReduceText(HtmlOf(c), 0);
   } else if (local == "link") {
     std::string link = TrimmedText(c);
     if (!link.empty() && item.link.empty()) item.link = ResolveUrl(FeedXml::BaseUrl(c, ctx.feed_url), link);
   } else if (local == "description") {
-    description = HtmlOf(c);
+    description = c;
   } else if (local == "guid") {
     item.id = TrimmedText(c);
     std::string_view permalink = c.attribute("isPermaLink").value();
     if (permalink != "false" && LooksLikeUrl(item.id)) guid_link = ResolveUrl(FeedXml::BaseUrl(c, ctx.feed_url), item.id);
   } else if (local == "pubDate") {
-    item.published = ParseFeedDate(TrimmedText(c));
+    item.published = ParseFeedDate(NodeText(c));
   } else if (local == "author") {
-    if (std::string a = ReduceText(FeedXml::Text(c), false, 0); !a.empty()) item.authors.push_back(a);
+    if (std::string a = ReduceText(NodeText(c), false, 0); !a.empty()) item.authors.push_back(a);
   } else if (local == "category") {
-    if (std::string cat = ReduceText(FeedXml::Text(c), false, 0); !cat.empty()) item.categories.push_back(cat);
+    if (std::string cat = ReduceText(NodeText(c), false, 0); !cat.empty()) item.categories.push_back(cat);
   } else if (local == "enclosure") {
     ReadEnclosure(ctx, c, item);
   } else {
@@ -104,14 +104,15 @@ FeedHeader ReadRssHeader(const FeedContext& ctx, pugi::xml_node channel) {
 
 ItemFields ReadRssItem(const FeedContext& ctx, pugi::xml_node node) {
   ItemFields item;
-  std::string description, content_encoded, guid_link, about_link;
+  pugi::xml_node description, content_encoded;  // read once all children are seen: the last of each
+  std::string guid_link;
   if (auto about = node.attribute("rdf:about")) item.id = about.value();
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     XName name = ctx.xml.Name(c);
     if (name.ns.empty() && ReadRssElement(ctx, c, name.local, item, description, guid_link)) continue;
     if (name.ns == "content" && name.local == "encoded") {
-      content_encoded = HtmlOf(c);
+      content_encoded = c;
     } else if (name.ns == "atom" && name.local == "link") {
       ReadAtomLinkInRss(ctx, c, item);
     } else if (name.ns == "dc" && name.local == "title" && item.title.empty()) {
@@ -121,8 +122,10 @@ ItemFields ReadRssItem(const FeedContext& ctx, pugi::xml_node node) {
     }
   }
   if (item.link.empty()) item.link = guid_link;
-  std::string_view html = !description.empty() ? description : content_encoded;
-  item.summary = ReduceText(html, true, ctx.max_summary_bytes);
+  NodeText description_html = description ? HtmlOf(description) : NodeText();
+  NodeText content_html = description_html.view().empty() && content_encoded ? HtmlOf(content_encoded) : NodeText();
+  item.summary = ReduceText(description_html.view().empty() ? content_html.view() : description_html.view(), true,
+                            ctx.max_summary_bytes);
   return item;
 }
 

@@ -111,32 +111,6 @@ size_t FindFrom(std::string_view xml, size_t from, std::string_view pattern) {
                         : static_cast<size_t>(static_cast<const char*>(hit) - xml.data());
 }
 
-// Finds the next CDATA section or comment at or after a position, by looking for '!' (rare in
-// feeds, and memchr passes over the rest fast). The last one found is remembered until passed.
-class VerbatimFinder {
- public:
-  explicit VerbatimFinder(std::string_view xml) : xml_(xml), next_(Find(0)) {}
-  size_t Next(size_t from) {
-    if (next_ != std::string_view::npos && next_ < from) next_ = Find(from);
-    return next_;
-  }
-
- private:
-  size_t Find(size_t from) const {
-    for (size_t at = from + 1; at < xml_.size(); ++at) {
-      const void* hit = std::memchr(xml_.data() + at, '!', xml_.size() - at);
-      if (hit == nullptr) break;
-      at = static_cast<size_t>(static_cast<const char*>(hit) - xml_.data());
-      if (xml_[at - 1] != '<') continue;
-      if (xml_.compare(at - 1, 4, "<!--") == 0 || xml_.compare(at - 1, 9, "<![CDATA[") == 0) return at - 1;
-    }
-    return std::string_view::npos;
-  }
-
-  std::string_view xml_;
-  size_t next_;
-};
-
 // Whether the reference at xml[amp] == '&' is numeric or one of the five XML entities, told
 // from its first bytes: escaped HTML in feeds is mostly "&lt;" and "&gt;", and this spares
 // reading the name for each. RewriteReference would leave these as written too.
@@ -187,19 +161,22 @@ std::string RewriteHtmlEntities(std::string_view xml, const DeclaredEntities& de
   size_t copied = 0;  // xml before this is in `out` already
   std::string replacement;
   size_t i = 0;
-  VerbatimFinder finder(xml);
-  size_t verbatim = finder.Next(0);
+  // One pass for both '&' and '!' (which may open a CDATA section or a comment).
   while (i < xml.size()) {
-    size_t amp = ascii_words::FindByte(xml, i, '&');
-    if (verbatim != std::string_view::npos && verbatim < amp) {
+    size_t at = ascii_words::FindAnyOf3(xml, i, '&', '!', '!');
+    if (at == std::string_view::npos) break;
+    if (xml[at] == '!') {
+      i = at + 1;
+      if (at == 0 || xml[at - 1] != '<') continue;
+      size_t open = at - 1;
+      bool cdata = xml.compare(open, 9, "<![CDATA[") == 0;
+      if (!cdata && xml.compare(open, 4, "<!--") != 0) continue;
       // Pass over the CDATA section or comment untouched, entities and all.
-      bool cdata = xml.compare(verbatim, 9, "<![CDATA[") == 0;
-      size_t end = FindFrom(xml, verbatim + 4, cdata ? "]]>" : "-->");
+      size_t end = FindFrom(xml, open + 4, cdata ? "]]>" : "-->");
       i = end == std::string_view::npos ? xml.size() : end + 3;
-      verbatim = finder.Next(i);
       continue;
     }
-    if (amp == std::string_view::npos) break;
+    size_t amp = at;
     // Most references are the XML ones and numeric: they stay, and nothing is copied for them.
     if (StaysAsWritten(xml, amp)) {
       i = amp + 1;
@@ -337,6 +314,21 @@ std::string FeedXml::Text(pugi::xml_node n) {
     else if (c.type() == pugi::node_element) out += Text(c);
   }
   return out;
+}
+
+NodeText::NodeText(pugi::xml_node n) {
+  if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) {
+    view_ = n.value();
+    return;
+  }
+  pugi::xml_node only = n.first_child();
+  if (!only) return;
+  if (!only.next_sibling() && (only.type() == pugi::node_pcdata || only.type() == pugi::node_cdata)) {
+    view_ = only.value();
+    return;
+  }
+  owned_ = FeedXml::Text(n);
+  view_ = owned_;
 }
 
 std::string FeedXml::InnerXml(pugi::xml_node n) {

@@ -55,6 +55,25 @@ class FeedXml {
   bool has_default_namespaces_ = false;
 };
 
+// The text of an element (FeedXml::Text) without a copy when it is one text node, as it
+// usually is: then a view of the document, else of the joined text (or the string it was
+// given) it keeps. Neither copied nor moved (the view may point into itself): read it within
+// the expression or the scope that made it.
+class NodeText {
+ public:
+  NodeText() = default;
+  explicit NodeText(pugi::xml_node n);
+  explicit NodeText(std::string owned) : owned_(std::move(owned)), view_(owned_) {}
+  NodeText(const NodeText&) = delete;
+  NodeText& operator=(const NodeText&) = delete;
+  operator std::string_view() const { return view_; }
+  std::string_view view() const { return view_; }
+
+ private:
+  std::string owned_;
+  std::string_view view_;
+};
+
 // Internal general entities a DOCTYPE declares (<!ENTITY name "value">), name -> value.
 using DeclaredEntities = std::unordered_map<std::string, std::string>;
 DeclaredEntities ReadDoctypeEntities(std::string_view xml);

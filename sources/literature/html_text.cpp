@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include "sources/literature/ascii_words.h"
@@ -55,39 +56,73 @@ std::optional<char32_t> ReadReference(std::string_view text, size_t i, size_t& l
 }
 
 // Builds the text: whitespace and breaks are held back until the next visible character so
-// runs collapse and nothing dangles at either end.
+// runs collapse and nothing dangles at either end. Bytes are written straight into a buffer
+// sized for the whole input (the text of a fragment is never longer than the fragment: a
+// reference is at least as long as its UTF-8, a run of whitespace or a tag gives at most what
+// it replaces), with room for a 16-byte block store past the end; Room grows it all the same
+// if that ever fails to hold.
 class TextBuilder {
  public:
-  explicit TextBuilder(size_t expected) { out_.reserve(expected); }
+  explicit TextBuilder(size_t expected) : out_(expected + kSlack, '\0') {}
   void Space() { pending_space_ = true; }
   void Break(int lines) { pending_break_ = std::max(pending_break_, lines); }
-  void Append(std::string_view visible) {
-    if (!out_.empty()) {
-      if (pending_break_ > 0) out_.append(static_cast<size_t>(pending_break_), '\n');
-      else if (pending_space_) out_ += ' ';
+  // Writes what is held back before a visible character.
+  void Flush() {
+    if (size_ > 0 && (pending_break_ > 0 || pending_space_)) {
+      char* w = Room(2);
+      if (pending_break_ > 0) {
+        w[0] = w[1] = '\n';
+        size_ += static_cast<size_t>(pending_break_);
+      } else {
+        w[0] = ' ';
+        ++size_;
+      }
     }
     pending_space_ = false;
     pending_break_ = 0;
-    out_.append(visible);
   }
-  size_t size() const { return out_.size(); }
-  std::string Take() { return std::move(out_); }
+  void Append(std::string_view visible) {
+    Flush();
+    std::memcpy(Room(visible.size()), visible.data(), visible.size());
+    size_ += visible.size();
+  }
+  // Where the next `n` bytes go; Advance(k) keeps k of them.
+  char* Room(size_t n) {
+    if (size_ + n > out_.size()) out_.resize(std::max(out_.size() * 2, size_ + n + kSlack));
+    return out_.data() + size_;
+  }
+  void Advance(size_t n) { size_ += n; }
+  size_t size() const { return size_; }
+  std::string Take() {
+    out_.resize(size_);
+    return std::move(out_);
+  }
 
  private:
+  static constexpr size_t kSlack = 64;
   std::string out_;
+  size_t size_ = 0;
   bool pending_space_ = false;
   int pending_break_ = 0;
 };
 
-// Line breaks an element implies: 0 inline, 1 a new line, 2 a new paragraph.
+// Line breaks an element implies (`name` lower-cased): 0 inline, 1 a new line, 2 a new
+// paragraph. Every tag of every summary comes here: switched on length and first byte.
 int BreakFor(std::string_view name) {
-  static constexpr std::array<std::string_view, 8> kParagraph = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"};
-  static constexpr std::array<std::string_view, 22> kLine = {
-      "br", "div", "li", "tr", "ul", "ol", "dl", "dt", "dd", "table", "hr", "pre", "section",
-      "article", "header", "footer", "figure", "figcaption", "address", "aside", "nav", "main"};
-  if (std::find(kParagraph.begin(), kParagraph.end(), name) != kParagraph.end()) return 2;
-  if (std::find(kLine.begin(), kLine.end(), name) != kLine.end()) return 1;
-  return 0;
+  auto is = [name](std::string_view word) { return name == word; };
+  switch (name.size()) {
+    case 1: return name[0] == 'p' ? 2 : 0;
+    case 2:
+      if (name[0] == 'h') return name[1] >= '1' && name[1] <= '6' ? 2 : (name[1] == 'r' ? 1 : 0);
+      return is("br") || is("li") || is("tr") || is("ul") || is("ol") || is("dl") || is("dt") || is("dd") ? 1 : 0;
+    case 3: return is("div") || is("pre") || is("nav") ? 1 : 0;
+    case 4: return is("main") ? 1 : 0;
+    case 5: return is("table") || is("aside") ? 1 : 0;
+    case 6: return is("header") || is("footer") || is("figure") ? 1 : 0;
+    case 7: return is("section") || is("article") || is("address") ? 1 : 0;
+    case 10: return is("blockquote") ? 2 : (is("figcaption") ? 1 : 0);
+    default: return 0;
+  }
 }
 
 size_t FindCaseInsensitive(std::string_view hay, std::string_view needle, size_t from) {
@@ -99,78 +134,90 @@ size_t FindCaseInsensitive(std::string_view hay, std::string_view needle, size_t
 
 // End of a tag that starts at `i` (one past its '>'), skipping quoted attribute values.
 size_t TagEnd(std::string_view html, size_t i) {
-  char quote = 0;
-  for (size_t j = i + 1; j < html.size(); ++j) {
-    char c = html[j];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '>') {
-      return j + 1;
-    }
+  size_t j = i + 1;
+  for (;;) {
+    j = ascii_words::FindAnyOf3(html, j, '>', '"', '\'');
+    if (j == std::string_view::npos) return j;
+    if (html[j] == '>') return j + 1;
+    size_t close = html.find(html[j], j + 1);
+    if (close == std::string_view::npos) break;
+    j = close + 1;
   }
   // An unbalanced quote ("<a href=x\">"): the tag ends at the first '>' after all.
-  size_t gt = quote ? html.find('>', i + 1) : std::string_view::npos;
+  size_t gt = html.find('>', i + 1);
   return gt == std::string_view::npos ? gt : gt + 1;
 }
 
-// Bytes that end a plain word: ASCII whitespace (1) and '&' (2).
-constexpr std::array<uint8_t, 256> kWordStops = [] {
+// What a byte is to a text run: visible (0), ASCII whitespace (1), '&' (2), '<' (3).
+constexpr std::array<uint8_t, 256> kByteKinds = [] {
   std::array<uint8_t, 256> t{};
   for (char c : {' ', '\t', '\n', '\r', '\f'}) t[static_cast<unsigned char>(c)] = 1;
   t['&'] = 2;
+  t['<'] = 3;
   return t;
 }();
 
-// End of the plain stretch starting at text[i] (a byte that is neither whitespace nor, when
-// decoding, '&'): words joined by single spaces ("a plain sentence") go to the builder in one
-// piece; any other whitespace or a reference ends the stretch. Sixteen bytes at a time where it
-// can: this loop sees every byte of every summary.
-size_t PlainStretchEnd(std::string_view text, size_t i, bool decode) {
-  const uint8_t stop_mask = decode ? 3 : 1;
-  auto plain = [&](size_t at) {
-    return (kWordStops[static_cast<unsigned char>(text[at])] & stop_mask) == 0;
+// Appends text[i...] up to the next '<' (when `markup`; the position of that '<' is returned)
+// or to the end, collapsing whitespace and, when `decode`, decoding references. A stretch of
+// words joined by single spaces ("a plain sentence") is copied 16 bytes a step: this loop sees
+// every byte of every summary.
+size_t AppendTextRun(TextBuilder& b, std::string_view text, size_t i, bool decode, bool markup) {
+  const char amp = decode ? '&' : 0, lt = markup ? '<' : 0;
+  auto visible = [&](char c) {
+    uint8_t kind = kByteKinds[static_cast<unsigned char>(c)];
+    return kind == 0 || (kind == 2 && !decode) || (kind == 3 && !markup);
   };
-  size_t j = i + 1;  // invariant: text[j - 1] is not a space
-  while (j < text.size()) {
-    while (j + 16 <= text.size()) {
-      size_t copyable = ascii_words::CopyablePrefix16(text.data() + j, true, decode ? '&' : 0, true);
-      j += copyable;
-      if (copyable < 16) break;
-    }
-    if (j >= text.size()) break;
-    if (plain(j)) {
-      ++j;
-    } else if (text[j] == ' ' && j + 1 < text.size() && plain(j + 1)) {
-      j += 2;
-    } else {
-      break;
-    }
-  }
-  return j;
-}
-
-void AppendTextRun(TextBuilder& b, std::string_view text, bool decode) {
-  size_t i = 0;
   while (i < text.size()) {
-    uint8_t kind = kWordStops[static_cast<unsigned char>(text[i])];
-    if (kind == 1) { b.Space(); ++i; continue; }
-    size_t len = 0;
+    uint8_t kind = kByteKinds[static_cast<unsigned char>(text[i])];
+    if (kind == 1) {
+      b.Space();
+      ++i;
+      continue;
+    }
+    if (kind == 3 && markup) return i;
     if (kind == 2 && decode) {
+      size_t len = 0;
       if (auto cp = ReadReference(text, i, len)) {
-        if (*cp < 0x80 && IsAsciiSpace(static_cast<char>(*cp))) { b.Space(); i += len; continue; }
-        std::string utf8;  // at most 4 bytes: stays in the small-string buffer
-        AppendUtf8(utf8, *cp);
-        b.Append(utf8);
         i += len;
+        if (*cp < 0x80 && IsAsciiSpace(static_cast<char>(*cp))) {
+          b.Space();
+        } else {
+          b.Flush();
+          b.Advance(EncodeUtf8(*cp, b.Room(4)));
+        }
         continue;
       }
     }
-    size_t j = PlainStretchEnd(text, i, decode);
-    b.Append(text.substr(i, j - i));
+    // A visible byte: it and the plain stretch after it.
+    b.Flush();
+    *b.Room(1) = text[i];
+    b.Advance(1);
+    size_t j = i + 1;
+    for (;;) {
+      while (j + 16 <= text.size()) {
+        char* w = b.Room(16);
+        std::memcpy(w, text.data() + j, 16);
+        size_t copyable = ascii_words::CopyablePrefix16(text.data() + j, true, amp, true, lt);
+        b.Advance(copyable);
+        j += copyable;
+        if (copyable < 16) break;
+      }
+      if (j < text.size() && visible(text[j])) {
+        *b.Room(1) = text[j++];
+        b.Advance(1);
+      } else if (j + 1 < text.size() && text[j] == ' ' && visible(text[j + 1])) {
+        char* w = b.Room(2);
+        w[0] = ' ';
+        w[1] = text[j + 1];
+        b.Advance(2);
+        j += 2;
+      } else {
+        break;
+      }
+    }
     i = j;
   }
+  return i;
 }
 
 // Handles the markup construct at html[i] == '<'; returns where to continue, or npos when
@@ -184,7 +231,7 @@ size_t HandleMarkup(std::string_view html, size_t i, TextBuilder& b) {
   if (rest.starts_with("<![CDATA[")) {
     size_t end = html.find("]]>", i + 9);
     size_t stop = end == std::string_view::npos ? html.size() : end;
-    AppendTextRun(b, html.substr(i + 9, stop - i - 9), false);
+    AppendTextRun(b, html.substr(i + 9, stop - i - 9), 0, false, false);
     return end == std::string_view::npos ? html.size() : end + 3;
   }
   bool closing = rest.size() > 1 && rest[1] == '/';
@@ -240,10 +287,8 @@ std::string HtmlToText(std::string_view html, size_t max_bytes) {
   size_t i = 0;
   while (i < html.size()) {
     if (max_bytes > 0 && b.size() > max_bytes) break;
-    size_t lt = html.find('<', i);
-    size_t text_end = lt == std::string_view::npos ? html.size() : lt;
-    AppendTextRun(b, html.substr(i, text_end - i), true);
-    if (lt == std::string_view::npos) break;
+    size_t lt = AppendTextRun(b, html, i, true, true);
+    if (lt >= html.size()) break;
     size_t next = HandleMarkup(html, lt, b);
     if (next == std::string_view::npos) {
       b.Append("<");
