@@ -9,6 +9,7 @@
 #include "jobs/embedding_request_thread.h"
 #include "jobs/embedding_target_store.h"
 #include "jobs/maintenance_kinds.h"
+#include "store/sqlite/background_checkpoints.h"
 
 namespace vigil {
 namespace {
@@ -34,12 +35,14 @@ struct QueuedBatch {
 
 // One target's pass; returns false when the run must stop (error, long pause, cancel).
 //
-// Pipelined, so vigil's work hides behind the provider's: while batch N is in flight on the
-// request thread (embedding_request_thread.h), this thread writes batch N-1's vectors and reads
-// the next page when the queue runs dry. At most one batch is in flight, one answered batch
-// waits to be written and one page is queued, so memory stays bounded. Each batch is still
-// written in one transaction, and a page's cursor is saved only once all its batches and every
-// earlier page's are written (PageLedger), so a killed pass loses nothing when it resumes.
+// Pipelined, so vigil's work hides behind the provider's: as soon as batch N's answer is back,
+// batch N+1 goes to the request thread (embedding_request_thread.h), and while it is in flight
+// this thread decodes and writes batch N and reads the next page if the queue ran dry. At most
+// one batch is in flight, one answered batch is being written and one page is queued, so memory
+// stays bounded. Each batch is still written in one transaction, and a page's cursor is saved
+// only once all its batches and every earlier page's are written (PageLedger), so a killed pass
+// loses nothing when it resumes (at most the two batches answered but not written are sent
+// again).
 class TargetPass {
  public:
   TargetPass(const EmbeddingBackfillConfig& config, EmbeddingTargetStore& store, EmbeddingProvider& provider,
@@ -52,16 +55,18 @@ class TargetPass {
     after_ = *cursor;
     EmbeddingRequestThread requests(provider_, run_.cancel);
     if (!FillQueue()) return false;
-    while (!queue_.empty()) {
-      if (Cancelling()) return WriteAnswered() && Cancelled();
-      QueuedBatch batch = std::move(queue_.front());
-      queue_.pop_front();
-      requests.Start(Texts(batch.rows));
-      if (!WriteAnswered() || !FillQueue()) return false;  // `requests` waits for the batch in flight
-      TimedEmbedOutcome answer = requests.Wait();
-      if (!Handle(std::move(batch), std::move(answer))) return false;
+    SendNext(requests);
+    // `requests` waits for a batch still in flight when this returns early; its answer is dropped.
+    while (in_flight_) {
+      TimedEmbedAnswer answer = requests.Wait();
+      QueuedBatch batch = std::move(*in_flight_);
+      in_flight_.reset();
+      if (Cancelling()) return Handle(std::move(batch), std::move(answer)) && WriteAnswered() && Cancelled();
+      if (!FillQueue()) return false;  // the queue is normally full already (read below)
+      SendNext(requests);              // batch N+1 leaves before batch N is decoded and written
+      if (!Handle(std::move(batch), std::move(answer)) || !WriteAnswered() || !FillQueue()) return false;
+      if (!in_flight_) SendNext(requests);  // a refused batch was split, or the last one is back
     }
-    if (!WriteAnswered()) return false;
     if (!at_end_) return Cancelled();  // FillQueue stopped reading
     Status cleared = store_.ClearCursor();
     if (!cleared.ok()) return Stop(cleared.message());
@@ -72,6 +77,14 @@ class TargetPass {
 
  private:
   bool Cancelling() const { return run_.cancel && run_.cancel->cancelled(); }
+
+  // Hands the next queued batch to the request thread, if there is one and no cancel.
+  void SendNext(EmbeddingRequestThread& requests) {
+    if (queue_.empty() || Cancelling()) return;
+    in_flight_ = std::move(queue_.front());
+    queue_.pop_front();
+    requests.Start(Texts(in_flight_->rows));
+  }
 
   static std::vector<std::string> Texts(const std::vector<SourceRow>& rows) {
     std::vector<std::string> texts;
@@ -122,11 +135,13 @@ class TargetPass {
     }
   }
 
-  // What came back for `batch`: vectors wait to be written; a refused batch is halved (the
-  // halves go first in the queue) until the refused row is alone, and that row is recorded.
-  bool Handle(QueuedBatch batch, TimedEmbedOutcome answer) {
-    EmbedOutcome& outcome = answer.outcome;
-    summary_.provider_seconds += answer.seconds - outcome.codec_seconds;
+  // What came back for `batch`, decoded here: vectors wait to be written; a refused batch is
+  // halved (the halves go first in the queue) until the refused row is alone, and that row is
+  // recorded.
+  bool Handle(QueuedBatch batch, TimedEmbedAnswer answer) {
+    // The request thread's time, less building the request, is the provider's (and the wire's).
+    summary_.provider_seconds += answer.seconds - answer.answer.outcome.codec_seconds;
+    EmbedOutcome outcome = provider_.Decode(std::move(answer.answer));
     summary_.codec_seconds += outcome.codec_seconds;
     ++summary_.requests;
     Metrics::Global().Inc("vigil_embedding_requests_total", {{"target", target_.target}, {"result", outcome.ok() ? "ok" : "error"}});
@@ -205,6 +220,7 @@ class TargetPass {
   std::string after_;                 // the last id read
   bool at_end_ = false;               // the last page has been read
   std::deque<QueuedBatch> queue_;     // batches read and not yet sent, in order
+  std::optional<QueuedBatch> in_flight_;  // the batch at the request thread
   std::optional<std::pair<QueuedBatch, std::vector<Vector>>> answered_;  // answered, not yet written
   PageLedger ledger_;
 };
@@ -214,26 +230,20 @@ class TargetPass {
 // and survives vigil being killed (the WAL or the server has it); only a power loss or an OS
 // crash may drop the last batches, and those rows are simply embedded again on the next run.
 // Vectors are derived data, so this trades nothing of value for not waiting on an fsync per
-// batch, which was most of a fast backfill's wall time. SQLite also checkpoints its WAL every
-// kPassCheckpointPages pages instead of every 1,000 (each checkpoint syncs twice; a backfill
-// writes ~6 KB a row, so the WAL grows to ~40 MB instead of ~4 MB, and write time fell by a
-// quarter). The previous settings are restored.
+// batch, which was most of a fast backfill's wall time. SQLite's checkpoints move to a thread of
+// their own (BackgroundCheckpoints): a checkpoint syncs the database file, and done by the pass's
+// connection (every 1,000 pages by default) it made a batch write take 10 to 70 ms now and then,
+// long enough to leave a fast provider idle. The previous settings are restored.
 class RelaxedCommits {
  public:
-  static constexpr int kPassCheckpointPages = 10000;
-
-  explicit RelaxedCommits(SqlConnection& db) : db_(db), pg_(db.dialect() == "postgres") {
+  explicit RelaxedCommits(SqlConnection& db) : db_(db), pg_(db.dialect() == "postgres"), checkpoints_(db) {
     previous_sync_ = Setting(pg_ ? "SHOW synchronous_commit" : "PRAGMA synchronous");
     if (!previous_sync_.empty() && !RelaxCommitSync(db_).ok()) previous_sync_.clear();
-    if (pg_) return;
-    previous_checkpoint_ = Setting("PRAGMA wal_autocheckpoint");
-    if (!previous_checkpoint_.empty()) (void)db_.ExecScript("PRAGMA wal_autocheckpoint = " + std::to_string(kPassCheckpointPages));
   }
   ~RelaxedCommits() {
     if (!previous_sync_.empty()) {
       (void)db_.ExecScript(pg_ ? "SET synchronous_commit = '" + previous_sync_ + "'" : "PRAGMA synchronous = " + previous_sync_);
     }
-    if (!previous_checkpoint_.empty()) (void)db_.ExecScript("PRAGMA wal_autocheckpoint = " + previous_checkpoint_);
   }
   RelaxedCommits(const RelaxedCommits&) = delete;
   RelaxedCommits& operator=(const RelaxedCommits&) = delete;
@@ -246,8 +256,8 @@ class RelaxedCommits {
 
   SqlConnection& db_;
   bool pg_;
-  std::string previous_sync_;        // "" when nothing was changed
-  std::string previous_checkpoint_;  // SQLite; "" when nothing was changed
+  BackgroundCheckpoints checkpoints_;
+  std::string previous_sync_;  // "" when nothing was changed
 };
 
 int64_t CountSourceRows(SqlConnection& db, const EmbeddingSource& s) {

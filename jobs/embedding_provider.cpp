@@ -12,12 +12,14 @@ namespace {
 class LocalProvider final : public EmbeddingProvider {
  public:
   explicit LocalProvider(const EmbeddingProviderConfig& c) : model_(c.model), dimensions_(c.dimensions) {}
-  EmbedOutcome Embed(const std::vector<std::string>& texts, const CancelToken*) override {
-    EmbedOutcome out;
-    out.vectors.reserve(texts.size());
-    for (const auto& t : texts) out.vectors.push_back(LocalHashEmbedding(t, dimensions_));
-    return out;
+  EmbedAnswer Request(const std::vector<std::string>& texts, const CancelToken*) override {
+    EmbedAnswer answer;
+    answer.expected = texts.size();
+    answer.outcome.vectors.reserve(texts.size());
+    for (const auto& t : texts) answer.outcome.vectors.push_back(LocalHashEmbedding(t, dimensions_));
+    return answer;
   }
+  EmbedOutcome Decode(EmbedAnswer answer) const override { return std::move(answer.outcome); }
   const std::string& model() const override { return model_; }
 
  private:
@@ -47,8 +49,10 @@ class HttpProvider : public EmbeddingProvider {
   HttpProvider(const EmbeddingProviderConfig& c, HttpClient* http) : config_(c), http_(http) {}
   const std::string& model() const override { return config_.model; }
 
-  EmbedOutcome Embed(const std::vector<std::string>& texts, const CancelToken* cancel) override {
-    EmbedOutcome out;
+  EmbedAnswer Request(const std::vector<std::string>& texts, const CancelToken* cancel) override {
+    EmbedAnswer answer;
+    answer.expected = texts.size();
+    EmbedOutcome& out = answer.outcome;
     if (http_ == nullptr) return Fail("no HTTP client");
     auto encode_start = std::chrono::steady_clock::now();
     HttpClientRequest request;
@@ -59,31 +63,40 @@ class HttpProvider : public EmbeddingProvider {
     request.retry_non_idempotent = true;  // embedding the same texts twice is harmless
     request.headers.push_back({"Content-Type", "application/json"});
     if (!config_.api_key.empty()) request.headers.push_back({"Authorization", "Bearer " + config_.api_key});
-    auto encoded = std::chrono::steady_clock::now();
+    out.codec_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - encode_start).count();
     auto response = http_->Send(request, cancel);
-    auto decode_start = std::chrono::steady_clock::now();
     if (!response.ok()) return Fail(response.error());
     out.http_status = response->status;
     out.retry_after = response->retry_after;
     if (response->status != 200) {
       out.error = "HTTP " + std::to_string(response->status) + " from " + request.url + ": " + response->body.substr(0, 300);
-      return out;
+      return answer;
     }
-    if (auto fast = FastVectors(response->body, texts.size())) {
+    answer.body = std::move(response->body);
+    return answer;
+  }
+
+  EmbedOutcome Decode(EmbedAnswer answer) const override {
+    EmbedOutcome out = std::move(answer.outcome);
+    if (!out.ok() || answer.body.empty()) return out;
+    auto decode_start = std::chrono::steady_clock::now();
+    auto done = [&out, decode_start]() -> EmbedOutcome {
+      out.codec_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - decode_start).count();
+      return std::move(out);
+    };
+    if (auto fast = FastVectors(answer.body, answer.expected)) {
       out.vectors = std::move(*fast);
-      out.codec_seconds = std::chrono::duration<double>(encoded - encode_start + std::chrono::steady_clock::now() - decode_start).count();
-      return out;
+      return done();
     }
-    auto parsed = nlohmann::json::parse(response->body, nullptr, false);
-    if (parsed.is_discarded()) return Fail("the provider's answer is not JSON");
+    auto parsed = nlohmann::json::parse(answer.body, nullptr, false);
+    if (parsed.is_discarded()) return Failed(std::move(out), "the provider's answer is not JSON");
     auto vectors = Vectors(parsed);
-    if (!vectors.ok()) return Fail(vectors.error());
-    if (vectors->size() != texts.size()) {
-      return Fail("asked for " + std::to_string(texts.size()) + " embeddings, got " + std::to_string(vectors->size()));
+    if (!vectors.ok()) return Failed(std::move(out), vectors.error());
+    if (vectors->size() != answer.expected) {
+      return Failed(std::move(out), "asked for " + std::to_string(answer.expected) + " embeddings, got " + std::to_string(vectors->size()));
     }
     out.vectors = std::move(*vectors);
-    out.codec_seconds = std::chrono::duration<double>(encoded - encode_start + std::chrono::steady_clock::now() - decode_start).count();
-    return out;
+    return done();
   }
 
  protected:
@@ -93,8 +106,14 @@ class HttpProvider : public EmbeddingProvider {
   // A faster reading of a well-formed answer (embedding_answer.h), or nullopt to use Vectors.
   virtual std::optional<std::vector<Vector>> FastVectors(std::string_view, size_t) const { return std::nullopt; }
 
-  static EmbedOutcome Fail(std::string error) {
-    EmbedOutcome out;
+  static EmbedAnswer Fail(std::string error) {
+    EmbedAnswer answer;
+    answer.outcome.error = std::move(error);
+    return answer;
+  }
+  // An answer that came back 200 but cannot be read: the HTTP status stays, so it is not taken
+  // for the provider refusing the inputs.
+  static EmbedOutcome Failed(EmbedOutcome out, std::string error) {
     out.error = std::move(error);
     return out;
   }

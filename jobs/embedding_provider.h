@@ -2,7 +2,7 @@
 // an OpenAI-compatible `POST {base_url}/embeddings`, Ollama's `POST {base_url}/api/embed`, and a
 // built-in local provider (local_embedder.h) that needs no network.
 //
-// Threads: one provider per job run; Embed blocks (HTTP through the shared HttpClient, whose
+// Threads: one provider per job run; Request blocks (HTTP through the shared HttpClient, whose
 // rate limits, retries of 429/5xx and Retry-After apply to the whole batch, so retried items
 // stay batched).
 #pragma once
@@ -36,10 +36,25 @@ struct EmbedOutcome {
   bool refused_inputs() const { return http_status >= 400 && http_status < 500 && http_status != 429; }
 };
 
+// What a provider answered, before decoding: an HTTP provider's 200 body, still to be read into
+// vectors (Decode), or else the outcome itself (an error; the local provider's vectors).
+struct EmbedAnswer {
+  EmbedOutcome outcome;
+  std::string body;     // "" unless still to be decoded
+  size_t expected = 0;  // how many inputs were sent
+};
+
 class EmbeddingProvider {
  public:
   virtual ~EmbeddingProvider() = default;
-  virtual EmbedOutcome Embed(const std::vector<std::string>& texts, const CancelToken* cancel) = 0;
+  // Sends the texts and returns the answer undecoded: the part that waits on the provider.
+  virtual EmbedAnswer Request(const std::vector<std::string>& texts, const CancelToken* cancel) = 0;
+  // Reads an answer from Request into vectors (or an error). Touches no state Request uses, so
+  // one thread may decode an answer while another sends the next request.
+  virtual EmbedOutcome Decode(EmbedAnswer answer) const = 0;
+  EmbedOutcome Embed(const std::vector<std::string>& texts, const CancelToken* cancel) {
+    return Decode(Request(texts, cancel));
+  }
   // The model name recorded with each vector.
   virtual const std::string& model() const = 0;
 };

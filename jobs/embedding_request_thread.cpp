@@ -28,10 +28,10 @@ void EmbeddingRequestThread::Start(std::vector<std::string> texts) {
   cv_.wait(lock, [&] { return !request_.has_value(); });
 }
 
-TimedEmbedOutcome EmbeddingRequestThread::Wait() {
+TimedEmbedAnswer EmbeddingRequestThread::Wait() {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [&] { return !in_flight_; });
-  TimedEmbedOutcome out = std::move(*answer_);
+  TimedEmbedAnswer out = std::move(*answer_);
   answer_.reset();
   return out;
 }
@@ -46,7 +46,7 @@ void EmbeddingRequestThread::Loop() {
     cv_.notify_all();  // Start returns
     lock.unlock();
     auto start = std::chrono::steady_clock::now();
-    TimedEmbedOutcome done{provider_.Embed(texts, cancel_), 0};
+    TimedEmbedAnswer done{provider_.Request(texts, cancel_), 0};
     done.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     lock.lock();
     answer_ = std::move(done);

@@ -1,13 +1,14 @@
-// EmbeddingRequestThread: runs EmbeddingProvider::Embed on a thread of its own, one request at a
-// time, so that the backfill's thread can write the previous batch and read the next page while
-// a request is in flight (with a provider that takes time per request, vigil's own work then
-// hides behind the wait instead of adding to it).
+// EmbeddingRequestThread: runs EmbeddingProvider::Request on a thread of its own, one request at
+// a time, so that the backfill's thread can decode and write the previous answer and read the
+// next page while a request is in flight (with a provider that takes time per request, vigil's
+// own work then hides behind the wait instead of adding to it).
 //
 // Threads: one owner thread calls Start and Wait, alternately (Start, Wait, Start, Wait...); the
 // provider is used only by the request thread while a request is in flight, and by nobody else
-// meanwhile. The owner keeps its database connections: nothing here touches them. At most one
+// meanwhile (Decode is const and may run on the owner at the same time). The owner keeps its
+// database connections: nothing here touches them. At most one
 // request is in flight, so the pipeline is bounded at one batch sent and one being written.
-// The destructor waits for a request still in flight (Embed sees the cancel token) and joins.
+// The destructor waits for a request still in flight (Request sees the cancel token) and joins.
 #pragma once
 
 #include <condition_variable>
@@ -21,9 +22,9 @@
 
 namespace vigil {
 
-struct TimedEmbedOutcome {
-  EmbedOutcome outcome;
-  double seconds = 0;  // the whole Embed call, on the request thread
+struct TimedEmbedAnswer {
+  EmbedAnswer answer;  // undecoded: the owner decodes it (EmbeddingProvider::Decode)
+  double seconds = 0;  // the whole Request call, on the request thread
 };
 
 class EmbeddingRequestThread {
@@ -37,7 +38,7 @@ class EmbeddingRequestThread {
   // answer. Precondition: no request in flight (Wait was called).
   void Start(std::vector<std::string> texts);
   // Blocks until the request started last is answered (or failed) and returns its outcome.
-  TimedEmbedOutcome Wait();
+  TimedEmbedAnswer Wait();
 
  private:
   void Loop();
@@ -47,7 +48,7 @@ class EmbeddingRequestThread {
   std::mutex mu_;
   std::condition_variable cv_;
   std::optional<std::vector<std::string>> request_;  // set by Start, taken by the thread
-  std::optional<TimedEmbedOutcome> answer_;          // set by the thread, taken by Wait
+  std::optional<TimedEmbedAnswer> answer_;          // set by the thread, taken by Wait
   bool in_flight_ = false;
   bool stopping_ = false;
   std::thread thread_;  // last: started once the members above exist

@@ -49,6 +49,7 @@ std::vector<size_t> EmbeddingWorld::ItemsPerRequest() {
 HttpResponse EmbeddingWorld::Embeddings(const HttpRequest& req) {
   int n = ++seen_;
   if (cancel_on_request_ != nullptr && n == cancel_at_) cancel_on_request_->Cancel();
+  if (n == garble_at_) return HttpResponse::Json(200, R"({"object":"list","data":[{"object":"embedding","index":0,"embed)");
   if (throttle_first_.load() > 0) {
     --throttle_first_;
     HttpResponse r = HttpResponse::Json(429, R"({"error":{"message":"Rate limit reached"}})");

@@ -48,6 +48,8 @@ class EmbeddingWorld : public StandInRemote {
   // contain `poison_` get 400.
   std::atomic<int> throttle_first_{0};
   std::string poison_ = "POISON";
+  // Request number `garble_at_` (1-based) gets a 200 whose body is cut short (not JSON).
+  int garble_at_ = 0;
   // Cancels this token when the provider sees request number `cancel_at_` (1-based).
   CancelToken* cancel_on_request_ = nullptr;
   int cancel_at_ = 0;

@@ -1,6 +1,7 @@
-// embedding_backfill's pipeline: the pass writes an answered batch while the next one is at the
-// provider. Observed without timing guesses: another connection holds the destination's write
-// lock, so batch 1's write cannot finish; request 2 still reaches the provider meanwhile.
+// embedding_backfill's pipeline: the pass decodes and writes an answered batch while the next one
+// is at the provider. Observed without timing guesses: another connection holds the destination's
+// write lock, so batch 1's write cannot finish, and request 2 still reaches the provider
+// meanwhile; batch 1's answer cannot be read, and request 2 has left all the same.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -55,6 +56,20 @@ TEST_P(EmbeddingPipeline, TheNextBatchIsSentWhileTheAnsweredOneIsBeingWritten) {
   EXPECT_EQ(summary.targets[0].embedded, 48);
   EXPECT_EQ(Count("SELECT COUNT(DISTINCT message_id) FROM message_embeddings"), 48);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings"), 48);
+}
+
+TEST_P(EmbeddingPipeline, TheNextBatchLeavesBeforeTheAnsweredOneIsDecoded) {
+  CreateMessages(48);  // one page, three batches of 16
+  garble_at_ = 1;
+  BackfillSummary first = Run(OpenAiConfig());
+  EXPECT_NE(first.error.find("not JSON"), std::string::npos) << first.error;
+  EXPECT_EQ(Arrivals("/v1/embeddings").size(), 2u) << "request 2 left as answer 1 came back, and no later one";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM message_embeddings"), 0);
+  garble_at_ = 0;
+  BackfillSummary second = Run(OpenAiConfig());
+  ASSERT_EQ(second.error, "");
+  EXPECT_EQ(second.targets[0].embedded, 48) << "the dropped answers are asked for again";
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT message_id) FROM message_embeddings"), 48);
 }
 
 TEST_P(EmbeddingPipeline, APassCancelledWithABatchInFlightWritesWhatWasAnsweredAndResumesAfterIt) {
