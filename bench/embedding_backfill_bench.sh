@@ -5,8 +5,8 @@
 #   - answering at once: 64 rows per request at each size (float answers), base64 answers at the
 #     largest size, one row per request at the smallest. Against an instant provider vigil is
 #     most of the wall time by construction; the figures to read are the µs per row.
-#   - answering after 10, 25 and 50 ms per request, at the smallest size: vigil's work then hides
-#     behind the requests (it writes batch N while batch N+1 is in flight).
+#   - answering after 5, 10, 25 and 50 ms per request, at the smallest size: vigil's work then hides
+#     behind the requests (it decodes and writes batch N while batch N+1 is in flight).
 # Prints one JSON line per run: rows_per_s, elapsed_s, provider_s (requests on the wire),
 # vigil_busy_s (reading, encoding/decoding, writing: read_s + codec_s + write_s, overlapped or
 # not), vigil_exposed_s and vigil_exposed_share (wall time with no request on the wire: vigil's
@@ -55,7 +55,7 @@ serve 0
 for rows in "${sizes[@]}"; do run "$rows" 64 float; done
 run "${sizes[-1]}" 64 base64
 run "${sizes[0]}" 1 float
-for delay in 10 25 50; do
+for delay in 5 10 25 50; do
   serve "$delay"
   run "${sizes[0]}" 64 float
 done
