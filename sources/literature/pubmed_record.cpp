@@ -43,14 +43,19 @@ json TextList(Node list, const char* item) {
   return out;
 }
 
+// "LastName ForeName" (Initials without a ForeName), or the CollectiveName; built in one
+// string, since every author of every record comes here.
 template <class Node>
 std::string AuthorName(Node author) {
   if (Node collective = author.child("CollectiveName")) return PlainText(collective);
-  std::string name = PlainText(author.child("LastName"));
-  std::string given = PlainText(author.child("ForeName"));
-  if (given.empty()) given = PlainText(author.child("Initials"));
-  if (name.empty()) return given;
-  if (!given.empty()) name += " " + given;
+  std::string name;
+  xml_text::AppendPlainText(author.child("LastName"), name);
+  size_t last_name = name.size();
+  if (last_name > 0) name += ' ';
+  size_t given = name.size();  // appending after the space adds no second one (AppendCollapsed)
+  xml_text::AppendPlainText(author.child("ForeName"), name);
+  if (name.size() == given) xml_text::AppendPlainText(author.child("Initials"), name);
+  if (name.size() == given) name.resize(last_name);  // no given name: no space either
   return name;
 }
 
