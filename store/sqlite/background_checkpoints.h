@@ -5,7 +5,10 @@
 // writing connection, it makes a commit now and then take as long as that sync. Once the WAL
 // holds `restart_pages` pages, a RESTART checkpoint (which holds writers back only while it
 // copies what the last passive round left) lets the next commit start the WAL over, so the WAL
-// stays bounded. The destructor joins the thread and restores the connection's setting.
+// stays bounded. A RESTART waits for readers of an older snapshot, holding new writers back
+// meanwhile: it gives up after `busy_timeout` and is tried again only once the WAL has grown by
+// another `restart_pages` (a long reader also kept SQLite's own checkpoints from restarting the
+// WAL). The destructor joins the thread and restores the connection's setting.
 //
 // For a long stream of writes from one connection (embedding_backfill's pass). Nothing happens
 // for other dialects, other journal modes or in-memory databases, or when the second connection
@@ -32,6 +35,7 @@ class BackgroundCheckpoints {
   struct Options {
     std::chrono::milliseconds every{50};
     int64_t restart_pages = 8000;  // ~32 MB of 4 KB pages
+    std::chrono::milliseconds busy_timeout{100};  // how long a RESTART waits for others
   };
 
   explicit BackgroundCheckpoints(SqlConnection& db) : BackgroundCheckpoints(db, Options{}) {}

@@ -55,6 +55,26 @@ TEST_F(BackgroundCheckpointsTest, AnotherConnectionCheckpointsAndTheWalStartsOve
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM blobs")->rows[0].Int(0), 600);
 }
 
+TEST_F(BackgroundCheckpointsTest, AReaderKeepingAnOldSnapshotDoesNotHoldTheWriterBackRoundAfterRound) {
+  auto reader = OpenSqlConnection("sqlite:" + path_);
+  ASSERT_TRUE(reader.ok()) << reader.error();
+  Write(1);
+  ASSERT_TRUE((*reader)->Begin().ok());
+  ASSERT_EQ((*reader)->Query("SELECT COUNT(*) FROM blobs")->rows[0].Int(0), 1);  // holds its snapshot
+  auto start = std::chrono::steady_clock::now();
+  {
+    BackgroundCheckpoints checkpoints(*db_, {.every = 5ms, .restart_pages = 200, .busy_timeout = 100ms});
+    Write(600);  // ~10 MB: the WAL passes the bound 12 times, and no RESTART can finish
+  }
+  auto took = std::chrono::steady_clock::now() - start;
+  // 600 writes take ~0.2-0.4 s, plus ~1.2 s for one RESTART (100 ms) per restart_pages of
+  // growth (1.9 s measured); a RESTART tried every 5 ms round would hold nearly every write back
+  // 100 ms (tens of seconds).
+  EXPECT_LT(took, 6s) << std::chrono::duration<double>(took).count() << " s";
+  ASSERT_TRUE((*reader)->Commit().ok());
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM blobs")->rows[0].Int(0), 601);
+}
+
 TEST_F(BackgroundCheckpointsTest, WithoutItTheSameWritesLeaveTheCheckpointsToTheWriter) {
   // The contrast that makes the test above mean something: with checkpoints off and no thread,
   // the WAL would hold all ~10 MB.
