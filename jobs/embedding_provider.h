@@ -52,9 +52,6 @@ class EmbeddingProvider {
   // Reads an answer from Request into vectors (or an error). Touches no state Request uses, so
   // one thread may decode an answer while another sends the next request.
   virtual EmbedOutcome Decode(EmbedAnswer answer) const = 0;
-  EmbedOutcome Embed(const std::vector<std::string>& texts, const CancelToken* cancel) {
-    return Decode(Request(texts, cancel));
-  }
   // The model name recorded with each vector.
   virtual const std::string& model() const = 0;
 };
