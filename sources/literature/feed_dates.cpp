@@ -6,7 +6,6 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
-#include <vector>
 
 namespace vigil {
 namespace {

@@ -10,8 +10,8 @@
 
 #include <simdjson.h>
 
-#include "sources/literature/ascii_words.h"
 #include "sources/literature/single_byte_charset.h"
+#include "sources/literature/utf8.h"
 
 namespace vigil {
 namespace {
@@ -49,19 +49,6 @@ bool IsUnicodeFamily(std::string_view n) {
 // document's first pass costs, once for every UTF-8 feed).
 bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // ISO-8859-1 maps bytes to the first 256 code points; common enough in feeds to do by hand.
 std::string Latin1ToUtf8(std::string_view bytes) {
   std::string out(bytes.size() * 2, '\0');
@@ -89,7 +76,7 @@ std::string DecodeWindows1252Lossy(std::string_view bytes) {
   out.reserve(bytes.size() + bytes.size() / 8);
   for (char ch : bytes) {
     auto c = static_cast<unsigned char>(ch);
-    AppendUtf8(out, c >= 0x80 && c < 0xA0 ? kHigh[c - 0x80] : c);
+    AppendUtf8(out, static_cast<char32_t>(c >= 0x80 && c < 0xA0 ? kHigh[c - 0x80] : c));
   }
   return out;
 }
