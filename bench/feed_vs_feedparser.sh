@@ -13,9 +13,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-release}
 VIGIL_ROUNDS=${1:-200}
 PY_ROUNDS=${2:-3}
-FIX=/work/shared/fixtures
-[ -d ../shared/fixtures ] && FIX=../shared/fixtures
-F=$FIX/feeds
+F=tests/fixtures/feeds
 FILES="$F/huginn/github_rss.atom $F/huginn/cdata_rss.atom $F/huginn/podcast.rss $F/huginn/iso-8859-1.rss
 $F/miniflux/large_rss.xml $F/miniflux/encoding_ISO-8859-1.xml $F/miniflux/encoding_WINDOWS-1251.xml
 $F/miniflux/no_encoding_ISO-8859-1.xml $F/miniflux/rdf_UTF8.xml $F/miniflux/small_atom.xml $F/miniflux/urdu_UTF8.xml"

@@ -1,7 +1,7 @@
 // Throughput of ParsePubmedArticleSet on a large efetch response.
 //
 // There is no large real response in the fixtures, so this takes the <PubmedArticle> records of
-// the given efetch files (e.g. shared/fixtures/pubmed/pubmed{1,2,4,5}.xml), repeats them
+// the given efetch files (e.g. tests/fixtures/pubmed/pubmed{1,2,4,5}.xml), repeats them
 // --repeat times into one PubmedArticleSet, parses that whole document --runs times and prints
 // records/s and MB/s of the best and median run. The document carries the DOCTYPE of a DTD that
 // Biopython ships (pubmed_190101.dtd), so --write can save it for bench/pubmed_vs_biopython.sh

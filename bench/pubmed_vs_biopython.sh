@@ -2,7 +2,7 @@
 # vigil's PubMed efetch parser against Biopython's Entrez.read on the same large document.
 #
 # There is no large real efetch response in the fixtures, so parse_pubmed_bench repeats the
-# <PubmedArticle> records of shared/fixtures/pubmed/pubmed{1,2,4,5}.xml REPEAT times into one
+# <PubmedArticle> records of tests/fixtures/pubmed/pubmed{1,2,4,5}.xml REPEAT times into one
 # PubmedArticleSet (with the DOCTYPE of pubmed_190101.dtd, a DTD Biopython ships) and writes it
 # to a temporary file; both parsers read that file. Biopython runs under /usr/bin/python3 with
 # the network shut off, so it can only use its bundled DTDs. Each side reports its best run by
@@ -16,8 +16,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 repeat="${1:-1000}"
 build_dir="${BUILD_DIR:-$repo/build-release}"
-fixtures="$repo/../shared/fixtures/pubmed"
-[[ -d "$fixtures" ]] || fixtures=/work/shared/fixtures/pubmed
+fixtures="$repo/tests/fixtures/pubmed"
 inputs=("$fixtures"/pubmed1.xml "$fixtures"/pubmed2.xml "$fixtures"/pubmed4.xml "$fixtures"/pubmed5.xml)
 
 dtd_dir="$(/usr/bin/python3 -c 'import os, Bio.Entrez; print(os.path.join(Bio.Entrez.__path__[0], "DTDs"))')"

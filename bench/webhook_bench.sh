@@ -17,9 +17,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
 VIGIL=${VIGIL:-$root/build-release/vigil}
-# The shared fixtures beside the checkout, else the workplace's copy (a worktree has none beside it).
-PAYLOAD=$root/../shared/fixtures/webhooks/github/push.json
-[ -f "$PAYLOAD" ] || PAYLOAD=/work/shared/fixtures/webhooks/github/push.json
+PAYLOAD=$root/tests/fixtures/webhooks/github/push.json
 SECRET=bench-github-secret
 PY=/usr/bin/python3
 
@@ -36,7 +34,7 @@ ensure_tools() {
   fi
   if [ ! -x "$VIGIL" ]; then
     say "building $VIGIL (Release)"
-    export CCACHE_BASEDIR=${CCACHE_BASEDIR:-/work} CCACHE_DIR=${CCACHE_DIR:-/work/.ccache}
+    # ccache, when installed, with its own settings (CCACHE_DIR, CCACHE_BASEDIR) or its defaults.
     local launcher=()
     command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
     cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git
   libuv1-dev libcurl4-openssl-dev libpugixml-dev libpqxx-dev libyaml-cpp-dev libspdlog-dev
   libsqlite3-dev node-llhttp nlohmann-json3-dev libcli11-dev libre2-dev libsimdjson-dev libhowardhinnant-date-dev
   libssl-dev libgtest-dev libgmock-dev tzdata systemd

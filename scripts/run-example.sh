@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S . -B build "${generator[@]}" >/dev/null
+source scripts/ccache-env.sh
+cmake -S . -B build "${generator[@]}" "${launcher[@]}" >/dev/null
 cmake --build build -j "${VIGIL_JOBS:-2}" --target vigil
 exec ./build/vigil run --config config/examples/vigil.yaml

@@ -19,7 +19,8 @@ fi
 scripts/install-deps.sh
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S . -B "$build" "${generator[@]}" "${flags[@]}" >/dev/null
+source scripts/ccache-env.sh
+cmake -S . -B "$build" "${generator[@]}" "${flags[@]}" "${launcher[@]}" >/dev/null
 cmake --build "$build" -j "${VIGIL_JOBS:-2}"
 
 root=$(pwd)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Prints the results of ../jobs_bench.sh (one JSON object per line on stdin) as a table, with
+"""Prints the results of bench/jobs_bench.sh (one JSON object per line on stdin) as a table, with
 each system's numbers relative to graphile-worker tuned (the row whose system is REFERENCE)."""
 import json
 import sys

@@ -1,5 +1,5 @@
 // context_backup_coverage on a fixture platform database (SQLite and PostgreSQL), with a real
-// local chat-completions endpoint serving the shape of shared/fixtures/llm.
+// local chat-completions endpoint serving the shape of tests/fixtures/llm.
 #include <gtest/gtest.h>
 
 #include <mutex>

@@ -1,5 +1,5 @@
 // citation_verification against local stand-ins for Crossref, PubMed and arXiv serving the real
-// records in ../shared/fixtures, and for cited web pages; on SQLite and PostgreSQL with the
+// records in tests/fixtures, and for cited web pages; on SQLite and PostgreSQL with the
 // message_citations table of seeds/001. Cited URLs go through the address guard.
 #include <gtest/gtest.h>
 

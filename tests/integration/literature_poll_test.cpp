@@ -1,5 +1,5 @@
 // Literature watchers against a local server standing in for PubMed, arXiv and a feed host,
-// serving the real responses in ../shared/fixtures; then the literature_poll job storing them.
+// serving the real responses in tests/fixtures; then the literature_poll job storing them.
 #include <gtest/gtest.h>
 
 #include <functional>

@@ -1,5 +1,5 @@
 // LLM triage against a local server answering in the OpenAI chat-completion shape of
-// shared/fixtures/llm (its message content replaced by the JSON triage asks for), and the fallback
+// tests/fixtures/llm (its message content replaced by the JSON triage asks for), and the fallback
 // to the rules when the server fails, times out or answers with something invalid.
 #include "jobs/llm_triage.h"
 

@@ -1,4 +1,7 @@
-// Where tests find the repository, the shared fixtures and the built binary.
+// Where tests find the repository, its fixtures and the built binary. Everything a test reads
+// lives in the repository: the real-data fixtures are in tests/fixtures (see its README.md for
+// where each file comes from and under which licence). The paths are compiled into paths.cpp
+// alone, so no other test object depends on where the checkout is.
 #pragma once
 
 #include <filesystem>
@@ -6,15 +9,8 @@
 
 namespace vigil::testing {
 
-// The shared fixtures: VIGIL_FIXTURES_DIR (../shared/fixtures beside the checkout) when it
-// exists, else the workplace's shared copy (a git worktree has no ../shared of its own).
-inline std::filesystem::path FixturesDir() {
-  std::filesystem::path dir(VIGIL_FIXTURES_DIR);
-  if (std::filesystem::is_directory(dir)) return dir;
-  return "/work/shared/fixtures";
-}
-
-inline std::string SourceDir() { return VIGIL_SOURCE_DIR; }
-inline std::string VigilBinary() { return VIGIL_BINARY; }
+std::string SourceDir();
+std::filesystem::path FixturesDir();
+std::string VigilBinary();
 
 }  // namespace vigil::testing

@@ -1,5 +1,5 @@
 // arXiv API feed parsing, against responses recorded from export.arxiv.org (arxiv.py's test
-// fixtures in shared/fixtures/arxiv; index.jsonl there names each file's URL and HTTP status).
+// fixtures in tests/fixtures/arxiv; index.jsonl there names each file's URL and HTTP status).
 // Expected values were read off the fixture files.
 #include "sources/literature/arxiv_parser.h"
 

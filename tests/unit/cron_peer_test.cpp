@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "daemon/cron.h"
+#include "tests/support/paths.h"
 #include "tests/unit/cron_random_expr.h"
 
 namespace vigil {
@@ -89,7 +90,7 @@ PeerRun RunPeerScript(const std::string& mode, const std::vector<std::string>& i
     std::ofstream out(input.path());
     for (const std::string& line : input_lines) out << line << '\n';
   }
-  const std::string command = std::string("/usr/bin/python3 ") + VIGIL_SOURCE_DIR +
+  const std::string command = "/usr/bin/python3 " + testing::SourceDir() +
                               "/tests/peers/croniter_next.py " + mode + " " +
                               input.path().string() + " 2>&1";
   PeerRun run;

@@ -1,4 +1,4 @@
-// Reading the shared real-data fixtures (tests/support/paths.h says where they are).
+// Reading the real-data fixtures in tests/fixtures (tests/support/paths.h says where they are).
 #pragma once
 
 #include <filesystem>

@@ -1,6 +1,4 @@
-// Reading the real response bodies in shared/fixtures for the literature parser tests.
-// VIGIL_FIXTURES_DIR points next to the source tree, which is right for the main checkout but
-// not for a worktree, so fall back to the shared location.
+// Reading the real response bodies in tests/fixtures for the literature parser tests.
 #pragma once
 
 #include <filesystem>
@@ -9,13 +7,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "tests/support/paths.h"
+
 namespace vigil::testing {
 
-inline std::filesystem::path LiteratureFixturesDir() {
-  std::filesystem::path configured = VIGIL_FIXTURES_DIR;
-  if (std::filesystem::is_directory(configured)) return configured;
-  return "/work/shared/fixtures";
-}
+inline std::filesystem::path LiteratureFixturesDir() { return FixturesDir(); }
 
 // Whole file as bytes; throws (failing the test) if it cannot be read.
 inline std::string ReadLiteratureFixture(const std::string& relative_path) {

@@ -1,4 +1,4 @@
-// Log rules against real log excerpts (fail2ban's test files in ../shared/fixtures/logs): every
+// Log rules against real log excerpts (fail2ban's test files in tests/fixtures/logs): every
 // line annotated `# failJSON:` in a file's default section must match or not as it says, and the
 // `host` capture must be the annotated host. Annotations a single line cannot decide (a failure
 // whose host is on an earlier line of the same connection, or a mode-dependent "constraint") are

@@ -1,5 +1,5 @@
 // Shared by the PubMed parser tests: the real efetch/esearch responses in
-// shared/fixtures/pubmed (Biopython's test corpus), and parsing a set that must parse.
+// tests/fixtures/pubmed (Biopython's test corpus), and parsing a set that must parse.
 #pragma once
 
 #include <gtest/gtest.h>

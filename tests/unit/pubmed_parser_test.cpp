@@ -1,5 +1,5 @@
 // PubMed esearch and efetch parsing: every field of real E-utilities responses (Biopython's
-// test corpus in shared/fixtures/pubmed). Expected values were read off the fixture files.
+// test corpus in tests/fixtures/pubmed). Expected values were read off the fixture files.
 // Variants, dates, errors and the whole corpus: pubmed_edge_cases_test.cpp.
 #include "sources/literature/pubmed_parser.h"
 
