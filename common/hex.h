@@ -8,6 +8,9 @@
 
 namespace vigil {
 
+// The value of one hex digit (0-9, a-f, A-F), or -1 for any other character.
+int HexDigitValue(char c);
+
 // Lower-case hex, two characters per byte.
 std::string HexEncode(std::string_view bytes);
 

@@ -1,5 +1,7 @@
 // Errors as values at module boundaries (STYLE.md 4). A Status is ok or carries a message
-// that says what failed and where; Result<T> is a value or a Status.
+// that says what failed and where, and a kind that says what a caller may do about it (retry,
+// answer 503, treat as a duplicate), as leveldb's Status carries its code; Result<T> is a value
+// or a Status.
 #pragma once
 
 #include <string>
@@ -8,25 +10,41 @@
 
 namespace vigil {
 
+// What kind of failure an error is. Most errors are kOther; the others are the ones a caller
+// decides on: the store sets them from the database's error codes.
+enum class ErrorKind {
+  kOther,
+  kUnavailable,    // the other side is gone or cannot be reached (a lost connection): retry later
+  kBusy,           // the other side is there but locked or contended: retry soon
+  kAlreadyExists,  // a unique key is taken (a duplicate)
+  kNotFound,       // what was named does not exist (a missing table)
+};
+
 class Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message), true); }
+  static Status Error(std::string message, ErrorKind kind = ErrorKind::kOther) {
+    return Status(std::move(message), true, kind);
+  }
 
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
   const std::string& message() const { return message_; }
+  // kOther for an ok status.
+  ErrorKind kind() const { return kind_; }
 
-  // Prefixes context ("loading config: ...") onto an error; ok stays ok.
+  // Prefixes context ("loading config: ...") onto an error, keeping its kind; ok stays ok.
   Status WithContext(const std::string& context) const {
-    return ok() ? *this : Error(context + ": " + message_);
+    return ok() ? *this : Error(context + ": " + message_, kind_);
   }
 
  private:
-  Status(std::string message, bool failed) : message_(std::move(message)), failed_(failed) {}
+  Status(std::string message, bool failed, ErrorKind kind)
+      : message_(std::move(message)), failed_(failed), kind_(kind) {}
   std::string message_;
   bool failed_ = false;
+  ErrorKind kind_ = ErrorKind::kOther;
 };
 
 template <class T>

@@ -9,7 +9,6 @@
 
 #include "config/schema.h"
 #include "config/units.h"
-#include "config/watcher_checks.h"
 #include "config/yaml_convert.h"
 
 namespace vigil {
@@ -27,8 +26,6 @@ Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, con
   config->path_ = path;
   ConfigLoader loader(path, config.get());
   Status s = loader.Run(yaml);
-  if (!s.ok()) return s;
-  s = CheckWatcherBlocks(*config);
   if (!s.ok()) return s;
   return std::shared_ptr<const Config>(std::move(config));
 }
@@ -49,7 +46,26 @@ const nlohmann::json* Lookup(const nlohmann::json& tree, const std::string& path
   return node;
 }
 
+// "watchers[0].verify.and[1]" -> "watchers[0].verify"; "" when nothing is left.
+std::string Parent(const std::string& path) {
+  size_t cut = path.find_last_of(".[");
+  return cut == std::string::npos ? "" : path.substr(0, cut);
+}
+
 }  // namespace
+
+std::string WithPosition(const Config& config, const std::string& message) {
+  size_t colon = message.find(": ");
+  std::string key = message.substr(0, colon == std::string::npos ? 0 : colon);
+  for (std::string k = key; !k.empty(); k = Parent(k)) {
+    std::string where = config.Where(k);
+    if (where != config.path()) {
+      // Where() names the file by its full path when it has no mark; marks use the file name.
+      return where + ": " + message;
+    }
+  }
+  return config.Where("") + ": " + message;
+}
 
 bool LooksSecret(const std::string& key) {
   static const char* kWords[] = {"token", "secret", "password", "api_key", "fernet_key", "key"};

@@ -61,6 +61,10 @@ nlohmann::json DefaultFor(const std::string& spec_path);
 // ending in "_" and one of those ("webhook_secret").
 bool LooksSecret(const std::string& key);
 
+// Prefixes a module error that starts with a key path ("watchers[0].verify.scheme: ...") with
+// the position of the nearest key on that path that the file has.
+std::string WithPosition(const Config& config, const std::string& message);
+
 // A copy of `value` with every secret-looking key's value replaced by "(set)": for logs, the
 // watchers table and `vigil check`.
 nlohmann::json RedactSecrets(const nlohmann::json& value);

@@ -9,25 +9,26 @@
 #include <thread>
 
 #include "common/logging.h"
-#include "daemon/admin_api.h"
-#include "daemon/http_client_config.h"
-#include "daemon/hook_routes.h"
-#include "daemon/http_server.h"
-#include "daemon/job_engine.h"
-#include "daemon/job_kinds.h"
-#include "daemon/runtime.h"
-#include "daemon/schedule_config.h"
-#include "sources/http/curl_http_client.h"
-#include "sources/http/http_cache.h"
-#include "daemon/loop_poster.h"
-#include "daemon/metrics.h"
-#include "daemon/router.h"
+#include "daemon/admin/admin_api.h"
+#include "config/http_client_config.h"
+#include "daemon/http/hook_routes.h"
+#include "daemon/http/http_server.h"
+#include "jobs/engine/job_engine.h"
+#include "jobs/job_kinds.h"
+#include "jobs/engine/runtime.h"
+#include "jobs/schedule_config.h"
+#include "common/http/curl_http_client.h"
+#include "store/http_cache.h"
+#include "daemon/http/loop_poster.h"
+#include "common/metrics.h"
+#include "daemon/http/router.h"
 #include "daemon/sd_notify.h"
-#include "daemon/watcher_decls.h"
-#include "jobs/crash_sentinel.h"
+#include "sources/watcher_decls.h"
+#include "jobs/maintenance/crash_sentinel.h"
 #include "store/db_thread.h"
 #include "store/migrator.h"
 #include "store/sql.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -207,7 +208,7 @@ void Daemon::Impl::Reload() {
   std::string path = config->path();
   // Reading the file and syncing watchers block: both run on the DbThread.
   db->Submit([this, path](SqlConnection* conn) {
-    auto loaded = Config::Load(path);
+    auto loaded = LoadConfig(path);
     Status status = loaded.status();
     if (loaded.ok() && (*loaded)->DatabaseUrl() != config->DatabaseUrl())
       spdlog::warn("reload: database.url changed; the change takes effect at the next restart");

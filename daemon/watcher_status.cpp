@@ -1,6 +1,6 @@
 #include "daemon/watcher_status.h"
 
-#include "daemon/schedule_config.h"
+#include "jobs/schedule_config.h"
 #include "store/db_time.h"
 #include "store/watcher_state_repo.h"
 

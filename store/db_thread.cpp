@@ -1,20 +1,9 @@
 #include "store/db_thread.h"
 
-#include <spdlog/spdlog.h>
-
-#include <chrono>
-
 namespace vigil {
-namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
 
 DbThread::DbThread(std::string url, int busy_timeout_ms, std::string name)
-    : url_(std::move(url)), busy_timeout_ms_(busy_timeout_ms), name_(std::move(name)) {
+    : reconnect_(std::move(url), busy_timeout_ms, std::move(name)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -45,15 +34,8 @@ void DbThread::Stop() {
 SqlConnection* DbThread::EnsureConnection() {
   if (conn_ && conn_->healthy()) return conn_.get();
   conn_.reset();
-  if (NowMs() < next_connect_ms_) return nullptr;
-  auto opened = OpenSqlConnection(url_, busy_timeout_ms_);
-  if (!opened.ok()) {
-    spdlog::warn("{}: database unavailable, retrying in {} ms: {}", name_, backoff_ms_, opened.error());
-    next_connect_ms_ = NowMs() + backoff_ms_;
-    backoff_ms_ = std::min(backoff_ms_ * 2, 5000);
-    return nullptr;
-  }
-  backoff_ms_ = 100;
+  auto opened = reconnect_.TryOpen();
+  if (!opened.ok()) return nullptr;
   conn_ = std::move(opened.value());
   return conn_.get();
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "store/reconnect.h"
 #include "store/sql.h"
 
 namespace vigil {
@@ -38,12 +39,8 @@ class DbThread {
   void Run();
   SqlConnection* EnsureConnection();
 
-  const std::string url_;
-  const int busy_timeout_ms_;
-  const std::string name_;
+  Reconnect reconnect_;
   std::unique_ptr<SqlConnection> conn_;
-  int64_t next_connect_ms_ = 0;
-  int backoff_ms_ = 100;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

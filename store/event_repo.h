@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "sources/event.h"
+#include "store/event.h"
 #include "store/job_repo.h"
 #include "store/sql.h"
 

@@ -288,7 +288,7 @@ Status RetryJob(SqlConnection& db, int64_t id, TimePoint now) {
   auto r = db.Query("UPDATE vigil_jobs SET state = 'available', run_at = $1, updated_at = $1, finished_at = NULL,"
                     " max_attempts = CASE WHEN attempt >= max_attempts THEN attempt + 1 ELSE max_attempts END WHERE id = $2",
                     {ToMicros(now), id});
-  if (!r.ok() && db.last_error_kind() == SqlErrorKind::kUniqueViolation)
+  if (!r.ok() && r.status().kind() == ErrorKind::kAlreadyExists)
     return Status::Error("job " + std::to_string(id) + ": another unfinished job holds its unique key");
   return r.status();
 }

@@ -49,8 +49,6 @@ struct SqlResult {
   int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
 };
 
-enum class SqlErrorKind { kOther, kConnection, kUniqueViolation, kBusy, kMissingTable };
-
 class SqlConnection {
  public:
   virtual ~SqlConnection() = default;
@@ -66,8 +64,6 @@ class SqlConnection {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
 
-  // What kind of failure the last error was (for retry and 503 decisions).
-  virtual SqlErrorKind last_error_kind() const = 0;
   // True while the connection is usable; false after the server went away.
   virtual bool healthy() const = 0;
   // Whether table `name` exists.
@@ -93,7 +89,7 @@ Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url,
 // WAL mode, where that is safe), PostgreSQL with synchronous_commit = off. A commit stays atomic
 // and survives the process being killed; a power loss or OS crash (or, on PostgreSQL, a crash of
 // the server alone) may undo the last ones. Only for work that is redone when it is lost (the job
-// engine's claims; see daemon/job_engine.cpp for where else and why).
+// engine's claims; see jobs/engine/job_engine.cpp for where else and why).
 Status RelaxCommitSync(SqlConnection& db);
 
 // "sqlite" or "postgres" for a URL, or an error naming the URL's scheme.

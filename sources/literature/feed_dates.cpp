@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/ascii.h"
+
 namespace vigil {
 namespace {
 
@@ -31,12 +33,6 @@ bool ReadDigits(std::string_view s, size_t& i, size_t n, int& value) {
 }
 
 constexpr size_t kMaxDateLength = 200;  // longer text is no date
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Zone names feeds use, in hours east of UTC. Military letters follow RFC 822's signs.
 std::optional<int> NamedZoneMinutes(std::string_view name) {
@@ -74,7 +70,7 @@ std::optional<int> NumericOffsetMinutes(std::string_view s) {
 }
 
 std::optional<int> ZoneMinutes(std::string_view token) {
-  std::string z = Lower(token);
+  std::string z = AsciiLower(token);
   if (z.starts_with("etc/")) z.erase(0, 4);
   if (auto n = NumericOffsetMinutes(z)) return n;
   for (std::string_view prefix : {"gmt", "utc", "ut"}) {

@@ -11,7 +11,7 @@
 #include "sources/literature/feed_xml.h"
 #include "sources/literature/html_text.h"
 #include "sources/literature/text_encoding.h"
-#include "sources/literature/utf8.h"
+#include "common/utf8.h"
 
 namespace vigil {
 namespace {

@@ -7,9 +7,10 @@
 #include <cstring>
 #include <optional>
 
+#include "common/ascii.h"
 #include "sources/literature/ascii_words.h"
 #include "sources/literature/html_entities.h"
-#include "sources/literature/utf8.h"
+#include "common/utf8.h"
 
 namespace vigil {
 namespace {
@@ -17,7 +18,6 @@ namespace {
 bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAlnum(char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 char32_t FixNumericReference(uint64_t n) {
   static constexpr std::array<char32_t, 32> kWindows1252 = {

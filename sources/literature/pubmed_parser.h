@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "sources/event.h"
+#include "store/event.h"
 
 namespace vigil {
 

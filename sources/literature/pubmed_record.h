@@ -5,7 +5,7 @@
 #include <optional>
 #include <pugixml.hpp>
 
-#include "sources/event.h"
+#include "store/event.h"
 #include "sources/literature/record_tree.h"
 
 namespace vigil::pubmed_record {

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "sources/literature/ascii_words.h"
-#include "sources/literature/utf8.h"
+#include "common/utf8.h"
 
 namespace vigil::record_tree {
 namespace {

@@ -10,17 +10,12 @@
 
 #include <simdjson.h>
 
+#include "common/ascii.h"
 #include "sources/literature/single_byte_charset.h"
-#include "sources/literature/utf8.h"
+#include "common/utf8.h"
 
 namespace vigil {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -30,7 +25,7 @@ std::string_view Trim(std::string_view s) {
 
 // Python spellings that glibc does not know, and gb2312 widened to its superset (as feedparser).
 std::string CanonicalCharset(std::string_view name) {
-  std::string n = Lower(Trim(name));
+  std::string n = AsciiLower(Trim(name));
   if (n == "u8" || n == "utf8" || n == "utf_8") return "utf-8";
   if (n == "u16" || n == "utf16" || n == "utf_16") return "utf-16";
   if (n == "u32" || n == "utf32" || n == "utf_32") return "utf-32";
@@ -203,7 +198,7 @@ std::optional<std::string> ConvertToUtf8(std::string_view bytes, std::string_vie
 }
 
 std::string MediaTypeOf(std::string_view content_type) {
-  return Lower(Trim(content_type.substr(0, content_type.find(';'))));
+  return AsciiLower(Trim(content_type.substr(0, content_type.find(';'))));
 }
 
 std::string CharsetOf(std::string_view content_type) {
@@ -213,8 +208,8 @@ std::string CharsetOf(std::string_view content_type) {
     size_t next = rest.find(';');
     std::string_view param = rest.substr(0, next);
     size_t eq = param.find('=');
-    if (eq != std::string_view::npos && Lower(Trim(param.substr(0, eq))) == "charset") {
-      std::string value = Lower(Trim(param.substr(eq + 1)));
+    if (eq != std::string_view::npos && AsciiLower(Trim(param.substr(0, eq))) == "charset") {
+      std::string value = AsciiLower(Trim(param.substr(eq + 1)));
       std::erase_if(value, [](char c) { return c == '"' || c == '\''; });
       return value;
     }
@@ -233,7 +228,7 @@ std::string XmlDeclaredEncoding(std::string_view bytes) {
   if (i >= decl.size() || (decl[i] != '"' && decl[i] != '\'')) return "";
   size_t close = decl.find(decl[i], i + 1);
   if (close == std::string_view::npos) return "";
-  return Lower(decl.substr(i + 1, close - i - 1));
+  return AsciiLower(decl.substr(i + 1, close - i - 1));
 }
 
 DecodedXml DecodeXmlDocument(std::string_view bytes, std::string_view content_type) {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "common/cancel.h"
-#include "sources/event.h"
-#include "sources/http/http_client.h"
+#include "store/event.h"
+#include "common/http/http_client.h"
 #include "sources/scheduled/scheduled_watcher_spec.h"
 #include "store/sql.h"
 

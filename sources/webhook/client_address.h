@@ -9,7 +9,7 @@
 
 #include "common/ip_range.h"
 #include "common/status.h"
-#include "daemon/http_types.h"
+#include "common/http/http_types.h"
 
 namespace vigil {
 

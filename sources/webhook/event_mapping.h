@@ -16,8 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
-#include "daemon/http_types.h"
-#include "sources/event.h"
+#include "common/http/http_types.h"
+#include "store/event.h"
 #include "sources/webhook/request_values.h"
 
 namespace vigil {

@@ -5,17 +5,11 @@
 #include <algorithm>
 #include <functional>
 
+#include "common/hex.h"
 #include "sources/webhook/payload_projection.h"
 
 namespace vigil {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool IsArrayIndex(const std::string& s) {
   if (s.empty() || s.size() > 9) return false;
@@ -60,8 +54,8 @@ std::string PercentDecode(std::string_view text, bool plus_as_space) {
     char c = text[i];
     if (c == '+' && plus_as_space) {
       out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
-      out += char(HexValue(text[i + 1]) << 4 | HexValue(text[i + 2]));
+    } else if (c == '%' && i + 2 < text.size() && HexDigitValue(text[i + 1]) >= 0 && HexDigitValue(text[i + 2]) >= 0) {
+      out += char(HexDigitValue(text[i + 1]) << 4 | HexDigitValue(text[i + 2]));
       i += 2;
     } else {
       out += c;

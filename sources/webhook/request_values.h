@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
-#include "daemon/http_types.h"
+#include "common/http/http_types.h"
 
 namespace vigil {
 

@@ -29,7 +29,7 @@
 #include "common/hmac.h"
 #include "common/ip_range.h"
 #include "common/status.h"
-#include "daemon/http_types.h"
+#include "common/http/http_types.h"
 
 namespace vigil {
 

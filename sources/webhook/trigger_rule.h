@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
-#include "daemon/http_types.h"
+#include "common/http/http_types.h"
 #include "sources/webhook/request_values.h"
 
 namespace vigil {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "common/hex.h"
 #include "sources/webhook/request_values.h"
 
@@ -16,16 +17,11 @@ HttpResponse ErrorResponse(int status, const std::string& error, const std::stri
   return HttpResponse::Json(status, json{{"error", error}, {"reason", reason}}.dump());
 }
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // The media type of Content-Type without parameters, lower-cased; "" when absent.
 std::string MediaType(const HttpRequest& request) {
   auto value = HeaderValue(request, "Content-Type");
   if (!value) return "";
-  std::string type = Lower(value->substr(0, value->find(';')));
+  std::string type = AsciiLower(value->substr(0, value->find(';')));
   while (!type.empty() && type.back() == ' ') type.pop_back();
   return type;
 }

@@ -1,7 +1,7 @@
 // WebhookWatcher: one `type: webhook` watcher's decision about one request, with no I/O. Given
 // the request and the time, it either answers at once (wrong method, too big, not authentic,
 // unreadable, not wanted) or hands back the Event to store; storing and answering 2xx after the
-// commit is the daemon's part (daemon/hook_routes.h).
+// commit is the daemon's part (daemon/http/hook_routes.h).
 //
 // Order of checks: method (405), the hook's size limit (413), verification (401: nothing of an
 // unauthenticated body is parsed), content type (400), body parse (400), trigger rules (the
@@ -23,8 +23,8 @@
 
 #include "common/clock.h"
 #include "common/status.h"
-#include "daemon/http_types.h"
-#include "sources/event.h"
+#include "common/http/http_types.h"
+#include "store/event.h"
 #include "sources/webhook/event_mapping.h"
 #include "sources/webhook/payload_projection.h"
 #include "sources/webhook/signature.h"

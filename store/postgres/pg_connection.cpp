@@ -7,13 +7,13 @@
 namespace vigil {
 namespace {
 
-SqlErrorKind KindOf(const std::string& sqlstate) {
-  if (sqlstate == "23505") return SqlErrorKind::kUniqueViolation;
-  if (sqlstate == "42P01") return SqlErrorKind::kMissingTable;
+ErrorKind KindOf(const std::string& sqlstate) {
+  if (sqlstate == "23505") return ErrorKind::kAlreadyExists;
+  if (sqlstate == "42P01") return ErrorKind::kNotFound;
   if (sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03")
-    return SqlErrorKind::kConnection;
-  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return SqlErrorKind::kBusy;
-  return SqlErrorKind::kOther;
+    return ErrorKind::kUnavailable;
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return ErrorKind::kBusy;
+  return ErrorKind::kOther;
 }
 
 // Counts notifications on one channel; libpqxx calls it from await_notification.
@@ -32,7 +32,6 @@ class PgConnection final : public SqlConnection {
   explicit PgConnection(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
 
   std::string_view dialect() const override { return "postgres"; }
-  SqlErrorKind last_error_kind() const override { return last_kind_; }
   bool healthy() const override { return !broken_ && conn_->is_open(); }
 
   Result<SqlResult> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
@@ -81,8 +80,8 @@ class PgConnection final : public SqlConnection {
       return notifications_;
     } catch (const std::exception& e) {
       broken_ = true;
-      last_kind_ = SqlErrorKind::kConnection;
-      return Status::Error(std::string("postgres: waiting for notifications: ") + FirstLine(e.what()));
+      return Status::Error(std::string("postgres: waiting for notifications: ") + FirstLine(e.what()),
+                           ErrorKind::kUnavailable);
     }
   }
 
@@ -107,14 +106,12 @@ class PgConnection final : public SqlConnection {
       return Convert(r);
     } catch (const pqxx::broken_connection& e) {
       broken_ = true;
-      last_kind_ = SqlErrorKind::kConnection;
-      return Status::Error(std::string("postgres: connection lost: ") + FirstLine(e.what()));
+      return Status::Error(std::string("postgres: connection lost: ") + FirstLine(e.what()), ErrorKind::kUnavailable);
     } catch (const pqxx::sql_error& e) {
-      last_kind_ = KindOf(e.sqlstate());
-      if (last_kind_ == SqlErrorKind::kConnection) broken_ = true;
-      return Status::Error("postgres: " + FirstLine(e.what()) + " (in: " + std::string(sql.substr(0, 80)) + ")");
+      ErrorKind kind = KindOf(e.sqlstate());
+      if (kind == ErrorKind::kUnavailable) broken_ = true;
+      return Status::Error("postgres: " + FirstLine(e.what()) + " (in: " + std::string(sql.substr(0, 80)) + ")", kind);
     } catch (const std::exception& e) {
-      last_kind_ = SqlErrorKind::kOther;
       if (!conn_->is_open()) broken_ = true;
       return Status::Error(std::string("postgres: ") + FirstLine(e.what()));
     }
@@ -147,7 +144,6 @@ class PgConnection final : public SqlConnection {
   std::unique_ptr<pqxx::connection> conn_;
   std::vector<std::unique_ptr<Receiver>> receivers_;  // destroyed before conn_ (declared after it)
   int notifications_ = 0;
-  SqlErrorKind last_kind_ = SqlErrorKind::kOther;
   bool broken_ = false;
 };
 

@@ -50,7 +50,6 @@ class SqliteConnection final : public SqlConnection {
   }
 
   std::string_view dialect() const override { return "sqlite"; }
-  SqlErrorKind last_error_kind() const override { return last_kind_; }
   bool healthy() const override { return true; }
 
   Result<SqlResult> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
@@ -85,8 +84,7 @@ class SqliteConnection final : public SqlConnection {
     if (rc == SQLITE_OK) return Status::Ok();
     std::string text = msg ? msg : sqlite3_errstr(rc);
     sqlite3_free(msg);
-    SetKind(rc, text);
-    return Status::Error("sqlite: " + text);
+    return Status::Error("sqlite: " + text, KindOf(rc, text));
   }
 
   Status Begin(bool immediate) override { return ExecScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
@@ -152,28 +150,27 @@ class SqliteConnection final : public SqlConnection {
     return SqlRow(std::move(values));
   }
 
-  void SetKind(int rc, const std::string& text) {
+  static ErrorKind KindOf(int rc, const std::string& text) {
     int primary = rc & 0xff;
-    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) last_kind_ = SqlErrorKind::kUniqueViolation;
-    else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) last_kind_ = SqlErrorKind::kBusy;
-    else if (text.find("no such table") != std::string::npos) last_kind_ = SqlErrorKind::kMissingTable;
-    else if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL) last_kind_ = SqlErrorKind::kConnection;
-    else last_kind_ = SqlErrorKind::kOther;
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return ErrorKind::kAlreadyExists;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return ErrorKind::kBusy;
+    if (text.find("no such table") != std::string::npos) return ErrorKind::kNotFound;
+    if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL) return ErrorKind::kUnavailable;
+    return ErrorKind::kOther;
   }
 
   Status Error(int rc, std::string_view sql) {
     std::string text = sqlite3_errmsg(db_);
     if (text == "not an error") text = sqlite3_errstr(rc);
-    SetKind(sqlite3_extended_errcode(db_), text);
+    ErrorKind kind = KindOf(sqlite3_extended_errcode(db_), text);
     std::string head(sql.substr(0, 80));
-    return Status::Error("sqlite: " + text + " (in: " + head + ")");
+    return Status::Error("sqlite: " + text + " (in: " + head + ")", kind);
   }
 
   static constexpr size_t kMaxCached = 256;
   sqlite3* db_;
   BusyWait busy_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
-  SqlErrorKind last_kind_ = SqlErrorKind::kOther;
 };
 
 }  // namespace

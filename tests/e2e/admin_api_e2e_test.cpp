@@ -11,6 +11,7 @@
 #include "store/watcher_repo.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_test_client.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -79,7 +80,10 @@ TEST_F(AdminApiE2E, RunNowEnqueuesAPollOnlyForLiteratureWatchers) {
 TEST_F(AdminApiE2E, JobsPaginateAndRefuseImpossibleChanges) {
   auto [code, out] = testing::RunVigil({"jobs", "enqueue", "noop", "--count", "5", "--config", d_.config_path()});
   ASSERT_EQ(code, 0) << out;
-  std::this_thread::sleep_for(1500ms);  // the daemon polls and runs them
+  ASSERT_TRUE(testing::WaitFor([&] {  // the daemon polls and runs them
+    auto done = Json("GET", "/api/v1/jobs?kind=noop&state=completed&limit=100", 200);
+    return done["items"].size() == 5u;
+  }, 20s, 50ms));
   auto first = Json("GET", "/api/v1/jobs?kind=noop&limit=2", 200);
   ASSERT_EQ(first["items"].size(), 2u);
   ASSERT_TRUE(first.contains("next_cursor"));

@@ -10,6 +10,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_test_client.h"
 #include "tests/support/private_postgres.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -33,23 +34,21 @@ TEST(DbOutageE2E, JobsSurviveThePostgresServerGoingAwayAndComingBack) {
                                        "--config", d.config_path()});
   ASSERT_EQ(ec, 0) << eout;
   ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
-  std::this_thread::sleep_for(700ms);  // mid-run
-  pg.Pause();
-  std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(ReadyStatus(d.port()), 503);
-  std::this_thread::sleep_for(1500ms);
-  pg.Resume();
   auto db = OpenSqlConnection(pg.url());
   ASSERT_TRUE(db.ok()) << db.error();
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  int64_t done = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
+  auto completed = [&] {
     auto r = (*db)->Query("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'");
-    done = r.ok() ? r->rows[0].Int(0) : 0;
-    if (done == 400) break;
-    std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_EQ(done, 400) << d.Stderr();
+    return r.ok() ? r->rows[0].Int(0) : int64_t{0};
+  };
+  ASSERT_TRUE(testing::WaitFor([&] { return completed() >= 40; }, 30s, 20ms)) << d.Stderr();  // mid-run
+  db->reset();  // the pause below would hold this connection too
+  pg.Pause();
+  EXPECT_TRUE(testing::WaitFor([&] { return ReadyStatus(d.port()) == 503; }, 10s, 50ms));
+  std::this_thread::sleep_for(1500ms);  // the outage itself: a stimulus of fixed length
+  pg.Resume();
+  db = OpenSqlConnection(pg.url());
+  ASSERT_TRUE(db.ok()) << db.error();
+  EXPECT_TRUE(testing::WaitFor([&] { return completed() == 400; }, 60s, 100ms)) << d.Stderr();
   EXPECT_EQ((*db)->Query("SELECT COUNT(*) FROM vigil_noop_marks")->rows[0].Int(0), 400);
   EXPECT_EQ(ReadyStatus(d.port()), 200);
   d.Signal(SIGTERM);

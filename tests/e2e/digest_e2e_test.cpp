@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "config/config.h"
-#include "jobs/triage_job.h"
+#include "jobs/triage/triage_job.h"
 #include "sources/literature/pubmed_parser.h"
 #include "store/event_repo.h"
 #include "store/migrator.h"
@@ -15,6 +15,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/scripted_receiver.h"
 #include "tests/unit/fixtures_dir.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -38,7 +39,7 @@ class DigestE2E : public testsupport::ReceiverFixture {
 
   // Stores and triages the PubMed fixtures as the daemon's triage would; returns how many wait.
   int TriageFixtures() {
-    auto config = Config::Load(d_.WriteConfig(Yaml()));
+    auto config = LoadConfig(d_.WriteConfig(Yaml()));
     EXPECT_TRUE(config.ok()) << config.error();
     auto db = OpenSqlConnection((*config)->DatabaseUrl());
     EXPECT_TRUE(db.ok() && Migrate(**db).ok());

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "jobs/local_embedder.h"
+#include "jobs/maintenance/local_embedder.h"
 #include "store/migrator.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_server_fixture.h"

@@ -9,11 +9,12 @@
 #include <mutex>
 #include <thread>
 
-#include "jobs/fernet.h"
+#include "jobs/maintenance/fernet.h"
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
+#include "tests/support/wait_for.h"
 #include "tests/unit/fixtures_dir.h"
 
 namespace vigil {
@@ -56,9 +57,16 @@ class MaintenanceE2E : public testsupport::HttpServerFixture {
     return receipts_;
   }
   bool WaitReceipts(size_t keys, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (Receipts().size() < keys && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
-    return Receipts().size() >= keys;
+    return testing::WaitFor([&] { return Receipts().size() >= keys; }, timeout);
+  }
+  // Waits until `n` more crash_report_flush runs have finished (completed or failed) than
+  // `FlushRuns()` gave before, so a test can say "several more flushes ran" and then assert.
+  int64_t FlushRuns() {
+    return Int("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'crash_report_flush' AND "
+               "(state IN ('completed', 'retryable', 'discarded') OR attempt > 1)");
+  }
+  bool WaitFlushRuns(int64_t before, int64_t n) {
+    return testing::WaitFor([&] { return FlushRuns() >= before + n; }, 30s, 50ms);
   }
   int64_t Int(const std::string& sql) {
     auto db = OpenSqlConnection(db_url_);
@@ -86,7 +94,7 @@ TEST_F(MaintenanceE2E, KilledDaemonRestartedYieldsOneReportNotTwo) {
   second.WriteConfig(Yaml(second.port(), port()));
   ASSERT_TRUE(second.StartDaemon()) << second.Stderr();
   ASSERT_TRUE(WaitReceipts(1, 20s)) << second.Stderr();
-  std::this_thread::sleep_for(3s);  // several more flushes run
+  ASSERT_TRUE(WaitFlushRuns(FlushRuns(), 3)) << second.Stderr();  // several more flushes ran
   auto receipts = Receipts();
   ASSERT_EQ(receipts.size(), 1u);
   EXPECT_EQ(receipts.begin()->second, 1);
@@ -113,11 +121,11 @@ TEST_F(MaintenanceE2E, ReportsQueuedWhileTheEndpointIsDownAreEachSentOnce) {
     }
   }
   ASSERT_TRUE(daemon.StartDaemon()) << daemon.Stderr();
-  std::this_thread::sleep_for(3s);
+  ASSERT_TRUE(WaitFlushRuns(0, 2)) << daemon.Stderr();  // flushes ran while the endpoint was down
   EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 0"), 5) << "nothing is marked while down";
   ListenOn(endpoint_port);
   ASSERT_TRUE(WaitReceipts(5, 40s)) << daemon.Stderr();
-  std::this_thread::sleep_for(2s);
+  ASSERT_TRUE(WaitFlushRuns(FlushRuns(), 2)) << daemon.Stderr();  // and more after them
   auto receipts = Receipts();
   EXPECT_EQ(receipts, (std::map<std::string, int>{{"r0", 1}, {"r1", 1}, {"r2", 1}, {"r3", 1}, {"r4", 1}}));
   EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 1 AND sent_at IS NOT NULL"), 5);

@@ -2,12 +2,13 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
-#include "jobs/triage_job.h"
+#include "jobs/triage/triage_job.h"
 #include "store/migrator.h"
 #include "store/notification_repo.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/temp_dir.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -19,7 +20,7 @@ class NotificationsCliTest : public ::testing::Test {
                        "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
                        "communities: [{name: oncology, rules: {keywords: {pancreatic cancer: 0.9}}}]\n";
     config_ = dir_.Write("vigil.yaml", yaml);
-    auto config = Config::Load(config_);
+    auto config = LoadConfig(config_);
     ASSERT_TRUE(config.ok()) << config.error();
     auto db = OpenSqlConnection((*config)->DatabaseUrl());
     ASSERT_TRUE(db.ok());

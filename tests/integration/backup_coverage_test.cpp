@@ -5,13 +5,14 @@
 #include <mutex>
 
 #include "config/config.h"
-#include "jobs/backup_coverage.h"
-#include "jobs/maintenance_kinds.h"
-#include "sources/http/curl_http_client.h"
+#include "jobs/maintenance/backup_coverage.h"
+#include "jobs/maintenance/maintenance_kinds.h"
+#include "common/http/curl_http_client.h"
 #include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -80,7 +81,7 @@ class BackupCoverageTest : public testsupport::HttpServerFixture, public ::testi
     std::string yaml = "jobs:\n  context_backup_coverage:\n    database:\n      url: " + pdb_->url() +
                        "\n    fernet_key: " + kKey + "\n    generator:\n      base_url: http://127.0.0.1:" +
                        std::to_string(port()) + "/v1\n      model: gpt-4o-mini\n      api_key: test-key\n" + extra;
-    auto c = Config::Parse(yaml, dir_.File("vigil.yaml"));
+    auto c = ParseConfig(yaml, dir_.File("vigil.yaml"));
     EXPECT_TRUE(c.ok()) << c.error();
     return c.ok() ? *c : nullptr;
   }

@@ -8,16 +8,17 @@
 
 #include "common/logging.h"
 #include "config/config.h"
-#include "jobs/crash_report_sender.h"
-#include "jobs/crash_reports.h"
-#include "jobs/crash_sentinel.h"
-#include "jobs/maintenance_job.h"
-#include "sources/http/curl_http_client.h"
+#include "jobs/maintenance/crash_report_sender.h"
+#include "jobs/maintenance/crash_reports.h"
+#include "jobs/maintenance/crash_sentinel.h"
+#include "jobs/maintenance/maintenance_job.h"
+#include "common/http/curl_http_client.h"
 #include "store/db_time.h"
 #include "store/migrator.h"
 #include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
 #include "tests/support/test_db.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -179,7 +180,7 @@ TEST_P(CrashReportsTest, RateLimitStopsTheFlushAndSaysWhenToComeBack) {
 TEST_P(CrashReportsTest, SentinelRunsThenStopsCleanWithTheLogInItsSnippet) {
   InitLogging(LogOptions{});  // the ring the snippets come from
   testing::TempDir dir;
-  auto config = Config::Parse("database:\n  url: " + tdb_->url() + "\n", dir.File("vigil.yaml"));
+  auto config = ParseConfig("database:\n  url: " + tdb_->url() + "\n", dir.File("vigil.yaml"));
   ASSERT_TRUE(config.ok()) << config.error();
   {
     auto sentinel = CrashSentinel::Start(**config, "session-a", 20ms);

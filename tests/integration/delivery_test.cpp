@@ -1,13 +1,13 @@
 // Delivery of a real notification (triaged from a PubMed record) to local receivers: a signed
 // webhook retried after 500s and verified by the receiver, a Slack-compatible message, the
 // platform's API, and e-mail through a local SMTP server.
-#include "jobs/deliver_job.h"
+#include "jobs/deliver/deliver_job.h"
 
 #include <gtest/gtest.h>
 
 #include "common/hmac.h"
-#include "jobs/delivery_message.h"
-#include "jobs/triage_job.h"
+#include "jobs/deliver/delivery_message.h"
+#include "jobs/triage/triage_job.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/scripted_receiver.h"
 #include "tests/support/smtp_test_server.h"

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "common/hmac.h"
-#include "jobs/deliver_job.h"
-#include "jobs/delivery_message.h"
+#include "jobs/deliver/deliver_job.h"
+#include "jobs/deliver/delivery_message.h"
 #include "store/digest_repo.h"
 #include "tests/integration/digest_fixture.h"
 #include "tests/support/smtp_test_server.h"

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "jobs/digest_job.h"
-#include "jobs/triage_job.h"
+#include "jobs/deliver/digest_job.h"
+#include "jobs/triage/triage_job.h"
 #include "sources/literature/pubmed_parser.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/scripted_receiver.h"

@@ -9,11 +9,12 @@
 
 #include "common/iso8601.h"
 #include "common/uuid.h"
-#include "daemon/schedule_config.h"
+#include "jobs/schedule_config.h"
 #include "store/digest_repo.h"
 #include "store/notification_repo.h"
 #include "store/triage_repo.h"
 #include "tests/integration/digest_fixture.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -204,7 +205,7 @@ TEST_P(DigestJobTest, DismissedNotificationIsLeftOut) {
 
 TEST_P(DigestJobTest, ScheduleFiresOneDigestJobAcrossTwoDaemons) {
   Configure(kChannels);
-  auto config = Config::Parse(testing::DigestYaml(kChannels), "vigil.yaml");
+  auto config = ParseConfig(testing::DigestYaml(kChannels), "vigil.yaml");
   ASSERT_TRUE(config.ok());
   auto specs = SchedulesFrom(**config);
   ASSERT_TRUE(specs.ok()) << specs.error();

@@ -2,9 +2,10 @@
 // PostgreSQL with the seeds' messages / message_embeddings tables.
 #include <gtest/gtest.h>
 
-#include "jobs/maintenance_kinds.h"
-#include "jobs/vector_column.h"
+#include "jobs/maintenance/maintenance_kinds.h"
+#include "jobs/maintenance/vector_column.h"
 #include "tests/integration/embedding_fixture.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -179,7 +180,7 @@ TEST_P(EmbeddingBackfill, RunsOnceFromTheConfigFile) {
                      "        source: {table: messages, id: id, text: content, filter: \"sequence_number <= 10\"}\n"
                      "        destination: {table: message_embeddings, key: message_id, column: embedding, model_column: embedding_model,"
                      " uuid_column: id, timestamp_column: created_at}\n";
-  auto config = Config::Parse(yaml, "/tmp/vigil.yaml");
+  auto config = ParseConfig(yaml, "/tmp/vigil.yaml");
   ASSERT_TRUE(config.ok()) << config.error();
   MaintenanceEnv env{**config, *conn_, http_};
   MaintenanceOutcome out = RunEmbeddingBackfillJob(env);
@@ -194,7 +195,7 @@ TEST_P(EmbeddingBackfill, RunsOnceFromTheConfigFile) {
 
 TEST_P(EmbeddingBackfill, JobSnoozesWhileTablesAreMissingThenEmbeds) {
   std::string yaml = "database:\n  url: " + db_.url() + "\njobs:\n  embedding_backfill:\n    provider: {kind: local, dimensions: 8}\n";
-  auto config = Config::Parse(yaml, "/tmp/vigil.yaml");
+  auto config = ParseConfig(yaml, "/tmp/vigil.yaml");
   ASSERT_TRUE(config.ok()) << config.error();
   Runtime runtime(*config);
   runtime.set_http(std::make_unique<CurlHttpClient>(HttpClientOptions{}));

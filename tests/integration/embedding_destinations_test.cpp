@@ -3,7 +3,7 @@
 // (synthesis_memories, seeds/000), and pgvector where the extension exists.
 #include <gtest/gtest.h>
 
-#include "jobs/vector_column.h"
+#include "jobs/maintenance/vector_column.h"
 #include "tests/integration/embedding_fixture.h"
 
 namespace vigil {

@@ -1,6 +1,6 @@
 // The webhook event writer on both dialects: grouped commits, duplicates, an unreachable database
 // answered as unavailable, and a bounded queue.
-#include "daemon/event_writer.h"
+#include "daemon/http/event_writer.h"
 
 #include <gtest/gtest.h>
 

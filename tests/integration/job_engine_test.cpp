@@ -1,5 +1,5 @@
 // The job engine against real databases: SQLite files and the test PostgreSQL.
-#include "daemon/job_engine.h"
+#include "jobs/engine/job_engine.h"
 
 #include <gtest/gtest.h>
 

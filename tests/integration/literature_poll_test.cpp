@@ -7,15 +7,16 @@
 #include <mutex>
 
 #include "common/iso8601.h"
-#include "daemon/job_engine.h"
-#include "daemon/job_kinds.h"
-#include "jobs/literature_poll_job.h"
-#include "sources/http/curl_http_client.h"
+#include "jobs/engine/job_engine.h"
+#include "jobs/job_kinds.h"
+#include "jobs/watch/literature_poll_job.h"
+#include "common/http/curl_http_client.h"
 #include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/http_server_fixture.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -159,7 +160,7 @@ class LiteraturePollJob : public LiteratureRemote {
     ASSERT_TRUE(Migrate(*conn_).ok());
   }
   void UseConfig(const std::string& watcher_yaml) {
-    auto config = Config::Parse("database:\n  url: " + db_.url() + "\nwatchers:\n" + watcher_yaml, "/tmp/vigil.yaml");
+    auto config = ParseConfig("database:\n  url: " + db_.url() + "\nwatchers:\n" + watcher_yaml, "/tmp/vigil.yaml");
     ASSERT_TRUE(config.ok()) << config.error();
     runtime_ = std::make_unique<Runtime>(*config);
     runtime_->set_http(std::make_unique<CurlHttpClient>(HttpClientOptions{.host_limits = {}}));

@@ -1,11 +1,11 @@
 // LLM triage against a local server answering in the OpenAI chat-completion shape of
 // tests/fixtures/llm (its message content replaced by the JSON triage asks for), and the fallback
 // to the rules when the server fails, times out or answers with something invalid.
-#include "jobs/llm_triage.h"
+#include "jobs/triage/llm_triage.h"
 
 #include <gtest/gtest.h>
 
-#include "jobs/triage_job.h"
+#include "jobs/triage/triage_job.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/scripted_receiver.h"
 

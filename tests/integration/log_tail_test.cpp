@@ -1,6 +1,6 @@
 // Log watcher passes on real files and both databases: each line read once, across rotation
 // (rename and copytruncate), rate limits and multi-line records.
-#include "jobs/log_tail_job.h"
+#include "jobs/watch/log_tail_job.h"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +12,7 @@
 #include "store/watcher_repo.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_db.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -28,7 +29,7 @@ class LogTailTest : public ::testing::TestWithParam<const char*> {
   void UseSpec(const std::string& extra) {
     std::string yaml = "watchers:\n  - name: app\n    type: log\n    start_at: beginning\n    paths: ['" + dir_.File("*.log") +
                        "']\n    rules:\n      - name: line\n        match: '^line (?P<n>\\d+)'\n        title: 'line {{n}}'\n" + extra;
-    auto config = Config::Parse(yaml, dir_.File("vigil.yaml"));
+    auto config = ParseConfig(yaml, dir_.File("vigil.yaml"));
     ASSERT_TRUE(config.ok()) << config.error();
     auto spec = ParseLogWatcherSpec(**config, (*config)->tree()["watchers"][0], 0);
     ASSERT_TRUE(spec.ok()) << spec.error();

@@ -62,7 +62,7 @@ TEST_F(SqliteBusyWaitTest, AWriterGivesUpAfterItsBusyTimeout) {
   Status s = waiter->Begin(true);
   Clock::duration waited = Clock::now() - start;
   EXPECT_FALSE(s.ok());
-  EXPECT_EQ(waiter->last_error_kind(), SqlErrorKind::kBusy);
+  EXPECT_EQ(s.kind(), ErrorKind::kBusy);
   EXPECT_GE(waited, 150ms);
   EXPECT_LT(waited, 2s);
   ASSERT_TRUE(holder->Rollback().ok());

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
-#include "jobs/triage_config.h"
-#include "sources/http/curl_http_client.h"
+#include "jobs/triage/triage_config.h"
+#include "common/http/curl_http_client.h"
 #include "sources/literature/pubmed_parser.h"
 #include "store/event_repo.h"
 #include "store/migrator.h"
@@ -15,6 +15,7 @@
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
 #include "tests/unit/http_client_fixture.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil::testing {
 
@@ -31,7 +32,7 @@ class TriageEnv {
 
   // Parses `yaml` (communities, triage, notify, watchers) and syncs its watchers.
   TriageSettings Configure(const std::string& yaml) {
-    auto config = Config::Parse(yaml, "vigil.yaml");
+    auto config = ParseConfig(yaml, "vigil.yaml");
     EXPECT_TRUE(config.ok()) << config.error();
     std::vector<WatcherDecl> decls;
     for (const auto& w : (*config)->tree().value("watchers", nlohmann::json::array())) {

@@ -1,12 +1,12 @@
 // The triage job on SQLite and PostgreSQL: signal and reasoning written, notifications and their
 // delivery jobs, near-duplicates from another watcher collapsed, pruned items not announced again,
 // the cooldown, auto-created threads above and below the approval rate, the notification lifecycle.
-#include "jobs/triage_job.h"
+#include "jobs/triage/triage_job.h"
 
 #include <gtest/gtest.h>
 
-#include "jobs/deliver_job.h"
-#include "jobs/retention_job.h"
+#include "jobs/deliver/deliver_job.h"
+#include "jobs/triage/retention_job.h"
 #include "store/notification_repo.h"
 #include "store/triage_repo.h"
 #include "tests/integration/triage_env.h"

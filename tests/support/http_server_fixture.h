@@ -9,7 +9,7 @@
 #include <atomic>
 #include <memory>
 
-#include "daemon/http_server.h"
+#include "daemon/http/http_server.h"
 #include "tests/support/http_test_client.h"
 #include "tests/support/loop_thread.h"
 

@@ -1,5 +1,5 @@
 // Which addresses the address guard counts as public, and its allowlist.
-#include "sources/http/address_guard.h"
+#include "common/http/address_guard.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

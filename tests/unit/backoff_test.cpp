@@ -1,4 +1,4 @@
-#include "daemon/backoff.h"
+#include "jobs/engine/backoff.h"
 
 #include <gtest/gtest.h>
 

@@ -8,6 +8,7 @@
 #include "config/units.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 using testing::TempDir;
 
 std::string ErrorOf(const std::string& yaml) {
-  auto c = Config::Parse(yaml, "/etc/vigil/vigil.yaml");
+  auto c = ParseConfig(yaml, "/etc/vigil/vigil.yaml");
   return c.ok() ? "" : c.error();
 }
 
@@ -71,7 +72,7 @@ TEST(Config, UnknownWatcherKey) {
 }
 
 TEST(Config, DefaultsFillMissingKeys) {
-  auto c = Config::Parse("database:\n  url: sqlite:/tmp/x.db\n", "/etc/vigil/vigil.yaml");
+  auto c = ParseConfig("database:\n  url: sqlite:/tmp/x.db\n", "/etc/vigil/vigil.yaml");
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ((*c)->GetString("http.listen"), "127.0.0.1:8470");
   EXPECT_EQ((*c)->ListenHost(), "127.0.0.1");
@@ -81,21 +82,21 @@ TEST(Config, DefaultsFillMissingKeys) {
 }
 
 TEST(Config, DurationsAndSizesNormalise) {
-  auto c = Config::Parse("http:\n  body_timeout: 1m30s\n  max_body_bytes: 64KiB\n", "/x/vigil.yaml");
+  auto c = ParseConfig("http:\n  body_timeout: 1m30s\n  max_body_bytes: 64KiB\n", "/x/vigil.yaml");
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ((*c)->GetInt("http.body_timeout"), 90000);
   EXPECT_EQ((*c)->GetInt("http.max_body_bytes"), 65536);
 }
 
 TEST(Config, RelativeSqlitePathIsRelativeToConfigFolder) {
-  auto c = Config::Parse("database:\n  url: sqlite:data/v.db\n", "/srv/conf/vigil.yaml");
+  auto c = ParseConfig("database:\n  url: sqlite:data/v.db\n", "/srv/conf/vigil.yaml");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ((*c)->DatabaseUrl(), "sqlite:/srv/conf/data/v.db");
 }
 
 TEST(Config, EnvironmentVariablesExpand) {
   setenv("VIGIL_TEST_TOKEN", "s3cret", 1);
-  auto c = Config::Parse("api:\n  token: ${VIGIL_TEST_TOKEN}\n", "/x/vigil.yaml");
+  auto c = ParseConfig("api:\n  token: ${VIGIL_TEST_TOKEN}\n", "/x/vigil.yaml");
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ((*c)->GetString("api.token"), "s3cret");
   EXPECT_EQ((*c)->secret_paths(), std::vector<std::string>{"api.token"});
@@ -111,13 +112,13 @@ TEST(Config, UnsetEnvironmentVariableIsAnError) {
 TEST(Config, SecretFromFile) {
   TempDir dir;
   dir.Write("token", "from-file\n");
-  auto c = Config::Parse("api:\n  token_file: token\n", dir.File("vigil.yaml"));
+  auto c = ParseConfig("api:\n  token_file: token\n", dir.File("vigil.yaml"));
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ((*c)->GetString("api.token"), "from-file");
 }
 
 TEST(Config, SecretFileMissingIsAnError) {
-  auto c = Config::Parse("api:\n  token_file: /nonexistent/token\n", "/x/vigil.yaml");
+  auto c = ParseConfig("api:\n  token_file: /nonexistent/token\n", "/x/vigil.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error(), "vigil.yaml:2:15: api.token_file: cannot read /nonexistent/token");
 }
@@ -132,7 +133,7 @@ TEST(Config, RedactSecretsHidesValues) {
 }
 
 TEST(Config, ExampleConfigIsValid) {
-  auto c = Config::Load(testing::SourceDir() + "/config/examples/vigil.yaml");
+  auto c = LoadConfig(testing::SourceDir() + "/config/examples/vigil.yaml");
   ASSERT_TRUE(c.ok()) << c.error();
 }
 

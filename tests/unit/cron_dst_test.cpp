@@ -1,4 +1,4 @@
-// Cron fire times across DST transitions (rules in daemon/cron.h).
+// Cron fire times across DST transitions (rules in jobs/engine/cron.h).
 // 2026 transitions: Europe/Berlin Mar 29 02:00->03:00, Oct 25 03:00->02:00;
 // America/New_York Mar 8 02:00->03:00, Nov 1 02:00->01:00;
 // Australia/Lord_Howe Apr 5 02:00->01:30, Oct 4 02:00->02:30.

@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/cron.h"
+#include "jobs/engine/cron.h"
 #include "tests/support/paths.h"
 #include "tests/unit/cron_random_expr.h"
 

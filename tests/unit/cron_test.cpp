@@ -1,5 +1,5 @@
 // Cron expressions: the grammar, its errors, and fire times in UTC. DST: cron_dst_test.cpp.
-#include "daemon/cron.h"
+#include "jobs/engine/cron.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/iso8601.h"
-#include "daemon/cron.h"
+#include "jobs/engine/cron.h"
 
 namespace vigil::cron_test {
 

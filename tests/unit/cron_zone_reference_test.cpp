@@ -2,7 +2,7 @@
 // wall-clock minute of a window around each DST transition, keep the minutes the expression
 // matches, and map each to an instant with date::zoned_time (choose::earliest, which gives the
 // first occurrence of a repeated time and the transition instant for a nonexistent one). The set
-// of those instants is the schedule's fire set by definition (daemon/cron.h); vigil's Next must
+// of those instants is the schedule's fire set by definition (jobs/engine/cron.h); vigil's Next must
 // walk exactly that set, from the window's start and from random points inside it (including the
 // second pass through a repeated hour).
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/cron.h"
+#include "jobs/engine/cron.h"
 #include "tests/unit/cron_random_expr.h"
 
 namespace vigil {

@@ -1,6 +1,6 @@
 // The digest's messages for people (pure): grouped by signal, capped with "and N more", within
 // Slack's limits, titles shortened on a character boundary.
-#include "jobs/digest_message.h"
+#include "jobs/deliver/digest_message.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "common/iso8601.h"
-#include "daemon/schedule_config.h"
+#include "jobs/schedule_config.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -15,7 +16,7 @@ const char* kYaml =
     "    rules: {keywords: {heart: 0.5}}\n";
 
 std::vector<ScheduleSpec> Digests(const std::string& yaml) {
-  auto config = Config::Parse(yaml, "vigil.yaml");
+  auto config = ParseConfig(yaml, "vigil.yaml");
   EXPECT_TRUE(config.ok());
   auto all = SchedulesFrom(**config);
   EXPECT_TRUE(all.ok()) << all.error();
@@ -48,7 +49,7 @@ TEST(DigestSchedule, FiresAtSevenBerlinTimeAcrossTheClockChange) {
 }
 
 TEST(DigestSchedule, BadZoneNamesFileLineAndKey) {
-  auto config = Config::Parse("communities:\n  - name: x\n    rules: {digest: {schedule: \"0 7 * * *\", tz: Mars/Olympus}}\n", "vigil.yaml");
+  auto config = ParseConfig("communities:\n  - name: x\n    rules: {digest: {schedule: \"0 7 * * *\", tz: Mars/Olympus}}\n", "vigil.yaml");
   ASSERT_TRUE(config.ok());
   auto all = SchedulesFrom(**config);
   ASSERT_FALSE(all.ok());

@@ -1,8 +1,8 @@
-// Reading providers' answers straight into float vectors (jobs/embedding_answer.h).
+// Reading providers' answers straight into float vectors (jobs/maintenance/embedding_answer.h).
 #include <gtest/gtest.h>
 
 #include "common/base64.h"
-#include "jobs/embedding_answer.h"
+#include "jobs/maintenance/embedding_answer.h"
 
 namespace vigil {
 namespace {

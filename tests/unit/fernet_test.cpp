@@ -1,4 +1,4 @@
-#include "jobs/fernet.h"
+#include "jobs/maintenance/fernet.h"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>

@@ -1,10 +1,10 @@
 // Conditional GET end to end on both dialects: validators are stored in vigil_http_cache after a
 // 200 and sent back, and the 304 that follows reaches the caller as not_modified.
-#include "sources/http/http_cache.h"
+#include "store/http_cache.h"
 
 #include <gtest/gtest.h>
 
-#include "sources/http/curl_http_client.h"
+#include "common/http/curl_http_client.h"
 #include "store/migrator.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/http_client_fixture.h"

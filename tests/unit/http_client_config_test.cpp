@@ -1,11 +1,12 @@
-#include "daemon/http_client_config.h"
+#include "config/http_client_config.h"
+#include "sources/watcher_checks.h"
 
 #include <gtest/gtest.h>
 
 namespace vigil {
 
 TEST(HttpClientConfig, RateLimitsAppendToTheDefaults) {
-  auto c = Config::Parse("http:\n  contact_email: ops@example.org\n  rate_limits:\n    - host: api.crossref.org\n"
+  auto c = ParseConfig("http:\n  contact_email: ops@example.org\n  rate_limits:\n    - host: api.crossref.org\n"
                          "      requests_per_second: 5\n      max_concurrency: 2\n    - host: export.arxiv.org\n"
                          "      min_interval: 5s\n", "/x/vigil.yaml");
   ASSERT_TRUE(c.ok()) << c.error();
@@ -21,7 +22,7 @@ TEST(HttpClientConfig, RateLimitsAppendToTheDefaults) {
 }
 
 TEST(HttpClientConfig, BadEntryNamesItsPosition) {
-  auto c = Config::Parse("http:\n  rate_limits:\n    - host: x\n      min_interval: soon\n", "/x/vigil.yaml");
+  auto c = ParseConfig("http:\n  rate_limits:\n    - host: x\n      min_interval: soon\n", "/x/vigil.yaml");
   ASSERT_TRUE(c.ok());
   auto o = HttpClientOptionsFrom(**c);
   ASSERT_FALSE(o.ok());

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "sources/http/curl_http_client.h"
+#include "common/http/curl_http_client.h"
 #include "tests/support/http_server_fixture.h"
 
 namespace vigil::testing {

@@ -2,7 +2,7 @@
 // or any redirect's, resolves to a non-public address, before any byte is sent there.
 #include <gtest/gtest.h>
 
-#include "sources/http/curl_http_client.h"
+#include "common/http/curl_http_client.h"
 #include "tests/unit/http_client_fixture.h"
 
 namespace vigil {

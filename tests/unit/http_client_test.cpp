@@ -1,6 +1,6 @@
 // CurlHttpClient against the real HttpServer on loopback: decoding, retries, Retry-After, limits,
 // redirects, the body cap, the User-Agent, cancellation and what errors may reveal.
-#include "sources/http/curl_http_client.h"
+#include "common/http/curl_http_client.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "daemon/http_server.h"
+#include "daemon/http/http_server.h"
 #include "tests/support/http_server_fixture.h"
 
 namespace vigil {

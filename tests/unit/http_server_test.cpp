@@ -1,6 +1,6 @@
 // HttpServer protocol behaviour over a real loopback socket: request parsing, keep-alive,
 // pipelining, asynchronous responders and their safety after a disconnect.
-#include "daemon/http_server.h"
+#include "daemon/http/http_server.h"
 
 #include <gtest/gtest.h>
 

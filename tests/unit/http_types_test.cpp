@@ -1,4 +1,4 @@
-#include "daemon/http_types.h"
+#include "common/http/http_types.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // URL parts, the api_key test and secret redaction.
-#include "sources/http/http_url.h"
+#include "common/http/http_url.h"
 
 #include <gtest/gtest.h>
 

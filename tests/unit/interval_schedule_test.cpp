@@ -1,4 +1,4 @@
-#include "daemon/interval_schedule.h"
+#include "jobs/engine/interval_schedule.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "sources/log/log_watcher_spec.h"
 #include "tests/unit/fixtures_dir.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -77,7 +78,7 @@ std::vector<Annotated> AnnotatedLines(const std::string& name) {
 class LogRulesOnFixtures : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    auto config = Config::Parse(kRulesYaml, "/tmp/vigil.yaml");
+    auto config = ParseConfig(kRulesYaml, "/tmp/vigil.yaml");
     ASSERT_TRUE(config.ok()) << config.error();
     config_ = *config;
     auto spec = ParseLogWatcherSpec(*config_, config_->tree()["watchers"][0], 0);
@@ -119,7 +120,7 @@ INSTANTIATE_TEST_SUITE_P(Fail2banExcerpts, LogRulesOnFixtures,
                          });
 
 TEST(LogRules, CapturesNamedGroupsIntoTheTitle) {
-  auto config = Config::Parse(kRulesYaml, "/tmp/vigil.yaml");
+  auto config = ParseConfig(kRulesYaml, "/tmp/vigil.yaml");
   ASSERT_TRUE(config.ok()) << config.error();
   auto spec = ParseLogWatcherSpec(**config, (*config)->tree()["watchers"][0], 0);
   ASSERT_TRUE(spec.ok()) << spec.error();

@@ -4,14 +4,15 @@
 
 #include <cmath>
 
-#include "daemon/schedule_config.h"
-#include "jobs/citation_config.h"
-#include "jobs/citation_ids.h"
-#include "jobs/citation_match.h"
-#include "jobs/embedding_batches.h"
-#include "jobs/embedding_config.h"
-#include "jobs/local_embedder.h"
-#include "jobs/vector_column.h"
+#include "jobs/schedule_config.h"
+#include "jobs/maintenance/citation_config.h"
+#include "jobs/maintenance/citation_ids.h"
+#include "jobs/maintenance/citation_match.h"
+#include "jobs/maintenance/embedding_batches.h"
+#include "jobs/maintenance/embedding_config.h"
+#include "jobs/maintenance/local_embedder.h"
+#include "jobs/maintenance/vector_column.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -85,7 +86,7 @@ TEST(CitationMatch, ToleratesOneTypoPerLongWord) {
   EXPECT_LT(TitleScore("Randomized controlled trials", "observational cohort studies"), 0.01);
 }
 
-Result<std::shared_ptr<const Config>> Yaml(const std::string& jobs) { return Config::Parse("jobs:\n" + jobs, "/etc/vigil/vigil.yaml"); }
+Result<std::shared_ptr<const Config>> Yaml(const std::string& jobs) { return ParseConfig("jobs:\n" + jobs, "/etc/vigil/vigil.yaml"); }
 
 TEST(MaintenanceConfig, ErrorsNameFileLineAndKey) {
   auto config = Yaml("  embedding_backfill:\n    provider:\n      kind: openai\n      batch_size: 0\n");

@@ -1,14 +1,15 @@
 // Maintenance job blocks become "job:<kind>" schedules; a bad block stops the load with file:line.
 #include <gtest/gtest.h>
 
-#include "daemon/schedule_config.h"
+#include "jobs/schedule_config.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
 
 // The maintenance jobs' schedules (triage retention is always there and is left out).
 Result<std::vector<ScheduleSpec>> Schedules(const std::string& yaml) {
-  auto config = Config::Parse(yaml, "/etc/vigil/vigil.yaml");
+  auto config = ParseConfig(yaml, "/etc/vigil/vigil.yaml");
   if (!config.ok()) return config.status();
   auto all = SchedulesFrom(**config);
   if (!all.ok()) return all;

@@ -1,7 +1,7 @@
 // PageLedger: the resume cursor never passes a page whose batches are not all written.
 #include <gtest/gtest.h>
 
-#include "jobs/embedding_batches.h"
+#include "jobs/maintenance/embedding_batches.h"
 
 namespace vigil {
 namespace {

@@ -1,5 +1,5 @@
 // Per-host pacing and concurrency of the RateLimiter, timed on the real clock.
-#include "sources/http/rate_limiter.h"
+#include "common/http/rate_limiter.h"
 
 #include <gtest/gtest.h>
 

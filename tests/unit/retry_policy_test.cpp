@@ -1,5 +1,5 @@
 // Backoff growth and jitter, Retry-After parsing, and which statuses and methods are retried.
-#include "sources/http/retry_policy.h"
+#include "common/http/retry_policy.h"
 
 #include <gtest/gtest.h>
 

@@ -2,14 +2,15 @@
 #include <gtest/gtest.h>
 
 #include "common/text_template.h"
-#include "daemon/schedule_config.h"
+#include "jobs/schedule_config.h"
 #include "sources/scheduled/json_path.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
 
 Status Check(const std::string& yaml) {
-  auto config = Config::Parse(yaml, "/tmp/vigil.yaml");
+  auto config = ParseConfig(yaml, "/tmp/vigil.yaml");
   if (!config.ok()) return config.status();
   return SchedulesFrom(**config).status();
 }
@@ -41,7 +42,7 @@ TEST(WatcherValidation, TimedWatcherNeedsAScheduleAndOneCheck) {
 }
 
 TEST(WatcherValidation, SchedulesLogAndTimedWatchers) {
-  auto config = Config::Parse("watchers:\n  - name: l\n    type: log\n    paths: [/tmp/x.log]\n    rules: [{name: r, match: x}]\n"
+  auto config = ParseConfig("watchers:\n  - name: l\n    type: log\n    paths: [/tmp/x.log]\n    rules: [{name: r, match: x}]\n"
                               "  - name: t\n    type: scheduled\n    schedule: '0 9 * * 1'\n    tz: Europe/Berlin\n    emit: {title: hi}\n",
                               "/tmp/vigil.yaml");
   ASSERT_TRUE(config.ok()) << config.error();

@@ -1,8 +1,9 @@
-#include "jobs/table_mapping.h"
+#include "jobs/maintenance/table_mapping.h"
 
 #include <gtest/gtest.h>
 
-#include "jobs/handoff_generator.h"
+#include "jobs/maintenance/handoff_generator.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 const std::vector<TableDefaults> kTables = {{"messages", {"conversation_id", "created_at"}}, {"context_backups", {"trigger"}}};
 
 Result<TableMapping> ParseYaml(const std::string& yaml) {
-  auto config = Config::Parse("jobs:\n  context_backup_coverage:\n" + yaml, "/etc/vigil/vigil.yaml");
+  auto config = ParseConfig("jobs:\n  context_backup_coverage:\n" + yaml, "/etc/vigil/vigil.yaml");
   if (!config.ok()) return config.status();
   auto block = (*config)->Get("jobs.context_backup_coverage");
   return TableMapping::Parse(kTables, block.value("tables", nlohmann::json()), **config, "jobs.context_backup_coverage.tables");

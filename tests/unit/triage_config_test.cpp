@@ -1,15 +1,16 @@
 // `communities:`, `triage:` and `notify:` parsed and validated with file:line:col errors.
-#include "jobs/triage_config.h"
+#include "jobs/triage/triage_config.h"
 
 #include <gtest/gtest.h>
 
-#include "daemon/schedule_config.h"
+#include "jobs/schedule_config.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
 
 Result<TriageSettings> Parse(const std::string& yaml) {
-  auto config = Config::Parse(yaml, "/etc/vigil/vigil.yaml");
+  auto config = ParseConfig(yaml, "/etc/vigil/vigil.yaml");
   EXPECT_TRUE(config.ok()) << config.error();
   return ParseTriageSettings(**config);
 }
@@ -80,7 +81,7 @@ TEST(TriageConfigTest, EmailChannelNeedsSmtpAndRecipients) {
 }
 
 TEST(TriageConfigTest, BadDigestScheduleFailsSchedulesFrom) {
-  auto config = Config::Parse("communities:\n  - name: onc\n    rules: {digest: {schedule: \"61 7 * * *\"}}\n", "vigil.yaml");
+  auto config = ParseConfig("communities:\n  - name: onc\n    rules: {digest: {schedule: \"61 7 * * *\"}}\n", "vigil.yaml");
   ASSERT_TRUE(config.ok());
   auto schedules = SchedulesFrom(**config);
   ASSERT_FALSE(schedules.ok());

@@ -1,6 +1,6 @@
 // Rule-based triage on real records: PubMed articles, a German news feed (RSS 1.0) and a GitHub
 // webhook payload, scored against community rules; near-duplicates collapse.
-#include "jobs/triage_rules.h"
+#include "jobs/triage/triage_rules.h"
 
 #include <gtest/gtest.h>
 

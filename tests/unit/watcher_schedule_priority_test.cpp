@@ -4,13 +4,14 @@
 
 #include <map>
 
-#include "daemon/schedule_config.h"
+#include "jobs/schedule_config.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
 
 TEST(WatcherSchedulePriority, WatcherJobsRunAheadOfOtherJobs) {
-  auto config = Config::Parse(
+  auto config = ParseConfig(
       "watchers:\n"
       "  - {name: lit, type: literature, source: feed, url: 'https://example.org/feed'}\n"
       "  - {name: app, type: log, paths: ['/var/log/app.log'], rules: [{name: line, match: 'x'}]}\n"

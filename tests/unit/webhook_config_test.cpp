@@ -3,12 +3,13 @@
 
 #include "config/config.h"
 #include "tests/support/temp_dir.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
 
 std::string ParseError(const std::string& yaml) {
-  auto c = Config::Parse(yaml, "/etc/vigil/vigil.yaml");
+  auto c = ParseConfig(yaml, "/etc/vigil/vigil.yaml");
   return c.ok() ? "" : c.error();
 }
 
@@ -56,7 +57,7 @@ std::string HookWithSecret(const std::string& secret_line) {
 TEST(WebhookConfig, VerifySecretFileIsReadRelativeToTheConfig) {
   testing::TempDir dir;
   dir.Write("gh-secret", "from-file\n");
-  auto c = Config::Parse(HookWithSecret("secret_file: gh-secret"), dir.File("vigil.yaml"));
+  auto c = ParseConfig(HookWithSecret("secret_file: gh-secret"), dir.File("vigil.yaml"));
   ASSERT_TRUE(c.ok()) << c.error();
   nlohmann::json verify = (*c)->Get("watchers")[0]["verify"];
   EXPECT_EQ(verify["secret"], "from-file");
@@ -68,7 +69,7 @@ TEST(WebhookConfig, VerifySecretFileIsReadRelativeToTheConfig) {
 TEST(WebhookConfig, VerifySecretFileKeepsAllButOneTrailingLineEnd) {
   testing::TempDir dir;
   dir.Write("gh-secret", " two lines \nend\n\r\n");
-  auto c = Config::Parse(HookWithSecret("secret_file: gh-secret"), dir.File("vigil.yaml"));
+  auto c = ParseConfig(HookWithSecret("secret_file: gh-secret"), dir.File("vigil.yaml"));
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ((*c)->Get("watchers")[0]["verify"]["secret"], " two lines \nend\n");
 }
@@ -78,7 +79,7 @@ TEST(WebhookConfig, VerifySecretFileMissingOrEmptyNamesFileLineColumn) {
   EXPECT_EQ(ParseError(HookWithSecret("secret_file: /nonexistent/gh-secret")),
             "vigil.yaml:6:20: watchers[0].verify.secret_file: cannot read /nonexistent/gh-secret");
   dir.Write("empty", "\n");
-  auto c = Config::Parse(HookWithSecret("secret_file: empty"), dir.File("vigil.yaml"));
+  auto c = ParseConfig(HookWithSecret("secret_file: empty"), dir.File("vigil.yaml"));
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error(), "vigil.yaml:6:20: watchers[0].verify.secret_file: " + dir.File("empty") + " is empty");
 }
@@ -96,7 +97,7 @@ TEST(WebhookConfig, VerifySecretFromUnsetVariableNamesIt) {
 
 TEST(WebhookConfig, UnquotedSecretIsItsTextAsWritten) {
   for (const char* text : {"12345678", "0123", "1e3", "0x1F", "true", "-0.50"}) {
-    auto c = Config::Parse(HookWithSecret(std::string("secret: ") + text), "/etc/vigil/vigil.yaml");
+    auto c = ParseConfig(HookWithSecret(std::string("secret: ") + text), "/etc/vigil/vigil.yaml");
     ASSERT_TRUE(c.ok()) << text << ": " << c.error();
     EXPECT_EQ((*c)->Get("watchers")[0]["verify"]["secret"], text);
   }
@@ -104,14 +105,14 @@ TEST(WebhookConfig, UnquotedSecretIsItsTextAsWritten) {
 
 TEST(WebhookConfig, SecretFromVariableHoldingDigitsStaysText) {
   setenv("VIGIL_TEST_DIGIT_SECRET", "00123", 1);
-  auto c = Config::Parse(HookWithSecret("secret: ${VIGIL_TEST_DIGIT_SECRET}"), "/etc/vigil/vigil.yaml");
+  auto c = ParseConfig(HookWithSecret("secret: ${VIGIL_TEST_DIGIT_SECRET}"), "/etc/vigil/vigil.yaml");
   unsetenv("VIGIL_TEST_DIGIT_SECRET");
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ((*c)->Get("watchers")[0]["verify"]["secret"], "00123");
 }
 
 TEST(WebhookConfig, ValidBlocksLoad) {
-  auto c = Config::Parse(
+  auto c = ParseConfig(
       "watchers:\n"
       "  - name: gh\n"
       "    type: webhook\n"

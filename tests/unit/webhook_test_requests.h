@@ -6,7 +6,7 @@
 
 #include "common/hex.h"
 #include "common/hmac.h"
-#include "daemon/http_types.h"
+#include "common/http/http_types.h"
 #include "tests/support/http_test_client.h"
 
 namespace vigil::testing {

@@ -1,0 +1,140 @@
+#include "daemon/admin/admin_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/hmac.h"
+#include "sources/webhook/request_values.h"
+
+namespace vigil {
+namespace {
+
+// Matches "/api/v1/jobs/:id/retry" against a path; fills the ":x" segments.
+bool MatchPattern(const std::string& pattern, const std::string& path, std::vector<std::string>* params) {
+  auto split = [](const std::string& s) {
+    std::vector<std::string> parts;
+    size_t start = 1;
+    while (start <= s.size()) {
+      size_t slash = s.find('/', start);
+      if (slash == std::string::npos) slash = s.size();
+      parts.push_back(s.substr(start, slash - start));
+      start = slash + 1;
+    }
+    return parts;
+  };
+  auto p = split(pattern), q = split(path);
+  if (p.size() != q.size()) return false;
+  params->clear();
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (!p[i].empty() && p[i][0] == ':') {
+      if (q[i].empty()) return false;
+      params->push_back(PercentDecode(q[i], false));
+    } else if (p[i] != q[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+HttpResponse ApiError(int status, const std::string& message) { return ApiJson(status, {{"error", message}}); }
+
+HttpResponse ApiJson(int status, const nlohmann::json& body) {
+  return HttpResponse::Json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+bool LooksLikeUuid(const std::string& s) {
+  return s.size() == 36 && s.find_first_not_of("0123456789abcdef-") == std::string::npos;
+}
+
+Result<int> LimitParam(const HttpRequest& req) {
+  std::string text = QueryParam(req, "limit");
+  if (text.empty()) return 50;
+  char* end = nullptr;
+  long n = std::strtol(text.c_str(), &end, 10);
+  if (*end != '\0' || n < 1 || n > 500) return Status::Error("limit must be a number from 1 to 500");
+  return static_cast<int>(n);
+}
+
+std::string QueryParam(const HttpRequest& req, const std::string& name) {
+  for (const auto& [k, v] : ParseQueryString(req.query)) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+AdminApi::AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_ptr<const Config>()> config, JobEngine* engine)
+    : db_(db), poster_(poster), config_(std::move(config)), engine_(engine) {
+  AddWatcherRoutes();
+  AddEventAndJobRoutes();
+  AddStatusRoute();
+  AddNotificationRoutes();
+}
+
+void AdminApi::Register(Router& router) {
+  for (const char* method : {"GET", "POST", "PATCH"}) {
+    router.Add(method, "/api/v1/*", [this](HttpRequest&& req, Responder respond) { Handle(std::move(req), std::move(respond)); },
+               "/api/v1");
+  }
+}
+
+bool AdminApi::Authorized(const HttpRequest& req, std::string* why) const {
+  std::string token = config_()->GetString("api.token");
+  if (token.empty()) {
+    *why = "the admin API is disabled: set api.token in the config";
+    return false;
+  }
+  const std::string* auth = req.Header("Authorization");
+  if (auth == nullptr || auth->rfind("Bearer ", 0) != 0) {
+    *why = "missing bearer token";
+    return false;
+  }
+  // Compare HMACs of both so neither the token's length nor its content shows in the timing.
+  std::string key = "vigil-api";
+  if (!ConstantTimeEquals(HmacSha256(key, auth->substr(7)), HmacSha256(key, token))) {
+    *why = "invalid bearer token";
+    return false;
+  }
+  return true;
+}
+
+void AdminApi::Handle(HttpRequest&& req, Responder respond) {
+  std::string why;
+  if (!Authorized(req, &why)) {
+    auto res = ApiError(401, why);
+    res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vigil\"");
+    return respond(std::move(res));
+  }
+  std::vector<std::string> params;
+  const ApiRoute* found = nullptr;
+  bool path_known = false;
+  for (const auto& r : routes_) {
+    std::vector<std::string> p;
+    if (!MatchPattern(r.pattern, req.path, &p)) continue;
+    path_known = true;
+    if (r.method == req.method) {
+      found = &r;
+      params = std::move(p);
+      break;
+    }
+  }
+  if (found == nullptr) return respond(path_known ? ApiError(405, "method not allowed") : ApiError(404, "no such API path"));
+  auto request = std::make_shared<HttpRequest>(std::move(req));
+  db_.Submit([this, found, request, params, respond = std::move(respond)](SqlConnection* conn) mutable {
+    HttpResponse res;
+    if (conn == nullptr) {
+      res = ApiError(503, "database unavailable");
+      res.headers.emplace_back("Retry-After", "5");
+    } else {
+      try {
+        res = found->handler(*conn, *request, params);
+      } catch (const std::exception& e) {
+        spdlog::error("admin API {} {}: {}", request->method, request->path, e.what());
+        res = ApiError(500, "internal error");
+      }
+    }
+    poster_.Post([respond = std::move(respond), res = std::move(res)]() mutable { respond(std::move(res)); });
+  });
+}
+
+}  // namespace vigil

@@ -1,0 +1,90 @@
+// AdminApi: the operator's HTTP API under /api/v1 (bearer token, JSON everywhere).
+//   GET  /api/v1/watchers                    watchers with last poll, next poll, last error, event count
+//   GET  /api/v1/watchers/<name>
+//   POST /api/v1/watchers/<name>/run         poll a literature watcher now
+//   GET  /api/v1/events?watcher=&signal=&since=&limit=&cursor=
+//   GET  /api/v1/jobs?state=&kind=&queue=&limit=&cursor=
+//   GET  /api/v1/jobs/<id>;  POST /api/v1/jobs/<id>/retry;  POST /api/v1/jobs/<id>/cancel
+//   GET  /api/v1/notifications?status=&community=&watcher=&signal=&since=&limit=&cursor=
+//   GET  /api/v1/notifications/<id>;  PATCH /api/v1/notifications/<id> {"status", "action_taken"}
+//   GET  /api/v1/status                      version, uptime, watchers, queues, last notifications
+// Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
+// 4xx/5xx with {"error": "..."}.
+//
+// Threads: Handle runs on the loop thread; every database call runs on the request-path
+// DbThread, and answers come back through the LoopPoster.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config.h"
+#include "common/http/http_types.h"
+#include "daemon/http/loop_poster.h"
+#include "daemon/http/router.h"
+#include "store/db_thread.h"
+
+namespace vigil {
+
+class JobEngine;
+
+// A route of the API: method, path pattern ("/api/v1/jobs/:id/retry") and its handler, run on
+// the DbThread with the captured path parameters; it returns the response.
+struct ApiRoute {
+  std::string method;
+  std::string pattern;
+  std::function<HttpResponse(SqlConnection&, const HttpRequest&, const std::vector<std::string>& params)> handler;
+};
+
+class AdminApi {
+ public:
+  AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_ptr<const Config>()> config, JobEngine* engine);
+  // Registers /api/v1/* for GET, POST and PATCH on the router.
+  void Register(Router& router);
+  // More routes (notifications, status, ...) from other rooms.
+  void AddRoute(ApiRoute route) { routes_.push_back(std::move(route)); }
+
+ private:
+  void Handle(HttpRequest&& req, Responder respond);
+  bool Authorized(const HttpRequest& req, std::string* why) const;
+  void AddWatcherRoutes();
+  void AddEventAndJobRoutes();
+  void AddStatusRoute();
+  void AddNotificationRoutes();
+
+  DbThread& db_;
+  LoopPoster& poster_;
+  std::function<std::shared_ptr<const Config>()> config_;
+  JobEngine* engine_;
+  std::vector<ApiRoute> routes_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+// Helpers for route handlers.
+HttpResponse ApiError(int status, const std::string& message);
+HttpResponse ApiJson(int status, const nlohmann::json& body);
+// A query parameter, percent-decoded; "" when absent.
+std::string QueryParam(const HttpRequest& req, const std::string& name);
+// `limit`: 50 when absent; an error unless a number from 1 to 500.
+Result<int> LimitParam(const HttpRequest& req);
+bool LooksLikeUuid(const std::string& s);
+
+// One page of a list: `items` holds limit + 1 fetched items (the extra one tells that there is a
+// next page); answers {"items": [...first limit...], "next_cursor": cursor_of(last item)}.
+template <class T, class CursorOf>
+nlohmann::json Page(std::vector<T> items, int limit, CursorOf cursor_of) {
+  nlohmann::json out = {{"items", nlohmann::json::array()}};
+  bool more = static_cast<int>(items.size()) > limit;
+  if (more) items.resize(limit);
+  for (auto& i : items) out["items"].push_back(i);
+  if (more && !items.empty()) out["next_cursor"] = cursor_of(items.back());
+  return out;
+}
+
+}  // namespace vigil

@@ -1,0 +1,110 @@
+// The watcher, event and job routes of AdminApi (see admin_api.h). Handlers run on the DbThread.
+#include "common/iso8601.h"
+#include "daemon/admin/admin_api.h"
+#include "jobs/engine/job_engine.h"
+#include "daemon/watcher_status.h"
+#include "store/event_repo.h"
+#include "store/job_repo.h"
+
+namespace vigil {
+namespace {
+
+const nlohmann::json* FindWatcher(const Config& config, const std::string& name) {
+  auto list = config.tree().find("watchers");
+  if (list == config.tree().end()) return nullptr;
+  for (const auto& w : *list) {
+    if (w.value("name", "") == name) return &w;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void AdminApi::AddWatcherRoutes() {
+  AddRoute({"GET", "/api/v1/watchers", [this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>&) {
+              auto config = config_();
+              nlohmann::json items = nlohmann::json::array();
+              auto list = config->tree().find("watchers");
+              if (list != config->tree().end()) {
+                for (const auto& w : *list) items.push_back(WatcherStatusJson(db, w, *config));
+              }
+              return ApiJson(200, {{"items", items}});
+            }});
+  AddRoute({"GET", "/api/v1/watchers/:name", [this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>& p) {
+              auto config = config_();
+              const nlohmann::json* w = FindWatcher(*config, p[0]);
+              if (w == nullptr) return ApiError(404, "no watcher named \"" + p[0] + "\"");
+              auto status = WatcherStatusJson(db, *w, *config);
+              status["config"] = RedactSecrets(*w);
+              return ApiJson(200, status);
+            }});
+  AddRoute({"POST", "/api/v1/watchers/:name/run", [this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>& p) {
+              auto config = config_();
+              const nlohmann::json* w = FindWatcher(*config, p[0]);
+              if (w == nullptr) return ApiError(404, "no watcher named \"" + p[0] + "\"");
+              if (w->value("type", "") != "literature")
+                return ApiError(409, "watcher " + p[0] + " is a " + w->value("type", "") + " watcher; only literature watchers poll");
+              JobSpec job{.kind = "literature_poll", .args = {{"watcher", p[0]}, {"manual", true}}, .max_attempts = 3,
+                          .unique_key = "run:" + p[0]};
+              auto r = engine_ ? engine_->Enqueue(db, {job}) : EnqueueJobs(db, {job}, std::chrono::system_clock::now());
+              if (!r.ok()) return ApiError(503, r.error());
+              return ApiJson(202, {{"job_id", (*r)[0].id}, {"already_queued", !(*r)[0].inserted}});
+            }});
+}
+
+void AdminApi::AddEventAndJobRoutes() {
+  AddRoute({"GET", "/api/v1/events", [](SqlConnection& db, const HttpRequest& req, const std::vector<std::string>&) {
+              auto limit = LimitParam(req);
+              if (!limit.ok()) return ApiError(400, limit.error());
+              EventFilter f{QueryParam(req, "watcher"), QueryParam(req, "signal"), std::nullopt, QueryParam(req, "cursor"), *limit + 1,
+                            QueryParam(req, "include") == "raw_data"};
+              if (!f.signal.empty() && f.signal != "low" && f.signal != "medium" && f.signal != "high")
+                return ApiError(400, "signal must be low, medium or high");
+              if (!f.before_id.empty() && !LooksLikeUuid(f.before_id)) return ApiError(400, "malformed cursor");
+              if (std::string since = QueryParam(req, "since"); !since.empty()) {
+                auto t = ParseIso8601(since);
+                if (!t.ok()) return ApiError(400, "since: " + t.error());
+                f.since = *t;
+              }
+              auto events = ListEvents(db, f);
+              if (!events.ok()) return ApiError(500, events.error());
+              return ApiJson(200, Page(std::move(*events), *limit, [](const nlohmann::json& e) { return e["id"]; }));
+            }});
+  AddRoute({"GET", "/api/v1/jobs", [](SqlConnection& db, const HttpRequest& req, const std::vector<std::string>&) {
+              auto limit = LimitParam(req);
+              if (!limit.ok()) return ApiError(400, limit.error());
+              JobFilter f{QueryParam(req, "state"), QueryParam(req, "kind"), QueryParam(req, "queue"), 0, *limit + 1};
+              if (std::string c = QueryParam(req, "cursor"); !c.empty()) {
+                f.after_id = std::atoll(c.c_str());
+                if (f.after_id <= 0) return ApiError(400, "malformed cursor");
+              }
+              auto jobs = ListJobs(db, f);
+              if (!jobs.ok()) return ApiError(500, jobs.error());
+              std::vector<nlohmann::json> items;
+              for (const auto& j : *jobs) items.push_back(JobToJson(j));
+              return ApiJson(200, Page(std::move(items), *limit, [](const nlohmann::json& j) { return std::to_string(j["id"].get<int64_t>()); }));
+            }});
+  auto job_id = [](const std::string& text) -> int64_t { return text.find_first_not_of("0123456789") == std::string::npos ? std::atoll(text.c_str()) : 0; };
+  AddRoute({"GET", "/api/v1/jobs/:id", [job_id](SqlConnection& db, const HttpRequest&, const std::vector<std::string>& p) {
+              auto job = GetJob(db, job_id(p[0]));
+              if (!job.ok()) return ApiError(500, job.error());
+              if (!*job) return ApiError(404, "no job " + p[0]);
+              return ApiJson(200, JobToJson(**job));
+            }});
+  for (const char* action : {"retry", "cancel"}) {
+    bool retry = std::string(action) == "retry";
+    AddRoute({"POST", std::string("/api/v1/jobs/:id/") + action, [job_id, retry, this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>& p) {
+                int64_t id = job_id(p[0]);
+                auto job = GetJob(db, id);
+                if (!job.ok()) return ApiError(500, job.error());
+                if (!*job) return ApiError(404, "no job " + p[0]);
+                auto now = std::chrono::system_clock::now();
+                Status s = retry ? RetryJob(db, id, now) : CancelJob(db, id, now);
+                if (!s.ok()) return ApiError(409, s.message());
+                if (retry && engine_) engine_->Wake();
+                return ApiJson(200, JobToJson(**GetJob(db, id)));
+              }});
+  }
+}
+
+}  // namespace vigil

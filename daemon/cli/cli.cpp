@@ -1,0 +1,138 @@
+#include "daemon/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include "common/logging.h"
+#include "config/config.h"
+#include "config/schema.h"
+#include "daemon/cli/cli_verbs.h"
+#include "daemon/daemon.h"
+#include "config/http_client_config.h"
+#include "jobs/schedule_config.h"
+#include "store/migrator.h"
+#include "store/sql.h"
+#include "sources/watcher_checks.h"
+
+namespace vigil {
+namespace {
+
+std::string DefaultConfigPath() {
+  const char* env = std::getenv("VIGIL_CONFIG");
+  return env && *env ? env : "/etc/vigil/vigil.yaml";
+}
+
+std::shared_ptr<const Config> LoadOrExplain(const std::string& path) {
+  auto config = LoadConfig(path);
+  if (!config.ok()) {
+    std::cerr << "vigil: " << config.error() << "\n";
+    return nullptr;
+  }
+  return *config;
+}
+
+int RunDaemon(const std::string& path, const std::string& log_format) {
+  auto config = LoadOrExplain(path);
+  if (!config) return 2;
+  LogOptions lo;
+  ParseLogFormat(log_format.empty() ? config->GetString("logging.format") : log_format, &lo.format);
+  lo.level = spdlog::level::from_str(config->GetString("logging.level"));
+  InitLogging(lo);
+  DaemonOptions options;
+  options.log_format_overridden = !log_format.empty();
+  Daemon daemon(config, options);
+  return daemon.Run();
+}
+
+int Check(const std::string& path) {
+  auto config = LoadOrExplain(path);
+  if (!config) return 2;
+  for (const Status& s : {SchedulesFrom(*config).status(), HttpClientOptionsFrom(*config).status()}) {
+    if (!s.ok()) {
+      std::cerr << "vigil: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  std::map<std::string, int> by_type;
+  for (const auto& w : config->tree().value("watchers", nlohmann::json::array())) by_type[w.value("type", "?")]++;
+  std::cout << "config:   " << path << " (ok)\n"
+            << "database: " << RedactUrl(config->DatabaseUrl()) << "\n"
+            << "listen:   " << config->GetString("http.listen") << "\n"
+            << "watchers: " << config->tree().value("watchers", nlohmann::json::array()).size();
+  for (const auto& [type, n] : by_type) std::cout << (type == by_type.begin()->first ? " (" : ", ") << n << " " << type;
+  std::cout << (by_type.empty() ? "" : ")") << "\n";
+  if (!config->secret_paths().empty()) {
+    std::cout << "secrets:  ";
+    for (size_t i = 0; i < config->secret_paths().size(); ++i) std::cout << (i ? ", " : "") << config->secret_paths()[i];
+    std::cout << " (set; values not shown)\n";
+  }
+  return 0;
+}
+
+int MigrateVerb(const std::string& path) {
+  auto config = LoadOrExplain(path);
+  if (!config) return 2;
+  auto conn = OpenSqlConnection(config->DatabaseUrl(), static_cast<int>(config->GetInt("database.busy_timeout")));
+  if (!conn.ok()) {
+    std::cerr << "vigil: " << conn.error() << "\n";
+    return 1;
+  }
+  auto report = Migrate(**conn);
+  if (!report.ok()) {
+    std::cerr << "vigil: " << report.error() << "\n";
+    return 1;
+  }
+  for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
+  std::cout << "schema at version " << report->to_version
+            << (report->applied.empty() ? " (already up to date)" : "") << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{"vigil: keeps watch for a research-deliberation platform"};
+  app.require_subcommand(1);
+  std::string config_path = DefaultConfigPath();
+  std::string log_format;
+  auto add_config = [&](CLI::App* cmd) {
+    cmd->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  };
+
+  auto* run = app.add_subcommand("run", "run the daemon");
+  add_config(run);
+  run->add_option("--log-format", log_format, "text or json (overrides logging.format)")->check(CLI::IsMember({"text", "json"}));
+  auto* check = app.add_subcommand("check", "validate the config file and print a summary");
+  add_config(check);
+  auto* migrate = app.add_subcommand("migrate", "apply database migrations (idempotent)");
+  add_config(migrate);
+  auto* version = app.add_subcommand("version", "print the version");
+  auto* config_cmd = app.add_subcommand("config", "about the configuration");
+  config_cmd->require_subcommand(1);
+  auto* reference = config_cmd->add_subcommand("reference", "print the configuration reference (Markdown)");
+
+  CliVerbs verbs(app, config_path);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (*run) return RunDaemon(config_path, log_format);
+  if (*check) return Check(config_path);
+  if (*migrate) return MigrateVerb(config_path);
+  if (*version) {
+    std::cout << "vigil " << VIGIL_VERSION << "\n";
+    return 0;
+  }
+  if (*reference) {
+    std::cout << ConfigReferenceMarkdown();
+    return 0;
+  }
+  return verbs.Run();
+}
+
+}  // namespace vigil

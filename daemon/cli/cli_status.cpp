@@ -1,0 +1,84 @@
+// `vigil status [--json]`: a running daemon's one-screen view, through its admin API.
+#include <iostream>
+
+#include "config/config.h"
+#include "daemon/cli/cli_verbs.h"
+#include "common/http/curl_http_client.h"
+#include "sources/watcher_checks.h"
+
+namespace vigil {
+namespace {
+
+int Fail(const std::string& message) {
+  std::cerr << "vigil: " << message << "\n";
+  return 1;
+}
+
+std::string Uptime(double secs) {
+  int64_t s = static_cast<int64_t>(secs);
+  char buf[64];
+  snprintf(buf, sizeof buf, "%lldd %02lld:%02lld:%02lld", static_cast<long long>(s / 86400),
+           static_cast<long long>(s % 86400 / 3600), static_cast<long long>(s % 3600 / 60), static_cast<long long>(s % 60));
+  return buf;
+}
+
+void Print(const nlohmann::json& st) {
+  std::cout << "vigil " << st.value("version", "?") << " on " << st.value("database", "?") << ", node " << st.value("node", "?")
+            << ", up " << Uptime(st.value("uptime_seconds", 0.0)) << "\n\nWATCHERS\n";
+  printf("  %-20s %-11s %-7s %-21s %-32s %s\n", "NAME", "TYPE", "EVENTS", "LAST POLL", "NEXT POLL", "LAST ERROR");
+  for (const auto& w : st["watchers"]) {
+    std::string err = w.contains("last_error") && w["last_error"].is_string() ? w["last_error"].get<std::string>().substr(0, 50) : "";
+    printf("  %-20s %-11s %-7lld %-21s %-32s %s\n", w.value("name", "").c_str(), w.value("type", "").c_str(),
+           static_cast<long long>(w.value("events", int64_t(0))), w.value("last_poll", "-").c_str(), w.value("next_poll", "-").c_str(),
+           err.c_str());
+  }
+  std::cout << "\nQUEUES\n";
+  printf("  %-24s %-10s %-8s %-10s %s\n", "KIND", "AVAILABLE", "RUNNING", "RETRYABLE", "DISCARDED (24h)");
+  for (auto it = st["queues"].begin(); it != st["queues"].end(); ++it) {
+    printf("  %-24s %-10lld %-8lld %-10lld %lld\n", it.key().c_str(), static_cast<long long>(it.value().value("available", int64_t(0))),
+           static_cast<long long>(it.value().value("running", int64_t(0))), static_cast<long long>(it.value().value("retryable", int64_t(0))),
+           static_cast<long long>(it.value().value("discarded_24h", int64_t(0))));
+  }
+  std::cout << "\nLAST NOTIFICATIONS\n";
+  if (st["notifications"].empty()) std::cout << "  (none)\n";
+  for (const auto& n : st["notifications"]) {
+    printf("  %-20s %-7s %-9s %s\n", n.value("created_at", "").substr(0, 19).c_str(), n.value("signal", "").c_str(),
+           n.value("status", "").c_str(), n.value("title", "").substr(0, 70).c_str());
+  }
+}
+
+int ShowStatus(const std::string& path, bool json) {
+  auto config = LoadConfig(path);
+  if (!config.ok()) return Fail(config.error());
+  std::string host = (*config)->ListenHost();
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  std::string token = (*config)->GetString("api.token");
+  if (token.empty()) return Fail("api.token is not set in " + path + ": `vigil status` reads the admin API");
+  CurlHttpClient http(HttpClientOptions{.host_limits = {}, .retry = {.max_attempts = 1}});
+  HttpClientRequest req;
+  req.url = "http://" + host + ":" + std::to_string((*config)->ListenPort()) + "/api/v1/status";
+  req.headers.emplace_back("Authorization", "Bearer " + token);
+  req.timeout = std::chrono::seconds(10);
+  auto res = http.Send(req);
+  if (!res.ok()) return Fail("no vigil answering at " + req.url + ": " + res.error());
+  auto body = nlohmann::json::parse(res->body, nullptr, false);
+  if (res->status != 200 || body.is_discarded())
+    return Fail("the daemon answered HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 200));
+  if (json) std::cout << body.dump(2) << "\n";
+  else Print(body);
+  return 0;
+}
+
+}  // namespace
+
+void RegisterStatusVerb(CLI::App& app, VerbList& out, std::string& config_path) {
+  auto* status = app.add_subcommand("status", "a running daemon's watchers, queues and last notifications");
+  auto json = std::make_shared<bool>(false);
+  status->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  status->add_flag("--json", *json, "machine-readable output");
+  out.emplace_back(status, [json, &config_path] { return ShowStatus(config_path, *json); });
+}
+
+}  // namespace vigil

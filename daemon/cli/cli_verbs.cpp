@@ -1,0 +1,23 @@
+#include "daemon/cli/cli_verbs.h"
+
+namespace vigil {
+
+CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(config_path) {
+  RegisterCronVerbs(app, verbs_);
+  RegisterJobVerbs(app, verbs_, config_path_);
+  RegisterWatcherVerbs(app, verbs_, config_path_);
+  RegisterStatusVerb(app, verbs_, config_path_);
+  RegisterDbVerbs(app, verbs_, config_path_);
+  RegisterImportHooksVerb(app, verbs_);
+  RegisterNotificationVerbs(app, verbs_, config_path_);
+  RegisterDigestVerbs(app, verbs_, config_path_);
+}
+
+int CliVerbs::Run() {
+  for (const auto& [cmd, run] : verbs_) {
+    if (*cmd) return run();
+  }
+  return 2;
+}
+
+}  // namespace vigil

@@ -1,0 +1,108 @@
+// Parsing of `notify:`: delivery channels and the platform API (declared in triage_config.h).
+#include <set>
+
+#include "config/block_reader.h"
+#include "jobs/triage/triage_config.h"
+
+namespace vigil {
+namespace {
+
+Result<ChannelType> TypeOf(const std::string& name) {
+  for (ChannelType t : {ChannelType::kWebhook, ChannelType::kSlack, ChannelType::kEmail, ChannelType::kPlatform}) {
+    if (name == ChannelTypeName(t)) return t;
+  }
+  return Status::Error("unknown");
+}
+
+Status ReadSmtp(const BlockReader& r, SmtpSettings* out) {
+  auto block = r.Child("smtp");
+  if (!block.ok()) return block.status();
+  if (!r.Has("smtp")) return r.Error("smtp", "is required for an email channel");
+  FirstError e;
+  e.Check(block->CheckKeys({"url", "username", "password", "starttls"}));
+  out->url = e.Take(block->String("url", "", true));
+  out->username = e.Take(block->String("username"));
+  out->password = e.Take(block->String("password"));
+  out->starttls = e.Take(block->Bool("starttls", false));
+  if (!e.ok()) return e.status();
+  if (!out->url.starts_with("smtp://") && !out->url.starts_with("smtps://")) return block->Error("url", "expected smtp://host:port or smtps://host:port");
+  return Status::Ok();
+}
+
+Result<ChannelSettings> ReadChannel(const BlockReader& r) {
+  ChannelSettings c;
+  FirstError e;
+  e.Check(r.ExpectMap());
+  e.Check(r.CheckKeys({"name", "type", "url", "secret", "smtp", "to", "from"}));
+  c.name = e.Take(r.String("name", "", true));
+  std::string type = e.Take(r.Choice("type", "webhook", {"webhook", "slack", "email", "platform"}), std::string("webhook"));
+  c.url = e.Take(r.String("url"));
+  c.secret = e.Take(r.String("secret"));
+  c.to = e.Take(r.StringList("to"));
+  c.from = e.Take(r.String("from"));
+  if (!e.ok()) return e.status();
+  c.type = *TypeOf(type);
+  bool needs_url = c.type == ChannelType::kWebhook || c.type == ChannelType::kSlack;
+  if (needs_url && !c.url.starts_with("http://") && !c.url.starts_with("https://")) return r.Error("url", "expected an http(s) URL");
+  if (c.type == ChannelType::kEmail) {
+    if (c.to.empty()) return r.Error("to", "is required for an email channel");
+    if (c.from.empty()) return r.Error("from", "is required for an email channel");
+    Status s = ReadSmtp(r, &c.smtp);
+    if (!s.ok()) return s;
+  }
+  return c;
+}
+
+Status ReadPlatform(const BlockReader& r, PlatformSettings* out) {
+  auto block = r.Child("platform");
+  if (!block.ok()) return block.status();
+  FirstError e;
+  e.Check(block->CheckKeys({"base_url", "token", "notifications_path", "threads_path", "digests_path"}));
+  out->base_url = e.Take(block->String("base_url"));
+  out->token = e.Take(block->String("token"));
+  out->notifications_path = e.Take(block->String("notifications_path", out->notifications_path));
+  out->threads_path = e.Take(block->String("threads_path", out->threads_path));
+  out->digests_path = e.Take(block->String("digests_path", out->digests_path));
+  if (!e.ok()) return e.status();
+  while (!out->base_url.empty() && out->base_url.back() == '/') out->base_url.pop_back();
+  return Status::Ok();
+}
+
+}  // namespace
+
+const char* ChannelTypeName(ChannelType type) {
+  switch (type) {
+    case ChannelType::kWebhook: return "webhook";
+    case ChannelType::kSlack: return "slack";
+    case ChannelType::kEmail: return "email";
+    case ChannelType::kPlatform: return "platform";
+  }
+  return "webhook";
+}
+
+Status ParseNotifySettings(const Config& config, TriageSettings* out) {
+  nlohmann::json notify = config.Get("notify");
+  BlockReader r(config, notify, "notify");
+  FirstError e;
+  e.Check(r.ExpectMap());
+  e.Check(r.CheckKeys({"channels", "platform"}));
+  if (!e.ok()) return e.status();
+  Status s = ReadPlatform(r, &out->platform);
+  if (!s.ok()) return s;
+  const auto& list = r.Raw("channels");
+  if (!list.is_null() && !list.is_array()) return r.Error("channels", "expected a list");
+  std::set<std::string> names;
+  for (size_t i = 0; list.is_array() && i < list.size(); ++i) {
+    BlockReader item(config, list[i], "notify.channels[" + std::to_string(i) + "]");
+    auto c = ReadChannel(item);
+    if (!c.ok()) return c.status();
+    if (!names.insert(c->name).second) return item.Error("name", "duplicate channel \"" + c->name + "\"");
+    if (c->type == ChannelType::kPlatform && out->platform.base_url.empty()) {
+      return item.Error("type", "a platform channel needs notify.platform.base_url");
+    }
+    out->channels.push_back(std::move(*c));
+  }
+  return Status::Ok();
+}
+
+}  // namespace vigil

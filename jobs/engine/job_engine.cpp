@@ -1,0 +1,310 @@
+// The claim/run/complete path of JobEngine; maintenance lives in job_engine_maintenance.cpp.
+// Threads and locks: see job_engine.h. No database call is made while holding mu_.
+#include "jobs/engine/job_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "common/metrics.h"
+#include "store/db_time.h"
+#include "store/reconnect.h"
+
+namespace vigil {
+namespace {
+
+thread_local std::mt19937_64 tl_rng{std::random_device{}()};
+
+double Unit() { return std::uniform_real_distribution<double>(0, 1)(tl_rng); }
+
+}  // namespace
+
+JobEngine::JobEngine(JobEngineOptions options, const JobRegistry& registry, std::vector<ScheduleSpec> schedules,
+                     const Clock& clock)
+    : options_(std::move(options)), registry_(registry), scheduler_(std::move(schedules)), clock_(clock) {
+  for (const auto& [name, n] : options_.queues) queues_[name].concurrency = std::max(1, n);
+  if (options_.prefetch <= 0) options_.prefetch = 0;
+}
+
+JobEngine::~JobEngine() {
+  if (started_) Stop(std::chrono::milliseconds(0));
+}
+
+std::unique_ptr<SqlConnection> JobEngine::ConnectWithRetry(const char* who) {
+  Reconnect reconnect(options_.database_url, options_.busy_timeout_ms, std::string("job engine ") + who);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_all_) return nullptr;
+    }
+    auto conn = reconnect.TryOpen();
+    if (conn.ok()) return std::move(conn.value());
+    std::unique_lock<std::mutex> lock(mu_);
+    maintain_cv_.wait_for(lock, reconnect.Wait(), [this] { return stop_all_; });
+  }
+}
+
+Status JobEngine::Start() {
+  auto probe = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
+  if (!probe.ok()) return probe.status();
+  started_ = true;
+  // Registered before the first claim, so that if this process is killed its jobs can be handed
+  // back by the next daemon on this host at once (see RegisterNode).
+  RegisterNode(**probe);
+  fetch_thread_ = std::thread([this] { FetchLoop(); });
+  complete_thread_ = std::thread([this] { CompleteLoop(); });
+  maintain_thread_ = std::thread([this] { MaintainLoop(); });
+  if ((*probe)->dialect() == "postgres") listen_thread_ = std::thread([this] { ListenLoop(); });
+  for (const auto& [name, q] : queues_) {
+    for (int i = 0; i < q.concurrency; ++i) workers_.emplace_back([this, name = name] { WorkLoop(name); });
+  }
+  Metrics::Global().Describe("vigil_jobs_enqueued_total", "counter", "Jobs enqueued by this node, by kind and queue.");
+  Metrics::Global().Describe("vigil_jobs_completed_total", "counter", "Jobs completed, by kind and queue.");
+  Metrics::Global().Describe("vigil_jobs_failed_total", "counter", "Job attempts that failed and will be retried.");
+  Metrics::Global().Describe("vigil_jobs_discarded_total", "counter", "Jobs discarded after their last attempt.");
+  Metrics::Global().Describe("vigil_jobs_running", "gauge", "Jobs running on this node, by queue.");
+  Metrics::Global().Describe("vigil_jobs_available", "gauge", "Runnable jobs waiting, by kind and queue.");
+  Metrics::Global().Describe("vigil_jobs_oldest_available_age_seconds", "gauge", "Age of the oldest runnable job, by kind and queue.");
+  Metrics::Global().Describe("vigil_job_duration_seconds", "histogram", "Handler run time, by kind.");
+  return Status::Ok();
+}
+
+void JobEngine::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake_ = true;
+  }
+  fetch_cv_.notify_one();
+}
+
+Result<std::vector<EnqueueResult>> JobEngine::Enqueue(SqlConnection& db, const std::vector<JobSpec>& jobs) {
+  auto r = EnqueueJobs(db, jobs, clock_.Now());
+  if (r.ok()) {
+    for (const auto& j : jobs) Metrics::Global().Inc("vigil_jobs_enqueued_total", {{"kind", j.kind}, {"queue", j.queue}});
+    Wake();
+  }
+  return r;
+}
+
+size_t JobEngine::running() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<size_t>(active_handlers_);
+}
+
+// A claim need not be on disk before its job runs: a claim lost in a crash leaves the job
+// available and it runs again, as after any crash. So claims do not wait for the disk
+// (RelaxCommitSync). On SQLite neither do a handler's own commits (a triage job's verdict, say):
+// they can only be lost with the machine (power, kernel), and vigil's in-memory outcomes with
+// them; a WAL is one sequence, so the job's outcome, committed synced afterwards, makes them
+// durable too, and until then the job is not done and runs again. Without this each triage job
+// cost an fsync of its own. Not on PostgreSQL: its server can crash alone (found by
+// DbOutageE2E), losing an unsynced handler commit while vigil lives on to commit the outcome.
+static std::unique_ptr<SqlConnection> Relaxed(std::unique_ptr<SqlConnection> db) {
+  if (db) (void)RelaxCommitSync(*db);
+  return db;
+}
+
+static std::unique_ptr<SqlConnection> ForHandlers(std::unique_ptr<SqlConnection> db) {
+  return db && db->dialect() == "sqlite" ? Relaxed(std::move(db)) : std::move(db);
+}
+
+void JobEngine::FetchLoop() {
+  auto db = Relaxed(ConnectWithRetry("fetcher"));
+  int backoff_ms = 50;
+  while (db) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (stop_claiming_) break;
+      wake_ = false;
+    }
+    bool full = ClaimRound(*db);
+    if (!db->healthy()) {
+      db.reset();
+      db = Relaxed(ConnectWithRetry("fetcher"));
+      continue;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    if (full) {
+      backoff_ms = 50;
+      continue;  // there may be more: claim again at once
+    }
+    auto wait = wake_ ? std::chrono::milliseconds(0) : options_.poll_interval;
+    fetch_cv_.wait_for(lock, wait, [this] { return wake_ || stop_claiming_; });
+    (void)backoff_ms;
+  }
+}
+
+// Claims for every queue with room. Returns true if some claim came back full (more may wait).
+bool JobEngine::ClaimRound(SqlConnection& db) {
+  bool any_full = false;
+  for (auto& [name, q] : queues_) {
+    int room;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      room = q.concurrency + options_.prefetch - q.busy - static_cast<int>(q.ready.size());
+    }
+    if (room <= 0) continue;
+    int want = std::min(room, options_.claim_batch);
+    auto claimed = ClaimJobs(db, name, want, options_.node_id, clock_.Now(), options_.lease);
+    if (!claimed.ok()) {
+      spdlog::warn("claiming jobs in queue {}: {}", name, claimed.error());
+      std::unique_lock<std::mutex> lock(mu_);
+      fetch_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_claiming_; });
+      return false;
+    }
+    if (claimed->empty()) continue;
+    any_full = any_full || static_cast<int>(claimed->size()) == want;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& job : *claimed) {
+        auto c = std::make_shared<Claimed>();
+        c->job = std::move(job);
+        c->cancel = std::make_shared<CancelToken>();
+        inflight_[c->job.id] = c;
+        q.ready.push_back(std::move(c));
+      }
+    }
+    work_cv_.notify_all();
+  }
+  return any_full;
+}
+
+void JobEngine::WorkLoop(const std::string& queue) {
+  std::unique_ptr<SqlConnection> owned;
+  SqlConnection* worker_db = nullptr;
+  for (;;) {
+    std::shared_ptr<Claimed> c;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      auto& q = queues_[queue];
+      work_cv_.wait(lock, [&] { return stop_workers_ || !q.ready.empty(); });
+      if (q.ready.empty() || stop_workers_) return;
+      c = q.ready.front();
+      q.ready.pop_front();
+      q.busy++;
+      active_handlers_++;
+      c->started = std::chrono::steady_clock::now();
+    }
+    Metrics::Global().Set("vigil_jobs_running", {{"queue", queue}}, static_cast<double>(queues_[queue].busy));
+    JobOutcome outcome = RunOne(*c, worker_db, owned);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto& q = queues_[queue];
+      q.busy--;
+      active_handlers_--;
+      outcomes_.emplace_back(outcome, c->job.kind);
+      wake_ = true;
+    }
+    complete_cv_.notify_one();
+    fetch_cv_.notify_one();
+    maintain_cv_.notify_one();
+  }
+}
+
+JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned) {
+  JobOutcome out;
+  out.id = c.job.id;
+  const KindSpec* spec = registry_.Find(c.job.kind);
+  if (spec == nullptr) {
+    out.ok = false;
+    out.discard = true;
+    out.error = "no handler for job kind \"" + c.job.kind + "\" in this vigil";
+    return out;
+  }
+  nlohmann::json args = nlohmann::json::parse(c.job.args, nullptr, false);
+  if (args.is_discarded()) args = nlohmann::json::object();
+  JobContext ctx{c.job, args, *c.cancel, clock_, options_.node_id,
+                 [&]() -> Result<SqlConnection*> {
+                   if (worker_db && worker_db->healthy()) return worker_db;
+                   auto conn = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
+                   if (!conn.ok()) return conn.status();
+                   owned = ForHandlers(std::move(conn.value()));
+                   worker_db = owned.get();
+                   return worker_db;
+                 },
+                 nullptr};
+  ctx.enqueue = [&](const std::vector<JobSpec>& jobs) -> Status {
+    auto db = ctx.db();
+    if (!db.ok()) return db.status();
+    return Enqueue(**db, jobs).status();
+  };
+  auto start = std::chrono::steady_clock::now();
+  JobResult result;
+  try {
+    result = spec->handler(ctx);
+  } catch (const std::exception& e) {
+    result = JobResult::Retry(std::string("handler threw: ") + e.what());
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Metrics::Global().Observe("vigil_job_duration_seconds", {{"kind", c.job.kind}}, secs);
+  if (c.handed_back && result.kind != JobResult::Kind::kDone) {
+    result = JobResult::Snooze(std::chrono::milliseconds(0), "handed back: vigil stopped while the job ran");
+  } else if (c.timed_out && result.kind != JobResult::Kind::kDone) {
+    result = JobResult::Retry("timed out after " + std::to_string(spec->timeout.count()) + " ms");
+  }
+  switch (result.kind) {
+    case JobResult::Kind::kDone: break;
+    case JobResult::Kind::kDiscard:
+      out.ok = false;
+      out.discard = true;
+      out.error = result.error;
+      break;
+    case JobResult::Kind::kSnooze:
+    case JobResult::Kind::kRetry: {
+      out.ok = false;
+      out.error = result.error.empty() ? "snoozed" : result.error;
+      bool last = result.kind == JobResult::Kind::kRetry && c.job.attempt >= c.job.max_attempts;
+      out.discard = last;
+      auto delay = result.delay.count() > 0 || result.kind == JobResult::Kind::kSnooze
+                       ? result.delay
+                       : RetryDelay(spec->backoff, c.job.attempt, Unit());
+      out.retry_at_us = ToMicros(clock_.Now() + delay);
+      out.uncount_attempt = result.kind == JobResult::Kind::kSnooze;
+      break;
+    }
+  }
+  return out;
+}
+
+void JobEngine::CompleteLoop() {
+  auto db = ConnectWithRetry("completer");
+  for (;;) {
+    std::vector<std::pair<JobOutcome, std::string>> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      complete_cv_.wait(lock, [this] { return stop_all_ || !outcomes_.empty(); });
+      if (outcomes_.empty() && stop_all_) return;
+      if (options_.complete_batch_delay.count() > 0 && !stop_all_) {
+        complete_cv_.wait_for(lock, options_.complete_batch_delay, [this] { return stop_all_; });
+      }
+      batch.swap(outcomes_);
+    }
+    std::vector<JobOutcome> outcomes;
+    for (const auto& [o, kind] : batch) outcomes.push_back(o);
+    int backoff = 50;
+    for (;;) {
+      if (!db || !db->healthy()) db = ConnectWithRetry("completer");
+      if (!db) return;  // stopping with the database down: leases expire and the jobs run again
+      auto r = FinishJobs(*db, outcomes, options_.node_id, clock_.Now());
+      if (r.ok()) break;
+      spdlog::warn("recording {} job outcomes failed, retrying: {}", outcomes.size(), r.error());
+      std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
+      backoff = std::min(backoff * 2, 2000);
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [o, kind] : batch) {
+      auto it = inflight_.find(o.id);
+      std::string queue = it != inflight_.end() ? it->second->job.queue : "";
+      if (it != inflight_.end()) inflight_.erase(it);
+      Labels labels{{"kind", kind}, {"queue", queue}};
+      if (o.ok) Metrics::Global().Inc("vigil_jobs_completed_total", labels);
+      else if (o.discard) Metrics::Global().Inc("vigil_jobs_discarded_total", labels);
+      else Metrics::Global().Inc("vigil_jobs_failed_total", labels);
+      if (!o.ok) spdlog::log(o.discard ? spdlog::level::err : spdlog::level::warn, "job {} ({}) {}: {}", o.id, kind,
+                             o.discard ? "discarded" : "will retry", o.error);
+    }
+    maintain_cv_.notify_all();
+  }
+}
+
+}  // namespace vigil

@@ -1,0 +1,87 @@
+#include "jobs/engine/scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/iso8601.h"
+#include "store/db_time.h"
+
+namespace vigil {
+
+std::optional<TimePoint> Scheduler::NextFire(const ScheduleSpec& s, TimePoint after) {
+  if (s.cron) return s.cron->Next(after, s.zone);
+  if (s.interval) return s.interval->Next(after, s.name);
+  return std::nullopt;
+}
+
+Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint now) {
+  std::optional<TimePoint> earliest;
+  for (const auto& s : schedules_) {
+    auto it = next_.find(s.name);
+    if (it == next_.end() || it->second <= now) {
+      Status st = FireDue(db, s, now);
+      if (!st.ok()) return st.WithContext("schedule " + s.name);
+      it = next_.find(s.name);
+    }
+    if (it != next_.end() && (!earliest || it->second < *earliest)) earliest = it->second;
+  }
+  return earliest;
+}
+
+// Finds the latest fire due at `now` after the last recorded one, records it (winning or losing
+// the race to other daemons), and caches the fire after it.
+Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now) {
+  auto last = db.Query("SELECT MAX(fire_at) FROM vigil_schedule_fires WHERE schedule = $1", {s.name});
+  if (!last.ok()) return last.status();
+  // Never fired anywhere: start from when this process first saw it (a new schedule does not
+  // fire for the past).
+  auto seen = first_seen_.emplace(s.name, now).first->second;
+  TimePoint base = last->rows[0].IsNull(0) ? seen : FromMicros(last->rows[0].Int(0));
+  auto next = NextFire(s, base);
+  if (!next) {
+    next_[s.name] = TimePoint::max();
+    return Status::Ok();
+  }
+  if (*next > now) {
+    next_[s.name] = *next;
+    return Status::Ok();
+  }
+  TimePoint latest = *next;
+  for (int guard = 0; guard < 1000000; ++guard) {
+    auto after = NextFire(s, latest);
+    if (!after || *after > now) break;
+    latest = *after;
+  }
+  bool run = s.catch_up == CatchUp::kOne || now - latest <= kSkipGrace;
+  int64_t fire_us = ToMicros(latest);
+  Status st = InTransaction(db, true, [&]() -> Status {
+    auto ins = db.Query("INSERT INTO vigil_schedule_fires (schedule, fire_at, created_at) VALUES ($1, $2, $3)"
+                        " ON CONFLICT (schedule, fire_at) DO NOTHING",
+                        {s.name, fire_us, ToMicros(now)});
+    if (!ins.ok()) return ins.status();
+    if (ins->affected == 0 || !run) return Status::Ok();  // another daemon fired it, or skipped
+    JobSpec job = s.job;
+    job.unique_key = "fire:" + s.name + ":" + std::to_string(fire_us);
+    if (!job.args.is_object()) job.args = nlohmann::json::object();
+    job.args["fire_at"] = FormatIso8601(latest, s.zone);
+    auto enq = EnqueueJobsInTx(db, {job}, now);
+    if (!enq.ok()) return enq.status();
+    auto upd = db.Query("UPDATE vigil_schedule_fires SET job_id = $1 WHERE schedule = $2 AND fire_at = $3",
+                        {(*enq)[0].id, s.name, fire_us});
+    if (upd.ok()) spdlog::debug("schedule {} fired for {}", s.name, FormatIso8601(latest, s.zone));
+    return upd.status();
+  });
+  if (!st.ok()) return st;
+  auto following = NextFire(s, latest);
+  next_[s.name] = following ? *following : TimePoint::max();
+  return Status::Ok();
+}
+
+Result<int64_t> Scheduler::PruneFires(SqlConnection& db, TimePoint before) {
+  auto r = db.Query("DELETE FROM vigil_schedule_fires WHERE created_at < $1 AND fire_at < "
+                    "(SELECT MAX(f2.fire_at) FROM vigil_schedule_fires f2 WHERE f2.schedule = vigil_schedule_fires.schedule)",
+                    {ToMicros(before)});
+  if (!r.ok()) return r.status();
+  return r->affected;
+}
+
+}  // namespace vigil

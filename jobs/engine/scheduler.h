@@ -1,0 +1,64 @@
+// Scheduler: turns cron and interval schedules into jobs, exactly once per fire however many
+// daemons share the database, with no leader. Each daemon computes the next fire; the first to
+// insert (schedule, fire time) into vigil_schedule_fires enqueues the job, in the same
+// transaction; the others' inserts conflict and do nothing. Fire rows outlive their jobs (the
+// newest per schedule is kept forever, older ones for 30 days), so a fire is never run twice.
+//
+// After downtime a schedule fires once for what it missed (catch_up: one, like systemd's
+// Persistent=true) or skips what it missed (catch_up: skip).
+//
+// Threads: used by the job engine's maintainer thread only.
+#pragma once
+
+#include <date/tz.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "jobs/engine/cron.h"
+#include "jobs/engine/interval_schedule.h"
+#include "store/job_repo.h"
+#include "store/sql.h"
+
+namespace vigil {
+
+enum class CatchUp { kOne, kSkip };
+
+struct ScheduleSpec {
+  std::string name;  // unique among schedules: "job:context_backup_coverage", "watcher:kras-pubmed"
+  JobSpec job;       // what each fire enqueues (unique_key is set per fire)
+  std::optional<CronExpr> cron;
+  const date::time_zone* zone = nullptr;  // for cron; null = UTC
+  std::optional<IntervalSchedule> interval;
+  CatchUp catch_up = CatchUp::kOne;
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(std::vector<ScheduleSpec> schedules) : schedules_(std::move(schedules)) {}
+
+  // Fires every schedule that is due at `now`. Returns the earliest next fire (or nullopt if
+  // no schedules), so the caller knows when to call again.
+  Result<std::optional<TimePoint>> Tick(SqlConnection& db, TimePoint now);
+  // Deletes fire rows older than `before`, keeping the newest of each schedule.
+  Result<int64_t> PruneFires(SqlConnection& db, TimePoint before);
+
+  size_t size() const { return schedules_.size(); }
+
+  // Exposed for tests: the next fire of `s` strictly after `after`.
+  static std::optional<TimePoint> NextFire(const ScheduleSpec& s, TimePoint after);
+
+ private:
+  Status FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now);
+  std::vector<ScheduleSpec> schedules_;
+  std::map<std::string, TimePoint> next_;        // cached next fire per schedule
+  std::map<std::string, TimePoint> first_seen_;  // when this process first saw a never-fired schedule
+};
+
+// The skip policy fires a due fire only when it is at most this late.
+inline constexpr std::chrono::seconds kSkipGrace{60};
+
+}  // namespace vigil

@@ -1,0 +1,60 @@
+// The `citation_verification` maintenance job: checks the platform's message_citations rows
+// that were never verified or are due again. For each it extracts identifiers (citation_ids.h),
+// looks the strongest one up (a cached answer first, vigil_citation_cache), compares the cited
+// text with the record (citation_match.h) and sets verified, verification_method,
+// verification_confidence, source_title and verified_at. A record Crossref or PubMed reports as
+// retracted is never "verified": its method says "<source>-retracted".
+//
+// Threads: RunCitationVerification blocks the calling thread; connections must be its own.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/cancel.h"
+#include "common/clock.h"
+#include "config/config.h"
+#include "jobs/maintenance/citation_config.h"
+#include "jobs/maintenance/maintenance_job.h"
+#include "common/http/http_client.h"
+
+namespace vigil {
+
+struct CitationSummary {
+  std::string missing;        // "table message_citations does not exist", or "" (not logged here)
+  int64_t checked = 0;        // rows given a verdict
+  int64_t verified = 0;
+  int64_t unverified = 0;
+  int64_t retracted = 0;
+  int64_t no_identifier = 0;
+  int64_t deferred = 0;       // rows left for later: a service failed
+  int64_t lookups = 0;        // identifiers fetched (not from the cache)
+  int64_t cache_hits = 0;
+  bool cancelled = false;
+  std::string last_error;     // the last lookup failure, if any
+  double elapsed_seconds = 0;
+
+  nlohmann::json ToJson() const;
+};
+
+struct CitationRun {
+  const CancelToken* cancel = nullptr;
+  const Clock* clock = &SystemClock::Instance();
+  std::function<void(const CitationSummary&)> on_progress;  // after each page
+};
+
+// One pass. `api` reaches Crossref/PubMed/arXiv; `pages` fetches cited URLs (from_data guard).
+CitationSummary RunCitationVerification(const CitationVerificationConfig& config, SqlConnection& platform, SqlConnection& vigil,
+                                        HttpClient& api, HttpClient& pages, const CitationRun& run);
+
+// The maintenance kind's run (maintenance_kinds.h; the engine and `vigil jobs run
+// citation_verification --once` both call it): reads the block, opens its `database:` (or uses
+// env.own_db), looks services up through env.http and fetches cited URLs with a client built from
+// the config's http options plus the block's urls.allow_hosts. Discard on a bad block; Snooze
+// while the table is missing (said once per process); Retry when cancelled or when every lookup
+// of the pass failed.
+MaintenanceOutcome RunCitationVerificationJob(MaintenanceEnv& env);
+Status ValidateCitationVerification(const Config& config);
+
+}  // namespace vigil

@@ -1,0 +1,368 @@
+#include "jobs/maintenance/embedding_backfill_job.h"
+
+#include <spdlog/spdlog.h>
+
+#include <deque>
+
+#include "common/metrics.h"
+#include "jobs/maintenance/embedding_batches.h"
+#include "jobs/maintenance/embedding_request_thread.h"
+#include "jobs/maintenance/embedding_target_store.h"
+#include "jobs/maintenance/maintenance_kinds.h"
+#include "store/sqlite/background_checkpoints.h"
+
+namespace vigil {
+namespace {
+
+using Seconds = std::chrono::duration<double>;
+
+// Times a section into one of the summary's buckets.
+class Stopwatch {
+ public:
+  explicit Stopwatch(double* bucket) : bucket_(bucket), start_(std::chrono::steady_clock::now()) {}
+  ~Stopwatch() { *bucket_ += Seconds(std::chrono::steady_clock::now() - start_).count(); }
+
+ private:
+  double* bucket_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// A batch of one page's rows on its way through the pass.
+struct QueuedBatch {
+  std::vector<SourceRow> rows;
+  size_t page = 0;  // its number in the PageLedger
+};
+
+// One target's pass; returns false when the run must stop (error, long pause, cancel).
+//
+// Pipelined, so vigil's work hides behind the provider's: as soon as batch N's answer is back,
+// batch N+1 goes to the request thread (embedding_request_thread.h), and while it is in flight
+// this thread decodes and writes batch N and reads the next page if the queue ran dry. At most
+// one batch is in flight, one answered batch is being written and one page is queued, so memory
+// stays bounded. Each batch is still written in one transaction, and a page's cursor is saved
+// only once all its batches and every earlier page's are written (PageLedger), so a killed pass
+// loses nothing when it resumes (at most the two batches answered but not written are sent
+// again).
+class TargetPass {
+ public:
+  TargetPass(const EmbeddingBackfillConfig& config, EmbeddingTargetStore& store, EmbeddingProvider& provider,
+             const BackfillRun& run, BackfillSummary& summary, TargetBackfillSummary& target)
+      : config_(config), store_(store), provider_(provider), run_(run), summary_(summary), target_(target) {}
+
+  bool Run() {
+    auto cursor = store_.LoadCursor();
+    if (!cursor.ok()) return Stop(cursor.error());
+    after_ = *cursor;
+    EmbeddingRequestThread requests(provider_, run_.cancel);
+    if (!FillQueue()) return false;
+    SendNext(requests);
+    // `requests` waits for a batch still in flight when this returns early; its answer is dropped.
+    while (in_flight_) {
+      TimedEmbedAnswer answer = requests.Wait();
+      QueuedBatch batch = std::move(*in_flight_);
+      in_flight_.reset();
+      if (Cancelling()) return Handle(std::move(batch), std::move(answer)) && WriteAnswered() && Cancelled();
+      if (!FillQueue()) return false;  // the queue is normally full already (read below)
+      SendNext(requests);              // batch N+1 leaves before batch N is decoded and written
+      if (!Handle(std::move(batch), std::move(answer)) || !WriteAnswered() || !FillQueue()) return false;
+      if (!in_flight_) SendNext(requests);  // a refused batch was split, or the last one is back
+    }
+    if (!at_end_) return Cancelled();  // FillQueue stopped reading
+    Status cleared = store_.ClearCursor();
+    if (!cleared.ok()) return Stop(cleared.message());
+    target_.complete = true;
+    if (run_.on_progress) run_.on_progress(target_);
+    return true;
+  }
+
+ private:
+  bool Cancelling() const { return run_.cancel && run_.cancel->cancelled(); }
+
+  // Hands the next queued batch to the request thread, if there is one and no cancel.
+  void SendNext(EmbeddingRequestThread& requests) {
+    if (queue_.empty() || Cancelling()) return;
+    in_flight_ = std::move(queue_.front());
+    queue_.pop_front();
+    requests.Start(Texts(in_flight_->rows));
+  }
+
+  static std::vector<std::string> Texts(const std::vector<SourceRow>& rows) {
+    std::vector<std::string> texts;
+    texts.reserve(rows.size());
+    for (const auto& row : rows) texts.push_back(row.text);
+    return texts;
+  }
+
+  // Reads pages until a batch is queued or the table ends; pages with nothing to embed only
+  // move the cursor (once the pages before them are finished).
+  bool FillQueue() {
+    while (queue_.empty() && !at_end_) {
+      if (Cancelling()) return true;  // Run sees it
+      Result<SourcePage> page = ReadPage(after_);
+      if (!page.ok()) return Stop(page.error());
+      if (page->scanned == 0) {
+        at_end_ = true;
+        break;
+      }
+      target_.scanned += static_cast<int64_t>(page->scanned);
+      target_.blocked += static_cast<int64_t>(page->blocked);
+      after_ = page->last_id;
+      QueuePage(std::move(*page));
+      if (!SaveFinishedPages()) return false;
+    }
+    return true;
+  }
+
+  Result<SourcePage> ReadPage(const std::string& after) {
+    Stopwatch watch(&summary_.read_seconds);
+    return store_.NextPage(after, config_.page_size);
+  }
+
+  void QueuePage(SourcePage page) {
+    const auto& p = config_.provider;
+    std::vector<size_t> tokens;
+    tokens.reserve(page.pending.size());
+    for (auto& row : page.pending) {
+      row.text = TruncateToTokens(row.text, static_cast<size_t>(p.max_input_tokens));
+      tokens.push_back(EstimateTokens(row.text));
+    }
+    auto ranges = PlanBatches(tokens, static_cast<size_t>(p.batch_size), static_cast<size_t>(p.max_batch_tokens));
+    size_t number = ledger_.Open(page.last_id, ranges.size());
+    for (const auto& range : ranges) {
+      auto first = std::make_move_iterator(page.pending.begin() + static_cast<long>(range.begin));
+      auto last = std::make_move_iterator(page.pending.begin() + static_cast<long>(range.end));
+      queue_.push_back({std::vector<SourceRow>(first, last), number});
+    }
+  }
+
+  // What came back for `batch`, decoded here: vectors wait to be written; a refused batch is
+  // halved (the halves go first in the queue) until the refused row is alone, and that row is
+  // recorded.
+  bool Handle(QueuedBatch batch, TimedEmbedAnswer answer) {
+    // The request thread's time, less building the request, is the provider's (and the wire's).
+    summary_.provider_seconds += answer.seconds - answer.answer.outcome.codec_seconds;
+    EmbedOutcome outcome = provider_.Decode(std::move(answer.answer));
+    summary_.codec_seconds += outcome.codec_seconds;
+    ++summary_.requests;
+    Metrics::Global().Inc("vigil_embedding_requests_total", {{"target", target_.target}, {"result", outcome.ok() ? "ok" : "error"}});
+    if (outcome.ok()) {
+      answered_.emplace(std::move(batch), std::move(outcome.vectors));
+      return true;
+    }
+    if (outcome.retry_after) {
+      summary_.retry_after = outcome.retry_after;
+      return Stop("the provider asked to wait " + std::to_string(outcome.retry_after->count()) + "s");
+    }
+    if (Cancelling()) return Cancelled();
+    if (!outcome.refused_inputs()) return Stop(outcome.error);
+    if (batch.rows.size() == 1) return Refused(batch, outcome.error);
+    size_t half = batch.rows.size() / 2;
+    ledger_.Split(batch.page);
+    auto middle = batch.rows.begin() + static_cast<long>(half);
+    queue_.push_front({std::vector<SourceRow>(std::make_move_iterator(middle), std::make_move_iterator(batch.rows.end())), batch.page});
+    batch.rows.erase(middle, batch.rows.end());
+    queue_.push_front(std::move(batch));
+    return true;
+  }
+
+  // Writes the batch answered last, if any, in one transaction.
+  bool WriteAnswered() {
+    if (!answered_) return true;
+    auto [batch, vectors] = std::move(*answered_);
+    answered_.reset();
+    {
+      Stopwatch watch(&summary_.write_seconds);
+      Status s = store_.WriteBatch(batch.rows, vectors, run_.clock->Now());
+      if (!s.ok()) return Stop(s.message());
+    }
+    target_.embedded += static_cast<int64_t>(batch.rows.size());
+    Metrics::Global().Inc("vigil_embedding_rows_total", {{"target", target_.target}, {"result", "embedded"}}, double(batch.rows.size()));
+    ledger_.Done(batch.page);
+    return SaveFinishedPages();
+  }
+
+  bool Refused(const QueuedBatch& batch, const std::string& error) {
+    const SourceRow& row = batch.rows[0];
+    spdlog::warn("embedding_backfill {}: row {} refused: {}", target_.target, row.id_text, error);
+    Status s = store_.RecordFailure(row, error, run_.clock->Now());
+    if (!s.ok()) return Stop(s.message());
+    ++target_.failed;
+    Metrics::Global().Inc("vigil_embedding_rows_total", {{"target", target_.target}, {"result", "failed"}});
+    ledger_.Done(batch.page);
+    return SaveFinishedPages();
+  }
+
+  // Moves the cursor past every page now finished (PageLedger).
+  bool SaveFinishedPages() {
+    for (const std::string& last_id : ledger_.TakeFinished()) {
+      Status saved = store_.SaveCursor(last_id, run_.clock->Now());
+      if (!saved.ok()) return Stop(saved.message());
+      if (run_.on_progress) run_.on_progress(target_);
+    }
+    return true;
+  }
+
+  bool Stop(const std::string& error) {
+    summary_.error = target_.target + ": " + error;
+    return false;
+  }
+  bool Cancelled() {
+    summary_.cancelled = true;
+    return false;
+  }
+
+  const EmbeddingBackfillConfig& config_;
+  EmbeddingTargetStore& store_;
+  EmbeddingProvider& provider_;
+  const BackfillRun& run_;
+  BackfillSummary& summary_;
+  TargetBackfillSummary& target_;
+  std::string after_;                 // the last id read
+  bool at_end_ = false;               // the last page has been read
+  std::deque<QueuedBatch> queue_;     // batches read and not yet sent, in order
+  std::optional<QueuedBatch> in_flight_;  // the batch at the request thread
+  std::optional<std::pair<QueuedBatch, std::vector<Vector>>> answered_;  // answered, not yet written
+  PageLedger ledger_;
+};
+
+// For the length of a pass, the connection's commits do not wait for the disk: SQLite in WAL mode
+// with synchronous = NORMAL, PostgreSQL with synchronous_commit = off. A commit is still atomic
+// and survives vigil being killed (the WAL or the server has it); only a power loss or an OS
+// crash may drop the last batches, and those rows are simply embedded again on the next run.
+// Vectors are derived data, so this trades nothing of value for not waiting on an fsync per
+// batch, which was most of a fast backfill's wall time. SQLite's checkpoints move to a thread of
+// their own (BackgroundCheckpoints): a checkpoint syncs the database file, and done by the pass's
+// connection (every 1,000 pages by default) it made a batch write take 10 to 70 ms now and then,
+// long enough to leave a fast provider idle. The previous settings are restored.
+class RelaxedCommits {
+ public:
+  explicit RelaxedCommits(SqlConnection& db) : db_(db), pg_(db.dialect() == "postgres"), checkpoints_(db) {
+    previous_sync_ = Setting(pg_ ? "SHOW synchronous_commit" : "PRAGMA synchronous");
+    if (!previous_sync_.empty() && !RelaxCommitSync(db_).ok()) previous_sync_.clear();
+  }
+  ~RelaxedCommits() {
+    if (!previous_sync_.empty()) {
+      (void)db_.ExecScript(pg_ ? "SET synchronous_commit = '" + previous_sync_ + "'" : "PRAGMA synchronous = " + previous_sync_);
+    }
+  }
+  RelaxedCommits(const RelaxedCommits&) = delete;
+  RelaxedCommits& operator=(const RelaxedCommits&) = delete;
+
+ private:
+  std::string Setting(const std::string& sql) {
+    auto r = db_.Query(sql);
+    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : std::string();
+  }
+
+  SqlConnection& db_;
+  bool pg_;
+  BackgroundCheckpoints checkpoints_;
+  std::string previous_sync_;  // "" when nothing was changed
+};
+
+int64_t CountSourceRows(SqlConnection& db, const EmbeddingSource& s) {
+  std::string sql = "SELECT COUNT(*) FROM " + s.table + " WHERE " + s.text_column + " IS NOT NULL";
+  if (!s.filter.empty()) sql += " AND (" + s.filter + ")";
+  auto r = db.Query(sql);
+  return r.ok() && !r->rows.empty() ? r->rows[0].Int(0) : 0;
+}
+
+}  // namespace
+
+bool BackfillSummary::AllMissing() const {
+  for (const auto& t : targets) {
+    if (t.missing.empty()) return false;
+  }
+  return !targets.empty();
+}
+
+nlohmann::json BackfillSummary::ToJson() const {
+  nlohmann::json out = {{"requests", requests}, {"provider_seconds", provider_seconds}, {"codec_seconds", codec_seconds},
+                        {"read_seconds", read_seconds},
+                        {"write_seconds", write_seconds}, {"elapsed_seconds", elapsed_seconds}, {"cancelled", cancelled},
+                        {"error", error}, {"targets", nlohmann::json::array()}};
+  if (retry_after) out["retry_after_seconds"] = retry_after->count();
+  for (const auto& t : targets) {
+    out["targets"].push_back({{"target", t.target}, {"missing", t.missing}, {"source_rows", t.source_rows}, {"scanned", t.scanned},
+                              {"embedded", t.embedded}, {"failed", t.failed}, {"blocked", t.blocked}, {"complete", t.complete}});
+  }
+  return out;
+}
+
+BackfillSummary RunEmbeddingBackfill(const EmbeddingBackfillConfig& config, SqlConnection& platform, SqlConnection& vigil,
+                                     EmbeddingProvider& provider, const BackfillRun& run) {
+  BackfillSummary summary;
+  auto start = std::chrono::steady_clock::now();
+  RelaxedCommits relaxed_platform(platform);
+  std::optional<RelaxedCommits> relaxed_vigil;
+  if (&vigil != &platform) relaxed_vigil.emplace(vigil);
+  ModelStamp stamp{provider.model(), config.provider.dimensions};
+  for (const auto& target : config.targets) {
+    summary.targets.push_back({.target = target.name});
+    TargetBackfillSummary& t = summary.targets.back();
+    EmbeddingTargetStore store(target, platform, vigil, stamp, config.max_row_attempts);
+    auto ready = store.Prepare();
+    if (!ready.ok()) {
+      summary.error = target.name + ": " + ready.error();
+      break;
+    }
+    if (!ready->empty()) {
+      t.missing = *ready;
+      continue;
+    }
+    t.source_rows = CountSourceRows(platform, target.source);
+    if (!TargetPass(config, store, provider, run, summary, t).Run()) break;
+    Metrics::Global().Set("vigil_embedding_last_complete_timestamp_seconds", {{"target", target.name}}, ToUnixSeconds(run.clock->Now()));
+  }
+  summary.elapsed_seconds = Seconds(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+Status ValidateEmbeddingBackfill(const Config& config) { return EmbeddingBackfillConfigFrom(config).status(); }
+
+namespace {
+
+// How a pass ends, for the engine and the CLI: Snooze while every target's tables are missing
+// or the provider asked for a long pause, Retry when stopped early, else Done.
+JobResult NextAfter(const BackfillSummary& summary) {
+  if (summary.AllMissing()) return JobResult::Snooze(kMissingTablesWait, "tables missing");
+  if (summary.retry_after) return JobResult::Snooze(*summary.retry_after, summary.error);
+  if (summary.cancelled) return JobResult::Retry("cancelled");
+  if (!summary.error.empty()) return JobResult::Retry(summary.error);
+  return JobResult::Done();
+}
+
+}  // namespace
+
+MaintenanceOutcome RunEmbeddingBackfillJob(MaintenanceEnv& env) {
+  MaintenanceOutcome out;
+  auto parsed = EmbeddingBackfillConfigFrom(env.config);
+  if (!parsed.ok() || !parsed->enabled) {
+    out.next = JobResult::Discard(parsed.ok() ? std::string(kEmbeddingBackfillAt) + " is not configured (or enabled: false)" : parsed.error());
+    return out;
+  }
+  auto opened = OpenJobDatabase(parsed->database_url, env.config);
+  if (!opened.ok()) {
+    out.next = JobResult::Retry(opened.error());
+    return out;
+  }
+  SqlConnection& platform = *opened ? **opened : env.own_db;
+  auto provider = MakeEmbeddingProvider(parsed->provider, &env.http);
+  BackfillRun run{.cancel = env.cancel, .clock = &SystemClock::Instance(), .on_progress = nullptr};
+  if (env.progress) {
+    run.on_progress = [&env](const TargetBackfillSummary& t) {
+      env.progress(static_cast<size_t>(t.scanned), static_cast<size_t>(std::max(t.scanned, t.source_rows)));
+    };
+  }
+  BackfillSummary summary = RunEmbeddingBackfill(*parsed, platform, env.own_db, *provider, run);
+  std::string label = JobDatabaseLabel(parsed->database_url);
+  for (const auto& t : summary.targets) {
+    if (!t.missing.empty()) LogMissingTablesOnce("embedding_backfill", label, {t.target + ": " + t.missing});
+  }
+  out.summary = summary.ToJson();
+  out.summary["database"] = label;
+  out.next = NextAfter(summary);
+  return out;
+}
+
+}  // namespace vigil

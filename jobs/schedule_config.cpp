@@ -1,0 +1,179 @@
+#include "jobs/schedule_config.h"
+
+#include "common/local_time.h"
+#include "config/units.h"
+#include "jobs/triage/triage_config.h"
+#include "jobs/maintenance/maintenance_kinds.h"
+#include "jobs/watcher_schedules.h"
+
+#include <set>
+
+namespace vigil {
+namespace {
+
+Result<std::chrono::seconds> DurationField(const nlohmann::json& j, const char* key) {
+  const auto& v = j.at(key);
+  if (v.is_number_integer()) return std::chrono::seconds(v.get<int64_t>());
+  auto d = v.is_string() ? ParseDuration(v.get<std::string>()) : std::nullopt;
+  if (!d) return Status::Error("expected a duration such as 90s, 5m, 1h or 1d");
+  return std::chrono::duration_cast<std::chrono::seconds>(*d);
+}
+
+}  // namespace
+
+Result<ScheduleSpec> ParseScheduleSpec(const Config& config, const nlohmann::json& j, const std::string& at) {
+  auto fail = [&](const std::string& key, const std::string& msg) {
+    std::string path = key.empty() ? at : at + "." + key;
+    return Status::Error(config.Where(path) + ": " + path + ": " + msg);
+  };
+  static const std::set<std::string> kKeys = {"name", "kind", "args", "queue", "schedule", "every", "jitter", "tz",
+                                              "catch_up", "priority", "max_attempts"};
+  if (!j.is_object()) return fail("", "expected a map");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!kKeys.count(it.key())) return fail(it.key(), "unknown key");
+  }
+  ScheduleSpec s;
+  s.name = j.value("name", "");
+  s.job.kind = j.value("kind", "");
+  if (s.name.empty()) return fail("name", "is required");
+  if (s.job.kind.empty()) return fail("kind", "is required");
+  s.job.args = j.value("args", nlohmann::json::object());
+  s.job.queue = j.value("queue", "default");
+  s.job.priority = j.value("priority", 0);
+  s.job.max_attempts = j.value("max_attempts", 5);
+  std::string tz = j.value("tz", "UTC");
+  auto zone = FindTimeZone(tz);
+  if (!zone.ok()) return fail("tz", zone.error());
+  s.zone = *zone;
+  std::string catch_up = j.value("catch_up", "one");
+  if (catch_up != "one" && catch_up != "skip") return fail("catch_up", "\"" + catch_up + "\" is not one of one, skip");
+  s.catch_up = catch_up == "one" ? CatchUp::kOne : CatchUp::kSkip;
+  if (j.contains("schedule") == j.contains("every")) return fail("", "give exactly one of schedule (cron) or every (interval)");
+  if (j.contains("schedule")) {
+    auto cron = CronExpr::Parse(j["schedule"].is_string() ? j["schedule"].get<std::string>() : "");
+    if (!cron.ok()) return fail("schedule", cron.error());
+    s.cron = *cron;
+    return s;
+  }
+  IntervalSchedule interval{};
+  auto every = DurationField(j, "every");
+  if (!every.ok()) return fail("every", every.error());
+  interval.every = *every;
+  if (j.contains("jitter")) {
+    auto jitter = DurationField(j, "jitter");
+    if (!jitter.ok()) return fail("jitter", jitter.error());
+    interval.jitter = *jitter;
+  }
+  Status v = interval.Validate();
+  if (!v.ok()) return fail("every", v.message());
+  s.interval = interval;
+  return s;
+}
+
+namespace {
+
+void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  for (const auto& w : config.tree().value("watchers", nlohmann::json::array())) {
+    if (w.value("type", "") != "literature" || !w.value("enabled", true)) continue;
+    ScheduleSpec s;
+    s.name = "watcher:" + w.value("name", "");
+    s.job.kind = "literature_poll";
+    s.job.args = {{"watcher", w.value("name", "")}};
+    s.job.max_attempts = 3;
+    s.job.priority = kWatcherJobPriority;
+    auto every = std::chrono::milliseconds(w.contains("every") ? w["every"].get<int64_t>() : DefaultFor("watchers[].every").get<int64_t>());
+    auto jitter = std::chrono::milliseconds(w.value("jitter", int64_t(0)));
+    s.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(every),
+                                  std::chrono::duration_cast<std::chrono::seconds>(jitter)};
+    out->push_back(std::move(s));
+  }
+}
+
+// One "digest:<community>" schedule per community with `rules.digest`, in its time zone; the
+// settings' parser validated the cron expression and the zone.
+void AddDigestSchedules(const TriageSettings& settings, std::vector<ScheduleSpec>* out) {
+  for (const auto& c : settings.communities) {
+    if (!c.digest) continue;
+    ScheduleSpec s;
+    s.name = "digest:" + c.name;
+    s.job.kind = "digest";
+    s.job.args = {{"community", c.name}};
+    s.job.max_attempts = 8;
+    s.cron = *CronExpr::Parse(c.digest->schedule);
+    s.zone = *FindTimeZone(c.digest->tz);
+    s.catch_up = CatchUp::kOne;  // after downtime, one digest with everything that waited
+    out->push_back(std::move(s));
+  }
+}
+
+// The retention job of triage data and the communities' digests; parsing the triage settings
+// here also validates `communities:`, `triage:` and `notify:` at start, on reload and in `vigil check`.
+Status AddTriageSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  auto settings = ParseTriageSettings(config);
+  if (!settings.ok()) return settings.status();
+  AddDigestSchedules(*settings, out);
+  ScheduleSpec s;
+  s.name = "job:triage_retention";
+  s.job.kind = "triage_retention";
+  s.job.max_attempts = 3;
+  s.cron = *CronExpr::Parse(settings->retention.schedule);
+  s.catch_up = CatchUp::kOne;
+  out->push_back(std::move(s));
+  return Status::Ok();
+}
+
+// One schedule per configured maintenance job ("job:<kind>"); its block is validated here so a
+// bad block stops a start or a reload with file:line. A block with `enabled: false`, or without
+// `schedule:`/`every:` for a kind that has no default, schedules nothing.
+Status AddMaintenanceSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  for (const auto& kind : MaintenanceKinds()) {
+    std::string at = "jobs." + kind.kind;
+    auto block = config.Get(at);
+    if (block.is_null()) continue;
+    Status valid = kind.validate(config);
+    if (!valid.ok()) return valid;
+    if (!block.value("enabled", true)) continue;
+    nlohmann::json j = {{"name", kind.kind}, {"kind", kind.kind}, {"max_attempts", 20}};
+    for (const auto& key : kScheduleKeys) {
+      if (block.contains(key)) j[key] = block[key];
+    }
+    if (!j.contains("schedule") && !j.contains("every")) {
+      if (!kind.default_schedule.empty()) j["schedule"] = kind.default_schedule;
+      else if (kind.default_every.count() > 0) j["every"] = kind.default_every.count();
+      else continue;  // by hand only
+    }
+    auto s = ParseScheduleSpec(config, j, at);
+    if (!s.ok()) return s.status();
+    s->name = "job:" + kind.kind;
+    out->push_back(std::move(*s));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
+  std::vector<ScheduleSpec> out;
+  AddWatcherSchedules(config, &out);
+  Status triage = AddTriageSchedules(config, &out);
+  if (!triage.ok()) return triage;
+  Status maintenance = AddMaintenanceSchedules(config, &out);
+  if (!maintenance.ok()) return maintenance;
+  Status watchers = AddLogAndScheduledWatcherSchedules(config, &out);
+  if (!watchers.ok()) return watchers;
+  auto list = config.Get("jobs.schedules");
+  if (list.is_null()) return out;
+  if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");
+  std::set<std::string> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string at = "jobs.schedules[" + std::to_string(i) + "]";
+    auto s = ParseScheduleSpec(config, list[i], at);
+    if (!s.ok()) return s.status();
+    if (!names.insert(s->name).second) return Status::Error(config.Where(at + ".name") + ": " + at + ".name: duplicate schedule name");
+    s->name = "schedule:" + s->name;
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+}  // namespace vigil

@@ -1,0 +1,55 @@
+#include "jobs/triage/retention_job.h"
+
+#include <spdlog/spdlog.h>
+
+#include "jobs/triage/triage_handler.h"
+#include "store/db_time.h"
+#include "store/triage_repo.h"
+
+namespace vigil {
+
+Result<RetentionReport> PruneTriageData(SqlConnection& db, const RetentionSettings& retention, TimePoint now) {
+  RetentionReport report;
+  std::string events_before = SeedTimestamp(now - retention.events, db.dialect());
+  std::string notes_before = SeedTimestamp(now - retention.notifications, db.dialect());
+  std::string raw_before = SeedTimestamp(now - retention.raw_data, db.dialect());
+  Status s = InTransaction(db, true, [&]() -> Status {
+    auto notes = db.Query(
+        "DELETE FROM notifications WHERE created_at < $1 OR event_id IN (SELECT id FROM watcher_events WHERE detected_at < $2)",
+        {notes_before, events_before});
+    if (!notes.ok()) return notes.status();
+    report.notifications_deleted = notes->affected;
+    auto items = db.Query("DELETE FROM vigil_digest_items WHERE event_id IN (SELECT CAST(id AS TEXT) FROM watcher_events WHERE detected_at < $1)",
+                          {events_before});
+    if (!items.ok()) return items.status();
+    auto digests = db.Query("DELETE FROM vigil_digests WHERE created_at < $1", {ToMicros(now - retention.notifications)});
+    if (!digests.ok()) return digests.status();
+    auto events = db.Query("DELETE FROM watcher_events WHERE detected_at < $1", {events_before});
+    if (!events.ok()) return events.status();
+    report.events_deleted = events->affected;
+    auto raw = db.Query("UPDATE watcher_events SET raw_data = NULL WHERE detected_at < $1 AND raw_data IS NOT NULL", {raw_before});
+    if (!raw.ok()) return raw.status();
+    report.raw_data_cleared = raw->affected;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return report;
+}
+
+KindSpec TriageRetentionKind(const Runtime& runtime) {
+  KindSpec spec;
+  spec.kind = "triage_retention";
+  spec.timeout = std::chrono::minutes(10);
+  spec.handler = WithTriageSettings(runtime, [](const TriageSettings& settings, SqlConnection& db, JobContext& ctx) {
+    auto report = PruneTriageData(db, settings.retention, ctx.clock.Now());
+    if (!report.ok()) return JobResult::Retry(report.error());
+    auto words = PruneTitleTokens(db, ctx.clock.Now() - settings.LongestNoveltyWindow());
+    if (!words.ok()) return JobResult::Retry(words.error());
+    spdlog::info("retention: {} events, {} notifications deleted; raw_data cleared on {} events; {} title words past every novelty window",
+                 report->events_deleted, report->notifications_deleted, report->raw_data_cleared, *words);
+    return JobResult::Done();
+  });
+  return spec;
+}
+
+}  // namespace vigil

@@ -1,0 +1,227 @@
+#include "jobs/triage/triage_job.h"
+
+#include <date/date.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <spdlog/spdlog.h>
+
+#include "common/iso8601.h"
+#include "jobs/triage/llm_triage.h"
+#include "jobs/triage/triage_handler.h"
+#include "store/job_repo.h"
+#include "store/notification_repo.h"
+#include "store/triage_repo.h"
+
+namespace vigil {
+namespace {
+
+// When the item itself is dated: a feed's or arXiv's published/updated, PubMed's pub_date.
+std::optional<TimePoint> PublishedAt(const nlohmann::json& m) {
+  for (const char* key : {"published", "updated"}) {
+    if (m.contains(key) && m[key].is_string()) {
+      if (auto t = ParseIso8601(m[key].get<std::string>()); t.ok()) return *t;
+    }
+  }
+  const auto& d = m.value("pub_date", nlohmann::json::object());
+  if (!d.is_object() || !d.contains("year") || !d["year"].is_number_integer()) return std::nullopt;
+  date::year_month_day ymd{date::year(d["year"].get<int>()), date::month(d.value("month", 1)), date::day(d.value("day", 1))};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::time_point_cast<Duration>(date::sys_days(ymd));
+}
+
+EventView ViewOf(const TriageEventRow& e) {
+  return {e.id, e.watcher_name, e.source_type, e.source_id, e.title, e.summary, e.source_metadata, PublishedAt(e.source_metadata)};
+}
+
+// Earlier titles compared with a new one, per probe word: the newest few, and only when none of
+// them is a near-duplicate, up to kTitleCandidatesPerWord. A bound, so that a word every title has
+// (a repository's name, say) costs the same at the millionth event as at the tenth; the first
+// small look settles the common case of a burst of like titles.
+constexpr int kTitleCandidatesFirstLook = 4;
+constexpr int kTitleCandidatesPerWord = 32;
+
+// What the near-duplicate check compares the event with: the events that share an exact key with
+// it (oldest first), then recent events whose titles share one of its probe words (newest first).
+// It stops looking once it holds a near-duplicate.
+Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& community, const TriageEventRow& e,
+                                  const EventView& view, TimePoint now) {
+  NoveltyContext n;
+  n.now = now;
+  auto holding = EventsHoldingKeys(db, e.community_id, DedupeKeys(view));
+  if (!holding.ok()) return holding.status();
+  for (auto& h : *holding) n.recent.push_back({std::move(h.event_id), std::move(h.keys), {}});
+  if (FindNearDuplicate(community.rules, view, n)) return n;  // an exact key is the stronger evidence
+  std::set<std::string> seen;
+  for (const auto& word : TitleProbeTokens(TitleTokens(e.title), community.rules.duplicate_similarity)) {
+    for (int limit : {kTitleCandidatesFirstLook, kTitleCandidatesPerWord}) {
+      auto titled = RecentEventsWithTitleWord(db, e.community_id, word, now - community.novelty_window, limit);
+      if (!titled.ok()) return titled.status();
+      for (auto& t : *titled) {
+        if (seen.insert(t.event_id).second) n.recent.push_back({std::move(t.event_id), {}, std::move(t.title_tokens)});
+      }
+      if (FindNearDuplicate(community.rules, view, n)) return n;
+      if (static_cast<int>(titled->size()) < limit) break;  // the word has no more events in the window
+    }
+  }
+  return n;
+}
+
+struct Decision {
+  TriageScore score;
+  std::string hypothesis;
+  bool notify = false;
+  bool push = false;
+};
+
+// The rules' verdict, replaced by the LLM's when one is configured and answers well.
+void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community, const EventView& view, HttpClient* http,
+              const CancelToken* cancel, Decision* d) {
+  if (!settings.llm || http == nullptr || !d->score.duplicate_of.empty() || d->score.gated) return;
+  auto verdict = AskLlm(*settings.llm, community, view, d->score.reasoning, *http, cancel);
+  if (!verdict.ok()) {
+    d->score.reasoning += "; " + verdict.error() + ": the rules' verdict stands";
+    return;
+  }
+  d->score.reasoning = "LLM (" + (verdict->model.empty() ? settings.llm->model : verdict->model) + ") scored " +
+                       std::to_string(verdict->score).substr(0, 4) + " -> " + SignalName(verdict->signal) + ": " +
+                       verdict->reason + " | rules: " + d->score.reasoning;
+  d->score.score = verdict->score;
+  d->score.signal = verdict->signal;
+  if (!verdict->suggested_hypothesis.empty()) d->hypothesis = verdict->suggested_hypothesis;
+}
+
+Result<Decision> Decide(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
+                        const EventView& view, SqlConnection& db, HttpClient* http, TimePoint now, const CancelToken* cancel) {
+  auto novelty = NoveltyFor(db, community, e, view, now);
+  if (!novelty.ok()) return novelty.status();
+  Decision d;
+  d.score = Score(community.rules, view, *novelty);
+  d.hypothesis = community.hypothesis_template;  // filled in once the signal is final
+  ApplyLlm(settings, community, view, http, cancel, &d);
+  d.notify = d.score.duplicate_of.empty() && d.score.signal >= community.notify_at;
+  d.push = d.notify;
+  if (d.notify && community.cooldown.count() > 0) {
+    auto last = LastPushAt(db, e.community_id);
+    if (!last.ok()) return last.status();
+    if (*last && now - **last < community.cooldown) {
+      auto ago = std::chrono::duration_cast<std::chrono::seconds>(now - **last).count();
+      d.push = false;
+      d.score.reasoning += "; cooldown: the community's last push was " + std::to_string(ago) + " s ago (cooldown " +
+                           std::to_string(community.cooldown.count()) + " s), so this one is not pushed" +
+                           (community.digest ? " but goes to the digest" : "");
+    }
+  }
+  return d;
+}
+
+std::vector<JobSpec> FollowUps(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
+                               const Decision& d, const std::string& notification_id) {
+  std::vector<JobSpec> jobs;
+  if (d.push) {
+    for (const auto& channel : settings.channels) {
+      if (community.UsesChannel(channel.name)) jobs.push_back({.kind = "deliver", .args = {{"notification_id", notification_id}, {"channel", channel.name}}, .max_attempts = 8});
+    }
+  }
+  if (e.auto_create_thread && d.score.score >= e.auto_thread_approval_rate) {
+    jobs.push_back({.kind = "create_thread",
+                    .args = {{"notification_id", notification_id}, {"score", d.score.score}, {"approval_rate", e.auto_thread_approval_rate}},
+                    .max_attempts = 8});
+  }
+  return jobs;
+}
+
+Status Store(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e, const EventView& view,
+             const Decision& d, SqlConnection& db, TimePoint now, TriageOutcome* out) {
+  std::set<std::string> keys = DedupeKeys(view);
+  return InTransaction(db, true, [&]() -> Status {
+    Status s = RecordTriageInTx(db, e.id, SignalName(d.score.signal), d.score.reasoning);
+    if (s.ok()) s = InsertKeysInTx(db, e.community_id, e.id, keys, now);
+    if (s.ok()) s = InsertTitleTokensInTx(db, e.community_id, e.id, TitleTokens(e.title), now);
+    if (!s.ok()) return s;
+    bool to_digest = community.digest && d.score.duplicate_of.empty() && (!d.notify || !d.push);
+    if (d.notify) {
+      auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, e.summary.substr(0, 2000),
+                                            SignalName(d.score.signal), d.hypothesis}, now);
+      if (!id.ok()) return id.status();
+      out->notification_id = *id;
+      auto jobs = FollowUps(settings, community, e, d, *id);
+      if (d.push) s = RecordPushInTx(db, e.community_id, now);
+      if (s.ok() && !jobs.empty()) s = EnqueueJobsInTx(db, jobs, now).status();
+      if (!s.ok()) return s;
+      out->thread_requested = !jobs.empty() && jobs.back().kind == "create_thread";
+    }
+    if (to_digest) s = AddDigestItemInTx(db, e.community_id, e.id, out->notification_id, d.score.score, now);
+    return s;
+  });
+}
+
+}  // namespace
+
+std::string FillHypothesis(const std::string& tmpl, const std::string& community, const std::string& title,
+                           const std::string& signal, const std::string& source_url) {
+  std::string out;
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"{community}", &community}, {"{title}", &title}, {"{signal}", &signal}, {"{source_url}", &source_url}};
+  for (size_t i = 0; i < tmpl.size();) {
+    bool replaced = false;
+    for (const auto& [name, value] : fields) {
+      if (tmpl.compare(i, std::strlen(name), name) == 0) {
+        out += *value;
+        i += std::strlen(name);
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += tmpl[i++];
+  }
+  return out;
+}
+
+Result<TriageOutcome> TriageEvent(const TriageSettings& settings, HttpClient* http, SqlConnection& db,
+                                  const std::string& event_id, TimePoint now, const CancelToken* cancel) {
+  TriageOutcome out;
+  auto row = LoadEventForTriage(db, event_id);
+  if (!row.ok()) return row.status();
+  if (!*row) return out;
+  const TriageEventRow& e = **row;
+  out.found = true;
+  if (!e.triage_signal.empty()) {
+    out.already_triaged = true;
+    out.signal = e.triage_signal;
+    return out;
+  }
+  CommunitySettings community = CommunityOrDefault(settings, e.community_name);
+  EventView view = ViewOf(e);
+  auto d = Decide(settings, community, e, view, db, http, now, cancel);
+  if (!d.ok()) return d.status();
+  d->hypothesis = FillHypothesis(d->hypothesis, community.display_name, e.title, SignalName(d->score.signal), e.source_url);
+  Status s = Store(settings, community, e, view, *d, db, now, &out);
+  if (!s.ok()) return s;
+  out.signal = SignalName(d->score.signal);
+  out.score = d->score.score;
+  out.reasoning = d->score.reasoning;
+  out.pushed = d->push;
+  return out;
+}
+
+JobSpec TriageFollowUp() {
+  return JobSpec{.kind = "triage", .args = {{"event_id", "{event_id}"}}, .max_attempts = kTriageMaxAttempts};
+}
+
+KindSpec TriageKind(const Runtime& runtime) {
+  KindSpec spec;
+  spec.kind = "triage";
+  spec.timeout = std::chrono::minutes(2);
+  spec.handler = WithTriageSettings(runtime, [&runtime](const TriageSettings& settings, SqlConnection& db, JobContext& ctx) {
+    std::string event_id = ctx.args.value("event_id", "");
+    auto out = TriageEvent(settings, runtime.http(), db, event_id, ctx.clock.Now(), &ctx.cancel);
+    if (!out.ok()) return JobResult::Retry(out.error());
+    if (out->found && !out->already_triaged) spdlog::debug("triage {}: {} ({})", event_id, out->signal, out->reasoning);
+    return JobResult::Done();
+  });
+  return spec;
+}
+
+}  // namespace vigil

@@ -1,0 +1,56 @@
+// The `triage` job kind: one per new event (args {event_id}). It scores the event against its
+// community's rules (and the LLM, when `triage.llm` is set, falling back to the rules), writes
+// triage_signal and triage_reasoning, remembers the event's dedupe keys, and, when the signal
+// meets the community's `notify_at` and the event is not a near-duplicate, creates a pending
+// notification. In the same transaction it enqueues a `deliver` job per channel (unless the
+// community's cooldown holds the push back, in which case the notification waits for the digest),
+// and a `create_thread` job when the watcher auto-creates threads and the score reaches its
+// auto_thread_approval_rate. Low signals go to the community's digest when it has one.
+//
+// Running it twice is harmless: an event that already has a signal is left alone.
+#pragma once
+
+#include <string>
+
+#include "common/cancel.h"
+#include "common/clock.h"
+#include "jobs/engine/job_types.h"
+#include "jobs/engine/runtime.h"
+#include "jobs/triage/triage_config.h"
+#include "common/http/http_client.h"
+#include "store/job_repo.h"
+#include "store/sql.h"
+
+namespace vigil {
+
+KindSpec TriageKind(const Runtime& runtime);
+
+// How often a triage job is tried before it is discarded (its failures are the database's:
+// an LLM failure falls back to the rules).
+constexpr int kTriageMaxAttempts = 20;
+
+// The triage job every new event is stored with, whatever its source (webhook intake, literature
+// polls, log and timed watchers): args {"event_id": "{event_id}"}, filled in by the insert.
+JobSpec TriageFollowUp();
+
+struct TriageOutcome {
+  bool found = false;           // false: no such event (pruned or never stored)
+  bool already_triaged = false;
+  std::string signal;
+  double score = 0;
+  std::string reasoning;
+  std::string notification_id;  // "" when none was made
+  bool pushed = false;          // deliver jobs enqueued
+  bool thread_requested = false;
+};
+
+// The job's work, for a given settings and clock (the kind reads them from the runtime).
+// `http` may be null when no LLM is configured.
+Result<TriageOutcome> TriageEvent(const TriageSettings& settings, HttpClient* http, SqlConnection& db,
+                                  const std::string& event_id, TimePoint now, const CancelToken* cancel);
+
+// The template with {community}, {title}, {signal} and {source_url} filled in.
+std::string FillHypothesis(const std::string& tmpl, const std::string& community, const std::string& title,
+                           const std::string& signal, const std::string& source_url);
+
+}  // namespace vigil

@@ -1,0 +1,123 @@
+#include "jobs/watch/log_tail_job.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/text_template.h"
+#include "common/metrics.h"
+#include "sources/watcher_decls.h"
+#include "jobs/watch/watcher_event_inserts.h"
+#include "sources/log/log_files.h"
+#include "sources/log/log_tailer.h"
+#include "store/event_repo.h"
+#include "store/watcher_state_repo.h"
+
+namespace vigil {
+namespace {
+
+constexpr size_t kMaxTitle = 500;
+constexpr size_t kMaxSummary = 4000;
+constexpr int kMaxPassesPerJob = 16;
+
+Event EventFor(const LogWatcherSpec& spec, const TailedRecord& t, const LogRuleMatch& m) {
+  const std::string& text = t.record.text;
+  nlohmann::json vars = m.captures;
+  vars["rule"] = m.rule->name;
+  vars["path"] = t.path;
+  vars["line"] = text.substr(0, text.find('\n'));
+  vars["watcher"] = spec.name;
+  Event e;
+  e.title = RenderTemplate(m.rule->title, vars).substr(0, kMaxTitle);
+  e.summary = text.substr(0, kMaxSummary);
+  e.source_type = "log";
+  // The record's file and offset make it unique; the content hash keeps a record written at the
+  // same offset after a copytruncate distinct from the one that stood there before.
+  e.source_id = std::to_string(t.inode) + ":" + std::to_string(t.record.offset) + ":" + Fnv1aHex(text).substr(0, 8);
+  e.source_metadata = {{"path", t.path}, {"inode", t.inode}, {"offset", t.record.offset}, {"rule", m.rule->name},
+                       {"captures", m.captures}};
+  if (!m.rule->signal.empty()) e.source_metadata["signal_hint"] = m.rule->signal;
+  return e;
+}
+
+std::vector<Event> MatchedEvents(const LogWatcherSpec& spec, const TailResult& tail, RuleRateLimiter& limiter, TimePoint now,
+                                 LogTailOutcome* outcome) {
+  std::vector<Event> events;
+  for (const auto& t : tail.records) {
+    auto m = spec.rules.Match(t.record.text);
+    if (!m) continue;
+    if (!limiter.Allow(spec.name, *m->rule, now)) {
+      ++outcome->limited;
+      continue;
+    }
+    events.push_back(EventFor(spec, t, *m));
+  }
+  return events;
+}
+
+JobResult Run(const Runtime& runtime, RuleRateLimiter& limiter, JobContext& ctx) {
+  std::string name = ctx.args.value("watcher", "");
+  auto config = runtime.config();
+  auto found = FindEnabledWatcher(*config, name, "log");
+  if (!found) return JobResult::Done();
+  const auto& [w, index] = *found;
+  auto spec = ParseLogWatcherSpec(*config, *w, index);
+  if (!spec.ok()) return JobResult::Discard(spec.error());
+  auto db = ctx.db();
+  if (!db.ok()) return JobResult::Retry(db.error());
+  LogTailOutcome total;
+  for (int pass = 0; pass < kMaxPassesPerJob && !ctx.cancel.cancelled(); ++pass) {
+    auto outcome = RunLogTailPass(**db, *spec, w->value("community", ""), limiter, ctx.clock.Now());
+    if (!outcome.ok()) return JobResult::Retry("log watcher " + name + ": " + outcome.error());
+    total.records += outcome->records;
+    total.events += outcome->events;
+    total.limited += outcome->limited;
+    if (!outcome->more) break;
+  }
+  Metrics::Global().Inc("vigil_log_records_total", {{"watcher", name}}, total.records);
+  Metrics::Global().Inc("vigil_watcher_events_total", {{"watcher", name}}, total.events);
+  Metrics::Global().Inc("vigil_log_rate_limited_total", {{"watcher", name}}, total.limited);
+  if (total.events > 0 || total.limited > 0)
+    spdlog::info("log watcher {}: {} records, {} new events, {} over rate limits", name, total.records, total.events, total.limited);
+  return JobResult::Done();
+}
+
+}  // namespace
+
+Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& spec, const std::string& community,
+                                      RuleRateLimiter& limiter, TimePoint now) {
+  LogTailOutcome outcome;
+  Status s = InTransaction(db, /*immediate=*/true, [&]() -> Status {
+    Status locked = LockLogWatcher(db, spec.name);
+    if (!locked.ok()) return locked;
+    auto state = GetWatcherState(db, spec.name);
+    auto offsets = LoadLogOffsets(db, spec.name);
+    if (!state.ok() || !offsets.ok()) return state.ok() ? offsets.status() : state.status();
+    TailOptions options;
+    options.first_run = !*state || (*state)->last_success_at_us == 0;
+    TailResult tail = TailLogFiles(spec, *offsets, now, options);
+    auto inserts = WatcherEventInserts(db, spec.name, community, MatchedEvents(spec, tail, limiter, now, &outcome), now);
+    if (!inserts.ok()) return inserts.status();
+    auto stored = InsertEventsInTx(db, *inserts, now);
+    if (!stored.ok()) return stored.status();
+    for (const auto& r : *stored) outcome.events += r.inserted;
+    outcome.records = static_cast<int>(tail.records.size());
+    outcome.more = tail.more;
+    Status saved = SaveLogOffsets(db, spec.name, tail.offsets, now);
+    if (!saved.ok()) return saved;
+    nlohmann::json cursor = {{"files", tail.offsets.size()}, {"records", outcome.records}, {"added", outcome.events}};
+    return RecordPollSuccess(db, spec.name, now, cursor.dump());
+  });
+  if (!s.ok()) return s;
+  return outcome;
+}
+
+KindSpec LogTailKind(const Runtime& runtime) {
+  KindSpec spec;
+  spec.kind = "log_tail";
+  spec.timeout = std::chrono::minutes(2);
+  spec.backoff.base = std::chrono::seconds(2);
+  auto limiter = std::make_shared<RuleRateLimiter>();
+  spec.handler = [&runtime, limiter](JobContext& ctx) { return Run(runtime, *limiter, ctx); };
+  return spec;
+}
+
+}  // namespace vigil

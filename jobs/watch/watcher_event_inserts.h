@@ -1,0 +1,19 @@
+// What every watcher job does with the events it found: resolve its watcher row and community,
+// and attach a triage job to each event, ready for InsertEvents / InsertEventsInTx.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "store/event.h"
+#include "store/event_repo.h"
+#include "store/sql.h"
+
+namespace vigil {
+
+// Errors: the database's, or the watcher row missing (the daemon syncs it at start and reload).
+Result<std::vector<EventInsert>> WatcherEventInserts(SqlConnection& db, const std::string& watcher, const std::string& community,
+                                                     std::vector<Event> events, TimePoint now);
+
+}  // namespace vigil

@@ -1,0 +1,75 @@
+#include "jobs/watcher_schedules.h"
+
+#include "jobs/schedule_config.h"
+#include "sources/log/log_watcher_spec.h"
+#include "sources/scheduled/scheduled_watcher_spec.h"
+
+namespace vigil {
+namespace {
+
+constexpr int64_t kMinLiteratureEveryMs = 10000;
+
+Status EveryAtLeast(const Config& config, const nlohmann::json& w, const std::string& at, int64_t min_ms, const char* what) {
+  if (!w.contains("every") || w["every"].get<int64_t>() >= min_ms) return Status::Ok();
+  return Status::Error(config.Where(at + ".every") + ": " + at + ".every: " + what + " watchers poll at most every " +
+                       std::to_string(min_ms / 1000) + "s");
+}
+
+Result<ScheduleSpec> LogSchedule(const Config& config, const nlohmann::json& w, size_t i) {
+  auto spec = ParseLogWatcherSpec(config, w, i);
+  if (!spec.ok()) return spec.status();
+  ScheduleSpec s;
+  s.job.kind = "log_tail";
+  s.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(spec->every), std::chrono::seconds(0)};
+  s.catch_up = CatchUp::kSkip;  // a pass reads everything new anyway
+  return s;
+}
+
+Result<ScheduleSpec> TimedSchedule(const Config& config, const nlohmann::json& w, size_t i, const std::string& at) {
+  auto spec = ParseScheduledWatcherSpec(config, w, i);
+  if (!spec.ok()) return spec.status();
+  // The schedule keys share their names with jobs.schedules[]: parse them the same way.
+  nlohmann::json sched = {{"name", w.value("name", "")}, {"kind", "scheduled_watcher"}};
+  for (const char* key : {"schedule", "tz"}) {
+    if (w.contains(key)) sched[key] = w[key];
+  }
+  if (w.contains("every")) sched["every"] = w["every"].get<int64_t>() / 1000;  // the tree holds ms; seconds here
+  return ParseScheduleSpec(config, sched, at);
+}
+
+}  // namespace
+
+Status AddLogAndScheduledWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
+  auto list = config.tree().find("watchers");
+  if (list == config.tree().end() || !list->is_array()) return Status::Ok();
+  for (size_t i = 0; i < list->size(); ++i) {
+    const auto& w = (*list)[i];
+    std::string at = "watchers[" + std::to_string(i) + "]";
+    std::string type = w.value("type", "");
+    Result<ScheduleSpec> s = Status::Error("");
+    if (type == "literature") {
+      Status st = EveryAtLeast(config, w, at, kMinLiteratureEveryMs, "literature");
+      if (!st.ok()) return st;
+      continue;
+    }
+    if (type == "log") {
+      Status st = EveryAtLeast(config, w, at, 1000, "log");
+      if (!st.ok()) return st;
+      s = LogSchedule(config, w, i);
+    } else if (type == "scheduled") {
+      s = TimedSchedule(config, w, i, at);
+    } else {
+      continue;
+    }
+    if (!s.ok()) return s.status();
+    if (!w.value("enabled", true)) continue;
+    s->name = "watcher:" + w.value("name", "");
+    s->job.args = {{"watcher", w.value("name", "")}};
+    s->job.max_attempts = 3;
+    s->job.priority = kWatcherJobPriority;
+    out->push_back(std::move(*s));
+  }
+  return Status::Ok();
+}
+
+}  // namespace vigil
