@@ -144,7 +144,7 @@ TEST(FeedCorpus, EmptyDocumentIsAnErrorNotACrash) {
 // ---- peer comparison ----
 
 json RunPeer(const std::vector<fs::path>& targets, int& exit_code) {
-  std::string cmd = "/usr/bin/python3 '" + SourceDir() + "/tests/peers/feedparser_dump.py' '" +
+  std::string cmd = "/usr/bin/python3 '" + testing::SourceDir() + "/tests/peers/feedparser_dump.py' '" +
                     (FixturesDir() / "feeds").string() + "'";
   for (const fs::path& t : targets) cmd += " '" + t.string() + "'";
   std::string out;
