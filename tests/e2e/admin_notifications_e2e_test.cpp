@@ -126,6 +126,13 @@ TEST_P(AdminNotificationsE2E, PatchRefusesWhatItCannotDo) {
   EXPECT_EQ(Call("POST", path, 405)["error"], "method not allowed");
 }
 
+TEST_P(AdminNotificationsE2E, PatchRefusesABodyNestedPastTheLimit) {
+  std::string body = R"({"status": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_EQ(Call("PATCH", "/api/v1/notifications/" + ids_[0], 400, body)["error"],
+            "the body: JSON nests deeper than 512 levels (the limit)");
+  EXPECT_EQ(Call("GET", "/api/v1/notifications/" + ids_[0], 200)["status"], "pending") << "the daemon lives";
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, AdminNotificationsE2E, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace
