@@ -11,11 +11,10 @@
 namespace vigil {
 namespace {
 
+// Stored whole: raw_data comes only from webhooks, whose bodies the body limits already bound.
 std::string RawDataText(const Event& e) {
   if (e.raw_json.empty() && e.raw_data.is_null()) return "null";
-  std::string text = !e.raw_json.empty() ? e.raw_json : e.raw_data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (text.size() <= kMaxRawDataBytes) return text;
-  return nlohmann::json{{"truncated", true}, {"bytes", text.size()}}.dump();
+  return !e.raw_json.empty() ? e.raw_json : e.raw_data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // A stored JSON column as the listing shows it: the value; `otherwise` when the text is not JSON

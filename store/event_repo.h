@@ -53,7 +53,4 @@ struct EventFilter {
 // {"unreadable": "JSON nests deeper than 512 levels (the limit)", "bytes": <its size>}.
 Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFilter& filter);
 
-// raw_data is cut to this many bytes of JSON text (a payload larger than this keeps a note).
-inline constexpr size_t kMaxRawDataBytes = 256 * 1024;
-
 }  // namespace vigil
