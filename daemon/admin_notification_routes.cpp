@@ -30,6 +30,7 @@ Result<StatusChange> ParseStatusChange(const HttpRequest& req) {
   if (c.status != "pending" && c.status != "read" && c.status != "acted" && c.status != "dismissed")
     return Status::Error("unknown status \"" + c.status + "\" (expected read, acted, dismissed or pending)");
   if (!c.action.empty() && c.status != "acted") return Status::Error("action_taken goes with status acted");
+  if (Status s = CheckActionTaken(c.action); !s.ok()) return s;
   return c;
 }
 

@@ -124,6 +124,12 @@ TEST_F(AdminApiE2E, EventsFilterAndPaginate) {
   Json("GET", "/api/v1/events?cursor=x'%20OR%201=1", 400);
 }
 
+TEST_F(AdminApiE2E, JobsRefuseACursorThatIsNoJobId) {
+  for (const char* cursor : {"99999999999999999999999", "12abc", "-3", "0", "%2B7"})
+    EXPECT_EQ(Json("GET", std::string("/api/v1/jobs?cursor=") + cursor, 400)["error"], "malformed cursor") << cursor;
+  Json("GET", "/api/v1/jobs?cursor=9223372036854775807", 200);
+}
+
 // A value nested past the limit, planted as another program (or a version before the limit) could
 // have written it: the listing shows a marker instead of recursing into it and crashing.
 TEST_F(AdminApiE2E, StoredJsonTooDeepToReadIsShownAsAMarker) {
