@@ -1,6 +1,7 @@
 // The notification routes of AdminApi (see admin_api.h): list with filters, get one, and move one
 // through its lifecycle (pending, read, acted, dismissed) with PATCH. Handlers run on the DbThread.
 #include "common/iso8601.h"
+#include "common/json_depth.h"
 #include "daemon/admin_api.h"
 #include "store/notification_repo.h"
 
@@ -16,6 +17,7 @@ struct StatusChange {
 };
 
 Result<StatusChange> ParseStatusChange(const HttpRequest& req) {
+  if (!JsonDepthAllowed(req.body)) return Status::Error("the body: " + JsonTooDeepMessage());
   auto body = nlohmann::json::parse(req.body, nullptr, false);
   if (body.is_discarded()) return Status::Error("the body is not JSON");
   if (!body.is_object()) return Status::Error("the body must be a JSON object");
@@ -28,6 +30,7 @@ Result<StatusChange> ParseStatusChange(const HttpRequest& req) {
   if (c.status != "pending" && c.status != "read" && c.status != "acted" && c.status != "dismissed")
     return Status::Error("unknown status \"" + c.status + "\" (expected read, acted, dismissed or pending)");
   if (!c.action.empty() && c.status != "acted") return Status::Error("action_taken goes with status acted");
+  if (Status s = CheckActionTaken(c.action); !s.ok()) return s;
   return c;
 }
 

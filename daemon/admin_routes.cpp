@@ -1,4 +1,7 @@
 // The watcher, event and job routes of AdminApi (see admin_api.h). Handlers run on the DbThread.
+#include <charconv>
+#include <optional>
+
 #include "common/iso8601.h"
 #include "daemon/admin_api.h"
 #include "daemon/job_engine.h"
@@ -16,6 +19,15 @@ const nlohmann::json* FindWatcher(const Config& config, const std::string& name)
     if (w.value("name", "") == name) return &w;
   }
   return nullptr;
+}
+
+// A job list cursor: a job id, all digits, from 1 to the largest int64; nullopt for anything else
+// (atoll would saturate a huge number into a cursor that "works").
+std::optional<int64_t> JobIdCursor(const std::string& text) {
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 }  // namespace
@@ -75,8 +87,9 @@ void AdminApi::AddEventAndJobRoutes() {
               if (!limit.ok()) return ApiError(400, limit.error());
               JobFilter f{QueryParam(req, "state"), QueryParam(req, "kind"), QueryParam(req, "queue"), 0, *limit + 1};
               if (std::string c = QueryParam(req, "cursor"); !c.empty()) {
-                f.after_id = std::atoll(c.c_str());
-                if (f.after_id <= 0) return ApiError(400, "malformed cursor");
+                auto after = JobIdCursor(c);
+                if (!after) return ApiError(400, "malformed cursor");
+                f.after_id = *after;
               }
               auto jobs = ListJobs(db, f);
               if (!jobs.ok()) return ApiError(500, jobs.error());

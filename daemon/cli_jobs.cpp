@@ -2,6 +2,7 @@
 // database the config names (the daemon need not run; a running one picks enqueued jobs up).
 #include <iostream>
 
+#include "common/json_depth.h"
 #include "config/config.h"
 #include "daemon/cli_verbs.h"
 #include "daemon/watcher_status.h"
@@ -25,7 +26,7 @@ int Fail(const std::string& message) {
 }
 
 int Enqueue(const std::string& config, const JobsArgs& a) {
-  auto args = nlohmann::json::parse(a.args_json, nullptr, false);
+  auto args = ParseJsonOrDiscarded(a.args_json);
   if (args.is_discarded()) return Fail("--args: not valid JSON: " + a.args_json);
   auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return Fail(db.error());

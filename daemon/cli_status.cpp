@@ -1,6 +1,7 @@
 // `vigil status [--json]`: a running daemon's one-screen view, through its admin API.
 #include <iostream>
 
+#include "common/json_depth.h"
 #include "config/config.h"
 #include "daemon/cli_verbs.h"
 #include "sources/http/curl_http_client.h"
@@ -62,7 +63,7 @@ int ShowStatus(const std::string& path, bool json) {
   req.timeout = std::chrono::seconds(10);
   auto res = http.Send(req);
   if (!res.ok()) return Fail("no vigil answering at " + req.url + ": " + res.error());
-  auto body = nlohmann::json::parse(res->body, nullptr, false);
+  auto body = ParseJsonOrDiscarded(res->body);
   if (res->status != 200 || body.is_discarded())
     return Fail("the daemon answered HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 200));
   if (json) std::cout << body.dump(2) << "\n";

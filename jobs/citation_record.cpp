@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "common/json_depth.h"
 #include "sources/literature/arxiv_parser.h"
 #include "sources/literature/html_text.h"
 #include "sources/literature/literature_poller.h"
@@ -133,7 +134,7 @@ CitationRecord CitationRecord::FromJson(const nlohmann::json& j) {
 }
 
 Result<CitationRecord> ParseCrossrefWork(std::string_view body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = ParseJsonOrDiscarded(body);
   if (j.is_discarded() || !j.contains("message") || !j["message"].is_object()) return Status::Error("not a Crossref work");
   const auto& m = j["message"];
   CitationRecord r;

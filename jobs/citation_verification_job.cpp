@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/json_depth.h"
 #include "daemon/http_client_config.h"
 #include "daemon/metrics.h"
 #include "jobs/citation_match.h"
@@ -117,7 +118,7 @@ class CitationPass {
       auto ttl = row.Int(0) ? c_.recheck_after : c_.negative_cache;
       if (FromMicros(row.Int(2)) + ttl > run_.clock->Now()) {
         ++summary_.cache_hits;
-        return CitationRecord::FromJson(nlohmann::json::parse(row.Text(1), nullptr, false));
+        return CitationRecord::FromJson(ParseJsonOrDiscarded(row.Text(1)));
       }
     }
     ++summary_.lookups;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.h"
+
 namespace vigil {
 namespace {
 
@@ -12,7 +14,7 @@ struct Report {
 };
 
 nlohmann::json ContextJson(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = ParseJsonOrDiscarded(text);
   return j.is_discarded() ? nlohmann::json(text) : j;
 }
 

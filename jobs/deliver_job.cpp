@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <regex>
 
+#include "common/json_depth.h"
 #include "jobs/delivery_message.h"
 #include "jobs/digest_message.h"
 #include "jobs/smtp_sender.h"
@@ -165,7 +166,7 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
   auto resp = http.Send(req, cancel);
   JobResult verdict = FromHttp(resp, "thread request for " + (*n)->id);
   if (verdict.kind != JobResult::Kind::kDone) return verdict;
-  auto body = nlohmann::json::parse(resp->body, nullptr, false);
+  auto body = ParseJsonOrDiscarded(resp->body);
   std::string thread_id = body.is_object() ? body.value("thread_id", body.value("id", "")) : "";
   if (!LooksLikeUuid(thread_id)) return JobResult::Discard("the platform's answer holds no thread id (a UUID in \"id\" or \"thread_id\")");
   std::string action = args.contains("approved_by")

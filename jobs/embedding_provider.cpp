@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.h"
 #include "jobs/embedding_answer.h"
 #include "jobs/local_embedder.h"
 
@@ -88,7 +89,7 @@ class HttpProvider : public EmbeddingProvider {
       out.vectors = std::move(*fast);
       return done();
     }
-    auto parsed = nlohmann::json::parse(answer.body, nullptr, false);
+    auto parsed = ParseJsonOrDiscarded(answer.body);
     if (parsed.is_discarded()) return Failed(std::move(out), "the provider's answer is not JSON");
     auto vectors = Vectors(parsed);
     if (!vectors.ok()) return Failed(std::move(out), vectors.error());

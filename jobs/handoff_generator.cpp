@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.h"
+
 namespace vigil {
 namespace {
 
@@ -64,7 +66,7 @@ Result<std::string> ChatCompletionsGenerator::Generate(const std::string& model_
   auto res = http_.Send(req, cancel);
   if (!res.ok()) return res.status().WithContext("generator");
   if (res->status != 200) return Status::Error("generator: " + spec_.base_url + " answered HTTP " + std::to_string(res->status));
-  auto json = nlohmann::json::parse(res->body, nullptr, false);
+  auto json = ParseJsonOrDiscarded(res->body);
   if (json.is_discarded() || !json.contains("choices") || !json["choices"].is_array() || json["choices"].empty())
     return Status::Error("generator: the answer is not a chat completion");
   const auto& message = json["choices"][0].value("message", nlohmann::json::object());

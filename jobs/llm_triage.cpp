@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.h"
+
 namespace vigil {
 namespace {
 
@@ -43,13 +45,13 @@ std::string LlmRequestBody(const LlmSettings& llm, const CommunitySettings& comm
 }
 
 Result<LlmVerdict> ParseLlmResponse(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = ParseJsonOrDiscarded(body);
   if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty()) {
     return Status::Error("response is not a chat completion (no choices)");
   }
   const auto& message = j["choices"][0].value("message", nlohmann::json::object());
   if (!message.contains("content") || !message["content"].is_string()) return Status::Error("choice has no message content");
-  auto content = nlohmann::json::parse(StripFence(message["content"].get<std::string>()), nullptr, false);
+  auto content = ParseJsonOrDiscarded(StripFence(message["content"].get<std::string>()));
   if (!content.is_object()) return Status::Error("message content is not a JSON object");
   LlmVerdict v;
   if (!content.contains("score") || !content["score"].is_number()) return Status::Error("content has no numeric score");

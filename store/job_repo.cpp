@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/json_depth.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
 
@@ -309,7 +310,7 @@ Status CancelJob(SqlConnection& db, int64_t id, TimePoint now) {
 
 nlohmann::json JobToJson(const JobRow& j) {
   auto time = [](int64_t us) { return us ? nlohmann::json(static_cast<double>(us) / 1e6) : nlohmann::json(nullptr); };
-  nlohmann::json args = nlohmann::json::parse(j.args, nullptr, false);
+  nlohmann::json args = ParseJsonOrDiscarded(j.args);
   return {{"id", j.id}, {"kind", j.kind}, {"queue", j.queue}, {"args", args.is_discarded() ? nlohmann::json(j.args) : args},
           {"state", j.state}, {"priority", j.priority}, {"run_at", time(j.run_at_us)}, {"attempt", j.attempt},
           {"max_attempts", j.max_attempts}, {"unique_key", j.unique_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.unique_key)},

@@ -1,5 +1,6 @@
 #include "sources/scheduled/scheduled_check.h"
 
+#include "common/json_depth.h"
 #include "common/text_template.h"
 #include "sources/scheduled/json_path.h"
 
@@ -26,7 +27,7 @@ Result<std::vector<Event>> HttpCheck(const ScheduledWatcherSpec& spec, nlohmann:
   auto res = http->Send(req, cancel);
   if (!res.ok()) return res.status();
   if (res->status < 200 || res->status > 299) return Status::Error(spec.url + ": HTTP " + std::to_string(res->status));
-  auto doc = nlohmann::json::parse(res->body, nullptr, false);
+  auto doc = ParseJsonOrDiscarded(res->body);
   if (doc.is_discarded()) return Status::Error(spec.url + ": the body is not JSON");
   const nlohmann::json* value = FindJsonPath(doc, spec.json_path);
   if (!ConditionHolds(value, spec.condition)) return std::vector<Event>{};

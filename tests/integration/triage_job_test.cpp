@@ -88,6 +88,21 @@ TEST_P(TriageJobTest, RunningTwiceChangesNothing) {
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);
 }
 
+// Metadata nested past the limit (written by another program, or before the limit) is read as
+// none: never recursed into (100,000 levels overflowed the stack), its strings not scored.
+TEST_P(TriageJobTest, MetadataNestedPastTheLimitIsReadAsNone) {
+  auto settings = env_.Configure(Yaml());
+  std::string id = env_.Store("pubmed-onc", "oncology", {.title = "A note", .source_type = "pubmed", .source_id = "deep-1"});
+  size_t levels = std::string(GetParam()) == "sqlite" ? 100000 : 1000;  // PostgreSQL's jsonb parser stops short of 100,000
+  std::string deep = R"({"keywords": )" + std::string(levels, '[') + R"("pancreatic cancer")" + std::string(levels, ']') + "}";
+  ASSERT_TRUE(env_.db().Query("UPDATE watcher_events SET source_metadata = $1 WHERE id = $2", {deep, id}).ok());
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "low");
+  std::string reasoning = env_.Text("SELECT triage_reasoning FROM watcher_events WHERE id = $1", {id});
+  EXPECT_EQ(reasoning.find("pancreatic cancer"), std::string::npos) << reasoning;
+}
+
 TEST_P(TriageJobTest, LowSignalMakesNoNotification) {
   auto settings = env_.Configure(Yaml());
   std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed5.xml"));
