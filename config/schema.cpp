@@ -3,6 +3,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "config/yaml_budget.h"
+
 namespace vigil {
 namespace {
 
@@ -207,7 +209,13 @@ std::string ConfigReferenceMarkdown() {
          "file's folder; one trailing line end is dropped; a missing or empty file is an error). In free-form maps\n"
          "too, a secret-looking key (`secret`, `token`, `password`, `api_key`, `*_key`, ...) is its text as written.\n"
          "Reload: `yes` when SIGHUP applies a change, `restart` when it needs a restart.\n\n"
-         "| key | type | default | reload | meaning |\n|---|---|---|---|---|\n";
+      << "Limits: YAML anchors and aliases (`&a`, `*a`) are allowed, but the file is measured with every alias\n"
+         "expanded before anything is built: at most "
+      << kMaxYamlNodes << " nodes (keys, values, maps and lists), " << (kMaxYamlScalarBytes >> 20)
+      << " MiB of\nscalar text and " << kMaxYamlDepth
+      << " levels of nesting. A file past one of them (such as an alias bomb) is refused with the\n"
+         "file:line:column where it crossed the limit; on SIGHUP the running configuration is kept.\n\n"
+      << "| key | type | default | reload | meaning |\n|---|---|---|---|---|\n";
   for (const auto& s : ConfigTable()) {
     std::string type = KeyTypeName(s.type);
     if (s.type == K::kEnum) {
