@@ -116,7 +116,8 @@ std::vector<KeySpec> BuildTable() {
       {"jobs", K::kSection, "", kRestart, "The job engine and the maintenance jobs."},
       {"jobs.workers", K::kInt, "4", kRestart, "Worker threads of the `default` queue.", 1, 256},
       {"jobs.queues", K::kAny, "", kRestart,
-       "Named queues and their concurrency, e.g. `{default: 4, literature: 2}`; `default` falls back to `jobs.workers`."},
+       "Named queues and their concurrency (whole numbers from 1 to 256), e.g. `{default: 4, literature: 2}`; `default` "
+       "falls back to `jobs.workers`."},
       {"jobs.lease", K::kDuration, "30s", kRestart,
        "How long a claimed job is leased; the worker extends it while the job runs, and an expired lease "
        "(a daemon killed mid-job) hands the job back.", 1000, 3600000},
