@@ -84,7 +84,7 @@ TEST(ConfigValueTypes, MaintenanceEndpointAndGeneratorTextMustBeStrings) {
   std::string crash = CheckError("jobs:\n  crash_report_flush:\n    endpoint: {url: [https://x.example]}\n");
   EXPECT_NE(crash.find("jobs.crash_report_flush.endpoint.url: expected a string"), std::string::npos) << crash;
   std::string coverage = CheckError(
-      "jobs:\n  context_backup_coverage:\n    database: {url: sqlite:/tmp/v.db}\n    fernet_key: k\n"
+      "jobs:\n  context_backup_coverage:\n    database: {url: sqlite:/tmp/v.db}\n    fernet_key: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
       "    generator: {base_url: https://x.example/v1, model: 4}\n");
   EXPECT_NE(coverage.find("jobs.context_backup_coverage.generator.model: expected a string"), std::string::npos)
       << coverage;
