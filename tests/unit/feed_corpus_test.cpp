@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using testing::FixturesDir;
 using testing::ReadFileBytes;
+using testing::SourceDir;
 
 // Deliberate differences from feedparser. Each names a class of input and why vigil differs.
 // A mismatch is tolerated only when one of these explains it.
