@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/utf8_cut.h"
+
 namespace vigil {
 namespace {
 
@@ -10,8 +12,6 @@ constexpr const char* kSystemPrompt =
     "Judge how relevant and novel the item is to the community. Answer with one JSON object and nothing else: "
     "{\"score\": number from 0 to 1, \"signal\": \"low\" | \"medium\" | \"high\", "
     "\"reason\": one or two sentences in plain words, \"suggested_hypothesis\": a hypothesis the community could debate}.";
-
-std::string Clip(const std::string& s, size_t n) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
 
 // Models sometimes wrap JSON in a Markdown fence despite being asked not to.
 std::string StripFence(std::string text) {
@@ -26,7 +26,7 @@ std::string StripFence(std::string text) {
 std::string LlmRequestBody(const LlmSettings& llm, const CommunitySettings& community, const EventView& event,
                            const std::string& rules_reasoning) {
   nlohmann::json item = {{"title", event.title},
-                         {"summary", Clip(event.summary, 4000)},
+                         {"summary", ShortenUtf8(event.summary, 4000, "...")},
                          {"source_type", event.source_type},
                          {"watcher", event.watcher},
                          {"metadata", event.metadata}};

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/iso8601.h"
+#include "common/utf8_cut.h"
 #include "jobs/llm_triage.h"
 #include "jobs/triage_handler.h"
 #include "store/job_repo.h"
@@ -16,6 +17,10 @@
 
 namespace vigil {
 namespace {
+
+// A notification keeps the first part of the event's summary (cut on a character boundary); the
+// event keeps all of it.
+constexpr size_t kNotificationSummaryBytes = 2000;
 
 // When the item itself is dated: a feed's or arXiv's published/updated, PubMed's pub_date.
 std::optional<TimePoint> PublishedAt(const nlohmann::json& m) {
@@ -142,7 +147,7 @@ Status Store(const TriageSettings& settings, const CommunitySettings& community,
     if (!s.ok()) return s;
     bool to_digest = community.digest && d.score.duplicate_of.empty() && (!d.notify || !d.push);
     if (d.notify) {
-      auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, e.summary.substr(0, 2000),
+      auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, std::string(CutUtf8(e.summary, kNotificationSummaryBytes)),
                                             SignalName(d.score.signal), d.hypothesis}, now);
       if (!id.ok()) return id.status();
       out->notification_id = *id;

@@ -78,6 +78,18 @@ TEST_P(TriageJobTest, WritesSignalReasoningAndANotificationWithItsDeliveries) {
   EXPECT_EQ(args["notification_id"], out->notification_id);
 }
 
+TEST_P(TriageJobTest, NotificationSummaryIsCutBeforeACharacterItWouldSplit) {
+  auto settings = env_.Configure(Yaml());
+  Event event = TriageEnv::Pubmed("pubmed4.xml");
+  event.summary = std::string(1999, 'x') + "\U0001F600 and more";  // the emoji spans bytes 2000-2003
+  std::string id = env_.Store("pubmed-onc", "oncology", std::move(event));
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok()) << out.error();
+  auto n = GetNotification(env_.db(), out->notification_id);
+  ASSERT_TRUE(n.ok() && *n);
+  EXPECT_EQ((*n)->summary, std::string(1999, 'x')) << "the emoji is left out whole";
+}
+
 TEST_P(TriageJobTest, RunningTwiceChangesNothing) {
   auto settings = env_.Configure(Yaml());
   std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
