@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <regex>
 
+#include "common/utf8_cut.h"
 #include "jobs/delivery_message.h"
 #include "jobs/digest_message.h"
 #include "jobs/smtp_sender.h"
@@ -107,6 +108,19 @@ bool LooksLikeUuid(const std::string& s) {
   return std::regex_match(s, uuid);
 }
 
+// The thread id of the platform's answer: "thread_id" or else "id", a string or a number (as text);
+// "" when neither is there.
+std::string ThreadIdOf(const nlohmann::json& body) {
+  if (!body.is_object()) return "";
+  for (const char* key : {"thread_id", "id"}) {
+    auto it = body.find(key);
+    if (it == body.end()) continue;
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_integer()) return it->dump();
+  }
+  return "";
+}
+
 nlohmann::json ThreadRequest(const NotificationRow& n) {
   return {{"subreddit", n.community_name}, {"title", n.title}, {"summary", n.summary},
           {"hypothesis", n.suggested_hypothesis}, {"source_url", n.source_url}, {"notification_id", n.id},
@@ -166,8 +180,12 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
   JobResult verdict = FromHttp(resp, "thread request for " + (*n)->id);
   if (verdict.kind != JobResult::Kind::kDone) return verdict;
   auto body = nlohmann::json::parse(resp->body, nullptr, false);
-  std::string thread_id = body.is_object() ? body.value("thread_id", body.value("id", "")) : "";
-  if (!LooksLikeUuid(thread_id)) return JobResult::Discard("the platform's answer holds no thread id (a UUID in \"id\" or \"thread_id\")");
+  std::string thread_id = ThreadIdOf(body);
+  if (thread_id.empty()) return JobResult::Discard("the platform's answer holds no thread id (a UUID in \"id\" or \"thread_id\")");
+  if (!LooksLikeUuid(thread_id)) {
+    return JobResult::Discard("the platform answered thread id " + std::string(CutUtf8(thread_id, 64)) +
+                              ", which is not a UUID (notifications.thread_id holds UUIDs): not recorded");
+  }
   std::string action = args.contains("approved_by")
                            ? "created thread " + thread_id + " on approval by " + args.value("approved_by", "")
                            : "auto-created thread " + thread_id + ": triage score " + Fixed2(args.value("score", 0.0)) +

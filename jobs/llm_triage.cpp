@@ -47,7 +47,9 @@ Result<LlmVerdict> ParseLlmResponse(const std::string& body) {
   if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty()) {
     return Status::Error("response is not a chat completion (no choices)");
   }
-  const auto& message = j["choices"][0].value("message", nlohmann::json::object());
+  const auto& choice = j["choices"][0];
+  if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object()) return Status::Error("choice has no message");
+  const auto& message = choice["message"];
   if (!message.contains("content") || !message["content"].is_string()) return Status::Error("choice has no message content");
   auto content = nlohmann::json::parse(StripFence(message["content"].get<std::string>()), nullptr, false);
   if (!content.is_object()) return Status::Error("message content is not a JSON object");
@@ -55,7 +57,8 @@ Result<LlmVerdict> ParseLlmResponse(const std::string& body) {
   if (!content.contains("score") || !content["score"].is_number()) return Status::Error("content has no numeric score");
   v.score = content["score"].get<double>();
   if (v.score < 0 || v.score > 1) return Status::Error("score " + content["score"].dump() + " is outside 0..1");
-  auto signal = ParseSignal(content.value("signal", ""));
+  if (!content.contains("signal") || !content["signal"].is_string()) return Status::Error("content has no signal string");
+  auto signal = ParseSignal(content["signal"].get<std::string>());
   if (!signal) return Status::Error("signal is not one of low, medium, high");
   v.signal = *signal;
   if (!content.contains("reason") || !content["reason"].is_string() || content["reason"].get<std::string>().empty()) {
@@ -65,7 +68,7 @@ Result<LlmVerdict> ParseLlmResponse(const std::string& body) {
   if (content.contains("suggested_hypothesis") && content["suggested_hypothesis"].is_string()) {
     v.suggested_hypothesis = content["suggested_hypothesis"].get<std::string>();
   }
-  v.model = j.value("model", "");
+  if (j.contains("model") && j["model"].is_string()) v.model = j["model"].get<std::string>();
   return v;
 }
 

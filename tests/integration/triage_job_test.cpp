@@ -208,6 +208,32 @@ TEST_P(TriageJobTest, ScoreAtOrAboveApprovalRateCreatesTheThreadAtOnce) {
   EXPECT_EQ(nlohmann::json::parse(Received()[0].body)["subreddit"], "oncology");
 }
 
+TEST_P(TriageJobTest, ThreadAnswerWithANumericIdBesideTheUuidIsRecorded) {
+  const std::string thread_id = "0190a5c4-6f1e-7cc2-9b1a-3d2f4e5a6b7c";
+  StartReceiver([&](const HttpRequest&, int) {
+    return testsupport::ScriptedAnswer{HttpResponse::Json(201, nlohmann::json{{"id", 42}, {"thread_id", thread_id}}.dump())};
+  });
+  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  auto out = Triage(settings, env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok() && out->thread_requested);
+  auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
+  JobResult r = CreateThread(settings, *testing::LoopbackClient(), env_.db(), args, now_, nullptr);
+  EXPECT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
+  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->thread_id, thread_id);
+}
+
+TEST_P(TriageJobTest, ThreadAnswerWithOnlyANumericIdIsDiscardedNamingIt) {
+  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(201, R"({"id": 42})")}; });
+  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  auto out = Triage(settings, env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok() && out->thread_requested);
+  auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
+  JobResult r = CreateThread(settings, *testing::LoopbackClient(), env_.db(), args, now_, nullptr);
+  EXPECT_EQ(r.kind, JobResult::Kind::kDiscard);
+  EXPECT_NE(r.error.find("thread id 42, which is not a UUID"), std::string::npos) << r.error;
+  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->thread_id, "");
+}
+
 TEST_P(TriageJobTest, ScoreBelowApprovalRateLeavesTheNotificationPending) {
   auto settings = env_.Configure(Yaml("0.9"));
   std::string id = env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
