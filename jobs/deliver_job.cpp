@@ -36,6 +36,7 @@ HttpClientRequest JsonPost(const std::string& url, const std::string& body, cons
   req.body = body;
   req.timeout = kSendTimeout;
   req.retry_non_idempotent = true;  // the receiver can drop repeats by X-Vigil-Delivery
+  req.secret_path = true;  // a channel's URL can be its credential (Slack's is): logs show scheme and host only
   req.headers = {{"Content-Type", "application/json"}, {"X-Vigil-Delivery", delivery_id}};
   return req;
 }
