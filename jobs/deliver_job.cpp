@@ -85,8 +85,9 @@ JobResult SendTo(const ChannelSettings& ch, const PlatformSettings& platform, co
       std::string domain = ch.from.substr(ch.from.find('@') + 1);
       if (auto close = domain.find('>'); close != std::string::npos) domain.resize(close);
       std::string message = RenderEmail(m.email, ch.from, ch.to, now, m.id + "." + ch.name + "@" + domain);
-      Status s = SendMail(ch.smtp, ch.from, ch.to, message, kSendTimeout, cancel);
-      return s.ok() ? JobResult::Done() : JobResult::Retry(what + ": " + s.message());
+      MailOutcome sent = SendMail(ch.smtp, ch.from, ch.to, message, kSendTimeout, cancel);
+      if (sent.status.ok()) return JobResult::Done();
+      return sent.permanent ? JobResult::Discard(what + ": " + sent.status.message()) : JobResult::Retry(what + ": " + sent.status.message());
     }
   }
   return JobResult::Discard("unknown channel type");

@@ -113,7 +113,7 @@ TEST_F(DeliveryTest, PlatformChannelPostsToTheNotificationsEndpoint) {
 TEST_F(DeliveryTest, EmailReachesTheSmtpServer) {
   testsupport::SmtpTestServer smtp;
   std::string id = Notify("[{name: mail, type: email, from: \"vigil <vigil@lab.example>\", to: [a@lab.example, b@lab.example],"
-                          " smtp: {url: \"" + smtp.url() + "\"}}]");
+                          " smtp: {url: \"" + smtp.url() + "\", starttls: false}}]");
   JobResult r = Deliver(id, "mail");
   ASSERT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
   auto mails = smtp.Messages();
@@ -127,7 +127,7 @@ TEST_F(DeliveryTest, EmailReachesTheSmtpServer) {
 
 TEST_F(DeliveryTest, EmailRefusedBySmtpServerIsRetriedByTheJob) {
   testsupport::SmtpTestServer smtp(1);
-  std::string id = Notify("[{name: mail, type: email, from: vigil@lab.example, to: a@lab.example, smtp: {url: \"" + smtp.url() + "\"}}]");
+  std::string id = Notify("[{name: mail, type: email, from: vigil@lab.example, to: a@lab.example, smtp: {url: \"" + smtp.url() + "\", starttls: false}}]");
   JobResult first = Deliver(id, "mail");
   EXPECT_EQ(first.kind, JobResult::Kind::kRetry);
   EXPECT_NE(first.error.find("451"), std::string::npos) << first.error;
