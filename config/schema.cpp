@@ -155,7 +155,7 @@ std::vector<KeySpec> BuildTable() {
        "OpenAI-compatible LLM triage (falls back to the rules) and how long events, notifications and raw_data are kept "
        "(defaults 180d, 90d, 30d; daily at 03:30 UTC). See docs/triage.md."},
       {"notify", K::kAny, "", kReload,
-       "`{channels: [{name, type: webhook|slack|email|platform, url, secret, to, from, smtp: {url, username, password, starttls}}], "
+       "`{channels: [{name, type: webhook|slack|email|platform, url, secret, to, from, smtp: {url, username, password, starttls (default true), allow_plaintext_auth, ca_file}}], "
        "platform: {base_url, token, notifications_path, threads_path, digests_path}}`: where notifications and digests are delivered. "
        "See docs/triage.md."},
       {"communities", K::kAny, "", kReload,

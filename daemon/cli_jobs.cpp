@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "config/config.h"
 #include "daemon/cli_verbs.h"
 #include "daemon/watcher_status.h"
@@ -69,7 +70,7 @@ int List(const std::string& config, const JobsArgs& a) {
   printf("%-8s %-24s %-10s %-10s %-8s %-20s %s\n", "ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "RUN AT", "LAST ERROR");
   for (const auto& j : *jobs) {
     printf("%-8lld %-24s %-10s %-10s %d/%-6d %-20s %s\n", static_cast<long long>(j.id), j.kind.c_str(), j.queue.c_str(),
-           j.state.c_str(), j.attempt, j.max_attempts, UtcText(j.run_at_us).c_str(), j.last_error.substr(0, 60).c_str());
+           j.state.c_str(), j.attempt, j.max_attempts, UtcText(j.run_at_us).c_str(), std::string(CutUtf8(j.last_error, 60)).c_str());
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "jobs/embedding_answer.h"
 #include "jobs/local_embedder.h"
 
@@ -70,7 +71,7 @@ class HttpProvider : public EmbeddingProvider {
     out.http_status = response->status;
     out.retry_after = response->retry_after;
     if (response->status != 200) {
-      out.error = "HTTP " + std::to_string(response->status) + " from " + request.url + ": " + response->body.substr(0, 300);
+      out.error = "HTTP " + std::to_string(response->status) + " from " + request.url + ": " + std::string(CutUtf8(response->body, 300));
       return answer;
     }
     answer.body = std::move(response->body);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_depth.h"
+#include "common/utf8_cut.h"
 
 namespace vigil {
 namespace {
@@ -31,9 +32,11 @@ std::vector<ChatMessage> FitToBudget(const std::vector<ChatMessage>& messages, i
   size_t used = 0;
   for (auto it = messages.rbegin(); it != messages.rend() && used < budget; ++it) {
     ChatMessage m = *it;
-    if (used + m.content.size() > budget) m.content = m.content.substr(m.content.size() - (budget - used));
+    bool cut = used + m.content.size() > budget;
+    if (cut) m.content = std::string(Utf8Tail(m.content, budget - used));  // whole characters only
     used += m.content.size();
     kept.push_back(std::move(m));
+    if (cut) break;  // older messages would only add a few stray bytes
   }
   return {kept.rbegin(), kept.rend()};
 }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
 
@@ -181,7 +182,7 @@ Result<int64_t> FinishJobs(SqlConnection& db, const std::vector<JobOutcome>& out
                         (o.uncount_attempt ? " attempt = attempt - 1," : "") +
                         " locked_by = NULL, locked_until = NULL WHERE id = $6 AND locked_by = $7 AND state = 'running'",
                         {std::string(o.discard ? "discarded" : "retryable"), o.discard ? now_us : o.retry_at_us,
-                         o.error.substr(0, 4000), o.discard ? SqlValue(now_us) : SqlValue(SqlNull{}), now_us, o.id, worker});
+                         std::string(CutUtf8(o.error, 4000)), o.discard ? SqlValue(now_us) : SqlValue(SqlNull{}), now_us, o.id, worker});
       if (!r.ok()) return r.status();
       changed += r->affected;
     }

@@ -5,13 +5,13 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/utf8_cut.h"
 #include "sources/literature/ascii_words.h"
 #include "sources/literature/feed_dates.h"
 #include "sources/literature/feed_entries.h"
 #include "sources/literature/feed_xml.h"
 #include "sources/literature/html_text.h"
 #include "sources/literature/text_encoding.h"
-#include "sources/literature/utf8.h"
 
 namespace vigil {
 namespace {

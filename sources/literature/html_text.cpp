@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 
+#include "common/utf8_cut.h"
 #include "sources/literature/ascii_words.h"
 #include "sources/literature/html_entities.h"
 #include "sources/literature/utf8.h"

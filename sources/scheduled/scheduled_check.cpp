@@ -2,6 +2,7 @@
 
 #include "common/json_depth.h"
 #include "common/text_template.h"
+#include "common/utf8_cut.h"
 #include "sources/scheduled/json_path.h"
 
 namespace vigil {
@@ -9,7 +10,7 @@ namespace {
 
 Event MakeEvent(const ScheduledWatcherSpec& spec, const nlohmann::json& vars, nlohmann::json metadata) {
   Event e;
-  e.title = RenderTemplate(spec.title, vars).substr(0, 500);
+  e.title = std::string(CutUtf8(RenderTemplate(spec.title, vars), 500));
   e.summary = RenderTemplate(spec.summary, vars);
   e.source_type = "scheduled";
   e.source_id = RenderTemplate(spec.dedupe_key, vars);

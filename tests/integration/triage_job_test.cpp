@@ -78,6 +78,18 @@ TEST_P(TriageJobTest, WritesSignalReasoningAndANotificationWithItsDeliveries) {
   EXPECT_EQ(args["notification_id"], out->notification_id);
 }
 
+TEST_P(TriageJobTest, NotificationSummaryIsCutBeforeACharacterItWouldSplit) {
+  auto settings = env_.Configure(Yaml());
+  Event event = TriageEnv::Pubmed("pubmed4.xml");
+  event.summary = std::string(1999, 'x') + "\U0001F600 and more";  // the emoji spans bytes 2000-2003
+  std::string id = env_.Store("pubmed-onc", "oncology", std::move(event));
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok()) << out.error();
+  auto n = GetNotification(env_.db(), out->notification_id);
+  ASSERT_TRUE(n.ok() && *n);
+  EXPECT_EQ((*n)->summary, std::string(1999, 'x')) << "the emoji is left out whole";
+}
+
 TEST_P(TriageJobTest, RunningTwiceChangesNothing) {
   auto settings = env_.Configure(Yaml());
   std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
@@ -209,6 +221,32 @@ TEST_P(TriageJobTest, ScoreAtOrAboveApprovalRateCreatesTheThreadAtOnce) {
   ASSERT_EQ(Received().size(), 1u);
   EXPECT_EQ(*Received()[0].Header("Authorization"), "Bearer t0ken");
   EXPECT_EQ(nlohmann::json::parse(Received()[0].body)["subreddit"], "oncology");
+}
+
+TEST_P(TriageJobTest, ThreadAnswerWithANumericIdBesideTheUuidIsRecorded) {
+  const std::string thread_id = "0190a5c4-6f1e-7cc2-9b1a-3d2f4e5a6b7c";
+  StartReceiver([&](const HttpRequest&, int) {
+    return testsupport::ScriptedAnswer{HttpResponse::Json(201, nlohmann::json{{"id", 42}, {"thread_id", thread_id}}.dump())};
+  });
+  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  auto out = Triage(settings, env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok() && out->thread_requested);
+  auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
+  JobResult r = CreateThread(settings, *testing::LoopbackClient(), env_.db(), args, now_, nullptr);
+  EXPECT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
+  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->thread_id, thread_id);
+}
+
+TEST_P(TriageJobTest, ThreadAnswerWithOnlyANumericIdIsDiscardedNamingIt) {
+  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(201, R"({"id": 42})")}; });
+  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  auto out = Triage(settings, env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok() && out->thread_requested);
+  auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
+  JobResult r = CreateThread(settings, *testing::LoopbackClient(), env_.db(), args, now_, nullptr);
+  EXPECT_EQ(r.kind, JobResult::Kind::kDiscard);
+  EXPECT_NE(r.error.find("thread id 42, which is not a UUID"), std::string::npos) << r.error;
+  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->thread_id, "");
 }
 
 TEST_P(TriageJobTest, ScoreBelowApprovalRateLeavesTheNotificationPending) {
