@@ -60,13 +60,15 @@ long ResidentKib(pid_t pid) {
   return ::testing::AssertionSuccess();
 }
 
-TEST(HostileConfigE2E, CheckRefusesAnAliasBombWithinASecond) {
+// The bomb took vigil check past 20 s and 2 GB; refused, it takes milliseconds. The bounds leave
+// room for a sanitizer build's slower start and larger resident set.
+TEST(HostileConfigE2E, CheckRefusesAnAliasBombInSecondsNotMinutes) {
   DaemonProcess d;
   std::string bomb = testing::AliasBombConfig(kHead);
   d.WriteConfig(bomb);
   auto start = std::chrono::steady_clock::now();
   auto [code, out] = RunVigil({"check", "--config", d.config_path()});
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_EQ(code, 2) << out;
   std::string at = "vigil: vigil.yaml:" + std::to_string(testing::LineStarting(bomb, "e: &e")) + ":";
   EXPECT_EQ(out.substr(0, at.size()), at) << out;
@@ -80,7 +82,7 @@ TEST(HostileConfigE2E, SighupWithAnAliasBombKeepsServingAndSigtermStops) {
   d.WriteConfig(testing::AliasBombConfig(std::string(kHead) + "api:\n  token: new-token\n"));
   ASSERT_TRUE(ReloadFails(d));
   EXPECT_NE(d.Stderr().find("past 100000 nodes"), std::string::npos) << d.Stderr();
-  EXPECT_LT(ResidentKib(d.pid()), 256 * 1024) << "the bomb was expanded";
+  EXPECT_LT(ResidentKib(d.pid()), 1024 * 1024) << "the bomb was expanded (it grew the daemon to 2.2 GB)";
   EXPECT_EQ(StatusOf(d.port(), "GET", "/api/v1/watchers", "old-token"), 200);
   EXPECT_EQ(StatusOf(d.port(), "GET", "/api/v1/watchers", "new-token"), 401);
   d.Signal(SIGTERM);
