@@ -82,6 +82,9 @@ Status ErrorAt(std::string_view text, const Reader& r, const std::string& expect
                        " at position " + std::to_string(r.pos() + 1));
 }
 
+constexpr int kFirstYear = 1678;
+constexpr int kLastYear = 2261;
+
 struct WallClock {
   date::local_days day;
   Duration time_of_day{};
@@ -90,6 +93,11 @@ struct WallClock {
 Result<WallClock> ReadWallClock(std::string_view text, Reader& r) {
   const auto y = r.Digits(4);
   if (!y || !r.Accept('-')) return ErrorAt(text, r, "YYYY-");
+  // A TimePoint counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11. Whole years inside
+  // that span stay inside it whatever the time of day and offset.
+  if (*y < kFirstYear || *y > kLastYear) {
+    return ErrorAt(text, Reader(text), "a year from " + std::to_string(kFirstYear) + " to " + std::to_string(kLastYear));
+  }
   const auto mo = r.Digits(2);
   if (!mo || !r.Accept('-')) return ErrorAt(text, r, "MM-");
   const auto d = r.Digits(2);

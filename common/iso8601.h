@@ -21,8 +21,9 @@ namespace vigil {
 // `instant` (truncated to whole seconds) as wall time in `zone` with that zone's offset.
 std::string FormatIso8601(TimePoint instant, const date::time_zone* zone = nullptr);
 
-// Error: text that is not one of the forms above, or a field out of range ("2026-02-30"); the
-// message names the text and the position (1-based) where reading failed.
+// Error: text that is not one of the forms above, or a field out of range ("2026-02-30", a year
+// before 1678 or after 2261, which a TimePoint cannot hold); the message names the text and the
+// position (1-based) where reading failed.
 Result<TimePoint> ParseIso8601(std::string_view text, const date::time_zone* default_zone = nullptr);
 
 }  // namespace vigil

@@ -66,4 +66,14 @@ std::string RedactUrlSecrets(std::string_view url) {
   return RedactUserInfo(std::move(out));
 }
 
+std::string RedactUrlPath(std::string_view url) {
+  size_t start = url.find("://");
+  if (start == std::string_view::npos) return "***";
+  start += 3;
+  size_t end = std::min(url.find_first_of("/?#", start), url.size());
+  size_t at = url.rfind('@', end);
+  size_t host = at != std::string_view::npos && at >= start ? at + 1 : start;
+  return std::string(url.substr(0, start)) + std::string(url.substr(host, end - host)) + "/***";
+}
+
 }  // namespace vigil

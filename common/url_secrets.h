@@ -17,4 +17,9 @@ bool HasApiKey(std::string_view url);
 // Used for every URL that reaches a log line, an error text or the conditional-GET cache.
 std::string RedactUrlSecrets(std::string_view url);
 
+// Scheme and host (and port) only, the path replaced by "***": "https://hooks.slack.com/***".
+// For URLs whose path is itself a credential (a Slack hook, a delivery webhook): no user-info, path,
+// query or fragment survives. Text without "scheme://" becomes "***".
+std::string RedactUrlPath(std::string_view url);
+
 }  // namespace vigil

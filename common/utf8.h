@@ -1,4 +1,4 @@
-// Small UTF-8 helpers shared by the feed text code. Header-only; pure.
+// Small UTF-8 helpers shared by the feed text code (cuts: common/utf8_cut.h). Header-only; pure.
 #pragma once
 
 #include <cstddef>
@@ -37,14 +37,6 @@ inline size_t EncodeUtf8(char32_t cp, char* out) {
 inline void AppendUtf8(std::string& out, char32_t cp) {
   char bytes[4];
   out.append(bytes, EncodeUtf8(cp, bytes));
-}
-
-// Cuts `s` to at most `max_bytes`, backing off so no UTF-8 sequence is split.
-inline void TruncateUtf8(std::string& s, size_t max_bytes) {
-  if (s.size() <= max_bytes) return;
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
 }
 
 }  // namespace vigil

@@ -3,6 +3,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "config/yaml_budget.h"
+
 namespace vigil {
 namespace {
 
@@ -114,7 +116,8 @@ std::vector<KeySpec> BuildTable() {
       {"jobs", K::kSection, "", kRestart, "The job engine and the maintenance jobs."},
       {"jobs.workers", K::kInt, "4", kRestart, "Worker threads of the `default` queue.", 1, 256},
       {"jobs.queues", K::kAny, "", kRestart,
-       "Named queues and their concurrency, e.g. `{default: 4, literature: 2}`; `default` falls back to `jobs.workers`."},
+       "Named queues and their concurrency (whole numbers from 1 to 256), e.g. `{default: 4, literature: 2}`; `default` "
+       "falls back to `jobs.workers`."},
       {"jobs.lease", K::kDuration, "30s", kRestart,
        "How long a claimed job is leased; the worker extends it while the job runs, and an expired lease "
        "(a daemon killed mid-job) hands the job back.", 1000, 3600000},
@@ -152,7 +155,7 @@ std::vector<KeySpec> BuildTable() {
        "OpenAI-compatible LLM triage (falls back to the rules) and how long events, notifications and raw_data are kept "
        "(defaults 180d, 90d, 30d; daily at 03:30 UTC). See docs/triage.md."},
       {"notify", K::kAny, "", kReload,
-       "`{channels: [{name, type: webhook|slack|email|platform, url, secret, to, from, smtp: {url, username, password, starttls}}], "
+       "`{channels: [{name, type: webhook|slack|email|platform, url, secret, to, from, smtp: {url, username, password, starttls (default true), allow_plaintext_auth, ca_file}}], "
        "platform: {base_url, token, notifications_path, threads_path, digests_path}}`: where notifications and digests are delivered. "
        "See docs/triage.md."},
       {"communities", K::kAny, "", kReload,
@@ -207,7 +210,13 @@ std::string ConfigReferenceMarkdown() {
          "file's folder; one trailing line end is dropped; a missing or empty file is an error). In free-form maps\n"
          "too, a secret-looking key (`secret`, `token`, `password`, `api_key`, `*_key`, ...) is its text as written.\n"
          "Reload: `yes` when SIGHUP applies a change, `restart` when it needs a restart.\n\n"
-         "| key | type | default | reload | meaning |\n|---|---|---|---|---|\n";
+      << "Limits: YAML anchors and aliases (`&a`, `*a`) are allowed, but the file is measured with every alias\n"
+         "expanded before anything is built: at most "
+      << kMaxYamlNodes << " nodes (keys, values, maps and lists), " << (kMaxYamlScalarBytes >> 20)
+      << " MiB of\nscalar text and " << kMaxYamlDepth
+      << " levels of nesting. A file past one of them (such as an alias bomb) is refused with the\n"
+         "file:line:column where it crossed the limit; on SIGHUP the running configuration is kept.\n\n"
+      << "| key | type | default | reload | meaning |\n|---|---|---|---|---|\n";
   for (const auto& s : ConfigTable()) {
     std::string type = KeyTypeName(s.type);
     if (s.type == K::kEnum) {

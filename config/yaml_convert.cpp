@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "config/units.h"
+#include "config/yaml_budget.h"
 
 namespace vigil {
 namespace {
@@ -134,6 +135,8 @@ Status ConfigLoader::ErrorAt(const YAML::Node& node, const std::string& message)
 }
 
 Status ConfigLoader::Run(const std::string& yaml) {
+  // Measured first: yaml-cpp shares aliased nodes, and the walk below would copy each one out.
+  if (auto refused = CheckYamlBudget(yaml)) return Status::Error(At(refused->mark) + ": " + refused->message);
   YAML::Node root;
   try {
     root = YAML::Load(yaml);

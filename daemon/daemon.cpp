@@ -57,6 +57,14 @@ void DescribeMetrics() {
   HookRoutes::DescribeMetrics();
 }
 
+// A config read for a reload with everything derived from it that can fail, all built before
+// anything is applied: a reload changes everything or nothing.
+struct ReloadPlan {
+  std::shared_ptr<const Config> config;
+  std::vector<ScheduleSpec> schedules;
+  std::shared_ptr<const HookTable> hooks;
+};
+
 }  // namespace
 
 struct Daemon::Impl {
@@ -86,12 +94,14 @@ struct Daemon::Impl {
   int exit_code = 0;
 
   Status Prepare();
+  Status CheckJobKinds(const std::vector<ScheduleSpec>& schedules) const;
   Status StartEngine();
   Status StartServing();
   void AddRoutes();
   void StartTimers();
   void Reload();
-  void ApplyConfig(std::shared_ptr<const Config> next);
+  Result<std::shared_ptr<ReloadPlan>> PlanReload(const std::string& path, const std::string& running_db_url) const;
+  void ApplyConfig(const ReloadPlan& plan);
   void Shutdown(const char* why);
   void CloseHandles();
 };
@@ -112,6 +122,14 @@ Status Daemon::Impl::Prepare() {
   auto synced = SyncWatchers(**conn, WatcherDeclsFrom(*config), std::chrono::system_clock::now());
   if (!synced.ok()) return synced.status();
   spdlog::info("watchers synced: {} created, {} updated, {} disabled", synced->created, synced->updated, synced->disabled);
+  return Status::Ok();
+}
+
+// The registry is built once, before the loop runs, and only read afterwards (from any thread).
+Status Daemon::Impl::CheckJobKinds(const std::vector<ScheduleSpec>& schedules) const {
+  for (const auto& s : schedules) {
+    if (!registry.Find(s.job.kind)) return Status::Error(s.name + ": unknown job kind \"" + s.job.kind + "\"");
+  }
   return Status::Ok();
 }
 
@@ -137,11 +155,12 @@ Status Daemon::Impl::StartEngine() {
   http_options.cache = http_cache.get();
   runtime->set_http(std::make_unique<CurlHttpClient>(http_options));
   registry = BuildJobRegistry(*runtime);
-  for (const auto& s : *schedules) {
-    if (!registry.Find(s.job.kind)) return Status::Error(s.name + ": unknown job kind \"" + s.job.kind + "\"");
-  }
-  engine = std::make_unique<JobEngine>(JobEngineOptionsFrom(*config), registry, std::move(*schedules));
-  Status s = engine->Start();
+  Status s = CheckJobKinds(*schedules);
+  if (!s.ok()) return s;
+  auto engine_options = JobEngineOptionsFrom(*config);
+  if (!engine_options.ok()) return engine_options.status();
+  engine = std::make_unique<JobEngine>(*engine_options, registry, std::move(*schedules));
+  s = engine->Start();
   if (s.ok()) spdlog::info("job engine started as node {}", engine->node_id());
   return s;
 }
@@ -205,20 +224,15 @@ void Daemon::Impl::Reload() {
   reloading = true;
   auto mono = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch());
   SdNotify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(mono.count()) + "\nSTATUS=reloading configuration");
-  std::string path = config->path();
-  // Reading the file and syncing watchers block: both run on the DbThread.
-  db->Submit([this, path](SqlConnection* conn) {
-    auto loaded = LoadConfig(path);
-    Status status = loaded.status();
-    if (loaded.ok() && (*loaded)->DatabaseUrl() != config->DatabaseUrl())
-      spdlog::warn("reload: database.url changed; the change takes effect at the next restart");
-    if (loaded.ok()) status = SchedulesFrom(**loaded).status();
+  // Reading the file and syncing watchers block: both run on the DbThread. The sync is the last
+  // step that can fail, so a config it refuses leaves the database as it was too.
+  db->Submit([this, path = config->path(), db_url = config->DatabaseUrl()](SqlConnection* conn) {
+    auto plan = PlanReload(path, db_url);
+    Status status = plan.status();
     if (status.ok() && conn == nullptr) status = Status::Error("database unavailable");
-    if (status.ok()) {
-      auto synced = SyncWatchers(*conn, WatcherDeclsFrom(**loaded), std::chrono::system_clock::now());
-      status = synced.status();
-    }
-    poster->Post([this, status, next = loaded.ok() ? *loaded : nullptr] {
+    if (status.ok())
+      status = SyncWatchers(*conn, WatcherDeclsFrom(*(*plan)->config), std::chrono::system_clock::now()).status();
+    poster->Post([this, status, next = plan.ok() ? *plan : nullptr] {
       reloading = false;
       if (!status.ok()) {
         spdlog::error("reload failed, keeping the running config: {}", status.message());
@@ -226,13 +240,33 @@ void Daemon::Impl::Reload() {
         SdNotify("READY=1\nSTATUS=serving (last reload failed: see the log)");
         return;
       }
-      ApplyConfig(next);
+      ApplyConfig(*next);
     });
   });
 }
 
-void Daemon::Impl::ApplyConfig(std::shared_ptr<const Config> next) {
-  config = std::move(next);
+// On the DbThread; reads only the registry, which is not written after start.
+Result<std::shared_ptr<ReloadPlan>> Daemon::Impl::PlanReload(const std::string& path,
+                                                             const std::string& running_db_url) const {
+  auto loaded = LoadConfig(path);
+  if (!loaded.ok()) return loaded.status();
+  if ((*loaded)->DatabaseUrl() != running_db_url)
+    spdlog::warn("reload: database.url changed; the change takes effect at the next restart");
+  auto schedules = SchedulesFrom(**loaded);
+  if (!schedules.ok()) return schedules.status();
+  if (Status s = CheckJobKinds(*schedules); !s.ok()) return s;
+  // Restart-only settings too: a file `vigil check` refuses is not applied in part.
+  for (const Status& s : {JobEngineOptionsFrom(**loaded).status(), HttpClientOptionsFrom(**loaded).status()}) {
+    if (!s.ok()) return s;
+  }
+  auto hooks = HookRoutes::TableFrom(**loaded);
+  if (!hooks.ok()) return hooks.status();
+  return std::make_shared<ReloadPlan>(ReloadPlan{*loaded, std::move(*schedules), *hooks});
+}
+
+// Nothing here can fail: everything that could was built into the plan.
+void Daemon::Impl::ApplyConfig(const ReloadPlan& plan) {
+  config = plan.config;
   if (!options.log_format_overridden) {
     LogOptions lo;
     ParseLogFormat(config->GetString("logging.format"), &lo.format);
@@ -243,10 +277,8 @@ void Daemon::Impl::ApplyConfig(std::shared_ptr<const Config> next) {
   }
   server->SetLimits(LimitsFrom(*config));
   runtime->set_config(config);
-  auto schedules = SchedulesFrom(*config);
-  if (schedules.ok()) engine->SetSchedules(std::move(*schedules));
-  else spdlog::error("reload: schedules unchanged: {}", schedules.error());
-  if (Status s = hooks->Apply(*config); !s.ok()) spdlog::error("reload: webhook hooks kept as they were: {}", s.message());
+  engine->SetSchedules(plan.schedules);
+  hooks->Install(plan.hooks);
   Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "applied"}});
   spdlog::info("configuration reloaded from {}", config->path());
   SdNotify("READY=1\nSTATUS=serving");
@@ -309,8 +341,10 @@ int Daemon::Run() {
   writer.url = d.config->DatabaseUrl();
   writer.busy_timeout_ms = static_cast<int>(d.config->GetInt("database.busy_timeout"));
   d.hooks = std::make_unique<HookRoutes>(*d.poster, writer);
-  s = d.hooks->Apply(*d.config);
+  auto hook_table = HookRoutes::TableFrom(*d.config);
+  s = hook_table.status();
   if (s.ok()) {
+    d.hooks->Install(*hook_table);
     d.AddRoutes();
     s = d.StartServing();
   }

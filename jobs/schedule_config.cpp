@@ -1,5 +1,6 @@
 #include "jobs/schedule_config.h"
 
+#include "common/json_fields.h"
 #include "common/local_time.h"
 #include "config/units.h"
 #include "jobs/triage/triage_config.h"
@@ -10,6 +11,12 @@
 
 namespace vigil {
 namespace {
+
+// Bounds of a declared schedule's job: priorities are small offsets around 0 (kWatcherJobPriority
+// is -10), and past a thousand attempts a job is not retrying, it is failing.
+constexpr int64_t kMinPriority = -1000;
+constexpr int64_t kMaxPriority = 1000;
+constexpr int64_t kMaxAttempts = 1000;
 
 Result<std::chrono::seconds> DurationField(const nlohmann::json& j, const char* key) {
   const auto& v = j.at(key);
@@ -33,21 +40,28 @@ Result<ScheduleSpec> ParseScheduleSpec(const Config& config, const nlohmann::jso
     if (!kKeys.count(it.key())) return fail(it.key(), "unknown key");
   }
   ScheduleSpec s;
-  s.name = j.value("name", "");
-  s.job.kind = j.value("kind", "");
+  auto name = StringField(j, "name", ""), kind = StringField(j, "kind", ""), queue = StringField(j, "queue", "default");
+  auto tz = StringField(j, "tz", "UTC"), catch_up = StringField(j, "catch_up", "one");
+  for (const auto& [key, value] : {std::pair{"name", &name}, {"kind", &kind}, {"queue", &queue}, {"tz", &tz}, {"catch_up", &catch_up}}) {
+    if (!*value) return fail(key, "expected a string");
+  }
+  s.name = *name;
+  s.job.kind = *kind;
   if (s.name.empty()) return fail("name", "is required");
   if (s.job.kind.empty()) return fail("kind", "is required");
   s.job.args = j.value("args", nlohmann::json::object());
-  s.job.queue = j.value("queue", "default");
-  s.job.priority = j.value("priority", 0);
-  s.job.max_attempts = j.value("max_attempts", 5);
-  std::string tz = j.value("tz", "UTC");
-  auto zone = FindTimeZone(tz);
+  s.job.queue = *queue;
+  auto priority = IntField(j, "priority", 0, kMinPriority, kMaxPriority);
+  if (!priority) return fail("priority", "expected an integer from " + std::to_string(kMinPriority) + " to " + std::to_string(kMaxPriority));
+  s.job.priority = static_cast<int>(*priority);
+  auto attempts = IntField(j, "max_attempts", 5, 1, kMaxAttempts);
+  if (!attempts) return fail("max_attempts", "expected an integer from 1 to " + std::to_string(kMaxAttempts));
+  s.job.max_attempts = static_cast<int>(*attempts);
+  auto zone = FindTimeZone(*tz);
   if (!zone.ok()) return fail("tz", zone.error());
   s.zone = *zone;
-  std::string catch_up = j.value("catch_up", "one");
-  if (catch_up != "one" && catch_up != "skip") return fail("catch_up", "\"" + catch_up + "\" is not one of one, skip");
-  s.catch_up = catch_up == "one" ? CatchUp::kOne : CatchUp::kSkip;
+  if (*catch_up != "one" && *catch_up != "skip") return fail("catch_up", "\"" + *catch_up + "\" is not one of one, skip");
+  s.catch_up = *catch_up == "one" ? CatchUp::kOne : CatchUp::kSkip;
   if (j.contains("schedule") == j.contains("every")) return fail("", "give exactly one of schedule (cron) or every (interval)");
   if (j.contains("schedule")) {
     auto cron = CronExpr::Parse(j["schedule"].is_string() ? j["schedule"].get<std::string>() : "");

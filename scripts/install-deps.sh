@@ -8,7 +8,8 @@ packages=(
   libuv1-dev libcurl4-openssl-dev libpugixml-dev libpqxx-dev libyaml-cpp-dev libspdlog-dev
   libsqlite3-dev node-llhttp nlohmann-json3-dev libcli11-dev libre2-dev libsimdjson-dev libhowardhinnant-date-dev
   libssl-dev libgtest-dev libgmock-dev tzdata systemd
-  postgresql python3-croniter python3-feedparser python3-biopython
+  clang libfuzzer-14-dev
+  postgresql python3-croniter python3-feedparser python3-biopython python3-aiosmtpd openssl
 )
 
 missing=()

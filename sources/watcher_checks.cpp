@@ -1,5 +1,7 @@
 #include "sources/watcher_checks.h"
 
+#include <map>
+
 #include "config/config.h"
 #include "sources/webhook/webhook_watcher.h"
 
@@ -10,13 +12,25 @@ namespace {
 constexpr const char* kWebhookOnlyKeys[] = {"verify", "trigger", "mapping", "path", "methods",
                                             "delivery_id", "mismatch_status", "max_body_bytes"};
 
+std::string At(size_t i) { return "watchers[" + std::to_string(i) + "]"; }
+
+// Watcher `second` answers on the path of watcher `first`: the error is at its `path`, or at its
+// name when the path is the one its name gives.
+Status DuplicatePath(const Config& config, const nlohmann::json& watchers, size_t second, size_t first,
+                     const std::string& path) {
+  std::string key = At(second) + (watchers[second].contains("path") ? ".path" : ".name");
+  return Status::Error(config.Where(key) + ": " + key + ": " + path + " is already the path of " + At(first) + " (\"" +
+                       watchers[first].value("name", "") + "\"); two webhook watchers cannot answer on one path");
+}
+
 }  // namespace
 
 Status CheckWatcherBlocks(const Config& config) {
   const auto& watchers = config.tree().value("watchers", nlohmann::json::array());
+  std::map<std::string, size_t> served;  // path -> the enabled webhook watcher answering on it
   for (size_t i = 0; i < watchers.size(); ++i) {
     const auto& w = watchers[i];
-    std::string at = "watchers[" + std::to_string(i) + "]";
+    std::string at = At(i);
     if (w.value("type", "") != "webhook") {
       for (const char* key : kWebhookOnlyKeys) {
         if (w.contains(key))
@@ -26,6 +40,9 @@ Status CheckWatcherBlocks(const Config& config) {
     }
     auto hook = WebhookWatcher::From(w, at);
     if (!hook.ok()) return Status::Error(WithPosition(config, hook.error()));
+    if (!w.value("enabled", true)) continue;
+    auto [first, added] = served.emplace(hook->path(), i);
+    if (!added) return DuplicatePath(config, watchers, i, first->second, hook->path());
   }
   return Status::Ok();
 }

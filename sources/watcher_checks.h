@@ -15,7 +15,9 @@
 
 namespace vigil {
 
-// Errors read "vigil.yaml:12:9: watchers[0].verify.scheme: unknown scheme ...".
+// Errors read "vigil.yaml:12:9: watchers[0].verify.scheme: unknown scheme ...". Two enabled webhook
+// watchers on one path are an error at the second one's `path` (its `name` when the path is
+// derived from it).
 Status CheckWatcherBlocks(const Config& config);
 
 // Config::Load / Config::Parse, then CheckWatcherBlocks; the first error found.

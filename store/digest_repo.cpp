@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/iso8601.h"
+#include "common/json_depth.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -42,7 +43,7 @@ DigestRow DigestFromRow(const SqlRow& row) {
   d.community_name = row.Text(2);
   d.job_id = row.Int(3);
   d.created_at = FromMicros(row.Int(4));
-  auto items = nlohmann::json::parse(row.Text(5), nullptr, false);
+  auto items = ParseJsonOrDiscarded(row.Text(5));
   for (const auto& j : items.is_array() ? items : nlohmann::json::array()) d.items.push_back(ItemFromJson(j));
   return d;
 }

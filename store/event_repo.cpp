@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "common/json_depth.h"
 #include "common/uuid.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
@@ -10,11 +11,19 @@
 namespace vigil {
 namespace {
 
+// Stored whole: raw_data comes only from webhooks, whose bodies the body limits already bound.
 std::string RawDataText(const Event& e) {
   if (e.raw_json.empty() && e.raw_data.is_null()) return "null";
-  std::string text = !e.raw_json.empty() ? e.raw_json : e.raw_data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (text.size() <= kMaxRawDataBytes) return text;
-  return nlohmann::json{{"truncated", true}, {"bytes", text.size()}}.dump();
+  return !e.raw_json.empty() ? e.raw_json : e.raw_data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A stored JSON column as the listing shows it: the value; `otherwise` when the text is not JSON
+// (or NULL); a marker, never parsed, when it nests past kMaxJsonDepth (a row written before the
+// limit existed, or by another program): dumping such a value would overflow the stack.
+nlohmann::json StoredJson(const std::string& text, nlohmann::json otherwise) {
+  if (!JsonDepthAllowed(text)) return {{"unreadable", JsonTooDeepMessage()}, {"bytes", text.size()}};
+  auto value = nlohmann::json::parse(text, nullptr, false);
+  return value.is_discarded() ? otherwise : value;
 }
 
 std::string MetadataText(const nlohmann::json& metadata) {
@@ -124,17 +133,13 @@ Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFil
   if (!r.ok()) return r.status();
   std::vector<nlohmann::json> out;
   for (const auto& row : r->rows) {
-    auto meta = nlohmann::json::parse(row.Text(8), nullptr, false);
     nlohmann::json e = {{"id", row.Text(0)}, {"watcher", row.Text(1)}, {"community", row.OptText(2) ? nlohmann::json(row.Text(2)) : nlohmann::json(nullptr)},
                         {"title", row.Text(3)}, {"summary", row.Text(4)}, {"source_type", row.Text(5)}, {"source_id", row.Text(6)},
-                        {"source_url", row.Text(7)}, {"source_metadata", meta.is_discarded() ? nlohmann::json::object() : meta},
+                        {"source_url", row.Text(7)}, {"source_metadata", StoredJson(row.Text(8), nlohmann::json::object())},
                         {"triage_signal", row.OptText(9) ? nlohmann::json(row.Text(9)) : nlohmann::json(nullptr)},
                         {"triage_reasoning", row.OptText(10) ? nlohmann::json(row.Text(10)) : nlohmann::json(nullptr)},
                         {"detected_at", row.Text(11)}};
-    if (f.include_raw) {
-      auto raw = nlohmann::json::parse(row.Text(12), nullptr, false);
-      e["raw_data"] = raw.is_discarded() ? nlohmann::json(nullptr) : raw;
-    }
+    if (f.include_raw) e["raw_data"] = StoredJson(row.Text(12), nullptr);
     out.push_back(std::move(e));
   }
   return out;

@@ -48,10 +48,9 @@ struct EventFilter {
   bool include_raw = false;
 };
 
-// Newest first, as JSON objects (source_metadata parsed).
+// Newest first, as JSON objects (source_metadata parsed, and raw_data with include_raw). A stored
+// source_metadata or raw_data nesting deeper than kMaxJsonDepth (common/json_depth.h) is shown as
+// {"unreadable": "JSON nests deeper than 512 levels (the limit)", "bytes": <its size>}.
 Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFilter& filter);
-
-// raw_data is cut to this many bytes of JSON text (a payload larger than this keeps a note).
-inline constexpr size_t kMaxRawDataBytes = 256 * 1024;
 
 }  // namespace vigil

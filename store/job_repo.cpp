@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
 
@@ -180,7 +182,7 @@ Result<int64_t> FinishJobs(SqlConnection& db, const std::vector<JobOutcome>& out
                         (o.uncount_attempt ? " attempt = attempt - 1," : "") +
                         " locked_by = NULL, locked_until = NULL WHERE id = $6 AND locked_by = $7 AND state = 'running'",
                         {std::string(o.discard ? "discarded" : "retryable"), o.discard ? now_us : o.retry_at_us,
-                         o.error.substr(0, 4000), o.discard ? SqlValue(now_us) : SqlValue(SqlNull{}), now_us, o.id, worker});
+                         std::string(CutUtf8(o.error, 4000)), o.discard ? SqlValue(now_us) : SqlValue(SqlNull{}), now_us, o.id, worker});
       if (!r.ok()) return r.status();
       changed += r->affected;
     }
@@ -309,7 +311,7 @@ Status CancelJob(SqlConnection& db, int64_t id, TimePoint now) {
 
 nlohmann::json JobToJson(const JobRow& j) {
   auto time = [](int64_t us) { return us ? nlohmann::json(static_cast<double>(us) / 1e6) : nlohmann::json(nullptr); };
-  nlohmann::json args = nlohmann::json::parse(j.args, nullptr, false);
+  nlohmann::json args = ParseJsonOrDiscarded(j.args);
   return {{"id", j.id}, {"kind", j.kind}, {"queue", j.queue}, {"args", args.is_discarded() ? nlohmann::json(j.args) : args},
           {"state", j.state}, {"priority", j.priority}, {"run_at", time(j.run_at_us)}, {"attempt", j.attempt},
           {"max_attempts", j.max_attempts}, {"unique_key", j.unique_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.unique_key)},

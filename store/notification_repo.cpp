@@ -1,6 +1,7 @@
 #include "store/notification_repo.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/uuid.h"
@@ -25,6 +26,13 @@ NotificationRow FromRow(const SqlRow& row) {
                            &n.created_at, &n.acted_at, &n.source_url, &n.triage_reasoning, &n.watcher_name};
   for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = row.Text(i);
   return n;
+}
+
+// "U+0000" for a byte below 0x80.
+std::string ControlName(unsigned char c) {
+  char text[8];
+  std::snprintf(text, sizeof(text), "U+%04X", static_cast<unsigned>(c));
+  return text;
 }
 
 bool KnownStatus(const std::string& s) { return s == "pending" || s == "read" || s == "acted" || s == "dismissed"; }
@@ -66,9 +74,21 @@ Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const 
   return out;
 }
 
+Status CheckActionTaken(const std::string& action) {
+  if (action.size() > kMaxActionTakenBytes)
+    return Status::Error("action_taken is " + std::to_string(action.size()) + " bytes; the limit is " +
+                         std::to_string(kMaxActionTakenBytes));
+  for (unsigned char c : action) {
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+      return Status::Error("action_taken holds the control character " + ControlName(c) + " (only tab and newline may appear)");
+  }
+  return Status::Ok();
+}
+
 Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std::string& status, const std::string& action,
                              TimePoint now) {
   if (!KnownStatus(status)) return Status::Error("unknown status \"" + status + "\" (expected pending, read, acted or dismissed)");
+  if (Status s = CheckActionTaken(action); !s.ok()) return s;
   Result<SqlResult> r = Status::Ok();
   if (status == "acted") {
     r = db.Query("UPDATE notifications SET status = 'acted', acted_at = $1, action_taken = COALESCE($2, action_taken) WHERE id = $3",

@@ -64,9 +64,17 @@ struct NotificationFilter {
 // Newest first (created_at, then id), so that `after` pages through a stable order.
 Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const NotificationFilter& filter);
 
+// action_taken is a note a person writes: at most this many bytes of UTF-8.
+inline constexpr size_t kMaxActionTakenBytes = 4096;
+
+// Ok when `action` may be stored as action_taken: at most kMaxActionTakenBytes, and no control
+// character but tab and newline (U+0000 among them, which PostgreSQL's text cannot hold). The
+// error names the first thing wrong ("action_taken is 5000 bytes; the limit is 4096").
+Status CheckActionTaken(const std::string& action);
+
 // Moves a notification to `status` (read, acted, dismissed, or back to pending). `acted` sets
-// acted_at and, when `action` is not empty, action_taken. Errors: an unknown status, or no such
-// notification ("no notification <id>").
+// acted_at and, when `action` is not empty, action_taken. Errors: an unknown status, an action
+// CheckActionTaken refuses, or no such notification ("no notification <id>").
 Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std::string& status, const std::string& action,
                              TimePoint now);
 

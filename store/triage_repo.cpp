@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/json_depth.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -35,7 +36,7 @@ Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, cons
   e.source_type = row.Text(9);
   e.source_id = row.Text(10);
   e.source_url = row.Text(11);
-  auto metadata = nlohmann::json::parse(row.Text(12), nullptr, false);
+  auto metadata = ParseJsonOrDiscarded(row.Text(12));
   if (metadata.is_object()) e.source_metadata = std::move(metadata);
   e.triage_signal = row.Text(13);
   return std::optional<TriageEventRow>(std::move(e));

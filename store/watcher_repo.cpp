@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/json_depth.h"
 #include "common/uuid.h"
 #include "store/db_time.h"
 
@@ -77,7 +78,7 @@ Status DisableUndeclared(SqlConnection& db, const std::vector<WatcherDecl>& watc
   if (!rows.ok()) return rows.status();
   for (const auto& row : rows->rows) {
     if (declared.count(row.Text(1))) continue;
-    auto config = nlohmann::json::parse(row.Text(2), nullptr, false);
+    auto config = ParseJsonOrDiscarded(row.Text(2));
     if (!config.is_object() || config.value(kManagedKey, "") != "vigil") continue;  // the platform's own
     auto upd = db.Query(std::string("UPDATE watchers SET enabled = ") + (db.dialect() == "postgres" ? "false" : "0") +
                             ", updated_at = $1 WHERE id = $2",

@@ -1,5 +1,6 @@
 #include "store/watcher_state_repo.h"
 
+#include "common/utf8_cut.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -32,7 +33,7 @@ Status RecordPollFailure(SqlConnection& db, const std::string& name, TimePoint n
                     " next_poll_at) VALUES ($1, $2, $3, $2, 1, $4) ON CONFLICT (watcher_name) DO UPDATE SET last_poll_at = $2,"
                     " last_error = $3, last_error_at = $2, consecutive_failures = vigil_watcher_state.consecutive_failures + 1,"
                     " next_poll_at = $4",
-                    {name, us, error.substr(0, 2000), ToMicros(next_allowed)});
+                    {name, us, std::string(CutUtf8(error, 2000)), ToMicros(next_allowed)});
   return r.status();
 }
 

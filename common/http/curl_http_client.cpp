@@ -18,7 +18,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 std::string Describe(const HttpClientRequest& request) {
-  return request.method + " " + RedactUrlSecrets(request.url);
+  return request.method + " " + LoggableUrl(request);
 }
 
 std::string HeaderOf(const TransferOutcome& outcome, std::string_view name) {
@@ -54,7 +54,7 @@ CurlHttpClient::~CurlHttpClient() {
 Result<HttpClientResponse> CurlHttpClient::Send(const HttpClientRequest& request, const CancelToken* cancel) {
   auto start = std::chrono::steady_clock::now();
   auto parts = ParseHttpUrl(request.url);
-  if (!parts.ok()) return parts.status();
+  if (!parts.ok()) return WithLoggableUrl(parts.status(), request);
   if (cancel != nullptr && cancel->cancelled()) return Status::Error(Describe(request) + ": cancelled");
   if (request.from_data) {
     // Refuse before waiting on a rate limit; the socket check repeats it for what curl connects to.

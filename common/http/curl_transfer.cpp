@@ -169,7 +169,7 @@ void SetOptions(CURL* easy, const HttpClientRequest& request, const TransferSett
 
 Status DescribeFailure(const TransferContext& ctx, const HttpClientRequest& request, CURLcode code,
                        const char* error_buffer) {
-  std::string what = request.method + " " + RedactUrlSecrets(request.url) + ": ";
+  std::string what = request.method + " " + LoggableUrl(request) + ": ";
   if (!ctx.refusal.ok()) return Status::Error(ctx.refusal.message());
   if (ctx.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
     return Status::Error(what + "response body larger than the cap of " +
@@ -180,7 +180,7 @@ Status DescribeFailure(const TransferContext& ctx, const HttpClientRequest& requ
     return Status::Error(what + "too many redirects (more than " + std::to_string(request.max_redirects) + ")");
   }
   std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-  return Status::Error(what + detail);
+  return WithLoggableUrl(Status::Error(what + detail), request);
 }
 
 }  // namespace

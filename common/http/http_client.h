@@ -36,7 +36,16 @@ struct HttpClientRequest {
   int max_redirects = 5;
   bool conditional = false;     // send and keep ETag / Last-Modified (needs an HttpCache)
   bool retry_non_idempotent = false;  // retry a POST/PUT/... too (it carries an idempotency key)
+  bool secret_path = false;     // the URL's path is a credential (a Slack hook): logs and errors show scheme and host only
 };
+
+// The request's URL as logs and error texts may show it: RedactUrlPath when `secret_path`, else
+// RedactUrlSecrets.
+std::string LoggableUrl(const HttpClientRequest& request);
+
+// `status` with every occurrence of the request's URL (as given and as RedactUrlSecrets shows it)
+// replaced by LoggableUrl: for errors built from the URL below the client (its parser).
+Status WithLoggableUrl(const Status& status, const HttpClientRequest& request);
 
 struct HttpClientResponse {
   int status = 0;

@@ -43,26 +43,6 @@ HttpResponse ApiJson(int status, const nlohmann::json& body) {
   return HttpResponse::Json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-bool LooksLikeUuid(const std::string& s) {
-  return s.size() == 36 && s.find_first_not_of("0123456789abcdef-") == std::string::npos;
-}
-
-Result<int> LimitParam(const HttpRequest& req) {
-  std::string text = QueryParam(req, "limit");
-  if (text.empty()) return 50;
-  char* end = nullptr;
-  long n = std::strtol(text.c_str(), &end, 10);
-  if (*end != '\0' || n < 1 || n > 500) return Status::Error("limit must be a number from 1 to 500");
-  return static_cast<int>(n);
-}
-
-std::string QueryParam(const HttpRequest& req, const std::string& name) {
-  for (const auto& [k, v] : ParseQueryString(req.query)) {
-    if (k == name) return v;
-  }
-  return "";
-}
-
 AdminApi::AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_ptr<const Config>()> config, JobEngine* engine)
     : db_(db), poster_(poster), config_(std::move(config)), engine_(engine) {
   AddWatcherRoutes();

@@ -69,11 +69,6 @@ class AdminApi {
 // Helpers for route handlers.
 HttpResponse ApiError(int status, const std::string& message);
 HttpResponse ApiJson(int status, const nlohmann::json& body);
-// A query parameter, percent-decoded; "" when absent.
-std::string QueryParam(const HttpRequest& req, const std::string& name);
-// `limit`: 50 when absent; an error unless a number from 1 to 500.
-Result<int> LimitParam(const HttpRequest& req);
-bool LooksLikeUuid(const std::string& s);
 
 // One page of a list: `items` holds limit + 1 fetched items (the extra one tells that there is a
 // next page); answers {"items": [...first limit...], "next_cursor": cursor_of(last item)}.

@@ -1,6 +1,7 @@
 // The watcher, event and job routes of AdminApi (see admin_api.h). Handlers run on the DbThread.
 #include "common/iso8601.h"
 #include "daemon/admin/admin_api.h"
+#include "daemon/admin/admin_query.h"
 #include "jobs/engine/job_engine.h"
 #include "daemon/watcher_status.h"
 #include "store/event_repo.h"
@@ -16,6 +17,15 @@ const nlohmann::json* FindWatcher(const Config& config, const std::string& name)
     if (w.value("name", "") == name) return &w;
   }
   return nullptr;
+}
+
+// A job list cursor: a job id, all digits, from 1 to the largest int64; nullopt for anything else
+// (atoll would saturate a huge number into a cursor that "works").
+std::optional<int64_t> JobIdCursor(const std::string& text) {
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 }  // namespace
@@ -54,35 +64,21 @@ void AdminApi::AddWatcherRoutes() {
 
 void AdminApi::AddEventAndJobRoutes() {
   AddRoute({"GET", "/api/v1/events", [](SqlConnection& db, const HttpRequest& req, const std::vector<std::string>&) {
-              auto limit = LimitParam(req);
-              if (!limit.ok()) return ApiError(400, limit.error());
-              EventFilter f{QueryParam(req, "watcher"), QueryParam(req, "signal"), std::nullopt, QueryParam(req, "cursor"), *limit + 1,
-                            QueryParam(req, "include") == "raw_data"};
-              if (!f.signal.empty() && f.signal != "low" && f.signal != "medium" && f.signal != "high")
-                return ApiError(400, "signal must be low, medium or high");
-              if (!f.before_id.empty() && !LooksLikeUuid(f.before_id)) return ApiError(400, "malformed cursor");
-              if (std::string since = QueryParam(req, "since"); !since.empty()) {
-                auto t = ParseIso8601(since);
-                if (!t.ok()) return ApiError(400, "since: " + t.error());
-                f.since = *t;
-              }
-              auto events = ListEvents(db, f);
+              auto filter = EventFilterFrom(req);
+              if (!filter.ok()) return ApiError(400, filter.error());
+              auto events = ListEvents(db, *filter);
               if (!events.ok()) return ApiError(500, events.error());
-              return ApiJson(200, Page(std::move(*events), *limit, [](const nlohmann::json& e) { return e["id"]; }));
+              return ApiJson(200, Page(std::move(*events), filter->limit - 1, [](const nlohmann::json& e) { return e["id"]; }));
             }});
   AddRoute({"GET", "/api/v1/jobs", [](SqlConnection& db, const HttpRequest& req, const std::vector<std::string>&) {
-              auto limit = LimitParam(req);
-              if (!limit.ok()) return ApiError(400, limit.error());
-              JobFilter f{QueryParam(req, "state"), QueryParam(req, "kind"), QueryParam(req, "queue"), 0, *limit + 1};
-              if (std::string c = QueryParam(req, "cursor"); !c.empty()) {
-                f.after_id = std::atoll(c.c_str());
-                if (f.after_id <= 0) return ApiError(400, "malformed cursor");
-              }
-              auto jobs = ListJobs(db, f);
+              auto filter = JobFilterFrom(req);
+              if (!filter.ok()) return ApiError(400, filter.error());
+              auto jobs = ListJobs(db, *filter);
               if (!jobs.ok()) return ApiError(500, jobs.error());
               std::vector<nlohmann::json> items;
               for (const auto& j : *jobs) items.push_back(JobToJson(j));
-              return ApiJson(200, Page(std::move(items), *limit, [](const nlohmann::json& j) { return std::to_string(j["id"].get<int64_t>()); }));
+              return ApiJson(200, Page(std::move(items), filter->limit - 1,
+                                       [](const nlohmann::json& j) { return std::to_string(j["id"].get<int64_t>()); }));
             }});
   auto job_id = [](const std::string& text) -> int64_t { return text.find_first_not_of("0123456789") == std::string::npos ? std::atoll(text.c_str()) : 0; };
   AddRoute({"GET", "/api/v1/jobs/:id", [job_id](SqlConnection& db, const HttpRequest&, const std::vector<std::string>& p) {

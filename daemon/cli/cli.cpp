@@ -12,6 +12,7 @@
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/daemon.h"
 #include "config/http_client_config.h"
+#include "jobs/engine/job_engine.h"
 #include "jobs/schedule_config.h"
 #include "store/migrator.h"
 #include "store/sql.h"
@@ -50,7 +51,8 @@ int RunDaemon(const std::string& path, const std::string& log_format) {
 int Check(const std::string& path) {
   auto config = LoadOrExplain(path);
   if (!config) return 2;
-  for (const Status& s : {SchedulesFrom(*config).status(), HttpClientOptionsFrom(*config).status()}) {
+  for (const Status& s : {SchedulesFrom(*config).status(), HttpClientOptionsFrom(*config).status(),
+                          JobEngineOptionsFrom(*config).status()}) {
     if (!s.ok()) {
       std::cerr << "vigil: " << s.message() << "\n";
       return 2;

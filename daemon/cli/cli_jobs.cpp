@@ -2,6 +2,8 @@
 // database the config names (the daemon need not run; a running one picks enqueued jobs up).
 #include <iostream>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/watcher_status.h"
@@ -26,7 +28,7 @@ int Fail(const std::string& message) {
 }
 
 int Enqueue(const std::string& config, const JobsArgs& a) {
-  auto args = nlohmann::json::parse(a.args_json, nullptr, false);
+  auto args = ParseJsonOrDiscarded(a.args_json);
   if (args.is_discarded()) return Fail("--args: not valid JSON: " + a.args_json);
   auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return Fail(db.error());
@@ -69,7 +71,7 @@ int List(const std::string& config, const JobsArgs& a) {
   printf("%-8s %-24s %-10s %-10s %-8s %-20s %s\n", "ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "RUN AT", "LAST ERROR");
   for (const auto& j : *jobs) {
     printf("%-8lld %-24s %-10s %-10s %d/%-6d %-20s %s\n", static_cast<long long>(j.id), j.kind.c_str(), j.queue.c_str(),
-           j.state.c_str(), j.attempt, j.max_attempts, UtcText(j.run_at_us).c_str(), j.last_error.substr(0, 60).c_str());
+           j.state.c_str(), j.attempt, j.max_attempts, UtcText(j.run_at_us).c_str(), std::string(CutUtf8(j.last_error, 60)).c_str());
   }
   return 0;
 }

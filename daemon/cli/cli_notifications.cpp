@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "common/utf8_cut.h"
 #include "daemon/cli/cli_verbs.h"
 #include "store/job_repo.h"
 #include "store/notification_repo.h"
@@ -37,7 +38,7 @@ int List(const std::string& config, const NotificationArgs& a) {
   printf("%-36s %-9s %-6s %-16s %-19s %s\n", "ID", "STATUS", "SIGNAL", "COMMUNITY", "CREATED", "TITLE");
   for (const auto& n : *list) {
     printf("%-36s %-9s %-6s %-16s %-19s %s\n", n.id.c_str(), n.status.c_str(), n.signal.c_str(), n.community_name.c_str(),
-           n.created_at.substr(0, 19).c_str(), n.title.substr(0, 70).c_str());
+           n.created_at.substr(0, 19).c_str(), std::string(CutUtf8(n.title, 70)).c_str());
   }
   return 0;
 }

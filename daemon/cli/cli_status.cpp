@@ -1,6 +1,8 @@
 // `vigil status [--json]`: a running daemon's one-screen view, through its admin API.
 #include <iostream>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
 #include "common/http/curl_http_client.h"
@@ -27,7 +29,7 @@ void Print(const nlohmann::json& st) {
             << ", up " << Uptime(st.value("uptime_seconds", 0.0)) << "\n\nWATCHERS\n";
   printf("  %-20s %-11s %-7s %-21s %-32s %s\n", "NAME", "TYPE", "EVENTS", "LAST POLL", "NEXT POLL", "LAST ERROR");
   for (const auto& w : st["watchers"]) {
-    std::string err = w.contains("last_error") && w["last_error"].is_string() ? w["last_error"].get<std::string>().substr(0, 50) : "";
+    std::string err = w.contains("last_error") && w["last_error"].is_string() ? std::string(CutUtf8(w["last_error"].get<std::string>(), 50)) : "";
     printf("  %-20s %-11s %-7lld %-21s %-32s %s\n", w.value("name", "").c_str(), w.value("type", "").c_str(),
            static_cast<long long>(w.value("events", int64_t(0))), w.value("last_poll", "-").c_str(), w.value("next_poll", "-").c_str(),
            err.c_str());
@@ -43,7 +45,7 @@ void Print(const nlohmann::json& st) {
   if (st["notifications"].empty()) std::cout << "  (none)\n";
   for (const auto& n : st["notifications"]) {
     printf("  %-20s %-7s %-9s %s\n", n.value("created_at", "").substr(0, 19).c_str(), n.value("signal", "").c_str(),
-           n.value("status", "").c_str(), n.value("title", "").substr(0, 70).c_str());
+           n.value("status", "").c_str(), std::string(CutUtf8(n.value("title", ""), 70)).c_str());
   }
 }
 
@@ -63,9 +65,9 @@ int ShowStatus(const std::string& path, bool json) {
   req.timeout = std::chrono::seconds(10);
   auto res = http.Send(req);
   if (!res.ok()) return Fail("no vigil answering at " + req.url + ": " + res.error());
-  auto body = nlohmann::json::parse(res->body, nullptr, false);
+  auto body = ParseJsonOrDiscarded(res->body);
   if (res->status != 200 || body.is_discarded())
-    return Fail("the daemon answered HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 200));
+    return Fail("the daemon answered HTTP " + std::to_string(res->status) + ": " + std::string(CutUtf8(res->body, 200)));
   if (json) std::cout << body.dump(2) << "\n";
   else Print(body);
   return 0;

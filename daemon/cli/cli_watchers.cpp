@@ -2,6 +2,7 @@
 // count) and `vigil watchers test NAME [--json]` (one poll, nothing stored, the events printed).
 #include <iostream>
 
+#include "common/utf8_cut.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
 #include "config/http_client_config.h"
@@ -43,7 +44,7 @@ int List(const std::string& path, const WatchersArgs& a) {
     printf("%-20s %-11s %-7lld %-21s %-32s %s\n", r["name"].get<std::string>().c_str(), r["type"].get<std::string>().c_str(),
            static_cast<long long>(r["events"].get<int64_t>()), r.value("last_poll", "-").c_str(),
            r.value("next_poll", "-").c_str(), r.contains("last_error") && r["last_error"].is_string()
-                                                  ? r["last_error"].get<std::string>().substr(0, 60).c_str() : "");
+                                                  ? std::string(CutUtf8(r["last_error"].get<std::string>(), 60)).c_str() : "");
   }
   return 0;
 }

@@ -8,7 +8,6 @@ namespace vigil {
 namespace {
 
 using nlohmann::json;
-using Table = std::map<std::string, std::shared_ptr<const WebhookWatcher>>;
 
 void Count(const std::string& watcher, const char* outcome) {
   Metrics::Global().Inc("vigil_webhook_requests_total", {{"watcher", watcher}, {"outcome", outcome}});
@@ -23,7 +22,7 @@ HttpResponse Unavailable(const std::string& reason) {
 }  // namespace
 
 HookRoutes::HookRoutes(LoopPoster& poster, EventWriterOptions writer_options)
-    : poster_(poster), writer_(std::move(writer_options)), table_(std::make_shared<Table>()) {}
+    : poster_(poster), writer_(std::move(writer_options)), table_(std::make_shared<HookTable>()) {}
 
 void HookRoutes::DescribeMetrics() {
   Metrics::Global().Describe("vigil_webhook_requests_total", "counter",
@@ -38,8 +37,8 @@ void HookRoutes::AddTo(Router& router) {
   }
 }
 
-Status HookRoutes::Apply(const Config& config) {
-  auto next = std::make_shared<Table>();
+Result<std::shared_ptr<const HookTable>> HookRoutes::TableFrom(const Config& config) {
+  auto table = std::make_shared<HookTable>();
   const auto& watchers = config.tree().value("watchers", json::array());
   for (size_t i = 0; i < watchers.size(); ++i) {
     const auto& w = watchers[i];
@@ -47,12 +46,15 @@ Status HookRoutes::Apply(const Config& config) {
     auto hook = WebhookWatcher::From(w, "watchers[" + std::to_string(i) + "]");
     if (!hook.ok()) return hook.status();
     std::string path = hook->path();
-    if (next->count(path)) return Status::Error("two webhook watchers answer on " + path);
-    (*next)[path] = std::make_shared<const WebhookWatcher>(std::move(*hook));
+    if (table->count(path)) return Status::Error("two webhook watchers answer on " + path);
+    (*table)[path] = std::make_shared<const WebhookWatcher>(std::move(*hook));
   }
-  spdlog::info("webhook hooks: {}", next->size());
-  table_ = std::move(next);
-  return Status::Ok();
+  return std::shared_ptr<const HookTable>(std::move(table));
+}
+
+void HookRoutes::Install(std::shared_ptr<const HookTable> table) {
+  spdlog::info("webhook hooks: {}", table->size());
+  table_ = std::move(table);
 }
 
 void HookRoutes::Handle(HttpRequest&& request, Responder respond) {

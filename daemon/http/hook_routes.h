@@ -4,8 +4,9 @@
 // answers once the writer reports: 202 {"event_id", "duplicate"} after the commit, 503 with
 // Retry-After when the database could not take it or the writer's queue is full.
 //
-// Threads: Apply, Handle and Stop on the loop thread; the writer's reports come back through the
-// LoopPoster. Stop() must run before the poster closes (answers still in flight are posted).
+// Threads: TableFrom on any thread; Install, Handle and Stop on the loop thread; the writer's
+// reports come back through the LoopPoster. Stop() must run before the poster closes (answers
+// still in flight are posted).
 #pragma once
 
 #include <map>
@@ -21,15 +22,21 @@
 
 namespace vigil {
 
+// The enabled webhook watchers of a config, by the path each answers on.
+using HookTable = std::map<std::string, std::shared_ptr<const WebhookWatcher>>;
+
 class HookRoutes {
  public:
   HookRoutes(LoopPoster& poster, EventWriterOptions writer_options);
 
+  // The table a config asks for; an error for a watcher block that does not parse or two watchers
+  // on one path (Config::Load refuses both, so a reload meets them only if that check is missed).
+  static Result<std::shared_ptr<const HookTable>> TableFrom(const Config& config);
+
   // Registers "/hooks/*" for every method (a hook answers 405 for the ones it does not take).
   void AddTo(Router& router);
-  // Replaces the table with the config's enabled webhook watchers. The config was validated at
-  // load, so an error here means a bug; the old table is kept.
-  Status Apply(const Config& config);
+  // Serves `table` from the next request on; requests already decided keep their watcher.
+  void Install(std::shared_ptr<const HookTable> table);
   void Handle(HttpRequest&& request, Responder respond);
   // Writes and answers what is queued, then stops the writer.
   void Stop();
@@ -41,7 +48,7 @@ class HookRoutes {
 
   LoopPoster& poster_;
   EventWriter writer_;
-  std::shared_ptr<const std::map<std::string, std::shared_ptr<const WebhookWatcher>>> table_;
+  std::shared_ptr<const HookTable> table_;
 };
 
 }  // namespace vigil

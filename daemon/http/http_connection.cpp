@@ -52,8 +52,10 @@ struct HttpParserCallbacks {
     });
   }
   static int OnHeaderFieldComplete(llhttp_t* p) {
-    Of(p)->field_open_ = false;
-    return Of(p)->CountHeadBytes(kHeaderLineOverhead);
+    HttpConnection* c = Of(p);
+    if (!c->field_open_ || c->request_.headers.back().first.empty()) return c->Refuse(400);  // ": value"
+    c->field_open_ = false;
+    return c->CountHeadBytes(kHeaderLineOverhead);
   }
   static int OnHeaderValue(llhttp_t* p, const char* at, size_t len) {
     return Guard(p, [&](HttpConnection* c) {
@@ -210,11 +212,14 @@ int HttpConnection::BeginMessage() {
   return 0;
 }
 
+int HttpConnection::Refuse(int status) {
+  error_status_ = status;
+  return HPE_USER;
+}
+
 int HttpConnection::CountHeadBytes(size_t n) {
   head_bytes_ += n;
-  if (head_bytes_ <= limits_.max_header_bytes) return 0;
-  error_status_ = 431;
-  return HPE_USER;
+  return head_bytes_ <= limits_.max_header_bytes ? 0 : Refuse(431);
 }
 
 int HttpConnection::HeadersComplete() {
@@ -223,13 +228,11 @@ int HttpConnection::HeadersComplete() {
   SplitTarget(request_);
   request_.remote_addr = peer_ip_;
   http10_ = parser_.http_major == 1 && parser_.http_minor == 0;
+  if (!HostHeaderProblem(request_, !http10_).empty()) return Refuse(400);
   head_method_ = parser_.method == HTTP_HEAD;
   bool chunked = (parser_.flags & F_CHUNKED) != 0;
   bool has_length = (parser_.flags & F_CONTENT_LENGTH) != 0;
-  if (has_length && parser_.content_length > limits_.max_body_bytes) {
-    error_status_ = 413;
-    return HPE_USER;
-  }
+  if (has_length && parser_.content_length > limits_.max_body_bytes) return Refuse(413);
   if (!chunked && !(has_length && parser_.content_length > 0)) return 0;
   if (has_length) request_.body.reserve(std::min<uint64_t>(parser_.content_length, kMaxBodyReserve));
   phase_ = Phase::kBody;
@@ -239,18 +242,13 @@ int HttpConnection::HeadersComplete() {
 }
 
 int HttpConnection::AppendBody(const char* at, size_t len) {
-  if (request_.body.size() + len > limits_.max_body_bytes) {
-    error_status_ = 413;
-    return HPE_USER;
-  }
+  if (request_.body.size() + len > limits_.max_body_bytes) return Refuse(413);
   request_.body.append(at, len);
   return 0;
 }
 
 int HttpConnection::CheckChunk(uint64_t chunk_size) {
-  if (chunk_size <= limits_.max_body_bytes - request_.body.size()) return 0;
-  error_status_ = 413;
-  return HPE_USER;
+  return chunk_size <= limits_.max_body_bytes - request_.body.size() ? 0 : Refuse(413);
 }
 
 void HttpConnection::SendContinue() {
@@ -292,7 +290,7 @@ void HttpConnection::RespondError(int status) {
   keep_alive_ = false;
   phase_ = Phase::kDraining;
   StopTimer();
-  HttpResponse response = HttpResponse::Text(status, std::string(HttpReasonPhrase(status)) + "\n");
+  HttpResponse response = RefusalResponse(status, request_.target);
   std::string body = std::move(response.body);
   WriteResponse(response, std::move(body), true);
 }

@@ -82,6 +82,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
   // Parser events (called from llhttp callbacks; return an llhttp errno).
   int BeginMessage();
+  int Refuse(int status);  // records the answer for Step and returns HPE_USER
   int CountHeadBytes(size_t n);
   int HeadersComplete();
   int AppendBody(const char* at, size_t len);

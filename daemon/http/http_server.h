@@ -7,8 +7,11 @@
 // Protocol: keep-alive by default for HTTP/1.1, for HTTP/1.0 only with "Connection: keep-alive";
 // chunked request bodies are collected whole. Every response carries Content-Length (none for 1xx
 // and 204) and "Connection: close" when the server closes after it. Refusals close the connection:
-// 400 malformed, 408 head or body too slow (when some of the request had arrived), 413 body too
-// large (by Content-Length up front or while chunks arrive), 431 head too large, 500 handler threw.
+// 400 malformed (framing is strict: chunk data not followed by CRLF, a CR without LF, an empty
+// header name, an HTTP/1.1 request without exactly one Host header), 408 head or body too slow
+// (when some of the request had arrived), 413 body too large (by Content-Length up front or while
+// chunks arrive), 431 head too large, 500 handler threw. Under /api/ and /hooks/ a refusal's body
+// is JSON ({"error": "bad request"}), as every other answer there; elsewhere plain text.
 // "Expect: 100-continue" is answered with 100 Continue before the body is read.
 //
 // Responder safety: a Responder called after its connection closed, or called twice, does nothing.

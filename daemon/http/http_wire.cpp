@@ -2,8 +2,12 @@
 
 #include <strings.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 namespace vigil {
 namespace {
@@ -73,6 +77,21 @@ bool WantsClose(const HttpResponse& response) {
 bool ExpectsContinue(const HttpRequest& request) {
   const std::string* expect = request.Header("Expect");
   return expect != nullptr && EqualsNoCase(*expect, "100-continue");
+}
+
+std::string HostHeaderProblem(const HttpRequest& request, bool http11) {
+  size_t hosts = 0;
+  for (const auto& [name, value] : request.headers) hosts += EqualsNoCase(name, "Host") ? 1 : 0;
+  if (hosts > 1) return "two Host headers";
+  if (hosts == 0 && http11) return "an HTTP/1.1 request without a Host header";
+  return "";
+}
+
+HttpResponse RefusalResponse(int status, std::string_view target) {
+  std::string reason = HttpReasonPhrase(status);
+  if (!target.starts_with("/api/") && !target.starts_with("/hooks/")) return HttpResponse::Text(status, reason + "\n");
+  std::transform(reason.begin(), reason.end(), reason.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return HttpResponse::Json(status, nlohmann::json{{"error", reason}}.dump());
 }
 
 void SplitTarget(HttpRequest& request) {

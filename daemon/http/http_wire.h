@@ -29,6 +29,15 @@ bool WantsClose(const HttpResponse& response);
 // True if the request carries "Expect: 100-continue".
 bool ExpectsContinue(const HttpRequest& request);
 
+// RFC 9112 3.2: an HTTP/1.1 request carries exactly one Host header (HTTP/1.0 may omit it).
+// Returns "" when the head is acceptable, else why not ("two Host headers").
+std::string HostHeaderProblem(const HttpRequest& request, bool http11);
+
+// The answer to a request the server refuses before a handler sees it (400, 408, 413, 431, 500):
+// under /api/ and /hooks/, where every answer is JSON, {"error": "<reason phrase, lower case>"};
+// plain text elsewhere.
+HttpResponse RefusalResponse(int status, std::string_view target);
+
 // Fills request.path and request.query from request.target (split at the first '?').
 void SplitTarget(HttpRequest& request);
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <regex>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "jobs/deliver/delivery_message.h"
 #include "jobs/deliver/digest_message.h"
 #include "jobs/deliver/smtp_sender.h"
@@ -35,6 +37,7 @@ HttpClientRequest JsonPost(const std::string& url, const std::string& body, cons
   req.body = body;
   req.timeout = kSendTimeout;
   req.retry_non_idempotent = true;  // the receiver can drop repeats by X-Vigil-Delivery
+  req.secret_path = true;  // a channel's URL can be its credential (Slack's is): logs show scheme and host only
   req.headers = {{"Content-Type", "application/json"}, {"X-Vigil-Delivery", delivery_id}};
   return req;
 }
@@ -83,8 +86,9 @@ JobResult SendTo(const ChannelSettings& ch, const PlatformSettings& platform, co
       std::string domain = ch.from.substr(ch.from.find('@') + 1);
       if (auto close = domain.find('>'); close != std::string::npos) domain.resize(close);
       std::string message = RenderEmail(m.email, ch.from, ch.to, now, m.id + "." + ch.name + "@" + domain);
-      Status s = SendMail(ch.smtp, ch.from, ch.to, message, kSendTimeout, cancel);
-      return s.ok() ? JobResult::Done() : JobResult::Retry(what + ": " + s.message());
+      MailOutcome sent = SendMail(ch.smtp, ch.from, ch.to, message, kSendTimeout, cancel);
+      if (sent.status.ok()) return JobResult::Done();
+      return sent.permanent ? JobResult::Discard(what + ": " + sent.status.message()) : JobResult::Retry(what + ": " + sent.status.message());
     }
   }
   return JobResult::Discard("unknown channel type");
@@ -105,6 +109,19 @@ std::string Fixed2(double v) {
 bool LooksLikeUuid(const std::string& s) {
   static const std::regex uuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   return std::regex_match(s, uuid);
+}
+
+// The thread id of the platform's answer: "thread_id" or else "id", a string or a number (as text);
+// "" when neither is there.
+std::string ThreadIdOf(const nlohmann::json& body) {
+  if (!body.is_object()) return "";
+  for (const char* key : {"thread_id", "id"}) {
+    auto it = body.find(key);
+    if (it == body.end()) continue;
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_integer()) return it->dump();
+  }
+  return "";
 }
 
 nlohmann::json ThreadRequest(const NotificationRow& n) {
@@ -165,9 +182,13 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
   auto resp = http.Send(req, cancel);
   JobResult verdict = FromHttp(resp, "thread request for " + (*n)->id);
   if (verdict.kind != JobResult::Kind::kDone) return verdict;
-  auto body = nlohmann::json::parse(resp->body, nullptr, false);
-  std::string thread_id = body.is_object() ? body.value("thread_id", body.value("id", "")) : "";
-  if (!LooksLikeUuid(thread_id)) return JobResult::Discard("the platform's answer holds no thread id (a UUID in \"id\" or \"thread_id\")");
+  auto body = ParseJsonOrDiscarded(resp->body);
+  std::string thread_id = ThreadIdOf(body);
+  if (thread_id.empty()) return JobResult::Discard("the platform's answer holds no thread id (a UUID in \"id\" or \"thread_id\")");
+  if (!LooksLikeUuid(thread_id)) {
+    return JobResult::Discard("the platform answered thread id " + std::string(CutUtf8(thread_id, 64)) +
+                              ", which is not a UUID (notifications.thread_id holds UUIDs): not recorded");
+  }
   std::string action = args.contains("approved_by")
                            ? "created thread " + thread_id + " on approval by " + args.value("approved_by", "")
                            : "auto-created thread " + thread_id + ": triage score " + Fixed2(args.value("score", 0.0)) +

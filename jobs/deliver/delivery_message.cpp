@@ -2,9 +2,9 @@
 
 #include <ctime>
 
-#include "common/base64.h"
 #include "common/hex.h"
 #include "common/hmac.h"
+#include "jobs/deliver/mail_encoding.h"
 
 namespace vigil {
 namespace {
@@ -16,24 +16,6 @@ std::string RfcDate(TimePoint now) {
   char buf[64];
   strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &parts);
   return buf;
-}
-
-// RFC 2047 encoded-word for a header holding non-ASCII text; ASCII passes as is.
-std::string HeaderText(const std::string& text) {
-  bool ascii = true;
-  for (unsigned char c : text) ascii = ascii && c >= 0x20 && c < 0x7f;
-  if (ascii) return text;
-  return "=?UTF-8?B?" + Base64Encode(text) + "?=";
-}
-
-// Bare LF line ends (summaries, reasoning) made CRLF, as SMTP requires.
-std::string CrLf(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-    out += text[i];
-  }
-  return out;
 }
 
 std::string Community(const NotificationRow& n) { return n.community_name.empty() ? "vigil" : n.community_name; }
@@ -83,15 +65,15 @@ std::string UpperAscii(std::string s) {
 std::string RenderEmail(const EmailText& text, const std::string& from, const std::vector<std::string>& to, TimePoint now,
                         const std::string& message_id) {
   std::string recipients;
-  for (const auto& r : to) recipients += (recipients.empty() ? "" : ", ") + r;
+  for (const auto& r : to) recipients += (recipients.empty() ? "" : ",\r\n ") + AddressHeader(r);
   std::string m;
   m += "Date: " + RfcDate(now) + "\r\n";
-  m += "From: " + from + "\r\n";
+  m += "From: " + AddressHeader(from) + "\r\n";
   m += "To: " + recipients + "\r\n";
   m += "Message-ID: <" + message_id + ">\r\n";
   m += "Subject: " + HeaderText(text.subject) + "\r\n";
-  m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
-  return CrLf(m + text.body);
+  m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+  return m + QuotedPrintable(text.body);
 }
 
 EmailText NotificationEmail(const NotificationRow& n) {

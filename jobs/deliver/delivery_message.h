@@ -34,7 +34,9 @@ struct EmailText {
 };
 
 // A complete message (headers, blank line, body with CRLF line ends, dot-stuffing left to the
-// SMTP client). `message_id` goes into Message-ID; a non-ASCII subject is RFC 2047-encoded.
+// SMTP client). `message_id` goes into Message-ID; a subject or display name with non-ASCII text
+// (or too long for one line) is RFC 2047-encoded; the body is quoted-printable, so no line passes
+// 76 characters whatever the text (mail_encoding.h).
 std::string RenderEmail(const EmailText& text, const std::string& from, const std::vector<std::string>& to, TimePoint now,
                         const std::string& message_id);
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/iso8601.h"
+#include "common/utf8_cut.h"
 
 namespace vigil {
 namespace {
@@ -53,13 +54,6 @@ std::string More(const DigestRow& d, size_t shown) {
 nlohmann::json Section(const std::string& mrkdwn) { return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", mrkdwn}}}}; }
 
 }  // namespace
-
-std::string ShortenUtf8(const std::string& text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  return text.substr(0, cut) + "…";
-}
 
 nlohmann::json DigestWebhookPayload(const DigestRow& d) { return {{"type", "digest"}, {"digest", DigestToJson(d)}}; }
 

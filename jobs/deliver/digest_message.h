@@ -28,7 +28,4 @@ nlohmann::json DigestSlackPayload(const DigestRow& d, size_t shown = kDigestShow
 // Subject "[vigil digest] oncology: 12 items"; a numbered plain-text list grouped by signal.
 EmailText DigestEmail(const DigestRow& d, size_t shown = kDigestShownItems);
 
-// `text` cut to at most `max_bytes` bytes on a UTF-8 character boundary, "…" appended when cut.
-std::string ShortenUtf8(const std::string& text, size_t max_bytes);
-
 }  // namespace vigil

@@ -19,13 +19,20 @@ Status ReadSmtp(const BlockReader& r, SmtpSettings* out) {
   if (!block.ok()) return block.status();
   if (!r.Has("smtp")) return r.Error("smtp", "is required for an email channel");
   FirstError e;
-  e.Check(block->CheckKeys({"url", "username", "password", "starttls"}));
+  e.Check(block->CheckKeys({"url", "username", "password", "starttls", "allow_plaintext_auth", "ca_file"}));
   out->url = e.Take(block->String("url", "", true));
   out->username = e.Take(block->String("username"));
   out->password = e.Take(block->String("password"));
-  out->starttls = e.Take(block->Bool("starttls", false));
+  out->starttls = e.Take(block->Bool("starttls", true));
+  out->allow_plaintext_auth = e.Take(block->Bool("allow_plaintext_auth", false));
+  out->ca_file = e.Take(block->String("ca_file"));
   if (!e.ok()) return e.status();
   if (!out->url.starts_with("smtp://") && !out->url.starts_with("smtps://")) return block->Error("url", "expected smtp://host:port or smtps://host:port");
+  bool encrypted = out->url.starts_with("smtps://") || out->starttls;
+  if (!out->password.empty() && !encrypted && !out->allow_plaintext_auth) {
+    return block->Error("password", "would cross the network in clear text (smtp:// with starttls: false); use starttls: true or "
+                                    "smtps://, or set allow_plaintext_auth: true");
+  }
   return Status::Ok();
 }
 

@@ -42,10 +42,42 @@ std::string EnvelopeAddress(const std::string& address) {
   return "<" + address + ">";
 }
 
-Status SendMail(const SmtpSettings& smtp, const std::string& from, const std::vector<std::string>& to, const std::string& message,
-                std::chrono::milliseconds timeout, const CancelToken* cancel) {
+namespace {
+
+bool Encrypted(const SmtpSettings& smtp) { return smtp.url.starts_with("smtps://") || smtp.starttls; }
+
+void SetSecurity(CURL* c, const SmtpSettings& smtp) {
+  if (smtp.url.starts_with("smtp://") && smtp.starttls) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  if (!smtp.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, smtp.ca_file.c_str());
+  if (!smtp.username.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, smtp.username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, smtp.password.c_str());
+  }
+}
+
+MailOutcome Failure(CURL* c, CURLcode rc) {
+  long code = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  if (rc == CURLE_ABORTED_BY_CALLBACK) return {Status::Error("smtp: cancelled"), false};
+  if (rc == CURLE_USE_SSL_FAILED) {
+    return {Status::Error("smtp: the server offers no STARTTLS, which starttls: true requires; nothing was sent (no password, no "
+                          "message)"), true};
+  }
+  bool permanent = code >= 500 && code <= 599;
+  std::string said = code ? " (server said " + std::to_string(code) + (permanent ? ": permanent, not retried)" : ")") : "";
+  return {Status::Error(std::string("smtp: ") + curl_easy_strerror(rc) + said), permanent};
+}
+
+}  // namespace
+
+MailOutcome SendMail(const SmtpSettings& smtp, const std::string& from, const std::vector<std::string>& to, const std::string& message,
+                     std::chrono::milliseconds timeout, const CancelToken* cancel) {
+  if (!smtp.password.empty() && !Encrypted(smtp) && !smtp.allow_plaintext_auth) {
+    return {Status::Error("smtp: refusing to send the password over smtp:// without STARTTLS (set starttls: true, use smtps://, "
+                          "or allow_plaintext_auth: true)"), true};
+  }
   std::unique_ptr<CURL, EasyFree> curl(curl_easy_init());
-  if (!curl) return Status::Error("smtp: cannot create a curl handle");
+  if (!curl) return {Status::Error("smtp: cannot create a curl handle"), false};
   std::unique_ptr<curl_slist, SlistFree> rcpt;
   for (const auto& r : to) rcpt.reset(curl_slist_append(rcpt.release(), EnvelopeAddress(r).c_str()));
   std::string mail_from = EnvelopeAddress(from);
@@ -63,17 +95,10 @@ Status SendMail(const SmtpSettings& smtp, const std::string& from, const std::ve
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Progress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, cancel);
-  if (smtp.starttls) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-  if (!smtp.username.empty()) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, smtp.username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, smtp.password.c_str());
-  }
+  SetSecurity(c, smtp);
   CURLcode rc = curl_easy_perform(c);
-  if (rc == CURLE_OK) return Status::Ok();
-  long code = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  if (rc == CURLE_ABORTED_BY_CALLBACK) return Status::Error("smtp: cancelled");
-  return Status::Error(std::string("smtp: ") + curl_easy_strerror(rc) + (code ? " (server said " + std::to_string(code) + ")" : ""));
+  if (rc == CURLE_OK) return {Status::Ok(), false};
+  return Failure(c, rc);
 }
 
 }  // namespace vigil

@@ -1,6 +1,10 @@
-// SendMail: one e-mail through an SMTP server with libcurl (smtp:// or smtps://, optional
-// STARTTLS and AUTH). Blocking; call it on a worker thread. Returns an error naming the SMTP
-// stage that failed (curl's message and the server's last response code), never the password.
+// SendMail: one e-mail through an SMTP server with libcurl: smtps:// (TLS from the first byte) or
+// smtp:// with STARTTLS required (unless `starttls: false`), AUTH when a username is set, the
+// server's certificate checked against the system's CAs or `ca_file`. A password never leaves over
+// an unencrypted connection unless `allow_plaintext_auth`: a server that offers no STARTTLS fails
+// the send before AUTH. Blocking; call it on a worker thread. Errors name the SMTP stage that
+// failed (curl's message and the server's last reply code), never the password or the URL's
+// user-info.
 #pragma once
 
 #include <chrono>
@@ -13,9 +17,17 @@
 
 namespace vigil {
 
+// What one send came to: ok, or an error and whether sending again can help. A 5xx reply, a server
+// without the STARTTLS the settings require, and a password the settings would send in clear text
+// are permanent; 4xx replies, timeouts and connection errors are not.
+struct MailOutcome {
+  Status status;
+  bool permanent = false;
+};
+
 // `message` is the whole RFC 5322 text (headers, blank line, body) with CRLF line ends.
-Status SendMail(const SmtpSettings& smtp, const std::string& from, const std::vector<std::string>& to, const std::string& message,
-                std::chrono::milliseconds timeout, const CancelToken* cancel);
+MailOutcome SendMail(const SmtpSettings& smtp, const std::string& from, const std::vector<std::string>& to, const std::string& message,
+                     std::chrono::milliseconds timeout, const CancelToken* cancel);
 
 // "<addr>" for MAIL FROM / RCPT TO from "Name <addr>" or a bare address.
 std::string EnvelopeAddress(const std::string& address);

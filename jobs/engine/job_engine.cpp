@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "common/json_depth.h"
 #include "common/metrics.h"
 #include "store/db_time.h"
 #include "store/reconnect.h"
@@ -211,7 +212,7 @@ JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_
     out.error = "no handler for job kind \"" + c.job.kind + "\" in this vigil";
     return out;
   }
-  nlohmann::json args = nlohmann::json::parse(c.job.args, nullptr, false);
+  nlohmann::json args = ParseJsonOrDiscarded(c.job.args);
   if (args.is_discarded()) args = nlohmann::json::object();
   JobContext ctx{c.job, args, *c.cancel, clock_, options_.node_id,
                  [&]() -> Result<SqlConnection*> {

@@ -121,8 +121,9 @@ class JobEngine {
   bool started_ = false;
 };
 
-// Options from the config's jobs section.
+// Options from the config's jobs section; an error (file:line:column and key) for a
+// `jobs.queues` entry that is not a whole number of workers from 1 to 256.
 class Config;
-JobEngineOptions JobEngineOptionsFrom(const Config& config);
+Result<JobEngineOptions> JobEngineOptionsFrom(const Config& config);
 
 }  // namespace vigil

@@ -6,8 +6,10 @@
 #include <cerrno>
 
 #include "config/config.h"
-#include "jobs/engine/job_engine.h"
 #include "common/metrics.h"
+#include "config/config_block.h"
+#include "config/schema.h"
+#include "jobs/engine/job_engine.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -236,16 +238,33 @@ void JobEngine::Stop(std::chrono::milliseconds deadline) {
   if (maintain_thread_.joinable()) maintain_thread_.join();
 }
 
-JobEngineOptions JobEngineOptionsFrom(const Config& config) {
+namespace {
+
+// jobs.queues: queue name -> workers, with the bounds of jobs.workers.
+Result<std::map<std::string, int>> QueuesFrom(const Config& config) {
+  const KeySpec& workers = *FindKeySpec("jobs.workers");
+  const auto queues = config.Get("jobs.queues");
+  ConfigBlock block(config, queues, "jobs.queues");
+  if (queues.is_null()) return std::map<std::string, int>{};
+  if (!queues.is_object()) return block.Fail("", "expected a map of queue names to worker counts");
+  std::map<std::string, int> out;
+  for (auto it = queues.begin(); it != queues.end(); ++it) {
+    Status s = block.Int(it.key(), &out[it.key()], static_cast<int>(workers.min), static_cast<int>(workers.max));
+    if (!s.ok()) return s;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<JobEngineOptions> JobEngineOptionsFrom(const Config& config) {
   JobEngineOptions o;
   o.database_url = config.DatabaseUrl();
   o.busy_timeout_ms = static_cast<int>(config.GetInt("database.busy_timeout"));
   int workers = static_cast<int>(config.GetInt("jobs.workers"));
-  o.queues.clear();
-  auto queues = config.Get("jobs.queues");
-  if (queues.is_object()) {
-    for (auto it = queues.begin(); it != queues.end(); ++it) o.queues[it.key()] = it.value().get<int>();
-  }
+  auto queues = QueuesFrom(config);
+  if (!queues.ok()) return queues.status();
+  o.queues = std::move(*queues);
   if (!o.queues.count("default")) o.queues["default"] = workers;
   o.lease = config.GetDuration("jobs.lease");
   o.poll_interval = config.GetDuration("jobs.poll_interval");

@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "sources/literature/arxiv_parser.h"
 #include "sources/literature/html_text.h"
 #include "sources/literature/literature_poller.h"
@@ -108,7 +110,7 @@ Result<CitationRecord> Page(const std::string& url, const CitationSources& s, Ht
   out.note.clear();
   static const RE2 kTitle("(?is)<title[^>]*>(.*?)</title>");
   std::string title;
-  if (RE2::PartialMatch(r->body.substr(0, 256 * 1024), kTitle, &title)) out.title = HtmlToText(title, 1000);
+  if (RE2::PartialMatch(CutUtf8(r->body, 256 * 1024), kTitle, &title)) out.title = HtmlToText(title, 1000);
   return out;
 }
 
@@ -133,7 +135,7 @@ CitationRecord CitationRecord::FromJson(const nlohmann::json& j) {
 }
 
 Result<CitationRecord> ParseCrossrefWork(std::string_view body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = ParseJsonOrDiscarded(body);
   if (j.is_discarded() || !j.contains("message") || !j["message"].is_object()) return Status::Error("not a Crossref work");
   const auto& m = j["message"];
   CitationRecord r;

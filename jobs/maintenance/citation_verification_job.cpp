@@ -2,8 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "config/http_client_config.h"
+#include "common/json_depth.h"
 #include "common/metrics.h"
+#include "config/http_client_config.h"
 #include "jobs/maintenance/citation_match.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 #include "store/db_time.h"
@@ -117,7 +118,7 @@ class CitationPass {
       auto ttl = row.Int(0) ? c_.recheck_after : c_.negative_cache;
       if (FromMicros(row.Int(2)) + ttl > run_.clock->Now()) {
         ++summary_.cache_hits;
-        return CitationRecord::FromJson(nlohmann::json::parse(row.Text(1), nullptr, false));
+        return CitationRecord::FromJson(ParseJsonOrDiscarded(row.Text(1)));
       }
     }
     ++summary_.lookups;

@@ -1,6 +1,7 @@
 // The context_backup_coverage job: its config block and one run (backup_coverage.h does the work).
 #include <spdlog/spdlog.h>
 
+#include "common/json_fields.h"
 #include "config/units.h"
 #include "common/metrics.h"
 #include "jobs/maintenance/backup_coverage.h"
@@ -29,8 +30,11 @@ Result<GeneratorSpec> GeneratorFrom(const Config& config, const nlohmann::json& 
   const auto& j = block["generator"];
   Status s = CheckKeys(config, j, at, {"base_url", "model", "api_key", "api_key_file", "max_input_tokens", "timeout"});
   if (!s.ok()) return s;
-  g.base_url = j.value("base_url", g.base_url);
-  g.model = j.value("model", g.model);
+  for (const char* key : {"base_url", "model"}) {
+    if (!StringField(j, key, "")) return FieldError(config, at + "." + key, "expected a string");
+  }
+  g.base_url = *StringField(j, "base_url", g.base_url);
+  g.model = *StringField(j, "model", g.model);
   if (!g.base_url.starts_with("http://") && !g.base_url.starts_with("https://"))
     return FieldError(config, at + ".base_url", "expected an http(s) URL");
   auto key = BlockSecret(config, j, at, "api_key");

@@ -5,6 +5,7 @@
 
 #include <mutex>
 
+#include "common/json_fields.h"
 #include "common/metrics.h"
 #include "jobs/maintenance/crash_report_sender.h"
 #include "jobs/maintenance/crash_reports.h"
@@ -33,10 +34,13 @@ Result<ReportEndpoint> EndpointFrom(const Config& config, const nlohmann::json& 
   Status s = CheckKeys(config, j, at, {"url", "token", "token_file", "format"});
   if (!s.ok()) return s;
   ReportEndpoint e;
-  e.url = j.value("url", "");
+  for (const char* key : {"url", "format"}) {
+    if (!StringField(j, key, "")) return FieldError(config, at + "." + key, "expected a string");
+  }
+  e.url = *StringField(j, "url", "");
   if (!e.url.starts_with("http://") && !e.url.starts_with("https://"))
     return FieldError(config, at + ".url", "expected an http(s) URL");
-  e.format = j.value("format", "json");
+  e.format = *StringField(j, "format", "json");
   if (e.format != "json" && e.format != "github") return FieldError(config, at + ".format", "expected json or github");
   auto token = BlockSecret(config, j, at, "token");
   if (!token.ok()) return token.status();

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
+
 namespace vigil {
 namespace {
 
@@ -12,7 +15,7 @@ struct Report {
 };
 
 nlohmann::json ContextJson(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = ParseJsonOrDiscarded(text);
   return j.is_discarded() ? nlohmann::json(text) : j;
 }
 
@@ -21,7 +24,7 @@ std::string BodyOf(const Report& r, const std::string& format) {
     std::string body = "**report_id:** `" + r.id + "`\n**error_type:** " + r.type + "\n\n" + r.message +
                        "\n\n### Traceback\n```\n" + r.traceback + "\n```\n\n### Context\n```json\n" +
                        ContextJson(r.context).dump(2) + "\n```\n";
-    return nlohmann::json{{"title", "[crash report] " + r.type + ": " + r.message.substr(0, 120)},
+    return nlohmann::json{{"title", "[crash report] " + r.type + ": " + std::string(CutUtf8(r.message, 120))},
                           {"body", body},
                           {"labels", {"crash-report"}}}
         .dump();

@@ -1,15 +1,13 @@
 #include "jobs/maintenance/embedding_batches.h"
 
+#include "common/utf8_cut.h"
+
 namespace vigil {
 
 size_t EstimateTokens(std::string_view text) { return (text.size() + 3) / 4; }
 
 std::string TruncateToTokens(std::string_view text, size_t max_tokens) {
-  size_t max_bytes = max_tokens * 4;
-  if (text.size() <= max_bytes) return std::string(text);
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  return std::string(text.substr(0, cut));
+  return std::string(CutUtf8(text, max_tokens * 4));
 }
 
 std::vector<BatchRange> PlanBatches(const std::vector<size_t>& token_counts, size_t max_items, size_t max_tokens) {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "jobs/maintenance/embedding_answer.h"
 #include "jobs/maintenance/local_embedder.h"
 
@@ -69,7 +71,7 @@ class HttpProvider : public EmbeddingProvider {
     out.http_status = response->status;
     out.retry_after = response->retry_after;
     if (response->status != 200) {
-      out.error = "HTTP " + std::to_string(response->status) + " from " + request.url + ": " + response->body.substr(0, 300);
+      out.error = "HTTP " + std::to_string(response->status) + " from " + request.url + ": " + std::string(CutUtf8(response->body, 300));
       return answer;
     }
     answer.body = std::move(response->body);
@@ -88,7 +90,7 @@ class HttpProvider : public EmbeddingProvider {
       out.vectors = std::move(*fast);
       return done();
     }
-    auto parsed = nlohmann::json::parse(answer.body, nullptr, false);
+    auto parsed = ParseJsonOrDiscarded(answer.body);
     if (parsed.is_discarded()) return Failed(std::move(out), "the provider's answer is not JSON");
     auto vectors = Vectors(parsed);
     if (!vectors.ok()) return Failed(std::move(out), vectors.error());

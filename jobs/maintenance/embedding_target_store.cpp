@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/uuid.h"
+#include "common/utf8_cut.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -202,7 +203,7 @@ Status EmbeddingTargetStore::RecordFailure(const SourceRow& row, const std::stri
                       "VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (target, row_id) DO UPDATE SET "
                       "attempts = CASE WHEN vigil_embedding_failures.model = excluded.model THEN vigil_embedding_failures.attempts + 1 ELSE 1 END, "
                       "model = excluded.model, last_error = excluded.last_error, updated_at_us = excluded.updated_at_us",
-                      {target_.name, row.id_text, stamp_.model, error.substr(0, 1000), ToMicros(now)})
+                      {target_.name, row.id_text, stamp_.model, std::string(CutUtf8(error, 1000)), ToMicros(now)})
       .status();
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
+
 namespace vigil {
 namespace {
 
@@ -29,9 +32,11 @@ std::vector<ChatMessage> FitToBudget(const std::vector<ChatMessage>& messages, i
   size_t used = 0;
   for (auto it = messages.rbegin(); it != messages.rend() && used < budget; ++it) {
     ChatMessage m = *it;
-    if (used + m.content.size() > budget) m.content = m.content.substr(m.content.size() - (budget - used));
+    bool cut = used + m.content.size() > budget;
+    if (cut) m.content = std::string(Utf8Tail(m.content, budget - used));  // whole characters only
     used += m.content.size();
     kept.push_back(std::move(m));
+    if (cut) break;  // older messages would only add a few stray bytes
   }
   return {kept.rbegin(), kept.rend()};
 }
@@ -64,7 +69,7 @@ Result<std::string> ChatCompletionsGenerator::Generate(const std::string& model_
   auto res = http_.Send(req, cancel);
   if (!res.ok()) return res.status().WithContext("generator");
   if (res->status != 200) return Status::Error("generator: " + spec_.base_url + " answered HTTP " + std::to_string(res->status));
-  auto json = nlohmann::json::parse(res->body, nullptr, false);
+  auto json = ParseJsonOrDiscarded(res->body);
   if (json.is_discarded() || !json.contains("choices") || !json["choices"].is_array() || json["choices"].empty())
     return Status::Error("generator: the answer is not a chat completion");
   const auto& message = json["choices"][0].value("message", nlohmann::json::object());

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_depth.h"
+#include "common/utf8_cut.h"
+
 namespace vigil {
 namespace {
 
@@ -10,8 +13,6 @@ constexpr const char* kSystemPrompt =
     "Judge how relevant and novel the item is to the community. Answer with one JSON object and nothing else: "
     "{\"score\": number from 0 to 1, \"signal\": \"low\" | \"medium\" | \"high\", "
     "\"reason\": one or two sentences in plain words, \"suggested_hypothesis\": a hypothesis the community could debate}.";
-
-std::string Clip(const std::string& s, size_t n) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
 
 // Models sometimes wrap JSON in a Markdown fence despite being asked not to.
 std::string StripFence(std::string text) {
@@ -26,7 +27,7 @@ std::string StripFence(std::string text) {
 std::string LlmRequestBody(const LlmSettings& llm, const CommunitySettings& community, const EventView& event,
                            const std::string& rules_reasoning) {
   nlohmann::json item = {{"title", event.title},
-                         {"summary", Clip(event.summary, 4000)},
+                         {"summary", ShortenUtf8(event.summary, 4000, "...")},
                          {"source_type", event.source_type},
                          {"watcher", event.watcher},
                          {"metadata", event.metadata}};
@@ -43,19 +44,22 @@ std::string LlmRequestBody(const LlmSettings& llm, const CommunitySettings& comm
 }
 
 Result<LlmVerdict> ParseLlmResponse(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = ParseJsonOrDiscarded(body);
   if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty()) {
     return Status::Error("response is not a chat completion (no choices)");
   }
-  const auto& message = j["choices"][0].value("message", nlohmann::json::object());
+  const auto& choice = j["choices"][0];
+  if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object()) return Status::Error("choice has no message");
+  const auto& message = choice["message"];
   if (!message.contains("content") || !message["content"].is_string()) return Status::Error("choice has no message content");
-  auto content = nlohmann::json::parse(StripFence(message["content"].get<std::string>()), nullptr, false);
+  auto content = ParseJsonOrDiscarded(StripFence(message["content"].get<std::string>()));
   if (!content.is_object()) return Status::Error("message content is not a JSON object");
   LlmVerdict v;
   if (!content.contains("score") || !content["score"].is_number()) return Status::Error("content has no numeric score");
   v.score = content["score"].get<double>();
   if (v.score < 0 || v.score > 1) return Status::Error("score " + content["score"].dump() + " is outside 0..1");
-  auto signal = ParseSignal(content.value("signal", ""));
+  if (!content.contains("signal") || !content["signal"].is_string()) return Status::Error("content has no signal string");
+  auto signal = ParseSignal(content["signal"].get<std::string>());
   if (!signal) return Status::Error("signal is not one of low, medium, high");
   v.signal = *signal;
   if (!content.contains("reason") || !content["reason"].is_string() || content["reason"].get<std::string>().empty()) {
@@ -65,7 +69,7 @@ Result<LlmVerdict> ParseLlmResponse(const std::string& body) {
   if (content.contains("suggested_hypothesis") && content["suggested_hypothesis"].is_string()) {
     v.suggested_hypothesis = content["suggested_hypothesis"].get<std::string>();
   }
-  v.model = j.value("model", "");
+  if (j.contains("model") && j["model"].is_string()) v.model = j["model"].get<std::string>();
   return v;
 }
 

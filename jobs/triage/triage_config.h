@@ -59,7 +59,9 @@ struct SmtpSettings {
   std::string url;  // smtp://host:port or smtps://host:port
   std::string username;
   std::string password;
-  bool starttls = false;
+  bool starttls = true;               // on smtp://: STARTTLS is required, a server without it fails the delivery
+  bool allow_plaintext_auth = false;  // a password may cross smtp:// without STARTTLS (config error otherwise)
+  std::string ca_file;                // PEM bundle to trust instead of the system's (a private CA, a self-signed server)
 };
 
 struct ChannelSettings {

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/iso8601.h"
+#include "common/utf8_cut.h"
 #include "jobs/triage/llm_triage.h"
 #include "jobs/triage/triage_handler.h"
 #include "store/job_repo.h"
@@ -16,6 +17,10 @@
 
 namespace vigil {
 namespace {
+
+// A notification keeps the first part of the event's summary (cut on a character boundary); the
+// event keeps all of it.
+constexpr size_t kNotificationSummaryBytes = 2000;
 
 // When the item itself is dated: a feed's or arXiv's published/updated, PubMed's pub_date.
 std::optional<TimePoint> PublishedAt(const nlohmann::json& m) {
@@ -75,6 +80,15 @@ struct Decision {
   bool push = false;
 };
 
+// "LLM (model) scored 0.91 -> high: <reason>": the signal is the community's thresholds applied to
+// the model's score, so `notify_at` means the same for the model as for the rules; a model whose
+// own signal disagrees is named ("the model said medium").
+std::string LlmReasoning(const std::string& model, const LlmVerdict& verdict, Signal signal) {
+  std::string said = verdict.signal == signal ? "" : std::string(" by the community's thresholds (the model said ") + SignalName(verdict.signal) + ")";
+  return "LLM (" + model + ") scored " + std::to_string(verdict.score).substr(0, 4) + " -> " + SignalName(signal) + said + ": " +
+         verdict.reason;
+}
+
 // The rules' verdict, replaced by the LLM's when one is configured and answers well.
 void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community, const EventView& view, HttpClient* http,
               const CancelToken* cancel, Decision* d) {
@@ -84,11 +98,11 @@ void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community
     d->score.reasoning += "; " + verdict.error() + ": the rules' verdict stands";
     return;
   }
-  d->score.reasoning = "LLM (" + (verdict->model.empty() ? settings.llm->model : verdict->model) + ") scored " +
-                       std::to_string(verdict->score).substr(0, 4) + " -> " + SignalName(verdict->signal) + ": " +
-                       verdict->reason + " | rules: " + d->score.reasoning;
+  Signal signal = SignalFor(community.rules, verdict->score);
+  d->score.reasoning = LlmReasoning(verdict->model.empty() ? settings.llm->model : verdict->model, *verdict, signal) +
+                       " | rules: " + d->score.reasoning;
   d->score.score = verdict->score;
-  d->score.signal = verdict->signal;
+  d->score.signal = signal;
   if (!verdict->suggested_hypothesis.empty()) d->hypothesis = verdict->suggested_hypothesis;
 }
 
@@ -142,7 +156,7 @@ Status Store(const TriageSettings& settings, const CommunitySettings& community,
     if (!s.ok()) return s;
     bool to_digest = community.digest && d.score.duplicate_of.empty() && (!d.notify || !d.push);
     if (d.notify) {
-      auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, e.summary.substr(0, 2000),
+      auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, std::string(CutUtf8(e.summary, kNotificationSummaryBytes)),
                                             SignalName(d.score.signal), d.hypothesis}, now);
       if (!id.ok()) return id.status();
       out->notification_id = *id;

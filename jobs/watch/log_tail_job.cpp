@@ -4,8 +4,9 @@
 
 #include "common/text_template.h"
 #include "common/metrics.h"
-#include "sources/watcher_decls.h"
+#include "common/utf8_cut.h"
 #include "jobs/watch/watcher_event_inserts.h"
+#include "sources/watcher_decls.h"
 #include "sources/log/log_files.h"
 #include "sources/log/log_tailer.h"
 #include "store/event_repo.h"
@@ -26,8 +27,8 @@ Event EventFor(const LogWatcherSpec& spec, const TailedRecord& t, const LogRuleM
   vars["line"] = text.substr(0, text.find('\n'));
   vars["watcher"] = spec.name;
   Event e;
-  e.title = RenderTemplate(m.rule->title, vars).substr(0, kMaxTitle);
-  e.summary = text.substr(0, kMaxSummary);
+  e.title = std::string(CutUtf8(RenderTemplate(m.rule->title, vars), kMaxTitle));
+  e.summary = std::string(CutUtf8(text, kMaxSummary));
   e.source_type = "log";
   // The record's file and offset make it unique; the content hash keeps a record written at the
   // same offset after a copytruncate distinct from the one that stood there before.

@@ -69,10 +69,15 @@ bool IsHtmlType(std::string_view type) {
   return type.empty() || type == "text/html" || type == "application/xhtml+xml";
 }
 
-// Links: the entry's page is the first alternate with an HTML type, else the first alternate.
+// Links: the entry's page is the first alternate with an HTML type, else the id when it is a
+// URL (feedparser reads an Atom id as it reads an RSS guid: a permalink), else the first alternate.
+// An enclosure is never the page, whichever comes first.
 struct LinkChoice {
-  std::string html_alternate, any_alternate;
-  std::string Best() const { return !html_alternate.empty() ? html_alternate : any_alternate; }
+  std::string html_alternate, id_url, any_alternate;
+  std::string Best() const {
+    if (!html_alternate.empty()) return html_alternate;
+    return !id_url.empty() ? id_url : any_alternate;
+  }
 };
 
 void ReadAtomLink(const FeedContext& ctx, pugi::xml_node n, LinkChoice& links, ItemFields* item) {
@@ -105,11 +110,16 @@ std::string PersonName(const FeedContext& ctx, pugi::xml_node person) {
   return !name.empty() ? name : email;
 }
 
+void ReadAtomId(const FeedContext& ctx, pugi::xml_node n, ItemFields& item, LinkChoice& links) {
+  item.id = TrimmedText(n);
+  links.id_url = IsAbsoluteWebUrl(item.id) ? ResolveUrl(FeedXml::BaseUrl(n, ctx.feed_url), item.id) : "";
+}
+
 bool ReadAtomElement(const FeedContext& ctx, pugi::xml_node c, std::string_view local, ItemFields& item,
                      LinkChoice& links, std::string& summary, std::string& content) {
   if (local == "title") item.title = AtomText(c, 0);
   else if (local == "link") ReadAtomLink(ctx, c, links, &item);
-  else if (local == "id") item.id = TrimmedText(c);
+  else if (local == "id") ReadAtomId(ctx, c, item, links);
   else if (local == "summary") summary = AtomText(c, ctx.max_summary_bytes);
   else if (local == "content") content = AtomText(c, ctx.max_summary_bytes);
   else if (local == "published" || local == "issued") item.published = ParseFeedDate(NodeText(c));

@@ -80,8 +80,13 @@ std::optional<int> ZoneMinutes(std::string_view token) {
   return NamedZoneMinutes(z);
 }
 
+// A TimePoint counts nanoseconds in 64 bits (1677-09-21 to 2262-04-11); whole years inside that
+// span stay inside it whatever the time of day and offset.
+constexpr int kFirstYear = 1678;
+constexpr int kLastYear = 2261;
+
 std::optional<TimePoint> ToTimePoint(const Fields& f) {
-  if (f.year < 1 || f.year > 9999 || f.month < 1 || f.month > 12 || f.day < 1) return std::nullopt;
+  if (f.year < kFirstYear || f.year > kLastYear || f.month < 1 || f.month > 12 || f.day < 1) return std::nullopt;
   if (f.hour > 23 || f.minute > 59 || f.second > 59) return std::nullopt;
   date::year_month_day ymd{date::year{f.year}, date::month{static_cast<unsigned>(f.month)},
                            date::day{static_cast<unsigned>(f.day)}};

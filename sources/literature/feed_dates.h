@@ -15,7 +15,7 @@
 namespace vigil {
 
 // The instant `text` names, or nullopt when it cannot be read as a date or names an invalid
-// one (Feb 30, hour 25). Missing time means midnight; missing zone means UTC; partial W3CDTF
+// one (Feb 30, hour 25, a year before 1678 or after 2261, which a TimePoint cannot hold). Missing time means midnight; missing zone means UTC; partial W3CDTF
 // dates take the first day of the month/year. Two-digit years: 00-89 -> 20xx, 90-99 -> 19xx
 // (as feedparser reads them).
 std::optional<TimePoint> ParseFeedDate(std::string_view text);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/utf8_cut.h"
 #include "sources/literature/ascii_words.h"
 #include "sources/literature/feed_dates.h"
 #include "sources/literature/feed_entries.h"
@@ -53,7 +54,16 @@ std::string DoiFrom(std::string_view text) {
   return std::string(text);
 }
 
-Event ToEvent(ItemFields&& item, const std::string& feed_title) {
+// The dedupe key of an entry with neither id nor link. Its title and summary when it has
+// either (the key vigil has always derived); else the entry's markup as written, so entries
+// holding only a contributor, a date or a category stay apart. Entries with nothing in them
+// at all share one key.
+std::string DerivedId(const Event& e, pugi::xml_node entry) {
+  if (!e.title.empty() || !e.summary.empty()) return "sha256:" + Sha256Hex(e.title + e.source_url + e.summary);
+  return "sha256:" + Sha256Hex(FeedXml::InnerXml(entry));
+}
+
+Event ToEvent(ItemFields&& item, pugi::xml_node entry, const std::string& feed_title) {
   Event e;
   e.source_type = "feed";
   e.title = std::move(item.title);
@@ -61,7 +71,7 @@ Event ToEvent(ItemFields&& item, const std::string& feed_title) {
   e.source_url = std::move(item.link);
   if (!item.id.empty()) e.source_id = std::move(item.id);
   else if (!e.source_url.empty()) e.source_id = e.source_url;
-  else e.source_id = "sha256:" + Sha256Hex(e.title + e.source_url + e.summary);
+  else e.source_id = DerivedId(e, entry);
   nlohmann::json& m = e.source_metadata;
   m["feed_title"] = feed_title;
   if (item.published) m["published"] = FormatRfc3339Utc(*item.published);
@@ -81,13 +91,14 @@ struct Layout {
   bool atom = false;
 };
 
-void CollectChildren(const FeedXml& xml, pugi::xml_node parent, std::string_view local, bool atom,
-                     std::vector<pugi::xml_node>& out) {
+// Entries are <item> (RSS) or <entry> (Atom); in an Atom feed feedparser reads an <item> as an
+// entry too, and so does vigil.
+void CollectChildren(const FeedXml& xml, pugi::xml_node parent, bool atom, std::vector<pugi::xml_node>& out) {
   for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     XName n = xml.Name(c);
     bool ns_ok = atom ? (n.ns == "atom" || n.ns == "atom03" || n.ns.empty()) : n.ns.empty();
-    if (n.local == local && ns_ok) out.push_back(c);
+    if (ns_ok && (n.local == "item" || (atom && n.local == "entry"))) out.push_back(c);
   }
 }
 
@@ -111,12 +122,8 @@ std::optional<Layout> DetectLayout(const FeedXml& xml) {
   } else {
     return std::nullopt;
   }
-  if (l.atom) {
-    CollectChildren(xml, root, "entry", true, l.entries);
-  } else {
-    if (l.header && l.header != root) CollectChildren(xml, l.header, "item", false, l.entries);
-    CollectChildren(xml, root, "item", false, l.entries);
-  }
+  if (l.header && l.header != root) CollectChildren(xml, l.header, false, l.entries);
+  CollectChildren(xml, root, l.atom, l.entries);
   return l;
 }
 
@@ -228,7 +235,7 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, const FeedParseOptions& opt
   feed.items.reserve(layout->entries.size());
   for (pugi::xml_node node : layout->entries) {
     ItemFields item = layout->atom ? ReadAtomEntry(ctx, node) : ReadRssItem(ctx, node);
-    feed.items.push_back(ToEvent(std::move(item), feed.title));
+    feed.items.push_back(ToEvent(std::move(item), node, feed.title));
   }
   return feed;
 }

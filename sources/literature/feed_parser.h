@@ -31,11 +31,19 @@ struct ParsedFeed {
   std::vector<std::string> warnings;  // recovered problems; empty for a clean feed
 };
 
-// Reads a feed. Each item becomes an Event with source_type "feed"; source_id is the guid
-// (RSS), id (Atom), rdf:about (RSS 1.0) or link, else "sha256:" + hex sha256 of
-// title + link + summary; title and summary are plain text (summary from description /
-// summary / content:encoded / content, cut to max_summary_bytes); source_url is the item link
-// resolved against xml:base and then feed_url. source_metadata holds "feed_title" and, when
+// Reads a feed. Every item or entry becomes an Event, whatever it holds (as feedparser keeps
+// every entry; an Atom feed's <item> counts as an entry), with source_type "feed"; source_id is
+// the guid (RSS), id (Atom), rdf:about (RSS 1.0) or link, else "sha256:" + hex sha256 of
+// title + link + summary, else (no title, no summary: say only a contributor) of the entry's
+// markup as written, so such entries stay apart; entries with nothing in them share one id.
+// Title and summary are plain text (summary from description / summary / content:encoded /
+// content, cut to max_summary_bytes); HTML is reduced to text where the feed declares it (Atom
+// type="html"/"xhtml", RSS description) or, in an RSS title, where feedparser's guess would
+// (see LooksLikeHtml); Atom type="text" is never stripped. source_url is the item link resolved
+// against xml:base and then feed_url: the <link> (RSS) or first HTML alternate (Atom), else a
+// permalink guid or an Atom id that is an http(s)/ftp URL, else Atom's first other alternate;
+// an enclosure is never the link.
+// source_metadata holds "feed_title" and, when
 // present, "published" and "updated" (RFC 3339 UTC), "authors", "categories", "enclosures"
 // ([{"url","type","length"}]) and "doi" (from prism:doi or a DOI-shaped dc:identifier).
 // Errors only when no feed can be recovered at all (empty input, not XML, not a feed).

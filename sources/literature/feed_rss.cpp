@@ -16,22 +16,6 @@ NodeText HtmlOf(pugi::xml_node n) {
   return NodeText(n);
 }
 
-// An absolute http(s)/ftp URL whose authority is plausible (a '[' must open an IPv6 literal).
-bool LooksLikeUrl(std::string_view s) {
-  size_t scheme_end = s.find("://");
-  if (scheme_end == std::string_view::npos) return false;
-  std::string_view scheme = s.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "https" && scheme != "ftp") return false;
-  std::string_view authority = s.substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  if (authority.empty() || authority.find_first_of(" \t\n<>\"") != std::string_view::npos) return false;
-  size_t open = authority.find('[');
-  if (open == std::string_view::npos) return authority.find(']') == std::string_view::npos;
-  size_t close = authority.find(']');
-  return close != std::string_view::npos && close > open &&
-         authority.substr(open + 1, close - open - 1).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
-}
-
 void ReadEnclosure(const FeedContext& ctx, pugi::xml_node n, ItemFields& item) {
   std::string url = n.attribute("url").value();
   if (url.empty()) return;
@@ -68,7 +52,7 @@ bool ReadRssElement(const FeedContext& ctx, pugi::xml_node c, std::string_view l
   } else if (local == "guid") {
     item.id = TrimmedText(c);
     std::string_view permalink = c.attribute("isPermaLink").value();
-    if (permalink != "false" && LooksLikeUrl(item.id)) guid_link = ResolveUrl(FeedXml::BaseUrl(c, ctx.feed_url), item.id);
+    if (permalink != "false" && IsAbsoluteWebUrl(item.id)) guid_link = ResolveUrl(FeedXml::BaseUrl(c, ctx.feed_url), item.id);
   } else if (local == "pubDate") {
     item.published = ParseFeedDate(NodeText(c));
   } else if (local == "author") {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "common/ascii.h"
+#include "common/utf8_cut.h"
 #include "sources/literature/ascii_words.h"
 #include "sources/literature/html_entities.h"
 #include "common/utf8.h"
@@ -301,14 +302,63 @@ std::string HtmlToText(std::string_view html, size_t max_bytes) {
   return out;
 }
 
+namespace {
+
+// The elements feedparser (sanitizer.py, acceptable_elements) accepts as HTML, sorted: text whose
+// type must be guessed is HTML only when every tag in it names one of these.
+constexpr std::array<std::string_view, 100> kGuessableElements = {{
+    "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "big",
+    "blockquote", "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup",
+    "command", "datagrid", "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl",
+    "dt", "em", "event-source", "fieldset", "figcaption", "figure", "font", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins", "kbd", "keygen",
+    "label", "legend", "li", "m", "map", "menu", "meter", "multicol", "nav", "nextid", "noscript",
+    "ol", "optgroup", "option", "output", "p", "pre", "progress", "q", "s", "samp", "section",
+    "select", "small", "sound", "source", "spacer", "span", "strike", "strong", "sub", "sup",
+    "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul",
+    "var", "video",
+}};
+
+// Python's \w, byte-wise: ASCII letters, digits, '_' and every byte of a non-ASCII character.
+bool IsWordByte(char c) { return IsAlnum(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+
+size_t WordEnd(std::string_view text, size_t i) {
+  while (i < text.size() && IsWordByte(text[i])) ++i;
+  return i;
+}
+
+bool IsGuessableElement(std::string_view name) {
+  char lowered[16];
+  if (name.size() > sizeof lowered) return false;
+  for (size_t k = 0; k < name.size(); ++k) lowered[k] = AsciiLower(name[k]);
+  return std::binary_search(kGuessableElements.begin(), kGuessableElements.end(), std::string_view(lowered, name.size()));
+}
+
+}  // namespace
+
+// feedparser's looks_like_html: evidence (a close tag "</x>" or a reference "&x;" / "&#x;"), and
+// no tag or named reference that HTML would not know. "History of the <blink> tag" is text.
 bool LooksLikeHtml(std::string_view text) {
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] == '<' && (IsAlpha(text[i + 1]) || (text[i + 1] == '/' && i + 2 < text.size() && IsAlpha(text[i + 2])) || text[i + 1] == '!'))
-      return true;
-    size_t len = 0;
-    if (text[i] == '&' && ReadReference(text, i, len)) return true;
+  bool evidence = false;
+  for (size_t i = ascii_words::FindAnyOf3(text, 0, '<', '&', '&'); i != std::string_view::npos;
+       i = ascii_words::FindAnyOf3(text, i + 1, '<', '&', '&')) {
+    if (text[i] == '<') {
+      bool closing = i + 1 < text.size() && text[i + 1] == '/';
+      size_t start = i + (closing ? 2 : 1), end = WordEnd(text, start);
+      if (end == start) continue;
+      if (!IsGuessableElement(text.substr(start, end - start))) return false;
+      if (closing && end < text.size() && text[end] == '>') evidence = true;
+      continue;
+    }
+    bool numeric = i + 1 < text.size() && text[i + 1] == '#';
+    size_t start = i + (numeric ? 2 : 1), end = WordEnd(text, start);
+    if (end == start || end >= text.size() || text[end] != ';') continue;
+    // Python's html.entities.entitydefs is HTML 4's set: no &apos;.
+    std::string_view name = text.substr(start, end - start);
+    if (!numeric && (name == "apos" || !LookupHtmlEntity(name))) return false;
+    evidence = true;
   }
-  return false;
+  return evidence;
 }
 
 }  // namespace vigil

@@ -22,8 +22,11 @@ std::string DecodeHtmlEntities(std::string_view text);
 // most that many bytes on a UTF-8 boundary.
 std::string HtmlToText(std::string_view html, size_t max_bytes = 0);
 
-// True when `text` appears to hold markup or character references (a tag such as "<b>" or
-// "</x>", or "&name;" / "&#n;"), i.e. when it should go through HtmlToText.
+// True when text whose type is not declared (an RSS title) should be read as HTML and go
+// through HtmlToText, by feedparser's rule: it holds a close tag ("</b>") or a character
+// reference ("&amp;", "&#38;"), and every tag in it names an element HTML knows (feedparser's
+// acceptable_elements) and every named reference is an HTML 4 one. So "1 &lt; 2" is HTML,
+// while "History of the <blink> tag" and "a <b" are text and keep their brackets.
 bool LooksLikeHtml(std::string_view text);
 
 }  // namespace vigil

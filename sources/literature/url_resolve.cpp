@@ -105,4 +105,20 @@ std::string ResolveUrl(std::string_view base_text, std::string_view ref_text) {
   return Recompose(*b.scheme, b.authority, path, r.query, r.fragment);
 }
 
+bool IsAbsoluteWebUrl(std::string_view s) {
+  size_t scheme_end = s.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  std::string lowered(s.substr(0, scheme_end));
+  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lowered != "http" && lowered != "https" && lowered != "ftp") return false;
+  std::string_view authority = s.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (authority.empty() || authority.find_first_of(" \t\n<>\"") != std::string_view::npos) return false;
+  size_t open = authority.find('[');
+  if (open == std::string_view::npos) return authority.find(']') == std::string_view::npos;
+  size_t close = authority.find(']');
+  return close != std::string_view::npos && close > open &&
+         authority.substr(open + 1, close - open - 1).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
+}
+
 }  // namespace vigil

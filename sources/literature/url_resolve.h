@@ -16,4 +16,9 @@ std::string ResolveUrl(std::string_view base, std::string_view reference);
 // RFC 3986 5.2.4: "/a/b/c/./../../g" -> "/a/g".
 std::string RemoveDotSegments(std::string_view path);
 
+// True when `s` is an absolute http, https or ftp URL (scheme in any case) with a plausible
+// authority: not empty, no spaces or angle brackets, a '[' only around an IPv6 literal. Feeds use
+// it to tell a guid or Atom id that is a permalink from one that is only a name ("urn:...", "1234").
+bool IsAbsoluteWebUrl(std::string_view s);
+
 }  // namespace vigil

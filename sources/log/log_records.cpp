@@ -1,5 +1,7 @@
 #include "sources/log/log_records.h"
 
+#include "common/utf8_cut.h"
+
 namespace vigil {
 namespace {
 
@@ -28,7 +30,7 @@ std::vector<Line> Lines(std::string_view data, bool take_partial) {
 void Append(std::string* record, std::string_view line) {
   if (record->size() >= kMaxRecordBytes) return;
   record->push_back('\n');
-  record->append(line.substr(0, kMaxRecordBytes - record->size()));
+  record->append(CutUtf8(line, kMaxRecordBytes - record->size()));
 }
 
 }  // namespace
@@ -38,7 +40,7 @@ SplitResult SplitRecords(std::string_view data, int64_t base, const SplitOptions
   std::vector<Line> lines = Lines(data, options.take_partial);
   if (options.start == nullptr) {
     for (const auto& l : lines) {
-      result.records.push_back({base + static_cast<int64_t>(l.begin), std::string(l.text.substr(0, kMaxRecordBytes))});
+      result.records.push_back({base + static_cast<int64_t>(l.begin), std::string(CutUtf8(l.text, kMaxRecordBytes))});
       result.consumed = static_cast<int64_t>(l.end);
     }
     return result;
@@ -56,7 +58,7 @@ SplitResult SplitRecords(std::string_view data, int64_t base, const SplitOptions
     }
     if (!open) {
       current.offset = base + static_cast<int64_t>(l.begin);
-      current.text = std::string(l.text.substr(0, kMaxRecordBytes));
+      current.text = std::string(CutUtf8(l.text, kMaxRecordBytes));
       open = true;
     } else {
       Append(&current.text, l.text);

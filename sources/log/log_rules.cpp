@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/json_fields.h"
 #include "config/units.h"
 
 namespace vigil {
@@ -29,8 +30,11 @@ Result<LogRule> ParseRule(const nlohmann::json& j, const Fail& fail) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (!kKeys.count(it.key())) return fail(it.key(), "unknown key (expected name, match, title, signal, rate_limit)");
   }
+  for (const char* key : {"name", "title", "signal"}) {
+    if (!StringField(j, key, "")) return fail(key, "expected a string");
+  }
   LogRule rule;
-  rule.name = j.value("name", "");
+  rule.name = *StringField(j, "name", "");
   if (rule.name.empty()) return fail("name", "is required");
   if (!j.contains("match") || !j["match"].is_string()) return fail("match", "is required: an RE2 pattern");
   RE2::Options options;
@@ -38,8 +42,8 @@ Result<LogRule> ParseRule(const nlohmann::json& j, const Fail& fail) {
   auto re = std::make_shared<const RE2>(j["match"].get<std::string>(), options);
   if (!re->ok()) return fail("match", "not a valid RE2 pattern: " + re->error());
   rule.pattern = re;
-  rule.title = j.value("title", "{{rule}}: {{line}}");
-  rule.signal = j.value("signal", "");
+  rule.title = *StringField(j, "title", "{{rule}}: {{line}}");
+  rule.signal = *StringField(j, "signal", "");
   if (!rule.signal.empty() && rule.signal != "low" && rule.signal != "medium" && rule.signal != "high")
     return fail("signal", "\"" + rule.signal + "\" is not one of low, medium, high");
   if (j.contains("rate_limit")) {

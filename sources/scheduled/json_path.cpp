@@ -1,5 +1,7 @@
 #include "sources/scheduled/json_path.h"
 
+#include <charconv>
+
 namespace vigil {
 namespace {
 
@@ -12,7 +14,10 @@ Result<JsonPathStep> BracketStep(const std::string& path, size_t* pos) {
     return JsonPathStep(inner.substr(1, inner.size() - 2));
   if (inner.empty() || inner.find_first_not_of("0123456789") != std::string::npos)
     return Status::Error("[" + inner + "] is neither an index nor a quoted name");
-  return JsonPathStep(static_cast<size_t>(std::stoull(inner)));
+  size_t index = 0;
+  if (std::from_chars(inner.data(), inner.data() + inner.size(), index).ec != std::errc())
+    return Status::Error("[" + inner + "] is too large an index");
+  return JsonPathStep(index);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "sources/scheduled/scheduled_check.h"
 
+#include "common/json_depth.h"
 #include "common/text_template.h"
+#include "common/utf8_cut.h"
 #include "sources/scheduled/json_path.h"
 
 namespace vigil {
@@ -8,7 +10,7 @@ namespace {
 
 Event MakeEvent(const ScheduledWatcherSpec& spec, const nlohmann::json& vars, nlohmann::json metadata) {
   Event e;
-  e.title = RenderTemplate(spec.title, vars).substr(0, 500);
+  e.title = std::string(CutUtf8(RenderTemplate(spec.title, vars), 500));
   e.summary = RenderTemplate(spec.summary, vars);
   e.source_type = "scheduled";
   e.source_id = RenderTemplate(spec.dedupe_key, vars);
@@ -26,7 +28,7 @@ Result<std::vector<Event>> HttpCheck(const ScheduledWatcherSpec& spec, nlohmann:
   auto res = http->Send(req, cancel);
   if (!res.ok()) return res.status();
   if (res->status < 200 || res->status > 299) return Status::Error(spec.url + ": HTTP " + std::to_string(res->status));
-  auto doc = nlohmann::json::parse(res->body, nullptr, false);
+  auto doc = ParseJsonOrDiscarded(res->body);
   if (doc.is_discarded()) return Status::Error(spec.url + ": the body is not JSON");
   const nlohmann::json* value = FindJsonPath(doc, spec.json_path);
   if (!ConditionHolds(value, spec.condition)) return std::vector<Event>{};

@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "common/json_fields.h"
 #include "sources/scheduled/json_path.h"
 
 namespace vigil {
@@ -20,8 +21,18 @@ Status CheckKeys(const nlohmann::json& block, const std::set<std::string>& keys,
   return Status::Ok();
 }
 
+// Each of `keys` the block has is a string (the caller checked the block is a map).
+Status CheckStrings(const nlohmann::json& block, const std::set<std::string>& keys, const std::string& block_name,
+                    const Fail& fail) {
+  for (const auto& key : keys) {
+    if (!StringField(block, key, "")) return fail(block_name + "." + key, "expected a string");
+  }
+  return Status::Ok();
+}
+
 Status ParseHttp(const nlohmann::json& h, ScheduledWatcherSpec* spec, const Fail& fail) {
   Status s = CheckKeys(h, {"url", "json_path", "condition", "title", "summary"}, "http", fail);
+  if (s.ok()) s = CheckStrings(h, {"url", "json_path", "title", "summary"}, "http", fail);
   if (!s.ok()) return s;
   spec->url = h.value("url", "");
   if (spec->url.rfind("http://", 0) != 0 && spec->url.rfind("https://", 0) != 0) return fail("http.url", "expected an http(s) URL");
@@ -31,6 +42,7 @@ Status ParseHttp(const nlohmann::json& h, ScheduledWatcherSpec* spec, const Fail
   if (h.contains("condition")) {
     const auto& c = h["condition"];
     s = CheckKeys(c, {"op", "value"}, "http.condition", fail);
+    if (s.ok()) s = CheckStrings(c, {"op"}, "http.condition", fail);
     if (!s.ok()) return s;
     spec->condition.op = c.value("op", "exists");
     static const std::set<std::string> kOps = {"==", "!=", ">", "<", ">=", "<=", "exists"};
@@ -45,6 +57,7 @@ Status ParseHttp(const nlohmann::json& h, ScheduledWatcherSpec* spec, const Fail
 
 Status ParseSql(const nlohmann::json& q, ScheduledWatcherSpec* spec, const Fail& fail) {
   Status s = CheckKeys(q, {"query", "title", "summary"}, "sql", fail);
+  if (s.ok()) s = CheckStrings(q, {"query", "title", "summary"}, "sql", fail);
   if (!s.ok()) return s;
   spec->query = q.value("query", "");
   s = CheckReadOnlyQuery(spec->query);
@@ -56,6 +69,7 @@ Status ParseSql(const nlohmann::json& q, ScheduledWatcherSpec* spec, const Fail&
 
 Status ParseEmit(const nlohmann::json& e, ScheduledWatcherSpec* spec, const Fail& fail) {
   Status s = CheckKeys(e, {"title", "summary"}, "emit", fail);
+  if (s.ok()) s = CheckStrings(e, {"summary"}, "emit", fail);
   if (!s.ok()) return s;
   if (!e.contains("title") || !e["title"].is_string()) return fail("emit.title", "is required: a template such as \"Weekly review {{fire_at}}\"");
   spec->title = e["title"].get<std::string>();

@@ -1,5 +1,7 @@
 #include "sources/webhook/event_mapping.h"
 
+#include "common/utf8_cut.h"
+
 namespace vigil {
 namespace {
 
@@ -7,14 +9,6 @@ using nlohmann::json;
 
 // Summaries are for people scanning a list; the whole payload stays in raw_data.
 constexpr size_t kMaxSummaryBytes = 4000;
-
-std::string CutUtf8(std::string text, size_t max) {
-  if (text.size() <= max) return text;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text + "…";
-}
 
 // The value at a fixed pointer, or nullptr if absent or null (a step through the wrong type is
 // absent, not an error: payloads are whatever the sender sent).
@@ -282,13 +276,13 @@ Event DefaultEvent(PayloadProfile profile, const HttpRequest& request, const jso
     case PayloadProfile::kGeneric: e = GenericEvent(payload); break;
   }
   e.source_type = "webhook";
-  e.summary = CutUtf8(std::move(e.summary), kMaxSummaryBytes);
+  e.summary = ShortenUtf8(e.summary, kMaxSummaryBytes);
   return e;
 }
 
 void ApplyMapping(const EventMapping& mapping, const HttpRequest& request, const json& payload, Event& event) {
   if (mapping.title) event.title = mapping.title->RenderText(request, payload);
-  if (mapping.summary) event.summary = CutUtf8(mapping.summary->RenderText(request, payload), kMaxSummaryBytes);
+  if (mapping.summary) event.summary = ShortenUtf8(mapping.summary->RenderText(request, payload), kMaxSummaryBytes);
   if (mapping.source_id) event.source_id = mapping.source_id->RenderText(request, payload);
   if (mapping.source_url) event.source_url = mapping.source_url->RenderText(request, payload);
   for (const auto& [key, t] : mapping.metadata) event.source_metadata[key] = t.Render(request, payload);

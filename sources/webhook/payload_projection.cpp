@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "common/json_depth.h"
+
 namespace vigil {
 namespace {
 
@@ -74,11 +76,12 @@ void PayloadProjection::Add(const PayloadPath& path) {
 }
 
 std::optional<json> PayloadProjection::Parse(std::string_view body) const {
+  if (!JsonDepthAllowed(body)) return std::nullopt;  // simdjson's own limit is 1024; ours is lower
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(body.data(), body.size(), /*realloc_if_needed=*/true).get(root) == simdjson::SUCCESS)
     return Project(root, root_);
-  auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  auto parsed = ParseJsonOrDiscarded(body);
   if (parsed.is_discarded()) return std::nullopt;
   return parsed;
 }

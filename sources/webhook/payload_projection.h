@@ -10,8 +10,10 @@
 // what a full parse (nlohmann::json::parse) holds at that place: the same value, or absent alike.
 // Values at the end of a path are copied whole. An intermediate object keeps only the keys on some
 // path; an intermediate array keeps its size, with null in the elements no path indexes. A body
-// simdjson rejects (a UTF-8 byte order mark, nesting past 1024, ...) is parsed by nlohmann in
-// full, so what is valid JSON stays as before (the tests hold both parsers to the same verdicts).
+// simdjson rejects (a UTF-8 byte order mark, ...) is parsed by nlohmann in full, so what is valid
+// JSON stays as before (the tests hold both parsers to the same verdicts). A body nesting deeper
+// than kMaxJsonDepth (common/json_depth.h) is refused before either parser runs: "a full parse"
+// here is ParseJsonOrDiscarded, which refuses it alike.
 //
 // Paths are added at configuration time; afterwards Parse is const and may run on any thread (each
 // thread keeps its own simdjson parser and buffer).

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "common/hex.h"
+#include "common/json_depth.h"
 #include "sources/webhook/payload_projection.h"
 
 namespace vigil {
@@ -80,7 +81,7 @@ FormFields ParseFormUrlEncoded(std::string_view text) {
 
 nlohmann::json FormToJson(const FormFields& fields) {
   if (fields.size() == 1 && fields[0].first == "payload") {
-    auto parsed = nlohmann::json::parse(fields[0].second, nullptr, /*allow_exceptions=*/false);
+    auto parsed = ParseJsonOrDiscarded(fields[0].second);
     if (parsed.is_object() || parsed.is_array()) return parsed;
   }
   nlohmann::json object = nlohmann::json::object();
@@ -100,13 +101,23 @@ namespace {
 
 using JsonParser = std::function<std::optional<nlohmann::json>(std::string_view)>;
 
+// A form's single "payload" field (Slack's style) holds JSON; it is bounded like a JSON body.
+Result<nlohmann::json> ReadForm(const std::string& body) {
+  FormFields fields = ParseFormUrlEncoded(body);
+  if (fields.size() == 1 && fields[0].first == "payload" && !JsonDepthAllowed(fields[0].second))
+    return Status::Error("the payload field: " + JsonTooDeepMessage());
+  return FormToJson(fields);
+}
+
+// Both parsers refuse JSON nesting past kMaxJsonDepth before they parse (common/json_depth.h).
 Result<nlohmann::json> ReadPayload(const HttpRequest& request, const JsonParser& parse_json) {
   std::string type = MediaType(request.Header("Content-Type"));
-  if (type == "application/x-www-form-urlencoded") return FormToJson(ParseFormUrlEncoded(request.body));
+  if (type == "application/x-www-form-urlencoded") return ReadForm(request.body);
   bool body_is_blank = std::all_of(request.body.begin(), request.body.end(),
                                    [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
   if (body_is_blank) return nlohmann::json::object();
   auto parsed = parse_json(request.body);
+  if (!parsed && !JsonDepthAllowed(request.body)) return Status::Error("body: " + JsonTooDeepMessage());
   if (!parsed) return Status::Error("body is not valid JSON (Content-Type " + (type.empty() ? "absent" : type) + ")");
   return std::move(*parsed);
 }
@@ -115,7 +126,7 @@ Result<nlohmann::json> ReadPayload(const HttpRequest& request, const JsonParser&
 
 Result<nlohmann::json> PayloadFromRequest(const HttpRequest& request) {
   return ReadPayload(request, [](std::string_view body) -> std::optional<nlohmann::json> {
-    auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    auto parsed = ParseJsonOrDiscarded(body);
     if (parsed.is_discarded()) return std::nullopt;
     return parsed;
   });

@@ -37,7 +37,8 @@ nlohmann::json FormToJson(const FormFields& fields);
 
 // The request body as a JSON payload, by Content-Type: JSON ("application/json", "...+json"),
 // a form ("application/x-www-form-urlencoded", via FormToJson), or, for an empty body, an empty
-// object. Anything else is tried as JSON. Errors say what could not be parsed, not the body.
+// object. Anything else is tried as JSON. Errors say what could not be parsed, not the body; JSON
+// (a body, or a form's payload field) nesting deeper than kMaxJsonDepth is refused before parsing.
 Result<nlohmann::json> PayloadFromRequest(const HttpRequest& request);
 // The same, except that a JSON body is parsed into only what the projection keeps (see
 // payload_projection.h); a form or a blank body is read in full as above.

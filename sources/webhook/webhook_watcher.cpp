@@ -13,8 +13,10 @@ namespace {
 
 using nlohmann::json;
 
+// The reason may quote the request (its method, its Content-Type), which need not be UTF-8: such
+// bytes are answered as U+FFFD rather than thrown as an exception out of Decide.
 HttpResponse ErrorResponse(int status, const std::string& error, const std::string& reason) {
-  return HttpResponse::Json(status, json{{"error", error}, {"reason", reason}}.dump());
+  return HttpResponse::Json(status, json{{"error", error}, {"reason", reason}}.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // The media type of Content-Type without parameters, lower-cased; "" when absent.

@@ -128,6 +128,33 @@ TEST_F(AdminApiE2E, EventsFilterAndPaginate) {
   Json("GET", "/api/v1/events?cursor=x'%20OR%201=1", 400);
 }
 
+TEST_F(AdminApiE2E, JobsRefuseACursorThatIsNoJobId) {
+  for (const char* cursor : {"99999999999999999999999", "12abc", "-3", "0", "%2B7"})
+    EXPECT_EQ(Json("GET", std::string("/api/v1/jobs?cursor=") + cursor, 400)["error"], "malformed cursor") << cursor;
+  Json("GET", "/api/v1/jobs?cursor=9223372036854775807", 200);
+}
+
+// A value nested past the limit, planted as another program (or a version before the limit) could
+// have written it: the listing shows a marker instead of recursing into it and crashing.
+TEST_F(AdminApiE2E, StoredJsonTooDeepToReadIsShownAsAMarker) {
+  auto db = OpenSqlConnection("sqlite:" + d_.dir().File("vigil.db"));
+  ASSERT_TRUE(db.ok());
+  auto id = WatcherIdByName(**db, "hook");
+  ASSERT_TRUE(id.ok() && *id);
+  EventInsert in{.watcher_id = **id, .event = {.title = "deep", .source_type = "webhook", .source_id = "deep-1"}};
+  auto stored = InsertEvents(**db, {in}, std::chrono::system_clock::now());
+  ASSERT_TRUE(stored.ok()) << stored.error();
+  std::string deep = R"({"title": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  ASSERT_TRUE((*db)->Query("UPDATE watcher_events SET raw_data = $1, source_metadata = $1 WHERE id = $2", {deep, (*stored)[0].id}).ok());
+  nlohmann::json marker = {{"unreadable", "JSON nests deeper than 512 levels (the limit)"}, {"bytes", deep.size()}};
+  for (int round = 0; round < 2; ++round) {  // the second answer proves the daemon outlived the first
+    auto page = Json("GET", "/api/v1/events?watcher=hook&include=raw_data", 200);
+    ASSERT_EQ(page["items"].size(), 1u) << d_.Stderr();
+    EXPECT_EQ(page["items"][0]["raw_data"], marker);
+    EXPECT_EQ(page["items"][0]["source_metadata"], marker);
+  }
+}
+
 TEST(AdminApiDisabled, WithoutATokenEveryRequestIs401) {
   DaemonProcess d;
   d.WriteConfig("database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\n");

@@ -126,6 +126,27 @@ TEST_P(AdminNotificationsE2E, PatchRefusesWhatItCannotDo) {
   EXPECT_EQ(Call("POST", path, 405)["error"], "method not allowed");
 }
 
+TEST_P(AdminNotificationsE2E, PatchBoundsActionTakenAndRefusesControlCharacters) {
+  std::string path = "/api/v1/notifications/" + ids_[0];
+  auto acted = [](const std::string& action) { return nlohmann::json{{"status", "acted"}, {"action_taken", action}}.dump(); };
+  EXPECT_EQ(Call("PATCH", path, 400, acted(std::string(4097, 'x')))["error"], "action_taken is 4097 bytes; the limit is 4096");
+  EXPECT_EQ(Call("PATCH", path, 400, R"({"status":"acted","action_taken":"a\u0000b"})")["error"],
+            "action_taken holds the control character U+0000 (only tab and newline may appear)");
+  EXPECT_EQ(Call("PATCH", path, 400, acted("bell\a"))["error"],
+            "action_taken holds the control character U+0007 (only tab and newline may appear)");
+  EXPECT_EQ(Call("GET", path, 200)["status"], "pending") << "nothing changed";
+  std::string longest = std::string(4094, 'x') + "\u00e9";  // 4096 bytes: é is two
+  EXPECT_EQ(Call("PATCH", path, 200, acted(longest))["action_taken"], longest);
+  EXPECT_EQ(Call("PATCH", path, 200, acted("line one\n\tline two"))["action_taken"], "line one\n\tline two");
+}
+
+TEST_P(AdminNotificationsE2E, PatchRefusesABodyNestedPastTheLimit) {
+  std::string body = R"({"status": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_EQ(Call("PATCH", "/api/v1/notifications/" + ids_[0], 400, body)["error"],
+            "the body: JSON nests deeper than 512 levels (the limit)");
+  EXPECT_EQ(Call("GET", "/api/v1/notifications/" + ids_[0], 200)["status"], "pending") << "the daemon lives";
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, AdminNotificationsE2E, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace

@@ -45,6 +45,8 @@ watchers:
   - name: slack
     type: webhook
     verify: {scheme: slack, secret: e2e-slack-secret}
+  - name: open
+    type: webhook
 )";
 
 const char* kGithubFixtures[] = {"issues.labeled", "issues.opened", "ping", "pull_request.closed",
@@ -173,6 +175,21 @@ TEST_F(WebhookE2E, MalformedJsonIs400WithReason) {
   EXPECT_EQ(res->status, 400);
   EXPECT_FALSE(json::parse(res->body)["reason"].get<std::string>().empty());
   EXPECT_EQ(EventsWithSourceId("malformed-1"), 0);
+}
+
+// 100,000 levels once overflowed the stack (nlohmann's recursive dump) and killed the daemon.
+TEST_F(WebhookE2E, DeeplyNestedBodyIs400AndTheDaemonLives) {
+  std::string body = R"({"title": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto res = Send(testing::GithubRequest(kSecret, "push", "deep-1", body, "/hooks/open"));
+  ASSERT_TRUE(res) << daemon_->Stderr();
+  EXPECT_EQ(res->status, 400);
+  json answer = json::parse(res->body, nullptr, false);
+  EXPECT_EQ(answer["error"], "malformed body");
+  EXPECT_EQ(answer["reason"], "body: JSON nests deeper than 512 levels (the limit)");
+  EXPECT_EQ(EventsWithSourceId("deep-1"), 0);
+  auto alive = Send(testing::GithubRequest(kSecret, "push", "after-deep-1", Fixture("push"), "/hooks/open"));
+  ASSERT_TRUE(alive) << "the daemon died: " << daemon_->Stderr();
+  EXPECT_EQ(alive->status, 202);
 }
 
 TEST_F(WebhookE2E, WrongContentTypeIs400WithReason) {

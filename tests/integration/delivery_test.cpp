@@ -5,10 +5,18 @@
 
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
 #include "common/hmac.h"
 #include "jobs/deliver/delivery_message.h"
 #include "jobs/triage/triage_job.h"
+#include "store/db_time.h"
+#include "store/job_repo.h"
 #include "tests/integration/triage_env.h"
+#include "tests/support/daemon_process.h"
 #include "tests/support/scripted_receiver.h"
 #include "tests/support/smtp_test_server.h"
 
@@ -105,7 +113,7 @@ TEST_F(DeliveryTest, PlatformChannelPostsToTheNotificationsEndpoint) {
 TEST_F(DeliveryTest, EmailReachesTheSmtpServer) {
   testsupport::SmtpTestServer smtp;
   std::string id = Notify("[{name: mail, type: email, from: \"vigil <vigil@lab.example>\", to: [a@lab.example, b@lab.example],"
-                          " smtp: {url: \"" + smtp.url() + "\"}}]");
+                          " smtp: {url: \"" + smtp.url() + "\", starttls: false}}]");
   JobResult r = Deliver(id, "mail");
   ASSERT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
   auto mails = smtp.Messages();
@@ -119,12 +127,53 @@ TEST_F(DeliveryTest, EmailReachesTheSmtpServer) {
 
 TEST_F(DeliveryTest, EmailRefusedBySmtpServerIsRetriedByTheJob) {
   testsupport::SmtpTestServer smtp(1);
-  std::string id = Notify("[{name: mail, type: email, from: vigil@lab.example, to: a@lab.example, smtp: {url: \"" + smtp.url() + "\"}}]");
+  std::string id = Notify("[{name: mail, type: email, from: vigil@lab.example, to: a@lab.example, smtp: {url: \"" + smtp.url() + "\", starttls: false}}]");
   JobResult first = Deliver(id, "mail");
   EXPECT_EQ(first.kind, JobResult::Kind::kRetry);
   EXPECT_NE(first.error.find("451"), std::string::npos) << first.error;
   EXPECT_EQ(Deliver(id, "mail").kind, JobResult::Kind::kDone);
   EXPECT_EQ(smtp.Messages().size(), 1u);
+}
+
+// Runs the queued deliver jobs as the job engine does (claim, run, record the outcome) with the
+// log captured; returns the log text.
+std::string RunDeliverJobsCapturingTheLog(SqlConnection& db, const TriageSettings& settings, HttpClient& http) {
+  std::ostringstream log;
+  auto capture = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+  capture->set_level(spdlog::level::trace);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(capture);
+  auto now = std::chrono::system_clock::now();
+  auto jobs = ClaimJobs(db, "default", 10, "test-worker", now, std::chrono::minutes(1));
+  EXPECT_TRUE(jobs.ok()) << jobs.error();
+  std::vector<JobOutcome> outcomes;
+  for (const auto& job : jobs.ok() ? *jobs : std::vector<JobRow>{}) {
+    if (job.kind != "deliver") continue;
+    JobResult r = DeliverNotification(settings, http, db, nlohmann::json::parse(job.args), now, nullptr);
+    spdlog::warn("job {} ({}) will retry: {}", job.id, job.kind, r.error);  // as the engine logs it
+    outcomes.push_back({.id = job.id, .ok = false, .error = r.error, .discard = r.kind == JobResult::Kind::kDiscard,
+                        .retry_at_us = ToMicros(now + std::chrono::minutes(1))});
+  }
+  EXPECT_TRUE(FinishJobs(db, outcomes, "test-worker", now).ok());
+  spdlog::set_default_logger(previous);
+  return log.str();
+}
+
+TEST_F(DeliveryTest, ChannelUrlPathsStayOutOfLogsAndLastErrors) {
+  StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(500, "down")}; });
+  std::string closed = "http://127.0.0.1:" + std::to_string(testing::FreePort());
+  Notify("[{name: team, type: slack, url: \"" + ReceiverUrl("/services/T000/B000/SlackPathSecret") + "\"},"
+         " {name: hook, type: webhook, url: \"" + closed + "/hooks/HookPathSecret?token=QuerySecret\"}]");
+  std::string log = RunDeliverJobsCapturingTheLog(env_.db(), settings_, *http_);
+  auto errors = env_.db().Query("SELECT last_error FROM vigil_jobs WHERE kind = 'deliver' ORDER BY id");
+  ASSERT_TRUE(errors.ok() && errors->rows.size() == 2u);
+  std::string stored = errors->rows[0].Text(0) + "\n" + errors->rows[1].Text(0);
+  for (const std::string& text : {log, stored}) {
+    for (const char* secret : {"SlackPathSecret", "HookPathSecret", "QuerySecret", "/services/", "/hooks/"})
+      EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in:\n" << text;
+  }
+  EXPECT_NE(stored.find(closed + "/***"), std::string::npos) << "scheme and host still say where: " << stored;
+  EXPECT_NE(log.find(ReceiverUrl("") + "/***"), std::string::npos) << log;
 }
 
 TEST_F(DeliveryTest, DismissedNotificationIsNotDelivered) {

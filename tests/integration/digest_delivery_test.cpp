@@ -82,12 +82,12 @@ TEST_P(DigestDeliveryTest, SlackMessageIsReadable) {
 TEST_P(DigestDeliveryTest, EmailReachesTheSmtpServer) {
   testsupport::SmtpTestServer smtp;
   std::string id = MakeOne("[{name: mail, type: email, from: \"vigil <vigil@lab.example>\", to: [a@lab.example], smtp: {url: \"" +
-                           smtp.url() + "\"}}]");
+                           smtp.url() + "\", starttls: false}}]");
   JobResult r = Send(id, "mail");
   ASSERT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
   auto mails = smtp.Messages();
   ASSERT_EQ(mails.size(), 1u);
-  const std::string& m = mails[0].data;
+  const std::string m = testsupport::DecodeQuotedPrintable(mails[0].data);
   EXPECT_NE(m.find("Subject: [vigil digest] oncology: " + std::to_string(waiting_) + " items\r\n"), std::string::npos) << m;
   EXPECT_NE(m.find("Message-ID: <" + id + ".mail@lab.example>"), std::string::npos) << m;
   EXPECT_NE(m.find("\r\nMEDIUM (1)\r\n1. Occupational pesticide exposure"), std::string::npos) << m;

@@ -93,6 +93,51 @@ TEST_F(LlmTriageTest, AnswerThatIsNotTheAskedJsonFallsBack) {
   EXPECT_NE(out->reasoning.find("LLM answer rejected: message content is not a JSON object"), std::string::npos) << out->reasoning;
 }
 
+TEST_F(LlmTriageTest, SignalOfTheWrongTypeFallsBackToTheRules) {
+  StartReceiver([](const HttpRequest&, int) {
+    return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(R"({"score": 0.9, "signal": 3, "reason": "x"})"))};
+  });
+  auto out = TriageWithLlm();
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "low");
+  EXPECT_NE(out->reasoning.find("LLM answer rejected: content has no signal string: the rules' verdict stands"), std::string::npos)
+      << out->reasoning;
+}
+
+TEST_F(LlmTriageTest, ScoreOfTheWrongTypeFallsBackToTheRules) {
+  StartReceiver([](const HttpRequest&, int) {
+    return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(R"({"score": "high", "signal": "high", "reason": "x"})"))};
+  });
+  auto out = TriageWithLlm();
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "low");
+  EXPECT_NE(out->reasoning.find("LLM answer rejected: content has no numeric score"), std::string::npos) << out->reasoning;
+}
+
+TEST_F(LlmTriageTest, SignalThatContradictsTheScoreIsTheCommunityThresholdsOfTheScore) {
+  StartReceiver([](const HttpRequest&, int) {
+    return testsupport::ScriptedAnswer{
+        HttpResponse::Json(200, Completion(R"({"score": 0.2, "signal": "high", "reason": "Barely related."})"))};
+  });
+  auto out = TriageWithLlm();
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "low") << "0.2 is below the default medium threshold";
+  EXPECT_DOUBLE_EQ(out->score, 0.2);
+  EXPECT_EQ(out->reasoning.find("LLM (gpt-4o-mini) scored 0.20 -> low by the community's thresholds (the model said high): Barely"), 0u)
+      << out->reasoning;
+}
+
+TEST(LlmResponseTest, ShapesOfTheWrongTypeAreErrorsNotExceptions) {
+  auto completion = nlohmann::json::parse(Completion(kVerdict));
+  completion["model"] = 42;
+  auto numeric_model = ParseLlmResponse(completion.dump());
+  ASSERT_TRUE(numeric_model.ok()) << numeric_model.error();
+  EXPECT_EQ(numeric_model->model, "") << "a model name that is not a string is left out";
+  EXPECT_FALSE(ParseLlmResponse(R"({"choices": ["not an object"]})").ok());
+  EXPECT_FALSE(ParseLlmResponse(R"({"choices": [{"message": "text"}]})").ok());
+  EXPECT_FALSE(ParseLlmResponse(Completion(R"({"score": 0.5, "signal": null, "reason": "x"})")).ok());
+}
+
 TEST(LlmResponseTest, RejectsScoreOutOfRangeAndUnknownSignal) {
   EXPECT_FALSE(ParseLlmResponse(Completion(R"({"score": 1.5, "signal": "high", "reason": "x"})")).ok());
   EXPECT_FALSE(ParseLlmResponse(Completion(R"({"score": 0.5, "signal": "urgent", "reason": "x"})")).ok());

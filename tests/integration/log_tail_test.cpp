@@ -124,6 +124,13 @@ TEST_P(LogTailTest, MultiLineRecordsBecomeOneEventOnceComplete) {
   EXPECT_EQ(r->rows[1].Text(0), "line 2 failed\n  at c");
 }
 
+TEST_P(LogTailTest, LongLineSummaryIsCutBeforeACharacterItWouldSplit) {
+  std::string head = "line 1 " + std::string(3992, 'x');  // 3,999 bytes; the euro sign spans bytes 4000-4002
+  Append("app.log", head + "\u20ac and the rest\n");
+  EXPECT_EQ(Pass().events, 1);
+  EXPECT_EQ(conn_->Query("SELECT summary FROM watcher_events")->rows.at(0).Text(0), head);
+}
+
 TEST_P(LogTailTest, StartAtEndSkipsWhatExistedBeforeTheFirstPass) {
   spec_.start_at_end = true;  // the config default
   Append("old.log", "line 1\n");

@@ -78,6 +78,18 @@ TEST_P(TriageJobTest, WritesSignalReasoningAndANotificationWithItsDeliveries) {
   EXPECT_EQ(args["notification_id"], out->notification_id);
 }
 
+TEST_P(TriageJobTest, NotificationSummaryIsCutBeforeACharacterItWouldSplit) {
+  auto settings = env_.Configure(Yaml());
+  Event event = TriageEnv::Pubmed("pubmed4.xml");
+  event.summary = std::string(1999, 'x') + "\U0001F600 and more";  // the emoji spans bytes 2000-2003
+  std::string id = env_.Store("pubmed-onc", "oncology", std::move(event));
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok()) << out.error();
+  auto n = GetNotification(env_.db(), out->notification_id);
+  ASSERT_TRUE(n.ok() && *n);
+  EXPECT_EQ((*n)->summary, std::string(1999, 'x')) << "the emoji is left out whole";
+}
+
 TEST_P(TriageJobTest, RunningTwiceChangesNothing) {
   auto settings = env_.Configure(Yaml());
   std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
@@ -86,6 +98,21 @@ TEST_P(TriageJobTest, RunningTwiceChangesNothing) {
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->already_triaged);
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);
+}
+
+// Metadata nested past the limit (written by another program, or before the limit) is read as
+// none: never recursed into (100,000 levels overflowed the stack), its strings not scored.
+TEST_P(TriageJobTest, MetadataNestedPastTheLimitIsReadAsNone) {
+  auto settings = env_.Configure(Yaml());
+  std::string id = env_.Store("pubmed-onc", "oncology", {.title = "A note", .source_type = "pubmed", .source_id = "deep-1"});
+  size_t levels = std::string(GetParam()) == "sqlite" ? 100000 : 1000;  // PostgreSQL's jsonb parser stops short of 100,000
+  std::string deep = R"({"keywords": )" + std::string(levels, '[') + R"("pancreatic cancer")" + std::string(levels, ']') + "}";
+  ASSERT_TRUE(env_.db().Query("UPDATE watcher_events SET source_metadata = $1 WHERE id = $2", {deep, id}).ok());
+  auto out = Triage(settings, id);
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->signal, "low");
+  std::string reasoning = env_.Text("SELECT triage_reasoning FROM watcher_events WHERE id = $1", {id});
+  EXPECT_EQ(reasoning.find("pancreatic cancer"), std::string::npos) << reasoning;
 }
 
 TEST_P(TriageJobTest, LowSignalMakesNoNotification) {
@@ -194,6 +221,32 @@ TEST_P(TriageJobTest, ScoreAtOrAboveApprovalRateCreatesTheThreadAtOnce) {
   ASSERT_EQ(Received().size(), 1u);
   EXPECT_EQ(*Received()[0].Header("Authorization"), "Bearer t0ken");
   EXPECT_EQ(nlohmann::json::parse(Received()[0].body)["subreddit"], "oncology");
+}
+
+TEST_P(TriageJobTest, ThreadAnswerWithANumericIdBesideTheUuidIsRecorded) {
+  const std::string thread_id = "0190a5c4-6f1e-7cc2-9b1a-3d2f4e5a6b7c";
+  StartReceiver([&](const HttpRequest&, int) {
+    return testsupport::ScriptedAnswer{HttpResponse::Json(201, nlohmann::json{{"id", 42}, {"thread_id", thread_id}}.dump())};
+  });
+  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  auto out = Triage(settings, env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok() && out->thread_requested);
+  auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
+  JobResult r = CreateThread(settings, *testing::LoopbackClient(), env_.db(), args, now_, nullptr);
+  EXPECT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
+  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->thread_id, thread_id);
+}
+
+TEST_P(TriageJobTest, ThreadAnswerWithOnlyANumericIdIsDiscardedNamingIt) {
+  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(201, R"({"id": 42})")}; });
+  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  auto out = Triage(settings, env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
+  ASSERT_TRUE(out.ok() && out->thread_requested);
+  auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
+  JobResult r = CreateThread(settings, *testing::LoopbackClient(), env_.db(), args, now_, nullptr);
+  EXPECT_EQ(r.kind, JobResult::Kind::kDiscard);
+  EXPECT_NE(r.error.find("thread id 42, which is not a UUID"), std::string::npos) << r.error;
+  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->thread_id, "");
 }
 
 TEST_P(TriageJobTest, ScoreBelowApprovalRateLeavesTheNotificationPending) {

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct ReceivedMail {
   std::vector<std::string> rcpt_to;
   std::string data;                 // the message as sent, CRLF line ends, without the final "."
 };
+
+// `text` with quoted-printable undone (soft line breaks removed, "=XX" made bytes), for reading a
+// message's body; anything else passes as it is.
+std::string DecodeQuotedPrintable(std::string_view text);
 
 class SmtpTestServer {
  public:

@@ -67,6 +67,24 @@ TEST(Config, WatcherNeedsNameAndUniqueNames) {
             "vigil.yaml:3:11: watchers[0].type: \"carrier-pigeon\" is not one of literature, webhook, scheduled, log");
 }
 
+TEST(Config, TwoWebhooksOnOnePathAreAnErrorAtTheSecondPath) {
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n  - name: b\n    type: webhook\n    path: /hooks/a\n"),
+            "vigil.yaml:6:11: watchers[1].path: /hooks/a is already the path of watchers[0] (\"a\"); two webhook "
+            "watchers cannot answer on one path");
+}
+
+TEST(Config, AWebhookOnThePathAnotherNameGivesIsAnErrorAtItsName) {
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    path: /hooks/b\n  - name: b\n    type: webhook\n"),
+            "vigil.yaml:5:11: watchers[1].name: /hooks/b is already the path of watchers[0] (\"a\"); two webhook "
+            "watchers cannot answer on one path");
+}
+
+TEST(Config, ADisabledWebhookMayShareAPath) {
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n  - name: b\n    type: webhook\n    path: /hooks/a\n"
+                    "    enabled: false\n"),
+            "");
+}
+
 TEST(Config, UnknownWatcherKey) {
   EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    colour: red\n"), "vigil.yaml:4:5: unknown key watchers[0].colour");
 }

@@ -2,6 +2,8 @@
 // Slack's limits, titles shortened on a character boundary.
 #include "jobs/deliver/digest_message.h"
 
+#include "common/utf8_cut.h"
+
 #include <gtest/gtest.h>
 
 namespace vigil {

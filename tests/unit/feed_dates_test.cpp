@@ -68,5 +68,15 @@ TEST(FeedDates, RejectsImpossibleDatesAndGarbage) {
   EXPECT_EQ(Utc("\xCE\xA4\xCF\x81\xCE\xB9, 29 \xCE\x99\xCE\xBF\xCF\x85 2004 12:53:00 GMT"), "none");
 }
 
+// Found by fuzz/feed_parser_fuzz.cpp: a year past 2262 overflowed the nanosecond count
+// (undefined behaviour; in practice a published date centuries off) instead of being no date.
+TEST(FeedDates, YearsATimePointCannotHoldAreNoDate) {
+  EXPECT_EQ(Utc("2700-01-01T00:00:00Z"), "none");
+  EXPECT_EQ(Utc("Sat, 01 Jan 9999 00:00:00 GMT"), "none");
+  EXPECT_EQ(Utc("1600-06-01"), "none");
+  EXPECT_EQ(Utc("2261-12-31T23:59:59-12:00"), "2262-01-01T11:59:59Z");
+  EXPECT_EQ(Utc("1678-01-01"), "1678-01-01T00:00:00Z");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -113,6 +113,22 @@ TEST(ParseIso8601, RejectsMalformedTextNamingThePosition) {
   EXPECT_THAT(error(""), HasSubstr("YYYY-"));
 }
 
+// Found by fuzz/admin_query_fuzz.cpp: `since=7238-01-01T00:00` overflowed the nanosecond count
+// (undefined behaviour; a wrapped time in practice) instead of being refused.
+TEST(ParseIso8601, RejectsYearsATimePointCannotHold) {
+  for (const char* text : {"7238-01-01T00:00", "2262-04-12T00:00:00Z", "1677-01-01T00:00+01:00", "0000-01-01 00:00"}) {
+    Result<TimePoint> t = ParseIso8601(text, nullptr);
+    ASSERT_FALSE(t.ok()) << text;
+    EXPECT_THAT(t.error(), HasSubstr("expected a year from 1678 to 2261 at position 1")) << text;
+  }
+  Result<TimePoint> last = ParseIso8601("2261-12-31T23:59:59-23:59", nullptr);
+  ASSERT_TRUE(last.ok()) << last.error();
+  EXPECT_EQ(FormatIso8601(*last), "2262-01-01T23:58:59+00:00");
+  Result<TimePoint> first = ParseIso8601("1678-01-01T00:00+23:59", nullptr);
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(FormatIso8601(*first), "1677-12-31T00:01:00+00:00");
+}
+
 TEST(FindTimeZone, KnowsIanaNamesAndRejectsOthers) {
   ASSERT_TRUE(FindTimeZone("Europe/Berlin").ok());
   EXPECT_EQ((*FindTimeZone("Europe/Berlin"))->name(), "Europe/Berlin");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json_depth.h"
 #include "sources/webhook/event_mapping.h"
 #include "tests/unit/fixtures_dir.h"
 
@@ -154,13 +155,14 @@ TEST(PayloadProjection, AcceptsAndRefusesExactlyWhatAFullParseDoes) {
       "\xEF\xBB\xBF{\"a\":1}",   "{\"a\":\"\x01\"}",  "{\"a\":\"\xC3\x28\"}", R"({"a":1} x)",
       std::string("{\"a\":1}\0", 8), R"({"a":01})",  R"({"a":1.})",         R"({"a":1E400})",
       R"({"a":-0})",             R"({"a":[1,]})",     R"({'a':1})",          R"({"a":NaN})",
-      std::string(2000, '[') + std::string(2000, ']'), R"({"a":"\x"})",    "{\"a\":\"tab\there\"}",
+      std::string(2000, '[') + std::string(2000, ']'), std::string(513, '[') + std::string(513, ']'),
+      std::string(512, '[') + std::string(512, ']'), R"({"a":"\x"})",    "{\"a\":\"tab\there\"}",
       R"( {"a" : [ true , false , null ] } )",
   };
   PayloadProjection projection;
   projection.Add(Path("/a"));
   for (const std::string& body : kBodies) {
-    json full = json::parse(body, nullptr, false);
+    json full = ParseJsonOrDiscarded(body);
     auto projected = projection.Parse(body);
     ASSERT_EQ(projected.has_value(), !full.is_discarded()) << body.substr(0, 40);
     if (projected && full.is_object()) ExpectSameAlongPath(*projected, full, Path("/a"), body.substr(0, 40));
@@ -210,6 +212,15 @@ TEST(PayloadProjection, InvalidJsonBodyIsTheSameError) {
   auto projected = PayloadFromRequest(r, projection);
   ASSERT_FALSE(projected.ok());
   EXPECT_EQ(projected.error(), full.error());
+}
+
+TEST(PayloadProjection, RefusesNestingPastTheLimitEvenWhereSimdjsonWouldParseIt) {
+  PayloadProjection projection;
+  projection.Add(Path("/a"));
+  auto nested = [](size_t levels) { return R"({"a": )" + std::string(levels, '[') + std::string(levels, ']') + "}"; };
+  EXPECT_TRUE(projection.Parse(nested(kMaxJsonDepth - 1)).has_value());
+  EXPECT_FALSE(projection.Parse(nested(kMaxJsonDepth)).has_value()) << "513 levels: under simdjson's 1024";
+  EXPECT_FALSE(projection.Parse(nested(100000)).has_value()) << "past simdjson's limit: the fallback parser refuses it too";
 }
 
 }  // namespace

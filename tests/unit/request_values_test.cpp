@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json_depth.h"
+#include "sources/webhook/payload_projection.h"
 #include "tests/unit/fixtures_dir.h"
 
 namespace vigil {
@@ -89,6 +91,33 @@ TEST(PayloadFromRequest, InvalidJsonIsAnErrorWithoutTheBody) {
   auto r = PayloadFromRequest(WithBody("application/json", "{\"token\": \"abc"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().find("abc"), std::string::npos);
+}
+
+std::string DeepTitle(size_t levels) {
+  return R"({"title": )" + std::string(levels, '[') + std::string(levels, ']') + "}";
+}
+
+TEST(PayloadFromRequest, JsonNestedPastTheLimitIsRefusedWithThatReason) {
+  PayloadProjection projection;
+  projection.Add(*PayloadPath::Parse("/title"));
+  for (size_t levels : {size_t{kMaxJsonDepth}, size_t{100000}}) {
+    auto full = PayloadFromRequest(WithBody("application/json", DeepTitle(levels)));
+    auto projected = PayloadFromRequest(WithBody("application/json", DeepTitle(levels)), projection);
+    ASSERT_FALSE(full.ok()) << levels;
+    ASSERT_FALSE(projected.ok()) << levels;
+    EXPECT_EQ(full.error(), "body: JSON nests deeper than 512 levels (the limit)");
+    EXPECT_EQ(projected.error(), full.error());
+  }
+  EXPECT_TRUE(PayloadFromRequest(WithBody("application/json", DeepTitle(kMaxJsonDepth - 1)), projection).ok());
+}
+
+TEST(PayloadFromRequest, FormPayloadFieldNestedPastTheLimitIsRefused) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string body = "payload=";
+  for (char c : deep) body += c == '[' ? "%5B" : "%5D";
+  auto r = PayloadFromRequest(WithBody("application/x-www-form-urlencoded", body));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "the payload field: JSON nests deeper than 512 levels (the limit)");
 }
 
 json PullRequestOpened() {

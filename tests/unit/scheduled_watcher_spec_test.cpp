@@ -79,5 +79,17 @@ TEST(JsonPath, FindsNestedValuesAndConditionsCompare) {
   EXPECT_FALSE(ConditionHolds(nullptr, {"exists", nullptr}));
 }
 
+// An index past what size_t holds threw std::out_of_range out of ParseJsonPath (from a config's
+// json_path, through `vigil check` and the reload); it is an error like any malformed path.
+TEST(JsonPath, AnIndexTooLargeForSizeTIsAnErrorNotAnException) {
+  auto steps = ParseJsonPath("$.items[99999999999999999999999]");
+  ASSERT_FALSE(steps.ok());
+  EXPECT_EQ(steps.error(), "[99999999999999999999999] is too large an index");
+  EXPECT_EQ(FindJsonPath(nlohmann::json::parse(R"({"items": [1]})"), "$.items[18446744073709551616]"), nullptr);
+  auto largest = ParseJsonPath("$[18446744073709551615]");
+  ASSERT_TRUE(largest.ok());
+  EXPECT_EQ(std::get<size_t>((*largest)[0]), 18446744073709551615u);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -72,5 +72,14 @@ TEST(HandoffNote, BudgetKeepsTheNewestMessages) {
   EXPECT_EQ(kept[2].content, std::string(100, 'c'));
 }
 
+TEST(HandoffNote, BudgetKeepsWholeCharactersOfTheMessageItCuts) {
+  std::string euros;
+  for (int i = 0; i < 100; ++i) euros += "\u20ac";  // 3 bytes each
+  std::vector<ChatMessage> m = {{"user", "older"}, {"user", euros}};
+  auto kept = FitToBudget(m, 25);  // 100 bytes: 33 whole euros (99 bytes), not a stray tail byte
+  ASSERT_EQ(kept.size(), 1u) << "nothing older than the cut message";
+  EXPECT_EQ(kept[0].content, euros.substr(euros.size() - 99));
+}
+
 }  // namespace
 }  // namespace vigil

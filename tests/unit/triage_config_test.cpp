@@ -80,6 +80,26 @@ TEST(TriageConfigTest, EmailChannelNeedsSmtpAndRecipients) {
             std::string::npos);
 }
 
+TEST(TriageConfigTest, SmtpPasswordInClearTextIsAnErrorUnlessAllowed) {
+  const std::string mail = "notify:\n  channels:\n    - {name: m, type: email, from: a@b.c, to: x@y.z, smtp: {url: \"smtp://mx:25\", ";
+  EXPECT_NE(ErrorOf(mail + "password: pw, starttls: false}}\n").find("notify.channels[0].smtp.password: would cross the network in clear text"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf(mail + "password: pw, starttls: false, allow_plaintext_auth: true}}\n"), "(no error)");
+  EXPECT_EQ(ErrorOf(mail + "password: pw}}\n"), "(no error)") << "starttls is on by default";
+  EXPECT_EQ(ErrorOf(mail + "starttls: false}}\n"), "(no error)") << "no password, nothing secret to protect";
+}
+
+TEST(TriageConfigTest, SmtpStarttlsIsOnByDefault) {
+  auto config = Config::Parse("notify:\n  channels:\n    - {name: m, type: email, from: a@b.c, to: x@y.z, smtp: {url: \"smtp://mx:25\", "
+                              "ca_file: /etc/ssl/lab-ca.pem}}\n", "vigil.yaml");
+  ASSERT_TRUE(config.ok()) << config.error();
+  auto settings = ParseTriageSettings(**config);
+  ASSERT_TRUE(settings.ok()) << settings.error();
+  EXPECT_TRUE(settings->channels.at(0).smtp.starttls);
+  EXPECT_FALSE(settings->channels.at(0).smtp.allow_plaintext_auth);
+  EXPECT_EQ(settings->channels.at(0).smtp.ca_file, "/etc/ssl/lab-ca.pem");
+}
+
 TEST(TriageConfigTest, BadDigestScheduleFailsSchedulesFrom) {
   auto config = ParseConfig("communities:\n  - name: onc\n    rules: {digest: {schedule: \"61 7 * * *\"}}\n", "vigil.yaml");
   ASSERT_TRUE(config.ok());

@@ -298,5 +298,18 @@ TEST(WebhookWatcher, DefaultPathIsHooksSlashName) {
   EXPECT_EQ(Hook({{"path", "/hooks/github/main"}}).path(), "/hooks/github/main");
 }
 
+// Found by fuzz/webhook_decide_fuzz.cpp: a reason quoting a Content-Type that is not UTF-8 made
+// the JSON answer throw (type_error 316) out of Decide, and the server answered 500.
+TEST(WebhookWatcher, AReasonQuotingBytesThatAreNotUtf8IsStillAJsonAnswer) {
+  HttpRequest r = GithubRequest(kSecret, "push", "d-1", Fixture("push"));
+  r.headers[0].second = "text/pl\xFFin";
+  HookDecision d = Hook().Decide(r, kNow);
+  EXPECT_EQ(d.response.status, 400);
+  json reason = Reason(d);
+  ASSERT_TRUE(reason.is_object()) << d.response.body;
+  EXPECT_EQ(reason["error"], "unsupported content type");
+  EXPECT_NE(reason["reason"].get<std::string>().find("text/pl\xEF\xBF\xBDin"), std::string::npos) << d.response.body;
+}
+
 }  // namespace
 }  // namespace vigil

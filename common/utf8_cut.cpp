@@ -1,0 +1,66 @@
+#include "common/utf8_cut.h"
+
+namespace vigil {
+namespace {
+
+bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// The length a lead byte announces (2 to 4), or 1 for ASCII and bytes that lead nothing.
+size_t SequenceLength(unsigned char lead) {
+  if (lead >= 0xC0 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF7) return 4;
+  return 1;
+}
+
+struct Sequence {
+  size_t begin;
+  size_t end;
+};
+
+// The sequence that `pos` (0 < pos < size) falls strictly inside, if any: a lead byte at most
+// three bytes back, continuation bytes from it up to `pos`, and a length that reaches past `pos`.
+// A continuation byte with no such lead is a character of its own, so `pos` is a boundary.
+bool InsideSequence(std::string_view text, size_t pos, Sequence* out) {
+  if (!IsContinuation(static_cast<unsigned char>(text[pos]))) return false;
+  size_t floor = pos >= 3 ? pos - 3 : 0;
+  for (size_t p = pos; p-- > floor;) {
+    auto c = static_cast<unsigned char>(text[p]);
+    if (IsContinuation(c)) continue;
+    size_t length = SequenceLength(c);
+    if (p + length <= pos) return false;
+    *out = {p, p + length};
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+size_t Utf8PrefixLength(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text.size();
+  Sequence s;
+  return max_bytes > 0 && InsideSequence(text, max_bytes, &s) ? s.begin : max_bytes;
+}
+
+size_t Utf8SuffixStart(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return 0;
+  size_t start = text.size() - max_bytes;
+  Sequence s;
+  return InsideSequence(text, start, &s) ? std::min(s.end, text.size()) : start;
+}
+
+std::string_view CutUtf8(std::string_view text, size_t max_bytes) { return text.substr(0, Utf8PrefixLength(text, max_bytes)); }
+
+void TruncateUtf8(std::string& text, size_t max_bytes) { text.resize(Utf8PrefixLength(text, max_bytes)); }
+
+std::string_view Utf8Tail(std::string_view text, size_t max_bytes) { return text.substr(Utf8SuffixStart(text, max_bytes)); }
+
+std::string ShortenUtf8(std::string_view text, size_t max_bytes, std::string_view mark) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::string out(CutUtf8(text, max_bytes));
+  out.append(mark);
+  return out;
+}
+
+}  // namespace vigil
