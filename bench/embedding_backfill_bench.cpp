@@ -24,10 +24,10 @@
 #include <string>
 
 #include "common/base64.h"
+#include "common/http/curl_http_client.h"
 #include "daemon/http/http_server.h"
 #include "jobs/maintenance/embedding_backfill_job.h"
 #include "jobs/maintenance/vector_column.h"
-#include "common/http/curl_http_client.h"
 #include "store/migrator.h"
 
 namespace {

@@ -89,6 +89,33 @@ bool ParseOptions(int argc, char** argv, Options& options) {
 
 }  // namespace
 
+// The benchmark's input: every record of the input files, repeated, in one PubmedArticleSet
+// (written to --write PATH too when given). False after an error message.
+bool BuildDocument(const Options& options, std::vector<std::string>& records, std::string& document) {
+  for (const std::string& path : options.inputs) {
+    std::string xml;
+    if (!ReadFile(path, xml)) {
+      std::fprintf(stderr, "cannot read %s\n", path.c_str());
+      return false;
+    }
+    for (std::string& record : ExtractRecords(xml)) records.push_back(std::move(record));
+  }
+  document = kHeader;
+  for (int r = 0; r < options.repeat; ++r) {
+    for (const std::string& record : records) document.append(record).append("\n");
+  }
+  document += kFooter;
+  if (!options.write_path.empty()) {
+    std::ofstream out(options.write_path, std::ios::binary);
+    out << document;
+    if (!out) {
+      std::fprintf(stderr, "cannot write %s\n", options.write_path.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
 int main(int argc, char** argv) {
   Options options;
   if (!ParseOptions(argc, argv, options)) {
@@ -97,28 +124,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<std::string> records;
-  for (const std::string& path : options.inputs) {
-    std::string xml;
-    if (!ReadFile(path, xml)) {
-      std::fprintf(stderr, "cannot read %s\n", path.c_str());
-      return 1;
-    }
-    for (std::string& record : ExtractRecords(xml)) records.push_back(std::move(record));
-  }
-  std::string document = kHeader;
-  for (int r = 0; r < options.repeat; ++r) {
-    for (const std::string& record : records) document.append(record).append("\n");
-  }
-  document += kFooter;
+  std::string document;
+  if (!BuildDocument(options, records, document)) return 1;
   size_t expected = records.size() * static_cast<size_t>(options.repeat);
-  if (!options.write_path.empty()) {
-    std::ofstream out(options.write_path, std::ios::binary);
-    out << document;
-    if (!out) {
-      std::fprintf(stderr, "cannot write %s\n", options.write_path.c_str());
-      return 1;
-    }
-  }
 
   std::vector<double> seconds, cpu_seconds;
   for (int run = 0; run < options.runs; ++run) {

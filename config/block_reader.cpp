@@ -12,6 +12,19 @@ const nlohmann::json& Null() {
   return null;
 }
 
+const nlohmann::json& EmptyMap() {
+  static const nlohmann::json empty = nlohmann::json::object();
+  return empty;
+}
+
+// Into `out` when `r` holds a value; its error otherwise.
+template <class T, class U>
+Status Into(Result<T> r, U* out) {
+  if (!r.ok()) return r.status();
+  *out = static_cast<U>(*r);
+  return Status::Ok();
+}
+
 std::string Range(double min, double max) {
   std::ostringstream out;
   out << min << " to " << max;
@@ -109,6 +122,51 @@ Result<std::string> BlockReader::Choice(const std::string& key, const std::strin
     list += (list.empty() ? "" : ", ") + c;
   }
   return Error(key, "\"" + *s + "\" is not one of " + list);
+}
+
+BlockReader BlockReader::ChildOrEmpty(const std::string& key) const {
+  return BlockReader(config_, Has(key) ? block_.at(key) : EmptyMap(), path_ + "." + key);
+}
+
+BlockReader BlockReader::Element(size_t i) const {
+  return BlockReader(config_, block_.at(i), path_ + "[" + std::to_string(i) + "]");
+}
+
+Result<int64_t> BlockReader::Integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {
+  const nlohmann::json& v = Raw(key);
+  if (v.is_null()) return fallback;
+  if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max)
+    return Error(key, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  return v.get<int64_t>();
+}
+
+Status BlockReader::OnlyKeys(std::initializer_list<const char*> allowed) const {
+  if (!block_.is_object()) return Error("", "expected a map");
+  std::set<std::string> keys(allowed.begin(), allowed.end());
+  for (auto it = block_.begin(); it != block_.end(); ++it) {
+    if (!keys.count(it.key())) return Error(it.key(), "unknown key");
+  }
+  return Status::Ok();
+}
+
+Status BlockReader::Read(const std::string& key, std::string* out) const {
+  const nlohmann::json& v = Raw(key);
+  if (!v.is_null() && !v.is_string()) return Error(key, "expected a string");
+  return Into(String(key, *out), out);
+}
+
+Status BlockReader::Read(const std::string& key, int* out, int min, int max) const {
+  return Into(Integer(key, *out, min, max), out);
+}
+
+Status BlockReader::Read(const std::string& key, double* out, double min, double max) const {
+  return Into(Number(key, *out, min, max), out);
+}
+
+Status BlockReader::Read(const std::string& key, bool* out) const { return Into(Bool(key, *out), out); }
+
+Status BlockReader::Read(const std::string& key, std::chrono::milliseconds* out) const {
+  return Into(Duration(key, *out), out);
 }
 
 }  // namespace vigil

@@ -1,11 +1,14 @@
-// BlockReader: reads one map of a free-form (KeyType::kAny) config block with errors that name the
+// BlockReader: the one reader of free-form (KeyType::kAny) config blocks, with errors that name the
 // file, line, column and key, the way the table-driven loader does for its own keys:
 //   vigil.yaml:14:9: communities[0].rules.thresholds.high: expected a number from 0 to 1
-// Each accessor returns the value, a default when the key is absent, or an error; CheckKeys
-// rejects keys the module does not know. Pure reads of an immutable Config; any thread.
+// Two ways to read a key, for the two shapes of settings code: the accessors that return the
+// value (a fallback when the key is absent) or an error, and Read(key, &field, ...), which leaves
+// a settings struct's default in place when the key is absent. CheckKeys and OnlyKeys reject keys
+// the module does not know. Pure reads of an immutable Config; any thread.
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -27,6 +30,11 @@ class BlockReader {
   const nlohmann::json& Raw(const std::string& key) const;
   // A reader for a nested map (an empty one when absent); error if present and not a map.
   Result<BlockReader> Child(const std::string& key) const;
+  // A nested block, an empty map's when absent; a value that is not a map fails when it is read.
+  BlockReader ChildOrEmpty(const std::string& key) const;
+  // Element i of the list this block is.
+  BlockReader Element(size_t i) const;
+  const nlohmann::json& value() const { return block_; }
 
   Status ExpectMap() const;
   Status CheckKeys(const std::set<std::string>& known) const;
@@ -37,6 +45,16 @@ class BlockReader {
   // A list of strings, or one string taken as a list of one.
   Result<std::vector<std::string>> StringList(const std::string& key) const;
   Result<std::string> Choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& choices) const;
+  Result<int64_t> Integer(const std::string& key, int64_t fallback, int64_t min, int64_t max) const;
+
+  // Errors unless the block is a map whose keys are all in `allowed` ("unknown key").
+  Status OnlyKeys(std::initializer_list<const char*> allowed) const;
+  // Into an existing value, left as it is when the key is absent.
+  Status Read(const std::string& key, std::string* out) const;
+  Status Read(const std::string& key, int* out, int min, int max) const;
+  Status Read(const std::string& key, double* out, double min, double max) const;
+  Status Read(const std::string& key, bool* out) const;
+  Status Read(const std::string& key, std::chrono::milliseconds* out) const;
 
   // "file:line:col: <path>.<key>: message" (or the block itself when key is empty).
   Status Error(const std::string& key, const std::string& message) const;

@@ -106,6 +106,10 @@ bool Config::GetBool(const std::string& path) const {
   return v.is_boolean() && v.get<bool>();
 }
 
+Status Config::ErrorAt(const std::string& concrete_path, const std::string& message) const {
+  return Status::Error(WithPosition(*this, concrete_path + ": " + message));
+}
+
 std::string Config::Where(const std::string& concrete_path) const {
   auto it = marks_.find(concrete_path);
   return it == marks_.end() ? path_ : it->second;

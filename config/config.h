@@ -36,6 +36,10 @@ class Config {
 
   // "file:line:column" of the value at a concrete path ("watchers[2].name"), or the file alone.
   std::string Where(const std::string& concrete_path) const;
+  // An error about the key at a concrete path: "vigil.yaml:12:9: watchers[0].every: <message>",
+  // positioned at the key or, when the file lacks it (a required key left out), at the nearest
+  // enclosing key it has. Every module's config error is made here or by WithPosition.
+  Status ErrorAt(const std::string& concrete_path, const std::string& message) const;
 
   // database.url with a relative sqlite path made absolute against the config's folder.
   std::string DatabaseUrl() const;

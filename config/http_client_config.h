@@ -1,8 +1,8 @@
 // The outbound HTTP client's options from the config (contact e-mail, per-host rate limits).
 #pragma once
 
-#include "config/config.h"
 #include "common/http/curl_http_client.h"
+#include "config/config.h"
 
 namespace vigil {
 

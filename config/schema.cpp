@@ -12,157 +12,199 @@ using K = KeyType;
 constexpr bool kReload = true;
 constexpr bool kRestart = false;
 
-std::vector<KeySpec> BuildTable() {
+// A spec with the module that reads and applies its key ("" for a section, which only holds keys).
+KeySpec Applied(KeySpec spec, const char* module) {
+  spec.applied_by = module;
+  return spec;
+}
+
+std::vector<KeySpec> DatabaseKeys() {
   return {
-      {"database", K::kSection, "", kRestart, "Where vigil keeps its own tables."},
-      {"database.url", K::kString, "sqlite:/var/lib/vigil/vigil.db", kRestart,
-       "`sqlite:PATH` (a relative PATH is relative to the config file's folder) or `postgresql://...`."},
-      {"database.busy_timeout", K::kDuration, "5s", kRestart, "SQLite: how long a writer waits for a lock.", 0, 600000},
-      {"database.pool_size", K::kInt, "4", kRestart, "Connections kept for request-path work (API, webhooks).", 1, 64},
+      Applied({"database", K::kSection, "", kRestart, "Where vigil keeps its own tables."}, ""),
+      Applied({"database.url", K::kString, "sqlite:/var/lib/vigil/vigil.db", kRestart,
+       "`sqlite:PATH` (a relative PATH is relative to the config file's folder) or `postgresql://...`."}, "config/config.cpp"),
+      Applied({"database.busy_timeout", K::kDuration, "5s", kRestart, "SQLite: how long a writer waits for a lock.", 0, 600000}, "daemon/daemon.cpp"),
+  };
+}
 
-      {"http", K::kSection, "", kRestart, "The HTTP server: webhooks, health, metrics, admin API."},
-      {"http.listen", K::kListen, "127.0.0.1:8470", kRestart,
-       "Address and port to bind. Loopback by default; `0.0.0.0:8470` to serve the network."},
-      {"http.max_header_bytes", K::kSize, "16KiB", kReload, "Request line and headers larger than this get 431.", 1024, 1 << 20},
-      {"http.max_body_bytes", K::kSize, "1MiB", kReload, "Request bodies larger than this get 413.", 1, 1 << 30},
-      {"http.header_timeout", K::kDuration, "10s", kReload, "A client must send its request head within this.", 100, 3600000},
-      {"http.body_timeout", K::kDuration, "30s", kReload, "A client must send its body within this.", 100, 3600000},
-      {"http.rate_limits", K::kAny, "", kRestart,
+std::vector<KeySpec> HttpKeys() {
+  return {
+      Applied({"http", K::kSection, "", kRestart, "The HTTP server: webhooks, health, metrics, admin API."}, ""),
+      Applied({"http.listen", K::kListen, "127.0.0.1:8470", kRestart,
+       "Address and port to bind. Loopback by default; `0.0.0.0:8470` to serve the network."}, "daemon/daemon.cpp"),
+      Applied({"http.max_header_bytes", K::kSize, "16KiB", kReload, "Request line and headers larger than this get 431.", 1024, 1 << 20}, "daemon/daemon.cpp"),
+      Applied({"http.max_body_bytes", K::kSize, "1MiB", kReload, "Request bodies larger than this get 413.", 1, 1 << 30}, "daemon/daemon.cpp"),
+      Applied({"http.header_timeout", K::kDuration, "10s", kReload, "A client must send its request head within this.", 100, 3600000}, "daemon/daemon.cpp"),
+      Applied({"http.body_timeout", K::kDuration, "30s", kReload, "A client must send its body within this.", 100, 3600000}, "daemon/daemon.cpp"),
+      Applied({"http.rate_limits", K::kAny, "", kRestart,
        "Per-host limits for outbound requests, added to or replacing the defaults (NCBI 3/s, 10/s with an api_key; "
-       "arXiv one request every 3 s, one at a time): a list of `{host, requests_per_second, min_interval, max_concurrency}`."},
-      {"http.contact_email", K::kString, "", kReload,
-       "Contact e-mail in the User-Agent of outbound requests (NCBI and arXiv ask for one)."},
-      {"http.keepalive_timeout", K::kDuration, "60s", kReload, "Idle keep-alive connections are closed after this.", 100, 3600000},
+       "arXiv one request every 3 s, one at a time): a list of `{host, requests_per_second, min_interval, max_concurrency}`."}, "config/http_client_config.cpp"),
+      Applied({"http.contact_email", K::kString, "", kReload,
+       "Contact e-mail in the User-Agent of outbound requests (NCBI and arXiv ask for one)."}, "config/http_client_config.cpp"),
+      Applied({"http.keepalive_timeout", K::kDuration, "60s", kReload, "Idle keep-alive connections are closed after this.", 100, 3600000}, "daemon/daemon.cpp"),
+  };
+}
 
-      {"logging", K::kSection, "", kReload, "Log output (stderr; journald under systemd)."},
-      {"logging.level", K::kEnum, "info", kReload, "Least severe level logged.", 0, 0,
-       {"trace", "debug", "info", "warn", "error"}},
-      {"logging.format", K::kEnum, "text", kReload,
+std::vector<KeySpec> LoggingAndApiKeys() {
+  return {
+      Applied({"logging", K::kSection, "", kReload, "Log output (stderr; journald under systemd)."}, ""),
+      Applied({"logging.level", K::kEnum, "info", kReload, "Least severe level logged.", 0, 0,
+       {"trace", "debug", "info", "warn", "error"}}, "daemon/daemon.cpp"),
+      Applied({"logging.format", K::kEnum, "text", kReload,
        "`text` (with `<N>` priorities and no timestamp under journald) or `json` lines. `--log-format` overrides.",
-       0, 0, {"text", "json"}},
+       0, 0, {"text", "json"}}, "daemon/daemon.cpp"),
+      Applied({"api", K::kSection, "", kReload, "The admin API under /api/v1."}, ""),
+      Applied({"api.token", K::kSecret, "", kReload,
+       "Bearer token the API requires (`${ENV}` or `token_file:`). Without one the API answers 401 to everything."}, "daemon/admin/admin_api.cpp"),
+  };
+}
 
-      {"api", K::kSection, "", kReload, "The admin API under /api/v1."},
-      {"api.token", K::kSecret, "", kReload,
-       "Bearer token the API requires (`${ENV}` or `token_file:`). Without one the API answers 401 to everything."},
-
-      {"watchers", K::kList, "", kReload, "Watchers, synced into the `watchers` table by name at start and on reload."},
-      {"watchers[].name", K::kString, "", kReload, "Unique name; also the webhook path `/hooks/<name>`."},
-      {"watchers[].type", K::kEnum, "", kReload, "What kind of watcher.", 0, 0, {"literature", "webhook", "scheduled", "log"}},
-      {"watchers[].description", K::kString, "", kReload, "Free text shown in the API."},
-      {"watchers[].community", K::kString, "", kReload, "The community (`subreddits.name`) its events belong to."},
-      {"watchers[].enabled", K::kBool, "true", kReload, "A disabled watcher is kept in the table but does nothing."},
-      {"watchers[].auto_create_thread", K::kBool, "false", kReload, "Open a platform thread for notifications scoring high enough."},
-      {"watchers[].auto_thread_approval_rate", K::kFloat, "0.8", kReload,
-       "Triage score (0 to 1) at or above which a thread is created without a person approving.", 0, 1},
-      {"watchers[].config", K::kAny, "", kReload, "Extra type-specific settings copied into `watchers.config`."},
-      {"watchers[].paths", K::kStringList, "", kReload, "log: absolute paths or glob(3) patterns of the files to tail."},
-      {"watchers[].rotated", K::kStringList, "", kReload,
-       "log: globs where rotated files are looked for besides `PATH.1` (e.g. `/var/log/app.log-*` for dateext)."},
-      {"watchers[].start", K::kString, "", kReload,
-       "log: multi-line records: an RE2 pattern a record's first line matches; the lines up to the next match join it."},
-      {"watchers[].start_at", K::kEnum, "end", kReload,
+std::vector<KeySpec> WatcherKeys() {
+  return {
+      Applied({"watchers", K::kList, "", kReload, "Watchers, synced into the `watchers` table by name at start and on reload."}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].name", K::kString, "", kReload, "Unique name; also the webhook path `/hooks/<name>`."}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].type", K::kEnum, "", kReload, "What kind of watcher.", 0, 0, {"literature", "webhook", "scheduled", "log"}}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].description", K::kString, "", kReload, "Free text shown in the API."}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].community", K::kString, "", kReload, "The community (`subreddits.name`) its events belong to."}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].enabled", K::kBool, "true", kReload, "A disabled watcher is kept in the table but does nothing."}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].auto_create_thread", K::kBool, "false", kReload, "Open a platform thread for notifications scoring high enough."}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].auto_thread_approval_rate", K::kFloat, "0.8", kReload,
+       "Triage score (0 to 1) at or above which a thread is created without a person approving.", 0, 1}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].config", K::kAny, "", kReload, "Extra type-specific settings copied into `watchers.config`."}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].paths", K::kStringList, "", kReload, "log: absolute paths or glob(3) patterns of the files to tail."}, "sources/log/log_watcher_spec.cpp"),
+      Applied({"watchers[].rotated", K::kStringList, "", kReload,
+       "log: globs where rotated files are looked for besides `PATH.1` (e.g. `/var/log/app.log-*` for dateext)."}, "sources/log/log_watcher_spec.cpp"),
+      Applied({"watchers[].start", K::kString, "", kReload,
+       "log: multi-line records: an RE2 pattern a record's first line matches; the lines up to the next match join it."}, "sources/log/log_watcher_spec.cpp"),
+      Applied({"watchers[].start_at", K::kEnum, "end", kReload,
        "log: where a new watcher starts in files that already exist (files that appear later are read from their start).",
-       0, 0, {"end", "beginning"}},
-      {"watchers[].rules", K::kAny, "", kReload,
+       0, 0, {"end", "beginning"}}, "sources/log/log_watcher_spec.cpp"),
+      Applied({"watchers[].rules", K::kAny, "", kReload,
        "log: a list of `{name, match: RE2 with (?P<name>...) captures, title: \"{{name}} ...\", signal: low|medium|high, "
-       "rate_limit: {count, per}}`; the first matching rule makes the record an event."},
-      {"watchers[].schedule", K::kString, "", kReload, "scheduled: when to fire, a cron expression (5 or 6 fields, @daily, ...); or give `every`."},
-      {"watchers[].tz", K::kString, "UTC", kReload, "scheduled: the IANA time zone of `schedule`."},
-      {"watchers[].emit", K::kAny, "", kReload, "scheduled: emit an event on each fire: `{title, summary}` templates ({{fire_at}}, {{watcher}})."},
-      {"watchers[].http", K::kAny, "", kReload,
+       "rate_limit: {count, per}}`; the first matching rule makes the record an event."}, "sources/log/log_watcher_spec.cpp"),
+  };
+}
+
+std::vector<KeySpec> WatcherTypeKeys() {
+  return {
+      Applied({"watchers[].schedule", K::kString, "", kReload, "scheduled: when to fire, a cron expression (5 or 6 fields, @daily, ...); or give `every`."}, "jobs/watcher_schedules.cpp"),
+      Applied({"watchers[].tz", K::kString, "UTC", kReload, "scheduled: the IANA time zone of `schedule`."}, "jobs/watcher_schedules.cpp"),
+      Applied({"watchers[].emit", K::kAny, "", kReload, "scheduled: emit an event on each fire: `{title, summary}` templates ({{fire_at}}, {{watcher}})."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
+      Applied({"watchers[].http", K::kAny, "", kReload,
        "scheduled: GET a JSON endpoint: `{url, json_path, condition: {op: ==|!=|>|<|>=|<=|exists, value}, title, summary}`; "
-       "an event when the condition holds."},
-      {"watchers[].sql", K::kAny, "", kReload,
-       "scheduled: `{query, title, summary}`: one read-only SELECT/WITH on vigil's database; each row becomes an event."},
-      {"watchers[].dedupe_key", K::kString, "", kReload,
+       "an event when the condition holds."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
+      Applied({"watchers[].sql", K::kAny, "", kReload,
+       "scheduled: `{query, title, summary}`: one read-only SELECT/WITH on vigil's database; each row becomes an event."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
+      Applied({"watchers[].dedupe_key", K::kString, "", kReload,
        "scheduled: template of each event's source_id (default `{{fire_at}}`, sql `{{fire_at}}#{{row_number}}`); "
-       "an event whose key was seen before is not stored again."},
-      {"watchers[].source", K::kEnum, "", kReload, "literature: where to look.", 0, 0, {"pubmed", "arxiv", "feed"}},
-      {"watchers[].query", K::kString, "", kReload, "literature (pubmed, arxiv): the search query, in the service's own syntax."},
-      {"watchers[].url", K::kString, "", kReload, "literature (feed): the RSS, RDF or Atom feed's URL."},
-      {"watchers[].base_url", K::kString, "", kReload,
+       "an event whose key was seen before is not stored again."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
+      Applied({"watchers[].source", K::kEnum, "", kReload, "literature: where to look.", 0, 0, {"pubmed", "arxiv", "feed"}}, "jobs/watch/literature_poll_job.cpp"),
+      Applied({"watchers[].query", K::kString, "", kReload, "literature (pubmed, arxiv): the search query, in the service's own syntax."}, "jobs/watch/literature_poll_job.cpp"),
+      Applied({"watchers[].url", K::kString, "", kReload, "literature (feed): the RSS, RDF or Atom feed's URL."}, "jobs/watch/literature_poll_job.cpp"),
+      Applied({"watchers[].base_url", K::kString, "", kReload,
        "literature: the API's base URL, for mirrors and tests (pubmed: https://eutils.ncbi.nlm.nih.gov/entrez/eutils, "
-       "arxiv: https://export.arxiv.org/api)."},
-      {"watchers[].every", K::kDuration, "1h", kReload,
+       "arxiv: https://export.arxiv.org/api)."}, "jobs/watch/literature_poll_job.cpp"),
+      Applied({"watchers[].every", K::kDuration, "1h", kReload,
        "literature: how often to poll (at least 10s); log: how often to read the files (default 2s); scheduled: an interval instead of `schedule`.",
-       1000, 30LL * 86400000},
-      {"watchers[].jitter", K::kDuration, "0s", kReload,
-       "literature: spread polls by up to this much (a fixed offset per poll, the same on every daemon).", 0, 86400000},
-      {"watchers[].first_poll_limit", K::kInt, "50", kReload, "literature: a new watcher takes at most this many recent items.", 1, 10000},
-      {"watchers[].api_key", K::kSecret, "", kReload, "literature (pubmed): an NCBI API key (10 requests/s instead of 3)."},
-      {"watchers[].email", K::kString, "", kReload, "literature (pubmed): the contact e-mail NCBI asks for; defaults to http.contact_email."},
-      {"watchers[].path", K::kString, "", kReload,
-       "webhook: the path it answers on, under `/hooks/`; default `/hooks/<name>`."},
-      {"watchers[].methods", K::kStringList, "", kReload, "webhook: HTTP methods accepted (default `[POST]`); others get 405."},
-      {"watchers[].verify", K::kAny, "", kReload,
+       1000, 30LL * 86400000}, "jobs/schedule_config.cpp"),
+      Applied({"watchers[].jitter", K::kDuration, "0s", kReload,
+       "literature: spread polls by up to this much (a fixed offset per poll, the same on every daemon).", 0, 86400000}, "jobs/schedule_config.cpp"),
+      Applied({"watchers[].first_poll_limit", K::kInt, "50", kReload, "literature: a new watcher takes at most this many recent items.", 1, 10000}, "jobs/watch/literature_poll_job.cpp"),
+      Applied({"watchers[].api_key", K::kSecret, "", kReload, "literature (pubmed): an NCBI API key (10 requests/s instead of 3)."}, "jobs/watch/literature_poll_job.cpp"),
+      Applied({"watchers[].email", K::kString, "", kReload, "literature (pubmed): the contact e-mail NCBI asks for; defaults to http.contact_email."}, "jobs/watch/literature_poll_job.cpp"),
+  };
+}
+
+std::vector<KeySpec> WebhookKeys() {
+  return {
+      Applied({"watchers[].path", K::kString, "", kReload,
+       "webhook: the path it answers on, under `/hooks/`; default `/hooks/<name>`."}, "sources/webhook/webhook_watcher.cpp"),
+      Applied({"watchers[].methods", K::kStringList, "", kReload, "webhook: HTTP methods accepted (default `[POST]`); others get 405."}, "sources/webhook/webhook_watcher.cpp"),
+      Applied({"watchers[].verify", K::kAny, "", kReload,
        "webhook: how senders prove themselves: `{scheme: github|github-sha1|stripe|slack|hmac|token, secret (or secret_file), "
        "header, algorithm, encoding, prefix, prefix_optional, tolerance_seconds, allow_ips, trusted_proxies}`. Without it any "
-       "request is accepted."},
-      {"watchers[].trigger", K::kAny, "", kReload,
+       "request is accepted."}, "sources/webhook/webhook_watcher.cpp"),
+      Applied({"watchers[].trigger", K::kAny, "", kReload,
        "webhook: `and`/`or`/`not` over `match: {type: value|regex, source: header|query|payload, name, value|regex}`; "
-       "a request that does not match stores nothing."},
-      {"watchers[].mapping", K::kAny, "", kReload,
+       "a request that does not match stores nothing."}, "sources/webhook/webhook_watcher.cpp"),
+      Applied({"watchers[].mapping", K::kAny, "", kReload,
        "webhook: `{title, summary, source_id, source_url, metadata: {key: VALUE}}`; a VALUE is a JSON pointer "
        "(`/pull_request/title`) or a template (`{{/repository/full_name}}#{{/number}}`, `{{header:X-GitHub-Event}}`). "
-       "Unset fields take the scheme's defaults."},
-      {"watchers[].delivery_id", K::kString, "", kReload,
+       "Unset fields take the scheme's defaults."}, "sources/webhook/webhook_watcher.cpp"),
+      Applied({"watchers[].delivery_id", K::kString, "", kReload,
        "webhook: where a delivery's id is: a header name, or a JSON pointer into the payload (`/id`). Default: "
-       "`X-GitHub-Delivery` (github), `/id` (stripe), `/event_id` (slack); without one, a hash of the body."},
-      {"watchers[].mismatch_status", K::kInt, "204", kReload,
-       "webhook: status answered when the trigger rules do not match.", 200, 599},
-      {"watchers[].max_body_bytes", K::kSize, "", kReload,
-       "webhook: bodies larger than this get 413 (the server-wide `http.max_body_bytes` applies too).", 1, 1 << 30},
+       "`X-GitHub-Delivery` (github), `/id` (stripe), `/event_id` (slack); without one, a hash of the body."}, "sources/webhook/webhook_watcher.cpp"),
+      Applied({"watchers[].mismatch_status", K::kInt, "204", kReload,
+       "webhook: status answered when the trigger rules do not match.", 200, 599}, "sources/webhook/webhook_watcher.cpp"),
+      Applied({"watchers[].max_body_bytes", K::kSize, "", kReload,
+       "webhook: bodies larger than this get 413 (the server-wide `http.max_body_bytes` applies too).", 1, 1 << 30}, "sources/webhook/webhook_watcher.cpp"),
+  };
+}
 
-      {"jobs", K::kSection, "", kRestart, "The job engine and the maintenance jobs."},
-      {"jobs.workers", K::kInt, "4", kRestart, "Worker threads of the `default` queue.", 1, 256},
-      {"jobs.queues", K::kAny, "", kRestart,
+std::vector<KeySpec> JobKeys() {
+  return {
+      Applied({"jobs", K::kSection, "", kRestart, "The job engine and the maintenance jobs."}, ""),
+      Applied({"jobs.workers", K::kInt, "4", kRestart, "Worker threads of the `default` queue.", 1, 256}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.queues", K::kAny, "", kRestart,
        "Named queues and their concurrency (whole numbers from 1 to 256), e.g. `{default: 4, literature: 2}`; `default` "
-       "falls back to `jobs.workers`."},
-      {"jobs.lease", K::kDuration, "30s", kRestart,
+       "falls back to `jobs.workers`."}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.lease", K::kDuration, "30s", kRestart,
        "How long a claimed job is leased; the worker extends it while the job runs, and an expired lease "
-       "(a daemon killed mid-job) hands the job back.", 1000, 3600000},
-      {"jobs.poll_interval", K::kDuration, "1s", kRestart,
+       "(a daemon killed mid-job) hands the job back.", 1000, 3600000}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.poll_interval", K::kDuration, "1s", kRestart,
        "How often idle workers look for jobs when no wake-up arrives (PostgreSQL NOTIFY and in-process enqueues wake them at once).",
-       10, 600000},
-      {"jobs.claim_batch", K::kInt, "200", kRestart, "Most jobs claimed in one query.", 1, 10000},
-      {"jobs.prefetch", K::kInt, "0", kRestart,
+       10, 600000}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.claim_batch", K::kInt, "200", kRestart, "Most jobs claimed in one query.", 1, 10000}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.prefetch", K::kInt, "0", kRestart,
        "Jobs claimed beyond free workers, so workers never wait on a round trip (throughput against fairness between daemons).",
-       0, 10000},
-      {"jobs.retention", K::kDuration, "7d", kRestart, "Completed, discarded and cancelled jobs are pruned after this.",
-       60000, 3650LL * 86400000},
-      {"jobs.shutdown_timeout", K::kDuration, "30s", kRestart,
-       "On SIGTERM, running jobs get this long to finish before they are cancelled and handed back.", 0, 3600000},
-      {"jobs.schedules", K::kAny, "", kRestart,
-       "Extra scheduled jobs: a list of `{name, kind, args, queue, schedule: CRON | every: DURATION, jitter, tz, catch_up: one|skip}`."},
-      {"jobs.context_backup_coverage", K::kAny, "", kReload,
+       0, 10000}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.retention", K::kDuration, "7d", kRestart, "Completed, discarded and cancelled jobs are pruned after this.",
+       60000, 3650LL * 86400000}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.shutdown_timeout", K::kDuration, "30s", kRestart,
+       "On SIGTERM, running jobs get this long to finish before they are cancelled and handed back.", 0, 3600000}, "daemon/daemon.cpp"),
+      Applied({"jobs.schedules", K::kAny, "", kRestart,
+       "Extra scheduled jobs: a list of `{name, kind, args, queue, schedule: CRON | every: DURATION, jitter, tz, catch_up: one|skip}`."}, "jobs/schedule_config.cpp"),
+      Applied({"jobs.context_backup_coverage", K::kAny, "", kReload,
        "Context-backup coverage over the platform's tables (docs/maintenance.md): `schedule` (default `0 */6 * * *`) or "
        "`every`, `enabled`, `database: {url}`, `tables`, `fernet_key` or `fernet_key_file`, `generator: {base_url, model, api_key, "
-       "max_input_tokens, timeout}`."},
-      {"jobs.crash_report_flush", K::kAny, "", kReload,
+       "max_input_tokens, timeout}`."}, "jobs/maintenance/context_backup_coverage_job.cpp"),
+      Applied({"jobs.crash_report_flush", K::kAny, "", kReload,
        "Crash-report sending (docs/maintenance.md): `every` (default 1m) or `schedule`, `enabled`, `database: {url}`, `tables`, "
-       "`endpoint: {url, token or token_file, format: json|github}`."},
-      {"jobs.embedding_backfill", K::kAny, "", kReload,
+       "`endpoint: {url, token or token_file, format: json|github}`."}, "jobs/maintenance/crash_report_flush_job.cpp"),
+      Applied({"jobs.embedding_backfill", K::kAny, "", kReload,
        "Embedding backfill of platform rows (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: by hand "
        "only), `enabled`, `database: {url}`, `provider: {kind: openai|ollama|local, base_url, model, api_key, dimensions, "
-       "batch_size, max_batch_tokens, max_input_tokens, timeout, encoding_format: float|base64}`, `targets: [...]`, `page_size`, `max_row_attempts`."},
-      {"jobs.citation_verification", K::kAny, "", kReload,
+       "batch_size, max_batch_tokens, max_input_tokens, timeout, encoding_format: float|base64}`, `targets: [...]`, `page_size`, `max_row_attempts`."}, "jobs/maintenance/embedding_config.cpp"),
+      Applied({"jobs.citation_verification", K::kAny, "", kReload,
        "Citation verification of message_citations (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
        "by hand only), `enabled`, `database: {url}`, `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "
-       "`min_confidence`, `mailto`, `crossref|pubmed|arxiv: {base_url}`, `urls: {enabled, allow_hosts}`."},
+       "`min_confidence`, `mailto`, `crossref|pubmed|arxiv: {base_url}`, `urls: {enabled, allow_hosts}`."}, "jobs/maintenance/citation_config.cpp"),
+  };
+}
 
-      {"triage", K::kAny, "", kReload,
+std::vector<KeySpec> PlatformKeys() {
+  return {
+      Applied({"triage", K::kAny, "", kReload,
        "`{llm: {base_url, model, api_key, timeout}, retention: {events, notifications, raw_data, schedule}}`: the optional "
        "OpenAI-compatible LLM triage (falls back to the rules) and how long events, notifications and raw_data are kept "
-       "(defaults 180d, 90d, 30d; daily at 03:30 UTC). See docs/triage.md."},
-      {"notify", K::kAny, "", kReload,
+       "(defaults 180d, 90d, 30d; daily at 03:30 UTC). See docs/triage.md."}, "jobs/triage/triage_config.cpp"),
+      Applied({"notify", K::kAny, "", kReload,
        "`{channels: [{name, type: webhook|slack|email|platform, url, secret, to, from, smtp: {url, username, password, starttls (default true), allow_plaintext_auth, ca_file}}], "
        "platform: {base_url, token, notifications_path, threads_path, digests_path}}`: where notifications and digests are delivered. "
-       "See docs/triage.md."},
-      {"communities", K::kAny, "", kReload,
+       "See docs/triage.md."}, "jobs/deliver/notify_config.cpp"),
+      Applied({"communities", K::kAny, "", kReload,
        "A list of `{name, display_name, description, channels, hypothesis_template, rules: {keywords: {term: weight}, required, "
        "excluded, source_weights, recency_half_life, thresholds: {medium, high}, notify_at, cooldown, duplicate_similarity, "
-       "novelty_window, digest: {schedule, tz}}}`, matched to watchers' `community`. See docs/triage.md."},
+       "novelty_window, digest: {schedule, tz}}}`, matched to watchers' `community`. See docs/triage.md."}, "jobs/triage/triage_config.cpp"),
   };
+}
+
+std::vector<KeySpec> BuildTable() {
+  std::vector<KeySpec> table;
+  for (auto part : {DatabaseKeys(), HttpKeys(), LoggingAndApiKeys(), WatcherKeys(), WatcherTypeKeys(), WebhookKeys(), JobKeys(), PlatformKeys()}) {
+    table.insert(table.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  }
+  return table;
 }
 
 }  // namespace
@@ -180,6 +222,13 @@ const KeySpec* FindKeySpec(const std::string& path) {
   }();
   auto it = index.find(path);
   return it == index.end() ? nullptr : it->second;
+}
+
+const char* RemovedKeyHint(const std::string& path) {
+  if (path == "database.pool_size")
+    return "database.pool_size is no longer read: the API and webhook intake share one database thread, so there is no "
+           "pool to size; delete the key";
+  return nullptr;
 }
 
 const char* KeyTypeName(KeyType type) {
@@ -216,7 +265,7 @@ std::string ConfigReferenceMarkdown() {
       << " MiB of\nscalar text and " << kMaxYamlDepth
       << " levels of nesting. A file past one of them (such as an alias bomb) is refused with the\n"
          "file:line:column where it crossed the limit; on SIGHUP the running configuration is kept.\n\n"
-      << "| key | type | default | reload | meaning |\n|---|---|---|---|---|\n";
+      << "| key | type | default | reload | meaning | applied by |\n|---|---|---|---|---|---|\n";
   for (const auto& s : ConfigTable()) {
     std::string type = KeyTypeName(s.type);
     if (s.type == K::kEnum) {
@@ -229,7 +278,8 @@ std::string ConfigReferenceMarkdown() {
       type += b.str();
     }
     out << "| `" << s.path << "` | " << type << " | " << (s.default_value.empty() ? "" : "`" + s.default_value + "`")
-        << " | " << (s.reloadable ? "yes" : "restart") << " | " << s.help << " |\n";
+        << " | " << (s.reloadable ? "yes" : "restart") << " | " << s.help << " | "
+        << (s.applied_by.empty() ? "" : "`" + s.applied_by + "`") << " |\n";
   }
   return out.str();
 }

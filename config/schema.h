@@ -35,6 +35,10 @@ struct KeySpec {
   double min = 0;
   double max = 0;  // min == max == 0: no bounds
   std::vector<std::string> choices = {};
+  // The source file (from the checkout's root) of the module that reads this key and applies it;
+  // "" only for a section, which holds keys and is applied by none. A test holds every entry to a
+  // file that names the key.
+  std::string applied_by = {};
 };
 
 // The whole table, in documentation order.
@@ -44,6 +48,10 @@ const std::vector<KeySpec>& ConfigTable();
 const KeySpec* FindKeySpec(const std::string& path);
 
 const char* KeyTypeName(KeyType type);
+
+// For a key vigil no longer reads ("database.pool_size"): why, and what to do; nullptr otherwise.
+// The loader answers such a key with this instead of "unknown key".
+const char* RemovedKeyHint(const std::string& path);
 
 // The table as Markdown (docs/configuration.md is generated from this).
 std::string ConfigReferenceMarkdown();

@@ -224,7 +224,10 @@ Status ConfigLoader::WalkMap(const YAML::Node& node, const std::string& spec_pat
     Status s = Walk(it->second, child_spec, child, &(*dest)[key]);
     if (!s.ok()) {
       // Report unknown keys at the key itself, not at its value.
-      if (FindKeySpec(child_spec) == nullptr) return ErrorAt(it->first, "unknown key " + child);
+      if (FindKeySpec(child_spec) == nullptr) {
+        const char* removed = RemovedKeyHint(child_spec);
+        return ErrorAt(it->first, removed != nullptr ? std::string(removed) : "unknown key " + child);
+      }
       return s;
     }
   }

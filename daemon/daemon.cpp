@@ -8,27 +8,28 @@
 #include <chrono>
 #include <thread>
 
+#include "common/http/curl_http_client.h"
 #include "common/logging.h"
-#include "daemon/admin/admin_api.h"
+#include "common/metrics.h"
 #include "config/http_client_config.h"
+#include "daemon/admin/admin_api.h"
 #include "daemon/http/hook_routes.h"
 #include "daemon/http/http_server.h"
-#include "jobs/engine/job_engine.h"
-#include "jobs/job_kinds.h"
-#include "jobs/engine/runtime.h"
-#include "jobs/schedule_config.h"
-#include "common/http/curl_http_client.h"
-#include "store/http_cache.h"
 #include "daemon/http/loop_poster.h"
-#include "common/metrics.h"
 #include "daemon/http/router.h"
+#include "daemon/loop_timers.h"
 #include "daemon/sd_notify.h"
-#include "sources/watcher_decls.h"
+#include "jobs/engine/job_engine.h"
+#include "jobs/engine/runtime.h"
+#include "jobs/job_kinds.h"
 #include "jobs/maintenance/crash_sentinel.h"
+#include "jobs/schedule_config.h"
+#include "sources/watcher_checks.h"
+#include "sources/watcher_decls.h"
 #include "store/db_thread.h"
+#include "store/http_cache.h"
 #include "store/migrator.h"
 #include "store/sql.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -74,7 +75,7 @@ struct Daemon::Impl {
   DaemonOptions options;
   uv_loop_t loop{};
   uv_signal_t sigterm{}, sigint{}, sighup{};
-  uv_timer_t lag_timer{}, watchdog_timer{};
+  LoopTimers timers;  // loop lag and the systemd watchdog
   std::unique_ptr<LoopPoster> poster;
   std::unique_ptr<DbThread> db;
   std::unique_ptr<HttpServer> server;
@@ -88,7 +89,6 @@ struct Daemon::Impl {
   std::thread engine_stopper;  // Stop() blocks up to jobs.shutdown_timeout: never on the loop
   Router router;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point lag_expected;
   bool stopping = false;
   bool reloading = false;
   int exit_code = 0;
@@ -96,9 +96,12 @@ struct Daemon::Impl {
   Status Prepare();
   Status CheckJobKinds(const std::vector<ScheduleSpec>& schedules) const;
   Status StartEngine();
+  Status StartIntake();
+  void InstallSignals();
+  int AbandonStart(const Status& why);
+  int Finish();
   Status StartServing();
   void AddRoutes();
-  void StartTimers();
   void Reload();
   Result<std::shared_ptr<ReloadPlan>> PlanReload(const std::string& path, const std::string& running_db_url) const;
   void ApplyConfig(const ReloadPlan& plan);
@@ -199,26 +202,6 @@ Status Daemon::Impl::StartServing() {
   return Status::Ok();
 }
 
-void Daemon::Impl::StartTimers() {
-  uv_timer_init(&loop, &lag_timer);
-  lag_timer.data = this;
-  lag_expected = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  uv_timer_start(&lag_timer, [](uv_timer_t* t) {
-    auto* self = static_cast<Impl*>(t->data);
-    auto now = std::chrono::steady_clock::now();
-    double lag = std::max(0.0, std::chrono::duration<double>(now - self->lag_expected).count());
-    Metrics::Global().Set("vigil_loop_lag_seconds", {}, lag);
-    self->lag_expected = now + std::chrono::seconds(1);
-  }, 1000, 1000);
-
-  uv_timer_init(&loop, &watchdog_timer);
-  watchdog_timer.data = this;
-  if (auto interval = SdWatchdogInterval()) {
-    uint64_t ms = std::max<int64_t>(interval->count(), 10);
-    uv_timer_start(&watchdog_timer, [](uv_timer_t*) { SdNotify("WATCHDOG=1"); }, ms, ms);
-  }
-}
-
 void Daemon::Impl::Reload() {
   if (stopping || reloading) return;
   reloading = true;
@@ -300,10 +283,8 @@ void Daemon::Impl::Shutdown(const char* why) {
 }
 
 void Daemon::Impl::CloseHandles() {
-  uv_timer_stop(&lag_timer);
-  uv_timer_stop(&watchdog_timer);
-  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&lag_timer), reinterpret_cast<uv_handle_t*>(&watchdog_timer),
-                         reinterpret_cast<uv_handle_t*>(&sigterm), reinterpret_cast<uv_handle_t*>(&sigint),
+  timers.Close();
+  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&sigterm), reinterpret_cast<uv_handle_t*>(&sigint),
                          reinterpret_cast<uv_handle_t*>(&sighup)}) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);
   }
@@ -311,6 +292,66 @@ void Daemon::Impl::CloseHandles() {
   hooks->Stop();
   db->Stop();
   poster->Close();
+}
+
+// The crash sentinel, the webhook intake and the routes, then the listening socket.
+Status Daemon::Impl::StartIntake() {
+  auto started = CrashSentinel::Start(*config, engine->node_id());
+  if (started.ok()) sentinel = std::move(*started);
+  else spdlog::warn("crash sentinel not started: {}", started.error());
+  EventWriterOptions writer;
+  writer.url = config->DatabaseUrl();
+  writer.busy_timeout_ms = static_cast<int>(config->GetInt("database.busy_timeout"));
+  hooks = std::make_unique<HookRoutes>(*poster, writer);
+  auto hook_table = HookRoutes::TableFrom(*config);
+  if (!hook_table.ok()) return hook_table.status();
+  hooks->Install(*hook_table);
+  AddRoutes();
+  return StartServing();
+}
+
+void Daemon::Impl::InstallSignals() {
+  for (auto [sig, handle] : {std::pair{SIGTERM, &sigterm}, std::pair{SIGINT, &sigint}, std::pair{SIGHUP, &sighup}}) {
+    uv_signal_init(&loop, handle);
+    handle->data = this;
+    uv_signal_start(handle, [](uv_signal_t* h, int signum) {
+      auto* self = static_cast<Impl*>(h->data);
+      if (signum == SIGHUP) self->Reload();
+      else self->Shutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
+    }, sig);
+  }
+}
+
+// A start that failed after the loop existed: close what was opened, let the loop drain, exit 1.
+int Daemon::Impl::AbandonStart(const Status& why) {
+  spdlog::critical("cannot start: {}", why.message());
+  if (engine) engine->Stop(std::chrono::milliseconds(0));
+  auto close = [this] {
+    if (hooks) hooks->Stop();
+    db->Stop();
+    poster->Close();
+  };
+  if (server) server->Close(close);
+  else close();
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+  return 1;
+}
+
+// After the loop ended: the engine's stopper joined, then everything in reverse order of start.
+int Daemon::Impl::Finish() {
+  if (engine_stopper.joinable()) engine_stopper.join();
+  engine.reset();
+  sentinel.reset();
+  runtime.reset();
+  http_cache.reset();
+  server.reset();
+  hooks.reset();
+  poster.reset();
+  int rc = uv_loop_close(&loop);
+  if (rc != 0) spdlog::warn("event loop closed with handles still open");
+  spdlog::info("stopped");
+  return exit_code;
 }
 
 int Daemon::Run() {
@@ -326,63 +367,15 @@ int Daemon::Run() {
   d.poster = std::make_unique<LoopPoster>(&d.loop);
   d.db = std::make_unique<DbThread>(d.config->DatabaseUrl(), static_cast<int>(d.config->GetInt("database.busy_timeout")), "http-db");
   s = d.StartEngine();
-  if (!s.ok()) {
-    spdlog::critical("cannot start: {}", s.message());
-    d.db->Stop();
-    d.poster->Close();
-    uv_run(&d.loop, UV_RUN_DEFAULT);
-    uv_loop_close(&d.loop);
-    return 1;
-  }
-  auto sentinel = CrashSentinel::Start(*d.config, d.engine->node_id());
-  if (sentinel.ok()) d.sentinel = std::move(*sentinel);
-  else spdlog::warn("crash sentinel not started: {}", sentinel.error());
-  EventWriterOptions writer;
-  writer.url = d.config->DatabaseUrl();
-  writer.busy_timeout_ms = static_cast<int>(d.config->GetInt("database.busy_timeout"));
-  d.hooks = std::make_unique<HookRoutes>(*d.poster, writer);
-  auto hook_table = HookRoutes::TableFrom(*d.config);
-  s = hook_table.status();
-  if (s.ok()) {
-    d.hooks->Install(*hook_table);
-    d.AddRoutes();
-    s = d.StartServing();
-  }
-  if (!s.ok()) {
-    spdlog::critical("cannot start: {}", s.message());
-    d.engine->Stop(std::chrono::milliseconds(0));
-    auto close = [&d] { d.hooks->Stop(); d.db->Stop(); d.poster->Close(); };
-    if (d.server) d.server->Close(close);
-    else close();
-    uv_run(&d.loop, UV_RUN_DEFAULT);
-    uv_loop_close(&d.loop);
-    return 1;
-  }
-  for (auto [sig, handle] : {std::pair{SIGTERM, &d.sigterm}, std::pair{SIGINT, &d.sigint}, std::pair{SIGHUP, &d.sighup}}) {
-    uv_signal_init(&d.loop, handle);
-    handle->data = &d;
-    uv_signal_start(handle, [](uv_signal_t* h, int signum) {
-      auto* self = static_cast<Impl*>(h->data);
-      if (signum == SIGHUP) self->Reload();
-      else self->Shutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
-    }, sig);
-  }
-  d.StartTimers();
+  if (!s.ok()) return d.AbandonStart(s);
+  s = d.StartIntake();
+  if (!s.ok()) return d.AbandonStart(s);
+  d.InstallSignals();
+  d.timers.Start(&d.loop);
   SdNotify("READY=1\nSTATUS=serving\nMAINPID=" + std::to_string(getpid()));
   spdlog::info("vigil {} ready", VIGIL_VERSION);
   uv_run(&d.loop, UV_RUN_DEFAULT);
-  if (d.engine_stopper.joinable()) d.engine_stopper.join();
-  d.engine.reset();
-  d.sentinel.reset();
-  d.runtime.reset();
-  d.http_cache.reset();
-  d.server.reset();
-  d.hooks.reset();
-  d.poster.reset();
-  int rc = uv_loop_close(&d.loop);
-  if (rc != 0) spdlog::warn("event loop closed with handles still open");
-  spdlog::info("stopped");
-  return d.exit_code;
+  return d.Finish();
 }
 
 }  // namespace vigil

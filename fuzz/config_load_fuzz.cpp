@@ -7,8 +7,8 @@
 
 #include "config/config.h"
 #include "config/http_client_config.h"
-#include "jobs/schedule_config.h"
 #include "fuzz/fuzz_input.h"
+#include "jobs/schedule_config.h"
 #include "sources/watcher_checks.h"
 
 namespace {

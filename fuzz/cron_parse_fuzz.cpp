@@ -8,8 +8,8 @@
 #include <string>
 
 #include "common/local_time.h"
-#include "jobs/engine/cron.h"
 #include "fuzz/fuzz_input.h"
+#include "jobs/engine/cron.h"
 
 namespace {
 

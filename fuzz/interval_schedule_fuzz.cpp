@@ -10,8 +10,8 @@
 #include <string>
 
 #include "config/config.h"
-#include "jobs/schedule_config.h"
 #include "fuzz/fuzz_input.h"
+#include "jobs/schedule_config.h"
 
 namespace {
 

@@ -2,10 +2,10 @@
 
 #include "jobs/deliver/deliver_job.h"
 #include "jobs/deliver/digest_job.h"
-#include "jobs/watch/literature_poll_job.h"
+#include "jobs/maintenance/maintenance_kinds.h"
 #include "jobs/triage/retention_job.h"
 #include "jobs/triage/triage_job.h"
-#include "jobs/maintenance/maintenance_kinds.h"
+#include "jobs/watch/literature_poll_job.h"
 #include "jobs/watch/log_tail_job.h"
 #include "jobs/watch/scheduled_watcher_job.h"
 

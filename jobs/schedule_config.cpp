@@ -3,8 +3,8 @@
 #include "common/json_fields.h"
 #include "common/local_time.h"
 #include "config/units.h"
-#include "jobs/triage/triage_config.h"
 #include "jobs/maintenance/maintenance_kinds.h"
+#include "jobs/triage/triage_config.h"
 #include "jobs/watcher_schedules.h"
 
 #include <set>
@@ -31,7 +31,7 @@ Result<std::chrono::seconds> DurationField(const nlohmann::json& j, const char* 
 Result<ScheduleSpec> ParseScheduleSpec(const Config& config, const nlohmann::json& j, const std::string& at) {
   auto fail = [&](const std::string& key, const std::string& msg) {
     std::string path = key.empty() ? at : at + "." + key;
-    return Status::Error(config.Where(path) + ": " + path + ": " + msg);
+    return config.ErrorAt(path, msg);
   };
   static const std::set<std::string> kKeys = {"name", "kind", "args", "queue", "schedule", "every", "jitter", "tz",
                                               "catch_up", "priority", "max_attempts"};
@@ -177,13 +177,13 @@ Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config) {
   if (!watchers.ok()) return watchers;
   auto list = config.Get("jobs.schedules");
   if (list.is_null()) return out;
-  if (!list.is_array()) return Status::Error(config.Where("jobs.schedules") + ": jobs.schedules: expected a list");
+  if (!list.is_array()) return config.ErrorAt("jobs.schedules", "expected a list");
   std::set<std::string> names;
   for (size_t i = 0; i < list.size(); ++i) {
     std::string at = "jobs.schedules[" + std::to_string(i) + "]";
     auto s = ParseScheduleSpec(config, list[i], at);
     if (!s.ok()) return s.status();
-    if (!names.insert(s->name).second) return Status::Error(config.Where(at + ".name") + ": " + at + ".name: duplicate schedule name");
+    if (!names.insert(s->name).second) return config.ErrorAt(at + ".name", "duplicate schedule name");
     s->name = "schedule:" + s->name;
     out.push_back(std::move(*s));
   }

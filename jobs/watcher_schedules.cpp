@@ -11,8 +11,7 @@ constexpr int64_t kMinLiteratureEveryMs = 10000;
 
 Status EveryAtLeast(const Config& config, const nlohmann::json& w, const std::string& at, int64_t min_ms, const char* what) {
   if (!w.contains("every") || w["every"].get<int64_t>() >= min_ms) return Status::Ok();
-  return Status::Error(config.Where(at + ".every") + ": " + at + ".every: " + what + " watchers poll at most every " +
-                       std::to_string(min_ms / 1000) + "s");
+  return config.ErrorAt(at + ".every", std::string(what) + " watchers poll at most every " + std::to_string(min_ms / 1000) + "s");
 }
 
 Result<ScheduleSpec> LogSchedule(const Config& config, const nlohmann::json& w, size_t i) {

@@ -19,7 +19,7 @@ std::string At(size_t i) { return "watchers[" + std::to_string(i) + "]"; }
 Status DuplicatePath(const Config& config, const nlohmann::json& watchers, size_t second, size_t first,
                      const std::string& path) {
   std::string key = At(second) + (watchers[second].contains("path") ? ".path" : ".name");
-  return Status::Error(config.Where(key) + ": " + key + ": " + path + " is already the path of " + At(first) + " (\"" +
+  return config.ErrorAt(key, path + " is already the path of " + At(first) + " (\"" +
                        watchers[first].value("name", "") + "\"); two webhook watchers cannot answer on one path");
 }
 

@@ -14,8 +14,8 @@
 #include <string>
 
 #include "common/clock.h"
-#include "common/validator_cache.h"
 #include "common/status.h"
+#include "common/validator_cache.h"
 #include "store/sql.h"
 
 namespace vigil {

@@ -1,9 +1,12 @@
 #include "store/job_repo.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "common/json_depth.h"
+#include "common/metrics.h"
 #include "common/utf8_cut.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
@@ -51,6 +54,18 @@ Status Notify(SqlConnection& db, const std::set<std::string>& queues) {
     if (!r.ok()) return r.status();
   }
   return Status::Ok();
+}
+
+std::mutex observers_mu;
+std::map<int, EnqueueObserver>& Observers() {
+  static auto* observers = new std::map<int, EnqueueObserver>();  // never destroyed: used at exit
+  return *observers;
+}
+
+void Enqueued(const std::vector<EnqueuedJob>& jobs) {
+  for (const auto& j : jobs) Metrics::Global().Inc("vigil_jobs_enqueued_total", {{"kind", j.kind}, {"queue", j.queue}});
+  std::lock_guard<std::mutex> lock(observers_mu);
+  for (const auto& [token, observer] : Observers()) observer(jobs);
 }
 
 Result<EnqueueResult> EnqueueUnique(SqlConnection& db, const JobSpec& job, int64_t now_us) {
@@ -120,7 +135,24 @@ Result<std::vector<EnqueueResult>> EnqueueJobsInTx(SqlConnection& db, const std:
   for (size_t k = 0; k < ids.size(); ++k) out[plain_index[k]] = EnqueueResult{ids[k], true};
   s = Notify(db, queues);
   if (!s.ok()) return s;
+  std::vector<EnqueuedJob> inserted;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (out[i].inserted) inserted.push_back({jobs[i].kind, jobs[i].queue});
+  }
+  if (!inserted.empty()) db.AfterCommit([inserted = std::move(inserted)] { Enqueued(inserted); });
   return out;
+}
+
+int AddEnqueueObserver(EnqueueObserver observer) {
+  static int next_token = 0;
+  std::lock_guard<std::mutex> lock(observers_mu);
+  Observers().emplace(++next_token, std::move(observer));
+  return next_token;
+}
+
+void RemoveEnqueueObserver(int token) {
+  std::lock_guard<std::mutex> lock(observers_mu);
+  Observers().erase(token);
 }
 
 Result<std::vector<EnqueueResult>> EnqueueJobs(SqlConnection& db, const std::vector<JobSpec>& jobs, TimePoint now) {

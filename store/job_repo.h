@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,22 @@ struct JobOutcome {
   int64_t retry_at_us = 0;     // when !ok && !discard
   bool uncount_attempt = false;  // a snooze: the attempt does not count
 };
+
+// The one enqueue path: every job vigil enqueues (an intake's events, a handler's follow-ups, the
+// scheduler, the API, the CLI) goes through EnqueueJobsInTx. Once the transaction that enqueued
+// commits, the jobs it inserted are counted (vigil_jobs_enqueued_total by kind and queue) and every
+// enqueue observer in the process is called with them, on the committing thread: the job engine
+// registers one that wakes its fetcher, so a new job runs without waiting for a poll, on SQLite as
+// on PostgreSQL (whose NOTIFY also wakes the engines of other processes). Observers must be quick
+// and must not enqueue; they are called under a lock that RemoveEnqueueObserver takes, so an
+// observer is never called after its removal returns.
+struct EnqueuedJob {
+  std::string kind;
+  std::string queue;
+};
+using EnqueueObserver = std::function<void(const std::vector<EnqueuedJob>&)>;
+int AddEnqueueObserver(EnqueueObserver observer);  // a token for RemoveEnqueueObserver
+void RemoveEnqueueObserver(int token);
 
 // Inserts jobs in one transaction; also NOTIFYs on PostgreSQL. Same order as `jobs`.
 Result<std::vector<EnqueueResult>> EnqueueJobs(SqlConnection& db, const std::vector<JobSpec>& jobs, TimePoint now);

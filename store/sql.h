@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,9 +61,27 @@ class SqlConnection {
   virtual Status ExecScript(std::string_view sql) = 0;
 
   // Transactions. `immediate` takes SQLite's write lock up front (BEGIN IMMEDIATE).
-  virtual Status Begin(bool immediate = false) = 0;
-  virtual Status Commit() = 0;
-  virtual Status Rollback() = 0;
+  Status Begin(bool immediate = false) {
+    after_commit_.clear();
+    return DoBegin(immediate);
+  }
+  // Runs the AfterCommit work once the commit succeeded, on this thread; drops it either way.
+  Status Commit() {
+    Status s = DoCommit();
+    auto work = std::move(after_commit_);
+    after_commit_.clear();
+    if (s.ok()) {
+      for (auto& fn : work) fn();
+    }
+    return s;
+  }
+  Status Rollback() {
+    after_commit_.clear();
+    return DoRollback();
+  }
+  // Work to run when the open transaction commits, and never if it rolls back or its COMMIT
+  // fails: how an enqueue wakes the job engine only once its rows can be seen.
+  void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
 
   // True while the connection is usable; false after the server went away.
   virtual bool healthy() const = 0;
@@ -79,6 +98,14 @@ class SqlConnection {
     (void)timeout;
     return Status::Error(std::string(dialect()) + " has no LISTEN");
   }
+
+ protected:
+  virtual Status DoBegin(bool immediate) = 0;
+  virtual Status DoCommit() = 0;
+  virtual Status DoRollback() = 0;
+
+ private:
+  std::vector<std::function<void()>> after_commit_;
 };
 
 // Opens a connection for a database URL: "sqlite:/path/file.db" or "postgresql://..."

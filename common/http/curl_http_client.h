@@ -25,10 +25,10 @@
 #include "common/clock.h"
 #include "common/http/address_guard.h"
 #include "common/http/curl_transfer.h"
-#include "common/validator_cache.h"
 #include "common/http/http_client.h"
 #include "common/http/rate_limiter.h"
 #include "common/http/retry_policy.h"
+#include "common/validator_cache.h"
 
 namespace vigil {
 

@@ -19,9 +19,9 @@
 #include <string>
 
 #include "common/cancel.h"
-#include "common/status.h"
 #include "common/http/address_guard.h"
 #include "common/http/http_client.h"
+#include "common/status.h"
 
 namespace vigil {
 

@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "common/http/http_types.h"
 #include "common/status.h"
 #include "config/config.h"
-#include "common/http/http_types.h"
 #include "daemon/http/loop_poster.h"
 #include "daemon/http/router.h"
 #include "store/db_thread.h"

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "common/status.h"
 #include "common/http/http_types.h"
+#include "common/status.h"
 #include "store/event_repo.h"
 #include "store/job_repo.h"
 #include "store/notification_repo.h"

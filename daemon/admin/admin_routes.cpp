@@ -2,8 +2,8 @@
 #include "common/iso8601.h"
 #include "daemon/admin/admin_api.h"
 #include "daemon/admin/admin_query.h"
-#include "jobs/engine/job_engine.h"
 #include "daemon/watcher_status.h"
+#include "jobs/engine/job_engine.h"
 #include "store/event_repo.h"
 #include "store/job_repo.h"
 
@@ -17,15 +17,6 @@ const nlohmann::json* FindWatcher(const Config& config, const std::string& name)
     if (w.value("name", "") == name) return &w;
   }
   return nullptr;
-}
-
-// A job list cursor: a job id, all digits, from 1 to the largest int64; nullopt for anything else
-// (atoll would saturate a huge number into a cursor that "works").
-std::optional<int64_t> JobIdCursor(const std::string& text) {
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
 }
 
 }  // namespace

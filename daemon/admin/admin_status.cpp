@@ -1,7 +1,7 @@
 // GET /api/v1/status: the one-screen view `vigil status` prints.
 #include "daemon/admin/admin_api.h"
-#include "jobs/engine/job_engine.h"
 #include "daemon/watcher_status.h"
+#include "jobs/engine/job_engine.h"
 #include "store/db_time.h"
 
 namespace vigil {

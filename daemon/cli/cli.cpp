@@ -8,15 +8,15 @@
 
 #include "common/logging.h"
 #include "config/config.h"
+#include "config/http_client_config.h"
 #include "config/schema.h"
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/daemon.h"
-#include "config/http_client_config.h"
 #include "jobs/engine/job_engine.h"
 #include "jobs/schedule_config.h"
+#include "sources/watcher_checks.h"
 #include "store/migrator.h"
 #include "store/sql.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

@@ -3,8 +3,8 @@
 
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
-#include "store/db_copy.h"
 #include "sources/watcher_checks.h"
+#include "store/db_copy.h"
 
 namespace vigil {
 namespace {

@@ -7,10 +7,10 @@
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/watcher_status.h"
+#include "sources/watcher_checks.h"
 #include "store/db_time.h"
 #include "store/job_repo.h"
 #include "store/migrator.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

@@ -6,12 +6,12 @@
 
 #include <iostream>
 
+#include "common/http/curl_http_client.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
 #include "jobs/maintenance/maintenance_kinds.h"
-#include "common/http/curl_http_client.h"
-#include "store/migrator.h"
 #include "sources/watcher_checks.h"
+#include "store/migrator.h"
 
 namespace vigil {
 namespace {

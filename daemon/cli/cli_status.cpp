@@ -1,11 +1,11 @@
 // `vigil status [--json]`: a running daemon's one-screen view, through its admin API.
 #include <iostream>
 
+#include "common/http/curl_http_client.h"
 #include "common/json_depth.h"
 #include "common/utf8_cut.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
-#include "common/http/curl_http_client.h"
 #include "sources/watcher_checks.h"
 
 namespace vigil {

@@ -2,17 +2,17 @@
 // count) and `vigil watchers test NAME [--json]` (one poll, nothing stored, the events printed).
 #include <iostream>
 
+#include "common/http/curl_http_client.h"
 #include "common/utf8_cut.h"
 #include "config/config.h"
-#include "daemon/cli/cli_verbs.h"
 #include "config/http_client_config.h"
+#include "daemon/cli/cli_verbs.h"
 #include "daemon/watcher_status.h"
 #include "jobs/watch/literature_poll_job.h"
-#include "common/http/curl_http_client.h"
+#include "sources/watcher_checks.h"
 #include "store/db_time.h"
 #include "store/migrator.h"
 #include "store/watcher_state_repo.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

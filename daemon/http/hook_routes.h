@@ -13,9 +13,9 @@
 #include <memory>
 #include <string>
 
+#include "common/http/http_types.h"
 #include "config/config.h"
 #include "daemon/http/event_writer.h"
-#include "common/http/http_types.h"
 #include "daemon/http/loop_poster.h"
 #include "daemon/http/router.h"
 #include "sources/webhook/webhook_watcher.h"

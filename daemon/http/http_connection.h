@@ -25,8 +25,8 @@
 #include <memory>
 #include <string>
 
-#include "daemon/http/http_server.h"
 #include "common/http/http_types.h"
+#include "daemon/http/http_server.h"
 
 namespace vigil {
 

@@ -24,8 +24,8 @@
 #include <memory>
 #include <string>
 
-#include "common/status.h"
 #include "common/http/http_types.h"
+#include "common/status.h"
 
 namespace vigil {
 

@@ -18,10 +18,10 @@
 
 #include "common/cancel.h"
 #include "common/clock.h"
+#include "common/http/http_client.h"
 #include "jobs/engine/job_types.h"
 #include "jobs/engine/runtime.h"
 #include "jobs/triage/triage_config.h"
-#include "common/http/http_client.h"
 #include "store/sql.h"
 
 namespace vigil {

@@ -49,6 +49,8 @@ Status JobEngine::Start() {
   auto probe = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
   if (!probe.ok()) return probe.status();
   started_ = true;
+  // Any commit in this process that enqueued wakes the fetcher (store/job_repo.h).
+  enqueue_observer_ = AddEnqueueObserver([this](const std::vector<EnqueuedJob>&) { Wake(); });
   // Registered before the first claim, so that if this process is killed its jobs can be handed
   // back by the next daemon on this host at once (see RegisterNode).
   RegisterNode(**probe);
@@ -79,12 +81,7 @@ void JobEngine::Wake() {
 }
 
 Result<std::vector<EnqueueResult>> JobEngine::Enqueue(SqlConnection& db, const std::vector<JobSpec>& jobs) {
-  auto r = EnqueueJobs(db, jobs, clock_.Now());
-  if (r.ok()) {
-    for (const auto& j : jobs) Metrics::Global().Inc("vigil_jobs_enqueued_total", {{"kind", j.kind}, {"queue", j.queue}});
-    Wake();
-  }
-  return r;
+  return EnqueueJobs(db, jobs, clock_.Now());  // counted, and the engine woken, by the enqueue observer
 }
 
 size_t JobEngine::running() const {
@@ -238,10 +235,18 @@ JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Metrics::Global().Observe("vigil_job_duration_seconds", {{"kind", c.job.kind}}, secs);
+  return OutcomeOf(c, *spec, std::move(result));
+}
+
+// What a handler's result means for its row: done; discarded; or retried (snoozed) at a time.
+// A job vigil handed back while stopping, or that timed out, is not done unless it said so.
+JobOutcome JobEngine::OutcomeOf(const Claimed& c, const KindSpec& spec, JobResult result) const {
+  JobOutcome out;
+  out.id = c.job.id;
   if (c.handed_back && result.kind != JobResult::Kind::kDone) {
     result = JobResult::Snooze(std::chrono::milliseconds(0), "handed back: vigil stopped while the job ran");
   } else if (c.timed_out && result.kind != JobResult::Kind::kDone) {
-    result = JobResult::Retry("timed out after " + std::to_string(spec->timeout.count()) + " ms");
+    result = JobResult::Retry("timed out after " + std::to_string(spec.timeout.count()) + " ms");
   }
   switch (result.kind) {
     case JobResult::Kind::kDone: break;
@@ -258,7 +263,7 @@ JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_
       out.discard = last;
       auto delay = result.delay.count() > 0 || result.kind == JobResult::Kind::kSnooze
                        ? result.delay
-                       : RetryDelay(spec->backoff, c.job.attempt, Unit());
+                       : RetryDelay(spec.backoff, c.job.attempt, Unit());
       out.retry_at_us = ToMicros(clock_.Now() + delay);
       out.uncount_attempt = result.kind == JobResult::Kind::kSnooze;
       break;

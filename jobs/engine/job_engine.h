@@ -57,7 +57,8 @@ class JobEngine {
   void Stop(std::chrono::milliseconds deadline);
   // A job was enqueued in this process: claim without waiting for the poll.
   void Wake();
-  // Enqueues on a connection of the caller's, then wakes the fetcher.
+  // Enqueues on a connection of the caller's (EnqueueJobs); its commit wakes the fetcher, as any
+  // commit in this process that enqueued does (store/job_repo.h).
   Result<std::vector<EnqueueResult>> Enqueue(SqlConnection& db, const std::vector<JobSpec>& jobs);
 
   // Replaces the schedules (config reload); the maintainer applies them before its next tick.
@@ -89,6 +90,7 @@ class JobEngine {
   void ListenLoop();
   bool ClaimRound(SqlConnection& db);
   JobOutcome RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned);
+  JobOutcome OutcomeOf(const Claimed& c, const KindSpec& spec, JobResult result) const;
   void Maintain(SqlConnection& db, std::chrono::steady_clock::time_point& last_rescue,
                 std::chrono::steady_clock::time_point& last_prune, std::chrono::steady_clock::time_point& last_metrics);
   void EnforceTimeouts();
@@ -119,6 +121,7 @@ class JobEngine {
   std::thread fetch_thread_, complete_thread_, maintain_thread_, listen_thread_;
   std::vector<std::thread> workers_;
   bool started_ = false;
+  int enqueue_observer_ = 0;  // AddEnqueueObserver's token while started
 };
 
 // Options from the config's jobs section; an error (file:line:column and key) for a

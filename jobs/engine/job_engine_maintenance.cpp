@@ -5,9 +5,9 @@
 
 #include <cerrno>
 
-#include "config/config.h"
 #include "common/metrics.h"
-#include "config/config_block.h"
+#include "config/config.h"
+#include "config/block_reader.h"
 #include "config/schema.h"
 #include "jobs/engine/job_engine.h"
 #include "store/db_time.h"
@@ -204,6 +204,7 @@ void JobEngine::HandBackReady() {
 void JobEngine::Stop(std::chrono::milliseconds deadline) {
   if (!started_) return;
   started_ = false;
+  RemoveEnqueueObserver(enqueue_observer_);  // no Wake() from a commit after this
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_claiming_ = true;
@@ -244,12 +245,12 @@ namespace {
 Result<std::map<std::string, int>> QueuesFrom(const Config& config) {
   const KeySpec& workers = *FindKeySpec("jobs.workers");
   const auto queues = config.Get("jobs.queues");
-  ConfigBlock block(config, queues, "jobs.queues");
+  BlockReader block(config, queues, "jobs.queues");
   if (queues.is_null()) return std::map<std::string, int>{};
-  if (!queues.is_object()) return block.Fail("", "expected a map of queue names to worker counts");
+  if (!queues.is_object()) return block.Error("", "expected a map of queue names to worker counts");
   std::map<std::string, int> out;
   for (auto it = queues.begin(); it != queues.end(); ++it) {
-    Status s = block.Int(it.key(), &out[it.key()], static_cast<int>(workers.min), static_cast<int>(workers.max));
+    Status s = block.Read(it.key(), &out[it.key()], static_cast<int>(workers.min), static_cast<int>(workers.max));
     if (!s.ok()) return s;
   }
   return out;

@@ -1,12 +1,13 @@
-// What job handlers share with the daemon: the live config (swapped on reload) and the outbound
-// HTTP client. Thread-safe: handlers on worker threads read it.
+// What job handlers share with the daemon: the live config (swapped on reload), the settings
+// parsed from it, and the outbound HTTP client. Thread-safe: handlers on worker threads read it.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 
-#include "config/config.h"
 #include "common/http/http_client.h"
+#include "config/config.h"
 
 namespace vigil {
 
@@ -20,6 +21,22 @@ class Runtime {
   void set_config(std::shared_ptr<const Config> c) {
     std::lock_guard<std::mutex> lock(mu_);
     config_ = std::move(c);
+    parsed_.clear();
+  }
+
+  // Typed settings parsed from the live config once per load: the first call after a load or a
+  // reload runs `parse` on that config; later calls, from any worker, get the same value until
+  // the next set_config. `parse` must be a plain function (its address is the cache key), so one
+  // parser gives one cached value; it runs under the runtime's lock, once.
+  template <class T>
+  std::shared_ptr<const Result<T>> Parsed(Result<T> (*parse)(const Config&)) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto key = reinterpret_cast<void (*)()>(parse);
+    auto it = parsed_.find(key);
+    if (it == parsed_.end()) {
+      it = parsed_.emplace(key, std::make_shared<const Result<T>>(parse(*config_))).first;
+    }
+    return std::static_pointer_cast<const Result<T>>(it->second);
   }
   HttpClient* http() const { return http_.get(); }
   void set_http(std::unique_ptr<HttpClient> http) { http_ = std::move(http); }
@@ -27,6 +44,7 @@ class Runtime {
  private:
   mutable std::mutex mu_;
   std::shared_ptr<const Config> config_;
+  mutable std::map<void (*)(), std::shared_ptr<const void>> parsed_;  // parser -> its Result<T>
   std::unique_ptr<HttpClient> http_;
 };
 

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "common/cancel.h"
+#include "common/http/http_client.h"
 #include "common/status.h"
 #include "jobs/maintenance/citation_ids.h"
-#include "common/http/http_client.h"
 
 namespace vigil {
 

@@ -14,10 +14,10 @@
 
 #include "common/cancel.h"
 #include "common/clock.h"
+#include "common/http/http_client.h"
 #include "config/config.h"
 #include "jobs/maintenance/citation_config.h"
 #include "jobs/maintenance/maintenance_job.h"
-#include "common/http/http_client.h"
 
 namespace vigil {
 

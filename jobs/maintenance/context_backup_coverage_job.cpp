@@ -2,8 +2,8 @@
 #include <spdlog/spdlog.h>
 
 #include "common/json_fields.h"
-#include "config/units.h"
 #include "common/metrics.h"
+#include "config/units.h"
 #include "jobs/maintenance/backup_coverage.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 
@@ -20,7 +20,7 @@ struct CoverageConfig {
 };
 
 Status FieldError(const Config& config, const std::string& path, const std::string& msg) {
-  return Status::Error(config.Where(path) + ": " + path + ": " + msg);
+  return config.ErrorAt(path, msg);
 }
 
 Result<GeneratorSpec> GeneratorFrom(const Config& config, const nlohmann::json& block) {

@@ -24,7 +24,7 @@ struct FlushConfig {
 };
 
 Status FieldError(const Config& config, const std::string& path, const std::string& msg) {
-  return Status::Error(config.Where(path) + ": " + path + ": " + msg);
+  return config.ErrorAt(path, msg);
 }
 
 Result<ReportEndpoint> EndpointFrom(const Config& config, const nlohmann::json& block) {

@@ -20,9 +20,9 @@
 #include <string>
 
 #include "common/cancel.h"
+#include "common/http/http_client.h"
 #include "jobs/maintenance/maintenance_job.h"
 #include "jobs/maintenance/table_mapping.h"
-#include "common/http/http_client.h"
 #include "store/sql.h"
 
 namespace vigil {

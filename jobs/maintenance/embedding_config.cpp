@@ -1,6 +1,6 @@
 #include "jobs/maintenance/embedding_config.h"
 
-#include "config/config_block.h"
+#include "config/block_reader.h"
 #include "jobs/maintenance/maintenance_job.h"
 #include "jobs/maintenance/table_mapping.h"
 
@@ -9,55 +9,55 @@ namespace {
 
 // Reads table (`schema.` allowed) or column names of a target block and checks each with the
 // table mapping's identifier rule: they are spliced into SQL.
-Status Identifiers(const ConfigBlock& block, bool tables, std::initializer_list<std::pair<const char*, std::string*>> fields) {
+Status Identifiers(const BlockReader& block, bool tables, std::initializer_list<std::pair<const char*, std::string*>> fields) {
   for (const auto& [key, out] : fields) {
-    Status s = block.String(key, out);
+    Status s = block.Read(key, out);
     if (!s.ok()) return s;
     if (!out->empty() && !(tables ? IsQualifiedSqlIdentifier(*out) : IsSqlIdentifier(*out)))
-      return block.Fail(key, "\"" + *out + "\" is not a plain SQL identifier");
+      return block.Error(key, "\"" + *out + "\" is not a plain SQL identifier");
   }
   return Status::Ok();
 }
 
-Status ParseProvider(const ConfigBlock& block, EmbeddingProviderConfig* p) {
+Status ParseProvider(const BlockReader& block, EmbeddingProviderConfig* p) {
   Status s = block.OnlyKeys({"kind", "base_url", "model", "api_key", "api_key_file", "dimensions", "batch_size",
                              "max_batch_tokens", "max_input_tokens", "timeout", "encoding_format"});
   if (!s.ok()) return s;
-  for (Status step : {block.String("kind", &p->kind), block.String("base_url", &p->base_url), block.String("model", &p->model),
-                      block.Secret("api_key", &p->api_key), block.Int("dimensions", &p->dimensions, 0, 65536),
-                      block.Int("batch_size", &p->batch_size, 1, 4096),
-                      block.Int("max_batch_tokens", &p->max_batch_tokens, 1, 10000000),
-                      block.Int("max_input_tokens", &p->max_input_tokens, 1, 1000000), block.Duration("timeout", &p->timeout),
-                      block.String("encoding_format", &p->encoding_format)}) {
+  for (Status step : {block.Read("kind", &p->kind), block.Read("base_url", &p->base_url), block.Read("model", &p->model),
+                      block.Read("api_key", &p->api_key), block.Read("dimensions", &p->dimensions, 0, 65536),
+                      block.Read("batch_size", &p->batch_size, 1, 4096),
+                      block.Read("max_batch_tokens", &p->max_batch_tokens, 1, 10000000),
+                      block.Read("max_input_tokens", &p->max_input_tokens, 1, 1000000), block.Read("timeout", &p->timeout),
+                      block.Read("encoding_format", &p->encoding_format)}) {
     if (!step.ok()) return step;
   }
   if (p->encoding_format != "float" && p->encoding_format != "base64") {
-    return block.Fail("encoding_format", "\"" + p->encoding_format + "\" is not one of float, base64");
+    return block.Error("encoding_format", "\"" + p->encoding_format + "\" is not one of float, base64");
   }
-  if (p->encoding_format != "float" && p->kind != "openai") return block.Fail("encoding_format", "is for kind: openai only");
+  if (p->encoding_format != "float" && p->kind != "openai") return block.Error("encoding_format", "is for kind: openai only");
   if (p->kind == "openai") {
     if (p->base_url.empty()) p->base_url = "https://api.openai.com/v1";
     if (p->model.empty()) p->model = "text-embedding-3-small";
   } else if (p->kind == "ollama") {
     if (p->base_url.empty()) p->base_url = "http://localhost:11434";
-    if (p->model.empty()) return block.Fail("model", "is required for ollama (e.g. nomic-embed-text)");
+    if (p->model.empty()) return block.Error("model", "is required for ollama (e.g. nomic-embed-text)");
   } else if (p->kind == "local") {
     if (p->model.empty()) p->model = "vigil-local-hash";
     if (p->dimensions == 0) p->dimensions = 256;
   } else {
-    return block.Fail("kind", "\"" + p->kind + "\" is not one of openai, ollama, local");
+    return block.Error("kind", "\"" + p->kind + "\" is not one of openai, ollama, local");
   }
   while (!p->base_url.empty() && p->base_url.back() == '/') p->base_url.pop_back();
   return Status::Ok();
 }
 
-Status ParseTarget(const ConfigBlock& block, EmbeddingTarget* t) {
+Status ParseTarget(const BlockReader& block, EmbeddingTarget* t) {
   Status s = block.OnlyKeys({"name", "source", "destination"});
   if (!s.ok()) return s;
-  if (!(s = block.String("name", &t->name)).ok()) return s;
-  if (t->name.empty()) return block.Fail("name", "is required");
-  ConfigBlock src = block.Child("source");
-  ConfigBlock dst = block.Child("destination");
+  if (!(s = block.Read("name", &t->name)).ok()) return s;
+  if (t->name.empty()) return block.Error("name", "is required");
+  BlockReader src = block.ChildOrEmpty("source");
+  BlockReader dst = block.ChildOrEmpty("destination");
   if (!(s = src.OnlyKeys({"table", "id", "text", "filter"})).ok()) return s;
   if (!(s = dst.OnlyKeys({"table", "key", "column", "model_column", "version_column", "text_column", "uuid_column",
                           "timestamp_column"})).ok()) {
@@ -67,17 +67,17 @@ Status ParseTarget(const ConfigBlock& block, EmbeddingTarget* t) {
   EmbeddingDestination& de = t->destination;
   if (!(s = Identifiers(src, true, {{"table", &so.table}})).ok()) return s;
   if (!(s = Identifiers(src, false, {{"id", &so.id_column}, {"text", &so.text_column}})).ok()) return s;
-  if (!(s = src.String("filter", &so.filter)).ok()) return s;
-  if (so.table.empty()) return src.Fail("table", "is required");
-  if (so.text_column.empty()) return src.Fail("text", "is required");
+  if (!(s = src.Read("filter", &so.filter)).ok()) return s;
+  if (so.table.empty()) return src.Error("table", "is required");
+  if (so.text_column.empty()) return src.Error("text", "is required");
   if (!(s = Identifiers(dst, true, {{"table", &de.table}})).ok()) return s;
   s = Identifiers(dst, false, {{"key", &de.key_column}, {"column", &de.column}, {"model_column", &de.model_column},
                         {"version_column", &de.version_column}, {"text_column", &de.text_column},
                         {"uuid_column", &de.uuid_column}, {"timestamp_column", &de.timestamp_column}});
   if (!s.ok()) return s;
-  if (de.separate() && de.key_column.empty()) return dst.Fail("key", "is required with a destination table");
+  if (de.separate() && de.key_column.empty()) return dst.Error("key", "is required with a destination table");
   if (!de.separate() && (!de.key_column.empty() || !de.uuid_column.empty())) {
-    return dst.Fail("", "key and uuid_column need a destination table (without one the vector goes into the source row)");
+    return dst.Error("", "key and uuid_column need a destination table (without one the vector goes into the source row)");
   }
   return Status::Ok();
 }
@@ -107,23 +107,23 @@ Result<EmbeddingBackfillConfig> EmbeddingBackfillConfigFrom(const Config& config
   if (!common.ok()) return common.status();
   out.enabled = common->enabled;
   out.database_url = common->db_url;
-  ConfigBlock block(config, jobs["embedding_backfill"], kEmbeddingBackfillAt);
+  BlockReader block(config, jobs["embedding_backfill"], kEmbeddingBackfillAt);
   Status s;
-  for (Status step : {block.Int("page_size", &out.page_size, 1, 100000), block.Int("max_row_attempts", &out.max_row_attempts, 1, 1000),
-                      ParseProvider(block.Child("provider"), &out.provider)}) {
+  for (Status step : {block.Read("page_size", &out.page_size, 1, 100000), block.Read("max_row_attempts", &out.max_row_attempts, 1, 1000),
+                      ParseProvider(block.ChildOrEmpty("provider"), &out.provider)}) {
     if (!step.ok()) return step;
   }
   if (!block.Has("targets")) {
     out.targets.push_back(DefaultMessagesTarget());
     return out;
   }
-  ConfigBlock targets = block.Child("targets");
-  if (!targets.value().is_array() || targets.value().empty()) return block.Fail("targets", "expected a non-empty list");
+  BlockReader targets = block.ChildOrEmpty("targets");
+  if (!targets.value().is_array() || targets.value().empty()) return block.Error("targets", "expected a non-empty list");
   for (size_t i = 0; i < targets.value().size(); ++i) {
     EmbeddingTarget t;
     if (!(s = ParseTarget(targets.Element(i), &t)).ok()) return s;
     for (const auto& other : out.targets) {
-      if (other.name == t.name) return targets.Element(i).Fail("name", "duplicate target name");
+      if (other.name == t.name) return targets.Element(i).Error("name", "duplicate target name");
     }
     out.targets.push_back(std::move(t));
   }

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "common/cancel.h"
+#include "common/http/http_client.h"
 #include "common/status.h"
 #include "jobs/maintenance/embedding_config.h"
-#include "common/http/http_client.h"
 
 namespace vigil {
 

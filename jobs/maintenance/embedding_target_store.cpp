@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "common/uuid.h"
 #include "common/utf8_cut.h"
+#include "common/uuid.h"
 #include "store/db_time.h"
 
 namespace vigil {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "common/cancel.h"
-#include "common/status.h"
 #include "common/http/http_client.h"
+#include "common/status.h"
 
 namespace vigil {
 

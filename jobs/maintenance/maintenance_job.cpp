@@ -15,10 +15,10 @@ Result<std::string> JobDatabaseUrl(const Config& config, const nlohmann::json& b
   const auto& db = block["database"];
   std::string path = at + ".database";
   if (!db.is_object() || !db.contains("url") || !db["url"].is_string())
-    return Status::Error(config.Where(path) + ": " + path + ": expected a map with url: sqlite:PATH or postgresql://...");
+    return config.ErrorAt(path, "expected a map with url: sqlite:PATH or postgresql://...");
   std::string url = db["url"];
   auto dialect = DialectOfUrl(url);
-  if (!dialect.ok()) return Status::Error(config.Where(path + ".url") + ": " + path + ".url: " + dialect.error());
+  if (!dialect.ok()) return config.ErrorAt(path + ".url", dialect.error());
   if (*dialect == "sqlite") {
     std::filesystem::path file = url.substr(url.find(':') + 1);
     if (file.is_relative()) url = "sqlite:" + (std::filesystem::path(config.path()).parent_path() / file).string();
@@ -81,16 +81,16 @@ Result<std::string> BlockSecret(const Config& config, const nlohmann::json& bloc
                                 const std::string& key) {
   // "<key>_file: PATH" was read into "<key>" when the config was loaded (config/yaml_convert.cpp).
   if (!block.contains(key)) return std::string();
-  if (!block[key].is_string()) return Status::Error(config.Where(at + "." + key) + ": " + at + "." + key + ": expected a string");
+  if (!block[key].is_string()) return config.ErrorAt(at + "." + key, "expected a string");
   return block[key].get<std::string>();
 }
 
 Status CheckKeys(const Config& config, const nlohmann::json& block, const std::string& at,
                  const std::vector<std::string>& known) {
-  if (!block.is_object()) return Status::Error(config.Where(at) + ": " + at + ": expected a map");
+  if (!block.is_object()) return config.ErrorAt(at, "expected a map");
   for (auto it = block.begin(); it != block.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
-      return Status::Error(config.Where(at + "." + it.key()) + ": " + at + "." + it.key() + ": unknown key");
+      return config.ErrorAt(at + "." + it.key(), "unknown key");
   }
   return Status::Ok();
 }
@@ -105,7 +105,7 @@ Result<JobTarget> ParseJobTarget(const Config& config, const std::string& at, co
   Status s = CheckKeys(config, block, at, keys);
   if (!s.ok()) return s;
   const auto& enabled = block.value("enabled", nlohmann::json(true));
-  if (!enabled.is_boolean()) return Status::Error(config.Where(at + ".enabled") + ": " + at + ".enabled: expected true or false");
+  if (!enabled.is_boolean()) return config.ErrorAt(at + ".enabled", "expected true or false");
   auto url = JobDatabaseUrl(config, block, at);
   if (!url.ok()) return url.status();
   auto mapping = TableMapping::Parse(tables, block.value("tables", nlohmann::json()), config, at + ".tables");

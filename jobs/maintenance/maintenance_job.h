@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "common/cancel.h"
+#include "common/http/http_client.h"
 #include "common/status.h"
 #include "config/config.h"
 #include "jobs/engine/job_types.h"
 #include "jobs/maintenance/table_mapping.h"
-#include "common/http/http_client.h"
 #include "store/sql.h"
 
 namespace vigil {

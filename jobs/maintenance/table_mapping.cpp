@@ -30,7 +30,7 @@ Result<TableMapping> TableMapping::Parse(const std::vector<TableDefaults>& defau
                                          const Config& config, const std::string& at) {
   TableMapping m = Defaults(defaults);
   auto fail = [&](const std::string& path, const std::string& msg) {
-    return Status::Error(config.Where(path) + ": " + path + ": " + msg);
+    return config.ErrorAt(path, msg);
   };
   auto name_of = [&](const nlohmann::json& v, const std::string& path, std::string* out, bool table = false) -> Status {
     if (!v.is_string() || !(table ? IsQualifiedSqlIdentifier(v.get<std::string>()) : IsSqlIdentifier(v.get<std::string>())))

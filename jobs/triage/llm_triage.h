@@ -11,10 +11,10 @@
 #include <string>
 
 #include "common/cancel.h"
+#include "common/http/http_client.h"
 #include "common/status.h"
 #include "jobs/triage/triage_config.h"
 #include "jobs/triage/triage_rules.h"
-#include "common/http/http_client.h"
 
 namespace vigil {
 

@@ -94,7 +94,7 @@ Result<CommunitySettings> ReadCommunity(const BlockReader& r) {
 Status ReadCommunities(const Config& config, TriageSettings* out) {
   nlohmann::json list = config.Get("communities");
   if (list.is_null()) return Status::Ok();
-  if (!list.is_array()) return Status::Error(config.Where("communities") + ": communities: expected a list");
+  if (!list.is_array()) return config.ErrorAt("communities", "expected a list");
   std::set<std::string> names;
   for (size_t i = 0; i < list.size(); ++i) {
     BlockReader r(config, list[i], "communities[" + std::to_string(i) + "]");

@@ -1,5 +1,5 @@
 // The common start of every triage-side job handler (triage, deliver, create_thread,
-// triage_retention): read the live settings from the runtime and the worker's connection, then
+// triage_retention): take the live settings from the runtime (parsed once per config load) and the worker's connection, then
 // do the work. A config the settings cannot be read from, or a database that is unavailable,
 // makes the job retry.
 #pragma once
@@ -14,11 +14,11 @@ namespace vigil {
 template <class Work>
 JobHandler WithTriageSettings(const Runtime& runtime, Work work) {
   return [&runtime, work](JobContext& ctx) -> JobResult {
-    auto settings = ParseTriageSettings(*runtime.config());
-    if (!settings.ok()) return JobResult::Retry(settings.error());
+    auto settings = runtime.Parsed(&ParseTriageSettings);  // once per load, not per job
+    if (!settings->ok()) return JobResult::Retry(settings->error());
     auto db = ctx.db();
     if (!db.ok()) return JobResult::Retry(db.error());
-    return work(*settings, **db, ctx);
+    return work(**settings, **db, ctx);
   };
 }
 

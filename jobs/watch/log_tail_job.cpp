@@ -2,13 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/text_template.h"
 #include "common/metrics.h"
+#include "common/text_template.h"
 #include "common/utf8_cut.h"
 #include "jobs/watch/watcher_event_inserts.h"
-#include "sources/watcher_decls.h"
+#include "jobs/watch/watcher_job.h"
 #include "sources/log/log_files.h"
 #include "sources/log/log_tailer.h"
+#include "sources/watcher_decls.h"
 #include "store/event_repo.h"
 #include "store/watcher_state_repo.h"
 
@@ -54,31 +55,26 @@ std::vector<Event> MatchedEvents(const LogWatcherSpec& spec, const TailResult& t
   return events;
 }
 
-JobResult Run(const Runtime& runtime, RuleRateLimiter& limiter, JobContext& ctx) {
-  std::string name = ctx.args.value("watcher", "");
-  auto config = runtime.config();
-  auto found = FindEnabledWatcher(*config, name, "log");
-  if (!found) return JobResult::Done();
-  const auto& [w, index] = *found;
-  auto spec = ParseLogWatcherSpec(*config, *w, index);
-  if (!spec.ok()) return JobResult::Discard(spec.error());
-  auto db = ctx.db();
-  if (!db.ok()) return JobResult::Retry(db.error());
+// Up to kMaxPassesPerJob passes while the files have more; each stores its events and offsets in
+// one transaction of its own (RunLogTailPass), so the pass reports them as stored by the source.
+Result<WatcherPass> Tail(const LogWatcherSpec& spec, const std::string& community, RuleRateLimiter& limiter,
+                         WatcherRunContext& rc) {
   LogTailOutcome total;
-  for (int pass = 0; pass < kMaxPassesPerJob && !ctx.cancel.cancelled(); ++pass) {
-    auto outcome = RunLogTailPass(**db, *spec, w->value("community", ""), limiter, ctx.clock.Now());
-    if (!outcome.ok()) return JobResult::Retry("log watcher " + name + ": " + outcome.error());
+  for (int pass = 0; pass < kMaxPassesPerJob && !rc.job.cancel.cancelled(); ++pass) {
+    auto outcome = RunLogTailPass(rc.db, spec, community, limiter, rc.job.clock.Now());
+    if (!outcome.ok()) return outcome.status();
     total.records += outcome->records;
     total.events += outcome->events;
     total.limited += outcome->limited;
     if (!outcome->more) break;
   }
-  Metrics::Global().Inc("vigil_log_records_total", {{"watcher", name}}, total.records);
-  Metrics::Global().Inc("vigil_watcher_events_total", {{"watcher", name}}, total.events);
-  Metrics::Global().Inc("vigil_log_rate_limited_total", {{"watcher", name}}, total.limited);
+  Metrics::Global().Inc("vigil_log_records_total", {{"watcher", spec.name}}, total.records);
+  Metrics::Global().Inc("vigil_log_rate_limited_total", {{"watcher", spec.name}}, total.limited);
+  WatcherPass out;
+  out.stored_by_source = total.events;
   if (total.events > 0 || total.limited > 0)
-    spdlog::info("log watcher {}: {} records, {} new events, {} over rate limits", name, total.records, total.events, total.limited);
-  return JobResult::Done();
+    out.summary = std::to_string(total.records) + " records, " + std::to_string(total.limited) + " over rate limits";
+  return out;
 }
 
 }  // namespace
@@ -117,7 +113,10 @@ KindSpec LogTailKind(const Runtime& runtime) {
   spec.timeout = std::chrono::minutes(2);
   spec.backoff.base = std::chrono::seconds(2);
   auto limiter = std::make_shared<RuleRateLimiter>();
-  spec.handler = [&runtime, limiter](JobContext& ctx) { return Run(runtime, *limiter, ctx); };
+  spec.handler = WatcherJob<LogWatcherSpec>(runtime, "log", &ParseLogWatchers,
+                                            [limiter](const LogWatcherSpec& s, WatcherRunContext& rc) {
+                                              return Tail(s, rc.community, *limiter, rc);
+                                            });
   return spec;
 }
 

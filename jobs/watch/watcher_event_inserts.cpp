@@ -6,7 +6,7 @@
 namespace vigil {
 
 Result<std::vector<EventInsert>> WatcherEventInserts(SqlConnection& db, const std::string& watcher, const std::string& community,
-                                                     std::vector<Event> events, TimePoint now) {
+                                                     std::vector<Event> events, TimePoint now, bool updates_existing) {
   std::vector<EventInsert> out;
   if (events.empty()) return out;
   auto id = WatcherIdByName(db, watcher);
@@ -19,7 +19,7 @@ Result<std::vector<EventInsert>> WatcherEventInserts(SqlConnection& db, const st
     community_id = *c;
   }
   for (auto& e : events) {
-    EventInsert in{**id, community_id, std::move(e), {}, false};
+    EventInsert in{**id, community_id, std::move(e), {}, updates_existing};
     in.follow_ups.push_back(TriageFollowUp());
     out.push_back(std::move(in));
   }

@@ -13,7 +13,8 @@
 namespace vigil {
 
 // Errors: the database's, or the watcher row missing (the daemon syncs it at start and reload).
+// `updates_existing`: an event whose source id is stored already updates it (a new arXiv version).
 Result<std::vector<EventInsert>> WatcherEventInserts(SqlConnection& db, const std::string& watcher, const std::string& community,
-                                                     std::vector<Event> events, TimePoint now);
+                                                     std::vector<Event> events, TimePoint now, bool updates_existing = false);
 
 }  // namespace vigil

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/utf8.h"
 #include "common/utf8_cut.h"
 #include "sources/literature/ascii_words.h"
 #include "sources/literature/feed_dates.h"
@@ -12,7 +13,6 @@
 #include "sources/literature/feed_xml.h"
 #include "sources/literature/html_text.h"
 #include "sources/literature/text_encoding.h"
-#include "common/utf8.h"
 
 namespace vigil {
 namespace {

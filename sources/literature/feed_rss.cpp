@@ -2,8 +2,8 @@
 // element names are the same once namespaces are resolved (see feed_xml.h).
 #include <algorithm>
 
-#include "sources/literature/feed_entries.h"
 #include "sources/literature/feed_dates.h"
+#include "sources/literature/feed_entries.h"
 #include "sources/literature/url_resolve.h"
 
 namespace vigil {

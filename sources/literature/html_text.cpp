@@ -8,10 +8,10 @@
 #include <optional>
 
 #include "common/ascii.h"
+#include "common/utf8.h"
 #include "common/utf8_cut.h"
 #include "sources/literature/ascii_words.h"
 #include "sources/literature/html_entities.h"
-#include "common/utf8.h"
 
 namespace vigil {
 namespace {

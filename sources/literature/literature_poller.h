@@ -11,8 +11,8 @@
 
 #include "common/cancel.h"
 #include "common/clock.h"
-#include "store/event.h"
 #include "common/http/http_client.h"
+#include "store/event.h"
 
 namespace vigil {
 

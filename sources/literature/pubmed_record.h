@@ -5,8 +5,8 @@
 #include <optional>
 #include <pugixml.hpp>
 
-#include "store/event.h"
 #include "sources/literature/record_tree.h"
+#include "store/event.h"
 
 namespace vigil::pubmed_record {
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "sources/literature/ascii_words.h"
 #include "common/utf8.h"
+#include "sources/literature/ascii_words.h"
 
 namespace vigil::record_tree {
 namespace {

@@ -11,8 +11,8 @@
 #include <simdjson.h>
 
 #include "common/ascii.h"
-#include "sources/literature/single_byte_charset.h"
 #include "common/utf8.h"
+#include "sources/literature/single_byte_charset.h"
 
 namespace vigil {
 namespace {
@@ -231,12 +231,12 @@ std::string XmlDeclaredEncoding(std::string_view bytes) {
   return AsciiLower(decl.substr(i + 1, close - i - 1));
 }
 
-DecodedXml DecodeXmlDocument(std::string_view bytes, std::string_view content_type) {
-  DecodedXml out;
-  Bom bom = DetectBom(bytes);
-  std::string_view body = bytes.substr(bom.length);
+namespace {
 
-  // Read the declaration in the sniffed encoding so UTF-16/32 prologs are found too.
+// The encoding the XML declaration names, read in the sniffed encoding so UTF-16/32 prologs are
+// found too. "utf-16" says nothing of byte order, and a sniffed "<?xm" in UTF-16/32 with no
+// declared encoding is still UTF-16/32 (NULs would pass as UTF-8), so the sniff decides.
+std::string DeclaredEncoding(const Bom& bom, std::string_view body) {
   std::string xml_encoding;
   if (!bom.encoding.empty() && bom.encoding != "utf-8") {
     auto head = ConvertToUtf8(body.substr(0, std::min<size_t>(body.size(), 1024) & ~size_t{3}), bom.encoding);
@@ -244,20 +244,28 @@ DecodedXml DecodeXmlDocument(std::string_view bytes, std::string_view content_ty
   } else {
     xml_encoding = XmlDeclaredEncoding(body);
   }
-  // "utf-16" says nothing of byte order, and a sniffed "<?xm" in UTF-16/32 with no
-  // declared encoding is still UTF-16/32 (NULs would pass as UTF-8), so the sniff decides.
   if (!bom.encoding.empty() && (IsUnicodeFamily(xml_encoding) || xml_encoding.empty())) xml_encoding = bom.encoding;
+  return xml_encoding;
+}
 
+// RFC 3023's answer: the HTTP charset for text/ types (US-ASCII without one), the charset then the
+// declaration for application/ XML types, the declaration (else UTF-8) for anything else.
+std::string Rfc3023Encoding(const std::string& media, const std::string& http_charset, const std::string& xml_encoding) {
+  if (IsApplicationXml(media)) return !http_charset.empty() ? http_charset : !xml_encoding.empty() ? xml_encoding : "utf-8";
+  if (IsTextXml(media) || media.starts_with("text/")) return !http_charset.empty() ? http_charset : "us-ascii";
+  return !xml_encoding.empty() ? xml_encoding : "utf-8";
+}
+
+}  // namespace
+
+DecodedXml DecodeXmlDocument(std::string_view bytes, std::string_view content_type) {
+  DecodedXml out;
+  Bom bom = DetectBom(bytes);
+  std::string_view body = bytes.substr(bom.length);
+  std::string xml_encoding = DeclaredEncoding(bom, body);
   std::string media = MediaTypeOf(content_type);
   std::string http_charset = CharsetOf(content_type);
-  std::string rfc3023;
-  if (IsApplicationXml(media)) {
-    rfc3023 = !http_charset.empty() ? http_charset : !xml_encoding.empty() ? xml_encoding : "utf-8";
-  } else if (IsTextXml(media) || media.starts_with("text/")) {
-    rfc3023 = !http_charset.empty() ? http_charset : "us-ascii";
-  } else {
-    rfc3023 = !xml_encoding.empty() ? xml_encoding : "utf-8";
-  }
+  std::string rfc3023 = Rfc3023Encoding(media, http_charset, xml_encoding);
   if (!media.empty() && !IsApplicationXml(media) && !IsTextXml(media))
     out.warnings.push_back(std::string(content_type) + " is not an XML media type");
 

@@ -58,16 +58,13 @@ Result<LogRule> ParseRule(const nlohmann::json& j, const Fail& fail) {
 
 Result<LogRuleSet> LogRuleSet::Parse(const Config& config, const nlohmann::json& rules, const std::string& at) {
   if (!rules.is_array() || rules.empty())
-    return Status::Error(config.Where(at) + ": " + at + ": expected a list of rules ({name, match, title, ...})");
+    return config.ErrorAt(at, "expected a list of rules ({name, match, title, ...})");
   LogRuleSet set;
   std::set<std::string> names;
   for (size_t i = 0; i < rules.size(); ++i) {
     std::string item = at + "[" + std::to_string(i) + "]";
     Fail fail = [&](const std::string& key, const std::string& msg) {
-      std::string path = key.empty() ? item : item + "." + key;
-      std::string where = config.Where(path);
-      if (where == config.path()) where = config.Where(item);
-      return Status::Error(where + ": " + path + ": " + msg);
+      return config.ErrorAt(key.empty() ? item : item + "." + key, msg);
     };
     auto rule = ParseRule(rules[i], fail);
     if (!rule.ok()) return rule.status();

@@ -16,9 +16,7 @@ std::vector<std::string> Strings(const nlohmann::json& j) {
 Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann::json& w, size_t index) {
   std::string at = "watchers[" + std::to_string(index) + "]";
   auto fail = [&](const std::string& key, const std::string& msg) {
-    std::string path = at + "." + key;
-    std::string where = config.Where(path);
-    return Status::Error((where == config.path() ? config.Where(at) : where) + ": " + path + ": " + msg);
+    return config.ErrorAt(at + "." + key, msg);
   };
   LogWatcherSpec spec;
   spec.name = w.value("name", "");
@@ -42,6 +40,10 @@ Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann:
   if (w.contains("every")) spec.every = std::chrono::milliseconds(w["every"].get<int64_t>());
   spec.start_at_end = w.value("start_at", "end") == "end";
   return spec;
+}
+
+Result<ParsedWatchers<LogWatcherSpec>> ParseLogWatchers(const Config& config) {
+  return ParseEnabledWatchers(config, "log", &ParseLogWatcherSpec);
 }
 
 }  // namespace vigil

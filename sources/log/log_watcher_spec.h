@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "sources/log/log_rules.h"
+#include "sources/watcher_decls.h"
 
 namespace vigil {
 
@@ -26,6 +27,9 @@ struct LogWatcherSpec {
 
 // The spec of watchers[index] (which must have type: log).
 Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann::json& watcher, size_t index);
+
+// Every enabled log watcher, by name (for Runtime::Parsed: its RE2 patterns compiled once per load).
+Result<ParsedWatchers<LogWatcherSpec>> ParseLogWatchers(const Config& config);
 
 inline constexpr std::chrono::milliseconds kDefaultLogEvery{2000};
 

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "common/cancel.h"
-#include "store/event.h"
 #include "common/http/http_client.h"
 #include "sources/scheduled/scheduled_watcher_spec.h"
+#include "store/event.h"
 #include "store/sql.h"
 
 namespace vigil {

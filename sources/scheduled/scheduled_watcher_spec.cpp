@@ -95,9 +95,7 @@ Status CheckReadOnlyQuery(const std::string& query) {
 Result<ScheduledWatcherSpec> ParseScheduledWatcherSpec(const Config& config, const nlohmann::json& w, size_t index) {
   std::string at = "watchers[" + std::to_string(index) + "]";
   Fail fail = [&](const std::string& key, const std::string& msg) {
-    std::string path = at + "." + key;
-    std::string where = config.Where(path);
-    return Status::Error((where == config.path() ? config.Where(at) : where) + ": " + path + ": " + msg);
+    return config.ErrorAt(at + "." + key, msg);
   };
   ScheduledWatcherSpec spec;
   spec.name = w.value("name", "");
@@ -116,6 +114,10 @@ Result<ScheduledWatcherSpec> ParseScheduledWatcherSpec(const Config& config, con
   if (!s.ok()) return s;
   spec.dedupe_key = w.value("dedupe_key", spec.check == ScheduledCheck::kSql ? "{{fire_at}}#{{row_number}}" : "{{fire_at}}");
   return spec;
+}
+
+Result<ParsedWatchers<ScheduledWatcherSpec>> ParseScheduledWatchers(const Config& config) {
+  return ParseEnabledWatchers(config, "scheduled", &ParseScheduledWatcherSpec);
 }
 
 }  // namespace vigil

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "sources/watcher_decls.h"
 
 namespace vigil {
 
@@ -31,6 +32,9 @@ struct ScheduledWatcherSpec {
 
 // The spec of watchers[index] (which must have type: scheduled).
 Result<ScheduledWatcherSpec> ParseScheduledWatcherSpec(const Config& config, const nlohmann::json& watcher, size_t index);
+
+// Every enabled scheduled watcher, by name (for Runtime::Parsed: read once per config load).
+Result<ParsedWatchers<ScheduledWatcherSpec>> ParseScheduledWatchers(const Config& config);
 
 // Whether `query` is a single SELECT or WITH statement (a trailing ';' allowed); the reason if not.
 Status CheckReadOnlyQuery(const std::string& query);

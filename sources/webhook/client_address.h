@@ -7,9 +7,9 @@
 
 #include <vector>
 
+#include "common/http/http_types.h"
 #include "common/ip_range.h"
 #include "common/status.h"
-#include "common/http/http_types.h"
 
 namespace vigil {
 

@@ -15,10 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/status.h"
 #include "common/http/http_types.h"
-#include "store/event.h"
+#include "common/status.h"
 #include "sources/webhook/request_values.h"
+#include "store/event.h"
 
 namespace vigil {
 

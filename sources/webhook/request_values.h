@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/status.h"
 #include "common/http/http_types.h"
+#include "common/status.h"
 
 namespace vigil {
 

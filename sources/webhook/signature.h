@@ -27,9 +27,9 @@
 
 #include "common/clock.h"
 #include "common/hmac.h"
+#include "common/http/http_types.h"
 #include "common/ip_range.h"
 #include "common/status.h"
-#include "common/http/http_types.h"
 
 namespace vigil {
 

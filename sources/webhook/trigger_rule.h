@@ -21,8 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/status.h"
 #include "common/http/http_types.h"
+#include "common/status.h"
 #include "sources/webhook/request_values.h"
 
 namespace vigil {

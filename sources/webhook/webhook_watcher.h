@@ -22,13 +22,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.h"
-#include "common/status.h"
 #include "common/http/http_types.h"
-#include "store/event.h"
+#include "common/status.h"
 #include "sources/webhook/event_mapping.h"
 #include "sources/webhook/payload_projection.h"
 #include "sources/webhook/signature.h"
 #include "sources/webhook/trigger_rule.h"
+#include "store/event.h"
 
 namespace vigil {
 

@@ -52,9 +52,9 @@ class PgConnection final : public SqlConnection {
     return r.status();
   }
 
-  Status Begin(bool) override { return ExecScript("BEGIN"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
-  Status Rollback() override { return ExecScript("ROLLBACK"); }
+  Status DoBegin(bool) override { return ExecScript("BEGIN"); }
+  Status DoCommit() override { return ExecScript("COMMIT"); }
+  Status DoRollback() override { return ExecScript("ROLLBACK"); }
 
   Result<bool> TableExists(const std::string& name) override {
     auto r = Query("SELECT to_regclass($1) IS NOT NULL", {name});

@@ -87,9 +87,9 @@ class SqliteConnection final : public SqlConnection {
     return Status::Error("sqlite: " + text, KindOf(rc, text));
   }
 
-  Status Begin(bool immediate) override { return ExecScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
-  Status Rollback() override { return ExecScript("ROLLBACK"); }
+  Status DoBegin(bool immediate) override { return ExecScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status DoCommit() override { return ExecScript("COMMIT"); }
+  Status DoRollback() override { return ExecScript("ROLLBACK"); }
 
   Result<bool> TableExists(const std::string& name) override {
     auto r = Query("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = $1", {name});

@@ -9,13 +9,14 @@
 #include "config/config.h"
 #include "jobs/triage/triage_job.h"
 #include "sources/literature/pubmed_parser.h"
+#include "sources/watcher_checks.h"
 #include "store/event_repo.h"
 #include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/scripted_receiver.h"
+#include "tests/support/wait_for.h"
 #include "tests/unit/fixtures_dir.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -69,9 +70,7 @@ class DigestE2E : public testsupport::ReceiverFixture {
   }
 
   bool WaitForRequests(size_t n, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (Received().size() < n && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
-    return Received().size() >= n;
+    return testing::WaitFor([&] { return Received().size() >= n; }, timeout, 50ms);
   }
 
   testing::DaemonProcess d_;

@@ -9,6 +9,7 @@
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -28,12 +29,7 @@ int64_t Count(SqlConnection& db, const std::string& sql) {
 }
 
 bool WaitCount(SqlConnection& db, const std::string& sql, int64_t want, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (Count(db, sql) >= want) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
+  return testing::WaitFor([&] { return Count(db, sql) >= want; }, timeout, 50ms);
 }
 
 TEST(JobsE2E, TenThousandJobsThroughThreeDaemonsOneKilledMidRun) {
@@ -79,12 +75,12 @@ TEST(JobsE2E, ScheduleFiresOnceAcrossThreeDaemons) {
     daemons[i]->WriteConfig(Config(pg.url(), daemons[i]->port(), schedules));
   }
   for (auto& d : daemons) ASSERT_TRUE(d->StartDaemon()) << d->Stderr();
-  std::this_thread::sleep_for(4500ms);
+  auto db = pg.Connect();
+  EXPECT_TRUE(WaitCount(*db, "SELECT COUNT(*) FROM vigil_schedule_fires WHERE schedule = 'schedule:tick'", 3, 20s));
   for (auto& d : daemons) {
     d->Signal(SIGTERM);
     EXPECT_EQ(d->Wait(20s), 0);
   }
-  auto db = pg.Connect();
   int64_t fires = Count(*db, "SELECT COUNT(*) FROM vigil_schedule_fires WHERE schedule = 'schedule:tick'");
   EXPECT_GE(fires, 3);
   EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM vigil_jobs WHERE unique_key LIKE 'fire:schedule:tick:%'"), fires);

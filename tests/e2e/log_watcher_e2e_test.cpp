@@ -12,6 +12,7 @@
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -44,12 +45,7 @@ class LogWatcherE2E : public ::testing::TestWithParam<const char*> {
     return seen;
   }
   bool WaitFor(size_t lines, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Seen().size() >= lines) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    return testing::WaitFor([&] { return Seen().size() >= lines; }, timeout, 100ms);
   }
   void ExpectEachOnce(int from, int to) {
     auto seen = Seen();

@@ -3,12 +3,12 @@
 
 #include "config/config.h"
 #include "jobs/triage/triage_job.h"
+#include "sources/watcher_checks.h"
 #include "store/migrator.h"
 #include "store/notification_repo.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/temp_dir.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

@@ -13,6 +13,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_server_fixture.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -44,12 +45,7 @@ class ScheduledWatcherE2E : public testsupport::HttpServerFixture {
     return out;
   }
   bool WaitEvents(const std::string& watcher, size_t n, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Events(watcher).size() >= n) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    return testing::WaitFor([&] { return Events(watcher).size() >= n; }, timeout, 100ms);
   }
   DaemonProcess d_;
   std::atomic<int> hits_{0};
@@ -72,7 +68,8 @@ TEST_F(ScheduledWatcherE2E, EmitHttpAndSqlChecksFireOnTheirSchedule) {
   ASSERT_TRUE(WaitEvents("tick", 2, 20s)) << d_.Stderr();
   ASSERT_TRUE(WaitEvents("roster", 4, 20s)) << d_.Stderr();
   ASSERT_TRUE(WaitEvents("incident", 1, 20s)) << d_.Stderr();
-  std::this_thread::sleep_for(2500ms);  // more fires: the deduplicated checks add nothing
+  // Two more fires of every watcher (tick stores one event a fire): the deduplicated checks add nothing.
+  ASSERT_TRUE(WaitEvents("tick", Events("tick").size() + 2, 20s)) << d_.Stderr();
   d_.Signal(SIGTERM);
   EXPECT_EQ(d_.Wait(20s), 0) << d_.Stderr();
 

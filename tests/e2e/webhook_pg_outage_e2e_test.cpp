@@ -18,6 +18,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_test_client.h"
 #include "tests/support/private_postgres.h"
+#include "tests/support/wait_for.h"
 #include "tests/unit/fixtures_dir.h"
 #include "tests/unit/webhook_test_requests.h"
 
@@ -93,6 +94,17 @@ std::set<std::string> TriagedEventIds(SqlConnection& db) {
   return out;
 }
 
+// Every delivery in `deliveries` is stored, and its event has a triage job.
+void ExpectStoredWithTriageJobs(SqlConnection& db, const std::vector<std::string>& deliveries, const std::string& why) {
+  auto stored = StoredEvents(db);
+  auto triaged = TriagedEventIds(db);
+  for (const auto& delivery : deliveries) {
+    auto row = stored.find(delivery);
+    ASSERT_NE(row, stored.end()) << delivery << " " << why;
+    EXPECT_TRUE(triaged.count(row->second)) << delivery << " is stored without its triage job";
+  }
+}
+
 TEST(WebhookPgOutageE2E, AnswersOnly2xxOr503AndEvery2xxIsStoredWithItsTriageJob) {
   testing::PrivatePostgres pg;
   ASSERT_FALSE(pg.url().empty()) << "could not start a private PostgreSQL";
@@ -121,14 +133,10 @@ TEST(WebhookPgOutageE2E, AnswersOnly2xxOr503AndEvery2xxIsStoredWithItsTriageJob)
   pg.Resume();
   resumed_at = Clock::now();
   // Run on until the daemon has accepted again for a while (its reconnect backoff is at most 5 s).
-  auto deadline = Clock::now() + 12s;
-  while (Clock::now() < deadline) {
-    {
-      std::lock_guard<std::mutex> lock(tally.mu);
-      if (tally.last_accept > resumed_at.load() + 1s) break;
-    }
-    std::this_thread::sleep_for(100ms);
-  }
+  (void)testing::WaitFor([&] {
+    std::lock_guard<std::mutex> lock(tally.mu);
+    return tally.last_accept > resumed_at.load() + 1s;
+  }, 12s, 100ms);
   stop = true;
   for (auto& c : clients) c.join();
 
@@ -140,24 +148,12 @@ TEST(WebhookPgOutageE2E, AnswersOnly2xxOr503AndEvery2xxIsStoredWithItsTriageJob)
 
   auto db = OpenSqlConnection(pg.url());
   ASSERT_TRUE(db.ok()) << db.error();
-  auto stored = StoredEvents(**db);
-  auto triaged = TriagedEventIds(**db);
-  for (const auto& delivery : tally.accepted) {
-    auto row = stored.find(delivery);
-    ASSERT_NE(row, stored.end()) << delivery << " was answered 202 but is not stored";
-    EXPECT_TRUE(triaged.count(row->second)) << delivery << " is stored without its triage job";
-  }
+  ExpectStoredWithTriageJobs(**db, tally.accepted, "was answered 202 but is not stored");
 
   // The 503'd deliveries, sent again as a sender would after Retry-After, are stored now (which
   // also shows the same daemon process is still serving).
   for (const auto& delivery : tally.refused) EXPECT_EQ(Deliver(d.port(), delivery, body).status, 202) << delivery;
-  stored = StoredEvents(**db);
-  triaged = TriagedEventIds(**db);
-  for (const auto& delivery : tally.refused) {
-    auto row = stored.find(delivery);
-    ASSERT_NE(row, stored.end()) << delivery << " was not stored on its retry";
-    EXPECT_TRUE(triaged.count(row->second)) << delivery;
-  }
+  ExpectStoredWithTriageJobs(**db, tally.refused, "was not stored on its retry");
   std::cout << "[ figures  ] " << tally.accepted.size() << " answered 202, " << tally.refused.size()
             << " answered 503, slowest answer " << ms(tally.slowest) << " ms\n";
   d.Signal(SIGTERM);

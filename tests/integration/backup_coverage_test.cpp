@@ -4,15 +4,15 @@
 
 #include <mutex>
 
+#include "common/http/curl_http_client.h"
 #include "config/config.h"
 #include "jobs/maintenance/backup_coverage.h"
 #include "jobs/maintenance/maintenance_kinds.h"
-#include "common/http/curl_http_client.h"
+#include "sources/watcher_checks.h"
 #include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

@@ -3,8 +3,8 @@
 // message_citations table of seeds/001. Cited URLs go through the address guard.
 #include <gtest/gtest.h>
 
-#include "jobs/maintenance/citation_verification_job.h"
 #include "common/http/curl_http_client.h"
+#include "jobs/maintenance/citation_verification_job.h"
 #include "store/migrator.h"
 #include "tests/integration/stand_in_remote.h"
 #include "tests/support/test_db.h"

@@ -6,19 +6,19 @@
 
 #include <mutex>
 
+#include "common/http/curl_http_client.h"
 #include "common/logging.h"
 #include "config/config.h"
 #include "jobs/maintenance/crash_report_sender.h"
 #include "jobs/maintenance/crash_reports.h"
 #include "jobs/maintenance/crash_sentinel.h"
 #include "jobs/maintenance/maintenance_job.h"
-#include "common/http/curl_http_client.h"
+#include "sources/watcher_checks.h"
 #include "store/db_time.h"
 #include "store/migrator.h"
 #include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
 #include "tests/support/test_db.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

@@ -10,11 +10,11 @@
 #include "common/iso8601.h"
 #include "common/uuid.h"
 #include "jobs/schedule_config.h"
+#include "sources/watcher_checks.h"
 #include "store/digest_repo.h"
 #include "store/notification_repo.h"
 #include "store/triage_repo.h"
 #include "tests/integration/digest_fixture.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

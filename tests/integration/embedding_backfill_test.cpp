@@ -4,8 +4,8 @@
 
 #include "jobs/maintenance/maintenance_kinds.h"
 #include "jobs/maintenance/vector_column.h"
-#include "tests/integration/embedding_fixture.h"
 #include "sources/watcher_checks.h"
+#include "tests/integration/embedding_fixture.h"
 
 namespace vigil {
 namespace {

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/http/curl_http_client.h"
 #include "jobs/maintenance/embedding_backfill_job.h"
 #include "jobs/maintenance/local_embedder.h"
-#include "common/http/curl_http_client.h"
 #include "store/migrator.h"
 #include "tests/integration/stand_in_remote.h"
 #include "tests/support/platform_db.h"

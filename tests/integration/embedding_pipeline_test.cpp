@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/integration/embedding_fixture.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -28,12 +29,7 @@ class EmbeddingPipeline : public EmbeddingWorld {
   void Release() { ASSERT_TRUE(locker_->Commit().ok()); }
 
   bool WaitForRequests(size_t n, std::chrono::milliseconds limit) {
-    auto until = std::chrono::steady_clock::now() + limit;
-    while (Arrivals("/v1/embeddings").size() < n) {
-      if (std::chrono::steady_clock::now() > until) return false;
-      std::this_thread::sleep_for(5ms);
-    }
-    return true;
+    return testing::WaitFor([&] { return Arrivals("/v1/embeddings").size() >= n; }, limit, 5ms);
   }
 
   std::unique_ptr<SqlConnection> locker_;

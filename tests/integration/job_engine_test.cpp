@@ -10,6 +10,7 @@
 #include "store/db_time.h"
 #include "store/migrator.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -57,12 +58,7 @@ class JobEngineTest : public ::testing::TestWithParam<const char*> {
   }
 
   bool WaitFor(const std::string& sql, int64_t want, std::chrono::milliseconds timeout = 20s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Count(sql) == want) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return false;
+    return testing::WaitFor([&] { return Count(sql) == want; }, timeout, 20ms);
   }
 
   testing::TestDb db_{GetParam()};

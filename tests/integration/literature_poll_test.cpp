@@ -6,17 +6,17 @@
 #include <map>
 #include <mutex>
 
+#include "common/http/curl_http_client.h"
 #include "common/iso8601.h"
 #include "jobs/engine/job_engine.h"
 #include "jobs/job_kinds.h"
 #include "jobs/watch/literature_poll_job.h"
-#include "common/http/curl_http_client.h"
+#include "sources/watcher_checks.h"
 #include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/http_server_fixture.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

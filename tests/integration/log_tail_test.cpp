@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sources/watcher_checks.h"
 #include "store/log_offset_repo.h"
 #include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_db.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

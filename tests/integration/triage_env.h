@@ -5,17 +5,17 @@
 
 #include <gtest/gtest.h>
 
+#include "common/http/curl_http_client.h"
 #include "config/config.h"
 #include "jobs/triage/triage_config.h"
-#include "common/http/curl_http_client.h"
 #include "sources/literature/pubmed_parser.h"
+#include "sources/watcher_checks.h"
 #include "store/event_repo.h"
 #include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
 #include "tests/unit/http_client_fixture.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil::testing {
 

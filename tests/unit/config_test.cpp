@@ -6,9 +6,9 @@
 
 #include "config/schema.h"
 #include "config/units.h"
+#include "sources/watcher_checks.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
-#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "config/config.h"
 #include "sources/log/log_watcher_spec.h"
-#include "tests/unit/fixtures_dir.h"
 #include "sources/watcher_checks.h"
+#include "tests/unit/fixtures_dir.h"
 
 namespace vigil {
 namespace {

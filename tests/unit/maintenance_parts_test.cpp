@@ -4,7 +4,6 @@
 
 #include <cmath>
 
-#include "jobs/schedule_config.h"
 #include "jobs/maintenance/citation_config.h"
 #include "jobs/maintenance/citation_ids.h"
 #include "jobs/maintenance/citation_match.h"
@@ -12,6 +11,7 @@
 #include "jobs/maintenance/embedding_config.h"
 #include "jobs/maintenance/local_embedder.h"
 #include "jobs/maintenance/vector_column.h"
+#include "jobs/schedule_config.h"
 #include "sources/watcher_checks.h"
 
 namespace vigil {

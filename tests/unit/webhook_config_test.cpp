@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
-#include "tests/support/temp_dir.h"
 #include "sources/watcher_checks.h"
+#include "tests/support/temp_dir.h"
 
 namespace vigil {
 namespace {

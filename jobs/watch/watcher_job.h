@@ -1,0 +1,78 @@
+// The skeleton every watcher job shares (literature_poll, log_tail, scheduled_watcher): find the
+// watcher's block as read at the last config load (done when it was removed, disabled or retyped
+// since), take the worker's connection, run the source (the one part each type writes), store what
+// it found with a triage job each, record the pass on the watcher's state, and count it.
+//
+//   KindSpec LogTailKind(const Runtime& runtime) {
+//     ...
+//     spec.handler = WatcherJob<LogWatcherSpec>(runtime, "log", &ParseLogWatchers, RunLogPass);
+//   }
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jobs/engine/job_types.h"
+#include "jobs/engine/runtime.h"
+#include "sources/watcher_decls.h"
+#include "store/event.h"
+
+namespace vigil {
+
+// What one run of a source found.
+struct WatcherPass {
+  std::vector<Event> events;       // to store, each with its triage job
+  bool updates_existing = false;   // a stored event with the same source id is updated, not kept
+  int stored_by_source = 0;        // new events the source stored itself, in its own transaction
+  nlohmann::json cursor;           // recorded as the watcher's last success, with "added" (null: the source did)
+  std::string summary;             // the end of the log line: "12 items", "fire 2026-...Z"
+  bool skipped = false;            // nothing was due (a watcher backing off): no record, no count
+  // A failure of the source itself (a feed that answers 500): recorded on the watcher, which shows
+  // it, and retried; not before `next_poll_at` when it is set.
+  std::optional<std::string> failure;
+  TimePoint next_poll_at{};
+};
+
+// What the source's run gets: the worker's connection, the job, its clock's now, the runtime,
+// and the watcher's community.
+struct WatcherRunContext {
+  SqlConnection& db;
+  JobContext& job;
+  TimePoint now;
+  const Runtime& runtime;
+  const std::string& community;
+};
+
+template <class Spec>
+using WatcherRun = std::function<Result<WatcherPass>(const Spec&, WatcherRunContext&)>;
+
+// Stores `pass`'s events, records it and counts it; the job's result. For WatcherJob.
+JobResult FinishWatcherPass(SqlConnection& db, const std::string& type, const std::string& name,
+                            const std::string& community, WatcherPass pass, TimePoint now);
+
+// The handler of a watcher job kind: `parse` reads every enabled watcher of `type` (once per config
+// load, through Runtime::Parsed), `run` is the source's part. A run's error (the database's, say)
+// retries the job without touching the watcher's state; a pass with a `failure` records it.
+template <class Spec>
+JobHandler WatcherJob(const Runtime& runtime, std::string type, Result<ParsedWatchers<Spec>> (*parse)(const Config&),
+                      WatcherRun<Spec> run) {
+  return [&runtime, type = std::move(type), parse, run = std::move(run)](JobContext& ctx) -> JobResult {
+    std::string name = ctx.args.value("watcher", "");
+    auto watchers = runtime.Parsed(parse);
+    if (!watchers->ok()) return JobResult::Retry(watchers->error());
+    auto found = (*watchers)->find(name);
+    if (found == (*watchers)->end()) return JobResult::Done();  // removed, disabled or retyped since
+    const auto& [spec, community] = found->second;
+    if (!spec.ok()) return JobResult::Discard(spec.error());
+    auto db = ctx.db();
+    if (!db.ok()) return JobResult::Retry(db.error());
+    WatcherRunContext rc{**db, ctx, ctx.clock.Now(), runtime, community};
+    auto pass = run(*spec, rc);
+    if (!pass.ok()) return JobResult::Retry(type + " watcher " + name + ": " + pass.error());
+    return FinishWatcherPass(**db, type, name, community, std::move(*pass), rc.now);
+  };
+}
+
+}  // namespace vigil
