@@ -11,7 +11,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "fresh-root-test: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
-dir=${1:-$(mktemp -d /tmp/vigil-fresh-XXXXXX)}
+dir=$(realpath -m "${1:-$(mktemp -d /tmp/vigil-fresh-XXXXXX)}")
 mirror=${MIRROR:-http://deb.debian.org/debian}
 log=$dir.log
 say() { echo "== $(date -u +%H:%M:%S) $*" | tee -a "$log" >&2; }
@@ -20,9 +20,20 @@ stamp() { date +%s; }
 command -v debootstrap >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
 
 mounted=()
+# Every process running inside the root (its command lines name paths inside it, not "$dir", so
+# pkill -f cannot find them; /proc/PID/root can).
+root_pids() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" = "$dir" ] && echo "${p#/proc/}"
+  done
+}
+stop_daemons() { local pids; pids=$(root_pids | while read -r p; do grep -qa 'build/vigil' "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done); [ -z "$pids" ] || kill -INT $pids; }
 cleanup() {
   set +e
-  pkill -INT -f "$dir/root/vigil/build/vigil" 2>/dev/null
+  stop_daemons
+  sleep 1
+  root_pids | xargs -r kill -KILL 2>/dev/null
   for ((i=${#mounted[@]}-1; i>=0; i--)); do umount -l "${mounted[$i]}"; done
   [ "${KEEP:-}" = 1 ] || rm -rf "$dir"
 }
@@ -61,7 +72,7 @@ for _ in $(seq 1 3600); do
   sleep 1
 done
 t3=$(stamp)
-pkill -INT -f "$dir/root/vigil/build/vigil" || true
+stop_daemons || true
 wait "$runner" && rc=0 || rc=$?
 [ -n "$healthy" ] || { say "run-example.sh: the daemon never answered /healthz (see $log)"; exit 1; }
 say "run-example.sh: /healthz answered after $((t3 - t2)) s (install + build + start); Ctrl-C exit status $rc"
