@@ -63,4 +63,65 @@ std::string ShortenUtf8(std::string_view text, size_t max_bytes, std::string_vie
   return out;
 }
 
+namespace {
+
+// The length of the well-formed sequence at text[i], or 0 when the bytes there are ill-formed;
+// `*maximal` is then the length of the maximal subpart (at least 1) that one U+FFFD replaces.
+size_t WellFormedAt(std::string_view text, size_t i, size_t* maximal) {
+  auto at = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0x00; };
+  unsigned char c = at(i);
+  size_t length = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte (Table 3-7 of the standard)
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) length = 2;
+  else if (c >= 0xE0 && c <= 0xEF) length = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4) length = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+  *maximal = 1;
+  if (length == 0) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    unsigned char b = at(i + k);
+    bool ok = k == 1 ? (b >= lo && b <= hi) : IsContinuation(b);
+    if (!ok || i + k >= text.size()) return 0;
+    *maximal = k + 1;
+  }
+  return length;
+}
+
+}  // namespace
+
+bool IsUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t maximal = 0;
+    size_t n = WellFormedAt(text, i, &maximal);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  size_t copied = 0;  // text[copied, i) is valid and not yet in `out`
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t maximal = 0;
+    size_t n = WellFormedAt(text, i, &maximal);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    if (out.empty()) out.reserve(text.size() + 8);
+    out.append(text.substr(copied, i - copied)).append("\xEF\xBF\xBD");
+    i += maximal;
+    copied = i;
+  }
+  if (copied == 0) return std::string(text);
+  return out.append(text.substr(copied));
+}
+
 }  // namespace vigil

@@ -36,4 +36,13 @@ std::string_view Utf8Tail(std::string_view text, size_t max_bytes);
 // `mark` appended (so the result may exceed `max_bytes` by the mark's length).
 std::string ShortenUtf8(std::string_view text, size_t max_bytes, std::string_view mark = "\u2026");
 
+// `text` with every stretch of bytes that is not UTF-8 (a stray continuation byte, a sequence cut
+// short, an overlong form, a surrogate, a code point past U+10FFFF) replaced by U+FFFD, one per
+// maximal ill-formed subsequence as Unicode recommends (section 3.9, "U+FFFD substitution of
+// maximal subparts"). Valid text comes back unchanged. For text from outside that must be stored
+// in a text column (PostgreSQL refuses what is not UTF-8) or written as strict JSON.
+std::string ValidUtf8(std::string_view text);
+// Whether `text` is UTF-8 already (what ValidUtf8 would return unchanged).
+bool IsUtf8(std::string_view text);
+
 }  // namespace vigil

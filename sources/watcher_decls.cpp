@@ -16,7 +16,7 @@ std::vector<WatcherDecl> WatcherDeclsFrom(const Config& config) {
     d.enabled = w.value("enabled", true);
     d.auto_create_thread = w.value("auto_create_thread", false);
     d.auto_thread_approval_rate = w.value("auto_thread_approval_rate", 0.8);
-    d.config = RedactSecrets(w);
+    d.config = RedactSecrets(w);  // the whole block, watchers[].config included, for the watchers table
     out.push_back(std::move(d));
   }
   return out;

@@ -21,4 +21,9 @@ struct Event {
   std::string raw_json;
 };
 
+// Replaces what is not UTF-8 in an event's texts (title, summary, ids, URL, the strings of its
+// metadata) with U+FFFD (ValidUtf8): a source's bytes from outside must not make the event
+// impossible to store (PostgreSQL's text columns) or to dump as strict JSON.
+void MakeEventTextUtf8(Event& e);
+
 }  // namespace vigil

@@ -247,7 +247,7 @@ namespace {
 // stopped running them; `last_error` is the SQL expression that says why.
 std::string HandBackRunning(const std::string& last_error, const std::string& where) {
   return "UPDATE vigil_jobs SET state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,"
-         " finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END, last_error = " + last_error +
+         " finished_at = CASE WHEN attempt >= max_attempts THEN CAST($1 AS BIGINT) ELSE NULL END, last_error = " + last_error +
          ", locked_by = NULL, locked_until = NULL, run_at = $1, updated_at = $1 WHERE state = 'running' AND " + where;
 }
 

@@ -39,13 +39,14 @@ Status UpsertNode(SqlConnection& db, const std::string& node_id, TimePoint now, 
 // there the node's heartbeat must also have stopped; a SQLite file is one machine's.
 void RescueJobsOfGoneLocalNodes(SqlConnection& db, const std::string& self, TimePoint now, std::chrono::milliseconds heartbeat) {
   auto nodes = UnstoppedNodesOn(db, HostName(), self);
-  if (!nodes.ok()) return;
+  if (!nodes.ok()) return (void)spdlog::warn("looking for gone nodes: {}", nodes.error());
   int64_t stale_before = ToMicros(now - 3 * heartbeat);
   for (const auto& n : *nodes) {
     if (n.pid <= 0 || kill(static_cast<pid_t>(n.pid), 0) == 0 || errno != ESRCH) continue;
     if (db.dialect() != "sqlite" && n.heartbeat_us >= stale_before) continue;
     auto rescued = RescueJobsOfGoneNode(db, n.node_id, now);
-    if (rescued.ok() && *rescued > 0) spdlog::warn("handed back {} jobs of node {}, whose process is gone", *rescued, n.node_id);
+    if (!rescued.ok()) spdlog::warn("handing back the jobs of node {}, whose process is gone: {}", n.node_id, rescued.error());
+    else if (*rescued > 0) spdlog::warn("handed back {} jobs of node {}, whose process is gone", *rescued, n.node_id);
   }
 }
 

@@ -153,6 +153,7 @@ Result<ArxivPage> ParseArxivFeed(std::string_view xml) {
        entry = xml_text::NextByLocalName(entry, "entry")) {
     std::optional<Event> event = EntryToEvent(entry);
     if (event) {
+      MakeEventTextUtf8(*event);  // pugixml passes bytes that are not UTF-8 through as they are
       page.entries.push_back(std::move(*event));
     } else {
       ++page.skipped_entries;

@@ -169,8 +169,15 @@ Result<EsearchResult> ParseEsearch(std::string_view xml) {
 }
 
 Result<std::vector<Event>> ParsePubmedArticleSet(std::string_view xml) {
-  if (std::optional<std::vector<Event>> events = ParseRecordByRecord(xml)) return std::move(*events);
-  return ParseWholeSet(xml);
+  std::optional<std::vector<Event>> events = ParseRecordByRecord(xml);
+  if (!events) {
+    auto whole = ParseWholeSet(xml);
+    if (!whole.ok()) return whole;
+    events = std::move(*whole);
+  }
+  // pugixml passes bytes that are not UTF-8 through as they are; an event must be storable.
+  for (Event& e : *events) MakeEventTextUtf8(e);
+  return std::move(*events);
 }
 
 }  // namespace vigil

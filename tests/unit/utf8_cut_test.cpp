@@ -84,3 +84,36 @@ TEST(Utf8Cut, BrokenSequencesAreCutWithoutLosingMore) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+const std::string kFffd = "\xEF\xBF\xBD";
+
+// The examples of "U+FFFD substitution of maximal subparts" in the Unicode standard (3.9,
+// tables 3-8 to 3-11): one replacement per maximal ill-formed subpart.
+TEST(ValidUtf8, ReplacesEachMaximalIllFormedSubpartOnce) {
+  EXPECT_EQ(ValidUtf8("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64"),
+            "a" + kFffd + kFffd + kFffd + "b" + kFffd + "c" + kFffd + kFffd + "d");
+  EXPECT_EQ(ValidUtf8("\xC0\xAF"), kFffd + kFffd) << "overlong: C0 leads nothing";
+  EXPECT_EQ(ValidUtf8("\xE0\x80\xAF"), kFffd + kFffd + kFffd) << "overlong three-byte form";
+  EXPECT_EQ(ValidUtf8("\xED\xA0\x80"), kFffd + kFffd + kFffd) << "a surrogate";
+  EXPECT_EQ(ValidUtf8("\xF4\x90\x80\x80"), kFffd + kFffd + kFffd + kFffd) << "past U+10FFFF";
+  EXPECT_EQ(ValidUtf8("\xF5\xFF"), kFffd + kFffd);
+  EXPECT_EQ(ValidUtf8("ab\xE2\x82"), "ab" + kFffd) << "cut short at the end: one for the sequence";
+  EXPECT_EQ(ValidUtf8("\xF0\x9F\x98" "x"), kFffd + "x");
+}
+
+TEST(ValidUtf8, ValidTextIsLeftAlone) {
+  for (std::string s : {std::string(""), std::string("plain"), std::string("\u00c4rger \u20ac \U0001F600 \uFFFD"),
+                        std::string("nul\0inside", 10)}) {
+    EXPECT_TRUE(IsUtf8(s)) << s;
+    EXPECT_EQ(ValidUtf8(s), s);
+  }
+  EXPECT_FALSE(IsUtf8("\x80"));
+  EXPECT_FALSE(IsUtf8("a\xE2\x82"));
+  EXPECT_TRUE(IsUtf8(ValidUtf8("a\xE2\x82\xFF\xF0\x9F")));
+}
+
+}  // namespace
+}  // namespace vigil
