@@ -29,11 +29,11 @@ class AdminNotificationsE2E : public ::testing::TestWithParam<const char*> {
     auto db = OpenSqlConnection(url_);
     ASSERT_TRUE(db.ok()) << db.error();
     db_ = std::move(*db);
-    auto community = EnsureCommunity(*db_, "oncology", std::chrono::system_clock::now());
-    ASSERT_TRUE(community.ok());
+    std::string community = testing::TestCommunity(*db_, "oncology");
+    ASSERT_FALSE(community.empty());
     // Three notifications, oldest first: onc/high, onc/low, other/medium.
-    Add("onc", *community, "high", "KRAS inhibitor trial", 0);
-    Add("onc", *community, "low", "A review of reviews", 1);
+    Add("onc", community, "high", "KRAS inhibitor trial", 0);
+    Add("onc", community, "low", "A review of reviews", 1);
     Add("other", "", "medium", "Unrelated hook", 2);
   }
   void Add(const std::string& watcher, const std::string& community, const std::string& signal, const std::string& title, int n) {

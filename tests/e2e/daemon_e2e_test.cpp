@@ -5,6 +5,7 @@
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_test_client.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -123,9 +124,7 @@ TEST(DaemonE2E, SighupWithValidConfigSyncsWatchers) {
   d.Signal(SIGHUP);
   ASSERT_TRUE(d.WaitNotify("RELOADING=1", 5s));
   // The READY=1 that follows the reload is the second one.
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (CountRows(db, "SELECT COUNT(*) FROM watchers WHERE enabled = 1") != 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(20ms);
+  (void)testing::WaitFor([&] { return CountRows(db, "SELECT COUNT(*) FROM watchers WHERE enabled = 1") == 2; }, 5s, 20ms);
   EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM watchers WHERE enabled = 1"), 2);
   d.Signal(SIGTERM);
   EXPECT_EQ(d.Wait(10s), 0);

@@ -11,10 +11,10 @@
 #include "sources/literature/pubmed_parser.h"
 #include "sources/watcher_checks.h"
 #include "store/event_repo.h"
-#include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/daemon_process.h"
-#include "tests/support/scripted_receiver.h"
+#include "tests/support/stand_in_server.h"
+#include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
 #include "tests/unit/fixtures_dir.h"
 
@@ -23,7 +23,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class DigestE2E : public testsupport::ReceiverFixture {
+class DigestE2E : public testsupport::StandInServer {
  protected:
   std::string Yaml() {
     return "database: {url: \"sqlite:" + d_.dir().File("vigil.db") + "\"}\n"
@@ -35,27 +35,26 @@ class DigestE2E : public testsupport::ReceiverFixture {
            "      keywords: {pesticide: 0.45, cryopreservation: 0.15}\n"
            "      notify_at: high\n"
            "      digest: {schedule: \"0 7 * * *\", tz: Europe/Berlin}\n"
-           "notify: {channels: [{name: team, type: slack, url: \"" + ReceiverUrl("/services/T0/B0/x") + "\"}]}\n";
+           "notify: {channels: [{name: team, type: slack, url: \"" + Url("/services/T0/B0/x") + "\"}]}\n";
   }
 
   // Stores and triages the PubMed fixtures as the daemon's triage would; returns how many wait.
   int TriageFixtures() {
     auto config = LoadConfig(d_.WriteConfig(Yaml()));
     EXPECT_TRUE(config.ok()) << config.error();
-    auto db = OpenSqlConnection((*config)->DatabaseUrl());
-    EXPECT_TRUE(db.ok() && Migrate(**db).ok());
+    auto db = testing::ConnectMigrated((*config)->DatabaseUrl(), {{.name = "pubmed-onc", .type = "literature", .community = "oncology"}});
+    EXPECT_TRUE(db);
     auto now = std::chrono::system_clock::now();
-    EXPECT_TRUE(SyncWatchers(**db, {{.name = "pubmed-onc", .type = "literature", .community = "oncology"}}, now).ok());
-    auto community = EnsureCommunity(**db, "oncology", now);
+    std::string community = testing::TestCommunity(*db, "oncology");
     auto settings = ParseTriageSettings(**config);
     int waiting = 0;
     for (const char* file : {"pubmed5.xml", "pubmed2.xml"}) {
       auto events = ParsePubmedArticleSet(testing::ReadFixture(std::string("pubmed/") + file));
       EXPECT_TRUE(events.ok());
       for (auto& e : events.ok() ? *events : std::vector<Event>{}) {
-        auto stored = InsertEvents(**db, {{**WatcherIdByName(**db, "pubmed-onc"), *community, std::move(e), {}, false}}, now);
+        auto stored = InsertEvents(*db, {{**WatcherIdByName(*db, "pubmed-onc"), community, std::move(e), {}, false}}, now);
         EXPECT_TRUE(stored.ok());
-        auto out = TriageEvent(*settings, nullptr, **db, (*stored)[0].id, now, nullptr);
+        auto out = TriageEvent(*settings, nullptr, *db, (*stored)[0].id, now, nullptr);
         EXPECT_TRUE(out.ok());
         waiting += out.ok() && !out->pushed ? 1 : 0;
       }
@@ -70,14 +69,14 @@ class DigestE2E : public testsupport::ReceiverFixture {
   }
 
   bool WaitForRequests(size_t n, std::chrono::milliseconds timeout) {
-    return testing::WaitFor([&] { return Received().size() >= n; }, timeout, 50ms);
+    return testing::WaitFor([&] { return Arrivals().size() >= n; }, timeout, 50ms);
   }
 
   testing::DaemonProcess d_;
 };
 
 TEST_F(DigestE2E, SendNowDeliversTheCommunitysDigestOnce) {
-  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Text(200, "ok")}; });
+  StartStandIn([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Text(200, "ok")}; });
   int waiting = TriageFixtures();
   ASSERT_GE(waiting, 2);
   auto [rc, out] = Run({"digests", "send", "oncology"});
@@ -85,7 +84,7 @@ TEST_F(DigestE2E, SendNowDeliversTheCommunitysDigestOnce) {
   EXPECT_NE(out.find("digest for oncology enqueued (job "), std::string::npos) << out;
   ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
   ASSERT_TRUE(WaitForRequests(1, 15s)) << d_.Stderr();
-  auto slack = nlohmann::json::parse(Received()[0].body);
+  auto slack = nlohmann::json::parse(Arrivals()[0].body);
   EXPECT_EQ(slack["text"].get<std::string>().find("Digest for oncology: " + std::to_string(waiting) + " items (1 medium"), 0u)
       << slack.dump();
   auto [lc, listed] = Run({"digests", "list", "--json"});
@@ -98,8 +97,8 @@ TEST_F(DigestE2E, SendNowDeliversTheCommunitysDigestOnce) {
   EXPECT_NE(shown.find("MEDIUM (1)\n1. Occupational pesticide exposure"), std::string::npos) << shown;
   auto [again, again_out] = Run({"digests", "send", "oncology"});  // nothing waits now
   ASSERT_EQ(again, 0) << again_out;
-  std::this_thread::sleep_for(1500ms);
-  EXPECT_EQ(Received().size(), 1u) << "an empty digest sends nothing";
+  std::this_thread::sleep_for(1500ms);  // a stimulus: 1.5 s for the daemon to send anything it would
+  EXPECT_EQ(Arrivals().size(), 1u) << "an empty digest sends nothing";
   d_.Signal(SIGTERM);
   EXPECT_EQ(d_.Wait(20s), 0) << d_.Stderr();
 }

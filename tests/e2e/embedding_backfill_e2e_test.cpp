@@ -8,19 +8,18 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <condition_variable>
-#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "jobs/maintenance/local_embedder.h"
-#include "store/migrator.h"
 #include "tests/support/daemon_process.h"
-#include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -32,17 +31,16 @@ constexpr int kBatch = 10;
 constexpr int kPage = 40;
 constexpr uint64_t kAnswerDelayMs = 150;
 
-class EmbeddingBackfillE2E : public testsupport::HttpServerFixture, public ::testing::WithParamInterface<const char*> {
+class EmbeddingBackfillE2E : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {
  protected:
   void SetUp() override {
-    conn_ = db_.Connect();
+    conn_ = db_.ConnectMigrated();
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
     Status s = testing::CreateMessageTables(*conn_);
     ASSERT_TRUE(s.ok()) << s.message();
     s = testing::InsertMessages(*conn_, kRows, "note");
     ASSERT_TRUE(s.ok()) << s.message();
-    StartServer([this](HttpRequest&& req, Responder respond) { Embeddings(req, std::move(respond)); });
+    StartStandIn([](const HttpRequest& req, int) { return Embeddings(req); });
   }
 
   std::string WriteConfig() {
@@ -53,35 +51,37 @@ class EmbeddingBackfillE2E : public testsupport::HttpServerFixture, public ::tes
                                                 "      api_key: sk-test\n      batch_size: " + std::to_string(kBatch) + "\n");
   }
 
-  // Answers every input with an 8-float vector after kAnswerDelayMs, recording the texts.
-  void Embeddings(const HttpRequest& req, Responder respond) {
+  // The texts of a well-formed embeddings request; nullopt for anything else.
+  static std::optional<std::vector<std::string>> Texts(const HttpRequest& req) {
     auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (req.path != "/v1/embeddings" || body.is_discarded() || !body["input"].is_array()) {
-      return respond(HttpResponse::Json(400, R"({"error":"bad request"})"));
-    }
-    nlohmann::json data = nlohmann::json::array();
+    if (req.path != "/v1/embeddings" || body.is_discarded() || !body["input"].is_array()) return std::nullopt;
     std::vector<std::string> texts;
-    for (size_t i = 0; i < body["input"].size(); ++i) {
-      texts.push_back(body["input"][i].get<std::string>());
-      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", LocalHashEmbedding(texts.back(), 8)}});
+    for (const auto& input : body["input"]) texts.push_back(input.get<std::string>());
+    return texts;
+  }
+  // Answers every input with an 8-float vector after kAnswerDelayMs.
+  static testsupport::ScriptedAnswer Embeddings(const HttpRequest& req) {
+    auto texts = Texts(req);
+    if (!texts) return {HttpResponse::Json(400, R"({"error":"bad request"})")};
+    nlohmann::json data = nlohmann::json::array();
+    for (size_t i = 0; i < texts->size(); ++i) {
+      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", LocalHashEmbedding((*texts)[i], 8)}});
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      requests_.push_back(std::move(texts));
-    }
-    arrived_.notify_all();
     std::string answer = nlohmann::json{{"object", "list"}, {"data", data}}.dump();
-    testsupport::RespondLater(loop(), kAnswerDelayMs, std::move(respond), HttpResponse::Json(200, answer));
+    return {HttpResponse::Json(200, answer), kAnswerDelayMs};
   }
 
-  // Blocks until the provider has received `n` requests (the n-th is then being answered).
-  bool WaitForRequests(size_t n) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return arrived_.wait_for(lock, 30s, [&] { return requests_.size() >= n; });
-  }
+  // The texts of each well-formed request the provider received, in arrival order.
   std::vector<std::vector<std::string>> Requests() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return requests_;
+    std::vector<std::vector<std::string>> out;
+    for (const auto& a : Arrivals()) {
+      if (auto texts = Texts(a)) out.push_back(std::move(*texts));
+    }
+    return out;
+  }
+  // Waits until the provider has received `n` requests (the n-th is then being answered).
+  bool WaitForRequests(size_t n) {
+    return testing::WaitFor([&] { return Requests().size() >= n; }, 30s);
   }
   int64_t Count(const std::string& sql) {
     auto r = conn_->Query(sql);
@@ -107,9 +107,6 @@ class EmbeddingBackfillE2E : public testsupport::HttpServerFixture, public ::tes
   testing::TestDb db_{GetParam()};
   std::unique_ptr<SqlConnection> conn_;
   testing::TempDir process_dir_;
-  std::mutex mu_;
-  std::condition_variable arrived_;
-  std::vector<std::vector<std::string>> requests_;
 };
 
 TEST_P(EmbeddingBackfillE2E, KilledRunResumesWithoutResendingCommittedRowsAndAThirdRunSendsNothing) {

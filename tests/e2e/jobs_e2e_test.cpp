@@ -99,7 +99,7 @@ TEST(JobsE2E, SigtermLetsRunningJobsFinishAndExitsZero) {
   ASSERT_TRUE(WaitCount(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'running'", 4, 10s));
   // Claimed is not yet started (the claim commits before the workers take the jobs, and a job not
   // started is handed back on SIGTERM); the handlers sleep 800 ms, so 300 ms in they are running.
-  std::this_thread::sleep_for(300ms);
+  std::this_thread::sleep_for(300ms);  // a stimulus: SIGTERM comes 300 ms into the jobs
   d.Signal(SIGTERM);
   EXPECT_EQ(d.Wait(20s), 0) << d.Stderr();
   EXPECT_EQ(Count(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'"), 4) << d.Stderr();

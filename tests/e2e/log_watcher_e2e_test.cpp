@@ -73,7 +73,7 @@ TEST_P(LogWatcherE2E, RenameRotationAcrossARestartLosesAndDoublesNothing) {
   Write(Log(), 71, 80);  // the new file
   ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
   EXPECT_TRUE(WaitFor(80, 30s)) << d_.Stderr();
-  std::this_thread::sleep_for(2500ms);  // further passes must add nothing
+  std::this_thread::sleep_for(2500ms);  // a stimulus: 2.5 s of further passes, which must add nothing
   ExpectEachOnce(1, 80);
   Stop();
 }
@@ -88,7 +88,7 @@ TEST_P(LogWatcherE2E, CopytruncateAcrossARestartLosesAndDoublesNothing) {
   Write(Log(), 21, 30);
   ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
   EXPECT_TRUE(WaitFor(30, 30s)) << d_.Stderr();
-  std::this_thread::sleep_for(2500ms);
+  std::this_thread::sleep_for(2500ms);  // a stimulus: 2.5 s of further passes, which must add nothing
   ExpectEachOnce(1, 30);
   Stop();
 }
@@ -99,16 +99,16 @@ TEST_P(LogWatcherE2E, KillNineMidRunThenRestartLosesAndDoublesNothing) {
   std::thread writer([this] {
     for (int batch = 0; batch < 20; ++batch) {
       Write(Log(), 2001 + batch * 100, 2100 + batch * 100);
-      std::this_thread::sleep_for(50ms);
+      std::this_thread::sleep_for(50ms);  // a stimulus: a batch every 50 ms while the daemon reads
     }
   });
-  std::this_thread::sleep_for(1500ms);
+  std::this_thread::sleep_for(1500ms);  // a stimulus: the kill comes 1.5 s into the run
   d_.Signal(SIGKILL);
   EXPECT_EQ(d_.Wait(5s), -SIGKILL);
   writer.join();
   ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
   EXPECT_TRUE(WaitFor(4000, 60s)) << Seen().size() << "\n" << d_.Stderr();
-  std::this_thread::sleep_for(2500ms);
+  std::this_thread::sleep_for(2500ms);  // a stimulus: 2.5 s of further passes, which must add nothing
   ExpectEachOnce(1, 4000);
   Stop();
 }

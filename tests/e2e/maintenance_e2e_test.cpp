@@ -6,14 +6,12 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
-#include <mutex>
-#include <thread>
 
 #include "jobs/maintenance/fernet.h"
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
-#include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/support/wait_for.h"
 #include "tests/unit/fixtures_dir.h"
 
@@ -23,38 +21,30 @@ namespace {
 using namespace std::chrono_literals;
 using testing::DaemonProcess;
 
-class MaintenanceE2E : public testsupport::HttpServerFixture {
+// The stand-in answers chat completions (the coverage job's generator) and accepts crash reports;
+// a test starts it, or starts it late on a port chosen beforehand (the endpoint is "down" until then).
+class MaintenanceE2E : public testsupport::StandInServer {
  protected:
   void SetUp() override {
     db_url_ = "sqlite:" + dir_.File("vigil.db");
-    completion_ = testing::ReadFixture("llm/openai_chat_completion.json");
-  }
-  HttpHandler Receiver() {
-    return [this](HttpRequest&& req, Responder respond) {
-      if (req.path == "/v1/chat/completions") return respond(HttpResponse::Json(200, completion_));
-      const std::string* key = req.Header("Idempotency-Key");
-      std::lock_guard<std::mutex> lock(mu_);
-      ++receipts_[key ? *key : "(none)"];
-      respond(HttpResponse::Json(202, "{}"));
-    };
-  }
-  // Serves on a port chosen beforehand (the endpoint may be "down" until this is called).
-  void ListenOn(int port) {
-    Status status;
-    loop_thread_.Run([&] {
-      server_ = std::make_unique<HttpServer>(loop(), HttpLimits{}, Receiver());
-      status = server_->Listen("127.0.0.1", port);
-    });
-    ASSERT_TRUE(status.ok()) << status.message();
+    std::string completion = testing::ReadFixture("llm/openai_chat_completion.json");
+    Serve("/v1/chat/completions", [completion](const HttpRequest&) { return HttpResponse::Json(200, completion); });
+    Serve("/", [](const HttpRequest&) { return HttpResponse::Json(202, "{}"); });
   }
   std::string Yaml(int daemon_port, int endpoint_port) {
     return "database:\n  url: " + db_url_ + "\nhttp:\n  listen: 127.0.0.1:" + std::to_string(daemon_port) +
            "\njobs:\n  lease: 2s\n  poll_interval: 100ms\n  shutdown_timeout: 2s\n  crash_report_flush:\n    every: 1s\n"
            "    endpoint:\n      url: http://127.0.0.1:" + std::to_string(endpoint_port) + "/crash-reports\n      token: t\n";
   }
+  // Crash reports received, by Idempotency-Key.
   std::map<std::string, int> Receipts() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return receipts_;
+    std::map<std::string, int> out;
+    for (const auto& a : Arrivals()) {
+      if (a.path == "/v1/chat/completions") continue;
+      const std::string* key = a.Header("Idempotency-Key");
+      ++out[key ? *key : "(none)"];
+    }
+    return out;
   }
   bool WaitReceipts(size_t keys, std::chrono::milliseconds timeout) {
     return testing::WaitFor([&] { return Receipts().size() >= keys; }, timeout);
@@ -77,13 +67,10 @@ class MaintenanceE2E : public testsupport::HttpServerFixture {
 
   testing::TempDir dir_;
   std::string db_url_;
-  std::string completion_;
-  std::mutex mu_;
-  std::map<std::string, int> receipts_;
 };
 
 TEST_F(MaintenanceE2E, KilledDaemonRestartedYieldsOneReportNotTwo) {
-  StartServer(Receiver());
+  StartStandIn();
   DaemonProcess first;
   first.WriteConfig(Yaml(first.port(), port()));
   ASSERT_TRUE(first.StartDaemon()) << first.Stderr();
@@ -123,7 +110,7 @@ TEST_F(MaintenanceE2E, ReportsQueuedWhileTheEndpointIsDownAreEachSentOnce) {
   ASSERT_TRUE(daemon.StartDaemon()) << daemon.Stderr();
   ASSERT_TRUE(WaitFlushRuns(0, 2)) << daemon.Stderr();  // flushes ran while the endpoint was down
   EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 0"), 5) << "nothing is marked while down";
-  ListenOn(endpoint_port);
+  StartStandIn(endpoint_port);
   ASSERT_TRUE(WaitReceipts(5, 40s)) << daemon.Stderr();
   ASSERT_TRUE(WaitFlushRuns(FlushRuns(), 2)) << daemon.Stderr();  // and more after them
   auto receipts = Receipts();
@@ -134,7 +121,7 @@ TEST_F(MaintenanceE2E, ReportsQueuedWhileTheEndpointIsDownAreEachSentOnce) {
 }
 
 TEST_F(MaintenanceE2E, JobsRunOnceFillsStalePairsAndPrintsJson) {
-  StartServer(Receiver());
+  StartStandIn();
   std::string platform_url = "sqlite:" + dir_.File("veritas.db");
   {
     auto db = OpenSqlConnection(platform_url);

@@ -4,11 +4,11 @@
 #include "config/config.h"
 #include "jobs/triage/triage_job.h"
 #include "sources/watcher_checks.h"
-#include "store/migrator.h"
 #include "store/notification_repo.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_db.h"
 
 namespace vigil {
 namespace {
@@ -22,16 +22,14 @@ class NotificationsCliTest : public ::testing::Test {
     config_ = dir_.Write("vigil.yaml", yaml);
     auto config = LoadConfig(config_);
     ASSERT_TRUE(config.ok()) << config.error();
-    auto db = OpenSqlConnection((*config)->DatabaseUrl());
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(Migrate(**db).ok());
-    ASSERT_TRUE(SyncWatchers(**db, {{.name = "pubmed-onc", .type = "literature", .community = "oncology"}}, std::chrono::system_clock::now()).ok());
-    auto community = EnsureCommunity(**db, "oncology", std::chrono::system_clock::now());
-    auto stored = InsertEvents(**db, {{**WatcherIdByName(**db, "pubmed-onc"), *community, testing::TriageEnv::Pubmed("pubmed4.xml"), {}, false}},
+    auto db = testing::ConnectMigrated((*config)->DatabaseUrl(), {{.name = "pubmed-onc", .type = "literature", .community = "oncology"}});
+    ASSERT_TRUE(db);
+    std::string community = testing::TestCommunity(*db, "oncology");
+    auto stored = InsertEvents(*db, {{**WatcherIdByName(*db, "pubmed-onc"), community, testing::TriageEnv::Pubmed("pubmed4.xml"), {}, false}},
                                std::chrono::system_clock::now());
     ASSERT_TRUE(stored.ok());
     auto settings = ParseTriageSettings(**config);
-    auto out = TriageEvent(*settings, nullptr, **db, (*stored)[0].id, std::chrono::system_clock::now(), nullptr);
+    auto out = TriageEvent(*settings, nullptr, *db, (*stored)[0].id, std::chrono::system_clock::now(), nullptr);
     ASSERT_TRUE(out.ok() && !out->notification_id.empty());
     id_ = out->notification_id;
   }

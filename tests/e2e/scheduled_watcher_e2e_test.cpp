@@ -4,14 +4,12 @@
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "sources/scheduled/scheduled_check.h"
-#include "store/migrator.h"
 #include "store/sql.h"
 #include "store/watcher_repo.h"
 #include "tests/support/daemon_process.h"
-#include "tests/support/http_server_fixture.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
 
@@ -21,15 +19,14 @@ namespace {
 using namespace std::chrono_literals;
 using testing::DaemonProcess;
 
-class ScheduledWatcherE2E : public testsupport::HttpServerFixture {
+class ScheduledWatcherE2E : public testsupport::StandInServer {
  protected:
   void SetUp() override {
-    StartServer([this](HttpRequest&& req, Responder respond) {
+    StartStandIn([](const HttpRequest& req, int) {
       HttpResponse r;
       r.headers.emplace_back("Content-Type", "application/json");
       r.body = req.path == "/status.json" ? R"({"status": {"indicator": "major", "open": 3}})" : "{}";
-      ++hits_;
-      respond(std::move(r));
+      return testsupport::ScriptedAnswer{r};
     });
   }
   std::vector<nlohmann::json> Events(const std::string& watcher) {
@@ -48,11 +45,10 @@ class ScheduledWatcherE2E : public testsupport::HttpServerFixture {
     return testing::WaitFor([&] { return Events(watcher).size() >= n; }, timeout, 100ms);
   }
   DaemonProcess d_;
-  std::atomic<int> hits_{0};
 };
 
 TEST_F(ScheduledWatcherE2E, EmitHttpAndSqlChecksFireOnTheirSchedule) {
-  std::string url = "http://127.0.0.1:" + std::to_string(port());
+  std::string url = Url();
   d_.WriteConfig("database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  poll_interval: 100ms\n"
                  "watchers:\n"
                  "  - name: tick\n    type: scheduled\n    every: 1s\n    emit: {title: 'tick at {{fire_at}}', summary: '{{watcher}}'}\n"
@@ -83,7 +79,7 @@ TEST_F(ScheduledWatcherE2E, EmitHttpAndSqlChecksFireOnTheirSchedule) {
   EXPECT_EQ(incident[0]["title"], "status is major");
   EXPECT_EQ(incident[0]["meta"]["value"], "major");
   EXPECT_TRUE(Events("calm").empty()) << "3 > 10 does not hold";
-  EXPECT_GE(hits_.load(), 4);
+  EXPECT_GE(Arrivals().size(), 4u);
   auto roster = Events("roster");
   ASSERT_EQ(roster.size(), 4u);
   EXPECT_EQ(roster[0]["title"], "calm is a scheduled watcher");
@@ -93,10 +89,8 @@ TEST_F(ScheduledWatcherE2E, EmitHttpAndSqlChecksFireOnTheirSchedule) {
 class ReadOnlyQueryTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    conn_ = db_.Connect();
+    conn_ = db_.ConnectMigrated({{.name = "a", .type = "log"}, {.name = "b", .type = "scheduled"}});
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
-    ASSERT_TRUE(SyncWatchers(*conn_, {{.name = "a", .type = "log"}, {.name = "b", .type = "scheduled"}}, std::chrono::system_clock::now()).ok());
   }
   testing::TestDb db_{GetParam()};
   std::unique_ptr<SqlConnection> conn_;

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/daemon_process.h"
-#include "tests/support/http_server_fixture.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/unit/fixtures_dir.h"
 
 namespace vigil {
@@ -13,19 +13,19 @@ namespace {
 using testing::DaemonProcess;
 using testing::RunVigil;
 
-class WatchersCli : public testsupport::HttpServerFixture {
+class WatchersCli : public testsupport::StandInServer {
  protected:
   void SetUp() override {
-    StartServer([](HttpRequest&& req, Responder respond) {
-      if (req.path != "/feed.rss") return respond(HttpResponse::Text(404, "no"));
+    StartStandIn([](const HttpRequest& req, int) {
+      if (req.path != "/feed.rss") return testsupport::ScriptedAnswer{HttpResponse::Text(404, "no")};
       HttpResponse r;
       r.headers.emplace_back("Content-Type", "application/rss+xml");
       r.body = testing::ReadFixture("feeds/huginn/podcast.rss");
-      respond(std::move(r));
+      return testsupport::ScriptedAnswer{r};
     });
     d_.WriteConfig("database:\n  url: sqlite:vigil.db\nwatchers:\n  - name: pod\n    type: literature\n    source: feed\n"
-                   "    url: http://127.0.0.1:" + std::to_string(port()) + "/feed.rss\n  - name: gone\n    type: literature\n"
-                   "    source: feed\n    url: http://127.0.0.1:" + std::to_string(port()) + "/missing\n");
+                   "    url: " + Url("/feed.rss") + "\n  - name: gone\n    type: literature\n"
+                   "    source: feed\n    url: " + Url("/missing") + "\n");
   }
   DaemonProcess d_;
 };

@@ -13,6 +13,7 @@
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_test_client.h"
+#include "tests/support/wait_for.h"
 #include "tests/unit/fixtures_dir.h"
 #include "tests/unit/webhook_test_requests.h"
 
@@ -134,13 +135,12 @@ TEST_F(WebhookE2E, AcceptedEventIsTriaged) {
   auto res = Send(Github("ping", "triage-1", Fixture("ping")));
   ASSERT_TRUE(res && res->status == 202);
   std::string id = json::parse(res->body)["event_id"];
-  auto deadline = std::chrono::steady_clock::now() + 5s;
   std::string signal;
-  while (signal.empty() && std::chrono::steady_clock::now() < deadline) {
+  (void)testing::WaitFor([&] {
     auto r = Db()->Query("SELECT triage_signal, triage_reasoning FROM watcher_events WHERE id = $1", {id});
     if (r.ok() && !r->rows.empty()) signal = r->rows[0].Text(0);
-    if (signal.empty()) std::this_thread::sleep_for(50ms);
-  }
+    return !signal.empty();
+  }, 5s, 50ms);
   EXPECT_EQ(signal, "low");
 }
 
@@ -263,7 +263,7 @@ TEST_F(WebhookE2E, LockedDatabaseAnswers503AndNever2xxWithoutTheRow) {
       }
     });
   }
-  std::this_thread::sleep_for(700ms);
+  std::this_thread::sleep_for(700ms);  // the lock held for 700 ms: a stimulus of fixed length
   ASSERT_TRUE(locker->Query("COMMIT").ok());
   for (auto& c : clients) c.join();
   EXPECT_TRUE(other_statuses.empty()) << "first unexpected status " << other_statuses.front();
@@ -298,9 +298,7 @@ TEST(WebhookReloadE2E, SighupAddsAndRemovesHooks) {
   EXPECT_EQ(post("/hooks/new/one"), 404);
   d.WriteConfig(after);
   d.Signal(SIGHUP);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (post("/hooks/new/one") != 202 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  (void)testing::WaitFor([&] { return post("/hooks/new/one") == 202; }, std::chrono::seconds(5), std::chrono::milliseconds(20));
   EXPECT_EQ(post("/hooks/new/one"), 202);
   EXPECT_EQ(post("/hooks/old"), 404);
   d.Signal(SIGTERM);

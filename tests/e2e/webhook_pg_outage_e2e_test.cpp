@@ -127,9 +127,9 @@ TEST(WebhookPgOutageE2E, AnswersOnly2xxOr503AndEvery2xxIsStoredWithItsTriageJob)
       }
     });
   }
-  std::this_thread::sleep_for(1s);
+  std::this_thread::sleep_for(1s);  // a stimulus: 1 s of traffic before the outage
   pg.Pause();
-  std::this_thread::sleep_for(3s);
+  std::this_thread::sleep_for(3s);  // the outage itself: a stimulus of fixed length
   pg.Resume();
   resumed_at = Clock::now();
   // Run on until the daemon has accepted again for a while (its reconnect backoff is at most 5 s).

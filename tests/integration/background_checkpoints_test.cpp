@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -29,7 +30,7 @@ class BackgroundCheckpointsTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       auto r = db_->Query("INSERT INTO blobs (data) VALUES (zeroblob(16384))");
       ASSERT_TRUE(r.ok()) << r.error();
-      std::this_thread::sleep_for(200us);
+      std::this_thread::sleep_for(200us);  // a stimulus: the writes come a little apart
     }
   }
   int64_t AutoCheckpoint() { return db_->Query("PRAGMA wal_autocheckpoint")->rows[0].Int(0); }
@@ -47,7 +48,7 @@ TEST_F(BackgroundCheckpointsTest, AnotherConnectionCheckpointsAndTheWalStartsOve
     EXPECT_EQ(AutoCheckpoint(), 0) << "the writer's commits do not checkpoint";
     Write(600);  // ~10 MB through the WAL
     // Once the thread has had a round after the last write, the database file holds the rows.
-    std::this_thread::sleep_for(100ms);
+    (void)testing::WaitFor([&] { return FileSize(path_) > (8u << 20); }, 5s);
     EXPECT_GT(FileSize(path_), 8u << 20) << "the WAL was copied into the database meanwhile";
     EXPECT_LT(FileSize(path_ + "-wal"), 4u << 20) << "the WAL started over instead of growing to ~10 MB";
   }

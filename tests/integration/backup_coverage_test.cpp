@@ -2,15 +2,15 @@
 // local chat-completions endpoint serving the shape of tests/fixtures/llm.
 #include <gtest/gtest.h>
 
-#include <mutex>
+#include <atomic>
 
 #include "common/http/curl_http_client.h"
 #include "config/config.h"
 #include "jobs/maintenance/backup_coverage.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 #include "sources/watcher_checks.h"
-#include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
 
@@ -20,7 +20,7 @@ namespace {
 const char* kKey = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
 const char* kOtherKey = "7fYy8ksQMk7K3eKrTAMqI-zC8n2W8pOyXv2fBvR0e4c=";
 
-class BackupCoverageTest : public testsupport::HttpServerFixture, public ::testing::WithParamInterface<const char*> {
+class BackupCoverageTest : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {
  protected:
   void SetUp() override {
     pdb_ = std::make_unique<testing::TestDb>(GetParam());
@@ -28,12 +28,8 @@ class BackupCoverageTest : public testsupport::HttpServerFixture, public ::testi
     ASSERT_TRUE(testing::CreateBackupTables(*db_).ok());
     std::string completion = testing::ReadFixture("llm/openai_chat_completion.json");
     ASSERT_FALSE(completion.empty());
-    StartServer([this, completion](HttpRequest&& req, Responder respond) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        requests_.push_back(req);
-      }
-      respond(fail_generator_ ? HttpResponse::Text(400, "no\n") : HttpResponse::Json(200, completion));
+    StartStandIn([this, completion](const HttpRequest&, int) {
+      return testsupport::ScriptedAnswer{fail_generator_ ? HttpResponse::Text(400, "no\n") : HttpResponse::Json(200, completion)};
     });
   }
 
@@ -101,8 +97,6 @@ class BackupCoverageTest : public testsupport::HttpServerFixture, public ::testi
   testing::TempDir dir_;
   std::unique_ptr<testing::TestDb> pdb_;
   std::unique_ptr<SqlConnection> db_;
-  std::mutex mu_;
-  std::vector<HttpRequest> requests_;
   std::atomic<bool> fail_generator_{false};
 };
 
@@ -147,10 +141,10 @@ TEST_P(BackupCoverageTest, SendsOnlyMessagesSinceTheBackupAndSkipsABadToken) {
   Seed();
   auto out = RunJob(*MakeConfig());
   EXPECT_EQ(out.summary["skipped_messages"], 1);
-  std::lock_guard<std::mutex> lock(mu_);
-  ASSERT_EQ(requests_.size(), 2u);
+  auto requests = Arrivals();
+  ASSERT_EQ(requests.size(), 2u);
   std::string b_body;
-  for (const auto& r : requests_) {
+  for (const auto& r : requests) {
     EXPECT_EQ(r.path, "/v1/chat/completions");
     ASSERT_NE(r.Header("Authorization"), nullptr);
     EXPECT_EQ(*r.Header("Authorization"), "Bearer test-key");

@@ -5,8 +5,7 @@
 
 #include "common/http/curl_http_client.h"
 #include "jobs/maintenance/citation_verification_job.h"
-#include "store/migrator.h"
-#include "tests/integration/stand_in_remote.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
 
@@ -36,12 +35,12 @@ std::string RetractedWork() {
   return j.dump();
 }
 
-class CitationVerification : public testing::StandInRemote {
+class CitationVerification : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {
  protected:
   void SetUp() override {
-    StandInRemote::SetUp();
-    conn_ = db_.Connect();
-    ASSERT_TRUE(conn_ && Migrate(*conn_).ok());
+    StartStandIn();
+    conn_ = db_.ConnectMigrated();
+    ASSERT_TRUE(conn_);
     Serve("/works/", [](const HttpRequest& req) {
       if (req.path == "/works/10.1037%2F0003-066x.59.1.29") return Fixture("crossref/work_10.1037_0003-066x.59.1.29.json", "application/json");
       if (req.path == "/works/10.9999%2Fretracted.1") return HttpResponse::Json(200, RetractedWork());
@@ -60,7 +59,7 @@ class CitationVerification : public testing::StandInRemote {
       return HttpResponse{200, {{"Content-Type", "text/html"}}, "<html><head><title>Trial &amp; Results</title></head></html>"};
     });
     Serve("/to-loopback", [this](const HttpRequest&) {
-      return HttpResponse{302, {{"Location", Base() + "/page"}}, ""};
+      return HttpResponse{302, {{"Location", Url("/page")}}, ""};
     });
     std::string id = pg() ? "UUID" : "TEXT";
     std::string ts = pg() ? "TIMESTAMP" : "DATETIME";
@@ -72,7 +71,7 @@ class CitationVerification : public testing::StandInRemote {
                                ", verified_at " + ts + ")");
     ASSERT_TRUE(s.ok()) << s.message();
     config_.enabled = true;
-    config_.sources.crossref_base = config_.sources.pubmed_base = config_.sources.arxiv_base = Base();
+    config_.sources.crossref_base = config_.sources.pubmed_base = config_.sources.arxiv_base = Url();
     config_.sources.mailto = "ops@example.org";
   }
 

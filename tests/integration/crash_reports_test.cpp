@@ -4,7 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <mutex>
+#include <atomic>
+#include <map>
 
 #include "common/http/curl_http_client.h"
 #include "common/logging.h"
@@ -15,9 +16,8 @@
 #include "jobs/maintenance/maintenance_job.h"
 #include "sources/watcher_checks.h"
 #include "store/db_time.h"
-#include "store/migrator.h"
-#include "tests/support/http_server_fixture.h"
 #include "tests/support/platform_db.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
 
 namespace vigil {
@@ -38,25 +38,23 @@ std::string Host() {
   return host;
 }
 
-class CrashReportsTest : public testsupport::HttpServerFixture, public ::testing::WithParamInterface<const char*> {
+class CrashReportsTest : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {
  protected:
   void SetUp() override {
     tdb_ = std::make_unique<testing::TestDb>(GetParam());
-    db_ = tdb_->Connect();
-    ASSERT_TRUE(Migrate(*db_).ok());
-    StartServer([this](HttpRequest&& req, Responder respond) {
-      std::lock_guard<std::mutex> lock(mu_);
-      received_.push_back(req);
+    db_ = tdb_->ConnectMigrated();
+    ASSERT_TRUE(db_);
+    StartStandIn([this](const HttpRequest&, int) {
       if (fail_next_ > 0) {
         --fail_next_;
-        return respond(HttpResponse::Text(503, "down\n"));
+        return testsupport::ScriptedAnswer{HttpResponse::Text(503, "down\n")};
       }
       if (rate_limited_) {
         HttpResponse r = HttpResponse::Text(429, "slow down\n");
         r.headers.emplace_back("Retry-After", "120");
-        return respond(r);
+        return testsupport::ScriptedAnswer{r};
       }
-      respond(HttpResponse::Json(201, "{}"));
+      return testsupport::ScriptedAnswer{HttpResponse::Json(201, "{}")};
     });
   }
   void Exec(const std::string& sql, const std::vector<SqlValue>& params = {}) {
@@ -92,10 +90,8 @@ class CrashReportsTest : public testsupport::HttpServerFixture, public ::testing
 
   std::unique_ptr<testing::TestDb> tdb_;
   std::unique_ptr<SqlConnection> db_;
-  std::mutex mu_;
-  std::vector<HttpRequest> received_;
-  int fail_next_ = 0;
-  bool rate_limited_ = false;
+  std::atomic<int> fail_next_{0};  // set by the test thread, read by the stand-in's
+  std::atomic<bool> rate_limited_{false};
 };
 
 TEST_P(CrashReportsTest, DeadVigilSessionBecomesExactlyOneReport) {
@@ -153,17 +149,17 @@ TEST_P(CrashReportsTest, SendsEachPendingReportOnceWithItsIdempotencyKey) {
   EXPECT_EQ(r->sent, 3u) << r->error;
   EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 1 AND sent_at IS NOT NULL"), 3);
   EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 1"), 4);
-  std::lock_guard<std::mutex> lock(mu_);
+  auto received = Arrivals();
   std::map<std::string, int> accepted;
-  for (size_t i = 2; i < received_.size(); ++i) ++accepted[*received_[i].Header("Idempotency-Key")];
+  for (size_t i = 2; i < received.size(); ++i) ++accepted[*received[i].Header("Idempotency-Key")];
   EXPECT_EQ(accepted, (std::map<std::string, int>{{"r1", 1}, {"r2", 1}, {"r3", 1}}));
-  auto body = nlohmann::json::parse(received_.back().body);
+  auto body = nlohmann::json::parse(received.back().body);
   EXPECT_EQ(body["report_id"], "r3");
   EXPECT_EQ(body["error_type"], "ValueError");
   EXPECT_EQ(body["error_message"], "boom");
   EXPECT_EQ(body["traceback"], "Traceback...");
   EXPECT_EQ(body["context"]["model"], "gpt-4o");
-  EXPECT_EQ(*received_.back().Header("Authorization"), "Bearer tok");
+  EXPECT_EQ(*received.back().Header("Authorization"), "Bearer tok");
 }
 
 TEST_P(CrashReportsTest, RateLimitStopsTheFlushAndSaysWhenToComeBack) {

@@ -5,7 +5,6 @@
 
 #include "store/event_repo.h"
 #include "store/job_repo.h"
-#include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/test_db.h"
@@ -14,8 +13,7 @@ namespace vigil {
 namespace {
 
 void Fill(SqlConnection& db) {
-  ASSERT_TRUE(Migrate(db).ok());
-  ASSERT_TRUE(SyncWatchers(db, {{.name = "w", .type = "literature", .community = "onc", .enabled = true}}, std::chrono::system_clock::now()).ok());
+  ASSERT_TRUE(testing::MigrateAndSync(db, {{.name = "w", .type = "literature", .community = "onc", .enabled = true}}));
   auto id = **WatcherIdByName(db, "w");
   std::vector<EventInsert> events;
   for (int i = 0; i < 20; ++i) events.push_back({id, "", Event{.title = "t", .source_type = "feed", .source_id = std::to_string(i)}, {{.kind = "triage"}}});

@@ -17,8 +17,8 @@
 #include "store/job_repo.h"
 #include "tests/integration/triage_env.h"
 #include "tests/support/daemon_process.h"
-#include "tests/support/scripted_receiver.h"
 #include "tests/support/smtp_test_server.h"
+#include "tests/support/stand_in_server.h"
 
 namespace vigil {
 namespace {
@@ -32,14 +32,14 @@ bool ReceiverAccepts(const HttpRequest& r, const std::string& secret) {
   return sent != nullptr && ConstantTimeEquals(*sent, SignatureValue(secret, r.body));
 }
 
-class DeliveryTest : public testsupport::ReceiverFixture {
+class DeliveryTest : public testsupport::StandInServer {
  protected:
   // Triages pubmed4 into a notification; `channels` is the YAML list of notify.channels.
   std::string Notify(const std::string& channels) {
     settings_ = env_.Configure(
         "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
         "communities: [{name: oncology, rules: {keywords: {pancreatic cancer: 0.9}}}]\n"
-        "notify: {platform: {base_url: \"" + (port() ? ReceiverUrl("") : std::string("http://127.0.0.1:9")) +
+        "notify: {platform: {base_url: \"" + (port() ? Url() : std::string("http://127.0.0.1:9")) +
         "\", token: pt}, channels: " + channels + "}\n");
     auto out = TriageEvent(settings_, nullptr, env_.db(), env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml")),
                            std::chrono::system_clock::now(), nullptr);
@@ -57,11 +57,11 @@ class DeliveryTest : public testsupport::ReceiverFixture {
 };
 
 TEST_F(DeliveryTest, SignedWebhookIsRetriedAfter500sAndVerifiedByTheReceiver) {
-  StartReceiver([](const HttpRequest&, int i) { return ScriptedAnswer{HttpResponse::Text(i < 2 ? 500 : 204, "")}; });
-  std::string id = Notify("[{name: hook, type: webhook, url: \"" + ReceiverUrl("/hook") + "\", secret: s3cret}]");
+  StartStandIn([](const HttpRequest&, int i) { return ScriptedAnswer{HttpResponse::Text(i < 2 ? 500 : 204, "")}; });
+  std::string id = Notify("[{name: hook, type: webhook, url: \"" + Url("/hook") + "\", secret: s3cret}]");
   JobResult r = Deliver(id, "hook");
   EXPECT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
-  auto got = Received();
+  auto got = Arrivals();
   ASSERT_EQ(got.size(), 3u) << "two 500s, then accepted";
   for (const auto& req : got) {
     EXPECT_TRUE(ReceiverAccepts(req, "s3cret"));
@@ -76,24 +76,24 @@ TEST_F(DeliveryTest, SignedWebhookIsRetriedAfter500sAndVerifiedByTheReceiver) {
 }
 
 TEST_F(DeliveryTest, ReceiverThatKeepsFailingMakesTheJobRetry) {
-  StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(503, "")}; });
-  std::string id = Notify("[{name: hook, type: webhook, url: \"" + ReceiverUrl("/hook") + "\", secret: s}]");
+  StartStandIn([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(503, "")}; });
+  std::string id = Notify("[{name: hook, type: webhook, url: \"" + Url("/hook") + "\", secret: s}]");
   JobResult r = Deliver(id, "hook");
   EXPECT_EQ(r.kind, JobResult::Kind::kRetry);
   EXPECT_NE(r.error.find("HTTP 503"), std::string::npos) << r.error;
 }
 
 TEST_F(DeliveryTest, RejectionByTheReceiverDiscardsTheJob) {
-  StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(410, "")}; });
-  std::string id = Notify("[{name: hook, type: webhook, url: \"" + ReceiverUrl("/hook") + "\"}]");
+  StartStandIn([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(410, "")}; });
+  std::string id = Notify("[{name: hook, type: webhook, url: \"" + Url("/hook") + "\"}]");
   EXPECT_EQ(Deliver(id, "hook").kind, JobResult::Kind::kDiscard);
 }
 
 TEST_F(DeliveryTest, SlackMessageIsReadable) {
-  StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(200, "ok")}; });
-  std::string id = Notify("[{name: team, type: slack, url: \"" + ReceiverUrl("/services/T0/B0/x") + "\"}]");
+  StartStandIn([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(200, "ok")}; });
+  std::string id = Notify("[{name: team, type: slack, url: \"" + Url("/services/T0/B0/x") + "\"}]");
   ASSERT_EQ(Deliver(id, "team").kind, JobResult::Kind::kDone);
-  auto body = nlohmann::json::parse(Received().at(0).body);
+  auto body = nlohmann::json::parse(Arrivals().at(0).body);
   EXPECT_EQ(body["text"].get<std::string>().find("[HIGH] oncology: Leucocyte telomere length"), 0u) << body.dump();
   std::string blocks = body["blocks"].dump();
   EXPECT_NE(blocks.find("<https://pubmed.ncbi.nlm.nih.gov/27797938/|Leucocyte telomere length"), std::string::npos) << blocks;
@@ -101,10 +101,10 @@ TEST_F(DeliveryTest, SlackMessageIsReadable) {
 }
 
 TEST_F(DeliveryTest, PlatformChannelPostsToTheNotificationsEndpoint) {
-  StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Json(201, "{}")}; });
+  StartStandIn([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Json(201, "{}")}; });
   std::string id = Notify("[{name: platform, type: platform}]");
   ASSERT_EQ(Deliver(id, "platform").kind, JobResult::Kind::kDone);
-  auto got = Received().at(0);
+  auto got = Arrivals().at(0);
   EXPECT_EQ(got.path, "/api/notifications");
   EXPECT_EQ(*got.Header("Authorization"), "Bearer pt");
   EXPECT_EQ(nlohmann::json::parse(got.body)["id"], id);
@@ -160,9 +160,9 @@ std::string RunDeliverJobsCapturingTheLog(SqlConnection& db, const TriageSetting
 }
 
 TEST_F(DeliveryTest, ChannelUrlPathsStayOutOfLogsAndLastErrors) {
-  StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(500, "down")}; });
+  StartStandIn([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(500, "down")}; });
   std::string closed = "http://127.0.0.1:" + std::to_string(testing::FreePort());
-  Notify("[{name: team, type: slack, url: \"" + ReceiverUrl("/services/T000/B000/SlackPathSecret") + "\"},"
+  Notify("[{name: team, type: slack, url: \"" + Url("/services/T000/B000/SlackPathSecret") + "\"},"
          " {name: hook, type: webhook, url: \"" + closed + "/hooks/HookPathSecret?token=QuerySecret\"}]");
   std::string log = RunDeliverJobsCapturingTheLog(env_.db(), settings_, *http_);
   auto errors = env_.db().Query("SELECT last_error FROM vigil_jobs WHERE kind = 'deliver' ORDER BY id");
@@ -173,15 +173,15 @@ TEST_F(DeliveryTest, ChannelUrlPathsStayOutOfLogsAndLastErrors) {
       EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in:\n" << text;
   }
   EXPECT_NE(stored.find(closed + "/***"), std::string::npos) << "scheme and host still say where: " << stored;
-  EXPECT_NE(log.find(ReceiverUrl("") + "/***"), std::string::npos) << log;
+  EXPECT_NE(log.find(Url() + "/***"), std::string::npos) << log;
 }
 
 TEST_F(DeliveryTest, DismissedNotificationIsNotDelivered) {
-  StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(200, "")}; });
-  std::string id = Notify("[{name: hook, type: webhook, url: \"" + ReceiverUrl("/hook") + "\"}]");
+  StartStandIn([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(200, "")}; });
+  std::string id = Notify("[{name: hook, type: webhook, url: \"" + Url("/hook") + "\"}]");
   ASSERT_TRUE(SetNotificationStatus(env_.db(), id, "dismissed", "", std::chrono::system_clock::now()).ok());
   EXPECT_EQ(Deliver(id, "hook").kind, JobResult::Kind::kDone);
-  EXPECT_TRUE(Received().empty());
+  EXPECT_TRUE(Arrivals().empty());
 }
 
 }  // namespace

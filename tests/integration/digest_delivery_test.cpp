@@ -29,7 +29,7 @@ class DigestDeliveryTest : public testing::DigestFixture {
     return Deliver(settings_, *http_, env_.db(), {{"digest_id", digest_id}, {"channel", channel}}, now_, nullptr);
   }
   void Accept() {
-    StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(200, "ok")}; });
+    StartStandIn([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Text(200, "ok")}; });
   }
 
   int waiting_ = 0;
@@ -37,11 +37,11 @@ class DigestDeliveryTest : public testing::DigestFixture {
 };
 
 TEST_P(DigestDeliveryTest, SignedWebhookCarriesEveryItemAndIsVerifiedByTheReceiver) {
-  StartReceiver([](const HttpRequest&, int i) { return ScriptedAnswer{HttpResponse::Text(i == 0 ? 500 : 204, "")}; });
-  std::string id = MakeOne("[{name: hook, type: webhook, url: \"" + ReceiverUrl("/hook") + "\", secret: s3cret}]");
+  StartStandIn([](const HttpRequest&, int i) { return ScriptedAnswer{HttpResponse::Text(i == 0 ? 500 : 204, "")}; });
+  std::string id = MakeOne("[{name: hook, type: webhook, url: \"" + Url("/hook") + "\", secret: s3cret}]");
   JobResult r = Send(id, "hook");
   ASSERT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
-  auto got = Received();
+  auto got = Arrivals();
   ASSERT_EQ(got.size(), 2u) << "a 500, then accepted";
   for (const auto& req : got) {
     const std::string* sig = req.Header(kSignatureHeader);
@@ -65,9 +65,9 @@ TEST_P(DigestDeliveryTest, SignedWebhookCarriesEveryItemAndIsVerifiedByTheReceiv
 
 TEST_P(DigestDeliveryTest, SlackMessageIsReadable) {
   Accept();
-  std::string id = MakeOne("[{name: team, type: slack, url: \"" + ReceiverUrl("/services/T0/B0/x") + "\"}]");
+  std::string id = MakeOne("[{name: team, type: slack, url: \"" + Url("/services/T0/B0/x") + "\"}]");
   ASSERT_EQ(Send(id, "team").kind, JobResult::Kind::kDone);
-  auto body = nlohmann::json::parse(Received().at(0).body);
+  auto body = nlohmann::json::parse(Arrivals().at(0).body);
   EXPECT_EQ(body["text"], "Digest for oncology: " + std::to_string(waiting_) + " items (1 medium, " + std::to_string(waiting_ - 1) + " low)");
   std::string blocks = body["blocks"].dump();
   EXPECT_NE(blocks.find("Digest · oncology · " + std::to_string(waiting_) + " items"), std::string::npos) << blocks;
@@ -96,16 +96,16 @@ TEST_P(DigestDeliveryTest, EmailReachesTheSmtpServer) {
 }
 
 TEST_P(DigestDeliveryTest, PlatformGetsTheDigestOnlyAtItsDigestsPath) {
-  StartReceiver([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Json(201, "{}")}; });
+  StartStandIn([](const HttpRequest&, int) { return ScriptedAnswer{HttpResponse::Json(201, "{}")}; });
   std::string channels = "[{name: platform, type: platform}]";
   Configure(channels, "0s", ", digests_path: /api/digests, token: pt");
-  settings_.platform.base_url = ReceiverUrl("");
+  settings_.platform.base_url = Url();
   TriageFixtures();
   auto out = Digest(1);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->deliveries, 1u);
   ASSERT_EQ(Send(out->digest_id, "platform").kind, JobResult::Kind::kDone);
-  auto got = Received().at(0);
+  auto got = Arrivals().at(0);
   EXPECT_EQ(got.path, "/api/digests");
   EXPECT_EQ(*got.Header("Authorization"), "Bearer pt");
   EXPECT_EQ(nlohmann::json::parse(got.body)["digest"]["id"], out->digest_id);
@@ -122,12 +122,12 @@ TEST_P(DigestDeliveryTest, DigestWithoutAnEndpointIsNotSentToThePlatform) {
 
 TEST_P(DigestDeliveryTest, EveryRetrySendsTheSameMessageAfterRetentionPrunedTheEvents) {
   Accept();
-  std::string id = MakeOne("[{name: hook, type: webhook, url: \"" + ReceiverUrl("/hook") + "\"}]");
+  std::string id = MakeOne("[{name: hook, type: webhook, url: \"" + Url("/hook") + "\"}]");
   ASSERT_EQ(Send(id, "hook").kind, JobResult::Kind::kDone);
   ASSERT_TRUE(env_.db().Query("DELETE FROM notifications").ok());
   ASSERT_TRUE(env_.db().Query("DELETE FROM watcher_events").ok());
   ASSERT_EQ(Send(id, "hook").kind, JobResult::Kind::kDone);
-  auto got = Received();
+  auto got = Arrivals();
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].body, got[1].body);
 }

@@ -10,7 +10,7 @@
 #include "jobs/triage/triage_job.h"
 #include "sources/literature/pubmed_parser.h"
 #include "tests/integration/triage_env.h"
-#include "tests/support/scripted_receiver.h"
+#include "tests/support/stand_in_server.h"
 
 namespace vigil::testing {
 
@@ -29,7 +29,7 @@ inline std::string DigestYaml(const std::string& channels, const std::string& co
          "  channels: " + channels + "\n";
 }
 
-class DigestFixture : public testsupport::ReceiverFixture, public ::testing::WithParamInterface<const char*> {
+class DigestFixture : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {
  protected:
   void Configure(const std::string& channels, const std::string& cooldown = "0s", const std::string& platform = "") {
     settings_ = env_.Configure(DigestYaml(channels, cooldown, platform));

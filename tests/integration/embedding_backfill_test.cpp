@@ -175,7 +175,7 @@ TEST_P(EmbeddingBackfill, MissingTablesAreReportedAndNothingIsSent) {
 TEST_P(EmbeddingBackfill, RunsOnceFromTheConfigFile) {
   CreateMessages(12);
   std::string yaml = "database:\n  url: " + db_.url() +
-                     "\njobs:\n  embedding_backfill:\n    every: 5m\n    provider:\n      kind: openai\n      base_url: " + Base() +
+                     "\njobs:\n  embedding_backfill:\n    every: 5m\n    provider:\n      kind: openai\n      base_url: " + Url() +
                      "/v1\n      model: m1\n      api_key: sk-x\n      batch_size: 5\n    targets:\n      - name: msgs\n"
                      "        source: {table: messages, id: id, text: content, filter: \"sequence_number <= 10\"}\n"
                      "        destination: {table: message_embeddings, key: message_id, column: embedding, model_column: embedding_model,"

@@ -21,7 +21,7 @@ EmbeddingBackfillConfig EmbeddingWorld::OpenAiConfig(const std::string& model) {
   EmbeddingBackfillConfig c;
   c.enabled = true;
   c.provider.kind = "openai";
-  c.provider.base_url = Base() + "/v1";
+  c.provider.base_url = Url("/v1");
   c.provider.model = model;
   c.provider.api_key = "sk-test";
   c.provider.batch_size = 16;

@@ -12,20 +12,18 @@
 #include "common/http/curl_http_client.h"
 #include "jobs/maintenance/embedding_backfill_job.h"
 #include "jobs/maintenance/local_embedder.h"
-#include "store/migrator.h"
-#include "tests/integration/stand_in_remote.h"
 #include "tests/support/platform_db.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
 
 namespace vigil::testing {
 
-class EmbeddingWorld : public StandInRemote {
+class EmbeddingWorld : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {
  protected:
   void SetUp() override {
-    StandInRemote::SetUp();
-    conn_ = db_.Connect();
+    StartStandIn();
+    conn_ = db_.ConnectMigrated();
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
     Serve("/v1/embeddings", [this](const HttpRequest& req) { return Embeddings(req); });
   }
 

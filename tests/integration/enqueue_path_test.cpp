@@ -8,7 +8,6 @@
 #include "common/metrics.h"
 #include "jobs/engine/job_engine.h"
 #include "store/job_repo.h"
-#include "store/migrator.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
 
@@ -20,9 +19,8 @@ using namespace std::chrono_literals;
 class EnqueuePathTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    conn_ = db_.Connect();
+    conn_ = db_.ConnectMigrated();
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
     token_ = AddEnqueueObserver([this](const std::vector<EnqueuedJob>& jobs) {
       std::lock_guard<std::mutex> lock(mu_);
       for (const auto& j : jobs) seen_.push_back(j.kind + "@" + j.queue);

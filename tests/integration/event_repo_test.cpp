@@ -5,7 +5,6 @@
 
 #include <map>
 
-#include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/test_db.h"
 
@@ -15,10 +14,8 @@ namespace {
 class EventRepoTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    conn_ = db_.Connect();
+    conn_ = db_.ConnectMigrated({{.name = "w", .type = "literature", .community = "onc"}});
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
-    ASSERT_TRUE(SyncWatchers(*conn_, {{.name = "w", .type = "literature", .community = "onc"}}, std::chrono::system_clock::now()).ok());
     watcher_id_ = **WatcherIdByName(*conn_, "w");
   }
   EventInsert Make(const std::string& source_id, const std::string& title) {

@@ -4,15 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
 #include <future>
 #include <map>
 #include <mutex>
 #include <set>
 
-#include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -31,28 +30,26 @@ Event MakeEvent(const std::string& source_id) {
 // Collects results from the writer thread.
 struct Results {
   std::mutex mu;
-  std::condition_variable cv;
   std::map<std::string, EventWriteResult> by_source;
   std::function<void(const EventWriteResult&)> For(const std::string& source_id) {
     return [this, source_id](const EventWriteResult& r) {
       std::lock_guard<std::mutex> lock(mu);
       by_source[source_id] = r;
-      cv.notify_all();
     };
   }
   bool WaitFor(size_t n) {
-    std::unique_lock<std::mutex> lock(mu);
-    return cv.wait_for(lock, 10s, [&] { return by_source.size() >= n; });
+    return testing::WaitFor([&] {
+      std::lock_guard<std::mutex> lock(mu);
+      return by_source.size() >= n;
+    }, 10s);
   }
 };
 
 class EventWriterTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    conn_ = db_.Connect();
+    conn_ = db_.ConnectMigrated({{.name = "gh", .type = "webhook", .community = "onc"}});
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
-    ASSERT_TRUE(SyncWatchers(*conn_, {{.name = "gh", .type = "webhook", .community = "onc"}}, std::chrono::system_clock::now()).ok());
   }
   EventWriterOptions Options() {
     EventWriterOptions o;

@@ -8,7 +8,6 @@
 
 #include "common/iso8601.h"
 #include "store/db_time.h"
-#include "store/migrator.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
 
@@ -20,9 +19,8 @@ using namespace std::chrono_literals;
 class JobEngineTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    conn_ = db_.Connect();
+    conn_ = db_.ConnectMigrated();
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
     registry_.Add(NoopKind());
   }
 

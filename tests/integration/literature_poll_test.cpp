@@ -2,19 +2,14 @@
 // serving the real responses in tests/fixtures; then the literature_poll job storing them.
 #include <gtest/gtest.h>
 
-#include <functional>
-#include <map>
-#include <mutex>
-
 #include "common/http/curl_http_client.h"
 #include "common/iso8601.h"
 #include "jobs/engine/job_engine.h"
 #include "jobs/job_kinds.h"
 #include "jobs/watch/literature_poll_job.h"
 #include "sources/watcher_checks.h"
-#include "store/migrator.h"
 #include "store/watcher_repo.h"
-#include "tests/support/http_server_fixture.h"
+#include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
 
@@ -22,7 +17,6 @@ namespace vigil {
 namespace {
 
 using namespace std::chrono_literals;
-using Route = std::function<HttpResponse(const HttpRequest&)>;
 
 HttpResponse File(const std::string& rel, int status = 200, const std::string& type = "application/xml") {
   HttpResponse r;
@@ -39,35 +33,18 @@ std::string Param(const std::string& query, const std::string& name) {
   return query.substr(start, query.find('&', start) - start);
 }
 
-class LiteratureRemote : public testsupport::HttpServerFixture, public ::testing::WithParamInterface<const char*> {
+class LiteratureRemote : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {
  protected:
-  void SetUp() override {
-    StartServer([this](HttpRequest&& req, Responder respond) {
-      Route route;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        queries_[req.path].push_back(req.query);
-        auto it = routes_.find(req.path);
-        if (it != routes_.end()) route = it->second;
-      }
-      respond(route ? route(req) : HttpResponse::Text(404, "no route"));
-    });
-  }
-  void Serve(const std::string& path, Route r) {
-    std::lock_guard<std::mutex> lock(mu_);
-    routes_[path] = std::move(r);
-  }
+  void SetUp() override { StartStandIn(); }
+  // The query strings of the requests for exactly `path`, in arrival order.
   std::vector<std::string> Queries(const std::string& path) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return queries_[path];
+    std::vector<std::string> out;
+    for (const auto& a : Arrivals(path)) {
+      if (a.path == path) out.push_back(a.query);
+    }
+    return out;
   }
-  std::string Base() const { return "http://127.0.0.1:" + std::to_string(port()); }
   CurlHttpClient client_{HttpClientOptions{.contact_email = "ops@example.org", .host_limits = {}}};
-
- private:
-  std::mutex mu_;
-  std::map<std::string, Route> routes_;
-  std::map<std::string, std::vector<std::string>> queries_;
 };
 
 class LiteraturePoller : public LiteratureRemote {};
@@ -75,7 +52,7 @@ class LiteraturePoller : public LiteratureRemote {};
 TEST_F(LiteraturePoller, PubmedSearchesThenFetchesThroughTheHistoryServer) {
   Serve("/esearch.fcgi", [](const HttpRequest&) { return File("pubmed/esearch2.xml"); });
   Serve("/efetch.fcgi", [](const HttpRequest&) { return File("pubmed/pubmed1.xml"); });
-  LiteratureSpec spec{.name = "kras", .source = "pubmed", .query = "KRAS G12C inhibitor", .base_url = Base(),
+  LiteratureSpec spec{.name = "kras", .source = "pubmed", .query = "KRAS G12C inhibitor", .base_url = Url(),
                       .first_poll_limit = 5, .api_key = "k3y", .email = "ops@example.org"};
   auto r = PollLiterature(spec, PollCursor{}, client_, nullptr, std::chrono::system_clock::now());
   ASSERT_TRUE(r.ok()) << r.error();
@@ -98,7 +75,7 @@ TEST_F(LiteraturePoller, PubmedSearchesThenFetchesThroughTheHistoryServer) {
 
 TEST_F(LiteraturePoller, PubmedLaterPollsAskOnlyForWhatIsNewWithAnOverlap) {
   Serve("/esearch.fcgi", [](const HttpRequest&) { return File("pubmed/esearch8.xml"); });
-  LiteratureSpec spec{.source = "pubmed", .query = "x", .base_url = Base()};
+  LiteratureSpec spec{.source = "pubmed", .query = "x", .base_url = Url()};
   PollCursor cursor{*ParseIso8601("2026-11-20T12:00:00Z")};
   auto r = PollLiterature(spec, cursor, client_, nullptr, std::chrono::system_clock::now());
   ASSERT_TRUE(r.ok()) << r.error();
@@ -114,7 +91,7 @@ TEST_F(LiteraturePoller, ArxivPagesBySubmissionDate) {
     std::string start = Param(req.query, "start");
     return File("arxiv/query_testing_start" + start + "_max10.atom", 200, "application/atom+xml");
   });
-  LiteratureSpec spec{.source = "arxiv", .query = "cat:cs.AI AND abs:\"multi-agent debate\"", .base_url = Base(),
+  LiteratureSpec spec{.source = "arxiv", .query = "cat:cs.AI AND abs:\"multi-agent debate\"", .base_url = Url(),
                       .first_poll_limit = 25, .page_size = 10};
   auto r = PollLiterature(spec, PollCursor{}, client_, nullptr, std::chrono::system_clock::now());
   ASSERT_TRUE(r.ok()) << r.error();
@@ -130,7 +107,7 @@ TEST_F(LiteraturePoller, ArxivPagesBySubmissionDate) {
 
 TEST_F(LiteraturePoller, ArxivErrorFeedIsAClearError) {
   Serve("/query", [](const HttpRequest&) { return File("arxiv/id_abc_error400.atom", 400, "application/atom+xml"); });
-  LiteratureSpec spec{.source = "arxiv", .query = "id:abc", .base_url = Base()};
+  LiteratureSpec spec{.source = "arxiv", .query = "id:abc", .base_url = Url()};
   auto r = PollLiterature(spec, PollCursor{}, client_, nullptr, std::chrono::system_clock::now());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("incorrect id format for abc"), std::string::npos) << r.error();
@@ -138,7 +115,7 @@ TEST_F(LiteraturePoller, ArxivErrorFeedIsAClearError) {
 
 TEST_F(LiteraturePoller, FeedItemsBecomeEventsWithResolvedLinks) {
   Serve("/feed.atom", [](const HttpRequest&) { return File("feeds/huginn/github_rss.atom", 200, "application/atom+xml"); });
-  LiteratureSpec spec{.source = "feed", .url = Base() + "/feed.atom"};
+  LiteratureSpec spec{.source = "feed", .url = Url("/feed.atom")};
   auto r = PollLiterature(spec, PollCursor{}, client_, nullptr, std::chrono::system_clock::now());
   ASSERT_TRUE(r.ok()) << r.error();
   ASSERT_FALSE(r->events.empty());
@@ -155,16 +132,15 @@ class LiteraturePollJob : public LiteratureRemote {
  protected:
   void SetUp() override {
     LiteratureRemote::SetUp();
-    conn_ = db_.Connect();
+    conn_ = db_.ConnectMigrated();
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
   }
   void UseConfig(const std::string& watcher_yaml) {
     auto config = ParseConfig("database:\n  url: " + db_.url() + "\nwatchers:\n" + watcher_yaml, "/tmp/vigil.yaml");
     ASSERT_TRUE(config.ok()) << config.error();
     runtime_ = std::make_unique<Runtime>(*config);
     runtime_->set_http(std::make_unique<CurlHttpClient>(HttpClientOptions{.host_limits = {}}));
-    ASSERT_TRUE(SyncWatchers(*conn_, {{.name = "w", .type = "literature", .community = "onc"}}, std::chrono::system_clock::now()).ok());
+    ASSERT_TRUE(testing::SyncTestWatchers(*conn_, {{.name = "w", .type = "literature", .community = "onc"}}));
   }
   JobResult RunPoll() {
     KindSpec kind = LiteraturePollKind(*runtime_);
@@ -186,7 +162,7 @@ class LiteraturePollJob : public LiteratureRemote {
 
 TEST_P(LiteraturePollJob, SecondPollAddsNothing) {
   Serve("/feed.atom", [](const HttpRequest&) { return File("feeds/huginn/cdata_rss.atom", 200, "application/atom+xml"); });
-  UseConfig("  - name: w\n    type: literature\n    source: feed\n    community: onc\n    url: " + Base() + "/feed.atom\n");
+  UseConfig("  - name: w\n    type: literature\n    source: feed\n    community: onc\n    url: " + Url() + "/feed.atom\n");
   ASSERT_EQ(RunPoll().kind, JobResult::Kind::kDone);
   int64_t first = Count("SELECT COUNT(*) FROM watcher_events");
   ASSERT_GT(first, 0);
@@ -209,7 +185,7 @@ TEST_P(LiteraturePollJob, NewArxivVersionUpdatesInsteadOfDuplicating) {
   v2.replace(u + 9, v2.find("</updated>", u) - u - 9, FormatIso8601(std::chrono::system_clock::now()));
   std::string body = v1;
   Serve("/query", [&body](const HttpRequest&) { return HttpResponse::Text(200, body); });
-  UseConfig("  - name: w\n    type: literature\n    source: arxiv\n    query: id:2104.12255\n    base_url: " + Base() + "\n");
+  UseConfig("  - name: w\n    type: literature\n    source: arxiv\n    query: id:2104.12255\n    base_url: " + Url() + "\n");
   ASSERT_EQ(RunPoll().kind, JobResult::Kind::kDone);
   body = v2;
   ASSERT_EQ(RunPoll().kind, JobResult::Kind::kDone);
@@ -221,7 +197,7 @@ TEST_P(LiteraturePollJob, NewArxivVersionUpdatesInsteadOfDuplicating) {
 
 TEST_P(LiteraturePollJob, FailingPollRecordsItsErrorAndBacksOff) {
   Serve("/feed.atom", [](const HttpRequest&) { return HttpResponse::Text(404, "gone"); });
-  UseConfig("  - name: w\n    type: literature\n    source: feed\n    url: " + Base() + "/feed.atom\n");
+  UseConfig("  - name: w\n    type: literature\n    source: feed\n    url: " + Url() + "/feed.atom\n");
   EXPECT_EQ(RunPoll().kind, JobResult::Kind::kRetry);
   auto state = conn_->Query("SELECT last_error, consecutive_failures, next_poll_at FROM vigil_watcher_state");
   ASSERT_EQ(state->rows.size(), 1u);

@@ -7,7 +7,7 @@
 
 #include "jobs/triage/triage_job.h"
 #include "tests/integration/triage_env.h"
-#include "tests/support/scripted_receiver.h"
+#include "tests/support/stand_in_server.h"
 
 namespace vigil {
 namespace {
@@ -27,13 +27,13 @@ const std::string kVerdict = nlohmann::json{{"score", 0.91},
                                             {"suggested_hypothesis", "Leucocyte telomere length predicts pancreatic cancer."}}
                                  .dump();
 
-class LlmTriageTest : public testsupport::ReceiverFixture {
+class LlmTriageTest : public testsupport::StandInServer {
  protected:
   Result<TriageOutcome> TriageWithLlm(const std::string& timeout = "5s") {
     auto settings = env_.Configure(
         "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
         "communities: [{name: oncology, rules: {keywords: {telomere: 0.3}}}]\n"
-        "triage: {llm: {base_url: \"" + ReceiverUrl("/v1") + "\", model: gpt-4o-mini, api_key: sk-test, timeout: " + timeout + "}}\n");
+        "triage: {llm: {base_url: \"" + Url("/v1") + "\", model: gpt-4o-mini, api_key: sk-test, timeout: " + timeout + "}}\n");
     std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
     auto http = testing::LoopbackClient();
     return TriageEvent(settings, http.get(), env_.db(), id, std::chrono::system_clock::now(), nullptr);
@@ -43,7 +43,7 @@ class LlmTriageTest : public testsupport::ReceiverFixture {
 };
 
 TEST_F(LlmTriageTest, ModelVerdictReplacesTheRulesAndKeepsItsReason) {
-  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(kVerdict))}; });
+  StartStandIn([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(kVerdict))}; });
   auto out = TriageWithLlm();
   ASSERT_TRUE(out.ok()) << out.error();
   EXPECT_EQ(out->signal, "high");
@@ -51,7 +51,7 @@ TEST_F(LlmTriageTest, ModelVerdictReplacesTheRulesAndKeepsItsReason) {
   EXPECT_EQ(out->reasoning.find("LLM (gpt-4o-mini) scored 0.91 -> high: Prospective cohorts link"), 0u) << out->reasoning;
   EXPECT_NE(out->reasoning.find("| rules: keyword \"telomere\" in title +0.30"), std::string::npos) << out->reasoning;
   EXPECT_EQ(env_.Text("SELECT suggested_hypothesis FROM notifications"), "Leucocyte telomere length predicts pancreatic cancer.");
-  auto sent = Received();
+  auto sent = Arrivals();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].path, "/v1/chat/completions");
   EXPECT_EQ(*sent[0].Header("Authorization"), "Bearer sk-test");
@@ -62,7 +62,7 @@ TEST_F(LlmTriageTest, ModelVerdictReplacesTheRulesAndKeepsItsReason) {
 }
 
 TEST_F(LlmTriageTest, ServerErrorFallsBackToTheRules) {
-  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Text(500, "boom")}; });
+  StartStandIn([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Text(500, "boom")}; });
   auto out = TriageWithLlm();
   ASSERT_TRUE(out.ok()) << out.error();
   EXPECT_EQ(out->signal, "low");
@@ -71,7 +71,7 @@ TEST_F(LlmTriageTest, ServerErrorFallsBackToTheRules) {
 }
 
 TEST_F(LlmTriageTest, TimeoutFallsBackToTheRules) {
-  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(kVerdict)), 1500}; });
+  StartStandIn([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(kVerdict)), 1500}; });
   auto started = std::chrono::steady_clock::now();
   auto out = TriageWithLlm("200ms");
   auto took = std::chrono::steady_clock::now() - started;
@@ -85,7 +85,7 @@ TEST_F(LlmTriageTest, TimeoutFallsBackToTheRules) {
 
 TEST_F(LlmTriageTest, AnswerThatIsNotTheAskedJsonFallsBack) {
   // The fixture as it is: prose content, not the JSON object triage asks for.
-  StartReceiver([](const HttpRequest&, int) {
+  StartStandIn([](const HttpRequest&, int) {
     return testsupport::ScriptedAnswer{HttpResponse::Json(200, testing::ReadFixture("llm/openai_chat_completion.json"))};
   });
   auto out = TriageWithLlm();
@@ -94,7 +94,7 @@ TEST_F(LlmTriageTest, AnswerThatIsNotTheAskedJsonFallsBack) {
 }
 
 TEST_F(LlmTriageTest, SignalOfTheWrongTypeFallsBackToTheRules) {
-  StartReceiver([](const HttpRequest&, int) {
+  StartStandIn([](const HttpRequest&, int) {
     return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(R"({"score": 0.9, "signal": 3, "reason": "x"})"))};
   });
   auto out = TriageWithLlm();
@@ -105,7 +105,7 @@ TEST_F(LlmTriageTest, SignalOfTheWrongTypeFallsBackToTheRules) {
 }
 
 TEST_F(LlmTriageTest, ScoreOfTheWrongTypeFallsBackToTheRules) {
-  StartReceiver([](const HttpRequest&, int) {
+  StartStandIn([](const HttpRequest&, int) {
     return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(R"({"score": "high", "signal": "high", "reason": "x"})"))};
   });
   auto out = TriageWithLlm();
@@ -115,7 +115,7 @@ TEST_F(LlmTriageTest, ScoreOfTheWrongTypeFallsBackToTheRules) {
 }
 
 TEST_F(LlmTriageTest, SignalThatContradictsTheScoreIsTheCommunityThresholdsOfTheScore) {
-  StartReceiver([](const HttpRequest&, int) {
+  StartStandIn([](const HttpRequest&, int) {
     return testsupport::ScriptedAnswer{
         HttpResponse::Json(200, Completion(R"({"score": 0.2, "signal": "high", "reason": "Barely related."})"))};
   });

@@ -9,7 +9,6 @@
 
 #include "sources/watcher_checks.h"
 #include "store/log_offset_repo.h"
-#include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_db.h"
@@ -20,10 +19,8 @@ namespace {
 class LogTailTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    conn_ = db_.Connect();
+    conn_ = db_.ConnectMigrated({{.name = "app", .type = "log"}});
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(Migrate(*conn_).ok());
-    ASSERT_TRUE(SyncWatchers(*conn_, {{.name = "app", .type = "log"}}, std::chrono::system_clock::now()).ok());
     UseSpec("");
   }
   void UseSpec(const std::string& extra) {

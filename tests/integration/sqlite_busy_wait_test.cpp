@@ -44,7 +44,7 @@ TEST_F(SqliteBusyWaitTest, AWaitingWriterTakesTheLockSoonAfterItsRelease) {
       EXPECT_TRUE(s.ok()) << s.message();
       (void)waiter->Rollback();
     });
-    std::this_thread::sleep_for(60ms);
+    std::this_thread::sleep_for(60ms);  // a stimulus: the lock held for 60 ms
     Clock::time_point released = Clock::now();
     ASSERT_TRUE(holder->Rollback().ok());
     wait.join();

@@ -81,8 +81,8 @@ TEST_P(StoreTest, RefusesDatabaseNewerThanBinary) {
 }
 
 TEST_P(StoreTest, SyncWatchersCreatesUpdatesAndDisables) {
-  auto conn = db_.Connect();
-  ASSERT_TRUE(Migrate(*conn).ok());
+  auto conn = db_.ConnectMigrated();
+  ASSERT_TRUE(conn);
   WatcherDecl a{.name = "a", .type = "webhook", .community = "oncology"};
   WatcherDecl b{.name = "b", .type = "literature", .query = "KRAS", .poll_interval_seconds = 3600};
   auto first = SyncWatchers(*conn, {a, b}, std::chrono::system_clock::now());
@@ -106,8 +106,8 @@ TEST_P(StoreTest, SyncWatchersCreatesUpdatesAndDisables) {
 }
 
 TEST_P(StoreTest, SyncLeavesPlatformWatchersAlone) {
-  auto conn = db_.Connect();
-  ASSERT_TRUE(Migrate(*conn).ok());
+  auto conn = db_.ConnectMigrated();
+  ASSERT_TRUE(conn);
   std::string enabled = std::string(GetParam()) == "postgres" ? "true" : "1";
   ASSERT_TRUE(conn->Query("INSERT INTO watchers (id, watcher_type, name, enabled, config) VALUES "
                           "('0190a0b0-0000-7000-8000-000000000001', 'literature', 'platform-own', " + enabled + ", '{}')").ok());

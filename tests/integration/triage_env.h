@@ -11,7 +11,6 @@
 #include "sources/literature/pubmed_parser.h"
 #include "sources/watcher_checks.h"
 #include "store/event_repo.h"
-#include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
@@ -21,10 +20,7 @@ namespace vigil::testing {
 
 class TriageEnv {
  public:
-  explicit TriageEnv(const std::string& dialect) : db_(dialect) {
-    conn_ = db_.Connect();
-    EXPECT_TRUE(Migrate(*conn_).ok());
-  }
+  explicit TriageEnv(const std::string& dialect) : db_(dialect), conn_(db_.ConnectMigrated()) { EXPECT_TRUE(conn_); }
 
   SqlConnection& db() { return *conn_; }
   // Another connection to the same database (another worker, another daemon).
@@ -40,7 +36,7 @@ class TriageEnv {
                        .auto_create_thread = w.value("auto_create_thread", false),
                        .auto_thread_approval_rate = w.value("auto_thread_approval_rate", 0.8)});
     }
-    EXPECT_TRUE(SyncWatchers(*conn_, decls, std::chrono::system_clock::now()).ok());
+    EXPECT_TRUE(SyncTestWatchers(*conn_, decls));
     auto settings = ParseTriageSettings(**config);
     EXPECT_TRUE(settings.ok()) << settings.error();
     return settings.ok() ? *settings : TriageSettings{};
@@ -50,9 +46,8 @@ class TriageEnv {
   std::string Store(const std::string& watcher, const std::string& community, Event event) {
     auto watcher_id = WatcherIdByName(*conn_, watcher);
     EXPECT_TRUE(watcher_id.ok() && *watcher_id);
-    auto community_id = EnsureCommunity(*conn_, community, std::chrono::system_clock::now());
-    EXPECT_TRUE(community_id.ok());
-    auto r = InsertEvents(*conn_, {{**watcher_id, *community_id, std::move(event), {}, false}}, std::chrono::system_clock::now());
+    std::string community_id = TestCommunity(*conn_, community);
+    auto r = InsertEvents(*conn_, {{**watcher_id, community_id, std::move(event), {}, false}}, std::chrono::system_clock::now());
     EXPECT_TRUE(r.ok() && (*r)[0].inserted) << (r.ok() ? "" : r.error());
     return r.ok() ? (*r)[0].id : "";
   }

@@ -10,7 +10,7 @@
 #include "store/notification_repo.h"
 #include "store/triage_repo.h"
 #include "tests/integration/triage_env.h"
-#include "tests/support/scripted_receiver.h"
+#include "tests/support/stand_in_server.h"
 
 namespace vigil {
 namespace {
@@ -47,7 +47,7 @@ std::string Yaml(const std::string& rate = "0.8", const std::string& cooldown = 
   return y;
 }
 
-class TriageJobTest : public testsupport::ReceiverFixture, public ::testing::WithParamInterface<const char*> {
+class TriageJobTest : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {
  protected:
   Result<TriageOutcome> Triage(const TriageSettings& s, const std::string& id) {
     return TriageEvent(s, nullptr, env_.db(), id, now_, nullptr);
@@ -201,11 +201,11 @@ TEST_P(TriageJobTest, CooldownHoldsBackTheNextPush) {
 
 TEST_P(TriageJobTest, ScoreAtOrAboveApprovalRateCreatesTheThreadAtOnce) {
   const std::string thread_id = "0190a5c4-6f1e-7cc2-9b1a-3d2f4e5a6b7c";
-  StartReceiver([&](const HttpRequest& r, int) {
+  StartStandIn([&](const HttpRequest& r, int) {
     if (r.path != "/api/threads") return testsupport::ScriptedAnswer{HttpResponse::Text(404, "")};
     return testsupport::ScriptedAnswer{HttpResponse::Json(201, nlohmann::json{{"id", thread_id}}.dump())};
   });
-  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  auto settings = env_.Configure(Yaml("0.8", "0s", Url()));
   std::string id = env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
   auto out = Triage(settings, id);
   ASSERT_TRUE(out.ok());
@@ -218,17 +218,17 @@ TEST_P(TriageJobTest, ScoreAtOrAboveApprovalRateCreatesTheThreadAtOnce) {
   EXPECT_EQ((*n)->status, "acted");
   EXPECT_EQ((*n)->thread_id, thread_id);
   EXPECT_NE((*n)->action_taken.find("triage score 0.85 >= auto_thread_approval_rate 0.80"), std::string::npos) << (*n)->action_taken;
-  ASSERT_EQ(Received().size(), 1u);
-  EXPECT_EQ(*Received()[0].Header("Authorization"), "Bearer t0ken");
-  EXPECT_EQ(nlohmann::json::parse(Received()[0].body)["subreddit"], "oncology");
+  ASSERT_EQ(Arrivals().size(), 1u);
+  EXPECT_EQ(*Arrivals()[0].Header("Authorization"), "Bearer t0ken");
+  EXPECT_EQ(nlohmann::json::parse(Arrivals()[0].body)["subreddit"], "oncology");
 }
 
 TEST_P(TriageJobTest, ThreadAnswerWithANumericIdBesideTheUuidIsRecorded) {
   const std::string thread_id = "0190a5c4-6f1e-7cc2-9b1a-3d2f4e5a6b7c";
-  StartReceiver([&](const HttpRequest&, int) {
+  StartStandIn([&](const HttpRequest&, int) {
     return testsupport::ScriptedAnswer{HttpResponse::Json(201, nlohmann::json{{"id", 42}, {"thread_id", thread_id}}.dump())};
   });
-  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  auto settings = env_.Configure(Yaml("0.8", "0s", Url()));
   auto out = Triage(settings, env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
   ASSERT_TRUE(out.ok() && out->thread_requested);
   auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
@@ -238,8 +238,8 @@ TEST_P(TriageJobTest, ThreadAnswerWithANumericIdBesideTheUuidIsRecorded) {
 }
 
 TEST_P(TriageJobTest, ThreadAnswerWithOnlyANumericIdIsDiscardedNamingIt) {
-  StartReceiver([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(201, R"({"id": 42})")}; });
-  auto settings = env_.Configure(Yaml("0.8", "0s", ReceiverUrl("")));
+  StartStandIn([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(201, R"({"id": 42})")}; });
+  auto settings = env_.Configure(Yaml("0.8", "0s", Url()));
   auto out = Triage(settings, env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")));
   ASSERT_TRUE(out.ok() && out->thread_requested);
   auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));

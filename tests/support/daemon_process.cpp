@@ -12,9 +12,9 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "tests/support/paths.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil::testing {
 namespace {
@@ -115,17 +115,15 @@ void DaemonProcess::Signal(int sig) {
 }
 
 std::optional<int> DaemonProcess::Wait(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
+  std::optional<int> result;
+  (void)WaitFor([&] {
     int status = 0;
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return std::nullopt;
+    if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    pid_ = -1;
+    result = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    return true;
+  }, timeout);
+  return result;
 }
 
 std::string DaemonProcess::Stderr() const { return ReadFile(dir_.File("stderr.log")); }

@@ -1,15 +1,16 @@
 #include "tests/support/http_server_fixture.h"
 
-#include <thread>
 #include <utility>
+
+#include "tests/support/wait_for.h"
 
 namespace vigil::testsupport {
 
-void HttpServerFixture::StartServer(HttpHandler handler, HttpLimits limits) {
+void HttpServerFixture::StartServer(HttpHandler handler, HttpLimits limits, int port) {
   Status status;
   loop_thread_.Run([&] {
     server_ = std::make_unique<HttpServer>(loop(), limits, std::move(handler));
-    status = server_->Listen("127.0.0.1", 0);
+    status = server_->Listen("127.0.0.1", port);
     port_ = server_->port();
   });
   ASSERT_TRUE(status.ok()) << status.message();
@@ -25,10 +26,8 @@ void HttpServerFixture::TearDown() {
   int rc = 0;
   if (server_ == nullptr || close_begun_) {
     // A test that began the close waits for it; the loop then only holds the async handle.
-    for (int i = 0; i < 300 && server_ != nullptr && !closed(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    EXPECT_TRUE(server_ == nullptr || closed()) << "Close() never called done";
+    EXPECT_TRUE(testing::WaitFor([this] { return server_ == nullptr || closed(); }, std::chrono::seconds(3)))
+        << "Close() never called done";
     rc = loop_thread_.Stop();
   } else {
     rc = loop_thread_.Stop([this](std::function<void()> done) {
@@ -49,12 +48,7 @@ size_t HttpServerFixture::OpenConnections() {
 }
 
 bool HttpServerFixture::WaitForOpenConnections(size_t n, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (OpenConnections() != n) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
+  return testing::WaitFor([&] { return OpenConnections() == n; }, timeout, std::chrono::milliseconds(5));
 }
 
 void RespondLater(uv_loop_t* loop, uint64_t ms, Responder responder, HttpResponse response) {

@@ -19,8 +19,9 @@ class HttpServerFixture : public ::testing::Test {
  protected:
   void TearDown() override;
 
-  // Creates the server on the loop thread and listens; the port is in port().
-  void StartServer(HttpHandler handler, HttpLimits limits = {});
+  // Creates the server on the loop thread and listens on 127.0.0.1:`port` (0: a free port); the
+  // port is in port().
+  void StartServer(HttpHandler handler, HttpLimits limits = {}, int port = 0);
   int port() const { return port_; }
   uv_loop_t* loop() { return loop_thread_.loop(); }
 
@@ -29,7 +30,7 @@ class HttpServerFixture : public ::testing::Test {
   bool closed() const { return closed_.load(); }
 
   size_t OpenConnections();
-  // Polls OpenConnections() until it equals `n` or the timeout passes.
+  // Waits (testing::WaitFor) until OpenConnections() equals `n` or the timeout passes.
   bool WaitForOpenConnections(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(3));
 
   LoopThread loop_thread_;

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 
 #include "tests/support/paths.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil::testsupport {
 
@@ -59,12 +59,11 @@ void SmtpTlsTestServer::Start() {
     _exit(127);
   }
   if (log_fd >= 0) close(log_fd);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (port_ == 0 && std::chrono::steady_clock::now() < deadline) {
+  bool started = testing::WaitFor([this] {
     std::ifstream(dir_.File("port")) >> port_;
-    if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (port_ == 0) {
+    return port_ != 0;
+  }, std::chrono::seconds(10), std::chrono::milliseconds(20));
+  if (!started) {
     std::ifstream in(log);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ADD_FAILURE() << "the aiosmtpd test server did not start (is python3-aiosmtpd installed? apt-get install "

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <random>
+
+#include "store/migrator.h"
 
 namespace vigil::testing {
 namespace {
@@ -58,6 +61,41 @@ std::unique_ptr<SqlConnection> TestDb::Connect() const {
     return nullptr;
   }
   return std::move(conn.value());
+}
+
+std::unique_ptr<SqlConnection> TestDb::ConnectMigrated(const std::vector<WatcherDecl>& watchers) const {
+  return testing::ConnectMigrated(url_, watchers);
+}
+
+bool MigrateAndSync(SqlConnection& db, const std::vector<WatcherDecl>& watchers) {
+  auto migrated = Migrate(db);
+  if (!migrated.ok()) {
+    ADD_FAILURE() << "migrate: " << migrated.error();
+    return false;
+  }
+  return watchers.empty() || SyncTestWatchers(db, watchers);
+}
+
+std::unique_ptr<SqlConnection> ConnectMigrated(const std::string& url, const std::vector<WatcherDecl>& watchers) {
+  auto conn = OpenSqlConnection(url);
+  if (!conn.ok()) {
+    ADD_FAILURE() << conn.error();
+    return nullptr;
+  }
+  if (!MigrateAndSync(**conn, watchers)) return nullptr;
+  return std::move(conn.value());
+}
+
+bool SyncTestWatchers(SqlConnection& db, const std::vector<WatcherDecl>& watchers) {
+  auto synced = SyncWatchers(db, watchers, std::chrono::system_clock::now());
+  if (!synced.ok()) ADD_FAILURE() << "sync watchers: " << synced.error();
+  return synced.ok();
+}
+
+std::string TestCommunity(SqlConnection& db, const std::string& name) {
+  auto id = EnsureCommunity(db, name, std::chrono::system_clock::now());
+  if (!id.ok()) ADD_FAILURE() << "community " << name << ": " << id.error();
+  return id.ok() ? *id : "";
 }
 
 }  // namespace vigil::testing

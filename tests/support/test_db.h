@@ -1,12 +1,16 @@
-// A fresh, empty database per test, for either dialect. PostgreSQL tests use the server named
-// by $VIGIL_TEST_PG_URL (scripts/test.sh starts a private one); without it they fail, they are
+// A fresh, empty database per test, for either dialect, and the one way a test readies vigil's
+// schema in it: ConnectMigrated (connect, migrate, and declare the test's watchers as
+// SyncWatchers would from a config). PostgreSQL tests use the server named by
+// $VIGIL_TEST_PG_URL (scripts/test.sh starts a private one); without it they fail, they are
 // never skipped.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/sql.h"
+#include "store/watcher_repo.h"
 #include "tests/support/temp_dir.h"
 
 namespace vigil::testing {
@@ -20,6 +24,8 @@ class TestDb {
   const std::string& url() const { return url_; }
   // A new connection to the database (fails the test on error).
   std::unique_ptr<SqlConnection> Connect() const;
+  // A new connection to the database, migrated, with `watchers` declared (see ConnectMigrated).
+  std::unique_ptr<SqlConnection> ConnectMigrated(const std::vector<WatcherDecl>& watchers = {}) const;
 
  private:
   std::string dialect_;
@@ -27,6 +33,17 @@ class TestDb {
   std::string pg_name_;
   std::unique_ptr<TempDir> dir_;
 };
+
+// Applies vigil's migrations to `db`, then, when `watchers` is not empty, declares them
+// (SyncWatchers at now). Fails the test and returns false on error.
+bool MigrateAndSync(SqlConnection& db, const std::vector<WatcherDecl>& watchers = {});
+// Opens `url` and MigrateAndSync()s it; nullptr (and the test failed) on error.
+std::unique_ptr<SqlConnection> ConnectMigrated(const std::string& url, const std::vector<WatcherDecl>& watchers = {});
+// SyncWatchers(db, watchers, now); fails the test and returns false on error.
+bool SyncTestWatchers(SqlConnection& db, const std::vector<WatcherDecl>& watchers);
+// The id of community `name`, created if new (EnsureCommunity at now); "" and the test failed
+// on error.
+std::string TestCommunity(SqlConnection& db, const std::string& name);
 
 // "postgresql://..." of the test server, or "" when $VIGIL_TEST_PG_URL is unset.
 std::string TestPgBaseUrl();

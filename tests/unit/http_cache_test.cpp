@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include "common/http/curl_http_client.h"
-#include "store/migrator.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/http_client_fixture.h"
 
@@ -17,10 +16,8 @@ class HttpCacheTest : public testing::HttpClientFixture, public ::testing::WithP
   void SetUp() override {
     HttpClientFixture::SetUp();
     db_ = std::make_unique<testing::TestDb>(GetParam());
-    conn_ = db_->Connect();
+    conn_ = db_->ConnectMigrated();
     ASSERT_NE(conn_, nullptr);
-    auto migrated = Migrate(*conn_);
-    ASSERT_TRUE(migrated.ok()) << migrated.error();
   }
   void TearDown() override {
     conn_.reset();
@@ -70,7 +67,7 @@ TEST_P(HttpCacheTest, EtagIsStoredThenSentAndA304IsNotModified) {
   EXPECT_EQ(second->status, 304);
   EXPECT_TRUE(second->not_modified);
   EXPECT_EQ(second->body, "");
-  auto arrived = Arrived();
+  auto arrived = Arrivals();
   ASSERT_EQ(arrived.size(), 2u);
   EXPECT_EQ(arrived[0].HeaderValue("If-None-Match"), "");
   EXPECT_EQ(arrived[1].HeaderValue("If-None-Match"), "\"v1\"");
@@ -85,7 +82,7 @@ TEST_P(HttpCacheTest, LastModifiedIsSentAsIfModifiedSince) {
   auto second = client.Send(ConditionalGet("/last-modified"));
   ASSERT_TRUE(second.ok()) << second.error();
   EXPECT_TRUE(second->not_modified);
-  EXPECT_EQ(Arrived().at(1).HeaderValue("If-Modified-Since"), kLastModified);
+  EXPECT_EQ(Arrivals().at(1).HeaderValue("If-Modified-Since"), kLastModified);
 }
 
 TEST_P(HttpCacheTest, UnconditionalRequestsNeitherSendNorStoreValidators) {

@@ -1,7 +1,5 @@
 #include "tests/unit/http_client_fixture.h"
 
-#include <strings.h>
-
 namespace vigil::testing {
 namespace {
 
@@ -43,58 +41,12 @@ std::string GzipFixtureText() {
 
 std::string GzipFixtureBytes() { return std::string(reinterpret_cast<const char*>(kGzipBytes), sizeof kGzipBytes); }
 
-std::string ArrivedRequest::HeaderValue(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) return value;
-  }
-  return "";
-}
-
 void HttpClientFixture::SetUp() {
-  StartServer([this](HttpRequest&& request, Responder respond) { Handle(std::move(request), std::move(respond)); });
-}
-
-std::string HttpClientFixture::Url(const std::string& path_and_query) const {
-  return "http://127.0.0.1:" + std::to_string(port()) + path_and_query;
-}
-
-std::vector<ArrivedRequest> HttpClientFixture::Arrived() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return arrived_;
-}
-
-int HttpClientFixture::ArrivedCount(const std::string& path) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return counts_[path];
-}
-
-int HttpClientFixture::MaxInFlight() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return max_in_flight_;
-}
-
-void HttpClientFixture::Handle(HttpRequest&& request, Responder respond) {
-  int seen_before = 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    arrived_.push_back(
-        {request.path, request.query, request.method, request.headers, std::chrono::steady_clock::now()});
-    seen_before = counts_[request.path]++;
-    max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
-  }
-  HttpResponse response = Answer(request, seen_before);
-  auto finish = [this, respond = std::move(respond)](HttpResponse r) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      --in_flight_;
-    }
-    respond(std::move(r));
-  };
-  if (request.path == "/slow") {
-    testsupport::RespondLater(loop(), 150, finish, std::move(response));
-  } else {
-    finish(std::move(response));
-  }
+  StartStandIn([this](const HttpRequest& request, int) {
+    // The stand-in has recorded this request already: the ones before it are one fewer.
+    int seen_before = ArrivedCount(request.path) - 1;
+    return testsupport::ScriptedAnswer{Answer(request, seen_before), request.path == "/slow" ? 150u : 0u};
+  });
 }
 
 HttpResponse HttpClientFixture::Answer(const HttpRequest& request, int seen_before) {

@@ -1,20 +1,14 @@
-// The stand-in remote for HttpClient tests: the real HttpServer on loopback with a few scripted
-// routes, and a record of what arrived (paths, headers, arrival times, requests in flight).
-//
-// Threads: the handler runs on the fixture's loop thread; tests read the record from the test
-// thread, so every access goes through `mu_`.
+// The remote for HttpClient tests: the stand-in server (tests/support/stand_in_server.h, whose
+// record holds the paths, headers, arrival times and requests in flight) answering a fixed script
+// of routes, listed below.
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <map>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "common/http/curl_http_client.h"
-#include "tests/support/http_server_fixture.h"
+#include "tests/support/stand_in_server.h"
 
 namespace vigil::testing {
 
@@ -22,17 +16,7 @@ namespace vigil::testing {
 std::string GzipFixtureText();
 std::string GzipFixtureBytes();
 
-struct ArrivedRequest {
-  std::string path;
-  std::string query;
-  std::string method;
-  HttpHeaders headers;
-  std::chrono::steady_clock::time_point at;
-
-  std::string HeaderValue(std::string_view name) const;
-};
-
-class HttpClientFixture : public testsupport::HttpServerFixture {
+class HttpClientFixture : public testsupport::StandInServer {
  protected:
   // Routes:
   //   /ok              200 "hello"
@@ -50,22 +34,10 @@ class HttpClientFixture : public testsupport::HttpServerFixture {
   //   /big             200 with 2 MiB
   void SetUp() override;
 
-  std::string Url(const std::string& path_and_query) const;
-  std::vector<ArrivedRequest> Arrived();
-  int ArrivedCount(const std::string& path);
-  int MaxInFlight();
-
   static constexpr const char* kLastModified = "Wed, 21 Oct 2015 07:28:00 GMT";
 
  private:
-  void Handle(HttpRequest&& request, Responder respond);
   HttpResponse Answer(const HttpRequest& request, int seen_before);
-
-  std::mutex mu_;
-  std::vector<ArrivedRequest> arrived_;
-  std::map<std::string, int> counts_;
-  int in_flight_ = 0;
-  int max_in_flight_ = 0;
 };
 
 // Options for tests: no default host limits, fast retries, a contact address.

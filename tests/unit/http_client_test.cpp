@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "tests/support/wait_for.h"
 #include "tests/unit/http_client_fixture.h"
 
 namespace vigil {
@@ -43,7 +44,7 @@ TEST_F(HttpClientTest, NonSuccessStatusIsAResponseNotAnError) {
   auto response = client.Send(request);
   ASSERT_TRUE(response.ok()) << response.error();
   EXPECT_EQ(response->status, 503);
-  EXPECT_EQ(Arrived().at(0).method, "DELETE");
+  EXPECT_EQ(Arrivals().at(0).method, "DELETE");
 }
 
 TEST_F(HttpClientTest, GzipEncodedBodyIsDecoded) {
@@ -52,7 +53,7 @@ TEST_F(HttpClientTest, GzipEncodedBodyIsDecoded) {
   auto response = client.Send(Get(Url("/gzip")));
   ASSERT_TRUE(response.ok()) << response.error();
   EXPECT_EQ(response->body, testing::GzipFixtureText());
-  EXPECT_NE(Arrived().at(0).HeaderValue("Accept-Encoding").find("gzip"), std::string::npos);
+  EXPECT_NE(Arrivals().at(0).HeaderValue("Accept-Encoding").find("gzip"), std::string::npos);
 }
 
 TEST_F(HttpClientTest, UserAgentNamesVigilAndTheContactAddress) {
@@ -69,7 +70,7 @@ TEST_F(HttpClientTest, RequestHeadersAndBodyAreSent) {
   request.body = R"({"a":1})";
   request.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", "k-1"}};
   ASSERT_TRUE(client.Send(request).ok());
-  auto arrived = Arrived();
+  auto arrived = Arrivals();
   ASSERT_EQ(arrived.size(), 1u);
   EXPECT_EQ(arrived[0].method, "POST");
   EXPECT_EQ(arrived[0].HeaderValue("Idempotency-Key"), "k-1");
@@ -83,7 +84,7 @@ TEST_F(HttpClientTest, TooManyRequestsWaitsForRetryAfterThenSucceeds) {
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->attempts, 2);
   EXPECT_GE(response->elapsed_s, 0.95);
-  auto arrived = Arrived();
+  auto arrived = Arrivals();
   ASSERT_EQ(arrived.size(), 2u);
   EXPECT_GE(arrived[1].at - arrived[0].at, 950ms);
 }
@@ -149,7 +150,7 @@ TEST_F(HttpClientTest, CancelDuringRetryAfterWaitReturnsPromptly) {
   CurlHttpClient client(TestClientOptions());
   CancelToken cancel;
   std::thread canceller([&] {
-    std::this_thread::sleep_for(200ms);
+    std::this_thread::sleep_for(200ms);  // a stimulus: the cancel comes 200 ms into the wait
     cancel.Cancel();
   });
   auto start = std::chrono::steady_clock::now();
@@ -179,7 +180,7 @@ TEST_F(HttpClientTest, RateLimitSpacesRequestsToAHost) {
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(client.Send(Get(Url("/ok"))).ok());
   EXPECT_GE(std::chrono::steady_clock::now() - start, 600ms);
-  auto arrived = Arrived();
+  auto arrived = Arrivals();
   ASSERT_EQ(arrived.size(), 4u);
   // Starts are paced 200 ms apart; arrival adds a little jitter (the first connect), hence 190.
   for (size_t i = 1; i < arrived.size(); ++i) EXPECT_GE(arrived[i].at - arrived[i - 1].at, 190ms) << i;
@@ -277,7 +278,7 @@ TEST_F(HttpClientTest, ConnectionErrorsAreRetriedThenReported) {
   CurlHttpClient client(options);
   int closed_port = port();
   BeginClose();
-  while (!closed()) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(testing::WaitFor([&] { return closed(); }, 3s, 5ms));
   auto response = client.Send(Get("http://127.0.0.1:" + std::to_string(closed_port) + "/ok"));
   ASSERT_FALSE(response.ok());
   EXPECT_NE(response.error().find("after 2 attempts"), std::string::npos) << response.error();
@@ -295,7 +296,7 @@ TEST_F(HttpClientTest, ErrorsRedactApiKeysAndNeverShowHeaderValues) {
   EXPECT_NE(response.error().find("api_key=***"), std::string::npos) << response.error();
   EXPECT_EQ(response.error().find("SECRETKEY123"), std::string::npos) << response.error();
   EXPECT_EQ(response.error().find("SECRETTOKEN456"), std::string::npos) << response.error();
-  EXPECT_EQ(Arrived().at(0).query, "db=pubmed&api_key=SECRETKEY123");  // the real key was sent
+  EXPECT_EQ(Arrivals().at(0).query, "db=pubmed&api_key=SECRETKEY123");  // the real key was sent
 }
 
 }  // namespace

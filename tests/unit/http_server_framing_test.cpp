@@ -65,7 +65,7 @@ TEST_F(HttpServerFramingTest, ChunkDataFollowedByABareLfIs400) {
 TEST_F(HttpServerFramingTest, ChunkCrlfSplitAcrossReadsIsAccepted) {
   RawHttpClient client(port());
   ASSERT_TRUE(client.Send(std::string(kChunkedHead) + "7\r\n{\"a\":1}\r"));
-  std::this_thread::sleep_for(20ms);  // the LF arrives in a later read
+  std::this_thread::sleep_for(20ms);  // a stimulus, a pause mid-CRLF: the LF arrives in a later read
   ASSERT_TRUE(client.Send("\n0\r\n\r\n"));
   auto r = client.ReadResponse();
   ASSERT_TRUE(r);

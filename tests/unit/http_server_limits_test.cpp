@@ -5,10 +5,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 
 #include "daemon/http/http_server.h"
 #include "tests/support/http_server_fixture.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -183,8 +183,7 @@ TEST_F(HttpServerLimitsTest, CloseDeliversInFlightResponseThenCallsDone) {
   RawHttpClient busy(port());
   RawHttpClient idle(port());
   ASSERT_TRUE(busy.Send(MakeRequest("GET", "/slow")));
-  for (int i = 0; i < 200 && !handled; ++i) std::this_thread::sleep_for(5ms);
-  ASSERT_TRUE(handled);
+  ASSERT_TRUE(testing::WaitFor([&] { return handled.load(); }, 1s, 5ms));
   ASSERT_TRUE(WaitForOpenConnections(2));
   BeginClose();
   EXPECT_FALSE(closed());  // the in-flight request holds the close open
@@ -194,8 +193,7 @@ TEST_F(HttpServerLimitsTest, CloseDeliversInFlightResponseThenCallsDone) {
   EXPECT_EQ(r->body, "finished");
   EXPECT_EQ(r->HeaderValue("Connection"), "close");
   EXPECT_TRUE(busy.IsClosedByPeer(2s));
-  for (int i = 0; i < 200 && !closed(); ++i) std::this_thread::sleep_for(5ms);
-  EXPECT_TRUE(closed());
+  EXPECT_TRUE(testing::WaitFor([&] { return closed(); }, 1s, 5ms));
   RawHttpClient late(port());
   EXPECT_FALSE(late.connected() && late.Send(MakeRequest("GET", "/")) && late.ReadResponse(500ms));
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/support/http_server_fixture.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -57,7 +58,7 @@ TEST_F(HttpServerTest, ChunkedBodyIsReassembled) {
   RawHttpClient client(port());
   ASSERT_TRUE(client.Send("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                           "5\r\nhello\r\n"));
-  std::this_thread::sleep_for(20ms);  // the rest arrives in a later read
+  std::this_thread::sleep_for(20ms);  // a stimulus, a pause in the body: the rest arrives in a later read
   ASSERT_TRUE(client.Send("7\r\n, world\r\n0\r\n\r\n"));
   auto r = client.ReadResponse();
   ASSERT_TRUE(r.has_value());
@@ -214,8 +215,7 @@ TEST_F(HttpServerTest, ResponderAfterClientResetIsHarmless) {
   {
     RawHttpClient client(port());
     ASSERT_TRUE(client.Send(MakeRequest("GET", "/later")));
-    for (int i = 0; i < 200 && !handled; ++i) std::this_thread::sleep_for(5ms);
-    ASSERT_TRUE(handled);
+    ASSERT_TRUE(testing::WaitFor([&] { return handled.load(); }, 1s, 5ms));
     client.Reset();
   }
   ASSERT_TRUE(WaitForOpenConnections(0));
@@ -241,10 +241,9 @@ TEST_F(HttpServerTest, ResponderAfterClientCloseIsHarmless) {
   {
     RawHttpClient client(port());
     ASSERT_TRUE(client.Send(MakeRequest("GET", "/later")));
-    for (int i = 0; i < 200 && !handled; ++i) std::this_thread::sleep_for(5ms);
-    ASSERT_TRUE(handled);
+    ASSERT_TRUE(testing::WaitFor([&] { return handled.load(); }, 1s, 5ms));
   }  // FIN: the server keeps the half-closed connection until the response
-  std::this_thread::sleep_for(20ms);
+  std::this_thread::sleep_for(20ms);  // a stimulus: the response comes 20 ms after the FIN
   loop_thread_.Run([&] {
     saved(HttpResponse::Text(200, "late"));
     saved = nullptr;

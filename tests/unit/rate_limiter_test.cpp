@@ -77,7 +77,7 @@ TEST(RateLimiterTest, ConcurrencySlotIsHeldUntilThePermitGoes) {
     auto permit = limiter.Acquire("h", false, nullptr);
     second_acquired = permit.ok();
   });
-  std::this_thread::sleep_for(100ms);
+  std::this_thread::sleep_for(100ms);  // a stimulus: the slot stays held for 100 ms
   EXPECT_FALSE(second_acquired.load());
   held = HostPermit();  // releases the first slot
   waiter.join();
@@ -92,7 +92,7 @@ TEST(RateLimiterTest, CancelEndsAWaitForASlot) {
   ASSERT_TRUE(held.ok());
   CancelToken cancel;
   std::thread canceller([&] {
-    std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(50ms);  // a stimulus: the cancel comes 50 ms into the wait
     cancel.Cancel();
   });
   auto start = Steady::now();
@@ -109,7 +109,7 @@ TEST(RateLimiterTest, CancelEndsAWaitForThePace) {
   ASSERT_TRUE(limiter.Acquire("h", false, nullptr).ok());
   CancelToken cancel;
   std::thread canceller([&] {
-    std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(50ms);  // a stimulus: the cancel comes 50 ms into the wait
     cancel.Cancel();
   });
   auto start = Steady::now();
