@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a private PostgreSQL cluster on loopback in a temporary directory, for the tests.
 # Usage: source <(scripts/pg-test-server.sh start)   -> exports VIGIL_TEST_PG_URL, VIGIL_TEST_PG_DIR
-#        scripts/pg-test-server.sh pause DIR | resume DIR   (stop and restart it, data kept)
+#        scripts/pg-test-server.sh pause DIR [immediate|fast] | resume DIR   (stop and restart it, data kept)
 #        scripts/pg-test-server.sh stop DIR
 # Runs the server as the `postgres` user when invoked as root (PostgreSQL refuses root).
 set -euo pipefail
@@ -28,9 +28,11 @@ case "${1:-}" in
     echo "export VIGIL_TEST_PG_DIR=$dir"
     echo "export VIGIL_TEST_PG_URL=postgresql://$user@127.0.0.1:$port/postgres"
     ;;
-  pause)  # stop the server, keep its data (tests of a database that goes away)
-    dir=${2:?usage: pause DIR}
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+  pause)  # stop the server, keep its data (tests of a database that goes away); immediate by default
+    dir=${2:?usage: pause DIR [immediate|fast]}
+    mode=${3:-immediate}
+    case "$mode" in immediate|fast) ;; *) echo "pause: mode is immediate or fast, not $mode" >&2; exit 2 ;; esac
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m "$mode" -w stop >/dev/null
     ;;
   resume)
     dir=${2:?usage: resume DIR}
@@ -42,7 +44,7 @@ case "${1:-}" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start | pause DIR | resume DIR | stop DIR" >&2
+    echo "usage: $0 start | pause DIR [immediate|fast] | resume DIR | stop DIR" >&2
     exit 2
     ;;
 esac
