@@ -22,7 +22,8 @@ inputs=("$fixtures"/pubmed1.xml "$fixtures"/pubmed2.xml "$fixtures"/pubmed4.xml 
 dtd_dir="$(/usr/bin/python3 -c 'import os, Bio.Entrez; print(os.path.join(Bio.Entrez.__path__[0], "DTDs"))')"
 [[ -f "$dtd_dir/pubmed_190101.dtd" ]] || { echo "Biopython lacks pubmed_190101.dtd in $dtd_dir" >&2; exit 1; }
 
-cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+# Configured as Release only when it does not exist yet: a BUILD_DIR given keeps its own build type.
+[[ -f "$build_dir/build.ninja" ]] || cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C "$build_dir" -j1 parse_pubmed_bench >/dev/null
 
 work="$(mktemp -d)"
