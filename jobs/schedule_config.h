@@ -17,6 +17,10 @@ inline constexpr int kWatcherJobPriority = -10;
 
 // jobs.schedules plus one schedule per enabled literature, log and scheduled watcher
 // ("watcher:<name>", at kWatcherJobPriority), and the triage, digest and maintenance schedules.
+// Deriving them reads, and so checks, every block a schedule comes from: the watchers' specs,
+// `communities:`, `triage:` and `notify:` (through ParseTriageSettings) and the maintenance jobs'
+// blocks. That is why the daemon's start and reload and `vigil check` call it: its error is the
+// first thing wrong in any of those blocks, with file:line:col.
 Result<std::vector<ScheduleSpec>> SchedulesFrom(const Config& config);
 
 // One schedule from a map with `schedule: CRON` or `every: DURATION` (+ jitter, tz, catch_up).

@@ -8,14 +8,18 @@
 #   scripts/fuzz.sh [SECONDS]
 #   scripts/fuzz.sh --build-only    configure and build everything in build-fuzz/ (vigil, vigil_test
 #                                   and the targets; scripts/test.sh --fuzz-build runs the suite there)
+#   scripts/fuzz.sh --replay        run every target once over its seeds, no mutation: deterministic,
+#                                   a regression check of every parser on every seed (what CI runs)
 #   VIGIL_FUZZ_TARGETS="cron_parse_fuzz json_path_fuzz" scripts/fuzz.sh 30    only these targets
 # Reproduce a finding: build-fuzz/<target> build-fuzz/fuzz-findings/<target>/crash-...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build-fuzz
-build_only=
+build_only= replay=
 [ "${1:-}" = "--build-only" ] && build_only=1
+[ "${1:-}" = "--replay" ] && replay=1
 seconds=${1:-60}
+[ -n "$replay" ] && seconds=0
 
 scripts/install-deps.sh
 source scripts/ccache-env.sh
@@ -48,8 +52,13 @@ for t in $targets; do
   corpus=$build/fuzz-corpus/$t findings=$build/fuzz-findings/$t log=$build/fuzz-logs/$t.log
   mkdir -p "$corpus" "$findings" "$(dirname "$log")"
   status=0 before=$(ls "$findings" | wc -l)
-  "$build/$t" -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=20 -rss_limit_mb=2560 \
-    -print_final_stats=1 -artifact_prefix="$findings/" "$corpus" "$build/fuzz-seeds/$t" >"$log" 2>&1 || status=$?
+  if [ -n "$replay" ]; then
+    run=(-runs=0 "$build/fuzz-seeds/$t")
+  else
+    run=(-max_total_time="$seconds" "$corpus" "$build/fuzz-seeds/$t")
+  fi
+  "$build/$t" -max_len="$(max_len "$t")" -timeout=20 -rss_limit_mb=2560 -print_final_stats=1 \
+    -artifact_prefix="$findings/" "${run[@]}" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")

@@ -18,11 +18,15 @@
 
 namespace vigil {
 
+// The longest interval: ten years (fire times are nanosecond time points, which end in 2262).
+inline constexpr std::chrono::seconds kMaxEvery{3650LL * 86400};
+
 struct IntervalSchedule {
   std::chrono::seconds every{0};
   std::chrono::seconds jitter{0};
 
-  // Error unless every > 0 and 0 <= jitter <= every; each message names the offending value.
+  // Error unless 0 < every <= kMaxEvery and 0 <= jitter <= every; each message names the
+  // offending value.
   Status Validate() const;
 
   // The first fire time strictly after `after`. Requires Validate().ok(); otherwise every is

@@ -188,7 +188,8 @@ Status ValidateCitationVerification(const Config& config) { return CitationVerif
 
 MaintenanceOutcome RunCitationVerificationJob(MaintenanceEnv& env) {
   MaintenanceOutcome out;
-  auto parsed = CitationVerificationConfigFrom(env.config);
+  auto settings = SettingsOf(env, &CitationVerificationConfigFrom);
+  const auto& parsed = *settings;
   auto options = HttpClientOptionsFrom(env.config);
   if (!parsed.ok() || !parsed->enabled || !options.ok()) {
     out.next = JobResult::Discard(!parsed.ok() ? parsed.error() : !options.ok() ? options.error()

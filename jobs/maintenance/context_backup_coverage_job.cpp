@@ -101,7 +101,8 @@ MaintenanceOutcome Failed(const std::string& why) {
 Status ValidateContextBackupCoverage(const Config& config) { return CoverageConfigFrom(config).status(); }
 
 MaintenanceOutcome RunContextBackupCoverage(MaintenanceEnv& env) {
-  auto c = CoverageConfigFrom(env.config);
+  auto settings = SettingsOf(env, &CoverageConfigFrom);
+  const auto& c = *settings;
   if (!c.ok()) return Failed(c.error());
   auto opened = OpenJobDatabase(c->db_url, env.config);
   if (!opened.ok()) return Failed(opened.error());

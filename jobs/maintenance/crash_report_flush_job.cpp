@@ -107,7 +107,8 @@ MaintenanceOutcome RunCrashReportFlush(MaintenanceEnv& env) {
   static std::mutex running;
   std::unique_lock<std::mutex> only_one(running, std::try_to_lock);
   if (!only_one.owns_lock()) return {{{"skipped", "another flush is running in this process"}}, JobResult::Done()};
-  auto c = FlushConfigFrom(env.config);
+  auto settings = SettingsOf(env, &FlushConfigFrom);
+  const auto& c = *settings;
   if (!c.ok()) return {{{"error", c.error()}}, JobResult::Retry(c.error())};
   auto own_tables = TableMapping::Defaults(CrashTables());
   LeftoverOptions own{LeftoverRule::kVigilNodes, env.session_id, HeartbeatFreshness(env.config), "vigil"};

@@ -336,7 +336,8 @@ JobResult NextAfter(const BackfillSummary& summary) {
 
 MaintenanceOutcome RunEmbeddingBackfillJob(MaintenanceEnv& env) {
   MaintenanceOutcome out;
-  auto parsed = EmbeddingBackfillConfigFrom(env.config);
+  auto settings = SettingsOf(env, &EmbeddingBackfillConfigFrom);
+  const auto& parsed = *settings;
   if (!parsed.ok() || !parsed->enabled) {
     out.next = JobResult::Discard(parsed.ok() ? std::string(kEmbeddingBackfillAt) + " is not configured (or enabled: false)" : parsed.error());
     return out;

@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "config/config.h"
 #include "jobs/engine/job_types.h"
+#include "jobs/engine/runtime.h"
 #include "jobs/maintenance/table_mapping.h"
 #include "store/sql.h"
 
@@ -34,7 +35,16 @@ struct MaintenanceEnv {
   ProgressFn progress;
   TimePoint now = std::chrono::system_clock::now();
   std::string session_id;  // this vigil session (the engine's node id); "" in the CLI
+  const Runtime* runtime = nullptr;  // the engine's (its settings parsed once per load); null in the CLI
 };
+
+// The job's settings: parsed once per config load when the engine runs the job (Runtime::Parsed),
+// parsed from env.config when it is run by hand (`vigil jobs run`).
+template <class T>
+std::shared_ptr<const Result<T>> SettingsOf(const MaintenanceEnv& env, Result<T> (*parse)(const Config&)) {
+  if (env.runtime != nullptr) return env.runtime->Parsed(parse);
+  return std::make_shared<const Result<T>>(parse(env.config));
+}
 
 struct MaintenanceOutcome {
   nlohmann::json summary = nlohmann::json::object();  // the figures, for logs, the CLI and --json

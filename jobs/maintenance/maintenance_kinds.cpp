@@ -37,7 +37,7 @@ KindSpec MaintenanceKindSpec(const MaintenanceKind& kind, const Runtime& runtime
     auto db = ctx.db();
     if (!db.ok()) return JobResult::Retry(db.error());
     if (runtime.http() == nullptr) return JobResult::Retry("no HTTP client");
-    MaintenanceEnv env{*config, **db, *runtime.http(), &ctx.cancel, nullptr, ctx.clock.Now(), ctx.node_id};
+    MaintenanceEnv env{*config, **db, *runtime.http(), &ctx.cancel, nullptr, ctx.clock.Now(), ctx.node_id, &runtime};
     MaintenanceOutcome out = kind.run(env);
     spdlog::info("{}: {}", kind.kind, out.summary.dump());
     return out.next;

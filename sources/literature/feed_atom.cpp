@@ -2,6 +2,7 @@
 // mode="escaped", issued/modified map onto 1.0's html, published/updated.
 #include <cctype>
 
+#include "common/utf8_cut.h"
 #include "sources/literature/feed_dates.h"
 #include "sources/literature/feed_entries.h"
 #include "sources/literature/html_text.h"
@@ -57,12 +58,13 @@ std::string AtomText(pugi::xml_node n, size_t max_bytes) {
   if (type == "xhtml" || type == "application/xhtml+xml" || markup_children)
     return ReduceText(FeedXml::InnerXml(n), true, max_bytes);
   bool html = type == "html" || type == "text/html" || mode == "escaped";
-  if (mode == "base64") return GuessAndReduceText(DecodeBase64(NodeText(n)), max_bytes);
+  // Base64 decodes to any bytes at all: what is not UTF-8 becomes U+FFFD (found by feed_parser_fuzz).
+  if (mode == "base64") return GuessAndReduceText(ValidUtf8(DecodeBase64(NodeText(n))), max_bytes);
   if (html) return ReduceText(NodeText(n), true, max_bytes);
   if (type.empty() || type == "text" || type.starts_with("text/") || type.ends_with("xml") || mode == "xml")
     return ReduceText(NodeText(n), false, max_bytes);
   // RFC 4287 3.1.1.3: any other media type is base64 (as is Atom 0.3's mode="base64").
-  return GuessAndReduceText(DecodeBase64(NodeText(n)), max_bytes);
+  return GuessAndReduceText(ValidUtf8(DecodeBase64(NodeText(n))), max_bytes);
 }
 
 bool IsHtmlType(std::string_view type) {

@@ -113,5 +113,13 @@ TEST(IntervalSchedule, ValidateNamesTheBadValue) {
   EXPECT_FALSE((IntervalSchedule{minutes(1), seconds(-1)}.Validate().ok()));
 }
 
+// Found by interval_schedule_fuzz: every: 17824280014 (565 years) overflowed the nanoseconds of a
+// fire time. Ten years is the most.
+TEST(IntervalSchedule, AnIntervalPastTenYearsIsRefused) {
+  EXPECT_TRUE((IntervalSchedule{kMaxEvery, seconds(0)}.Validate().ok()));
+  EXPECT_THAT((IntervalSchedule{seconds(17824280014), seconds(0)}.Validate().message()),
+              HasSubstr("every must be at most 3650d, got 17824280014s"));
+}
+
 }  // namespace
 }  // namespace vigil

@@ -6,6 +6,7 @@
 
 #include "common/utf8_cut.h"
 #include "sources/literature/arxiv_parser.h"
+#include "sources/literature/feed_parser.h"
 #include "sources/literature/pubmed_parser.h"
 #include "tests/unit/literature_fixture.h"
 #include "tests/unit/pubmed_fixture.h"
@@ -43,6 +44,18 @@ TEST(LiteratureUtf8, APubmedTitleWithASurrogateAndAnOverlongFormIsStorable) {
     if (e.title.starts_with("The \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD treatment \xEF\xBF\xBD\xEF\xBF\xBD of AIDS")) found = true;
   }
   EXPECT_TRUE(found) << "the damaged title, each bad byte as U+FFFD";
+}
+
+// Found by feed_parser_fuzz: an Atom title of a non-text type is base64, which decodes to any bytes.
+TEST(LiteratureUtf8, ABase64AtomTitleThatDecodesToStrayBytesIsUtf8) {
+  std::string xml = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title type=\"application/octet-stream\">"
+                    "/0FC/w==</title><entry><id>urn:x:1</id><title type=\"application/octet-stream\">/0FC/w==</title>"
+                    "<link href=\"https://example.org/1\"/></entry></feed>";  // bytes FF 'A' 'B' FF
+  auto feed = ParseFeed(xml, FeedParseOptions{});
+  ASSERT_TRUE(feed.ok()) << feed.error();
+  EXPECT_EQ(feed->title, "\xEF\xBF\xBD" "AB\xEF\xBF\xBD");
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "\xEF\xBF\xBD" "AB\xEF\xBF\xBD");
 }
 
 }  // namespace
