@@ -1,0 +1,310 @@
+"""scripts/soak.py: one phase (databases, daemons, load, faults) and its checks."""
+import argparse
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from soaklib.common import *  # noqa: F401,F403
+from soaklib.daemon import *  # noqa: F401,F403
+from soaklib.load import *  # noqa: F401,F403
+
+
+class PgDb:
+    def __init__(self, url):
+        self.url = url
+
+    def rows(self, sql):
+        p = subprocess.run(["psql", self.url, "-X", "-A", "-t", "-F", "\x1f", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError("psql: " + p.stderr.strip())
+        return [line.split("\x1f") for line in p.stdout.splitlines() if line]
+
+
+class SqliteDb:
+    def __init__(self, path):
+        self.path = path
+
+    def rows(self, sql):
+        c = sqlite3.connect(self.path, timeout=30)
+        try:
+            return [["" if v is None else str(v) for v in row] for row in c.execute(sql).fetchall()]
+        finally:
+            c.close()
+
+
+def unfinished_jobs(db):
+    return db.rows("SELECT kind, state, COUNT(*) FROM vigil_jobs WHERE kind IN ('noop', 'triage')"
+                   " AND state IN ('available', 'running', 'retryable') GROUP BY kind, state")
+
+
+# ---------------------------------------------------------------------------------------------
+# A phase
+
+
+def config_text(db_url, port):
+    return ("database:\n  url: %s\nhttp:\n  listen: 127.0.0.1:%d\nlogging:\n  level: info\n"
+            "watchers:\n  - name: %s\n    type: webhook\n    verify:\n      scheme: github\n      secret: %s\n"
+            % (db_url, port, WATCHER, SECRET))
+
+
+class Phase:
+    def __init__(self, name, args, workdir):
+        self.name, self.args = name, args
+        self.workdir = os.path.join(workdir, name)
+        os.makedirs(self.workdir)
+        self.daemons = []
+        self.faults = []      # dicts: kind, target, start, end (+ notes)
+        self.restarts = []    # threads restarting killed daemons
+        self.t0 = None
+
+    def make_daemon(self, letter, db_url):
+        port = free_port()
+        cfg = os.path.join(self.workdir, "vigil-%s.yaml" % letter)
+        with open(cfg, "w") as f:
+            f.write(config_text(db_url, port))
+        d = Daemon(self.name, letter, self.args.vigil, cfg, port, self.workdir)
+        self.daemons.append(d)
+        return d
+
+    def rel(self, t):
+        return t - self.t0
+
+    def kill(self, d):
+        """SIGKILL, then the restart in a thread of its own, as a supervisor would: the schedule goes on
+        (a restart while the database is away waits for it)."""
+        t = d.kill()
+        f = {"kind": "kill", "target": d.name, "start": t, "end": t, "ready": None}
+        self.faults.append(f)
+        log("%s: SIGKILL daemon %s" % (self.name, d.name))
+
+        def restart():
+            before = d.start_failures
+            f["end"] = now()
+            d.restart_after_kill()
+            f["ready"] = d.incarnations[-1].ready
+            f["failed_starts"] = d.start_failures - before
+            log("%s: daemon %s restarted, pid %d%s" % (self.name, d.name, d.proc.pid,
+                ", after %d failed starts" % f["failed_starts"] if f["failed_starts"] else ""))
+        th = threading.Thread(target=restart, daemon=True)
+        th.start()
+        self.restarts.append(th)
+
+    def run(self, schedule, duration, fault_fns):
+        """Runs the load for `duration` seconds with the faults of `schedule` [(offset, kind, arg)]."""
+        stop_watch = threading.Event()
+
+        def watcher():
+            last = 0.0
+            while not stop_watch.is_set():
+                for d in self.daemons:
+                    d.watch()
+                if now() - last >= 1.0:
+                    for d in self.daemons:
+                        d.sample()
+                    last = now()
+                stop_watch.wait(0.2)
+
+        self.load = Load(self.name, self.daemons, self.args.clients, self.args.interval)
+        self.enq = Enqueuer(self.name, self.args.vigil, self.daemons[0].config, self.args.job_batch, self.args.job_every)
+        wt = threading.Thread(target=watcher, daemon=True)
+        wt.start()
+        self.t0 = now()
+        self.load.start()
+        self.enq.thread.start()
+        progress_at = self.t0 + 30
+        for offset, kind, arg in sorted(schedule, key=lambda x: x[0]):
+            while now() < self.t0 + offset:
+                time.sleep(min(0.2, self.t0 + offset - now()))
+                if now() >= progress_at:
+                    self.progress()
+                    progress_at += 30
+            fault_fns[kind](arg)
+        while now() < self.t0 + duration:
+            time.sleep(0.2)
+            if now() >= progress_at:
+                self.progress()
+                progress_at += 30
+        for th in self.restarts:
+            th.join()
+        log("%s: load stops; sending what is still unaccepted" % self.name)
+        self.enq.stop.set()
+        self.enq.thread.join(90)
+        self.load.drain(90)
+        self.settle(self.db)
+        self.metrics = {d.name: d.metrics() for d in self.daemons}
+        stop_watch.set()
+        wt.join()
+        for d in self.daemons:
+            code = d.stop()
+            log("%s: daemon %s stopped on SIGTERM, exit %d" % (self.name, d.name, code))
+
+    def progress(self):
+        l = self.load
+        with l.lock:
+            log("%s: %d sent, %d accepted, %d answered 503, %d connection errors, %d waiting to be sent again; %d noop jobs enqueued"
+                % (self.name, l.sent, len(l.accepted), l.unavailable, sum(l.conn_errors.values()), l.outstanding(),
+                   len(self.enq.ids)))
+
+    def settle(self, db, deadline=180):
+        end = now() + deadline
+        left = None
+        while now() < end:
+            try:
+                left = unfinished_jobs(db)
+                if not left:
+                    log("%s: every noop and triage job is finished" % self.name)
+                    return
+            except RuntimeError:
+                pass
+            time.sleep(1)
+        VIOLATIONS.add(self.name, "jobs still unfinished %d s after the load stopped: %s" % (deadline, left))
+
+    # --- checks -------------------------------------------------------------------------------
+
+    def check(self):
+        db, name, l = self.db, self.name, self.load
+        out = {}
+        events = {}
+        dup_rows = 0
+        for source_id, eid, signal_ in db.rows("SELECT source_id, id, triage_signal FROM watcher_events"
+                                               " WHERE source_id LIKE 'soak-%'"):
+            if source_id in events:
+                dup_rows += 1
+            events.setdefault(source_id, []).append((eid, signal_))
+        triage = {}
+        for jid, state, args in db.rows("SELECT id, state, args FROM vigil_jobs WHERE kind = 'triage'"):
+            try:
+                eid = json.loads(args).get("event_id", "")
+            except ValueError:
+                eid = ""
+            triage.setdefault(eid, []).append(state)
+        lost = [d for d in l.accepted if d not in events]
+        twice = [d for d, rows in events.items() if len(rows) > 1]
+        not_triaged, triaged_twice, no_signal = [], [], []
+        triaged_once = 0
+        for d in l.accepted:
+            rows = events.get(d, [])
+            for eid, signal_ in rows:
+                jobs = triage.get(eid, [])
+                if jobs != ["completed"]:
+                    (triaged_twice if len(jobs) > 1 else not_triaged).append("%s (%s)" % (d, jobs))
+                if not signal_:
+                    no_signal.append(d)
+            if len(rows) == 1 and triage.get(rows[0][0], []) == ["completed"] and rows[0][1]:
+                triaged_once += 1
+        stored_unaccepted = [d for d in events if d not in l.accepted]
+        notif_twice = db.rows("SELECT event_id, COUNT(*) FROM notifications GROUP BY event_id HAVING COUNT(*) > 1")
+        for what, items in (("answered 2xx but not stored", lost), ("stored more than once", twice),
+                            ("without a completed triage job", not_triaged), ("with more than one triage job", triaged_twice),
+                            ("stored with no triage_signal", no_signal), ("with more than one notification", notif_twice)):
+            if items:
+                VIOLATIONS.add(name, "%d deliveries %s, e.g. %s" % (len(items), what, items[:3]))
+        out["events"] = {"accepted": len(l.accepted), "stored": len(events), "lost": len(lost), "stored_twice": len(twice),
+                         "triaged_once": triaged_once,
+                         "stored_without_2xx": len(stored_unaccepted)}
+
+        jobs = {jid: (state, attempt) for jid, state, attempt in
+                db.rows("SELECT id, state, attempt FROM vigil_jobs WHERE kind = 'noop'")}
+        marks = {jid: int(runs) for jid, runs in db.rows("SELECT job_id, runs FROM vigil_noop_marks")}
+        reported = [str(i) for i in self.enq.ids]
+        missing = [i for i in reported if i not in jobs]
+        not_done = [i for i, (state, _) in jobs.items() if state != "completed"]
+        no_effect = [i for i, (state, _) in jobs.items() if state == "completed" and marks.get(i, 0) == 0]
+        runs_hist = {}
+        for i in jobs:
+            r = marks.get(i, 0)
+            runs_hist[r] = runs_hist.get(r, 0) + 1
+        over = [i for i in jobs if marks.get(i, 0) > 2]
+        for what, items in (("reported enqueued but not in vigil_jobs", missing), ("not completed", not_done),
+                            ("completed without their effect", no_effect), ("run more than twice", over)):
+            if items:
+                VIOLATIONS.add(name, "%d noop jobs %s, e.g. %s" % (len(items), what, items[:5]))
+        out["noop"] = {"reported_enqueued": len(reported), "in_table": len(jobs), "runs": runs_hist,
+                       "enqueue_calls": self.enq.calls, "enqueue_calls_failed": self.enq.failed_calls}
+
+        bad = db.rows("SELECT kind, state, COUNT(*) FROM vigil_jobs WHERE state IN ('discarded', 'cancelled') GROUP BY kind, state")
+        if bad:
+            VIOLATIONS.add(name, "jobs discarded or cancelled: %s" % bad)
+        discarded_metric = 0.0
+        for text in self.metrics.values():
+            for line in text.splitlines():
+                if line.startswith("vigil_jobs_discarded_total"):
+                    discarded_metric += float(line.rsplit(" ", 1)[1])
+        if discarded_metric:
+            VIOLATIONS.add(name, "vigil_jobs_discarded_total is %g on the daemons alive at the end" % discarded_metric)
+        out["jobs_discarded"] = {"table": bad, "metric": discarded_metric}
+
+        with l.lock:
+            out["http"] = {"sent": l.sent, "statuses": dict(sorted(l.statuses.items())), "503_with_retry_after": l.unavailable,
+                           "duplicates_answered": l.duplicates, "conn_errors": dict(l.conn_errors),
+                           "conn_errors_while_up": l.conn_errors_unexplained, "timeouts": l.timeouts,
+                           "slowest_answer_s": round(l.slowest, 3)}
+        out["faults"] = self.recoveries()
+        out["rss"] = self.rss()
+        out["daemons"] = {d.name: {"incarnations": len(d.incarnations), "crashes": d.crashes,
+                                   "start_failures": d.start_failures} for d in self.daemons}
+        return out
+
+    def recoveries(self):
+        res = []
+        for f in sorted(self.faults, key=lambda f: f["start"]):
+            r = {"kind": f["kind"], "at_s": round(self.rel(f["start"]), 1)}
+            names = [f["target"]] if f.get("target") else None
+            if f["kind"] == "kill":
+                first = self.load.first_ok_after(f["start"], names)
+                r["daemon"] = f["target"]
+                r["restart_to_ready_s"] = round(f["ready"] - f["end"], 2) if f.get("ready") else None
+                r["failed_starts"] = f.get("failed_starts", 0)
+                r["kill_to_first_2xx_s"] = round(first - f["start"], 2) if first else None
+                r["restart_to_first_2xx_s"] = round(first - f["end"], 2) if first else None
+            else:
+                r["duration_s"] = round(f["end"] - f["start"], 1)
+                r["503_during"] = f.get("refused", 0)
+                per = {}
+                for d in self.daemons:
+                    first = self.load.first_ok_after(f["end"], [d.name])
+                    per[d.name] = round(first - f["end"], 2) if first else None
+                r["end_to_first_2xx_s"] = per
+                for k in ("mode", "stop_s", "start_s", "filled_mb"):
+                    if k in f:
+                        r[k] = f[k]
+            res.append(r)
+        return res
+
+    def rss(self):
+        res = {}
+        for d in self.daemons:
+            rows = []
+            for inc in d.incarnations:
+                warm, last = inc.warm(), inc.last()
+                row = {"pid": inc.pid, "lived_s": round((inc.ended or now()) - inc.started, 1), "how": inc.how}
+                if warm and last:
+                    span = last[0] - warm[0]
+                    growth = last[1] / warm[1] - 1
+                    row.update({"start_kb": warm[1], "end_kb": last[1], "growth_pct": round(100 * growth, 1),
+                                "peak_kb": max(kb for _, kb in inc.samples), "judged": span >= RSS_MIN_SPAN})
+                    if span >= RSS_MIN_SPAN and growth > RSS_GROWTH_LIMIT:
+                        VIOLATIONS.add(self.name, "daemon %s (pid %d) RSS grew %.1f%% (%d -> %d kB over %.0f s)"
+                                       % (d.name, inc.pid, 100 * growth, warm[1], last[1], span))
+                rows.append(row)
+            res[d.name] = rows
+        return res
+
+
+# --- the PostgreSQL phase ---------------------------------------------------------------------
+
+
