@@ -1,5 +1,7 @@
-// Cutting UTF-8 text to a byte budget without splitting a character: the one helper every
-// bound on text from outside goes through (summaries, titles, log records, error texts, prompts).
+// UTF-8 text from outside, the two things done to it: cutting it to a byte budget without
+// splitting a character (the one helper every bound goes through: summaries, titles, log records,
+// error texts, prompts), and making it valid (ValidUtf8, IsUtf8 at the end of this header: what
+// the store does to every event's text, and the literature parsers to theirs).
 //
 // A cut lands on a code-point boundary: when the budget ends inside a multi-byte sequence, the
 // whole sequence is left out (a prefix) or skipped (a tail), never half of it. Invalid input is

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "common/uuid.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
@@ -25,6 +26,12 @@ nlohmann::json StoredJson(const std::string& text, nlohmann::json otherwise) {
   auto value = nlohmann::json::parse(text, nullptr, false);
   return value.is_discarded() ? otherwise : value;
 }
+
+// A text column's value: what is not UTF-8 becomes U+FFFD (ValidUtf8). Events come from outside
+// (a log line in Latin-1, a feed's stray byte, a URL from a timed check), and PostgreSQL refuses
+// text that is not UTF-8: one such event would fail its whole group, on every retry, and stall the
+// watcher that found it (a log tail would never get past it).
+std::string StorableText(const std::string& text) { return IsUtf8(text) ? text : ValidUtf8(text); }
 
 std::string MetadataText(const nlohmann::json& metadata) {
   return metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -52,7 +59,8 @@ Status InsertChunk(SqlConnection& db, const std::vector<EventInsert>& events, co
     for (int c = 1; c <= kColumnsPerRow; ++c) sql += (c == 1 ? "$" : ", $") + std::to_string(params.size() + c);
     sql += ")";
     params.insert(params.end(), {ids[i], in.watcher_id, in.community_id.empty() ? SqlValue(SqlNull{}) : SqlValue(in.community_id),
-                                 e.title, e.summary, e.source_type, e.source_id, e.source_url, MetadataText(e.source_metadata),
+                                 StorableText(e.title), StorableText(e.summary), StorableText(e.source_type),
+                                 StorableText(e.source_id), StorableText(e.source_url), MetadataText(e.source_metadata),
                                  RawDataText(e), ts});
   }
   auto r = db.Query(sql + " ON CONFLICT (watcher_id, source_id) DO NOTHING RETURNING id", params);
@@ -65,13 +73,14 @@ Status InsertChunk(SqlConnection& db, const std::vector<EventInsert>& events, co
 // fields rewritten when update_existing asks for it.
 Result<EventInsertResult> Existing(SqlConnection& db, const EventInsert& in) {
   const Event& e = in.event;
-  auto existing = db.Query("SELECT id FROM watcher_events WHERE watcher_id = $1 AND source_id = $2", {in.watcher_id, e.source_id});
+  auto existing = db.Query("SELECT id FROM watcher_events WHERE watcher_id = $1 AND source_id = $2", {in.watcher_id, StorableText(e.source_id)});
   if (!existing.ok()) return existing.status();
   EventInsertResult result;
   result.id = existing->rows.empty() ? "" : existing->rows[0].Text(0);
   if (in.update_existing && !result.id.empty()) {
     auto upd = db.Query("UPDATE watcher_events SET title = $1, summary = $2, source_url = $3, source_metadata = $4 WHERE id = $5",
-                        {e.title, e.summary, e.source_url, MetadataText(e.source_metadata), result.id});
+                        {StorableText(e.title), StorableText(e.summary), StorableText(e.source_url),
+                         MetadataText(e.source_metadata), result.id});
     if (!upd.ok()) return upd.status();
     result.updated = true;
   }

@@ -93,6 +93,26 @@ TEST_P(EventRepoTest, ASourceIdTwiceInOneGroupIsStoredOnce) {
   EXPECT_EQ(conn_->Query("SELECT title FROM watcher_events WHERE source_id = 'same'")->rows[0].Text(0), "first");
 }
 
+// Text that is not UTF-8 (a Latin-1 log line, a stray byte in a feed): stored with U+FFFD in its
+// place; PostgreSQL refused the whole group before, on every retry. Stored again, it is the same
+// event (its repaired source id is the dedupe key).
+TEST_P(EventRepoTest, TextThatIsNotUtf8IsStoredWithReplacementCharacters) {
+  EventInsert in = Make("line:caf\xE9", "disk full on caf\xE9 \xFF");
+  in.event.summary = "caf\xE9";
+  auto now = std::chrono::system_clock::now();
+  auto first = InsertEvents(*conn_, {in}, now);
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_TRUE((*first)[0].inserted);
+  auto row = conn_->Query("SELECT title, summary, source_id FROM watcher_events")->rows[0];
+  EXPECT_EQ(row.Text(0), "disk full on caf\xEF\xBF\xBD \xEF\xBF\xBD");
+  EXPECT_EQ(row.Text(1), "caf\xEF\xBF\xBD");
+  EXPECT_EQ(row.Text(2), "line:caf\xEF\xBF\xBD");
+  auto again = InsertEvents(*conn_, {in}, now);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_FALSE((*again)[0].inserted);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM watcher_events"), 1);
+}
+
 TEST_P(EventRepoTest, RawJsonIsStoredInPlaceOfRawData) {
   EventInsert in = Make("raw", "t");
   in.event.raw_data = {{"not", "this"}};
