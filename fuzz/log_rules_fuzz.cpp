@@ -3,7 +3,8 @@
 // line, and again with the rule's pattern as a multi-line start pattern), each record is matched
 // against the rules, and the matching rule's title is rendered with the captures.
 // Input: RE2 pattern \0 title template \0 log bytes.
-// Besides not crashing: records lie inside what was consumed, in order, as the bytes hold them;
+// Besides not crashing: records lie inside what was consumed, in order, as the bytes hold them
+// (a line's "\r\n" read as "\n": the lines of a multi-line record are joined with "\n");
 // every capture is a piece of its record; a template rendered without variables is its text with
 // the placeholders taken out.
 #include <cstdint>
@@ -17,6 +18,14 @@
 
 namespace {
 
+// The bytes from `offset` on, each "\r\n" read as "\n", as far as a record of `size` could reach.
+std::string LineFeedsFrom(std::string_view data, size_t offset, size_t size) {
+  std::string out;
+  for (size_t i = offset; i < data.size() && out.size() < size; ++i)
+    if (!(data[i] == '\r' && i + 1 < data.size() && data[i + 1] == '\n')) out.push_back(data[i]);
+  return out;
+}
+
 void CheckRecords(std::string_view data, const vigil::SplitResult& split) {
   constexpr int64_t kBase = 4096;
   VIGIL_FUZZ_CHECK(split.consumed >= 0 && static_cast<size_t>(split.consumed) <= data.size(), "consumed %lld",
@@ -26,7 +35,8 @@ void CheckRecords(std::string_view data, const vigil::SplitResult& split) {
     VIGIL_FUZZ_CHECK(r.offset > previous && r.offset < kBase + split.consumed, "record offset %lld out of place",
                      static_cast<long long>(r.offset));
     VIGIL_FUZZ_CHECK(r.text.size() <= vigil::kMaxRecordBytes, "record of %zu bytes", r.text.size());
-    VIGIL_FUZZ_CHECK(data.substr(r.offset - kBase).starts_with(r.text), "record text is not the bytes at its offset");
+    VIGIL_FUZZ_CHECK(LineFeedsFrom(data, r.offset - kBase, r.text.size()).starts_with(r.text),
+                     "record text is not the bytes at its offset");
     previous = r.offset;
   }
 }

@@ -28,6 +28,21 @@ TEST(LogRecords, TakesAPartialLineWhenTheFileIsFinished) {
   EXPECT_EQ(r.consumed, 8);
 }
 
+TEST(LogRecords, JoinsCrlfLinesOfOneRecordWithLineFeeds) {
+  // A log written with CRLF line ends: the record's lines are joined with "\n" (its text is the
+  // bytes with each "\r\n" read as "\n"); the offsets still count every byte.
+  RE2 start(R"(^\[)");
+  SplitOptions o;
+  o.start = &start;
+  o.emit_pending = true;
+  SplitResult r = SplitRecords("[a] one\r\n  two\r\n[b] three\r\n", 10, o);
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[0].text, "[a] one\n  two");
+  EXPECT_EQ(r.records[1].text, "[b] three");
+  EXPECT_EQ(r.records[1].offset, 10 + 16);
+  EXPECT_EQ(r.consumed, 27);
+}
+
 TEST(LogRecords, JoinsContinuationLinesToTheirStartLine) {
   RE2 start(R"(^\d{4}-\d\d-\d\d )");
   std::string data =
