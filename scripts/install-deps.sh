@@ -10,6 +10,7 @@ packages=(
   libssl-dev libgtest-dev libgmock-dev tzdata systemd
   clang libfuzzer-14-dev
   postgresql python3-croniter python3-feedparser python3-biopython python3-aiosmtpd openssl
+  python3-sqlalchemy python3-psycopg2
 )
 
 missing=()
