@@ -34,6 +34,8 @@ std::string JsonTooDeepMessage() {
 
 Result<nlohmann::json> ParseJsonBounded(std::string_view text) {
   if (!JsonDepthAllowed(text)) return Status::Error(JsonTooDeepMessage());
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos)
+    return Status::Error("not valid JSON: a NUL byte at offset " + std::to_string(nul));
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
@@ -41,8 +43,12 @@ Result<nlohmann::json> ParseJsonBounded(std::string_view text) {
   }
 }
 
+// nlohmann's parser takes a NUL byte for the end of its input, so "{}\0anything" would parse as
+// {}; JSON has no raw NUL anywhere (RFC 8259: not even inside a string), and simdjson, the fast
+// path's parser, refuses it (found by webhook_decide_fuzz).
 nlohmann::json ParseJsonOrDiscarded(std::string_view text) {
-  if (!JsonDepthAllowed(text)) return nlohmann::json(nlohmann::json::value_t::discarded);
+  if (!JsonDepthAllowed(text) || text.find('\0') != std::string_view::npos)
+    return nlohmann::json(nlohmann::json::value_t::discarded);
   return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 

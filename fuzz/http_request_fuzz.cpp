@@ -8,6 +8,7 @@
 // whose responses announce a body they do not carry).
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -78,15 +79,26 @@ struct Server {
   }
 };
 
+// Non-blocking from the start: libFuzzer's SIGALRM (its -timeout watchdog) interrupts a blocking
+// connect with EINTR, which once passed for a failure of the server.
 int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  VIGIL_FUZZ_CHECK(fd >= 0, "socket: %s", std::strerror(errno));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  VIGIL_FUZZ_CHECK(fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0, "connect: %s",
-                   std::strerror(errno));
-  fcntl(fd, F_SETFL, O_NONBLOCK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    VIGIL_FUZZ_CHECK(errno == EINPROGRESS || errno == EINTR, "connect: %s", std::strerror(errno));
+    pollfd p{fd, POLLOUT, 0};
+    int ready;
+    while ((ready = poll(&p, 1, 10000)) < 0 && errno == EINTR) {
+    }
+    int error = 0;
+    socklen_t len = sizeof error;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+    VIGIL_FUZZ_CHECK(ready == 1 && error == 0, "connect: %s", ready == 1 ? std::strerror(error) : "no answer in 10 s");
+  }
   linger lin{1, 0};  // close with a reset: no TIME_WAIT per input, so ports do not run out
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
   return fd;

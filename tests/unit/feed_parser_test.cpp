@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "common/utf8_cut.h"
 #include "tests/unit/fixtures_dir.h"
 
 namespace vigil {
@@ -41,6 +42,19 @@ TEST(FeedParser, ReadsGithubAtomEntries) {
   EXPECT_EQ(e.source_metadata["feed_title"], "Recent Commits to huginn:master");
   EXPECT_EQ(e.summary, "Merge pull request #402 from albertsun/safer-liquid-migration Inline models into migration");
   EXPECT_TRUE(feed.warnings.empty());
+}
+
+TEST(FeedParser, EveryTextOfAMutatedFeedIsUtf8) {
+  // Found by feed_parser_fuzz: miniflux's Urdu feed, mutated, gave a summary ending in half a
+  // character. The parser now ends, as the PubMed and arXiv parsers do, by making every text of an
+  // event UTF-8, so no step before it can hand the store or a JSON dump a broken string.
+  ParsedFeed feed = MustParse(ReadFileBytes(FixturesDir() / "feeds" / "fuzz" / "urdu_mutated.xml"));
+  ASSERT_FALSE(feed.items.empty());
+  EXPECT_TRUE(IsUtf8(feed.title) && IsUtf8(feed.link));
+  for (const Event& e : feed.items) {
+    EXPECT_TRUE(IsUtf8(e.title) && IsUtf8(e.summary) && IsUtf8(e.source_id) && IsUtf8(e.source_url)) << e.source_id;
+    EXPECT_NO_THROW((void)e.source_metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
+  }
 }
 
 TEST(FeedParser, DecodesIso88591RssFromItsProlog) {

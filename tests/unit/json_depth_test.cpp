@@ -52,5 +52,15 @@ TEST(JsonDepth, OrDiscardedRefusesTheDeepAndTheInvalidAlike) {
   EXPECT_EQ(ParseJsonOrDiscarded(R"({"a": [1]})"), nlohmann::json({{"a", {1}}}));
 }
 
+TEST(JsonDepth, ANulByteIsNotTheEndOfTheDocument) {
+  // nlohmann alone reads "16\0..." as 16 (found by webhook_decide_fuzz: the fast path refused it).
+  std::string text("{\"a\": 1}\0{\"b\": 2}", 18);
+  EXPECT_TRUE(ParseJsonOrDiscarded(text).is_discarded());
+  EXPECT_TRUE(ParseJsonOrDiscarded(std::string("16\0\0", 4)).is_discarded());
+  auto r = ParseJsonBounded(text);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "not valid JSON: a NUL byte at offset 8");
+}
+
 }  // namespace
 }  // namespace vigil
