@@ -125,6 +125,10 @@ std::string Config::DatabaseUrl() const {
   return "sqlite:" + (base / file).lexically_normal().string();
 }
 
+UuidForm Config::DatabaseUuidForm() const {
+  return GetString("database.uuid_format") == "hyphenated" ? UuidForm::kHyphenated : UuidForm::kHex;
+}
+
 std::string Config::ListenHost() const {
   std::string listen = GetString("http.listen");
   auto colon = listen.rfind(':');

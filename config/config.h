@@ -14,6 +14,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "common/uuid.h"
 
 namespace vigil {
 
@@ -43,6 +44,8 @@ class Config {
 
   // database.url with a relative sqlite path made absolute against the config's folder.
   std::string DatabaseUrl() const;
+  // database.uuid_format: the form of the ids vigil writes on SQLite.
+  UuidForm DatabaseUuidForm() const;
   // http.listen split; errors are caught at load time.
   std::string ListenHost() const;
   int ListenPort() const;

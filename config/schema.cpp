@@ -23,7 +23,11 @@ std::vector<KeySpec> DatabaseKeys() {
       Applied({"database", K::kSection, "", kRestart, "Where vigil keeps its own tables."}, ""),
       Applied({"database.url", K::kString, "sqlite:/var/lib/vigil/vigil.db", kRestart,
        "`sqlite:PATH` (a relative PATH is relative to the config file's folder) or `postgresql://...`."}, "config/config.cpp"),
-      Applied({"database.busy_timeout", K::kDuration, "5s", kRestart, "SQLite: how long a writer waits for a lock.", 0, 600000}, "daemon/daemon.cpp"),
+      Applied({"database.busy_timeout", K::kDuration, "5s", kRestart, "SQLite: how long a writer waits for a lock.", 0, 600000}, "jobs/engine/database_target.cpp"),
+      Applied({"database.uuid_format", K::kEnum, "hex", kRestart,
+       "SQLite: how ids are stored: `hex` (32 hex digits, what SQLAlchemy's Uuid type stores) or `hyphenated`. "
+       "Ids given to the CLI and API are read in either form. PostgreSQL uses its native uuid type either way.",
+       0, 0, {"hex", "hyphenated"}}, "config/config.cpp"),
   };
 }
 

@@ -30,6 +30,7 @@
 #include "store/http_cache.h"
 #include "store/migrator.h"
 #include "store/sql.h"
+#include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
@@ -117,7 +118,7 @@ Daemon::~Daemon() = default;
 // Migrates and syncs watchers before the loop starts: nothing is served yet, so blocking is fine.
 Status Daemon::Impl::Prepare() {
   std::string url = config->DatabaseUrl();
-  auto conn = OpenSqlConnection(url, static_cast<int>(config->GetInt("database.busy_timeout")));
+  auto conn = OpenSqlConnection(DatabaseTarget(*config));
   if (!conn.ok()) return conn.status();
   auto migrated = Migrate(**conn);
   if (!migrated.ok()) return migrated.status().WithContext("migrating " + RedactUrl(url));
@@ -140,13 +141,11 @@ Status Daemon::Impl::StartEngine() {
   auto schedules = SchedulesFrom(*config);
   if (!schedules.ok()) return schedules.status();
   runtime = std::make_unique<Runtime>(config);
-  std::string url = config->DatabaseUrl();
-  int busy = static_cast<int>(config->GetInt("database.busy_timeout"));
   // The conditional-GET cache is used from worker threads: one connection per thread.
-  http_cache = std::make_unique<HttpCache>([url, busy]() -> SqlConnection* {
+  http_cache = std::make_unique<HttpCache>([target = DatabaseTarget(*config)]() -> SqlConnection* {
     thread_local std::unique_ptr<SqlConnection> conn;
     if (!conn || !conn->healthy()) {
-      auto opened = OpenSqlConnection(url, busy);
+      auto opened = OpenSqlConnection(target);
       if (!opened.ok()) return nullptr;
       conn = std::move(opened.value());
     }
@@ -300,8 +299,7 @@ Status Daemon::Impl::StartIntake() {
   if (started.ok()) sentinel = std::move(*started);
   else spdlog::warn("crash sentinel not started: {}", started.error());
   EventWriterOptions writer;
-  writer.url = config->DatabaseUrl();
-  writer.busy_timeout_ms = static_cast<int>(config->GetInt("database.busy_timeout"));
+  writer.database = DatabaseTarget(*config);
   hooks = std::make_unique<HookRoutes>(*poster, writer);
   auto hook_table = HookRoutes::TableFrom(*config);
   if (!hook_table.ok()) return hook_table.status();
@@ -365,7 +363,7 @@ int Daemon::Run() {
   }
   uv_loop_init(&d.loop);
   d.poster = std::make_unique<LoopPoster>(&d.loop);
-  d.db = std::make_unique<DbThread>(d.config->DatabaseUrl(), static_cast<int>(d.config->GetInt("database.busy_timeout")), "http-db");
+  d.db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "http-db");
   s = d.StartEngine();
   if (!s.ok()) return d.AbandonStart(s);
   s = d.StartIntake();

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "store/migrator.h"
+#include "store/shared_tables.h"
 
 namespace vigil {
 namespace {
@@ -98,7 +99,10 @@ Result<std::vector<TableCopyReport>> CopyVigilTables(SqlConnection& from, SqlCon
   std::vector<std::string> order;
   for (const auto& t : kFirst) order.push_back(t);
   for (const auto& t : *target_tables) {
-    if (t != "schema_migrations" && std::find(order.begin(), order.end(), t) == order.end()) order.push_back(t);
+    // The migration record and vigil_settings (who made which platform table, the id form) are
+    // the target's own facts, written by its migration.
+    if (t != "schema_migrations" && t != "vigil_settings" && std::find(order.begin(), order.end(), t) == order.end())
+      order.push_back(t);
   }
   for (const auto& t : order) {
     auto count = to.Query("SELECT COUNT(*) FROM " + t);
@@ -115,6 +119,7 @@ Result<std::vector<TableCopyReport>> CopyVigilTables(SqlConnection& from, SqlCon
     if (progress) progress(rep);
     reports.push_back(rep);
   }
+  if (Status s = ConvertCopiedIds(to); !s.ok()) return s.WithContext("bringing the copied ids to the target's form");
   return reports;
 }
 

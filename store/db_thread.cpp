@@ -2,8 +2,8 @@
 
 namespace vigil {
 
-DbThread::DbThread(std::string url, int busy_timeout_ms, std::string name)
-    : reconnect_(std::move(url), busy_timeout_ms, std::move(name)) {
+DbThread::DbThread(SqlTarget target, std::string name)
+    : reconnect_(std::move(target), std::move(name)) {
   thread_ = std::thread([this] { Run(); });
 }
 

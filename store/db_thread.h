@@ -24,7 +24,7 @@ class DbThread {
  public:
   using Task = std::function<void(SqlConnection* db)>;
 
-  DbThread(std::string url, int busy_timeout_ms, std::string name);
+  DbThread(SqlTarget target, std::string name);
   ~DbThread();  // stops and joins
   DbThread(const DbThread&) = delete;
   DbThread& operator=(const DbThread&) = delete;

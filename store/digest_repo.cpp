@@ -110,7 +110,7 @@ Status InsertDigestInTx(SqlConnection& db, const DigestRow& digest) {
 }
 
 Result<std::optional<DigestRow>> GetDigest(SqlConnection& db, const std::string& id) {
-  auto r = db.Query(std::string(kDigestSelect) + " WHERE d.id = $1", {id});
+  auto r = db.Query(std::string(kDigestSelect) + " WHERE d.id = $1", {db.IdOf(id)});
   if (!r.ok()) return r.status();
   if (r->rows.empty()) return std::optional<DigestRow>();
   return std::optional<DigestRow>(DigestFromRow(r->rows[0]));

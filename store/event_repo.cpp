@@ -5,7 +5,6 @@
 
 #include "common/json_depth.h"
 #include "common/utf8_cut.h"
-#include "common/uuid.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
 
@@ -42,20 +41,34 @@ std::string MetadataText(const nlohmann::json& metadata) {
 constexpr size_t kRowsPerInsert = 200;
 constexpr int kColumnsPerRow = 11;
 
-// One multi-row INSERT for events[start, start + n) under the ids chosen for them; adds the ids of
-// the rows actually inserted (not already stored) to `inserted`. A group of events costs one round
-// trip instead of one per event, which is what bounds a PostgreSQL writer.
+// Claims events[start, start + n) under the ids chosen for them in vigil_event_sources (one event
+// per watcher and source id: vigil's own table, so the platform's watcher_events carries no index
+// of vigil's) and inserts the claimed ones into watcher_events; adds their ids to `inserted`. Two
+// multi-row statements for a group of events instead of two per event: what bounds a PostgreSQL
+// writer.
 Status InsertChunk(SqlConnection& db, const std::vector<EventInsert>& events, const std::vector<std::string>& ids,
                    size_t start, size_t n, const std::string& ts, std::unordered_set<std::string>& inserted) {
+  std::string claim = "INSERT INTO vigil_event_sources (watcher_id, source_id, event_id) VALUES ";
+  std::vector<SqlValue> claim_params;
+  for (size_t i = start; i < start + n; ++i) {
+    size_t p = claim_params.size();
+    claim += (i == start ? "($" : ", ($") + std::to_string(p + 1) + ", $" + std::to_string(p + 2) + ", $" + std::to_string(p + 3) + ")";
+    claim_params.insert(claim_params.end(), {events[i].watcher_id, StorableText(events[i].event.source_id), ids[i]});
+  }
+  auto claimed = db.Query(claim + " ON CONFLICT (watcher_id, source_id) DO NOTHING RETURNING event_id", claim_params);
+  if (!claimed.ok()) return claimed.status();
+  std::unordered_set<std::string> mine;
+  for (const auto& row : claimed->rows) mine.insert(row.Text(0));
   std::string sql =
       "INSERT INTO watcher_events (id, watcher_id, subreddit_id, title, summary, source_type, source_id, source_url,"
       " source_metadata, raw_data, detected_at) VALUES ";
   std::vector<SqlValue> params;
-  params.reserve(n * kColumnsPerRow);
+  params.reserve(mine.size() * kColumnsPerRow);
   for (size_t i = start; i < start + n; ++i) {
+    if (!mine.count(ids[i])) continue;
     const EventInsert& in = events[i];
     const Event& e = in.event;
-    sql += i == start ? "(" : ", (";
+    sql += params.empty() ? "(" : ", (";
     for (int c = 1; c <= kColumnsPerRow; ++c) sql += (c == 1 ? "$" : ", $") + std::to_string(params.size() + c);
     sql += ")";
     params.insert(params.end(), {ids[i], in.watcher_id, in.community_id.empty() ? SqlValue(SqlNull{}) : SqlValue(in.community_id),
@@ -63,9 +76,10 @@ Status InsertChunk(SqlConnection& db, const std::vector<EventInsert>& events, co
                                  StorableText(e.source_id), StorableText(e.source_url), MetadataText(e.source_metadata),
                                  RawDataText(e), ts});
   }
-  auto r = db.Query(sql + " ON CONFLICT (watcher_id, source_id) DO NOTHING RETURNING id", params);
+  if (params.empty()) return Status::Ok();
+  auto r = db.Query(sql, params);
   if (!r.ok()) return r.status();
-  for (const auto& row : r->rows) inserted.insert(row.Text(0));
+  inserted.insert(mine.begin(), mine.end());
   return Status::Ok();
 }
 
@@ -73,7 +87,8 @@ Status InsertChunk(SqlConnection& db, const std::vector<EventInsert>& events, co
 // fields rewritten when update_existing asks for it.
 Result<EventInsertResult> Existing(SqlConnection& db, const EventInsert& in) {
   const Event& e = in.event;
-  auto existing = db.Query("SELECT id FROM watcher_events WHERE watcher_id = $1 AND source_id = $2", {in.watcher_id, StorableText(e.source_id)});
+  auto existing = db.Query("SELECT event_id FROM vigil_event_sources WHERE watcher_id = $1 AND source_id = $2",
+                           {in.watcher_id, StorableText(e.source_id)});
   if (!existing.ok()) return existing.status();
   EventInsertResult result;
   result.id = existing->rows.empty() ? "" : existing->rows[0].Text(0);
@@ -97,12 +112,12 @@ void AddFollowUps(const EventInsert& in, const std::string& id, std::vector<JobS
 
 }  // namespace
 
-// Round trips: one INSERT per kRowsPerInsert events, one SELECT per event already stored, and one
+// Round trips: two INSERTs per kRowsPerInsert events, one SELECT per event already stored, and one
 // enqueue of all follow-up jobs together (in event order).
 Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now) {
   std::vector<std::string> ids;
   ids.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i) ids.push_back(NewUuid());
+  for (size_t i = 0; i < events.size(); ++i) ids.push_back(db.NewId());
   std::string ts = SeedTimestamp(now, db.dialect());
   std::unordered_set<std::string> inserted;
   for (size_t start = 0; start < events.size(); start += kRowsPerInsert) {
@@ -136,7 +151,7 @@ Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFil
   if (!f.watcher.empty()) where.Add("w.name = ?", f.watcher);
   if (!f.signal.empty()) where.Add("e.triage_signal = ?", f.signal);
   if (f.since) where.Add("e.detected_at >= ?", SeedTimestamp(*f.since, db.dialect()));
-  if (!f.before_id.empty()) where.Add("e.id < ?", f.before_id);
+  if (!f.before_id.empty()) where.Add("e.id < ?", db.IdOf(f.before_id));
   sql += where.Sql() + " ORDER BY e.id DESC LIMIT " + where.Bind(int64_t(std::clamp(f.limit, 1, 500)));
   auto r = db.Query(sql, where.params());
   if (!r.ok()) return r.status();

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "common/uuid.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
 
@@ -40,7 +39,7 @@ bool KnownStatus(const std::string& s) { return s == "pending" || s == "read" ||
 }  // namespace
 
 Result<std::string> InsertNotificationInTx(SqlConnection& db, const NotificationInsert& in, TimePoint now) {
-  std::string id = NewUuid();
+  std::string id = db.NewId();
   auto r = db.Query(
       "INSERT INTO notifications (id, watcher_id, event_id, subreddit_id, title, summary, signal, suggested_hypothesis, status,"
       " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)",
@@ -51,7 +50,7 @@ Result<std::string> InsertNotificationInTx(SqlConnection& db, const Notification
 }
 
 Result<std::optional<NotificationRow>> GetNotification(SqlConnection& db, const std::string& id) {
-  auto r = db.Query(std::string(kSelect) + " WHERE n.id = $1", {id});
+  auto r = db.Query(std::string(kSelect) + " WHERE n.id = $1", {db.IdOf(id)});
   if (!r.ok()) return r.status();
   if (r->rows.empty()) return std::optional<NotificationRow>();
   return std::optional<NotificationRow>(FromRow(r->rows[0]));
@@ -64,7 +63,7 @@ Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const 
   if (!f.watcher.empty()) where.Add("w.name = ?", f.watcher);
   if (!f.signal.empty()) where.Add("n.signal = ?", f.signal);
   if (f.since) where.Add("n.created_at >= ?", SeedTimestamp(*f.since, db.dialect()));
-  if (!f.after.empty()) where.Add("(n.created_at, n.id) < (SELECT c.created_at, c.id FROM notifications c WHERE c.id = ?)", f.after);
+  if (!f.after.empty()) where.Add("(n.created_at, n.id) < (SELECT c.created_at, c.id FROM notifications c WHERE c.id = ?)", db.IdOf(f.after));
   std::string sql = std::string(kSelect) + where.Sql() + " ORDER BY n.created_at DESC, n.id DESC LIMIT " +
                     where.Bind(static_cast<int64_t>(std::max(f.limit, 1)));
   auto r = db.Query(sql, where.params());
@@ -92,9 +91,9 @@ Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std
   Result<SqlResult> r = Status::Ok();
   if (status == "acted") {
     r = db.Query("UPDATE notifications SET status = 'acted', acted_at = $1, action_taken = COALESCE($2, action_taken) WHERE id = $3",
-                 {SeedTimestamp(now, db.dialect()), TextOrNull(action), id});
+                 {SeedTimestamp(now, db.dialect()), TextOrNull(action), db.IdOf(id)});
   } else {
-    r = db.Query("UPDATE notifications SET status = $1 WHERE id = $2", {status, id});
+    r = db.Query("UPDATE notifications SET status = $1 WHERE id = $2", {status, db.IdOf(id)});
   }
   if (!r.ok()) return r.status();
   if (r->affected == 0) return Status::Error("no notification " + id);
@@ -105,7 +104,7 @@ Status RecordThread(SqlConnection& db, const std::string& id, const std::string&
                     TimePoint now) {
   auto r = db.Query(
       "UPDATE notifications SET thread_id = $1, action_taken = $2, status = 'acted', acted_at = $3 WHERE id = $4",
-      {thread_id, action, SeedTimestamp(now, db.dialect()), id});
+      {db.IdOf(thread_id), action, SeedTimestamp(now, db.dialect()), db.IdOf(id)});
   if (!r.ok()) return r.status();
   if (r->affected == 0) return Status::Error("no notification " + id);
   return Status::Ok();

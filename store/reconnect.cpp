@@ -6,12 +6,11 @@
 
 namespace vigil {
 
-Reconnect::Reconnect(std::string url, int busy_timeout_ms, std::string who)
-    : url_(std::move(url)), busy_timeout_ms_(busy_timeout_ms), who_(std::move(who)) {}
+Reconnect::Reconnect(SqlTarget target, std::string who) : target_(std::move(target)), who_(std::move(who)) {}
 
 Result<std::unique_ptr<SqlConnection>> Reconnect::TryOpen(Clock::time_point now) {
   if (now < next_attempt_) return Status::Error(who_ + ": database unavailable", ErrorKind::kUnavailable);
-  auto opened = OpenSqlConnection(url_, busy_timeout_ms_);
+  auto opened = OpenSqlConnection(target_);
   if (!opened.ok()) {
     spdlog::warn("{}: database unavailable, retrying in {} ms: {}", who_, delay_.count(), opened.error());
     Backoff(now);

@@ -22,7 +22,7 @@ class Reconnect {
   static constexpr std::chrono::milliseconds kFirstDelay{100};
   static constexpr std::chrono::milliseconds kMaxDelay{5000};
 
-  Reconnect(std::string url, int busy_timeout_ms, std::string who);
+  Reconnect(SqlTarget target, std::string who);
 
   // A new connection, or an error: the open failed (logged; the next attempt waits the delay), or
   // the delay since the last failure has not passed yet (kUnavailable, not logged).
@@ -37,8 +37,7 @@ class Reconnect {
  private:
   void Backoff(Clock::time_point now);
 
-  const std::string url_;
-  const int busy_timeout_ms_;
+  const SqlTarget target_;
   const std::string who_;
   Clock::time_point next_attempt_{};
   std::chrono::milliseconds delay_ = kFirstDelay;

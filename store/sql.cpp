@@ -60,13 +60,16 @@ std::string RedactUrl(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
-Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms) {
+Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms,
+                                                         UuidForm sqlite_uuid_form) {
   auto dialect = DialectOfUrl(url);
   if (!dialect.ok()) return dialect.status();
   if (*dialect == "sqlite") {
     std::string path = url.substr(7);
     if (path.starts_with("//")) path = path.substr(2);
-    return OpenSqliteConnection(path, busy_timeout_ms);
+    auto db = OpenSqliteConnection(path, busy_timeout_ms);
+    if (db.ok()) (*db)->set_uuid_form(sqlite_uuid_form);
+    return db;
   }
   return OpenPgConnection(url);
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/uuid.h"
 
 namespace vigil {
 
@@ -83,6 +84,19 @@ class SqlConnection {
   // fails: how an enqueue wakes the job engine only once its rows can be seen.
   void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
 
+  // The form of the ids this database stores: new ids take it, and an id from outside is brought
+  // to it before it is compared. SQLite stores what database.uuid_format says (32 hex digits by
+  // default, as SQLAlchemy does); PostgreSQL's uuid type reads either form and writes hyphens.
+  UuidForm uuid_form() const { return uuid_form_; }
+  void set_uuid_form(UuidForm form) { uuid_form_ = form; }
+  std::string NewId() const { return NewUuid(uuid_form_); }
+  // An id given by a person or a program (CLI, API, config, job arguments) as this database stores
+  // it: a UUID in either form is rewritten, anything else is used as given.
+  std::string IdOf(std::string_view given) const {
+    auto id = UuidIn(given, uuid_form_);
+    return id ? *id : std::string(given);
+  }
+
   // True while the connection is usable; false after the server went away.
   virtual bool healthy() const = 0;
   // Whether table `name` exists.
@@ -106,11 +120,24 @@ class SqlConnection {
 
  private:
   std::vector<std::function<void()>> after_commit_;
+  UuidForm uuid_form_ = UuidForm::kHyphenated;
+};
+
+// Where and how to open a database: database.url, database.busy_timeout, database.uuid_format.
+struct SqlTarget {
+  std::string url;
+  int busy_timeout_ms = 5000;
+  UuidForm sqlite_uuid_form = UuidForm::kHex;
 };
 
 // Opens a connection for a database URL: "sqlite:/path/file.db" or "postgresql://..."
-// (also "postgres://"). `busy_timeout_ms` applies to SQLite.
-Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms = 5000);
+// (also "postgres://"). `busy_timeout_ms` and `sqlite_uuid_form` (database.busy_timeout and
+// database.uuid_format) apply to SQLite.
+Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms = 5000,
+                                                         UuidForm sqlite_uuid_form = UuidForm::kHex);
+inline Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const SqlTarget& target) {
+  return OpenSqlConnection(target.url, target.busy_timeout_ms, target.sqlite_uuid_form);
+}
 
 // Makes the connection's commits not wait for the disk: SQLite with synchronous = NORMAL (only in
 // WAL mode, where that is safe), PostgreSQL with synchronous_commit = off. A commit stays atomic

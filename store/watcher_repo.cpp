@@ -3,7 +3,6 @@
 #include <set>
 
 #include "common/json_depth.h"
-#include "common/uuid.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -15,7 +14,7 @@ Result<std::string> EnsureCommunityId(SqlConnection& db, const std::string& name
   auto found = db.Query("SELECT id FROM subreddits WHERE name = $1", {name});
   if (!found.ok()) return found.status();
   if (!found->rows.empty()) return found->rows[0].Text(0);
-  std::string id = NewUuid();
+  std::string id = db.NewId();
   auto ins = db.Query(
       "INSERT INTO subreddits (id, name, display_name, created_at, updated_at) VALUES ($1, $2, $2, $3, $3)",
       {id, name, now});
@@ -39,6 +38,9 @@ std::vector<SqlValue> WatcherParams(const WatcherDecl& w, const SqlValue& commun
           w.name};
 }
 
+// The row of a watcher vigil syncs from its YAML: found through vigil_watcher_names, never by
+// the name alone (a platform row may carry the same name; the YAML's watcher is the one vigil
+// runs, and the platform's row is left as it is).
 Status UpsertWatcher(SqlConnection& db, const WatcherDecl& w, const std::string& now, WatcherSyncReport* report) {
   SqlValue community = SqlNull{};
   if (!w.community.empty()) {
@@ -50,21 +52,30 @@ Status UpsertWatcher(SqlConnection& db, const WatcherDecl& w, const std::string&
   bool pg = db.dialect() == "postgres";
   std::string enabled = pg ? "$6::int::boolean" : "$6";
   std::string auto_thread = pg ? "$8::int::boolean" : "$8";
-  auto upd = db.Query("UPDATE watchers SET watcher_type = $1, subreddit_id = $2, description = $3, query = $4,"
-                      " poll_interval_seconds = $5, enabled = " + enabled + ", config = $7, auto_create_thread = " +
-                          auto_thread + ", auto_thread_approval_rate = $9, updated_at = $10 WHERE name = $11",
-                      params);
-  if (!upd.ok()) return upd.status();
-  if (upd->affected > 0) {
-    report->updated++;
-    return Status::Ok();
+  auto known = WatcherIdByName(db, w.name);
+  if (!known.ok()) return known.status();
+  params.push_back(*known ? **known : db.NewId());
+  if (*known) {
+    auto upd = db.Query("UPDATE watchers SET watcher_type = $1, subreddit_id = $2, description = $3, query = $4,"
+                        " poll_interval_seconds = $5, enabled = " + enabled + ", config = $7, auto_create_thread = " +
+                            auto_thread + ", auto_thread_approval_rate = $9, updated_at = $10, name = $11 WHERE id = $12",
+                        params);
+    if (!upd.ok()) return upd.status();
+    if (upd->affected > 0) {
+      report->updated++;
+      return Status::Ok();
+    }
+    // Its row was deleted (by a person, or the platform): made again under the same id.
   }
-  params.push_back(NewUuid());
   auto ins = db.Query("INSERT INTO watchers (watcher_type, subreddit_id, description, query, poll_interval_seconds,"
                       " enabled, config, auto_create_thread, auto_thread_approval_rate, created_at, updated_at, name, id)"
                       " VALUES ($1, $2, $3, $4, $5, " + enabled + ", $7, " + auto_thread + ", $9, $10, $10, $11, $12)",
                       params);
   if (!ins.ok()) return ins.status();
+  if (!*known) {
+    auto name = db.Query("INSERT INTO vigil_watcher_names (name, watcher_id) VALUES ($1, $2)", {w.name, params.back()});
+    if (!name.ok()) return name.status();
+  }
   report->created++;
   return Status::Ok();
 }
@@ -106,7 +117,7 @@ Result<WatcherSyncReport> SyncWatchers(SqlConnection& db, const std::vector<Watc
 }
 
 Result<std::optional<std::string>> WatcherIdByName(SqlConnection& db, const std::string& name) {
-  auto r = db.Query("SELECT id FROM watchers WHERE name = $1", {name});
+  auto r = db.Query("SELECT watcher_id FROM vigil_watcher_names WHERE name = $1", {name});
   if (!r.ok()) return r.status();
   if (r->rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(r->rows[0].Text(0));

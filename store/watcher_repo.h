@@ -36,7 +36,7 @@ struct WatcherSyncReport {
 // and disables vigil-managed watchers that are no longer declared.
 Result<WatcherSyncReport> SyncWatchers(SqlConnection& db, const std::vector<WatcherDecl>& watchers, TimePoint now);
 
-// The id of the watcher with this name, or nullopt.
+// The id of the watcher vigil syncs from its YAML under this name (vigil_watcher_names), or nullopt.
 Result<std::optional<std::string>> WatcherIdByName(SqlConnection& db, const std::string& name);
 
 // The id of the community with this name, created if missing.

@@ -6,6 +6,7 @@
 
 #include "common/iso8601.h"
 #include "common/json_depth.h"
+#include "common/uuid.h"
 #include "sources/webhook/request_values.h"
 
 namespace vigil {
@@ -37,9 +38,7 @@ std::optional<int64_t> JobIdCursor(const std::string& text) {
 
 }  // namespace
 
-bool LooksLikeUuid(const std::string& s) {
-  return s.size() == 36 && s.find_first_not_of("0123456789abcdef-") == std::string::npos;
-}
+bool LooksLikeUuid(const std::string& s) { return UuidIn(s, UuidForm::kHex).has_value(); }
 
 Result<int> LimitParam(const HttpRequest& req) {
   std::string text = QueryParam(req, "limit");

@@ -18,7 +18,7 @@ namespace vigil {
 std::string QueryParam(const HttpRequest& req, const std::string& name);
 // `limit`: 50 when absent; an error unless a number from 1 to 500.
 Result<int> LimitParam(const HttpRequest& req);
-// 36 characters of lower-case hex digits and dashes (the shape of the ids the store makes).
+// A UUID in either form the store writes (hyphenated, or 32 hex digits), in any case.
 bool LooksLikeUuid(const std::string& s);
 
 // GET /api/v1/events?watcher=&signal=&since=&limit=&cursor=&include=raw_data. The filter's limit

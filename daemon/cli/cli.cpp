@@ -17,6 +17,7 @@
 #include "sources/watcher_checks.h"
 #include "store/migrator.h"
 #include "store/sql.h"
+#include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
@@ -77,7 +78,7 @@ int Check(const std::string& path) {
 int MigrateVerb(const std::string& path) {
   auto config = LoadOrExplain(path);
   if (!config) return 2;
-  auto conn = OpenSqlConnection(config->DatabaseUrl(), static_cast<int>(config->GetInt("database.busy_timeout")));
+  auto conn = OpenSqlConnection(DatabaseTarget(*config));
   if (!conn.ok()) {
     std::cerr << "vigil: " << conn.error() << "\n";
     return 1;

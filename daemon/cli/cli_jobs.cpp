@@ -11,6 +11,7 @@
 #include "store/db_time.h"
 #include "store/job_repo.h"
 #include "store/migrator.h"
+#include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
@@ -102,7 +103,7 @@ int Change(const std::string& config, const JobsArgs& a, bool retry) {
 Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path) {
   auto config = LoadConfig(path);
   if (!config.ok()) return config.status();
-  auto db = OpenSqlConnection((*config)->DatabaseUrl(), static_cast<int>((*config)->GetInt("database.busy_timeout")));
+  auto db = OpenSqlConnection(DatabaseTarget(**config));
   if (!db.ok()) return db.status();
   // A fresh database gets vigil's tables (migrations are idempotent and serialised).
   auto migrated = Migrate(**db);

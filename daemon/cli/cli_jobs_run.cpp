@@ -12,6 +12,7 @@
 #include "jobs/maintenance/maintenance_kinds.h"
 #include "sources/watcher_checks.h"
 #include "store/migrator.h"
+#include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
@@ -74,7 +75,7 @@ int RunOnce(const std::string& config_path, const RunArgs& a) {
   Status valid = kind->validate(**config);
   if (!valid.ok()) return Fail(valid.message());
   if (!block.value("enabled", true)) return Fail("jobs run: jobs." + a.kind + " has enabled: false");
-  auto db = OpenSqlConnection((*config)->DatabaseUrl(), static_cast<int>((*config)->GetInt("database.busy_timeout")));
+  auto db = OpenSqlConnection(DatabaseTarget(**config));
   if (!db.ok()) return Fail(db.error());
   auto migrated = Migrate(**db);
   if (!migrated.ok()) return Fail(migrated.error());

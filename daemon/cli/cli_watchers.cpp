@@ -13,6 +13,7 @@
 #include "store/db_time.h"
 #include "store/migrator.h"
 #include "store/watcher_state_repo.h"
+#include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
@@ -30,7 +31,7 @@ int Fail(const std::string& message) {
 int List(const std::string& path, const WatchersArgs& a) {
   auto config = LoadConfig(path);
   if (!config.ok()) return Fail(config.error());
-  auto db = OpenSqlConnection((*config)->DatabaseUrl());
+  auto db = OpenSqlConnection(DatabaseTarget(**config));
   if (!db.ok()) return Fail(db.error());
   if (auto m = Migrate(**db); !m.ok()) return Fail(m.error());
   nlohmann::json rows = nlohmann::json::array();

@@ -19,7 +19,7 @@ bool IsDataError(ErrorKind kind) { return kind != ErrorKind::kBusy && kind != Er
 }  // namespace
 
 EventWriter::EventWriter(EventWriterOptions options)
-    : options_(std::move(options)), reconnect_(options_.url, options_.busy_timeout_ms, "event writer") {
+    : options_(std::move(options)), reconnect_(options_.database, "event writer") {
   thread_ = std::thread([this] { Run(); });
 }
 

@@ -43,8 +43,7 @@ struct PendingEvent {
 };
 
 struct EventWriterOptions {
-  std::string url;
-  int busy_timeout_ms = 5000;
+  SqlTarget database;
   size_t max_queue = 10000;
   size_t max_group = 256;
   const Clock* clock = &SystemClock::Instance();

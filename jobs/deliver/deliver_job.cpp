@@ -1,10 +1,10 @@
 #include "jobs/deliver/deliver_job.h"
 
 #include <cstdio>
-#include <regex>
 
 #include "common/json_depth.h"
 #include "common/utf8_cut.h"
+#include "common/uuid.h"
 #include "jobs/deliver/delivery_message.h"
 #include "jobs/deliver/digest_message.h"
 #include "jobs/deliver/smtp_sender.h"
@@ -106,10 +106,8 @@ std::string Fixed2(double v) {
   return buf;
 }
 
-bool LooksLikeUuid(const std::string& s) {
-  static const std::regex uuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-  return std::regex_match(s, uuid);
-}
+// Either form: the platform may answer with the hex form its SQLite stores.
+bool LooksLikeUuid(const std::string& s) { return UuidIn(s, UuidForm::kHex).has_value(); }
 
 // The thread id of the platform's answer: "thread_id" or else "id", a string or a number (as text);
 // "" when neither is there.

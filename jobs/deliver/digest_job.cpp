@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/uuid.h"
 #include "jobs/triage/triage_handler.h"
 #include "store/digest_repo.h"
 #include "store/job_repo.h"
@@ -14,7 +13,7 @@ namespace {
 Status ClaimInTx(const TriageSettings& settings, SqlConnection& db, const std::string& community, const std::string& community_id,
                  int64_t job_id, TimePoint now, DigestOutcome* out) {
   if (auto dropped = DropDismissedItemsInTx(db, community_id); !dropped.ok()) return dropped.status();
-  DigestRow digest{.id = NewUuid(), .community_id = community_id, .community_name = community, .job_id = job_id, .created_at = now};
+  DigestRow digest{.id = db.NewId(), .community_id = community_id, .community_name = community, .job_id = job_id, .created_at = now};
   auto claimed = ClaimOpenItemsInTx(db, community_id, digest.id);
   if (!claimed.ok()) return claimed.status();
   if (*claimed == 0) return Status::Ok();

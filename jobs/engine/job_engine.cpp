@@ -32,7 +32,7 @@ JobEngine::~JobEngine() {
 }
 
 std::unique_ptr<SqlConnection> JobEngine::ConnectWithRetry(const char* who) {
-  Reconnect reconnect(options_.database_url, options_.busy_timeout_ms, std::string("job engine ") + who);
+  Reconnect reconnect(options_.database, std::string("job engine ") + who);
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -46,7 +46,7 @@ std::unique_ptr<SqlConnection> JobEngine::ConnectWithRetry(const char* who) {
 }
 
 Status JobEngine::Start() {
-  auto probe = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
+  auto probe = OpenSqlConnection(options_.database);
   if (!probe.ok()) return probe.status();
   started_ = true;
   // Any commit in this process that enqueued wakes the fetcher (store/job_repo.h).
@@ -214,7 +214,7 @@ JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_
   JobContext ctx{c.job, args, *c.cancel, clock_, options_.node_id,
                  [&]() -> Result<SqlConnection*> {
                    if (worker_db && worker_db->healthy()) return worker_db;
-                   auto conn = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
+                   auto conn = OpenSqlConnection(options_.database);
                    if (!conn.ok()) return conn.status();
                    owned = ForHandlers(std::move(conn.value()));
                    worker_db = owned.get();

@@ -33,8 +33,7 @@
 namespace vigil {
 
 struct JobEngineOptions {
-  std::string database_url;
-  int busy_timeout_ms = 5000;
+  SqlTarget database;
   std::map<std::string, int> queues = {{"default", 4}};  // name -> concurrency
   int claim_batch = 200;
   int prefetch = 0;  // jobs claimed beyond free workers, so workers never wait for a round trip

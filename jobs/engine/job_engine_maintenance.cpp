@@ -11,6 +11,7 @@
 #include "config/schema.h"
 #include "jobs/engine/job_engine.h"
 #include "store/db_time.h"
+#include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
@@ -196,7 +197,7 @@ void JobEngine::HandBackReady() {
     }
   }
   if (ids.empty()) return;
-  auto db = OpenSqlConnection(options_.database_url, options_.busy_timeout_ms);
+  auto db = OpenSqlConnection(options_.database);
   Status s = db.ok() ? ReleaseJobs(**db, ids, options_.node_id, clock_.Now(), false) : db.status();
   if (!s.ok()) spdlog::warn("handing back {} unstarted jobs failed (their leases will expire): {}", ids.size(), s.message());
   else spdlog::info("handed back {} unstarted jobs", ids.size());
@@ -261,8 +262,7 @@ Result<std::map<std::string, int>> QueuesFrom(const Config& config) {
 
 Result<JobEngineOptions> JobEngineOptionsFrom(const Config& config) {
   JobEngineOptions o;
-  o.database_url = config.DatabaseUrl();
-  o.busy_timeout_ms = static_cast<int>(config.GetInt("database.busy_timeout"));
+  o.database = DatabaseTarget(config);
   int workers = static_cast<int>(config.GetInt("jobs.workers"));
   auto queues = QueuesFrom(config);
   if (!queues.ok()) return queues.status();

@@ -5,6 +5,7 @@
 #include "jobs/maintenance/crash_reports.h"
 #include "jobs/maintenance/maintenance_job.h"
 #include "store/job_repo.h"
+#include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
@@ -29,7 +30,7 @@ CrashSentinel::CrashSentinel(std::unique_ptr<SqlConnection> db, std::string sess
 
 Result<std::unique_ptr<CrashSentinel>> CrashSentinel::Start(const Config& config, const std::string& session_id,
                                                             std::chrono::milliseconds snippet_interval) {
-  auto db = OpenSqlConnection(config.DatabaseUrl(), static_cast<int>(config.GetInt("database.busy_timeout")));
+  auto db = OpenSqlConnection(DatabaseTarget(config));
   if (!db.ok()) return db.status();
   auto now = std::chrono::system_clock::now();
   auto t = TableMapping::Defaults(CrashTables());

@@ -3,7 +3,6 @@
 #include <map>
 
 #include "common/utf8_cut.h"
-#include "common/uuid.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -154,7 +153,7 @@ Status EmbeddingTargetStore::WriteRow(const SourceRow& row, const std::vector<fl
     if (updated->affected > 0 || !d.separate()) return Status::Ok();
   }
   sets.push_back({key, id});
-  if (!d.uuid_column.empty()) sets.push_back({d.uuid_column, Param(&params, NewUuid())});
+  if (!d.uuid_column.empty()) sets.push_back({d.uuid_column, Param(&params, platform_.NewId())});
   if (!d.timestamp_column.empty()) sets.push_back({d.timestamp_column, Param(&params, SeedTimestamp(now, platform_.dialect()))});
   std::string columns, values;
   for (const auto& [column, expr] : sets) {

@@ -1,4 +1,5 @@
 #include "jobs/maintenance/maintenance_job.h"
+#include "jobs/engine/database_target.h"
 
 #include <spdlog/spdlog.h>
 
@@ -28,7 +29,7 @@ Result<std::string> JobDatabaseUrl(const Config& config, const nlohmann::json& b
 
 Result<std::unique_ptr<SqlConnection>> OpenJobDatabase(const std::string& url, const Config& config) {
   if (url.empty()) return std::unique_ptr<SqlConnection>();
-  auto db = OpenSqlConnection(url, static_cast<int>(config.GetInt("database.busy_timeout")));
+  auto db = OpenSqlConnection(DatabaseTarget(config, url));
   if (!db.ok()) return db.status().WithContext("opening " + RedactUrl(url));
   return db;
 }

@@ -27,6 +27,10 @@ Result<RetentionReport> PruneTriageData(SqlConnection& db, const RetentionSettin
     auto events = db.Query("DELETE FROM watcher_events WHERE detected_at < $1", {events_before});
     if (!events.ok()) return events.status();
     report.events_deleted = events->affected;
+    // An item seen again after its event is gone is stored again (triage's dedupe keys, which
+    // outlive events, keep it from being announced twice).
+    auto sources = db.Query("DELETE FROM vigil_event_sources WHERE event_id NOT IN (SELECT id FROM watcher_events)");
+    if (!sources.ok()) return sources.status();
     auto raw = db.Query("UPDATE watcher_events SET raw_data = NULL WHERE detected_at < $1 AND raw_data IS NOT NULL", {raw_before});
     if (!raw.ok()) return raw.status();
     report.raw_data_cleared = raw->affected;

@@ -207,6 +207,7 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
     return Status::Error("sqlite: cannot open " + path + ": " + msg);
   }
   auto conn = std::make_unique<SqliteConnection>(db, busy_timeout_ms);
+  conn->set_uuid_form(UuidForm::kHex);  // database.uuid_format's default on SQLite
   // temp_store=MEMORY: the statement journal of a multi-row INSERT inside a transaction (the
   // webhook writer's groups) lives in memory, not in a temporary file opened, written and unlinked
   // per statement (about 15% of the daemon's CPU per webhook event, measured with wrk).

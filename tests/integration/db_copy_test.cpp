@@ -41,6 +41,10 @@ TEST(DbCopy, SqliteToPostgresAndBack) {
   ASSERT_TRUE(home.ok()) << home.error();
   EXPECT_EQ(Count(*c, "SELECT COUNT(*) FROM watchers WHERE enabled = 1"), 1) << "booleans come back as 1/0";
   EXPECT_EQ(Count(*c, "SELECT COUNT(*) FROM vigil_jobs"), 21);
+  // PostgreSQL hands its uuids back hyphenated: the SQLite target stores them as it stores its own.
+  EXPECT_EQ(Count(*c, "SELECT COUNT(*) FROM watcher_events e JOIN vigil_event_sources s ON s.event_id = e.id"
+                      " JOIN watchers w ON w.id = e.watcher_id WHERE length(e.id) = 32 AND length(w.id) = 32"), 20);
+  EXPECT_EQ(Count(*c, "SELECT COUNT(*) FROM vigil_jobs WHERE args LIKE '%-%-%-%-%'"), 0);
 }
 
 TEST(DbCopy, RefusesANonEmptyTarget) {

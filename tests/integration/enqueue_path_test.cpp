@@ -86,7 +86,7 @@ TEST_P(EnqueuePathTest, ACommitOnAnyConnectionWakesTheEngineWithoutWaitingForAPo
   JobRegistry registry;
   registry.Add(NoopKind());
   JobEngineOptions o;
-  o.database_url = db_.url();
+  o.database.url = db_.url();
   o.queues = {{"default", 2}};
   o.node_id = "n1";
   o.poll_interval = 30s;

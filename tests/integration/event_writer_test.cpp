@@ -53,8 +53,8 @@ class EventWriterTest : public ::testing::TestWithParam<const char*> {
   }
   EventWriterOptions Options() {
     EventWriterOptions o;
-    o.url = db_.url();
-    o.busy_timeout_ms = 200;
+    o.database.url = db_.url();
+    o.database.busy_timeout_ms = 200;
     return o;
   }
   int64_t Count(const std::string& sql) { return conn_->Query(sql)->rows[0].Int(0); }
@@ -116,7 +116,7 @@ INSTANTIATE_TEST_SUITE_P(Dialects, EventWriterTest, ::testing::ValuesIn(testing:
 TEST(EventWriter, UnreachableDatabaseIsUnavailable) {
   Results results;
   EventWriterOptions o;
-  o.url = "postgresql://vigil@127.0.0.1:1/none?connect_timeout=1";
+  o.database.url = "postgresql://vigil@127.0.0.1:1/none?connect_timeout=1";
   EventWriter writer(o);
   ASSERT_TRUE(writer.Submit({"gh", "", MakeEvent("x"), results.For("x")}));
   ASSERT_TRUE(results.WaitFor(1));
@@ -126,7 +126,7 @@ TEST(EventWriter, UnreachableDatabaseIsUnavailable) {
 TEST(EventWriter, FullQueueRefusesAtOnce) {
   testing::TestDb db("sqlite");
   EventWriterOptions o;
-  o.url = db.url();
+  o.database.url = db.url();
   o.max_queue = 2;
   EventWriter writer(o);
   // The first report holds the writer thread until the test has filled the queue.

@@ -26,7 +26,7 @@ class JobEngineTest : public ::testing::TestWithParam<const char*> {
 
   JobEngineOptions Options(const std::string& node, int concurrency = 4) {
     JobEngineOptions o;
-    o.database_url = db_.url();
+    o.database.url = db_.url();
     o.queues = {{"default", concurrency}};
     o.node_id = node;
     o.poll_interval = 50ms;

@@ -172,7 +172,8 @@ TEST_P(TriageJobTest, PrunedItemSeenAgainIsNotAnnouncedAgain) {
   std::string first = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
   ASSERT_TRUE(Triage(settings, first).ok());
   ASSERT_TRUE(env_.db().Query("DELETE FROM notifications").ok());
-  ASSERT_TRUE(env_.db().Query("DELETE FROM watcher_events").ok());  // as retention does
+  ASSERT_TRUE(env_.db().Query("DELETE FROM watcher_events").ok());  // as retention does, with the
+  ASSERT_TRUE(env_.db().Query("DELETE FROM vigil_event_sources").ok());  // claims of what it deleted
   std::string again = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
   auto out = Triage(settings, again);
   ASSERT_TRUE(out.ok());
@@ -216,7 +217,7 @@ TEST_P(TriageJobTest, ScoreAtOrAboveApprovalRateCreatesTheThreadAtOnce) {
   EXPECT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
   auto n = GetNotification(env_.db(), out->notification_id);
   EXPECT_EQ((*n)->status, "acted");
-  EXPECT_EQ((*n)->thread_id, thread_id);
+  EXPECT_EQ((*n)->thread_id, env_.db().IdOf(thread_id)) << "stored in the database's id form";
   EXPECT_NE((*n)->action_taken.find("triage score 0.85 >= auto_thread_approval_rate 0.80"), std::string::npos) << (*n)->action_taken;
   ASSERT_EQ(Arrivals().size(), 1u);
   EXPECT_EQ(*Arrivals()[0].Header("Authorization"), "Bearer t0ken");
@@ -234,7 +235,7 @@ TEST_P(TriageJobTest, ThreadAnswerWithANumericIdBesideTheUuidIsRecorded) {
   auto args = nlohmann::json::parse(env_.Text("SELECT args FROM vigil_jobs WHERE kind = 'create_thread'"));
   JobResult r = CreateThread(settings, *testing::LoopbackClient(), env_.db(), args, now_, nullptr);
   EXPECT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
-  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->thread_id, thread_id);
+  EXPECT_EQ((*GetNotification(env_.db(), out->notification_id))->thread_id, env_.db().IdOf(thread_id)) << "stored in the database's id form";
 }
 
 TEST_P(TriageJobTest, ThreadAnswerWithOnlyANumericIdIsDiscardedNamingIt) {

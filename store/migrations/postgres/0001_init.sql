@@ -1,5 +1,8 @@
 -- vigil's own database (DESIGN.md "Store"). Platform tables (seeds/000, seeds/003) are created
--- only if missing, so vigil can share a platform database that already has them.
+-- only if missing, so vigil can share a platform database that already has them; vigil adds
+-- nothing to a platform table it did not create (its indexes on the ones it did are added by
+-- store/shared_tables.cpp, which knows which). Times on SQLite have six fractional digits, the
+-- microseconds SQLAlchemy reads.
 CREATE TABLE IF NOT EXISTS subreddits (
   id UUID PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -21,7 +24,7 @@ CREATE TABLE IF NOT EXISTS subreddits (
 
 CREATE TABLE IF NOT EXISTS watchers (
   id UUID PRIMARY KEY,
-  watcher_type TEXT NOT NULL,              -- literature | scheduled | webhook | log
+  watcher_type TEXT NOT NULL CHECK (watcher_type IN ('literature', 'scheduled', 'webhook', 'log')),
   subreddit_id UUID REFERENCES subreddits(id),
   name TEXT NOT NULL,
   description TEXT,
@@ -34,7 +37,6 @@ CREATE TABLE IF NOT EXISTS watchers (
   created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX IF NOT EXISTS watchers_name_key ON watchers (name);
 
 CREATE TABLE IF NOT EXISTS watcher_events (
   id UUID PRIMARY KEY,
@@ -47,12 +49,10 @@ CREATE TABLE IF NOT EXISTS watcher_events (
   source_url TEXT,
   source_metadata JSONB,
   raw_data JSONB,
-  triage_signal TEXT,                      -- low | medium | high
+  triage_signal TEXT CHECK (triage_signal IN ('low', 'medium', 'high')),
   triage_reasoning TEXT,
   detected_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX IF NOT EXISTS watcher_events_source_key ON watcher_events (watcher_id, source_id);
-CREATE INDEX IF NOT EXISTS watcher_events_detected ON watcher_events (detected_at);
 
 CREATE TABLE IF NOT EXISTS notifications (
   id UUID PRIMARY KEY,
@@ -63,13 +63,12 @@ CREATE TABLE IF NOT EXISTS notifications (
   summary TEXT,
   signal TEXT,
   suggested_hypothesis TEXT,
-  status TEXT NOT NULL DEFAULT 'pending',  -- pending | read | acted | dismissed
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'read', 'acted', 'dismissed')),
   action_taken TEXT,
   thread_id UUID,
   created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   acted_at TIMESTAMPTZ
 );
-CREATE INDEX IF NOT EXISTS notifications_status ON notifications (status, created_at);
 
 CREATE TABLE IF NOT EXISTS crash_sentinel (
   session_id TEXT PRIMARY KEY,

@@ -1,5 +1,8 @@
 -- vigil's own database (DESIGN.md "Store"). Platform tables (seeds/000, seeds/003) are created
--- only if missing, so vigil can share a platform database that already has them.
+-- only if missing, so vigil can share a platform database that already has them; vigil adds
+-- nothing to a platform table it did not create (its indexes on the ones it did are added by
+-- store/shared_tables.cpp, which knows which). Times on SQLite have six fractional digits, the
+-- microseconds SQLAlchemy reads.
 CREATE TABLE IF NOT EXISTS subreddits (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -15,13 +18,13 @@ CREATE TABLE IF NOT EXISTS subreddits (
   always_include_red_team INTEGER DEFAULT 0,
   max_cost_per_thread_usd REAL,
   monthly_budget_usd REAL,
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
-  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')
 );
 
 CREATE TABLE IF NOT EXISTS watchers (
   id TEXT PRIMARY KEY,
-  watcher_type TEXT NOT NULL,              -- literature | scheduled | webhook | log
+  watcher_type TEXT NOT NULL CHECK (watcher_type IN ('literature', 'scheduled', 'webhook', 'log')),
   subreddit_id TEXT REFERENCES subreddits(id),
   name TEXT NOT NULL,
   description TEXT,
@@ -31,10 +34,9 @@ CREATE TABLE IF NOT EXISTS watchers (
   config TEXT,
   auto_create_thread INTEGER NOT NULL DEFAULT 0,
   auto_thread_approval_rate REAL,
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
-  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')
 );
-CREATE UNIQUE INDEX IF NOT EXISTS watchers_name_key ON watchers (name);
 
 CREATE TABLE IF NOT EXISTS watcher_events (
   id TEXT PRIMARY KEY,
@@ -47,12 +49,10 @@ CREATE TABLE IF NOT EXISTS watcher_events (
   source_url TEXT,
   source_metadata TEXT,
   raw_data TEXT,
-  triage_signal TEXT,                      -- low | medium | high
+  triage_signal TEXT CHECK (triage_signal IN ('low', 'medium', 'high')),
   triage_reasoning TEXT,
-  detected_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+  detected_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')
 );
-CREATE UNIQUE INDEX IF NOT EXISTS watcher_events_source_key ON watcher_events (watcher_id, source_id);
-CREATE INDEX IF NOT EXISTS watcher_events_detected ON watcher_events (detected_at);
 
 CREATE TABLE IF NOT EXISTS notifications (
   id TEXT PRIMARY KEY,
@@ -63,13 +63,12 @@ CREATE TABLE IF NOT EXISTS notifications (
   summary TEXT,
   signal TEXT,
   suggested_hypothesis TEXT,
-  status TEXT NOT NULL DEFAULT 'pending',  -- pending | read | acted | dismissed
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'read', 'acted', 'dismissed')),
   action_taken TEXT,
   thread_id TEXT,
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),
   acted_at TEXT
 );
-CREATE INDEX IF NOT EXISTS notifications_status ON notifications (status, created_at);
 
 CREATE TABLE IF NOT EXISTS crash_sentinel (
   session_id TEXT PRIMARY KEY,
