@@ -109,7 +109,7 @@ std::vector<KeySpec> WatcherTypeKeys() {
        "literature: the API's base URL, for mirrors and tests (pubmed: https://eutils.ncbi.nlm.nih.gov/entrez/eutils, "
        "arxiv: https://export.arxiv.org/api)."}, "jobs/watch/literature_poll_job.cpp"),
       Applied({"watchers[].every", K::kDuration, "1h", kReload,
-       "literature: how often to poll (at least 10s); log: how often to read the files (default 2s); scheduled: an interval instead of `schedule`.",
+       "literature: how often to poll (at least 10s); log: how often to read the files (default 2s); scheduled: an interval instead of `schedule`. A watcher whose schedule never fired fires at once, then on slots of this length.",
        1000, 30LL * 86400000}, "jobs/schedule_config.cpp"),
       Applied({"watchers[].jitter", K::kDuration, "0s", kReload,
        "literature: spread polls by up to this much (a fixed offset per poll, the same on every daemon).", 0, 86400000}, "jobs/schedule_config.cpp"),

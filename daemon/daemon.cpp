@@ -13,6 +13,7 @@
 #include "common/metrics.h"
 #include "config/http_client_config.h"
 #include "daemon/admin/admin_api.h"
+#include "daemon/admin/thread_approval.h"
 #include "daemon/http/hook_routes.h"
 #include "daemon/http/http_server.h"
 #include "daemon/http/loop_poster.h"
@@ -79,6 +80,8 @@ struct Daemon::Impl {
   LoopTimers timers;  // loop lag and the systemd watchdog
   std::unique_ptr<LoopPoster> poster;
   std::unique_ptr<DbThread> db;
+  CancelToken outbound_stop;                // cancels the outbound routes' requests when stopping
+  std::unique_ptr<DbThread> outbound_db;    // admin routes that wait on another server (thread approvals)
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<Runtime> runtime;
   std::unique_ptr<HttpCache> http_cache;
@@ -169,6 +172,7 @@ Status Daemon::Impl::StartEngine() {
 
 void Daemon::Impl::AddRoutes() {
   admin_api = std::make_unique<AdminApi>(*db, *poster, [this] { return runtime->config(); }, engine.get());
+  admin_api->AddRoute(ThreadApprovalRoute(*runtime, *outbound_db, outbound_stop));
   admin_api->Register(router);
   router.Add("GET", "/healthz", [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok\n")); });
   router.Add("GET", "/readyz", [this](HttpRequest&&, Responder respond) {
@@ -269,6 +273,7 @@ void Daemon::Impl::ApplyConfig(const ReloadPlan& plan) {
 void Daemon::Impl::Shutdown(const char* why) {
   if (stopping) return;
   stopping = true;
+  outbound_stop.Cancel();
   spdlog::info("{}: stopping", why);
   SdNotify("STOPPING=1\nSTATUS=stopping");
   auto deadline = config->GetDuration("jobs.shutdown_timeout");
@@ -290,6 +295,7 @@ void Daemon::Impl::CloseHandles() {
   // Answers still queued on the DbThread and the event writer are posted back before the poster closes.
   hooks->Stop();
   db->Stop();
+  outbound_db->Stop();
   poster->Close();
 }
 
@@ -327,6 +333,7 @@ int Daemon::Impl::AbandonStart(const Status& why) {
   auto close = [this] {
     if (hooks) hooks->Stop();
     db->Stop();
+    outbound_db->Stop();
     poster->Close();
   };
   if (server) server->Close(close);
@@ -364,6 +371,7 @@ int Daemon::Run() {
   uv_loop_init(&d.loop);
   d.poster = std::make_unique<LoopPoster>(&d.loop);
   d.db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "http-db");
+  d.outbound_db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "api-outbound");
   s = d.StartEngine();
   if (!s.ok()) return d.AbandonStart(s);
   s = d.StartIntake();

@@ -4,7 +4,9 @@
 // Input: every \0 jitter \0 schedule name (the jitter key) \0 Unix seconds to search after.
 // Besides not crashing (UBSan watches the arithmetic on huge durations): for an accepted schedule
 // the next fire time is strictly after the start and at most every + jitter later, it is the fire
-// time of a slot, and the fire time of the slot before is not after the start.
+// time of a slot, and the fire time of the slot before is not after the start; the last fire at
+// or before the start (where a never-fired watcher fires at once) is the one just before that next
+// fire: not after the start, and no fire lies between them.
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -44,6 +46,9 @@ void CheckNextFire(const vigil::IntervalSchedule& schedule, std::string_view key
     VIGIL_FUZZ_CHECK(schedule.FireTimeOfSlot(k - 1, key) <= after, "an earlier slot fires after the start");
   }
   VIGIL_FUZZ_CHECK(found, "next fire is no slot's fire time");
+  TimePoint latest = schedule.Latest(after, key);
+  VIGIL_FUZZ_CHECK(latest <= after, "latest fire after the start");
+  VIGIL_FUZZ_CHECK(schedule.Next(latest, key) == next, "a fire between the latest fire and the next");
 }
 
 }  // namespace

@@ -99,6 +99,7 @@ void AddWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
     auto jitter = std::chrono::milliseconds(w.value("jitter", int64_t(0)));
     s.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(every),
                                   std::chrono::duration_cast<std::chrono::seconds>(jitter)};
+    s.first_fire_at_once = true;  // a new watcher polls now, not at its next slot (up to `every` away)
     out->push_back(std::move(s));
   }
 }

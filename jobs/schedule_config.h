@@ -16,7 +16,8 @@ namespace vigil {
 inline constexpr int kWatcherJobPriority = -10;
 
 // jobs.schedules plus one schedule per enabled literature, log and scheduled watcher
-// ("watcher:<name>", at kWatcherJobPriority), and the triage, digest and maintenance schedules.
+// ("watcher:<name>", at kWatcherJobPriority; an interval one fires at once when it has never
+// fired), and the triage, digest and maintenance schedules.
 // Deriving them reads, and so checks, every block a schedule comes from: the watchers' specs,
 // `communities:`, `triage:` and `notify:` (through ParseTriageSettings) and the maintenance jobs'
 // blocks. That is why the daemon's start and reload and `vigil check` call it: its error is the

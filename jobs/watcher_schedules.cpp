@@ -66,6 +66,7 @@ Status AddLogAndScheduledWatcherSchedules(const Config& config, std::vector<Sche
     s->job.args = {{"watcher", w.value("name", "")}};
     s->job.max_attempts = 3;
     s->job.priority = kWatcherJobPriority;
+    s->first_fire_at_once = s->interval.has_value();  // `every:` watchers start now; cron ones keep their slots
     out->push_back(std::move(*s));
   }
   return Status::Ok();

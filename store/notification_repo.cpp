@@ -100,14 +100,24 @@ Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std
   return Status::Ok();
 }
 
-Status RecordThread(SqlConnection& db, const std::string& id, const std::string& thread_id, const std::string& action,
-                    TimePoint now) {
+Status CheckThreadAllowed(const NotificationRow& n) {
+  if (n.status == "dismissed") return Status::Error("notification " + n.id + " was dismissed: no thread is opened for it");
+  if (!n.thread_id.empty()) return Status::Error("notification " + n.id + " already has thread " + n.thread_id);
+  return Status::Ok();
+}
+
+Result<bool> RecordThread(SqlConnection& db, const std::string& id, const std::string& thread_id, const std::string& action,
+                          TimePoint now) {
   auto r = db.Query(
-      "UPDATE notifications SET thread_id = $1, action_taken = $2, status = 'acted', acted_at = $3 WHERE id = $4",
+      "UPDATE notifications SET thread_id = $1, action_taken = $2, status = 'acted', acted_at = $3"
+      " WHERE id = $4 AND thread_id IS NULL AND status <> 'dismissed'",
       {db.IdOf(thread_id), action, SeedTimestamp(now, db.dialect()), db.IdOf(id)});
   if (!r.ok()) return r.status();
-  if (r->affected == 0) return Status::Error("no notification " + id);
-  return Status::Ok();
+  if (r->affected > 0) return true;
+  auto there = db.Query("SELECT 1 FROM notifications WHERE id = $1", {db.IdOf(id)});
+  if (!there.ok()) return there.status();
+  if (there->rows.empty()) return Status::Error("no notification " + id);
+  return false;
 }
 
 nlohmann::json NotificationToJson(const NotificationRow& n) {

@@ -78,9 +78,18 @@ Status CheckActionTaken(const std::string& action);
 Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std::string& status, const std::string& action,
                              TimePoint now);
 
-// Records the thread the platform opened: thread_id, action_taken, status acted, acted_at.
-Status RecordThread(SqlConnection& db, const std::string& id, const std::string& thread_id, const std::string& action,
-                    TimePoint now);
+// Ok when a thread may be opened for `n`. A person's dismissal is final: a dismissed notification
+// never gets a thread. One that has a thread already gets no second one (asking again is
+// harmless). The error says which ("notification <id> was dismissed: ..."). The create_thread job,
+// `vigil notifications act --create-thread` and the admin API all ask this first.
+Status CheckThreadAllowed(const NotificationRow& n);
+
+// Records the thread the platform opened: thread_id, action_taken, status acted, acted_at; only
+// while CheckThreadAllowed still allows it: a person may dismiss the notification, or another
+// request record its thread, while the platform is being asked. Returns whether it recorded; an
+// error when the notification is gone ("no notification <id>").
+Result<bool> RecordThread(SqlConnection& db, const std::string& id, const std::string& thread_id, const std::string& action,
+                          TimePoint now);
 
 nlohmann::json NotificationToJson(const NotificationRow& n);
 

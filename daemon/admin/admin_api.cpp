@@ -100,7 +100,8 @@ void AdminApi::Handle(HttpRequest&& req, Responder respond) {
   }
   if (found == nullptr) return respond(path_known ? ApiError(405, "method not allowed") : ApiError(404, "no such API path"));
   auto request = std::make_shared<HttpRequest>(std::move(req));
-  db_.Submit([this, found, request, params, respond = std::move(respond)](SqlConnection* conn) mutable {
+  DbThread& runner = found->runs_on != nullptr ? *found->runs_on : db_;
+  runner.Submit([this, found, request, params, respond = std::move(respond)](SqlConnection* conn) mutable {
     HttpResponse res;
     if (conn == nullptr) {
       res = ApiError(503, "database unavailable");

@@ -7,12 +7,14 @@
 //   GET  /api/v1/jobs/<id>;  POST /api/v1/jobs/<id>/retry;  POST /api/v1/jobs/<id>/cancel
 //   GET  /api/v1/notifications?status=&community=&watcher=&signal=&since=&limit=&cursor=
 //   GET  /api/v1/notifications/<id>;  PATCH /api/v1/notifications/<id> {"status", "action_taken"}
+//   POST /api/v1/notifications/<id>/create-thread   a person's approval: the platform opens the thread
 //   GET  /api/v1/status                      version, uptime, watchers, queues, last notifications
 // Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
 // 4xx/5xx with {"error": "..."}.
 //
 // Threads: Handle runs on the loop thread; every database call runs on the request-path
-// DbThread, and answers come back through the LoopPoster.
+// DbThread, or on the DbThread its route names (a route that waits on another server, so that
+// /readyz and the other routes never wait behind it), and answers come back through the LoopPoster.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -40,6 +42,7 @@ struct ApiRoute {
   std::string method;
   std::string pattern;
   std::function<HttpResponse(SqlConnection&, const HttpRequest&, const std::vector<std::string>& params)> handler;
+  DbThread* runs_on = nullptr;  // null: the API's request-path DbThread
 };
 
 class AdminApi {

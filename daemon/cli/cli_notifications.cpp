@@ -1,6 +1,7 @@
 // `vigil notifications list|read|act|dismiss`: the notification lifecycle from the command line,
 // straight on the database the config names (the daemon need not run). `act --create-thread`
-// is a person's approval: it enqueues the same create_thread job an auto-approved one gets.
+// is a person's approval: it enqueues the same create_thread job an auto-approved one gets (and
+// refuses a dismissed notification, or one that has its thread).
 #include <cstdio>
 #include <iostream>
 
@@ -51,6 +52,7 @@ int Change(const std::string& config, const NotificationArgs& a, const std::stri
     auto n = GetNotification(**db, a.id);
     if (!n.ok()) return Fail(n.error());
     if (!*n) return Fail("no notification " + a.id);
+    if (Status allowed = CheckThreadAllowed(**n); !allowed.ok()) return Fail(allowed.message());
     JobSpec job{.kind = "create_thread", .args = {{"notification_id", a.id}, {"approved_by", "cli"}}, .max_attempts = 8};
     auto r = EnqueueJobs(**db, {job}, now);
     if (!r.ok()) return Fail(r.error());

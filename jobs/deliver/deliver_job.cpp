@@ -1,5 +1,7 @@
 #include "jobs/deliver/deliver_job.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 #include "common/json_depth.h"
@@ -173,7 +175,11 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
   if (p.base_url.empty()) return JobResult::Discard("auto_create_thread needs notify.platform.base_url");
   auto n = Load(db, args);
   if (!n.ok()) return JobResult::Retry(n.error());
-  if (!*n || !(*n)->thread_id.empty()) return JobResult::Done();
+  if (!*n) return JobResult::Done();
+  if (Status allowed = CheckThreadAllowed(**n); !allowed.ok()) {
+    spdlog::info("create_thread: {}", allowed.message());
+    return JobResult::Done();
+  }
   auto req = JsonPost(p.base_url + p.threads_path, ThreadRequest(**n).dump(), (*n)->id + ":thread");
   req.headers.emplace_back("Idempotency-Key", (*n)->id);
   if (!p.token.empty()) req.headers.emplace_back("Authorization", "Bearer " + p.token);
@@ -191,8 +197,14 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
                            ? "created thread " + thread_id + " on approval by " + args.value("approved_by", "")
                            : "auto-created thread " + thread_id + ": triage score " + Fixed2(args.value("score", 0.0)) +
                                  " >= auto_thread_approval_rate " + Fixed2(args.value("approval_rate", 0.0));
-  Status s = RecordThread(db, (*n)->id, thread_id, action, now);
-  return s.ok() ? JobResult::Done() : JobResult::Retry(s.message());
+  auto recorded = RecordThread(db, (*n)->id, thread_id, action, now);
+  if (!recorded.ok()) return JobResult::Retry(recorded.error());
+  if (!*recorded) {
+    spdlog::warn("the platform opened thread {} for notification {}, which was dismissed or given a thread while it was "
+                 "asked: not recorded",
+                 thread_id, (*n)->id);
+  }
+  return JobResult::Done();
 }
 
 KindSpec DeliverKind(const Runtime& runtime) {

@@ -8,7 +8,10 @@
 //   create_thread  {notification_id, score, approval_rate}, or {notification_id, approved_by} when a
 //                  person approved it (`vigil notifications act ID --create-thread`): POSTs a thread request to the
 //                  platform (notify.platform.base_url + threads_path) and records thread_id,
-//                  action_taken and status `acted` on the notification.
+//                  action_taken and status `acted` on the notification. A dismissed notification,
+//                  or one with a thread already, is left as it is (CheckThreadAllowed): done.
+//                  The admin API's approval (POST /api/v1/notifications/<id>/create-thread) runs
+//                  CreateThread itself, at once, to answer with the thread.
 // Outcomes: 2xx -> done; 408, 429, 5xx and transport errors -> retry (the HTTP client also
 // retries within the job, with an idempotency key, X-Vigil-Delivery); other 4xx -> discarded
 // with the status in the job's last error; a channel or notification no longer there -> done.

@@ -71,4 +71,14 @@ TimePoint IntervalSchedule::Next(TimePoint after, std::string_view key) const {
   return here > after ? here : FireTimeOfSlot(slot + 1, key);
 }
 
+TimePoint IntervalSchedule::Latest(TimePoint at, std::string_view key) const {
+  const seconds period = std::max(every, seconds(1));
+  const int64_t whole = std::chrono::floor<seconds>(at.time_since_epoch()).count();
+  const int64_t slot = FloorDiv(whole, period.count());
+  // Slot `slot` starts at or before `at` but its jitter may put its fire after; the slot before
+  // it fires before `slot` starts.
+  const TimePoint here = FireTimeOfSlot(slot, key);
+  return here <= at ? here : FireTimeOfSlot(slot - 1, key);
+}
+
 }  // namespace vigil

@@ -33,6 +33,11 @@ struct IntervalSchedule {
   // taken as at least 1 s and jitter is clamped into [0, every], so it never divides by zero.
   TimePoint Next(TimePoint after, std::string_view key) const;
 
+  // The last fire time at or before `at`: the slot a schedule that has never fired takes when it
+  // fires at once (every daemon computing it at any moment until the next fire gets the same
+  // time). Same requirements and clamping as Next.
+  TimePoint Latest(TimePoint at, std::string_view key) const;
+
   // Start of slot k (k * every since the epoch) plus its jitter.
   TimePoint FireTimeOfSlot(int64_t slot, std::string_view key) const;
 

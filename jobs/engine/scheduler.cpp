@@ -27,33 +27,56 @@ Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint no
   return earliest;
 }
 
-// Finds the latest fire due at `now` after the last recorded one, records it (winning or losing
-// the race to other daemons), and caches the fire after it.
-Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now) {
-  auto last = db.Query("SELECT MAX(fire_at) FROM vigil_schedule_fires WHERE schedule = $1", {s.name});
-  if (!last.ok()) return last.status();
-  // Never fired anywhere: start from when this process first saw it (a new schedule does not
-  // fire for the past).
-  auto seen = first_seen_.emplace(s.name, now).first->second;
-  TimePoint base = last->rows[0].IsNull(0) ? seen : FromMicros(last->rows[0].Int(0));
-  auto next = NextFire(s, base);
-  if (!next) {
-    next_[s.name] = TimePoint::max();
-    return Status::Ok();
-  }
-  if (*next > now) {
-    next_[s.name] = *next;
-    return Status::Ok();
-  }
+namespace {
+
+// The latest fire of `s` in (base, now], if any.
+std::optional<TimePoint> LatestDueAfter(const ScheduleSpec& s, TimePoint base, TimePoint now) {
+  auto next = Scheduler::NextFire(s, base);
+  if (!next || *next > now) return std::nullopt;
   TimePoint latest = *next;
   for (int guard = 0; guard < 1000000; ++guard) {
-    auto after = NextFire(s, latest);
+    auto after = Scheduler::NextFire(s, latest);
     if (!after || *after > now) break;
     latest = *after;
   }
-  bool run = s.catch_up == CatchUp::kOne || now - latest <= kSkipGrace;
-  int64_t fire_us = ToMicros(latest);
-  Status st = InTransaction(db, true, [&]() -> Status {
+  return latest;
+}
+
+}  // namespace
+
+// Finds the latest fire due at `now` after the last recorded one, records it, and caches the fire
+// after it; when none is due, caches the next one.
+Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now) {
+  auto last = db.Query("SELECT MAX(fire_at) FROM vigil_schedule_fires WHERE schedule = $1", {s.name});
+  if (!last.ok()) return last.status();
+  bool never_fired = last->rows[0].IsNull(0);
+  std::optional<TimePoint> due;
+  bool run = true;
+  TimePoint base;
+  if (never_fired && s.first_fire_at_once && s.interval) {
+    due = s.interval->Latest(now, s.name);
+  } else {
+    // Never fired anywhere: start from when this process first saw it (such a schedule does not
+    // fire for the past).
+    base = never_fired ? first_seen_.emplace(s.name, now).first->second : FromMicros(last->rows[0].Int(0));
+    due = LatestDueAfter(s, base, now);
+    if (due) run = s.catch_up == CatchUp::kOne || now - *due <= kSkipGrace;
+  }
+  if (!due) {
+    auto next = NextFire(s, base);
+    next_[s.name] = next ? *next : TimePoint::max();
+    return Status::Ok();
+  }
+  Status st = RecordFire(db, s, *due, now, run);
+  if (!st.ok()) return st;
+  auto following = NextFire(s, *due);
+  next_[s.name] = following ? *following : TimePoint::max();
+  return Status::Ok();
+}
+
+Status Scheduler::RecordFire(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run) {
+  int64_t fire_us = ToMicros(fire_at);
+  return InTransaction(db, true, [&]() -> Status {
     auto ins = db.Query("INSERT INTO vigil_schedule_fires (schedule, fire_at, created_at) VALUES ($1, $2, $3)"
                         " ON CONFLICT (schedule, fire_at) DO NOTHING",
                         {s.name, fire_us, ToMicros(now)});
@@ -62,18 +85,14 @@ Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint no
     JobSpec job = s.job;
     job.unique_key = "fire:" + s.name + ":" + std::to_string(fire_us);
     if (!job.args.is_object()) job.args = nlohmann::json::object();
-    job.args["fire_at"] = FormatIso8601(latest, s.zone);
+    job.args["fire_at"] = FormatIso8601(fire_at, s.zone);
     auto enq = EnqueueJobsInTx(db, {job}, now);
     if (!enq.ok()) return enq.status();
     auto upd = db.Query("UPDATE vigil_schedule_fires SET job_id = $1 WHERE schedule = $2 AND fire_at = $3",
                         {(*enq)[0].id, s.name, fire_us});
-    if (upd.ok()) spdlog::debug("schedule {} fired for {}", s.name, FormatIso8601(latest, s.zone));
+    if (upd.ok()) spdlog::debug("schedule {} fired for {}", s.name, FormatIso8601(fire_at, s.zone));
     return upd.status();
   });
-  if (!st.ok()) return st;
-  auto following = NextFire(s, latest);
-  next_[s.name] = following ? *following : TimePoint::max();
-  return Status::Ok();
 }
 
 Result<int64_t> Scheduler::PruneFires(SqlConnection& db, TimePoint before) {

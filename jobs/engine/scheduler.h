@@ -7,6 +7,12 @@
 // After downtime a schedule fires once for what it missed (catch_up: one, like systemd's
 // Persistent=true) or skips what it missed (catch_up: skip).
 //
+// A schedule that has never fired (no row in vigil_schedule_fires) waits for its next fire after
+// this process first saw it, unless it is an interval schedule with `first_fire_at_once`: then it
+// fires at once, for the latest fire time at or before now (IntervalSchedule::Latest), whatever
+// its catch_up. Every daemon computes that same fire time until the next one comes, so the
+// unique (schedule, fire time) still lets exactly one of them run it.
+//
 // Threads: used by the job engine's maintainer thread only.
 #pragma once
 
@@ -34,6 +40,9 @@ struct ScheduleSpec {
   const date::time_zone* zone = nullptr;  // for cron; null = UTC
   std::optional<IntervalSchedule> interval;
   CatchUp catch_up = CatchUp::kOne;
+  // Interval schedules only (cron schedules keep their slots): never fired -> fire at once. The
+  // watchers' schedules set it, so a new watcher polls when it is added, not up to `every` later.
+  bool first_fire_at_once = false;
 };
 
 class Scheduler {
@@ -53,6 +62,9 @@ class Scheduler {
 
  private:
   Status FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now);
+  // Records fire `fire_at` (winning or losing the race to other daemons) and, when it won and
+  // `run`, enqueues its job in the same transaction.
+  Status RecordFire(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run);
   std::vector<ScheduleSpec> schedules_;
   std::map<std::string, TimePoint> next_;        // cached next fire per schedule
   std::map<std::string, TimePoint> first_seen_;  // when this process first saw a never-fired schedule

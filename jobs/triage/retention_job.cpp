@@ -7,24 +7,35 @@
 #include "store/triage_repo.h"
 
 namespace vigil {
+namespace {
+
+// A notification a person acted on, or whose thread the platform opened, is kept whatever its age,
+// and so is the event it points to: the thread and the person's note refer to them.
+constexpr const char* kPrunable = "status <> 'acted' AND thread_id IS NULL";
+constexpr const char* kKeptEvents =
+    "SELECT event_id FROM notifications WHERE event_id IS NOT NULL AND (status = 'acted' OR thread_id IS NOT NULL)";
+
+}  // namespace
 
 Result<RetentionReport> PruneTriageData(SqlConnection& db, const RetentionSettings& retention, TimePoint now) {
   RetentionReport report;
   std::string events_before = SeedTimestamp(now - retention.events, db.dialect());
   std::string notes_before = SeedTimestamp(now - retention.notifications, db.dialect());
   std::string raw_before = SeedTimestamp(now - retention.raw_data, db.dialect());
+  // The old events that go: not one a kept notification points to.
+  std::string old_events = std::string("detected_at < $1 AND id NOT IN (") + kKeptEvents + ")";
   Status s = InTransaction(db, true, [&]() -> Status {
-    auto notes = db.Query(
-        "DELETE FROM notifications WHERE created_at < $1 OR event_id IN (SELECT id FROM watcher_events WHERE detected_at < $2)",
-        {notes_before, events_before});
+    auto notes = db.Query("DELETE FROM notifications WHERE " + std::string(kPrunable) +
+                              " AND (created_at < $1 OR event_id IN (SELECT id FROM watcher_events WHERE detected_at < $2))",
+                          {notes_before, events_before});
     if (!notes.ok()) return notes.status();
     report.notifications_deleted = notes->affected;
-    auto items = db.Query("DELETE FROM vigil_digest_items WHERE event_id IN (SELECT CAST(id AS TEXT) FROM watcher_events WHERE detected_at < $1)",
+    auto items = db.Query("DELETE FROM vigil_digest_items WHERE event_id IN (SELECT CAST(id AS TEXT) FROM watcher_events WHERE " + old_events + ")",
                           {events_before});
     if (!items.ok()) return items.status();
     auto digests = db.Query("DELETE FROM vigil_digests WHERE created_at < $1", {ToMicros(now - retention.notifications)});
     if (!digests.ok()) return digests.status();
-    auto events = db.Query("DELETE FROM watcher_events WHERE detected_at < $1", {events_before});
+    auto events = db.Query("DELETE FROM watcher_events WHERE " + old_events, {events_before});
     if (!events.ok()) return events.status();
     report.events_deleted = events->affected;
     // An item seen again after its event is gone is stored again (triage's dedupe keys, which

@@ -3,7 +3,9 @@
 // notifications and digests older than `triage.retention.notifications`, and title words older
 // than every community's novelty window, and clears raw_data of events older than
 // `triage.retention.raw_data`. The dedupe keys in vigil_triage_keys are kept, so an item pruned
-// here and seen again is triaged as a duplicate and never announced again.
+// here and seen again is triaged as a duplicate and never announced again. What a person acted on
+// is never deleted, however old: a notification with status `acted` or a `thread_id`, and the
+// event it points to (its raw_data is still cleared).
 #pragma once
 
 #include "common/clock.h"

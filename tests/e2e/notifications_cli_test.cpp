@@ -62,6 +62,16 @@ TEST_F(NotificationsCliTest, ListReadActDismiss) {
   EXPECT_EQ(nlohmann::json::parse(Run({"notifications", "list", "--json", "--status", "dismissed"}).second).size(), 1u);
 }
 
+TEST_F(NotificationsCliTest, CreateThreadRefusesADismissedNotification) {
+  ASSERT_EQ(Run({"notifications", "dismiss", id_}).first, 0);
+  auto [rc, out] = Run({"notifications", "act", id_, "--create-thread"});
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(out.find("notification " + id_ + " was dismissed: no thread is opened for it"), std::string::npos) << out;
+  auto [jobs_rc, jobs] = Run({"jobs", "list", "--json"});
+  ASSERT_EQ(jobs_rc, 0) << jobs;
+  EXPECT_EQ(jobs.find("create_thread"), std::string::npos) << "no job queued: " << jobs;
+}
+
 TEST_F(NotificationsCliTest, UnknownIdFails) {
   auto [rc, out] = Run({"notifications", "read", "00000000-0000-0000-0000-000000000000"});
   EXPECT_EQ(rc, 1);

@@ -103,6 +103,20 @@ TEST(IntervalSchedule, NextIsTheEarliestSlotFireAfterTheGivenTime) {
   }
 }
 
+TEST(IntervalSchedule, LatestIsTheLastFireAtOrBeforeTheGivenTime) {
+  const IntervalSchedule hourly{minutes(60), seconds(0)};
+  EXPECT_EQ(hourly.Latest(Unix(7200), "k"), Unix(7200)) << "a fire at that very time";
+  EXPECT_EQ(hourly.Latest(Unix(7199), "k"), Unix(3600));
+  EXPECT_EQ(hourly.Latest(Unix(10799) + std::chrono::milliseconds(999), "k"), Unix(7200));
+  EXPECT_EQ(hourly.Latest(Unix(-1), "k"), Unix(-3600));
+  const IntervalSchedule s{minutes(15), minutes(10)};
+  for (int64_t at = 900'000; at < 1'000'000; at += 37) {
+    const TimePoint latest = s.Latest(Unix(at), "k");
+    ASSERT_LE(latest, Unix(at)) << at;
+    ASSERT_EQ(s.Next(latest, "k"), s.Next(Unix(at), "k")) << "no fire between the latest and the next, at " << at;
+  }
+}
+
 TEST(IntervalSchedule, ValidateNamesTheBadValue) {
   EXPECT_TRUE((IntervalSchedule{minutes(15), minutes(2)}.Validate().ok()));
   EXPECT_TRUE((IntervalSchedule{minutes(15), minutes(15)}.Validate().ok()));
