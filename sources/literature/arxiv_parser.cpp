@@ -1,6 +1,7 @@
 #include "sources/literature/arxiv_parser.h"
 
 #include <cctype>
+#include <charconv>
 #include <optional>
 #include <string>
 
@@ -33,9 +34,13 @@ std::optional<ArxivId> ParseAbsUrl(std::string_view url) {
   ArxivId out{std::string(id), std::string(id), 0};
   size_t digits = id.size();
   while (digits > 0 && std::isdigit(static_cast<unsigned char>(id[digits - 1]))) --digits;
-  if (digits < id.size() && digits >= 2 && id[digits - 1] == 'v') {
+  int version = 0;
+  auto [end, error] = std::from_chars(id.data() + digits, id.data() + id.size(), version);
+  // A version past int's range is no version arXiv gives (found by arxiv_parser_fuzz: std::stoi
+  // threw on it): the id is kept whole, unversioned.
+  if (digits < id.size() && digits >= 2 && id[digits - 1] == 'v' && error == std::errc() && end == id.data() + id.size()) {
     out.unversioned = std::string(id.substr(0, digits - 1));
-    out.version = std::stoi(std::string(id.substr(digits)));
+    out.version = version;
   }
   return out;
 }

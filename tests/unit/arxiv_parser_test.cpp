@@ -257,5 +257,13 @@ TEST(ArxivFeed, NonFeedDocumentIsAnError) {
   EXPECT_NE(page.error().find("eSearchResult"), std::string::npos) << page.error();
 }
 
+TEST(ArxivFeed, AVersionPastAnyIntIsNoVersion) {
+  // Found by arxiv_parser_fuzz: std::stoi threw on the digits and killed the process.
+  ArxivPage page = ParsePage(ReplaceOnce(Arxiv("id_1707.08567.atom"), "abs/1707.08567v1</id>", "abs/1707.08567v99999999999999999999</id>"));
+  ASSERT_EQ(page.entries.size(), 1u);
+  EXPECT_EQ(page.entries[0].source_id, "1707.08567v99999999999999999999");
+  EXPECT_FALSE(page.entries[0].source_metadata.contains("version"));
+}
+
 }  // namespace
 }  // namespace vigil
