@@ -78,11 +78,12 @@ def cmd_schema(engine, args):
 
 
 def table_schema(inspector, table):
+    """One table's keys; an index that only backs a unique constraint (PostgreSQL) is listed as the constraint."""
     return {
         "columns": sorted(column_entry(c) for c in inspector.get_columns(table)),
         "primary_key": inspector.get_pk_constraint(table).get("constrained_columns"),
         "indexes": sorted_entries({"name": i["name"], "columns": i["column_names"], "unique": bool(i["unique"])}
-                                  for i in inspector.get_indexes(table)),
+                                  for i in inspector.get_indexes(table) if not i.get("duplicates_constraint")),
         "unique_constraints": sorted_entries({"name": u["name"], "columns": u["column_names"]}
                                              for u in inspector.get_unique_constraints(table)),
         "check_constraints": sorted_entries({"name": c["name"], "sqltext": c["sqltext"]}
