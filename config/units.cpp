@@ -36,7 +36,9 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     auto mult = UnitMillis(text.substr(ustart, i - ustart));
     if (!mult) return std::nullopt;
-    total += n * *mult;
+    // "555555555551d" is 4.8e19 ms, past int64 (found by interval_schedule_fuzz): not a duration.
+    int64_t part = 0;
+    if (__builtin_mul_overflow(n, *mult, &part) || __builtin_add_overflow(total, part, &total)) return std::nullopt;
   }
   return std::chrono::milliseconds(total);
 }
@@ -63,7 +65,8 @@ std::optional<uint64_t> ParseByteSize(std::string_view text) {
       {"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30},
       {"KB", 1000ULL},     {"MB", 1000'000ULL}, {"GB", 1000'000'000ULL}};
   for (auto [name, mult] : kUnits) {
-    if (unit == name) return n * mult;
+    uint64_t bytes = 0;
+    if (unit == name) return __builtin_mul_overflow(n, mult, &bytes) ? std::nullopt : std::optional<uint64_t>(bytes);
   }
   return std::nullopt;
 }

@@ -6,7 +6,9 @@ cron expressions, durations, log rules, JSON paths and API queries, which have n
     fuzz/seeds.py OUT_DIR        writes OUT_DIR/<target>/<name> for each target
 
 Inputs with several fields separate them with NUL bytes (fuzz/fuzz_input.h). Nothing is copied into
-the repository: the seeds are made in the build folder at each run of scripts/fuzz.sh.
+the repository: the seeds are made in the build folder at each run of scripts/fuzz.sh. Besides them,
+every input in fuzz/regressions/<target>/ (one that once crashed a target or broke a property, kept
+when it was fixed) is a seed of its target, so CI's replay runs each of them again.
 """
 import json
 import pathlib
@@ -141,6 +143,10 @@ def main():
             folder.mkdir(parents=True, exist_ok=True)
             for name, data in seeds:
                 (folder / name).write_bytes(data)
+    for kept in sorted((ROOT / "fuzz" / "regressions").glob("*/*")):
+        folder = out / kept.parent.name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ("regression-" + kept.name)).write_bytes(kept.read_bytes())
 
 
 if __name__ == "__main__":

@@ -172,12 +172,17 @@ TEST(Units, Durations) {
   EXPECT_FALSE(ParseDuration("5 minutes"));
   EXPECT_FALSE(ParseDuration("m"));
   EXPECT_FALSE(ParseDuration(""));
+  // Past int64 milliseconds, in one part or in the sum (found by interval_schedule_fuzz): refused.
+  EXPECT_FALSE(ParseDuration("555555555551d"));
+  EXPECT_FALSE(ParseDuration("100000000000d100000000000d"));
+  EXPECT_EQ(ParseDuration("100000000000d"), std::chrono::hours(24) * 100000000000LL);
   EXPECT_EQ(FormatDuration(std::chrono::seconds(90)), "90s");
   EXPECT_EQ(FormatDuration(std::chrono::hours(1)), "1h");
 }
 
 TEST(Units, Sizes) {
   EXPECT_EQ(ParseByteSize("512"), 512u);
+  EXPECT_FALSE(ParseByteSize("999999999999999GiB")) << "past uint64: refused, not wrapped";
   EXPECT_EQ(ParseByteSize("64KiB"), 65536u);
   EXPECT_EQ(ParseByteSize("1MiB"), 1048576u);
   EXPECT_EQ(ParseByteSize("10KB"), 10000u);
