@@ -14,9 +14,15 @@ Result<std::string> EnsureCommunityId(SqlConnection& db, const std::string& name
   auto found = db.Query("SELECT id FROM subreddits WHERE name = $1", {name});
   if (!found.ok()) return found.status();
   if (!found->rows.empty()) return found->rows[0].Text(0);
+  // Every column the platform's models fill gets the value its models default to (the platform's
+  // Alembic schema makes them NOT NULL, with defaults only on the Python side), so a community
+  // vigil creates reads like one the platform made without those fields.
   std::string id = db.NewId();
+  std::string yes = db.dialect() == "postgres" ? "true" : "1";
   auto ins = db.Query(
-      "INSERT INTO subreddits (id, name, display_name, created_at, updated_at) VALUES ($1, $2, $2, $3, $3)",
+      "INSERT INTO subreddits (id, name, display_name, description, purpose, output_template, participation_model,"
+      " tool_configs, min_agents, max_agents, always_include_red_team, max_cost_per_thread_usd, created_at, updated_at)"
+      " VALUES ($1, $2, $2, '', '{}', '{}', 'guided', '[]', 3, 8, " + yes + ", 5.0, $3, $3)",
       {id, name, now});
   if (!ins.ok()) return ins.status();
   return id;
@@ -28,8 +34,8 @@ std::vector<SqlValue> WatcherParams(const WatcherDecl& w, const SqlValue& commun
   return {w.type,
           community_id,
           w.description,
-          w.query.empty() ? SqlValue(SqlNull{}) : SqlValue(w.query),
-          w.poll_interval_seconds ? SqlValue(*w.poll_interval_seconds) : SqlValue(SqlNull{}),
+          w.query,                                 // "" for none: the platform's schema has query NOT NULL
+          w.poll_interval_seconds.value_or(0),     // 0: not polled (a webhook); NOT NULL there too
           int64_t(w.enabled),
           config.dump(),
           int64_t(w.auto_create_thread),

@@ -43,6 +43,30 @@ std::string PlatformDdl(const std::string& dialect) {
          " thread_id " + id + ", created_at " + when + ", acted_at " + when + ");";
 }
 
+// The tables as the platform's own models define them (its Alembic schema: most columns NOT NULL,
+// their defaults on the Python side only, so an INSERT that leaves one out fails).
+std::string NotNullPlatformDdl(const std::string& dialect) {
+  std::string id = dialect == "sqlite" ? "CHAR(32)" : "UUID";
+  std::string when = dialect == "sqlite" ? "DATETIME" : "TIMESTAMP WITH TIME ZONE";
+  return "CREATE TABLE subreddits (id " + id + " PRIMARY KEY, name VARCHAR(100) NOT NULL UNIQUE, display_name VARCHAR(200) NOT NULL,"
+         " description TEXT NOT NULL, purpose JSON NOT NULL, output_template JSON NOT NULL, participation_model VARCHAR(20) NOT NULL,"
+         " engine_overrides JSON, tool_configs JSON NOT NULL, min_agents INTEGER NOT NULL, max_agents INTEGER NOT NULL,"
+         " always_include_red_team BOOLEAN NOT NULL, max_cost_per_thread_usd FLOAT, monthly_budget_usd FLOAT,"
+         " created_at " + when + " NOT NULL, updated_at " + when + " NOT NULL);"
+         "CREATE TABLE watchers (id " + id + " PRIMARY KEY, watcher_type VARCHAR(20) NOT NULL, subreddit_id " + id +
+         " NOT NULL REFERENCES subreddits(id), name VARCHAR(200) NOT NULL, description TEXT NOT NULL, query TEXT NOT NULL,"
+         " poll_interval_seconds INTEGER NOT NULL, enabled BOOLEAN NOT NULL, config JSON NOT NULL, auto_create_thread BOOLEAN NOT NULL,"
+         " auto_thread_approval_rate FLOAT, created_at " + when + " NOT NULL, updated_at " + when + " NOT NULL);"
+         "CREATE TABLE watcher_events (id " + id + " PRIMARY KEY, watcher_id " + id + " NOT NULL REFERENCES watchers(id),"
+         " subreddit_id " + id + " NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, source_type VARCHAR(50) NOT NULL,"
+         " source_id VARCHAR(200) NOT NULL, source_url TEXT, source_metadata JSON, raw_data JSON NOT NULL, triage_signal VARCHAR(20),"
+         " triage_reasoning TEXT, detected_at " + when + " NOT NULL);"
+         "CREATE TABLE notifications (id " + id + " PRIMARY KEY, watcher_id " + id + " NOT NULL REFERENCES watchers(id),"
+         " event_id " + id + " NOT NULL, subreddit_id " + id + " NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,"
+         " signal VARCHAR(20) NOT NULL, suggested_hypothesis TEXT, status VARCHAR(20) NOT NULL, action_taken TEXT,"
+         " thread_id " + id + ", created_at " + when + " NOT NULL, acted_at " + when + ");";
+}
+
 // The indexes on the four platform tables, by name (SQLite's automatic ones included).
 std::set<std::string> PlatformIndexes(SqlConnection& db) {
   auto r = db.dialect() == "sqlite"
@@ -122,6 +146,21 @@ TEST_P(SharedTablesTest, KeepsItsUniquenessInItsOwnTables) {
   EXPECT_EQ((*second)[0].id, (*first)[1].id);
   EXPECT_TRUE((*second)[1].inserted) << "another watcher's source ids are its own";
   EXPECT_EQ(Count(*conn, "SELECT COUNT(*) FROM watcher_events"), 3);
+}
+
+TEST_P(SharedTablesTest, FillsEveryColumnThePlatformsSchemaRequires) {
+  auto conn = db_.Connect();
+  ASSERT_TRUE(conn->ExecScript(NotNullPlatformDdl(GetParam())).ok());
+  // A YAML webhook watcher (no query, no interval) in a community vigil creates.
+  ASSERT_TRUE(testing::MigrateAndSync(*conn, {WatcherDecl{.name = "gh", .type = "webhook", .community = "onc"}}));
+  auto watcher = WatcherIdByName(*conn, "gh");
+  ASSERT_TRUE(watcher.ok() && *watcher);
+  EventInsert event = AnEvent(**watcher, "a");
+  event.community_id = testing::TestCommunity(*conn, "onc");
+  auto events = InsertEvents(*conn, {event}, std::chrono::system_clock::now());
+  ASSERT_TRUE(events.ok()) << events.error();
+  EXPECT_EQ(Count(*conn, "SELECT COUNT(*) FROM subreddits WHERE name = 'onc' AND display_name = 'onc' AND participation_model = 'guided'"), 1);
+  EXPECT_EQ(Count(*conn, "SELECT COUNT(*) FROM watchers WHERE name = 'gh' AND query = '' AND poll_interval_seconds = 0"), 1);
 }
 
 TEST_P(SharedTablesTest, TablesItCreatesCarryItsIndexesAndTheSeedsChecks) {
