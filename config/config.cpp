@@ -30,6 +30,23 @@ Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, con
   return std::shared_ptr<const Config>(std::move(config));
 }
 
+Result<std::shared_ptr<const Config>> Config::WithWatcherRows(const Config& base, const std::vector<WatcherRow>& rows,
+                                                             nlohmann::json row_states) {
+  auto config = std::make_shared<Config>(base);
+  if (!row_states.is_null()) config->tree_["platform_watcher_rows"] = std::move(row_states);
+  nlohmann::json& list = config->tree_["watchers"];
+  if (!list.is_array()) list = nlohmann::json::array();
+  const nlohmann::json secrets = base.tree().value("secrets", nlohmann::json::object());
+  for (const auto& row : rows) {
+    ConfigLoader loader(row.label, config.get());
+    auto block = loader.RunWatcherRow(row.block, list.size(), secrets);
+    if (!block.ok()) return block.status();
+    (*block)["platform_row"] = row.marker;
+    list.push_back(std::move(*block));
+  }
+  return std::shared_ptr<const Config>(std::move(config));
+}
+
 namespace {
 
 // Walks "a.b.c" through the tree; nullptr if any step is missing.
@@ -145,7 +162,9 @@ nlohmann::json RedactSecrets(const nlohmann::json& value) {
   if (value.is_object()) {
     nlohmann::json out = nlohmann::json::object();
     for (auto it = value.begin(); it != value.end(); ++it) {
-      out[it.key()] = (LooksSecret(it.key()) && !it.value().is_null()) ? nlohmann::json("(set)") : RedactSecrets(it.value());
+      // `secrets:` (the top-level map of named secrets) holds nothing else.
+      bool secret = LooksSecret(it.key()) || (it.key() == "secrets" && it.value().is_object());
+      out[it.key()] = (secret && !it.value().is_null()) ? nlohmann::json("(set)") : RedactSecrets(it.value());
     }
     return out;
   }

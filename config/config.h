@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "common/uuid.h"
@@ -24,6 +25,22 @@ class Config {
   static Result<std::shared_ptr<const Config>> Load(const std::string& path);
   // Validates YAML text as if read from `path` (relative paths resolve against its folder).
   static Result<std::shared_ptr<const Config>> Parse(const std::string& yaml, const std::string& path);
+
+  // A row of the platform's `watchers` table to run beside the YAML's watchers: its block in the
+  // YAML's form (columns mapped to keys, its `config` merged in), a label that starts its errors
+  // ("watcher row \"name\" (id)"), and `marker`, stored in the walked block as `platform_row`
+  // (a key the YAML cannot set).
+  struct WatcherRow {
+    std::string label;
+    nlohmann::json block;
+    nlohmann::json marker;
+  };
+  // `base` with `rows` appended to its `watchers`, each walked against the table as a YAML block
+  // is (see ConfigLoader::RunWatcherRow for what a row may not do). The first row that does not
+  // walk is the error. `row_states`, when given, is kept as `platform_watcher_rows`: what became
+  // of every row (run, refused and why), for the API and `vigil watchers list`.
+  static Result<std::shared_ptr<const Config>> WithWatcherRows(const Config& base, const std::vector<WatcherRow>& rows,
+                                                               nlohmann::json row_states = nullptr);
 
   const std::string& path() const { return path_; }
   const nlohmann::json& tree() const { return tree_; }

@@ -65,6 +65,20 @@ std::vector<KeySpec> LoggingAndApiKeys() {
 
 std::vector<KeySpec> WatcherKeys() {
   return {
+      Applied({"secrets", K::kAny, "", kReload,
+       "Named secrets that rows of the platform's `watchers` table refer to (a row's config cannot read the "
+       "environment or files): `secrets: {github: ${GITHUB_SECRET}}`, and in the row `verify: {secret_ref: github}`. "
+       "A value may use `${ENV}`, or `<name>_file: PATH`."}, "config/yaml_convert.cpp"),
+      Applied({"platform_watchers", K::kSection, "", kReload,
+       "Rows of the platform's `watchers` table that the YAML does not define run like YAML watchers. See docs/watchers-platform.md."}, ""),
+      Applied({"platform_watchers.enabled", K::kBool, "true", kReload,
+       "Run the platform's watcher rows (literature, scheduled, webhook at `/hooks/<id>`)."}, "daemon/platform_watchers.cpp"),
+      Applied({"platform_watchers.check_interval", K::kDuration, "2s", kReload,
+       "How often the rows are read for changes (a digest of their columns); a change runs within this.", 200, 5000},
+       "daemon/daemon.cpp"),
+      Applied({"platform_watchers.allow_hosts", K::kStringList, "", kRestart,
+       "Hosts a row's URLs may reach although they resolve to loopback or private addresses (exact names, e.g. "
+       "`127.0.0.1` in tests). Other URLs of rows go through the address guard."}, "daemon/daemon.cpp"),
       Applied({"watchers", K::kList, "", kReload, "Watchers, synced into the `watchers` table by name at start and on reload."}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].name", K::kString, "", kReload, "Unique name; also the webhook path `/hooks/<name>`."}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].type", K::kEnum, "", kReload, "What kind of watcher.", 0, 0, {"literature", "webhook", "scheduled", "log"}}, "sources/watcher_decls.cpp"),

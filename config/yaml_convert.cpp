@@ -124,7 +124,16 @@ Result<std::string> ExpandEnv(const std::string& text) {
   return out;
 }
 
+Result<std::string> ConfigLoader::Expand(const std::string& text) const {
+  if (row_secrets_ == nullptr) return ExpandEnv(text);
+  if (text.find("${") != std::string::npos)
+    return Status::Error("\"${...}\" is not expanded in a platform watcher's config (a row cannot read the daemon's "
+                         "environment); a secret can name an entry of the YAML's secrets: map with <key>_ref");
+  return text;
+}
+
 std::string ConfigLoader::At(const YAML::Mark& mark) const {
+  if (row_secrets_ != nullptr) return file_;
   std::string name = std::filesystem::path(file_).filename().string();
   if (mark.line < 0) return name;
   return name + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
@@ -175,7 +184,7 @@ Status ConfigLoader::Walk(const YAML::Node& node, const std::string& spec_path, 
       *dest = nlohmann::json::array();
       for (const auto& item : node) {
         if (!item.IsScalar()) return ErrorAt(item, concrete + ": expected a string");
-        auto text = ExpandEnv(item.Scalar());
+        auto text = Expand(item.Scalar());
         if (!text.ok()) return ErrorAt(item, concrete + ": " + text.error());
         dest->push_back(*text);
       }
@@ -189,7 +198,7 @@ Status ConfigLoader::Walk(const YAML::Node& node, const std::string& spec_path, 
 Status ConfigLoader::WalkScalar(const YAML::Node& node, const KeySpec& spec, const std::string& concrete,
                                 nlohmann::json* dest) {
   if (!node.IsScalar()) return ErrorAt(node, concrete + ": expected " + KeyTypeName(spec.type));
-  auto text = ExpandEnv(node.Scalar());
+  auto text = Expand(node.Scalar());
   if (!text.ok()) return ErrorAt(node, concrete + ": " + text.error());
   std::string why;
   auto value = NormaliseScalar(spec, *text, &why);
@@ -208,6 +217,15 @@ Status ConfigLoader::WalkMap(const YAML::Node& node, const std::string& spec_pat
     std::string child_spec = Join(spec_path, key);
     std::string child = Join(concrete, key);
     if (dest->contains(key)) return ErrorAt(it->first, "duplicate key " + child);
+    if (row_secrets_ != nullptr && FindKeySpec(child_spec) == nullptr) {
+      std::string base = key.substr(0, key.rfind('_'));
+      const KeySpec* spec = FindKeySpec(Join(spec_path, base));
+      Status s;
+      if (spec != nullptr && spec->type == KeyType::kSecret && RowSecretKey(it->first, it->second, base, concrete, dest, &s)) {
+        if (!s.ok()) return s;
+        continue;
+      }
+    }
     // "<secret>_file: PATH" reads a secret from a file.
     if (key.ends_with("_file") && FindKeySpec(child_spec) == nullptr) {
       std::string base = key.substr(0, key.size() - 5);
@@ -252,7 +270,7 @@ Result<nlohmann::json> ConfigLoader::AnyToJson(const YAML::Node& node, const std
   out_->marks_[concrete] = At(node.Mark());
   if (node.IsNull()) return nlohmann::json(nullptr);
   if (node.IsScalar()) {
-    auto text = ExpandEnv(node.Scalar());
+    auto text = Expand(node.Scalar());
     if (!text.ok()) return ErrorAt(node, concrete + ": " + text.error());
     if (node.Tag() == "!") return nlohmann::json(*text);  // quoted: keep as a string
     const std::string& s = *text;
@@ -281,9 +299,29 @@ Result<nlohmann::json> ConfigLoader::AnyToJson(const YAML::Node& node, const std
 // of the table.
 Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const std::string& concrete) {
   nlohmann::json out = nlohmann::json::object();
+  // The top-level `secrets:` map: every entry is a secret, whatever its name.
+  bool all_secret = concrete == "secrets";
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.Scalar();
     std::string child = Join(concrete, key);
+    if (row_secrets_ != nullptr) {
+      std::string base = key.substr(0, key.rfind('_'));
+      Status s;
+      if (IsFreeFormSecret(base) && RowSecretKey(it->first, it->second, base, concrete, &out, &s)) {
+        if (!s.ok()) return s;
+        continue;
+      }
+    }
+    if (all_secret && key.ends_with("_file")) {
+      std::string secret = key.substr(0, key.size() - 5);
+      if (node[secret].IsDefined())
+        return ErrorAt(it->first, "give either " + Join(concrete, secret) + " or " + child + ", not both");
+      auto text = ReadSecretFile(it->second, child);
+      if (!text.ok()) return text.status();
+      NoteSecret(Join(concrete, secret), it->second);
+      out[secret] = *text;
+      continue;
+    }
     if (std::string secret = SecretOfFileKey(key); !secret.empty()) {
       if (node[secret].IsDefined())
         return ErrorAt(it->first, "give either " + Join(concrete, secret) + " or " + child + ", not both");
@@ -293,7 +331,7 @@ Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const 
       out[secret] = *text;
       continue;
     }
-    auto value = IsFreeFormSecret(key) ? SecretToJson(it->second, child) : AnyToJson(it->second, child);
+    auto value = all_secret || IsFreeFormSecret(key) ? SecretToJson(it->second, child) : AnyToJson(it->second, child);
     if (!value.ok()) return value;
     out[key] = *value;
   }
@@ -302,7 +340,7 @@ Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const 
 
 Result<nlohmann::json> ConfigLoader::SecretToJson(const YAML::Node& node, const std::string& concrete) {
   if (!node.IsScalar()) return AnyToJson(node, concrete);  // null, or not a secret after all
-  auto text = ExpandEnv(node.Scalar());
+  auto text = Expand(node.Scalar());
   if (!text.ok()) return ErrorAt(node, concrete + ": " + text.error());
   NoteSecret(concrete, node);
   return nlohmann::json(*text);
@@ -310,7 +348,7 @@ Result<nlohmann::json> ConfigLoader::SecretToJson(const YAML::Node& node, const 
 
 Result<std::string> ConfigLoader::ReadSecretFile(const YAML::Node& node, const std::string& concrete) const {
   if (!node.IsScalar()) return ErrorAt(node, concrete + ": expected a file path");
-  auto file = ExpandEnv(node.Scalar());
+  auto file = Expand(node.Scalar());
   if (!file.ok()) return ErrorAt(node, concrete + ": " + file.error());
   std::filesystem::path p(*file);
   if (p.is_relative()) p = std::filesystem::absolute(file_).parent_path() / p;
@@ -329,6 +367,75 @@ Result<std::string> ConfigLoader::ReadSecretFile(const YAML::Node& node, const s
 void ConfigLoader::NoteSecret(const std::string& concrete, const YAML::Node& node) {
   out_->secret_paths_.push_back(concrete);
   out_->marks_[concrete] = At(node.Mark());
+}
+
+bool ConfigLoader::RowSecretKey(const YAML::Node& key, const YAML::Node& value, const std::string& base,
+                                const std::string& concrete, nlohmann::json* dest, Status* status) {
+  std::string name = key.Scalar();
+  std::string child = Join(concrete, name);
+  if (name == base + "_file") {
+    *status = ErrorAt(key, child + ": a platform watcher's config cannot read the daemon's files; name an entry of "
+                                   "the YAML's secrets: map with " + base + "_ref");
+    return true;
+  }
+  if (name != base + "_ref") return false;
+  if (dest->contains(base)) {
+    *status = ErrorAt(key, "give either " + Join(concrete, base) + " or " + child + ", not both");
+    return true;
+  }
+  if (!value.IsScalar() || value.Scalar().empty()) {
+    *status = ErrorAt(value, child + ": expected the name of an entry of secrets:");
+    return true;
+  }
+  auto found = row_secrets_->find(value.Scalar());
+  if (found == row_secrets_->end() || !found->is_string()) {
+    *status = ErrorAt(value, child + ": no secret named \"" + value.Scalar() + "\" in the YAML's secrets: map");
+    return true;
+  }
+  (*dest)[base] = found->get<std::string>();
+  NoteSecret(Join(concrete, base), value);
+  return true;
+}
+
+namespace {
+
+// A JSON value as the YAML node the walk reads: strings are tagged "!" (quoted), so a free-form
+// block keeps "50" a string as YAML text would.
+YAML::Node YamlOf(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      YAML::Node map(YAML::NodeType::Map);
+      for (auto it = j.begin(); it != j.end(); ++it) map[it.key()] = YamlOf(it.value());
+      return map;
+    }
+    case nlohmann::json::value_t::array: {
+      YAML::Node seq(YAML::NodeType::Sequence);
+      for (const auto& item : j) seq.push_back(YamlOf(item));
+      return seq;
+    }
+    case nlohmann::json::value_t::null:
+      return YAML::Node(YAML::NodeType::Null);
+    case nlohmann::json::value_t::string: {
+      YAML::Node text(j.get<std::string>());
+      text.SetTag("!");
+      return text;
+    }
+    default:
+      return YAML::Node(j.dump());
+  }
+}
+
+}  // namespace
+
+Result<nlohmann::json> ConfigLoader::RunWatcherRow(const nlohmann::json& block, size_t index, const nlohmann::json& secrets) {
+  static const nlohmann::json kNone = nlohmann::json::object();
+  row_secrets_ = secrets.is_object() ? &secrets : &kNone;
+  if (!block.is_object()) return Status::Error(file_ + ": the row's config must be a JSON object");
+  nlohmann::json out;
+  Status s = WalkMap(YamlOf(block), "watchers[]", "watchers[" + std::to_string(index) + "]", &out);
+  row_secrets_ = nullptr;
+  if (!s.ok()) return s;
+  return out;
 }
 
 Status ConfigLoader::CheckWatchers() {

@@ -25,6 +25,11 @@ class ConfigLoader {
  public:
   ConfigLoader(std::string file, Config* out) : file_(std::move(file)), out_(out) {}
   Status Run(const std::string& yaml);
+  // One row of the platform's `watchers` table, as a block of `watchers[index]`: walked against the
+  // table like a YAML block, except that a row cannot read the daemon's environment or files
+  // (`${...}` and `<secret>_file` are errors) and `<secret>_ref: NAME` takes a secret from
+  // `secrets` (the YAML's `secrets:` map). `file_` is the row's label: errors start with it.
+  Result<nlohmann::json> RunWatcherRow(const nlohmann::json& block, size_t index, const nlohmann::json& secrets);
 
  private:
   Status Walk(const YAML::Node& node, const std::string& spec_path, const std::string& concrete,
@@ -44,11 +49,18 @@ class ConfigLoader {
   // Records `concrete` as a secret (listed by `vigil check`, never its value) and its position.
   void NoteSecret(const std::string& concrete, const YAML::Node& node);
   Status CheckWatchers();
+  // ExpandEnv for YAML text; for a row, the text as it is, and an error if it asks for expansion.
+  Result<std::string> Expand(const std::string& text) const;
+  // A row's `<secret>_file` (refused) or `<secret>_ref` (from `secrets`) at `key`: true when `key`
+  // was one of them, with `*out` set or the error in `*status`.
+  bool RowSecretKey(const YAML::Node& key, const YAML::Node& value, const std::string& base, const std::string& concrete,
+                    nlohmann::json* dest, Status* status);
   std::string At(const YAML::Mark& mark) const;
   Status ErrorAt(const YAML::Node& node, const std::string& message) const;
 
   std::string file_;
   Config* out_;
+  const nlohmann::json* row_secrets_ = nullptr;  // set while walking a platform row
 };
 
 }  // namespace vigil

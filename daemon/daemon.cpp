@@ -6,6 +6,8 @@
 #include <uv.h>
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "common/http/curl_http_client.h"
@@ -14,11 +16,13 @@
 #include "config/http_client_config.h"
 #include "daemon/admin/admin_api.h"
 #include "daemon/admin/thread_approval.h"
+#include "daemon/admin/watcher_row_routes.h"
 #include "daemon/http/hook_routes.h"
 #include "daemon/http/http_server.h"
 #include "daemon/http/loop_poster.h"
 #include "daemon/http/router.h"
 #include "daemon/loop_timers.h"
+#include "daemon/platform_watchers.h"
 #include "daemon/sd_notify.h"
 #include "jobs/engine/job_engine.h"
 #include "jobs/engine/runtime.h"
@@ -60,22 +64,49 @@ void DescribeMetrics() {
   HookRoutes::DescribeMetrics();
 }
 
-// A config read for a reload with everything derived from it that can fail, all built before
-// anything is applied: a reload changes everything or nothing.
+// A config read for a reload, or the platform's watcher rows read again, with everything derived
+// from them that can fail, all built before anything is applied: a change applies whole or not at all.
 struct ReloadPlan {
-  std::shared_ptr<const Config> config;
-  std::vector<ScheduleSpec> schedules;
-  std::shared_ptr<const HookTable> hooks;
+  std::shared_ptr<const Config> yaml;  // the file's config; `watchers.config` adds the rows that run
+  WatcherSet watchers;
+  uint64_t rows_digest = 0;
 };
+
+// "watcher row "x" (id) runs" and the like, for the rows whose state changed.
+void LogRowChanges(const std::vector<WatcherRowStatus>& before, const std::vector<WatcherRowStatus>& after) {
+  std::map<std::string, const WatcherRowStatus*> old;
+  for (const auto& r : before) old[r.id] = &r;
+  for (const auto& r : after) {
+    auto was = old.find(r.id);
+    if (was != old.end()) {
+      bool same = was->second->state == r.state && was->second->error == r.error;
+      old.erase(was);
+      if (same) continue;
+    }
+    std::string what = "platform watcher row \"" + r.name + "\" (" + r.id + ", " + r.type + ")";
+    if (r.state == "running") spdlog::info("{} runs{}", what, r.paths.empty() ? "" : " at " + r.paths.front());
+    else if (r.state == "refused" || r.state == "shadowed") spdlog::warn("{} does not run: {}", what, r.error);
+    else spdlog::info("{} is {}", what, r.state);
+  }
+  for (const auto& [id, r] : old) spdlog::info("platform watcher row \"{}\" ({}) is gone", r->name, id);
+}
 
 }  // namespace
 
 struct Daemon::Impl {
   Impl(std::shared_ptr<const Config> c, DaemonOptions o) : config(std::move(c)), options(o) {}
 
-  std::shared_ptr<const Config> config;
+  std::shared_ptr<const Config> config;  // the running one: the YAML's with the platform rows that run
+  std::shared_ptr<const Config> yaml;    // the file's; written on the loop under yaml_mu
+  std::mutex yaml_mu;                    // the API's watcher routes read `yaml` on the DbThread
+  std::vector<WatcherRowStatus> rows;    // what became of the platform's watcher rows
+  uint64_t rows_digest = 0;
+  bool rows_checking = false;
+  std::string rows_error;  // the last failed read's, logged once
+  std::shared_ptr<const WatcherSet> initial;  // from Prepare, until the engine and hooks start
   DaemonOptions options;
   uv_loop_t loop{};
+  uv_timer_t rows_timer{};
   uv_signal_t sigterm{}, sigint{}, sighup{};
   LoopTimers timers;  // loop lag and the systemd watchdog
   std::unique_ptr<LoopPoster> poster;
@@ -107,14 +138,20 @@ struct Daemon::Impl {
   Status StartServing();
   void AddRoutes();
   void Reload();
-  Result<std::shared_ptr<ReloadPlan>> PlanReload(const std::string& path, const std::string& running_db_url) const;
+  Result<std::shared_ptr<ReloadPlan>> PlanReload(SqlConnection& conn, const std::string& path,
+                                                 const std::string& running_db_url) const;
   void ApplyConfig(const ReloadPlan& plan);
+  void ApplyWatchers(const ReloadPlan& plan);
+  void StartRowsTimer();
+  void CheckRows();
   void Shutdown(const char* why);
   void CloseHandles();
 };
 
 Daemon::Daemon(std::shared_ptr<const Config> config, DaemonOptions options)
-    : impl_(std::make_unique<Impl>(std::move(config), options)) {}
+    : impl_(std::make_unique<Impl>(std::move(config), options)) {
+  impl_->yaml = impl_->config;
+}
 
 Daemon::~Daemon() = default;
 
@@ -126,9 +163,15 @@ Status Daemon::Impl::Prepare() {
   auto migrated = Migrate(**conn);
   if (!migrated.ok()) return migrated.status().WithContext("migrating " + RedactUrl(url));
   for (const auto& name : migrated->applied) spdlog::info("applied migration {}", name);
-  auto synced = SyncWatchers(**conn, WatcherDeclsFrom(*config), std::chrono::system_clock::now());
+  auto synced = SyncWatchers(**conn, WatcherDeclsFrom(*yaml), std::chrono::system_clock::now());
   if (!synced.ok()) return synced.status();
   spdlog::info("watchers synced: {} created, {} updated, {} disabled", synced->created, synced->updated, synced->disabled);
+  auto set = LoadWatcherSet(yaml, **conn, &rows_digest);
+  if (!set.ok()) return set.status();
+  LogRowChanges({}, set->rows);
+  rows = set->rows;
+  config = set->config;
+  initial = std::make_shared<const WatcherSet>(std::move(*set));
   return Status::Ok();
 }
 
@@ -141,8 +184,7 @@ Status Daemon::Impl::CheckJobKinds(const std::vector<ScheduleSpec>& schedules) c
 }
 
 Status Daemon::Impl::StartEngine() {
-  auto schedules = SchedulesFrom(*config);
-  if (!schedules.ok()) return schedules.status();
+  std::vector<ScheduleSpec> schedules = initial->schedules;
   runtime = std::make_unique<Runtime>(config);
   // The conditional-GET cache is used from worker threads: one connection per thread.
   http_cache = std::make_unique<HttpCache>([target = DatabaseTarget(*config)]() -> SqlConnection* {
@@ -158,13 +200,16 @@ Status Daemon::Impl::StartEngine() {
   if (!options.ok()) return options.status();
   HttpClientOptions http_options = *options;
   http_options.cache = http_cache.get();
+  // The platform's watcher rows are data: their requests go through the address guard, which
+  // lets these hosts through (only from_data requests meet the guard on this client).
+  for (const auto& host : config->Get("platform_watchers.allow_hosts")) http_options.guard.allow_hosts.push_back(host);
   runtime->set_http(std::make_unique<CurlHttpClient>(http_options));
   registry = BuildJobRegistry(*runtime);
-  Status s = CheckJobKinds(*schedules);
+  Status s = CheckJobKinds(schedules);
   if (!s.ok()) return s;
   auto engine_options = JobEngineOptionsFrom(*config);
   if (!engine_options.ok()) return engine_options.status();
-  engine = std::make_unique<JobEngine>(*engine_options, registry, std::move(*schedules));
+  engine = std::make_unique<JobEngine>(*engine_options, registry, std::move(schedules));
   s = engine->Start();
   if (s.ok()) spdlog::info("job engine started as node {}", engine->node_id());
   return s;
@@ -173,6 +218,11 @@ Status Daemon::Impl::StartEngine() {
 void Daemon::Impl::AddRoutes() {
   admin_api = std::make_unique<AdminApi>(*db, *poster, [this] { return runtime->config(); }, engine.get());
   admin_api->AddRoute(ThreadApprovalRoute(*runtime, *outbound_db, outbound_stop));
+  for (auto& route : WatcherRowRoutes([this] {
+         std::lock_guard<std::mutex> lock(yaml_mu);
+         return yaml;
+       }))
+    admin_api->AddRoute(std::move(route));
   admin_api->Register(router);
   router.Add("GET", "/healthz", [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok\n")); });
   router.Add("GET", "/readyz", [this](HttpRequest&&, Responder respond) {
@@ -213,11 +263,11 @@ void Daemon::Impl::Reload() {
   // Reading the file and syncing watchers block: both run on the DbThread. The sync is the last
   // step that can fail, so a config it refuses leaves the database as it was too.
   db->Submit([this, path = config->path(), db_url = config->DatabaseUrl()](SqlConnection* conn) {
-    auto plan = PlanReload(path, db_url);
+    Result<std::shared_ptr<ReloadPlan>> plan = Status::Error("database unavailable");
+    if (conn != nullptr) plan = PlanReload(*conn, path, db_url);
     Status status = plan.status();
-    if (status.ok() && conn == nullptr) status = Status::Error("database unavailable");
     if (status.ok())
-      status = SyncWatchers(*conn, WatcherDeclsFrom(*(*plan)->config), std::chrono::system_clock::now()).status();
+      status = SyncWatchers(*conn, WatcherDeclsFrom(*(*plan)->yaml), std::chrono::system_clock::now()).status();
     poster->Post([this, status, next = plan.ok() ? *plan : nullptr] {
       reloading = false;
       if (!status.ok()) {
@@ -232,7 +282,7 @@ void Daemon::Impl::Reload() {
 }
 
 // On the DbThread; reads only the registry, which is not written after start.
-Result<std::shared_ptr<ReloadPlan>> Daemon::Impl::PlanReload(const std::string& path,
+Result<std::shared_ptr<ReloadPlan>> Daemon::Impl::PlanReload(SqlConnection& conn, const std::string& path,
                                                              const std::string& running_db_url) const {
   auto loaded = LoadConfig(path);
   if (!loaded.ok()) return loaded.status();
@@ -245,14 +295,17 @@ Result<std::shared_ptr<ReloadPlan>> Daemon::Impl::PlanReload(const std::string& 
   for (const Status& s : {JobEngineOptionsFrom(**loaded).status(), HttpClientOptionsFrom(**loaded).status()}) {
     if (!s.ok()) return s;
   }
-  auto hooks = HookRoutes::TableFrom(**loaded);
-  if (!hooks.ok()) return hooks.status();
-  return std::make_shared<ReloadPlan>(ReloadPlan{*loaded, std::move(*schedules), *hooks});
+  auto plan = std::make_shared<ReloadPlan>();
+  auto set = LoadWatcherSet(*loaded, conn, &plan->rows_digest);
+  if (!set.ok()) return set.status();
+  plan->yaml = *loaded;
+  plan->watchers = std::move(*set);
+  return plan;
 }
 
 // Nothing here can fail: everything that could was built into the plan.
 void Daemon::Impl::ApplyConfig(const ReloadPlan& plan) {
-  config = plan.config;
+  ApplyWatchers(plan);
   if (!options.log_format_overridden) {
     LogOptions lo;
     ParseLogFormat(config->GetString("logging.format"), &lo.format);
@@ -262,12 +315,63 @@ void Daemon::Impl::ApplyConfig(const ReloadPlan& plan) {
     spdlog::set_level(LevelFrom(*config));
   }
   server->SetLimits(LimitsFrom(*config));
-  runtime->set_config(config);
-  engine->SetSchedules(plan.schedules);
-  hooks->Install(plan.hooks);
   Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "applied"}});
   spdlog::info("configuration reloaded from {}", config->path());
   SdNotify("READY=1\nSTATUS=serving");
+}
+
+void Daemon::Impl::ApplyWatchers(const ReloadPlan& plan) {
+  bool same_timer = yaml->GetDuration("platform_watchers.check_interval") ==
+                    plan.yaml->GetDuration("platform_watchers.check_interval");
+  LogRowChanges(rows, plan.watchers.rows);
+  {
+    std::lock_guard<std::mutex> lock(yaml_mu);
+    yaml = plan.yaml;
+  }
+  config = plan.watchers.config;
+  rows = plan.watchers.rows;
+  rows_digest = plan.rows_digest;
+  runtime->set_config(config);
+  engine->SetSchedules(plan.watchers.schedules);
+  hooks->Install(plan.watchers.hooks);
+  if (!same_timer) StartRowsTimer();
+}
+
+// The platform's watcher rows, read again every platform_watchers.check_interval: a row added,
+// changed, disabled or deleted runs (or stops) within that, without a reload.
+void Daemon::Impl::StartRowsTimer() {
+  auto every = static_cast<uint64_t>(yaml->GetDuration("platform_watchers.check_interval").count());
+  uv_timer_start(&rows_timer, [](uv_timer_t* t) { static_cast<Impl*>(t->data)->CheckRows(); }, every, every);
+}
+
+void Daemon::Impl::CheckRows() {
+  if (stopping || reloading || rows_checking || !yaml->GetBool("platform_watchers.enabled")) return;
+  rows_checking = true;
+  db->Submit([this, seen_yaml = yaml, seen_digest = rows_digest](SqlConnection* conn) {
+    std::shared_ptr<ReloadPlan> plan;
+    Status status = conn == nullptr ? Status::Error("database unavailable") : Status::Ok();
+    if (conn != nullptr) {
+      auto read = ListPlatformWatcherRows(*conn);
+      status = read.status();
+      if (read.ok() && WatcherRowsDigest(*read) != seen_digest) {
+        auto set = BuildWatcherSet(seen_yaml, *read);
+        status = set.status();
+        if (set.ok()) plan = std::make_shared<ReloadPlan>(ReloadPlan{seen_yaml, std::move(*set), WatcherRowsDigest(*read)});
+      }
+    }
+    poster->Post([this, status, plan, seen_yaml] {
+      rows_checking = false;
+      if (!status.ok()) {
+        if (status.message() != rows_error) spdlog::warn("platform watcher rows not read: {}", status.message());
+        rows_error = status.message();
+        return;
+      }
+      rows_error.clear();
+      // A reload applied meanwhile carries rows as new as these, with its own config.
+      if (plan == nullptr || stopping || seen_yaml != yaml) return;
+      ApplyWatchers(*plan);
+    });
+  });
 }
 
 void Daemon::Impl::Shutdown(const char* why) {
@@ -288,8 +392,9 @@ void Daemon::Impl::Shutdown(const char* why) {
 
 void Daemon::Impl::CloseHandles() {
   timers.Close();
+  uv_timer_stop(&rows_timer);
   for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&sigterm), reinterpret_cast<uv_handle_t*>(&sigint),
-                         reinterpret_cast<uv_handle_t*>(&sighup)}) {
+                         reinterpret_cast<uv_handle_t*>(&sighup), reinterpret_cast<uv_handle_t*>(&rows_timer)}) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);
   }
   // Answers still queued on the DbThread and the event writer are posted back before the poster closes.
@@ -307,9 +412,8 @@ Status Daemon::Impl::StartIntake() {
   EventWriterOptions writer;
   writer.database = DatabaseTarget(*config);
   hooks = std::make_unique<HookRoutes>(*poster, writer);
-  auto hook_table = HookRoutes::TableFrom(*config);
-  if (!hook_table.ok()) return hook_table.status();
-  hooks->Install(*hook_table);
+  hooks->Install(initial->hooks);
+  initial.reset();
   AddRoutes();
   return StartServing();
 }
@@ -378,6 +482,9 @@ int Daemon::Run() {
   if (!s.ok()) return d.AbandonStart(s);
   d.InstallSignals();
   d.timers.Start(&d.loop);
+  uv_timer_init(&d.loop, &d.rows_timer);
+  d.rows_timer.data = &d;
+  d.StartRowsTimer();
   SdNotify("READY=1\nSTATUS=serving\nMAINPID=" + std::to_string(getpid()));
   spdlog::info("vigil {} ready", VIGIL_VERSION);
   uv_run(&d.loop, UV_RUN_DEFAULT);

@@ -2,6 +2,7 @@
 
 #include "jobs/schedule_config.h"
 #include "store/db_time.h"
+#include "store/watcher_repo.h"
 #include "store/watcher_state_repo.h"
 
 namespace vigil {
@@ -18,8 +19,16 @@ nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& w, con
   std::string name = w.value("name", "");
   nlohmann::json row = {{"name", name}, {"type", w.value("type", "")}, {"enabled", w.value("enabled", true)},
                         {"community", w.value("community", "")}};
-  auto count = db.Query("SELECT COUNT(*) FROM watcher_events e JOIN watchers w ON w.id = e.watcher_id WHERE w.name = $1", {name});
-  row["events"] = count.ok() ? count->rows[0].Int(0) : 0;
+  if (w.contains("platform_row")) {
+    row["name"] = w["platform_row"].value("name", "");
+    row["id"] = name;
+    row["source"] = "platform";
+    row["state"] = "running";
+  }
+  auto id = WatcherIdByName(db, name);
+  auto count = id.ok() && *id ? db.Query("SELECT COUNT(*) FROM watcher_events WHERE watcher_id = $1", {**id})
+                              : Result<SqlResult>(SqlResult{});
+  row["events"] = count.ok() && !count->rows.empty() ? count->rows[0].Int(0) : 0;
   auto state = GetWatcherState(db, name);
   bool backing_off = false;
   if (state.ok() && *state) {
@@ -38,6 +47,50 @@ nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& w, con
     }
   }
   return row;
+}
+
+std::string WatcherErrorText(const nlohmann::json& item) {
+  if (item.contains("error") && item["error"].is_string()) return item.value("state", "") + ": " + item["error"].get<std::string>();
+  if (item.value("state", "") == "disabled") return "disabled";
+  if (item.contains("last_error") && item["last_error"].is_string()) return item["last_error"].get<std::string>();
+  return "";
+}
+
+nlohmann::json WatchersStatusJson(SqlConnection& db, const Config& config) {
+  nlohmann::json items = nlohmann::json::array();
+  auto list = config.tree().find("watchers");
+  if (list != config.tree().end()) {
+    for (const auto& w : *list) items.push_back(WatcherStatusJson(db, w, config));
+  }
+  auto rows = config.tree().find("platform_watcher_rows");
+  if (rows != config.tree().end()) {
+    for (const auto& r : *rows) {
+      if (r.value("state", "") == "running") continue;  // listed above, with its polls
+      nlohmann::json item = r;
+      item["source"] = "platform";
+      item["enabled"] = r.value("state", "") != "disabled" && r.value("state", "") != "off";
+      item["events"] = 0;
+      auto count = db.Query("SELECT COUNT(*) FROM watcher_events WHERE watcher_id = $1", {r.value("id", "")});
+      if (count.ok() && !count->rows.empty()) item["events"] = count->rows[0].Int(0);
+      items.push_back(std::move(item));
+    }
+  }
+  return items;
+}
+
+const nlohmann::json* FindRunningWatcher(const Config& config, const std::string& name) {
+  auto list = config.tree().find("watchers");
+  if (list == config.tree().end()) return nullptr;
+  const nlohmann::json* by_row_name = nullptr;
+  int row_names = 0;
+  for (const auto& w : *list) {
+    if (w.value("name", "") == name) return &w;
+    if (w.contains("platform_row") && w["platform_row"].value("name", "") == name) {
+      by_row_name = &w;
+      row_names++;
+    }
+  }
+  return row_names == 1 ? by_row_name : nullptr;
 }
 
 }  // namespace vigil

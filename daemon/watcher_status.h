@@ -9,7 +9,20 @@
 
 namespace vigil {
 
+// A running platform row shows its own name, with `id` and `"source": "platform"`.
 nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& watcher, const Config& config);
+
+// Every watcher of a running config (the YAML's, then the platform rows that run), then the
+// platform rows that do not run, each with its `state` and `error` (config `platform_watcher_rows`).
+nlohmann::json WatchersStatusJson(SqlConnection& db, const Config& config);
+
+// The block of the running watcher `name` names: a YAML watcher's name, a platform row's id, or a
+// row's name when no YAML watcher and no other row has it; nullptr for none.
+const nlohmann::json* FindRunningWatcher(const Config& config, const std::string& name);
+
+// The error column of a status table: why a platform row does not run ("refused: ..."), else
+// the watcher's last poll error, else "".
+std::string WatcherErrorText(const nlohmann::json& item);
 
 // "2026-11-24T19:00:00Z" for microseconds since the epoch, "-" for 0.
 std::string UtcText(int64_t micros);

@@ -52,7 +52,7 @@ AdminApi::AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_p
 }
 
 void AdminApi::Register(Router& router) {
-  for (const char* method : {"GET", "POST", "PATCH"}) {
+  for (const char* method : {"GET", "POST", "PATCH", "DELETE"}) {
     router.Add(method, "/api/v1/*", [this](HttpRequest&& req, Responder respond) { Handle(std::move(req), std::move(respond)); },
                "/api/v1");
   }

@@ -2,6 +2,8 @@
 //   GET  /api/v1/watchers                    watchers with last poll, next poll, last error, event count
 //   GET  /api/v1/watchers/<name>
 //   POST /api/v1/watchers/<name>/run         poll a literature watcher now
+//   POST /api/v1/watchers; PATCH|DELETE /api/v1/watchers/<id-or-name>   the platform's watcher rows
+//                                            (watcher_row_routes.h)
 //   GET  /api/v1/events?watcher=&signal=&since=&limit=&cursor=
 //   GET  /api/v1/jobs?state=&kind=&queue=&limit=&cursor=
 //   GET  /api/v1/jobs/<id>;  POST /api/v1/jobs/<id>/retry;  POST /api/v1/jobs/<id>/cancel
@@ -48,7 +50,7 @@ struct ApiRoute {
 class AdminApi {
  public:
   AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_ptr<const Config>()> config, JobEngine* engine);
-  // Registers /api/v1/* for GET, POST and PATCH on the router.
+  // Registers /api/v1/* for GET, POST, PATCH and DELETE on the router.
   void Register(Router& router);
   // More routes (notifications, status, ...) from other rooms.
   void AddRoute(ApiRoute route) { routes_.push_back(std::move(route)); }

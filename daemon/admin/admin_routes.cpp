@@ -8,32 +8,13 @@
 #include "store/job_repo.h"
 
 namespace vigil {
-namespace {
-
-const nlohmann::json* FindWatcher(const Config& config, const std::string& name) {
-  auto list = config.tree().find("watchers");
-  if (list == config.tree().end()) return nullptr;
-  for (const auto& w : *list) {
-    if (w.value("name", "") == name) return &w;
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 void AdminApi::AddWatcherRoutes() {
   AddRoute({"GET", "/api/v1/watchers", [this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>&) {
-              auto config = config_();
-              nlohmann::json items = nlohmann::json::array();
-              auto list = config->tree().find("watchers");
-              if (list != config->tree().end()) {
-                for (const auto& w : *list) items.push_back(WatcherStatusJson(db, w, *config));
-              }
-              return ApiJson(200, {{"items", items}});
+              return ApiJson(200, {{"items", WatchersStatusJson(db, *config_())}});
             }});
   AddRoute({"GET", "/api/v1/watchers/:name", [this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>& p) {
               auto config = config_();
-              const nlohmann::json* w = FindWatcher(*config, p[0]);
+              const nlohmann::json* w = FindRunningWatcher(*config, p[0]);
               if (w == nullptr) return ApiError(404, "no watcher named \"" + p[0] + "\"");
               auto status = WatcherStatusJson(db, *w, *config);
               status["config"] = RedactSecrets(*w);
@@ -41,12 +22,13 @@ void AdminApi::AddWatcherRoutes() {
             }});
   AddRoute({"POST", "/api/v1/watchers/:name/run", [this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>& p) {
               auto config = config_();
-              const nlohmann::json* w = FindWatcher(*config, p[0]);
+              const nlohmann::json* w = FindRunningWatcher(*config, p[0]);
               if (w == nullptr) return ApiError(404, "no watcher named \"" + p[0] + "\"");
               if (w->value("type", "") != "literature")
                 return ApiError(409, "watcher " + p[0] + " is a " + w->value("type", "") + " watcher; only literature watchers poll");
-              JobSpec job{.kind = "literature_poll", .args = {{"watcher", p[0]}, {"manual", true}}, .max_attempts = 3,
-                          .unique_key = "run:" + p[0]};
+              std::string name = w->value("name", "");  // a platform row runs under its id
+              JobSpec job{.kind = "literature_poll", .args = {{"watcher", name}, {"manual", true}}, .max_attempts = 3,
+                          .unique_key = "run:" + name};
               auto r = engine_ ? engine_->Enqueue(db, {job}) : EnqueueJobs(db, {job}, std::chrono::system_clock::now());
               if (!r.ok()) return ApiError(503, r.error());
               return ApiJson(202, {{"job_id", (*r)[0].id}, {"already_queued", !(*r)[0].inserted}});

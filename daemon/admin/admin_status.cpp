@@ -38,12 +38,7 @@ nlohmann::json LastNotifications(SqlConnection& db) {
 
 void AdminApi::AddStatusRoute() {
   AddRoute({"GET", "/api/v1/status", [this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>&) {
-              auto config = config_();
-              nlohmann::json watchers = nlohmann::json::array();
-              auto list = config->tree().find("watchers");
-              if (list != config->tree().end()) {
-                for (const auto& w : *list) watchers.push_back(WatcherStatusJson(db, w, *config));
-              }
+              nlohmann::json watchers = WatchersStatusJson(db, *config_());
               double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
               return ApiJson(200, {{"version", VIGIL_VERSION},
                                    {"uptime_seconds", uptime},

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -11,6 +12,7 @@
 #include "config/http_client_config.h"
 #include "config/schema.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/platform_watchers.h"
 #include "daemon/daemon.h"
 #include "jobs/engine/job_engine.h"
 #include "jobs/schedule_config.h"
@@ -49,6 +51,33 @@ int RunDaemon(const std::string& path, const std::string& log_format) {
   return daemon.Run();
 }
 
+// The platform's watcher rows as the daemon would run them beside this config, when its database
+// is there to read (check creates nothing): the rows that do not run, and why.
+void CheckPlatformRows(const std::shared_ptr<const Config>& config) {
+  if (!config->GetBool("platform_watchers.enabled")) return;
+  std::string url = config->DatabaseUrl();
+  if (url.starts_with("sqlite:") && !std::filesystem::exists(url.substr(7))) return;
+  auto conn = OpenSqlConnection(DatabaseTarget(*config));
+  auto exists = conn.ok() ? (*conn)->TableExists("watchers") : Result<bool>(conn.status());
+  if (!exists.ok() || !*exists) {
+    if (!exists.ok()) std::cout << "platform watcher rows: not read (" << exists.error() << ")\n";
+    return;
+  }
+  auto set = LoadWatcherSet(config, **conn);
+  if (!set.ok()) {
+    std::cout << "platform watcher rows: not read (" << set.error() << ")\n";
+    return;
+  }
+  std::map<std::string, int> by_state;
+  for (const auto& r : set->rows) by_state[r.state]++;
+  std::cout << "platform watcher rows: " << set->rows.size();
+  for (const auto& [state, n] : by_state) std::cout << (state == by_state.begin()->first ? " (" : ", ") << n << " " << state;
+  std::cout << (by_state.empty() ? "" : ")") << "\n";
+  for (const auto& r : set->rows) {
+    if (!r.error.empty()) std::cout << "  " << r.state << ": " << (r.state == "shadowed" ? "watcher row \"" + r.name + "\" (" + r.id + "): " : "") << r.error << "\n";
+  }
+}
+
 int Check(const std::string& path) {
   auto config = LoadOrExplain(path);
   if (!config) return 2;
@@ -72,6 +101,7 @@ int Check(const std::string& path) {
     for (size_t i = 0; i < config->secret_paths().size(); ++i) std::cout << (i ? ", " : "") << config->secret_paths()[i];
     std::cout << " (set; values not shown)\n";
   }
+  CheckPlatformRows(config);
   return 0;
 }
 

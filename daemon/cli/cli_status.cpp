@@ -6,6 +6,7 @@
 #include "common/utf8_cut.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/watcher_status.h"
 #include "sources/watcher_checks.h"
 
 namespace vigil {
@@ -29,7 +30,7 @@ void Print(const nlohmann::json& st) {
             << ", up " << Uptime(st.value("uptime_seconds", 0.0)) << "\n\nWATCHERS\n";
   printf("  %-20s %-11s %-7s %-21s %-32s %s\n", "NAME", "TYPE", "EVENTS", "LAST POLL", "NEXT POLL", "LAST ERROR");
   for (const auto& w : st["watchers"]) {
-    std::string err = w.contains("last_error") && w["last_error"].is_string() ? std::string(CutUtf8(w["last_error"].get<std::string>(), 50)) : "";
+    std::string err(CutUtf8(WatcherErrorText(w), 70));
     printf("  %-20s %-11s %-7lld %-21s %-32s %s\n", w.value("name", "").c_str(), w.value("type", "").c_str(),
            static_cast<long long>(w.value("events", int64_t(0))), w.value("last_poll", "-").c_str(), w.value("next_poll", "-").c_str(),
            err.c_str());

@@ -47,7 +47,12 @@ Result<std::shared_ptr<const HookTable>> HookRoutes::TableFrom(const Config& con
     if (!hook.ok()) return hook.status();
     std::string path = hook->path();
     if (table->count(path)) return Status::Error("two webhook watchers answer on " + path);
-    (*table)[path] = std::make_shared<const WebhookWatcher>(std::move(*hook));
+    auto shared = std::make_shared<const WebhookWatcher>(std::move(*hook));
+    (*table)[path] = shared;
+    // A platform row answers at /hooks/<id> and, when its name is unique and URL-safe, at
+    // /hooks/<name> too (decided with the other rows in sight: daemon/platform_watchers.cpp).
+    std::string alias = w.contains("platform_row") ? w["platform_row"].value("alias", "") : "";
+    if (!alias.empty() && !table->count(alias)) (*table)[alias] = shared;
   }
   return std::shared_ptr<const HookTable>(std::move(table));
 }

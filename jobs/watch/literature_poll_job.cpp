@@ -75,6 +75,7 @@ LiteratureSpec LiteratureSpecFrom(const nlohmann::json& w) {
   s.first_poll_limit = w.value("first_poll_limit", 50);
   s.api_key = w.value("api_key", "");
   s.email = w.value("email", "");
+  s.from_data = w.contains("platform_row");
   return s;
 }
 

@@ -11,9 +11,11 @@
 namespace vigil {
 namespace {
 
-Result<HttpClientResponse> Get(HttpClient& http, const std::string& url, const CancelToken* cancel, bool conditional = false) {
+Result<HttpClientResponse> Get(HttpClient& http, const std::string& url, bool from_data, const CancelToken* cancel,
+                               bool conditional = false) {
   HttpClientRequest req;
   req.url = url;
+  req.from_data = from_data;
   req.conditional = conditional;
   auto res = http.Send(req, cancel);
   if (!res.ok()) return res.status();
@@ -41,7 +43,7 @@ Result<PollResult> PollPubmed(const LiteratureSpec& s, const PollCursor& cursor,
   std::string url = base + "/esearch.fcgi?db=pubmed&usehistory=y&sort=pub_date&retmax=" + std::to_string(limit) +
                     "&term=" + UrlEncode(s.query) + NcbiParams(s);
   if (cursor.last_success) url += "&datetype=edat&mindate=" + EntrezDate(*cursor.last_success - kPollOverlap) + "&maxdate=3000";
-  auto res = Get(http, url, cancel);
+  auto res = Get(http, url, s.from_data, cancel);
   if (!res.ok()) return res.status().WithContext("esearch");
   auto search = ParseEsearch(res->body);
   if (!search.ok()) return search.status().WithContext("esearch");
@@ -60,7 +62,7 @@ Result<PollResult> PollPubmed(const LiteratureSpec& s, const PollCursor& cursor,
       for (int i = start; i < std::min(total, start + kBatch); ++i) ids += (ids.empty() ? "" : ",") + search->ids[i];
       fetch += "&id=" + ids;
     }
-    auto page = Get(http, fetch + NcbiParams(s), cancel);
+    auto page = Get(http, fetch + NcbiParams(s), s.from_data, cancel);
     if (!page.ok()) return page.status().WithContext("efetch");
     auto events = ParsePubmedArticleSet(page->body);
     if (!events.ok()) return events.status().WithContext("efetch");
@@ -80,7 +82,7 @@ Result<PollResult> PollArxiv(const LiteratureSpec& s, const PollCursor& cursor, 
   for (int start = 0; start < limit; start += page_size) {
     std::string url = base + "/query?search_query=" + UrlEncode(s.query) + "&sortBy=submittedDate&sortOrder=descending&start=" +
                       std::to_string(start) + "&max_results=" + std::to_string(std::min(page_size, limit - start));
-    auto res = http.Send(HttpClientRequest{.url = url}, cancel);
+    auto res = http.Send(HttpClientRequest{.url = url, .from_data = s.from_data}, cancel);
     if (!res.ok()) return res.status();
     auto page = ParseArxivFeed(res->body);  // the API's error feed (HTTP 400) becomes an error here
     if (!page.ok()) return page.status();
@@ -100,7 +102,7 @@ Result<PollResult> PollArxiv(const LiteratureSpec& s, const PollCursor& cursor, 
 }
 
 Result<PollResult> PollFeed(const LiteratureSpec& s, HttpClient& http, const CancelToken* cancel) {
-  auto res = Get(http, s.url, cancel, true);
+  auto res = Get(http, s.url, s.from_data, cancel, true);
   if (!res.ok()) return res.status();
   PollResult out;
   if (res->not_modified) {

@@ -27,6 +27,7 @@ struct LiteratureSpec {
   int page_size = 100;   // arxiv results per request
   std::string api_key;   // NCBI
   std::string email;     // NCBI asks for tool and email
+  bool from_data = false;  // a platform row's: its URLs go through the address guard
 };
 
 inline constexpr const char* kPubmedBaseUrl = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils";

@@ -24,6 +24,7 @@ Result<std::vector<Event>> HttpCheck(const ScheduledWatcherSpec& spec, nlohmann:
   if (http == nullptr) return Status::Error("no HTTP client");
   HttpClientRequest req;
   req.url = spec.url;
+  req.from_data = spec.from_data;
   req.headers.emplace_back("Accept", "application/json");
   auto res = http->Send(req, cancel);
   if (!res.ok()) return res.status();

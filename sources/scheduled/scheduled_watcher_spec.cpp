@@ -98,6 +98,7 @@ Result<ScheduledWatcherSpec> ParseScheduledWatcherSpec(const Config& config, con
     return config.ErrorAt(at + "." + key, msg);
   };
   ScheduledWatcherSpec spec;
+  spec.from_data = w.contains("platform_row");
   spec.name = w.value("name", "");
   int kinds = static_cast<int>(w.contains("emit")) + static_cast<int>(w.contains("http")) + static_cast<int>(w.contains("sql"));
   if (kinds != 1) return fail("emit", "a scheduled watcher needs exactly one of emit, http or sql");

@@ -24,6 +24,7 @@ struct ScheduledWatcherSpec {
   std::string title;    // template
   std::string summary;  // template
   std::string url;        // http
+  bool from_data = false; // a platform row's: `url` goes through the address guard
   std::string json_path;  // http: "$.status.indicator", "$.items[0].count"
   JsonCondition condition;
   std::string query;      // sql: one SELECT or WITH statement

@@ -20,6 +20,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import datetime  # noqa: E402
+import http.server  # noqa: E402
 import importlib.util  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
@@ -29,6 +30,7 @@ import socket  # noqa: E402
 import sqlite3  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 import unittest  # noqa: E402
 import urllib.error  # noqa: E402
@@ -59,6 +61,46 @@ TOKEN = "e2e-" + uuid.uuid4().hex
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 SQLITE_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$")
 DEADLINE = 30  # seconds for any one wait
+FIXTURES = os.path.join(os.path.dirname(_HERE), "fixtures")
+
+
+class PubmedStandIn:
+    """NCBI E-utilities on loopback, answering with real bodies (tests/fixtures/pubmed); counts requests."""
+
+    BODIES = {"/esearch.fcgi": "pubmed/esearch2.xml", "/efetch.fcgi": "pubmed/pubmed1.xml"}
+
+    def __init__(self):
+        self.requests = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                path = self.path.split("?")[0]
+                outer.requests.append(self.path)
+                if path not in outer.BODIES:
+                    self.send_error(404)
+                    return
+                with open(os.path.join(FIXTURES, outer.BODIES[path]), "rb") as f:
+                    body = f.read()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def searches(self):
+        return [r for r in self.requests if r.startswith("/esearch.fcgi")]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def free_port():
@@ -102,7 +144,7 @@ class VigilOnPlatformDatabase:
         args = standin.parser().parse_args(["--url", self.url, *argv])
         return json.loads(json.dumps(args.run(self.engine, args), default=str))
 
-    def write_config(self, description="the tumor board's hook, from vigil's YAML"):
+    def write_config(self, description="the tumor board's hook, from vigil's YAML", extra=""):
         path = os.path.join(self.folder, "vigil.yaml")
         with open(path, "w", encoding="utf-8") as f:
             f.write(f"""database:
@@ -125,7 +167,7 @@ communities:
       keywords: {{tumor suppressor: 1.0}}
       thresholds: {{medium: 0.4, high: 0.7}}
       notify_at: medium
-""")
+{extra}""")
         return path
 
     def vigil(self, *argv):
@@ -180,6 +222,54 @@ communities:
             session.add(watcher)
             session.commit()
             return row_of(watcher)
+
+    def add_platform_watcher(self, **columns):
+        """A watcher row as the platform's UI adds one (through the ORM); its id."""
+        with Session(self.engine) as session:
+            watcher = Watcher(subreddit_id=self.community_id, enabled=True, auto_create_thread=False, **columns)
+            session.add(watcher)
+            session.commit()
+            return watcher.id
+
+    def change_platform_watcher(self, watcher_id, **columns):
+        with Session(self.engine) as session:
+            watcher = session.get(Watcher, watcher_id)
+            for key, value in columns.items():
+                setattr(watcher, key, value)
+            session.commit()
+
+    def delete_platform_watcher(self, watcher_id):
+        with Session(self.engine) as session:
+            session.delete(session.get(Watcher, watcher_id))
+            session.commit()
+
+    def listed_watcher(self, watcher_id):
+        """The watcher with this id in GET /api/v1/watchers, or None."""
+        items = (self.get("/api/v1/watchers") or {}).get("items", [])
+        return next((w for w in items if w.get("id") == self.id_text(watcher_id)), None)
+
+    def events_of(self, watcher_id):
+        with Session(self.engine) as session:
+            stmt = sqlalchemy.select(WatcherEvent).where(WatcherEvent.watcher_id == watcher_id)
+            return session.execute(stmt).scalars().all()
+
+    def api(self, method, path, body=None):
+        """(status, JSON body) of an admin API call, errors included."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
+                                     headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as answer:
+                return answer.status, json.loads(answer.read().decode())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read().decode())
+
+    def post_hook(self, path, title):
+        try:
+            return self.request(path, {"title": title, "summary": "from the platform's own hook"},
+                                {"Content-Type": "application/json", "X-GitHub-Delivery": str(uuid.uuid4())})
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
 
     def platform_rows(self, watcher_id):
         with Session(self.engine) as session:
@@ -279,7 +369,144 @@ communities:
         self.assertEqual(self.schema(), before, "the daemon changed the platform's tables")
 
 
+    def test_watchers_the_platform_creates_run(self):
+        pubmed = PubmedStandIn()
+        self.addCleanup(pubmed.close)
+        config = self.write_config(extra="platform_watchers:\n  allow_hosts: [127.0.0.1]\n  check_interval: 500ms\n")
+        self.vigil("migrate", "--config", config)
+        before = self.schema()
+        # As the platform's UI makes them: a literature watcher on PubMed (here its stand-in), a
+        # webhook, and two that cannot run (a log watcher, a literature watcher with a bad source).
+        literature = self.add_platform_watcher(
+            watcher_type="literature", name="p53 literature", query="tumor suppressor p53", poll_interval_seconds=10,
+            config={"source": "pubmed", "base_url": pubmed.url, "first_poll_limit": 5})
+        hook = self.add_platform_watcher(watcher_type="webhook", name="lab-notebook", config={})
+        log = self.add_platform_watcher(watcher_type="log", name="server log", config={"paths": ["/var/log/syslog"]})
+        bad = self.add_platform_watcher(watcher_type="literature", name="bad source", query="x",
+                                        poll_interval_seconds=3600, config={"source": "scopus"})
+
+        self.start_daemon(config)
+        self.wait_for("a first poll of the platform's literature watcher at once", pubmed.searches)
+        self.assertIn("term=tumor%20suppressor%20p53", pubmed.searches()[0])
+        events = self.wait_for("the literature row's events", lambda: self.events_of(literature))
+        self.assertTrue(all(e.subreddit_id == self.community_id and e.source_type == "pubmed" for e in events))
+
+        # The webhook row answers at /hooks/<id> and at /hooks/<name>; its events carry its id.
+        for path in [f"/hooks/{self.id_text(hook)}", "/hooks/lab-notebook"]:
+            status, text = self.post_hook(path, "Organoid run 12 finished")
+            self.assertEqual(status, 202, f"{path}: {text}")
+        self.assertEqual(len(self.events_of(hook)), 2)
+
+        # The rows that cannot run say why, and every other watcher runs.
+        listed = {w["name"]: w for w in self.get("/api/v1/watchers")["items"]}
+        self.assertEqual(listed["p53 literature"]["state"], "running")
+        self.assertEqual(listed["server log"]["state"], "refused")
+        self.assertIn("log watchers read files on the daemon's host", listed["server log"]["error"])
+        self.assertEqual(listed["bad source"]["state"], "refused")
+        self.assertIn('"scopus" is not one of', listed["bad source"]["error"])
+        self.assertIn(HOOK, listed)
+        printed = self.vigil("watchers", "list", "--config", config)
+        self.assertIn('refused: watcher row "bad source"', printed)
+        self.assertEqual((listed["server log"]["id"], listed["bad source"]["id"]), (self.id_text(log), self.id_text(bad)))
+
+        # Disabled in the platform: within 5 s it stops, and no request reaches the source after.
+        self.change_platform_watcher(literature, enabled=False)
+        disabled_at = time.monotonic()
+        self.wait_for("the literature row disabled", lambda: (self.listed_watcher(literature) or {}).get("state") == "disabled")
+        self.assertLess(time.monotonic() - disabled_at, 5)
+        searches = len(pubmed.searches())
+        time.sleep(11)  # past its 10 s interval
+        self.assertEqual(len(pubmed.searches()), searches, "a disabled row was polled")
+
+        # Deleted in the platform: within 5 s the hook answers 404.
+        self.delete_platform_watcher(hook)
+        deleted_at = time.monotonic()
+        self.wait_for("the deleted row's hook to answer 404",
+                      lambda: self.post_hook(f"/hooks/{self.id_text(hook)}", "after delete")[0] == 404)
+        self.assertLess(time.monotonic() - deleted_at, 5)
+        self.assertEqual(self.post_hook("/hooks/lab-notebook", "after delete")[0], 404)
+
+        self.daemon.send_signal(signal.SIGTERM)
+        self.assertEqual(self.daemon.wait(timeout=DEADLINE), 0, self.daemon_log())
+        self.assertEqual(self.schema(), before, "running the platform's watchers changed its tables")
+
+
+    def test_watcher_rows_managed_through_the_api_and_the_cli(self):
+        config = self.write_config(extra="secrets:\n  lab: lab-hook-secret\n")
+        self.vigil("migrate", "--config", config)
+        self.start_daemon(config)
+
+        # Created through the API: checked as vigil check would, answered without its secret.
+        status, bad = self.api("POST", "/api/v1/watchers", {"name": "bad", "type": "literature", "query": "x",
+                                                            "config": {"source": "scopus"}})
+        self.assertEqual(status, 400, bad)
+        self.assertIn('source: "scopus" is not one of', bad["error"])
+        status, clash = self.api("POST", "/api/v1/watchers", {"name": HOOK, "type": "webhook"})
+        self.assertEqual(status, 409, clash)
+        status, row = self.api("POST", "/api/v1/watchers", {
+            "name": "lab", "type": "webhook", "community": COMMUNITY,
+            "config": {"verify": {"scheme": "token", "header": "X-Token", "secret": "inline-secret"}}})
+        self.assertEqual(status, 201, row)
+        self.assertEqual(row["config"]["verify"]["secret"], "(set)")
+        self.assertNotIn("inline-secret", json.dumps(row))
+        with Session(self.engine) as session:
+            stored = session.get(Watcher, uuid.UUID(row["id"]))
+            self.assertEqual((stored.name, stored.watcher_type, stored.subreddit_id), ("lab", "webhook", self.community_id))
+
+        def hook_answers(token, want):
+            try:
+                status, _ = self.request("/hooks/lab", {"title": "Run finished"},
+                                         {"Content-Type": "application/json", "X-Token": token,
+                                          "X-GitHub-Delivery": str(uuid.uuid4())})
+            except urllib.error.HTTPError as e:
+                status = e.code
+            return status == want
+        self.wait_for("the new row's hook", lambda: hook_answers("inline-secret", 202))
+
+        # Changed: the config is merged; the secret now names the YAML's secrets: entry.
+        status, changed = self.api("PATCH", f"/api/v1/watchers/{row['id']}",
+                                   {"config": {"verify": {"secret": None, "secret_ref": "lab"}}})
+        self.assertEqual(status, 200, changed)
+        self.assertEqual(changed["config"]["verify"], {"scheme": "token", "header": "X-Token", "secret_ref": "lab"})
+        self.wait_for("the changed secret", lambda: hook_answers("lab-hook-secret", 202))
+        self.assertTrue(hook_answers("inline-secret", 401))
+        self.assertEqual(self.api("PATCH", f"/api/v1/watchers/{HOOK}", {"enabled": False})[0], 409)
+        self.assertEqual(self.api("DELETE", f"/api/v1/watchers/{HOOK}")[0], 409)
+
+        # Removed: with events it is disabled and kept, unless purged.
+        status, removed = self.api("DELETE", "/api/v1/watchers/lab")
+        self.assertEqual(status, 200, removed)
+        self.assertEqual((removed["deleted"], removed["disabled"]), (False, True))
+        self.assertGreaterEqual(removed["events"], 1)  # the same body twice is one event (no delivery id)
+        self.wait_for("the disabled row's hook to answer 404", lambda: hook_answers("lab-hook-secret", 404))
+        status, purged = self.api("DELETE", "/api/v1/watchers/lab?purge=true")
+        self.assertEqual((status, purged["deleted"]), (200, True), purged)
+        self.assertEqual(self.events_of(uuid.UUID(row["id"])), [])
+        self.assertEqual(self.api("DELETE", "/api/v1/watchers/lab")[0], 404)
+
+        # The same from the shell.
+        added = json.loads(self.vigil("watchers", "add", "feed-row", "--type", "literature", "--interval", "3600",
+                                      "--config-json", '{"source": "feed", "url": "https://example.org/rss"}',
+                                      "--disabled", "--json", "--config", config))
+        self.assertEqual((added["name"], added["enabled"]), ("feed-row", False))
+        self.vigil("watchers", "edit", "feed-row", "--name", "feed-row-2", "--config", config)
+        listed = self.wait_for("the renamed row in the API", lambda: next(
+            (w for w in self.get("/api/v1/watchers")["items"] if w.get("name") == "feed-row-2"), None))
+        self.assertEqual(listed["state"], "disabled")
+        refused = subprocess.run([VIGIL, "watchers", "edit", "feed-row-2", "--config-json", '{"source": "nope"}',
+                                  "--config", config], capture_output=True, text=True, timeout=60)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn('source: "nope" is not one of', refused.stderr)
+        self.assertIn("removed", self.vigil("watchers", "rm", "feed-row-2", "--config", config))
+
+        self.daemon.send_signal(signal.SIGTERM)
+        self.assertEqual(self.daemon.wait(timeout=DEADLINE), 0, self.daemon_log())
+
+
 class OnSqlite(VigilOnPlatformDatabase, unittest.TestCase):
+    def id_text(self, watcher_id):
+        return watcher_id.hex
+
     def open_database(self):
         self.path = os.path.join(self.folder, "platform.db")
         self.url = "sqlite:" + self.path
@@ -310,6 +537,9 @@ class OnSqlite(VigilOnPlatformDatabase, unittest.TestCase):
 
 @unittest.skipUnless(PG_URL, "VIGIL_TEST_PG_URL is not set")
 class OnPostgres(VigilOnPlatformDatabase, unittest.TestCase):
+    def id_text(self, watcher_id):
+        return str(watcher_id)
+
     def open_database(self):
         import psycopg2
         self.schema_name = "vigil_platform_e2e_" + uuid.uuid4().hex[:10]
