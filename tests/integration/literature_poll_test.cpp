@@ -208,5 +208,29 @@ TEST_P(LiteraturePollJob, FailingPollRecordsItsErrorAndBacksOff) {
 
 INSTANTIATE_TEST_SUITE_P(Dialects, LiteraturePollJob, ::testing::ValuesIn(testing::kDialects));
 
+// A platform row's URLs are data: the address guard refuses this loopback stand-in unless
+// platform_watchers.allow_hosts names it; a YAML watcher's are not.
+TEST_F(LiteraturePoller, APlatformRowsUrlsGoThroughTheAddressGuard) {
+  Serve("/esearch.fcgi", [](const HttpRequest&) { return File("pubmed/esearch2.xml"); });
+  Serve("/efetch.fcgi", [](const HttpRequest&) { return File("pubmed/pubmed1.xml"); });
+  nlohmann::json block = {{"name", "0a1b"}, {"type", "literature"}, {"source", "pubmed"}, {"query", "p53"},
+                          {"base_url", Url()}, {"platform_row", {{"id", "0a1b"}, {"name", "p53"}}}};
+  LiteratureSpec row = LiteratureSpecFrom(block);
+  EXPECT_TRUE(row.from_data);
+  auto refused = PollLiterature(row, PollCursor{}, client_, nullptr, std::chrono::system_clock::now());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("refused"), std::string::npos) << refused.error();
+  EXPECT_TRUE(Arrivals("/esearch.fcgi").empty());
+
+  CurlHttpClient allowed(HttpClientOptions{.contact_email = "ops@example.org", .host_limits = {}, .guard = {.allow_hosts = {"127.0.0.1"}}});
+  auto polled = PollLiterature(row, PollCursor{}, allowed, nullptr, std::chrono::system_clock::now());
+  ASSERT_TRUE(polled.ok()) << polled.error();
+  EXPECT_FALSE(polled->events.empty());
+
+  block.erase("platform_row");  // the YAML's own watcher
+  EXPECT_FALSE(LiteratureSpecFrom(block).from_data);
+  EXPECT_TRUE(PollLiterature(LiteratureSpecFrom(block), PollCursor{}, client_, nullptr, std::chrono::system_clock::now()).ok());
+}
+
 }  // namespace
 }  // namespace vigil
