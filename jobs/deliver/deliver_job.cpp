@@ -109,8 +109,6 @@ std::string Fixed2(double v) {
 }
 
 // Either form: the platform may answer with the hex form its SQLite stores.
-bool LooksLikeUuid(const std::string& s) { return UuidIn(s, UuidForm::kHex).has_value(); }
-
 // The thread id of the platform's answer: "thread_id" or else "id", a string or a number (as text);
 // "" when neither is there.
 std::string ThreadIdOf(const nlohmann::json& body) {
@@ -189,7 +187,7 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
   auto body = ParseJsonOrDiscarded(resp->body);
   std::string thread_id = ThreadIdOf(body);
   if (thread_id.empty()) return JobResult::Discard("the platform's answer holds no thread id (a UUID in \"id\" or \"thread_id\")");
-  if (!LooksLikeUuid(thread_id)) {
+  if (!UuidIn(thread_id, UuidForm::kHex)) {
     return JobResult::Discard("the platform answered thread id " + std::string(CutUtf8(thread_id, 64)) +
                               ", which is not a UUID (notifications.thread_id holds UUIDs): not recorded");
   }
