@@ -66,18 +66,26 @@ int List(const std::string& path, const WatchersArgs& a) {
 int Test(const std::string& path, const WatchersArgs& a) {
   auto config = LoadConfig(path);
   if (!config.ok()) return Fail(config.error());
-  const nlohmann::json* watcher = nullptr;
-  auto list = (*config)->tree().find("watchers");  // not value(): that returns a copy
-  if (list != (*config)->tree().end()) {
-    for (const auto& w : *list) {
-      if (w.value("name", "") == a.name) watcher = &w;
+  std::shared_ptr<const Config> running = *config;
+  const nlohmann::json* watcher = FindRunningWatcher(*running, a.name);
+  if (watcher == nullptr && running->GetBool("platform_watchers.enabled")) {
+    // A platform row, by id or unique name, as the daemon would run it.
+    auto db = OpenSqlConnection(DatabaseTarget(*running));
+    if (!db.ok()) return Fail(db.error());
+    auto set = LoadWatcherSet(running, **db);
+    if (!set.ok()) return Fail(set.error());
+    for (const auto& r : set->rows) {
+      if ((r.id == a.name || r.name == a.name) && !r.error.empty()) return Fail(r.error);
     }
+    running = set->config;
+    watcher = FindRunningWatcher(*running, a.name);
   }
-  if (watcher == nullptr) return Fail("no watcher named \"" + a.name + "\" in " + path);
+  if (watcher == nullptr) return Fail("no watcher named \"" + a.name + "\" in " + path + " or among the platform's running rows");
   if (watcher->value("type", "") != "literature")
     return Fail("watcher " + a.name + " is a " + watcher->value("type", "") + " watcher; `watchers test` polls literature watchers");
-  auto options = HttpClientOptionsFrom(**config);
+  auto options = HttpClientOptionsFrom(*running);
   if (!options.ok()) return Fail(options.error());
+  for (const auto& host : running->Get("platform_watchers.allow_hosts")) options->guard.allow_hosts.push_back(host);
   CurlHttpClient http(*options);
   LiteratureSpec spec = LiteratureSpecFrom(*watcher);
   if (spec.email.empty()) spec.email = options->contact_email;
