@@ -39,7 +39,9 @@ Result<WatcherSyncReport> SyncWatchers(SqlConnection& db, const std::vector<Watc
 // The id of the watcher vigil syncs from its YAML under this name (vigil_watcher_names), or nullopt.
 Result<std::optional<std::string>> WatcherIdByName(SqlConnection& db, const std::string& name);
 
-// The id of the community with this name, created if missing.
+// The id of the community with this name. A missing row is created with what the config declares
+// for it (display name, description, purpose, participation model: store/community_repo.h), or
+// the platform models' defaults; a row that exists is never changed.
 Result<std::string> EnsureCommunity(SqlConnection& db, const std::string& name, TimePoint now);
 
 }  // namespace vigil
