@@ -7,6 +7,8 @@ foreach(f ${sql_files})
   get_filename_component(dialect ${dir} NAME)
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" version ${name})
+  # Without its leading zeros: 0008 is not a C++ literal, and 0010 would be octal (8).
+  string(REGEX REPLACE "^0+([0-9])" "\\1" version "${version}")
   file(READ ${f} sql)
   string(APPEND body "    {\"${dialect}\", ${version}, \"${name}\", R\"vigil_sql(${sql})vigil_sql\"},\n")
 endforeach()

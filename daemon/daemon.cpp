@@ -29,6 +29,7 @@
 #include "jobs/job_kinds.h"
 #include "jobs/maintenance/crash_sentinel.h"
 #include "jobs/schedule_config.h"
+#include "jobs/triage/triage_config.h"
 #include "sources/watcher_checks.h"
 #include "sources/watcher_decls.h"
 #include "store/db_thread.h"
@@ -62,6 +63,14 @@ void DescribeMetrics() {
   m.Describe("vigil_config_reloads_total", "counter", "Config reloads, by result.");
   m.Set("vigil_build_info", {{"version", VIGIL_VERSION}}, 1);
   HookRoutes::DescribeMetrics();
+}
+
+// The config's communities go to the database before the watchers are synced: the sync creates the
+// communities its watchers name, with what the config declares for them.
+Status DeclareCommunities(SqlConnection& conn, const Config& config) {
+  auto settings = ParseTriageSettings(config);
+  if (!settings.ok()) return settings.status();
+  return ReplaceCommunityDecls(conn, CommunityDeclsOf(*settings));
 }
 
 // A config read for a reload, or the platform's watcher rows read again, with everything derived
@@ -163,6 +172,7 @@ Status Daemon::Impl::Prepare() {
   auto migrated = Migrate(**conn);
   if (!migrated.ok()) return migrated.status().WithContext("migrating " + RedactUrl(url));
   for (const auto& name : migrated->applied) spdlog::info("applied migration {}", name);
+  if (Status s = DeclareCommunities(**conn, *yaml); !s.ok()) return s;
   auto synced = SyncWatchers(**conn, WatcherDeclsFrom(*yaml), std::chrono::system_clock::now());
   if (!synced.ok()) return synced.status();
   spdlog::info("watchers synced: {} created, {} updated, {} disabled", synced->created, synced->updated, synced->disabled);
@@ -261,13 +271,17 @@ void Daemon::Impl::Reload() {
   auto mono = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch());
   SdNotify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(mono.count()) + "\nSTATUS=reloading configuration");
   // Reading the file and syncing watchers block: both run on the DbThread. The sync is the last
-  // step that can fail, so a config it refuses leaves the database as it was too.
-  db->Submit([this, path = config->path(), db_url = config->DatabaseUrl()](SqlConnection* conn) {
+  // step that can fail, so a config it refuses leaves the database as it was too (the community
+  // declarations written before it are put back).
+  db->Submit([this, path = config->path(), db_url = config->DatabaseUrl(), running = yaml](SqlConnection* conn) {
     Result<std::shared_ptr<ReloadPlan>> plan = Status::Error("database unavailable");
     if (conn != nullptr) plan = PlanReload(*conn, path, db_url);
     Status status = plan.status();
-    if (status.ok())
+    if (status.ok()) status = DeclareCommunities(*conn, *(*plan)->yaml);
+    if (status.ok()) {
       status = SyncWatchers(*conn, WatcherDeclsFrom(*(*plan)->yaml), std::chrono::system_clock::now()).status();
+      if (!status.ok()) (void)DeclareCommunities(*conn, *running);  // the running config's, as they were
+    }
     poster->Post([this, status, next = plan.ok() ? *plan : nullptr] {
       reloading = false;
       if (!status.ok()) {

@@ -16,7 +16,8 @@ SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(SqlNull{
 Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, const std::string& event_id) {
   auto r = db.Query(
       "SELECT e.id, e.watcher_id, w.name, w.auto_create_thread, w.auto_thread_approval_rate, e.subreddit_id, s.name,"
-      " e.title, e.summary, e.source_type, e.source_id, e.source_url, e.source_metadata, e.triage_signal"
+      " e.title, e.summary, e.source_type, e.source_id, e.source_url, e.source_metadata, e.triage_signal,"
+      " s.display_name, s.description, s.purpose, s.participation_model"
       " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id"
       " WHERE e.id = $1",
       {event_id});
@@ -39,6 +40,10 @@ Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, cons
   auto metadata = ParseJsonOrDiscarded(row.Text(12));
   if (metadata.is_object()) e.source_metadata = std::move(metadata);
   e.triage_signal = row.Text(13);
+  e.community_display_name = row.Text(14);
+  e.community_description = row.Text(15);
+  if (auto purpose = ParseJsonOrDiscarded(row.Text(16)); !purpose.is_discarded()) e.community_purpose = std::move(purpose);
+  e.participation_model = row.Text(17);
   return std::optional<TriageEventRow>(std::move(e));
 }
 

@@ -25,6 +25,12 @@ struct TriageEventRow {
   double auto_thread_approval_rate = 0.8;
   std::string community_id;    // "" when the event has none
   std::string community_name;  // subreddits.name
+  // The rest of the community's subreddits row, as the platform (or vigil, creating it) wrote it:
+  // what triage tells the model and how the community takes part ("" when the row has none).
+  std::string community_display_name;
+  std::string community_description;
+  nlohmann::json community_purpose;  // null when absent or not JSON
+  std::string participation_model;   // observer | guided | participant | approver
   std::string title;
   std::string summary;
   std::string source_type;

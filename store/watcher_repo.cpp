@@ -4,6 +4,7 @@
 
 #include "common/json_depth.h"
 #include "common/uuid.h"
+#include "store/community_repo.h"
 #include "store/db_time.h"
 
 namespace vigil {
@@ -11,10 +12,16 @@ namespace {
 
 constexpr const char* kManagedKey = "managed_by";
 
+// A row that exists is returned as it is, whoever made it. A missing one is created with what the
+// config declares for the community (store/community_repo.h), or the defaults when it declares
+// nothing.
 Result<std::string> EnsureCommunityId(SqlConnection& db, const std::string& name, const std::string& now) {
   auto found = db.Query("SELECT id FROM subreddits WHERE name = $1", {name});
   if (!found.ok()) return found.status();
   if (!found->rows.empty()) return found->rows[0].Text(0);
+  auto declared = FindCommunityDecl(db, name);
+  if (!declared.ok()) return declared.status();
+  CommunityDecl d = declared->value_or(CommunityDecl{.name = name, .display_name = name});
   // Every column the platform's models fill gets the value its models default to (the platform's
   // Alembic schema makes them NOT NULL, with defaults only on the Python side), so a community
   // vigil creates reads like one the platform made without those fields.
@@ -23,8 +30,8 @@ Result<std::string> EnsureCommunityId(SqlConnection& db, const std::string& name
   auto ins = db.Query(
       "INSERT INTO subreddits (id, name, display_name, description, purpose, output_template, participation_model,"
       " tool_configs, min_agents, max_agents, always_include_red_team, max_cost_per_thread_usd, created_at, updated_at)"
-      " VALUES ($1, $2, $2, '', '{}', '{}', 'guided', '[]', 3, 8, " + yes + ", 5.0, $3, $3)",
-      {id, name, now});
+      " VALUES ($1, $2, $3, $4, $5, '{}', $6, '[]', 3, 8, " + yes + ", 5.0, $7, $7)",
+      {id, name, d.display_name, d.description, d.purpose, d.participation_model, now});
   if (!ins.ok()) return ins.status();
   return id;
 }

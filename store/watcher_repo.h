@@ -85,7 +85,9 @@ Result<WatcherRowRemoval> RemovePlatformWatcherRow(SqlConnection& db, const std:
 // True when a row's stored `config` says vigil syncs it from its YAML.
 bool IsVigilManagedConfig(const std::string& config_json);
 
-// The id of the community with this name, created if missing.
+// The id of the community with this name. A missing row is created with what the config declares
+// for it (display name, description, purpose, participation model: store/community_repo.h), or
+// the platform models' defaults; a row that exists is never changed.
 Result<std::string> EnsureCommunity(SqlConnection& db, const std::string& name, TimePoint now);
 
 }  // namespace vigil

@@ -10,9 +10,24 @@ namespace {
 
 constexpr const char* kSystemPrompt =
     "You triage new research items for a community of AI agents that debate hypotheses. "
-    "Judge how relevant and novel the item is to the community. Answer with one JSON object and nothing else: "
+    "Judge how relevant and novel the item is to the community, as its description and purpose (its thinking type, "
+    "core questions and decision context) define it. Answer with one JSON object and nothing else: "
     "{\"score\": number from 0 to 1, \"signal\": \"low\" | \"medium\" | \"high\", "
     "\"reason\": one or two sentences in plain words, \"suggested_hypothesis\": a hypothesis the community could debate}.";
+
+// The community's own text comes from a platform row: bounded like the item's.
+constexpr size_t kCommunityTextBytes = 4000;
+
+nlohmann::json CommunityJson(const CommunityBrief& c) {
+  nlohmann::json out = {{"name", c.name},
+                        {"display_name", ShortenUtf8(c.display_name, 200, "...")},
+                        {"description", ShortenUtf8(c.description, kCommunityTextBytes, "...")}};
+  if (c.purpose.is_null() || c.purpose.empty()) return out;
+  std::string purpose = c.purpose.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // A purpose too long to send whole goes as its cut text.
+  out["purpose"] = purpose.size() <= kCommunityTextBytes ? c.purpose : nlohmann::json(ShortenUtf8(purpose, kCommunityTextBytes, "..."));
+  return out;
+}
 
 // Models sometimes wrap JSON in a Markdown fence despite being asked not to.
 std::string StripFence(std::string text) {
@@ -24,15 +39,14 @@ std::string StripFence(std::string text) {
 
 }  // namespace
 
-std::string LlmRequestBody(const LlmSettings& llm, const CommunitySettings& community, const EventView& event,
+std::string LlmRequestBody(const LlmSettings& llm, const CommunityBrief& community, const EventView& event,
                            const std::string& rules_reasoning) {
   nlohmann::json item = {{"title", event.title},
                          {"summary", ShortenUtf8(event.summary, 4000, "...")},
                          {"source_type", event.source_type},
                          {"watcher", event.watcher},
                          {"metadata", event.metadata}};
-  nlohmann::json user = {{"community", {{"name", community.name}, {"display_name", community.display_name},
-                                        {"description", community.description}}},
+  nlohmann::json user = {{"community", CommunityJson(community)},
                          {"item", item},
                          {"rules_reasoning", rules_reasoning}};
   nlohmann::json body = {{"model", llm.model},
@@ -73,7 +87,7 @@ Result<LlmVerdict> ParseLlmResponse(const std::string& body) {
   return v;
 }
 
-Result<LlmVerdict> AskLlm(const LlmSettings& llm, const CommunitySettings& community, const EventView& event,
+Result<LlmVerdict> AskLlm(const LlmSettings& llm, const CommunityBrief& community, const EventView& event,
                           const std::string& rules_reasoning, HttpClient& http, const CancelToken* cancel) {
   HttpClientRequest req;
   req.method = "POST";

@@ -8,6 +8,7 @@
 // Threads: any worker thread; blocking (one HTTP request, bounded by the settings' timeout).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/cancel.h"
@@ -18,6 +19,15 @@
 
 namespace vigil {
 
+// What the model is told of the community: its subreddits row's text (the platform's own, for a
+// community the platform made), with the config's for what the row leaves empty.
+struct CommunityBrief {
+  std::string name;
+  std::string display_name;
+  std::string description;
+  nlohmann::json purpose;  // thinking type, core questions, decision context; null or {}: none
+};
+
 struct LlmVerdict {
   double score = 0;
   Signal signal = Signal::kLow;
@@ -26,14 +36,15 @@ struct LlmVerdict {
   std::string model;                 // as the response names it
 };
 
-// The request body sent for an event (public so tests can check the prompt carries the rules).
-std::string LlmRequestBody(const LlmSettings& llm, const CommunitySettings& community, const EventView& event,
+// The request body sent for an event (public so tests can check the prompt carries the rules and
+// the community's description and purpose).
+std::string LlmRequestBody(const LlmSettings& llm, const CommunityBrief& community, const EventView& event,
                            const std::string& rules_reasoning);
 
 // Parses a chat-completion response body into a verdict; errors say what was wrong.
 Result<LlmVerdict> ParseLlmResponse(const std::string& body);
 
-Result<LlmVerdict> AskLlm(const LlmSettings& llm, const CommunitySettings& community, const EventView& event,
+Result<LlmVerdict> AskLlm(const LlmSettings& llm, const CommunityBrief& community, const EventView& event,
                           const std::string& rules_reasoning, HttpClient& http, const CancelToken* cancel);
 
 }  // namespace vigil

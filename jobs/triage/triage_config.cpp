@@ -73,14 +73,25 @@ Status ReadRules(const BlockReader& r, CommunitySettings* c) {
   return Status::Ok();
 }
 
+// `purpose:` a map, kept as the JSON the platform's column holds.
+Result<nlohmann::json> ReadPurpose(const BlockReader& r) {
+  const nlohmann::json& v = r.Raw("purpose");
+  if (v.is_null()) return nlohmann::json::object();
+  if (!v.is_object()) return r.Error("purpose", "expected a map (such as {thinking_type, core_questions, decision_context})");
+  return v;
+}
+
 Result<CommunitySettings> ReadCommunity(const BlockReader& r) {
   CommunitySettings c;
   FirstError e;
   e.Check(r.ExpectMap());
-  e.Check(r.CheckKeys({"name", "display_name", "description", "rules", "channels", "hypothesis_template"}));
+  e.Check(r.CheckKeys({"name", "display_name", "description", "purpose", "participation_model", "rules", "channels",
+                       "hypothesis_template"}));
   c.name = e.Take(r.String("name", "", true));
   c.display_name = e.Take(r.String("display_name", c.name));
   c.description = e.Take(r.String("description"));
+  c.purpose = e.Take(ReadPurpose(r), nlohmann::json::object());
+  c.participation_model = e.Take(r.Choice("participation_model", c.participation_model, kParticipationModels), c.participation_model);
   c.channels = e.Take(r.StringList("channels"));
   c.hypothesis_template = e.Take(r.String("hypothesis_template", c.hypothesis_template));
   if (!e.ok()) return e.status();
@@ -169,6 +180,14 @@ CommunitySettings CommunityOrDefault(const TriageSettings& settings, const std::
   c.name = name;
   c.display_name = name;
   return c;
+}
+
+std::vector<CommunityDecl> CommunityDeclsOf(const TriageSettings& settings) {
+  std::vector<CommunityDecl> out;
+  for (const auto& c : settings.communities) {
+    out.push_back({c.name, c.display_name, c.description, c.purpose.dump(), c.participation_model});
+  }
+  return out;
 }
 
 Result<TriageSettings> ParseTriageSettings(const Config& config) {

@@ -9,12 +9,14 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
 #include "jobs/triage/triage_rules.h"
+#include "store/community_repo.h"
 
 namespace vigil {
 
@@ -23,10 +25,18 @@ struct DigestSettings {
   std::string tz = "UTC";
 };
 
+// The values of subreddits.participation_model (seeds/000). `approver`: a person approves every
+// thread, none is auto-created.
+inline const std::vector<std::string> kParticipationModels = {"observer", "guided", "participant", "approver"};
+
 struct CommunitySettings {
   std::string name;  // subreddits.name
+  // What vigil writes to the community's `subreddits` row when it creates it (a row that exists is
+  // the platform's and is never overwritten; triage reads the row, not these).
   std::string display_name;
   std::string description;
+  nlohmann::json purpose = nlohmann::json::object();  // thinking type, core questions, decision context
+  std::string participation_model = "guided";         // one of kParticipationModels
   TriageRules rules;
   Signal notify_at = Signal::kMedium;
   std::chrono::seconds cooldown{0};           // 0: every notification is pushed
@@ -103,5 +113,8 @@ Result<TriageSettings> ParseTriageSettings(const Config& config);
 CommunitySettings CommunityOrDefault(const TriageSettings& settings, const std::string& name);
 
 const char* ChannelTypeName(ChannelType type);
+
+// What the config declares of each community for the `subreddits` row vigil creates.
+std::vector<CommunityDecl> CommunityDeclsOf(const TriageSettings& settings);
 
 }  // namespace vigil

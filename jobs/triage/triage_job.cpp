@@ -89,11 +89,21 @@ std::string LlmReasoning(const std::string& model, const LlmVerdict& verdict, Si
          verdict.reason;
 }
 
+// The community as the model is told of it: its row's text (a platform-made community's own), the
+// config's where the row has none.
+CommunityBrief BriefOf(const CommunitySettings& community, const TriageEventRow& e) {
+  CommunityBrief b{community.name, e.community_display_name, e.community_description, e.community_purpose};
+  if (b.display_name.empty()) b.display_name = community.display_name;
+  if (b.description.empty()) b.description = community.description;
+  if (b.purpose.is_null() || b.purpose.empty()) b.purpose = community.purpose;
+  return b;
+}
+
 // The rules' verdict, replaced by the LLM's when one is configured and answers well.
-void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community, const EventView& view, HttpClient* http,
-              const CancelToken* cancel, Decision* d) {
+void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e, const EventView& view,
+              HttpClient* http, const CancelToken* cancel, Decision* d) {
   if (!settings.llm || http == nullptr || !d->score.duplicate_of.empty() || d->score.gated) return;
-  auto verdict = AskLlm(*settings.llm, community, view, d->score.reasoning, *http, cancel);
+  auto verdict = AskLlm(*settings.llm, BriefOf(community, e), view, d->score.reasoning, *http, cancel);
   if (!verdict.ok()) {
     d->score.reasoning += "; " + verdict.error() + ": the rules' verdict stands";
     return;
@@ -113,7 +123,7 @@ Result<Decision> Decide(const TriageSettings& settings, const CommunitySettings&
   Decision d;
   d.score = Score(community.rules, view, *novelty);
   d.hypothesis = community.hypothesis_template;  // filled in once the signal is final
-  ApplyLlm(settings, community, view, http, cancel, &d);
+  ApplyLlm(settings, community, e, view, http, cancel, &d);
   d.notify = d.score.duplicate_of.empty() && d.score.signal >= community.notify_at;
   d.push = d.notify;
   if (d.notify && community.cooldown.count() > 0) {

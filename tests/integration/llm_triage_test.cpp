@@ -29,10 +29,10 @@ const std::string kVerdict = nlohmann::json{{"score", 0.91},
 
 class LlmTriageTest : public testsupport::StandInServer {
  protected:
-  Result<TriageOutcome> TriageWithLlm(const std::string& timeout = "5s") {
+  Result<TriageOutcome> TriageWithLlm(const std::string& timeout = "5s", const std::string& community = "{name: oncology") {
     auto settings = env_.Configure(
         "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
-        "communities: [{name: oncology, rules: {keywords: {telomere: 0.3}}}]\n"
+        "communities: [" + community + ", rules: {keywords: {telomere: 0.3}}}]\n"
         "triage: {llm: {base_url: \"" + Url("/v1") + "\", model: gpt-4o-mini, api_key: sk-test, timeout: " + timeout + "}}\n");
     std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));
     auto http = testing::LoopbackClient();
@@ -125,6 +125,55 @@ TEST_F(LlmTriageTest, SignalThatContradictsTheScoreIsTheCommunityThresholdsOfThe
   EXPECT_DOUBLE_EQ(out->score, 0.2);
   EXPECT_EQ(out->reasoning.find("LLM (gpt-4o-mini) scored 0.20 -> low by the community's thresholds (the model said high): Barely"), 0u)
       << out->reasoning;
+}
+
+// What the model was told of the community in the one request it got.
+nlohmann::json ToldOfCommunity(const std::vector<testsupport::Arrival>& sent) {
+  EXPECT_EQ(sent.size(), 1u);
+  if (sent.size() != 1) return nullptr;
+  auto body = nlohmann::json::parse(sent[0].body);
+  EXPECT_NE(body["messages"][0]["content"].get<std::string>().find("description and purpose"), std::string::npos);
+  return nlohmann::json::parse(body["messages"][1]["content"].get<std::string>())["community"];
+}
+
+TEST_F(LlmTriageTest, ThePromptCarriesThePurposeAndDescriptionTheConfigGaveACommunityVigilCreated) {
+  StartStandIn([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(kVerdict))}; });
+  auto out = TriageWithLlm("5s", "{name: oncology, display_name: Oncology, description: Tumour biology and trials.,"
+                                 " purpose: {thinking_type: evaluative, core_questions: [Does it replicate], decision_context: trials}");
+  ASSERT_TRUE(out.ok()) << out.error();
+  auto community = ToldOfCommunity(Arrivals());
+  EXPECT_EQ(community["name"], "oncology");
+  EXPECT_EQ(community["display_name"], "Oncology");
+  EXPECT_EQ(community["description"], "Tumour biology and trials.");
+  EXPECT_EQ(community["purpose"], nlohmann::json::parse(
+                                      R"({"thinking_type": "evaluative", "core_questions": ["Does it replicate"], "decision_context": "trials"})"));
+}
+
+TEST_F(LlmTriageTest, ThePromptCarriesThePlatformCommunitysOwnPurposeAndDescription) {
+  const std::string purpose = R"({"thinking_type": "adversarial", "core_questions": ["Is KRAS druggable?"], "decision_context": "trial selection"})";
+  ASSERT_TRUE(env_.db()
+                  .Query("INSERT INTO subreddits (id, name, display_name, description, purpose, participation_model)"
+                         " VALUES ($1, 'oncology', 'Oncology (the platform''s)', 'What the platform says.', $2, 'guided')",
+                         {env_.db().NewId(), purpose})
+                  .ok());
+  StartStandIn([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(200, Completion(kVerdict))}; });
+  auto out = TriageWithLlm("5s", "{name: oncology, description: What the YAML says., purpose: {thinking_type: yaml}");
+  ASSERT_TRUE(out.ok()) << out.error();
+  auto community = ToldOfCommunity(Arrivals());
+  EXPECT_EQ(community["display_name"], "Oncology (the platform's)");
+  EXPECT_EQ(community["description"], "What the platform says.");
+  EXPECT_EQ(community["purpose"], nlohmann::json::parse(purpose));
+}
+
+TEST(LlmRequestTest, APlatformCommunitysLongTextIsCut) {
+  CommunityBrief brief{.name = "oncology", .display_name = "Oncology", .description = std::string(10000, 'd'),
+                       .purpose = {{"core_questions", std::vector<std::string>(500, "Is this question long enough?")}}};
+  auto body = nlohmann::json::parse(LlmRequestBody(LlmSettings{.model = "m"}, brief, EventView{}, ""));
+  auto community = nlohmann::json::parse(body["messages"][1]["content"].get<std::string>())["community"];
+  EXPECT_EQ(community["description"].get<std::string>(), std::string(4000, 'd') + "...");
+  ASSERT_TRUE(community["purpose"].is_string()) << "too long to send whole: sent as its cut text";
+  EXPECT_EQ(community["purpose"].get<std::string>().rfind(R"({"core_questions":["Is this question long enough?",)", 0), 0u);
+  EXPECT_EQ(community["purpose"].get<std::string>().size(), 4003u);
 }
 
 TEST(LlmResponseTest, ShapesOfTheWrongTypeAreErrorsNotExceptions) {

@@ -4,8 +4,10 @@
 // creates itself carry its indexes and the seed's CHECK constraints; ids are found in either form.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
+#include "store/community_repo.h"
 #include "store/event_repo.h"
 #include "store/migrator.h"
 #include "store/notification_repo.h"
@@ -161,6 +163,73 @@ TEST_P(SharedTablesTest, FillsEveryColumnThePlatformsSchemaRequires) {
   ASSERT_TRUE(events.ok()) << events.error();
   EXPECT_EQ(Count(*conn, "SELECT COUNT(*) FROM subreddits WHERE name = 'onc' AND display_name = 'onc' AND participation_model = 'guided'"), 1);
   EXPECT_EQ(Count(*conn, "SELECT COUNT(*) FROM watchers WHERE name = 'gh' AND query = '' AND poll_interval_seconds = 0"), 1);
+}
+
+// Every column of the community `name`, as text.
+std::vector<std::string> CommunityRow(SqlConnection& db, const std::string& name) {
+  auto r = db.Query("SELECT id, display_name, description, purpose, output_template, participation_model, tool_configs, min_agents,"
+                    " max_agents, always_include_red_team, max_cost_per_thread_usd, created_at, updated_at FROM subreddits WHERE name = $1",
+                    {name});
+  EXPECT_TRUE(r.ok() && r->rows.size() == 1) << (r.ok() ? "no community " + name : r.error());
+  std::vector<std::string> out;
+  if (r.ok() && r->rows.size() == 1)
+    for (size_t i = 0; i < r->rows[0].size(); ++i) out.push_back(r->rows[0].Text(i));
+  return out;
+}
+
+const CommunityDecl kOncology{.name = "onc",
+                              .display_name = "Oncology",
+                              .description = "Tumour biology and trials.",
+                              .purpose = R"({"thinking_type":"evaluative","core_questions":["Does it replicate?"]})",
+                              .participation_model = "approver"};
+
+TEST_P(SharedTablesTest, ACommunityVigilCreatesHasWhatTheConfigDeclares) {
+  auto conn = db_.Connect();
+  ASSERT_TRUE(conn->ExecScript(NotNullPlatformDdl(GetParam())).ok());
+  ASSERT_TRUE(testing::MigrateAndSync(*conn));
+  ASSERT_TRUE(ReplaceCommunityDecls(*conn, {kOncology}).ok());
+  // One made by the watcher sync, one by an event's intake, one the config does not declare.
+  ASSERT_TRUE(testing::SyncTestWatchers(*conn, {WatcherDecl{.name = "gh", .type = "webhook", .community = "onc"}}));
+  ASSERT_TRUE(ReplaceCommunityDecls(*conn, {kOncology, CommunityDecl{.name = "neuro", .display_name = "Neuroscience",
+                                                                     .participation_model = "observer"}}).ok());
+  ASSERT_FALSE(testing::TestCommunity(*conn, "neuro").empty());
+  ASSERT_FALSE(testing::TestCommunity(*conn, "cardio").empty());
+  auto onc = CommunityRow(*conn, "onc");
+  ASSERT_EQ(onc.size(), 13u);
+  EXPECT_EQ(onc[1], "Oncology");
+  EXPECT_EQ(onc[2], "Tumour biology and trials.");
+  EXPECT_EQ(nlohmann::json::parse(onc[3]), nlohmann::json::parse(kOncology.purpose));
+  EXPECT_EQ(onc[5], "approver");
+  auto neuro = CommunityRow(*conn, "neuro");
+  ASSERT_EQ(neuro.size(), 13u);
+  EXPECT_EQ(neuro[1], "Neuroscience");
+  EXPECT_EQ(neuro[3], "{}");
+  EXPECT_EQ(neuro[5], "observer");
+  auto cardio = CommunityRow(*conn, "cardio");
+  ASSERT_EQ(cardio.size(), 13u);
+  EXPECT_EQ(cardio[1], "cardio");
+  EXPECT_EQ(cardio[2], "");
+  EXPECT_EQ(cardio[5], "guided");
+}
+
+TEST_P(SharedTablesTest, APlatformCommunityIsReadNeverOverwritten) {
+  auto conn = db_.Connect();
+  ASSERT_TRUE(conn->ExecScript(NotNullPlatformDdl(GetParam())).ok());
+  std::string id = conn->NewId();
+  std::string no = GetParam() == "postgres" ? "false" : "0";
+  ASSERT_TRUE(conn->Query("INSERT INTO subreddits (id, name, display_name, description, purpose, output_template, participation_model,"
+                          " tool_configs, min_agents, max_agents, always_include_red_team, max_cost_per_thread_usd, created_at, updated_at)"
+                          " VALUES ($1, 'onc', 'Oncology (the platform''s)', 'Theirs.', '{\"thinking_type\": \"exploratory\"}', '{}',"
+                          " 'participant', '[\"search\"]', 2, 5, " + no + ", 1.5, '2026-01-02 03:04:05.000006', '2026-01-02 03:04:05.000006')",
+                          {id})
+                  .ok());
+  auto before = CommunityRow(*conn, "onc");
+  ASSERT_TRUE(testing::MigrateAndSync(*conn));
+  ASSERT_TRUE(ReplaceCommunityDecls(*conn, {kOncology}).ok());
+  ASSERT_TRUE(testing::SyncTestWatchers(*conn, {WatcherDecl{.name = "gh", .type = "webhook", .community = "onc"}}));
+  EXPECT_EQ(testing::TestCommunity(*conn, "onc"), CommunityRow(*conn, "onc").at(0));
+  EXPECT_EQ(CommunityRow(*conn, "onc"), before);
+  EXPECT_EQ(Count(*conn, "SELECT COUNT(*) FROM subreddits"), 1);
 }
 
 TEST_P(SharedTablesTest, TablesItCreatesCarryItsIndexesAndTheSeedsChecks) {

@@ -26,10 +26,17 @@ class TriageEnv {
   // Another connection to the same database (another worker, another daemon).
   std::unique_ptr<SqlConnection> Connect() const { return db_.Connect(); }
 
-  // Parses `yaml` (communities, triage, notify, watchers) and syncs its watchers.
+  // Parses `yaml` (communities, triage, notify, watchers) and, as the daemon does, declares its
+  // communities and syncs its watchers.
   TriageSettings Configure(const std::string& yaml) {
     auto config = ParseConfig(yaml, "vigil.yaml");
     EXPECT_TRUE(config.ok()) << config.error();
+    if (!config.ok()) return {};
+    auto settings = ParseTriageSettings(**config);
+    EXPECT_TRUE(settings.ok()) << settings.error();
+    if (!settings.ok()) return {};
+    Status declared = ReplaceCommunityDecls(*conn_, CommunityDeclsOf(*settings));
+    EXPECT_TRUE(declared.ok()) << declared.message();
     std::vector<WatcherDecl> decls;
     for (const auto& w : (*config)->tree().value("watchers", nlohmann::json::array())) {
       decls.push_back({.name = w["name"], .type = w["type"], .community = w.value("community", ""),
@@ -37,9 +44,7 @@ class TriageEnv {
                        .auto_thread_approval_rate = w.value("auto_thread_approval_rate", 0.8)});
     }
     EXPECT_TRUE(SyncTestWatchers(*conn_, decls));
-    auto settings = ParseTriageSettings(**config);
-    EXPECT_TRUE(settings.ok()) << settings.error();
-    return settings.ok() ? *settings : TriageSettings{};
+    return *settings;
   }
 
   // Stores `event` for watcher `watcher` (community `community`); returns the event id.

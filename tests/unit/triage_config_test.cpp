@@ -67,6 +67,44 @@ TEST(TriageConfigTest, UnknownRuleKeyIsAnError) {
             std::string::npos);
 }
 
+TEST(TriageConfigTest, ReadsACommunityAsThePlatformKnowsIt) {
+  auto s = Parse(R"(
+communities:
+  - name: oncology
+    display_name: Oncology
+    description: Tumour biology and trials.
+    purpose:
+      thinking_type: evaluative
+      core_questions:
+        - Does it replicate?
+        - Is the effect clinically relevant?
+      decision_context: which trials to follow
+    participation_model: approver
+  - name: cardiology
+)");
+  ASSERT_TRUE(s.ok()) << s.error();
+  const CommunitySettings& c = s->communities.at(0);
+  EXPECT_EQ(c.display_name, "Oncology");
+  EXPECT_EQ(c.description, "Tumour biology and trials.");
+  EXPECT_EQ(c.purpose["thinking_type"], "evaluative");
+  EXPECT_EQ(c.purpose["core_questions"].size(), 2u);
+  EXPECT_EQ(c.participation_model, "approver");
+  const CommunitySettings& d = s->communities.at(1);
+  EXPECT_EQ(d.display_name, "cardiology");
+  EXPECT_EQ(d.purpose, nlohmann::json::object());
+  EXPECT_EQ(d.participation_model, "guided");
+}
+
+TEST(TriageConfigTest, UnknownParticipationModelNamesTheChoices) {
+  EXPECT_EQ(ErrorOf("communities:\n  - name: onc\n    participation_model: moderator\n"),
+            "vigil.yaml:3:26: communities[0].participation_model: \"moderator\" is not one of observer, guided, participant, approver");
+}
+
+TEST(TriageConfigTest, PurposeMustBeAMap) {
+  EXPECT_EQ(ErrorOf("communities:\n  - name: onc\n    purpose: decide things\n"),
+            "vigil.yaml:3:14: communities[0].purpose: expected a map (such as {thinking_type, core_questions, decision_context})");
+}
+
 TEST(TriageConfigTest, CommunityChannelMustExist) {
   EXPECT_NE(ErrorOf("communities:\n  - name: onc\n    channels: [nope]\n").find("communities[0].channels: no channel named \"nope\""),
             std::string::npos);
