@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/database_url.h"
 #include "config/schema.h"
 #include "config/units.h"
 #include "config/yaml_convert.h"
@@ -115,14 +116,10 @@ std::string Config::Where(const std::string& concrete_path) const {
   return it == marks_.end() ? path_ : it->second;
 }
 
-std::string Config::DatabaseUrl() const {
-  std::string url = GetString("database.url");
-  if (!url.starts_with("sqlite:")) return url;
-  std::string file = url.substr(7);
-  if (file.starts_with("//")) file = file.substr(2);  // sqlite:///abs/path
-  if (file == ":memory:" || file.empty() || file.front() == '/') return "sqlite:" + file;
-  auto base = std::filesystem::absolute(path_).parent_path();
-  return "sqlite:" + (base / file).lexically_normal().string();
+std::string Config::DatabaseUrl() const { return AbsoluteDatabaseUrl(GetString("database.url")); }
+
+std::string Config::AbsoluteDatabaseUrl(const std::string& url) const {
+  return AbsoluteSqliteUrl(url, std::filesystem::absolute(path_).parent_path().string());
 }
 
 UuidForm Config::DatabaseUuidForm() const {

@@ -44,6 +44,9 @@ class Config {
 
   // database.url with a relative sqlite path made absolute against the config's folder.
   std::string DatabaseUrl() const;
+  // `url` with a relative sqlite path made absolute against the config's folder (any database
+  // URL the config names: database.url, `databases:`, a job's `database:`).
+  std::string AbsoluteDatabaseUrl(const std::string& url) const;
   // database.uuid_format: the form of the ids vigil writes on SQLite.
   UuidForm DatabaseUuidForm() const;
   // http.listen split; errors are caught at load time.

@@ -43,23 +43,6 @@ std::optional<std::string> SqlRow::OptText(size_t i) const {
   return Text(i);
 }
 
-Result<std::string> DialectOfUrl(const std::string& url) {
-  if (url.starts_with("sqlite:")) return std::string("sqlite");
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return std::string("postgres");
-  return Status::Error("unsupported database URL \"" + RedactUrl(url) +
-                       "\" (expected sqlite:PATH or postgresql://...)");
-}
-
-std::string RedactUrl(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  auto at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
-  auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms,
                                                          UuidForm sqlite_uuid_form) {
   auto dialect = DialectOfUrl(url);

@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/database_url.h"  // DialectOfUrl, RedactUrl
 #include "common/status.h"
 #include "common/uuid.h"
 
@@ -145,12 +146,6 @@ inline Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const SqlTarget&
 // the server alone) may undo the last ones. Only for work that is redone when it is lost (the job
 // engine's claims; see jobs/engine/job_engine.cpp for where else and why).
 Status RelaxCommitSync(SqlConnection& db);
-
-// "sqlite" or "postgres" for a URL, or an error naming the URL's scheme.
-Result<std::string> DialectOfUrl(const std::string& url);
-
-// Removes a password from a URL for logs: postgresql://u:secret@h/db -> postgresql://u:***@h/db.
-std::string RedactUrl(const std::string& url);
 
 // Runs `fn` inside a transaction: commits if it returns ok, rolls back otherwise.
 template <class Fn>
