@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/database_url.h"
+#include "config/databases.h"
 #include "config/schema.h"
 #include "config/units.h"
 #include "config/yaml_convert.h"
@@ -27,6 +28,7 @@ Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, con
   config->path_ = path;
   ConfigLoader loader(path, config.get());
   Status s = loader.Run(yaml);
+  if (s.ok()) s = CheckDatabasesMap(*config);
   if (!s.ok()) return s;
   return std::shared_ptr<const Config>(std::move(config));
 }
