@@ -44,17 +44,17 @@ std::optional<std::string> SqlRow::OptText(size_t i) const {
 }
 
 Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms,
-                                                         UuidForm sqlite_uuid_form) {
+                                                         UuidForm sqlite_uuid_form, bool read_only) {
   auto dialect = DialectOfUrl(url);
   if (!dialect.ok()) return dialect.status();
   if (*dialect == "sqlite") {
     std::string path = url.substr(7);
     if (path.starts_with("//")) path = path.substr(2);
-    auto db = OpenSqliteConnection(path, busy_timeout_ms);
+    auto db = read_only ? OpenSqliteReadOnly(path, busy_timeout_ms) : OpenSqliteConnection(path, busy_timeout_ms);
     if (db.ok()) (*db)->set_uuid_form(sqlite_uuid_form);
     return db;
   }
-  return OpenPgConnection(url);
+  return OpenPgConnection(url, read_only);
 }
 
 Status RelaxCommitSync(SqlConnection& db) {

@@ -98,6 +98,13 @@ class SqlConnection {
     return id ? *id : std::string(given);
   }
 
+  // Cancels a statement of the open transaction that runs longer than `limit`: the statement fails
+  // with an error that says "statement timeout". The limit ends with the transaction (COMMIT or
+  // ROLLBACK). PostgreSQL: SET LOCAL statement_timeout; SQLite: a progress handler that checks the
+  // clock every thousand VM steps (time spent waiting for a lock is busy_timeout's, not this).
+  // Call after Begin; an error outside a transaction.
+  virtual Status LimitStatementTime(std::chrono::milliseconds limit) = 0;
+
   // True while the connection is usable; false after the server went away.
   virtual bool healthy() const = 0;
   // Whether table `name` exists.
@@ -129,15 +136,18 @@ struct SqlTarget {
   std::string url;
   int busy_timeout_ms = 5000;
   UuidForm sqlite_uuid_form = UuidForm::kHex;
+  // Only to read (a timed watcher's query on another database): SQLite opens the file read-only,
+  // creating nothing and setting no journal mode; PostgreSQL makes every transaction READ ONLY.
+  bool read_only = false;
 };
 
 // Opens a connection for a database URL: "sqlite:/path/file.db" or "postgresql://..."
 // (also "postgres://"). `busy_timeout_ms` and `sqlite_uuid_form` (database.busy_timeout and
-// database.uuid_format) apply to SQLite.
+// database.uuid_format) apply to SQLite; `read_only` as in SqlTarget.
 Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms = 5000,
-                                                         UuidForm sqlite_uuid_form = UuidForm::kHex);
+                                                         UuidForm sqlite_uuid_form = UuidForm::kHex, bool read_only = false);
 inline Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const SqlTarget& target) {
-  return OpenSqlConnection(target.url, target.busy_timeout_ms, target.sqlite_uuid_form);
+  return OpenSqlConnection(target.url, target.busy_timeout_ms, target.sqlite_uuid_form, target.read_only);
 }
 
 // Makes the connection's commits not wait for the disk: SQLite with synchronous = NORMAL (only in
