@@ -102,7 +102,9 @@ std::vector<KeySpec> WatcherTypeKeys() {
        "scheduled: GET a JSON endpoint: `{url, json_path, condition: {op: ==|!=|>|<|>=|<=|exists, value}, title, summary}`; "
        "an event when the condition holds."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
       Applied({"watchers[].sql", K::kAny, "", kReload,
-       "scheduled: `{query, title, summary}`: one read-only SELECT/WITH on vigil's database; each row becomes an event."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
+       "scheduled: `{query, title, summary, database, timeout}`: one read-only SELECT/WITH, each row an event; on vigil's "
+       "database, or on `database` (a URL, or a name from `databases:`; docs/watchers-scheduled.md), with a statement time "
+       "limit `timeout` (default 30s, 100ms to 4m)."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
       Applied({"watchers[].dedupe_key", K::kString, "", kReload,
        "scheduled: template of each event's source_id (default `{{fire_at}}`, sql `{{fire_at}}#{{row_number}}`); "
        "an event whose key was seen before is not stored again."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
