@@ -141,6 +141,9 @@ int ListenPortOf(const std::string& listen) { return std::atoi(listen.substr(lis
 int Config::ListenPort() const { return ListenPortOf(GetString("http.listen")); }
 
 nlohmann::json RedactSecrets(const nlohmann::json& value) {
+  // A URL under any key may carry a password (a timed watcher's sql.database) or a key in its query.
+  if (value.is_string() && value.get_ref<const std::string&>().find("://") != std::string::npos)
+    return RedactUrl(value.get<std::string>());
   if (value.is_object()) {
     nlohmann::json out = nlohmann::json::object();
     for (auto it = value.begin(); it != value.end(); ++it) {

@@ -75,8 +75,9 @@ bool LooksSecret(const std::string& key);
 // the position of the nearest key on that path that the file has.
 std::string WithPosition(const Config& config, const std::string& message);
 
-// A copy of `value` with every secret-looking key's value replaced by "(set)": for logs, the
-// watchers table and `vigil check`.
+// A copy of `value` with every secret-looking key's value replaced by "(set)", and the password
+// and secret query parameters of every URL in it masked ("postgresql://u:***@h/db"): for logs, the
+// watchers table, the API and `vigil check`.
 nlohmann::json RedactSecrets(const nlohmann::json& value);
 
 }  // namespace vigil
