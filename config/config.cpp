@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/database_url.h"
+#include "config/databases.h"
 #include "config/schema.h"
 #include "config/units.h"
 #include "config/yaml_convert.h"
@@ -26,6 +28,7 @@ Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, con
   config->path_ = path;
   ConfigLoader loader(path, config.get());
   Status s = loader.Run(yaml);
+  if (s.ok()) s = CheckDatabasesMap(*config);
   if (!s.ok()) return s;
   return std::shared_ptr<const Config>(std::move(config));
 }
@@ -132,14 +135,10 @@ std::string Config::Where(const std::string& concrete_path) const {
   return it == marks_.end() ? path_ : it->second;
 }
 
-std::string Config::DatabaseUrl() const {
-  std::string url = GetString("database.url");
-  if (!url.starts_with("sqlite:")) return url;
-  std::string file = url.substr(7);
-  if (file.starts_with("//")) file = file.substr(2);  // sqlite:///abs/path
-  if (file == ":memory:" || file.empty() || file.front() == '/') return "sqlite:" + file;
-  auto base = std::filesystem::absolute(path_).parent_path();
-  return "sqlite:" + (base / file).lexically_normal().string();
+std::string Config::DatabaseUrl() const { return AbsoluteDatabaseUrl(GetString("database.url")); }
+
+std::string Config::AbsoluteDatabaseUrl(const std::string& url) const {
+  return AbsoluteSqliteUrl(url, std::filesystem::absolute(path_).parent_path().string());
 }
 
 UuidForm Config::DatabaseUuidForm() const {
@@ -159,6 +158,9 @@ int ListenPortOf(const std::string& listen) { return std::atoi(listen.substr(lis
 int Config::ListenPort() const { return ListenPortOf(GetString("http.listen")); }
 
 nlohmann::json RedactSecrets(const nlohmann::json& value) {
+  // A URL under any key may carry a password (a timed watcher's sql.database) or a key in its query.
+  if (value.is_string() && value.get_ref<const std::string&>().find("://") != std::string::npos)
+    return RedactUrl(value.get<std::string>());
   if (value.is_object()) {
     nlohmann::json out = nlohmann::json::object();
     for (auto it = value.begin(); it != value.end(); ++it) {

@@ -61,6 +61,9 @@ class Config {
 
   // database.url with a relative sqlite path made absolute against the config's folder.
   std::string DatabaseUrl() const;
+  // `url` with a relative sqlite path made absolute against the config's folder (any database
+  // URL the config names: database.url, `databases:`, a job's `database:`).
+  std::string AbsoluteDatabaseUrl(const std::string& url) const;
   // database.uuid_format: the form of the ids vigil writes on SQLite.
   UuidForm DatabaseUuidForm() const;
   // http.listen split; errors are caught at load time.
@@ -89,8 +92,9 @@ bool LooksSecret(const std::string& key);
 // the position of the nearest key on that path that the file has.
 std::string WithPosition(const Config& config, const std::string& message);
 
-// A copy of `value` with every secret-looking key's value replaced by "(set)": for logs, the
-// watchers table and `vigil check`.
+// A copy of `value` with every secret-looking key's value replaced by "(set)", and the password
+// and secret query parameters of every URL in it masked ("postgresql://u:***@h/db"): for logs, the
+// watchers table, the API and `vigil check`.
 nlohmann::json RedactSecrets(const nlohmann::json& value);
 
 }  // namespace vigil

@@ -28,6 +28,10 @@ std::vector<KeySpec> DatabaseKeys() {
        "SQLite: how ids are stored: `hex` (32 hex digits, what SQLAlchemy's Uuid type stores) or `hyphenated`. "
        "Ids given to the CLI and API are read in either form. PostgreSQL uses its native uuid type either way.",
        0, 0, {"hex", "hyphenated"}}, "config/config.cpp"),
+      Applied({"databases", K::kAny, "", kReload,
+       "Other databases vigil reads, by name: a map of names (letters, digits, `-`, `_`, `.`) to URLs (`sqlite:PATH`, "
+       "relative to the config file's folder, or `postgresql://...`; `${ENV}` expands, e.g. for a password). A `database:` key "
+       "(a maintenance job's, a timed watcher's `sql.database`) takes one of these names, or a URL."}, "config/databases.cpp"),
   };
 }
 
@@ -112,7 +116,9 @@ std::vector<KeySpec> WatcherTypeKeys() {
        "scheduled: GET a JSON endpoint: `{url, json_path, condition: {op: ==|!=|>|<|>=|<=|exists, value}, title, summary}`; "
        "an event when the condition holds."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
       Applied({"watchers[].sql", K::kAny, "", kReload,
-       "scheduled: `{query, title, summary}`: one read-only SELECT/WITH on vigil's database; each row becomes an event."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
+       "scheduled: `{query, title, summary, database, timeout}`: one read-only SELECT/WITH, each row an event; on vigil's "
+       "database, or on `database` (a URL, or a name from `databases:`; docs/watchers-scheduled.md), with a statement time "
+       "limit `timeout` (default 30s, 100ms to 4m)."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
       Applied({"watchers[].dedupe_key", K::kString, "", kReload,
        "scheduled: template of each event's source_id (default `{{fire_at}}`, sql `{{fire_at}}#{{row_number}}`); "
        "an event whose key was seen before is not stored again."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
@@ -184,18 +190,18 @@ std::vector<KeySpec> JobKeys() {
        "Extra scheduled jobs: a list of `{name, kind, args, queue, schedule: CRON | every: DURATION, jitter, tz, catch_up: one|skip}`."}, "jobs/schedule_config.cpp"),
       Applied({"jobs.context_backup_coverage", K::kAny, "", kReload,
        "Context-backup coverage over the platform's tables (docs/maintenance.md): `schedule` (default `0 */6 * * *`) or "
-       "`every`, `enabled`, `database: {url}`, `tables`, `fernet_key` or `fernet_key_file`, `generator: {base_url, model, api_key, "
+       "`every`, `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `tables`, `fernet_key` or `fernet_key_file`, `generator: {base_url, model, api_key, "
        "max_input_tokens, timeout}`."}, "jobs/maintenance/context_backup_coverage_job.cpp"),
       Applied({"jobs.crash_report_flush", K::kAny, "", kReload,
-       "Crash-report sending (docs/maintenance.md): `every` (default 1m) or `schedule`, `enabled`, `database: {url}`, `tables`, "
+       "Crash-report sending (docs/maintenance.md): `every` (default 1m) or `schedule`, `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `tables`, "
        "`endpoint: {url, token or token_file, format: json|github}`."}, "jobs/maintenance/crash_report_flush_job.cpp"),
       Applied({"jobs.embedding_backfill", K::kAny, "", kReload,
        "Embedding backfill of platform rows (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: by hand "
-       "only), `enabled`, `database: {url}`, `provider: {kind: openai|ollama|local, base_url, model, api_key, dimensions, "
+       "only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `provider: {kind: openai|ollama|local, base_url, model, api_key, dimensions, "
        "batch_size, max_batch_tokens, max_input_tokens, timeout, encoding_format: float|base64}`, `targets: [...]`, `page_size`, `max_row_attempts`."}, "jobs/maintenance/embedding_config.cpp"),
       Applied({"jobs.citation_verification", K::kAny, "", kReload,
        "Citation verification of message_citations (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
-       "by hand only), `enabled`, `database: {url}`, `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "
+       "by hand only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "
        "`min_confidence`, `mailto`, `crossref|pubmed|arxiv: {base_url}`, `urls: {enabled, allow_hosts}`."}, "jobs/maintenance/citation_config.cpp"),
   };
 }

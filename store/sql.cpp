@@ -43,35 +43,18 @@ std::optional<std::string> SqlRow::OptText(size_t i) const {
   return Text(i);
 }
 
-Result<std::string> DialectOfUrl(const std::string& url) {
-  if (url.starts_with("sqlite:")) return std::string("sqlite");
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return std::string("postgres");
-  return Status::Error("unsupported database URL \"" + RedactUrl(url) +
-                       "\" (expected sqlite:PATH or postgresql://...)");
-}
-
-std::string RedactUrl(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  auto at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
-  auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms,
-                                                         UuidForm sqlite_uuid_form) {
+                                                         UuidForm sqlite_uuid_form, bool read_only) {
   auto dialect = DialectOfUrl(url);
   if (!dialect.ok()) return dialect.status();
   if (*dialect == "sqlite") {
     std::string path = url.substr(7);
     if (path.starts_with("//")) path = path.substr(2);
-    auto db = OpenSqliteConnection(path, busy_timeout_ms);
+    auto db = read_only ? OpenSqliteReadOnly(path, busy_timeout_ms) : OpenSqliteConnection(path, busy_timeout_ms);
     if (db.ok()) (*db)->set_uuid_form(sqlite_uuid_form);
     return db;
   }
-  return OpenPgConnection(url);
+  return OpenPgConnection(url, read_only);
 }
 
 Status RelaxCommitSync(SqlConnection& db) {

@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/database_url.h"  // DialectOfUrl, RedactUrl
 #include "common/status.h"
 #include "common/uuid.h"
 
@@ -97,6 +98,13 @@ class SqlConnection {
     return id ? *id : std::string(given);
   }
 
+  // Cancels a statement of the open transaction that runs longer than `limit`: the statement fails
+  // with an error that says "statement timeout". The limit ends with the transaction (COMMIT or
+  // ROLLBACK). PostgreSQL: SET LOCAL statement_timeout; SQLite: a progress handler that checks the
+  // clock every thousand VM steps (time spent waiting for a lock is busy_timeout's, not this).
+  // Call after Begin; an error outside a transaction.
+  virtual Status LimitStatementTime(std::chrono::milliseconds limit) = 0;
+
   // True while the connection is usable; false after the server went away.
   virtual bool healthy() const = 0;
   // Whether table `name` exists.
@@ -128,15 +136,18 @@ struct SqlTarget {
   std::string url;
   int busy_timeout_ms = 5000;
   UuidForm sqlite_uuid_form = UuidForm::kHex;
+  // Only to read (a timed watcher's query on another database): SQLite opens the file read-only,
+  // creating nothing and setting no journal mode; PostgreSQL makes every transaction READ ONLY.
+  bool read_only = false;
 };
 
 // Opens a connection for a database URL: "sqlite:/path/file.db" or "postgresql://..."
 // (also "postgres://"). `busy_timeout_ms` and `sqlite_uuid_form` (database.busy_timeout and
-// database.uuid_format) apply to SQLite.
+// database.uuid_format) apply to SQLite; `read_only` as in SqlTarget.
 Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url, int busy_timeout_ms = 5000,
-                                                         UuidForm sqlite_uuid_form = UuidForm::kHex);
+                                                         UuidForm sqlite_uuid_form = UuidForm::kHex, bool read_only = false);
 inline Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const SqlTarget& target) {
-  return OpenSqlConnection(target.url, target.busy_timeout_ms, target.sqlite_uuid_form);
+  return OpenSqlConnection(target.url, target.busy_timeout_ms, target.sqlite_uuid_form, target.read_only);
 }
 
 // Makes the connection's commits not wait for the disk: SQLite with synchronous = NORMAL (only in
@@ -145,12 +156,6 @@ inline Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const SqlTarget&
 // the server alone) may undo the last ones. Only for work that is redone when it is lost (the job
 // engine's claims; see jobs/engine/job_engine.cpp for where else and why).
 Status RelaxCommitSync(SqlConnection& db);
-
-// "sqlite" or "postgres" for a URL, or an error naming the URL's scheme.
-Result<std::string> DialectOfUrl(const std::string& url);
-
-// Removes a password from a URL for logs: postgresql://u:secret@h/db -> postgresql://u:***@h/db.
-std::string RedactUrl(const std::string& url);
 
 // Runs `fn` inside a transaction: commits if it returns ok, rolls back otherwise.
 template <class Fn>

@@ -1,30 +1,20 @@
 #include "jobs/maintenance/maintenance_job.h"
-#include "jobs/engine/database_target.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <mutex>
 #include <set>
 #include <sstream>
+
+#include "config/databases.h"
+#include "jobs/engine/database_target.h"
 
 namespace vigil {
 
 Result<std::string> JobDatabaseUrl(const Config& config, const nlohmann::json& block, const std::string& at) {
   if (!block.contains("database")) return std::string();
-  const auto& db = block["database"];
-  std::string path = at + ".database";
-  if (!db.is_object() || !db.contains("url") || !db["url"].is_string())
-    return config.ErrorAt(path, "expected a map with url: sqlite:PATH or postgresql://...");
-  std::string url = db["url"];
-  auto dialect = DialectOfUrl(url);
-  if (!dialect.ok()) return config.ErrorAt(path + ".url", dialect.error());
-  if (*dialect == "sqlite") {
-    std::filesystem::path file = url.substr(url.find(':') + 1);
-    if (file.is_relative()) url = "sqlite:" + (std::filesystem::path(config.path()).parent_path() / file).string();
-  }
-  return url;
+  return DatabaseUrlAt(config, block["database"], at + ".database");
 }
 
 Result<std::unique_ptr<SqlConnection>> OpenJobDatabase(const std::string& url, const Config& config) {

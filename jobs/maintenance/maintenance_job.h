@@ -51,8 +51,9 @@ struct MaintenanceOutcome {
   JobResult next = JobResult::Done();                 // Snooze when tables are missing, Retry on failure
 };
 
-// The job's database: `database.url` of its block, with a relative sqlite path resolved against
-// the config file's folder; "" when the block names none (vigil's own). Errors name file:line.
+// The job's database: the `database:` of its block (a URL, `{url: URL}` or the name of an entry of
+// `databases:`, see config/databases.h), a relative sqlite path resolved against the config file's
+// folder; "" when the block names none (vigil's own). Errors name file:line.
 Result<std::string> JobDatabaseUrl(const Config& config, const nlohmann::json& block, const std::string& at);
 
 // A connection to `url`, or to nothing (null, ok) when url is "" (use vigil's own).

@@ -4,6 +4,7 @@
 
 #include "common/iso8601.h"
 #include "common/metrics.h"
+#include "jobs/engine/database_target.h"
 #include "jobs/watch/watcher_event_inserts.h"
 #include "jobs/watch/watcher_job.h"
 #include "sources/scheduled/scheduled_check.h"
@@ -14,10 +15,30 @@
 namespace vigil {
 namespace {
 
+// The database a sql check with `sql.database` reads: opened read-only for this fire and closed
+// when it ends. A connection per fire, not per worker: nothing goes stale across a reload that
+// changes the URL or an outage of that server, and a timed watcher fires at most once a second.
+Result<std::unique_ptr<SqlConnection>> OpenReadTarget(const ScheduledWatcherSpec& spec, const Runtime& runtime) {
+  SqlTarget target = DatabaseTarget(*runtime.config(), spec.database_url);
+  target.read_only = true;
+  auto db = OpenSqlConnection(target);
+  if (!db.ok()) return db.status().WithContext("sql on " + spec.database_label);
+  return db;
+}
+
 Result<WatcherPass> Fire(const ScheduledWatcherSpec& spec, WatcherRunContext& rc) {
   WatcherPass pass;
   nlohmann::json vars = {{"watcher", spec.name}, {"fire_at", rc.job.args.value("fire_at", FormatIso8601(rc.now))}};
-  auto events = RunScheduledCheck(spec, vars, rc.runtime.http(), rc.db, &rc.job.cancel);
+  std::unique_ptr<SqlConnection> other;
+  if (spec.check == ScheduledCheck::kSql && !spec.database_url.empty()) {
+    auto opened = OpenReadTarget(spec, rc.runtime);
+    if (!opened.ok()) {
+      pass.failure = opened.error();  // the database is down: a failed fire, retried
+      return pass;
+    }
+    other = std::move(*opened);
+  }
+  auto events = RunScheduledCheck(spec, vars, rc.runtime.http(), other ? *other : rc.db, &rc.job.cancel);
   if (!events.ok()) {
     pass.failure = events.error();
     return pass;

@@ -3,6 +3,7 @@
 #include "common/json_depth.h"
 #include "common/text_template.h"
 #include "common/utf8_cut.h"
+#include "config/units.h"
 #include "sources/scheduled/json_path.h"
 
 namespace vigil {
@@ -43,8 +44,8 @@ Result<std::vector<Event>> HttpCheck(const ScheduledWatcherSpec& spec, nlohmann:
 }
 
 Result<std::vector<Event>> SqlCheck(const ScheduledWatcherSpec& spec, const nlohmann::json& vars, SqlConnection& db) {
-  auto rows = ReadOnlyQuery(db, spec.query);
-  if (!rows.ok()) return rows.status();
+  auto rows = ReadOnlyQuery(db, spec.query, spec.timeout);
+  if (!rows.ok()) return rows.status().WithContext("sql on " + spec.database_label);
   std::vector<Event> events;
   for (size_t i = 0; i < rows->size(); ++i) {
     nlohmann::json row_vars = (*rows)[i];
@@ -53,6 +54,16 @@ Result<std::vector<Event>> SqlCheck(const ScheduledWatcherSpec& spec, const nloh
     events.push_back(MakeEvent(spec, row_vars, {{"row", (*rows)[i]}, {"row_number", i + 1}}));
   }
   return events;
+}
+
+// A refused write or a timeout said in the watcher's terms, the database's own words kept.
+Status Explained(const Status& error, std::chrono::milliseconds timeout) {
+  const std::string& text = error.message();
+  if (text.find("read-only transaction") != std::string::npos || text.find("readonly database") != std::string::npos)
+    return error.WithContext("the query tried to write, and a timed watcher's sql runs read-only");
+  if (text.find("statement timeout") != std::string::npos)
+    return error.WithContext("the query ran past sql.timeout (" + FormatDuration(timeout) + ")");
+  return error;
 }
 
 nlohmann::json CellJson(const SqlValue& v) {
@@ -64,7 +75,7 @@ nlohmann::json CellJson(const SqlValue& v) {
 
 }  // namespace
 
-Result<std::vector<nlohmann::json>> ReadOnlyQuery(SqlConnection& db, const std::string& query) {
+Result<std::vector<nlohmann::json>> ReadOnlyQuery(SqlConnection& db, const std::string& query, std::chrono::milliseconds timeout) {
   Status ok = CheckReadOnlyQuery(query);
   if (!ok.ok()) return ok;
   bool sqlite = db.dialect() == "sqlite";
@@ -75,13 +86,15 @@ Result<std::vector<nlohmann::json>> ReadOnlyQuery(SqlConnection& db, const std::
   Result<SqlResult> result = Status::Error("not run");
   Status began = db.Begin();
   if (began.ok()) {
+    // SET TRANSACTION must come first in the transaction; the time limit is a SET LOCAL after it.
     auto ro = sqlite ? Result<SqlResult>(SqlResult{}) : db.Query("SET TRANSACTION READ ONLY");
-    result = ro.ok() ? db.Query(query) : ro;
+    Status limited = ro.ok() ? db.LimitStatementTime(timeout) : ro.status();
+    result = limited.ok() ? db.Query(query) : Result<SqlResult>(limited);
     (void)db.Rollback();
   }
   if (sqlite) (void)db.Query("PRAGMA query_only = OFF");
   if (!began.ok()) return began;
-  if (!result.ok()) return result.status();
+  if (!result.ok()) return Explained(result.status(), timeout);
   std::vector<nlohmann::json> rows;
   for (const auto& r : result->rows) {
     if (rows.size() >= kMaxSqlRows) break;

@@ -19,15 +19,19 @@
 
 namespace vigil {
 
-// The fire's events. `vars` holds watcher and fire_at. HTTP errors (transport, non-2xx status,
-// a body that is not JSON) and SQL errors are returned as errors; a condition that does not hold
-// yields no event.
+// The fire's events. `vars` holds watcher and fire_at. `db` is the database a sql check reads
+// (vigil's own, or the connection the caller opened to `spec.database_url`). HTTP errors
+// (transport, non-2xx status, a body that is not JSON) and SQL errors are returned as errors; a
+// condition that does not hold yields no event.
 Result<std::vector<Event>> RunScheduledCheck(const ScheduledWatcherSpec& spec, const nlohmann::json& vars, HttpClient* http,
                                              SqlConnection& db, const CancelToken* cancel);
 
-// The rows of a read-only query, as objects keyed by column name, at most kMaxSqlRows. PostgreSQL
-// runs it in a READ ONLY transaction, SQLite with query_only set; both roll back.
-Result<std::vector<nlohmann::json>> ReadOnlyQuery(SqlConnection& db, const std::string& query);
+// The rows of a read-only query, as objects keyed by column name, at most kMaxSqlRows, each
+// statement cancelled past `timeout`. PostgreSQL runs it in a READ ONLY transaction, SQLite with
+// query_only set; both roll back, and the connection is as it was (writable, no time limit)
+// afterwards. A write the database refused and a statement timeout are errors that say so.
+Result<std::vector<nlohmann::json>> ReadOnlyQuery(SqlConnection& db, const std::string& query,
+                                                  std::chrono::milliseconds timeout = kDefaultSqlTimeout);
 
 inline constexpr size_t kMaxSqlRows = 1000;
 

@@ -5,7 +5,11 @@
 #include <functional>
 #include <set>
 
+#include "common/database_url.h"
 #include "common/json_fields.h"
+#include "config/block_reader.h"
+#include "config/databases.h"
+#include "config/units.h"
 #include "sources/scheduled/json_path.h"
 
 namespace vigil {
@@ -55,8 +59,26 @@ Status ParseHttp(const nlohmann::json& h, ScheduledWatcherSpec* spec, const Fail
   return Status::Ok();
 }
 
-Status ParseSql(const nlohmann::json& q, ScheduledWatcherSpec* spec, const Fail& fail) {
-  Status s = CheckKeys(q, {"query", "title", "summary"}, "sql", fail);
+// sql.database: vigil's own database when absent; for a platform row, only a name.
+Status ParseSqlDatabase(const Config& config, const nlohmann::json& q, const std::string& at, bool platform_row,
+                        ScheduledWatcherSpec* spec, const Fail& fail) {
+  if (!q.contains("database")) {
+    spec->database_label = "vigil";
+    return Status::Ok();
+  }
+  const auto& value = q["database"];
+  bool named = IsDatabaseName(value);
+  if (platform_row && !named) return fail("sql.database", "a platform watcher's sql.database must name an entry of databases:");
+  auto url = DatabaseUrlAt(config, value, at + ".sql.database");
+  if (!url.ok()) return url.status();
+  spec->database_url = *url;
+  spec->database_label = named ? value.get<std::string>() : RedactUrl(*url);
+  return Status::Ok();
+}
+
+Status ParseSql(const Config& config, const nlohmann::json& q, const std::string& at, bool platform_row,
+                ScheduledWatcherSpec* spec, const Fail& fail) {
+  Status s = CheckKeys(q, {"query", "title", "summary", "database", "timeout"}, "sql", fail);
   if (s.ok()) s = CheckStrings(q, {"query", "title", "summary"}, "sql", fail);
   if (!s.ok()) return s;
   spec->query = q.value("query", "");
@@ -64,7 +86,12 @@ Status ParseSql(const nlohmann::json& q, ScheduledWatcherSpec* spec, const Fail&
   if (!s.ok()) return fail("sql.query", s.message());
   spec->title = q.value("title", "{{watcher}}: row {{row_number}}");
   spec->summary = q.value("summary", "");
-  return Status::Ok();
+  auto timeout = BlockReader(config, q, at + ".sql").Duration("timeout", kDefaultSqlTimeout);
+  if (!timeout.ok()) return timeout.status();
+  if (*timeout < kMinSqlTimeout || *timeout > kMaxSqlTimeout)
+    return fail("sql.timeout", "must be between " + FormatDuration(kMinSqlTimeout) + " and " + FormatDuration(kMaxSqlTimeout));
+  spec->timeout = *timeout;
+  return ParseSqlDatabase(config, q, at, platform_row, spec, fail);
 }
 
 Status ParseEmit(const nlohmann::json& e, ScheduledWatcherSpec* spec, const Fail& fail) {
@@ -110,7 +137,7 @@ Result<ScheduledWatcherSpec> ParseScheduledWatcherSpec(const Config& config, con
   }
   if (w.contains("sql")) {
     spec.check = ScheduledCheck::kSql;
-    s = ParseSql(w["sql"], &spec, fail);
+    s = ParseSql(config, w["sql"], at, w.contains("platform_row"), &spec, fail);
   }
   if (!s.ok()) return s;
   spec.dedupe_key = w.value("dedupe_key", spec.check == ScheduledCheck::kSql ? "{{fire_at}}#{{row_number}}" : "{{fire_at}}");

@@ -1,8 +1,14 @@
 // A timed watcher's settings (`type: scheduled`): on each fire of its schedule (`schedule:` cron
 // with `tz:`, or `every:`) it either emits an event from templates, checks a JSON endpoint, or runs
-// a read-only SQL query on the store. Validated with errors naming file:line:col and the key.
+// a read-only SQL query, on vigil's database or on the one `sql.database` names (a URL, or an entry
+// of `databases:`; config/databases.h). Validated with errors naming file:line:col and the key.
+//
+// A block that came from a row of the platform's `watchers` table carries `platform_row` (a key
+// the YAML cannot set); its `sql.database` may only name an entry of `databases:`, so a row can
+// reach no database the YAML's author did not list.
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -18,6 +24,11 @@ struct JsonCondition {
   nlohmann::json value;       // the right-hand side (unused by exists)
 };
 
+inline constexpr std::chrono::milliseconds kDefaultSqlTimeout{30000};
+// sql.timeout's bounds: the scheduled_watcher job itself times out after 5 minutes.
+inline constexpr std::chrono::milliseconds kMinSqlTimeout{100};
+inline constexpr std::chrono::milliseconds kMaxSqlTimeout{4 * 60 * 1000};
+
 struct ScheduledWatcherSpec {
   std::string name;
   ScheduledCheck check = ScheduledCheck::kEmit;
@@ -28,6 +39,9 @@ struct ScheduledWatcherSpec {
   std::string json_path;  // http: "$.status.indicator", "$.items[0].count"
   JsonCondition condition;
   std::string query;      // sql: one SELECT or WITH statement
+  std::string database_url;    // sql: the database it reads, "" for vigil's own; may hold a password: never shown
+  std::string database_label;  // sql: how logs and errors name it: the entry's name, or the URL without its password
+  std::chrono::milliseconds timeout = kDefaultSqlTimeout;  // sql: the query's statement time limit
   std::string dedupe_key; // template rendered into each event's source_id
 };
 

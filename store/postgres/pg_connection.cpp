@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
 #include "common/hex.h"
 
 namespace vigil {
@@ -52,9 +54,25 @@ class PgConnection final : public SqlConnection {
     return r.status();
   }
 
-  Status DoBegin(bool) override { return ExecScript("BEGIN"); }
-  Status DoCommit() override { return ExecScript("COMMIT"); }
-  Status DoRollback() override { return ExecScript("ROLLBACK"); }
+  Status DoBegin(bool) override {
+    Status s = ExecScript("BEGIN");
+    in_transaction_ = s.ok();
+    return s;
+  }
+  Status DoCommit() override {
+    in_transaction_ = false;
+    return ExecScript("COMMIT");
+  }
+  Status DoRollback() override {
+    in_transaction_ = false;
+    return ExecScript("ROLLBACK");
+  }
+
+  Status LimitStatementTime(std::chrono::milliseconds limit) override {
+    // SET LOCAL outside a transaction only warns and does nothing: say so instead.
+    if (!in_transaction_) return Status::Error("postgres: a statement time limit needs a transaction");
+    return ExecScript("SET LOCAL statement_timeout = " + std::to_string(std::max<int64_t>(1, limit.count())));
+  }
 
   Result<bool> TableExists(const std::string& name) override {
     auto r = Query("SELECT to_regclass($1) IS NOT NULL", {name});
@@ -145,15 +163,17 @@ class PgConnection final : public SqlConnection {
   std::vector<std::unique_ptr<Receiver>> receivers_;  // destroyed before conn_ (declared after it)
   int notifications_ = 0;
   bool broken_ = false;
+  bool in_transaction_ = false;  // between a Begin that succeeded and its Commit or Rollback
 };
 
 }  // namespace
 
-Result<std::unique_ptr<SqlConnection>> OpenPgConnection(const std::string& url) {
+Result<std::unique_ptr<SqlConnection>> OpenPgConnection(const std::string& url, bool read_only) {
   try {
     auto conn = std::make_unique<pqxx::connection>(url);
     auto pg = std::make_unique<PgConnection>(std::move(conn));
-    Status s = pg->ExecScript("SET synchronous_commit = on; SET client_min_messages = warning");
+    Status s = pg->ExecScript(std::string("SET synchronous_commit = on; SET client_min_messages = warning") +
+                              (read_only ? "; SET default_transaction_read_only = on" : ""));
     if (!s.ok()) return s;
     return std::unique_ptr<SqlConnection>(std::move(pg));
   } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 
 namespace vigil {
 
-Result<std::unique_ptr<SqlConnection>> OpenPgConnection(const std::string& url);
+// With `read_only`, the session's transactions are READ ONLY (default_transaction_read_only).
+Result<std::unique_ptr<SqlConnection>> OpenPgConnection(const std::string& url, bool read_only = false);
 
 }  // namespace vigil

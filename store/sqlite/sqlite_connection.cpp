@@ -65,6 +65,8 @@ class SqliteConnection final : public SqlConnection {
     int ncols = sqlite3_column_count(st);
     for (int c = 0; c < ncols; ++c) result.columns.emplace_back(sqlite3_column_name(st, c));
     int rc;
+    statement_started_ = std::chrono::steady_clock::now();
+    timed_out_ = false;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) result.rows.push_back(ReadRow(st, ncols));
     if (rc != SQLITE_DONE) {
       Status err = Error(rc, sql);
@@ -79,6 +81,7 @@ class SqliteConnection final : public SqlConnection {
   }
 
   Status ExecScript(std::string_view sql) override {
+    statement_started_ = std::chrono::steady_clock::now();
     char* msg = nullptr;
     int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &msg);
     if (rc == SQLITE_OK) return Status::Ok();
@@ -88,8 +91,21 @@ class SqliteConnection final : public SqlConnection {
   }
 
   Status DoBegin(bool immediate) override { return ExecScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
-  Status DoCommit() override { return ExecScript("COMMIT"); }
-  Status DoRollback() override { return ExecScript("ROLLBACK"); }
+  Status DoCommit() override {
+    LiftStatementLimit();
+    return ExecScript("COMMIT");
+  }
+  Status DoRollback() override {
+    LiftStatementLimit();
+    return ExecScript("ROLLBACK");
+  }
+
+  Status LimitStatementTime(std::chrono::milliseconds limit) override {
+    if (sqlite3_get_autocommit(db_)) return Status::Error("sqlite: a statement time limit needs a transaction");
+    statement_limit_ = std::max(limit, std::chrono::milliseconds(1));
+    sqlite3_progress_handler(db_, kProgressSteps, &SqliteConnection::OnProgress, this);
+    return Status::Ok();
+  }
 
   Result<bool> TableExists(const std::string& name) override {
     auto r = Query("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = $1", {name});
@@ -159,17 +175,38 @@ class SqliteConnection final : public SqlConnection {
     return ErrorKind::kOther;
   }
 
+  // sqlite3_progress_handler's callback: non-zero interrupts the running statement.
+  static int OnProgress(void* self) {
+    auto* conn = static_cast<SqliteConnection*>(self);
+    conn->timed_out_ = std::chrono::steady_clock::now() - conn->statement_started_ > conn->statement_limit_;
+    return conn->timed_out_ ? 1 : 0;
+  }
+
+  void LiftStatementLimit() {
+    if (statement_limit_.count() == 0) return;
+    sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+    statement_limit_ = std::chrono::milliseconds(0);
+  }
+
   Status Error(int rc, std::string_view sql) {
     std::string text = sqlite3_errmsg(db_);
     if (text == "not an error") text = sqlite3_errstr(rc);
+    if ((rc & 0xff) == SQLITE_INTERRUPT && timed_out_) {
+      timed_out_ = false;
+      text = "canceling statement due to statement timeout (" + std::to_string(statement_limit_.count()) + " ms)";
+    }
     ErrorKind kind = KindOf(sqlite3_extended_errcode(db_), text);
     std::string head(sql.substr(0, 80));
     return Status::Error("sqlite: " + text + " (in: " + head + ")", kind);
   }
 
   static constexpr size_t kMaxCached = 256;
+  static constexpr int kProgressSteps = 1000;  // VM steps between two looks at the clock
   sqlite3* db_;
   BusyWait busy_;
+  std::chrono::milliseconds statement_limit_{0};  // 0: none (LimitStatementTime until the transaction ends)
+  std::chrono::steady_clock::time_point statement_started_;
+  bool timed_out_ = false;  // the progress handler interrupted the statement
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
@@ -217,6 +254,20 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
   Status s = conn->ExecScript(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
       " PRAGMA journal_size_limit=67108864;");
+  if (!s.ok()) return s.WithContext("opening " + path);
+  return std::unique_ptr<SqlConnection>(std::move(conn));
+}
+
+Result<std::unique_ptr<SqlConnection>> OpenSqliteReadOnly(const std::string& path, int busy_timeout_ms) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::Error("sqlite: cannot open " + path + " read-only: " + msg, ErrorKind::kUnavailable);
+  }
+  auto conn = std::make_unique<SqliteConnection>(db, busy_timeout_ms);
+  Status s = conn->ExecScript("PRAGMA query_only=ON; PRAGMA temp_store=MEMORY;");
   if (!s.ok()) return s.WithContext("opening " + path);
   return std::unique_ptr<SqlConnection>(std::move(conn));
 }

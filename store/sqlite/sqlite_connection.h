@@ -13,6 +13,10 @@ namespace vigil {
 // Opens (creating if needed) the database file at `path` (":memory:" for tests). Creates the
 // file's folder if it is missing.
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& path, int busy_timeout_ms);
+// Opens the existing database file at `path` for reading only (SQLITE_OPEN_READONLY and
+// query_only): creates no file or folder and changes no setting of the file (its journal mode
+// stays what its owner chose). A missing file is an error.
+Result<std::unique_ptr<SqlConnection>> OpenSqliteReadOnly(const std::string& path, int busy_timeout_ms);
 
 // Rewrites `$1` placeholders as SQLite's `?1`, leaving quoted text alone.
 std::string SqliteTranslatePlaceholders(std::string_view sql);

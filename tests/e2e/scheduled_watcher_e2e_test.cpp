@@ -1,5 +1,6 @@
 // Timed watchers through the built binary on a 1 s interval: emit, an HTTP check against a local
-// JSON endpoint, and a SQL check whose rows become events; a fire's events are stored once.
+// JSON endpoint, and a SQL check whose rows become events (on vigil's database, and on the
+// platform's own SQLite and PostgreSQL databases); a fire's events are stored once.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -9,6 +10,7 @@
 #include "store/sql.h"
 #include "store/watcher_repo.h"
 #include "tests/support/daemon_process.h"
+#include "tests/support/platform_db.h"
 #include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
@@ -84,6 +86,79 @@ TEST_F(ScheduledWatcherE2E, EmitHttpAndSqlChecksFireOnTheirSchedule) {
   ASSERT_EQ(roster.size(), 4u);
   EXPECT_EQ(roster[0]["title"], "calm is a scheduled watcher");
   EXPECT_EQ(roster[0]["meta"]["row"]["name"], "calm");
+}
+
+// Seed 002's debate sessions in two databases of the platform's, a separate SQLite file (named by
+// a relative URL in the YAML) and a PostgreSQL database (named in databases:), each watched for
+// stuck sessions; beside them, a watcher whose query writes and one that sleeps past its timeout.
+// The daemon keeps running, shows each failure as the watcher's last error, and writes nothing.
+TEST_F(ScheduledWatcherE2E, SqlWatchersReadStuckSessionsFromThePlatformsDatabases) {
+  {
+    auto sqlite = OpenSqlConnection("sqlite:" + d_.dir().File("debates.db"));
+    ASSERT_TRUE(sqlite.ok()) << sqlite.error();
+    Status s = testing::CreateDebateSessions(**sqlite);
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+  testing::TestDb pg("postgres");
+  auto pg_conn = pg.Connect();
+  ASSERT_TRUE(pg_conn);
+  Status seeded = testing::CreateDebateSessions(*pg_conn);
+  ASSERT_TRUE(seeded.ok()) << seeded.message();
+  auto watcher = [](const std::string& name, const std::string& sql) {
+    return "  - name: " + name + "\n    type: scheduled\n    every: 1s\n    dedupe_key: 'session-{{id}}'\n    sql:\n" + sql;
+  };
+  d_.WriteConfig("database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  poll_interval: 100ms\n"
+                 "databases:\n  debates: " + pg.url() + "\nwatchers:\n" +
+                 watcher("stuck-sqlite", "      database: 'sqlite:debates.db'\n      query: \"" + testing::StuckSessionsQuery("sqlite") +
+                                             "\"\n      title: 'session {{id}} stuck in {{status}}'\n") +
+                 watcher("stuck-pg", "      database: debates\n      query: \"" + testing::StuckSessionsQuery("postgres") +
+                                         "\"\n      title: 'session {{id}} stuck in {{status}}'\n") +
+                 watcher("writer", "      database: debates\n      query: \"WITH x AS (SELECT 1) UPDATE sessions SET status = 'ERROR'\"\n") +
+                 watcher("sleeper", "      database: debates\n      timeout: 1s\n      query: SELECT pg_sleep(5)\n"));
+  ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
+  ASSERT_TRUE(WaitEvents("stuck-sqlite", 1, 20s)) << d_.Stderr();
+  ASSERT_TRUE(WaitEvents("stuck-pg", 1, 20s)) << d_.Stderr();
+  nlohmann::json errors;
+  bool shown = testing::WaitFor([&] {
+    auto [code, out] = testing::RunVigil({"watchers", "list", "--json", "--config", d_.config_path()});
+    if (code != 0) return false;
+    auto rows = nlohmann::json::parse(out, nullptr, false);
+    if (!rows.is_array()) return false;
+    for (const auto& r : rows) errors[r["name"].get<std::string>()] = r.value("last_error", nlohmann::json());
+    return errors["writer"].is_string() && errors["sleeper"].is_string();
+  }, 30s, 250ms);
+  ASSERT_TRUE(shown) << errors.dump() << d_.Stderr();
+  EXPECT_NE(errors["writer"].get<std::string>().find("sql on debates: the query tried to write"), std::string::npos) << errors["writer"];
+  EXPECT_NE(errors["sleeper"].get<std::string>().find("the query ran past sql.timeout (1s)"), std::string::npos) << errors["sleeper"];
+  EXPECT_TRUE(errors["stuck-pg"].is_null()) << errors["stuck-pg"];
+  EXPECT_TRUE(errors["stuck-sqlite"].is_null()) << errors["stuck-sqlite"];
+  d_.Signal(SIGTERM);
+  EXPECT_EQ(d_.Wait(20s), 0) << d_.Stderr();
+
+  std::string stuck = "session " + std::string(testing::kStuckSessionId) + " stuck in INIT";
+  for (const char* name : {"stuck-sqlite", "stuck-pg"}) {
+    auto events = Events(name);
+    ASSERT_EQ(events.size(), 1u) << name << ": one stuck session, deduplicated across fires";
+    EXPECT_EQ(events[0]["title"], stuck) << name;
+    EXPECT_EQ(events[0]["meta"]["row"]["original_prompt"], "Is the hypothesis falsifiable?") << name;
+  }
+  EXPECT_EQ(pg_conn->Query("SELECT COUNT(*) FROM sessions WHERE status = 'ERROR'")->rows.at(0).Int(0), 0);
+  auto sqlite = OpenSqlConnection("sqlite:" + d_.dir().File("debates.db"));
+  ASSERT_TRUE(sqlite.ok());
+  EXPECT_EQ((*sqlite)->Query("SELECT COUNT(*) FROM sessions")->rows.at(0).Int(0), 3);
+}
+
+TEST(ScheduledSqlCheck, AnUnknownDatabaseNameFailsVigilCheckAtItsKey) {
+  testing::TempDir dir;
+  std::string config = dir.Write("vigil.yaml",
+                                 "database:\n  url: sqlite:vigil.db\ndatabases:\n  debates: sqlite:debates.db\nwatchers:\n"
+                                 "  - name: stuck\n    type: scheduled\n    every: 10m\n    sql:\n      database: debtes\n"
+                                 "      query: SELECT id FROM sessions\n");
+  auto [code, out] = testing::RunVigil({"check", "--config", config});
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("vigil.yaml:10:17: watchers[0].sql.database: no database named \"debtes\" in databases: (named there: debates)"),
+            std::string::npos)
+      << out;
 }
 
 class ReadOnlyQueryTest : public ::testing::TestWithParam<const char*> {

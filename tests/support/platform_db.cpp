@@ -74,4 +74,28 @@ Status InsertMessages(SqlConnection& db, int rows, const std::string& text_prefi
   });
 }
 
+Status CreateDebateSessions(SqlConnection& db) {
+  bool pg = db.dialect() == "postgres";
+  std::string id = pg ? "UUID" : "CHAR(32)";
+  std::string ts = pg ? "TIMESTAMP WITH TIME ZONE" : "DATETIME";
+  Status s = db.ExecScript("CREATE TABLE sessions (id " + id + " PRIMARY KEY, created_at " + ts + ", completed_at " + ts +
+                           ", status VARCHAR(32) NOT NULL, original_prompt TEXT NOT NULL, clarification_questions TEXT,"
+                           " clarification_answers TEXT, merged_prompt TEXT, final_synthesis TEXT,"
+                           " total_tokens_used INTEGER DEFAULT 0, error_message TEXT);"
+                           "CREATE INDEX idx_sessions_status ON sessions (status)");
+  if (!s.ok()) return s;
+  std::string ago = pg ? "NOW() - INTERVAL '2 hours'" : "strftime('%Y-%m-%d %H:%M:%f', 'now', '-2 hours')";
+  std::string now = pg ? "NOW()" : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+  return db.ExecScript("INSERT INTO sessions (id, created_at, completed_at, status, original_prompt) VALUES ('" +
+                       std::string(kStuckSessionId) + "', " + ago + ", NULL, 'INIT', 'Is the hypothesis falsifiable?'),"
+                       " ('6a1d9b4f0e3c5d2b9f8a7b6c5d4e3f2a', " + now + ", NULL, 'INIT', 'A fresh question'),"
+                       " ('7b2eac5a1f4d6e3cab9b8c7d6e5f4a3b', " + ago + ", " + now + ", 'COMPLETE', 'An answered question')");
+}
+
+std::string StuckSessionsQuery(const std::string& dialect) {
+  std::string cutoff = dialect == "postgres" ? "NOW() - INTERVAL '30 minutes'" : "strftime('%Y-%m-%d %H:%M:%f', 'now', '-30 minutes')";
+  return "SELECT replace(CAST(id AS TEXT), '-', '') AS id, status, original_prompt FROM sessions WHERE status = 'INIT'"
+         " AND completed_at IS NULL AND created_at < " + cutoff + " ORDER BY id";
+}
+
 }  // namespace vigil::testing

@@ -1,5 +1,5 @@
-// The platform's tables (seeds/003_ae676da5943e8631.txt, and seeds/001's messages and
-// message_embeddings) as test fixtures: vigil never creates them, so tests build them from the
+// The platform's tables (seeds/003_ae676da5943e8631.txt, seeds/001's messages and
+// message_embeddings, seeds/002's debate sessions) as test fixtures: vigil never creates them, so tests build them from the
 // seed's columns (REAL times are DOUBLE PRECISION in PostgreSQL), in either dialect.
 #pragma once
 
@@ -23,5 +23,14 @@ std::string MessageRowId(int n);
 // Messages 1..rows (ids MessageRowId(i)) in one transaction, content "<prefix> <i>" (every 7th
 // with a longer tail).
 Status InsertMessages(SqlConnection& db, int rows, const std::string& text_prefix = "message about topic");
+
+// seeds/002: sessions (all its columns: UUID id and timestamptz on PostgreSQL; on SQLite a
+// 32-hex id and DATETIME text, as SQLAlchemy stores them) with three debate sessions: one stuck in
+// INIT for two hours (id kStuckSessionId), one that just started, one complete.
+Status CreateDebateSessions(SqlConnection& db);
+inline constexpr const char* kStuckSessionId = "5f0c8a3e9d2b4c1a8e7f6a5b4c3d2e1f";
+// A query for the sessions in INIT for more than 30 minutes (columns id as 32 hex, status,
+// original_prompt), as `dialect` ("sqlite" or "postgres") writes the cut-off.
+std::string StuckSessionsQuery(const std::string& dialect);
 
 }  // namespace vigil::testing

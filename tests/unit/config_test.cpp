@@ -150,6 +150,17 @@ TEST(Config, RedactSecretsHidesValues) {
   EXPECT_EQ(r.dump().find("abc"), std::string::npos);
 }
 
+TEST(Config, RedactSecretsMasksPasswordsInUrls) {
+  nlohmann::json w = {{"name", "stuck"},
+                      {"sql", {{"database", "postgresql://ro:hunter2@db/platform"}, {"query", "SELECT 1"}}},
+                      {"url", "https://eutils.example/esearch.fcgi?db=pubmed&api_key=k3y"}};
+  auto r = RedactSecrets(w);
+  EXPECT_EQ(r["sql"]["database"], "postgresql://ro:***@db/platform");
+  EXPECT_EQ(r["url"], "https://eutils.example/esearch.fcgi?db=pubmed&api_key=***");
+  EXPECT_EQ(r["sql"]["query"], "SELECT 1");
+  EXPECT_EQ(r.dump().find("hunter2"), std::string::npos);
+}
+
 TEST(Config, ExampleConfigIsValid) {
   auto c = LoadConfig(testing::SourceDir() + "/config/examples/vigil.yaml");
   ASSERT_TRUE(c.ok()) << c.error();

@@ -4,6 +4,7 @@
 #include "common/text_template.h"
 #include "jobs/schedule_config.h"
 #include "sources/scheduled/json_path.h"
+#include "sources/scheduled/scheduled_watcher_spec.h"
 #include "sources/watcher_checks.h"
 
 namespace vigil {
@@ -55,6 +56,82 @@ TEST(WatcherValidation, SchedulesLogAndTimedWatchers) {
   EXPECT_EQ((*schedules)[0].interval->every, std::chrono::seconds(2));
   EXPECT_EQ((*schedules)[1].job.kind, "scheduled_watcher");
   EXPECT_TRUE((*schedules)[1].cron.has_value());
+}
+
+const char* kSqlWatcher = "watchers:\n  - name: stuck\n    type: scheduled\n    every: 5m\n    sql:\n      query: SELECT id FROM sessions\n";
+
+Result<ScheduledWatcherSpec> SqlSpec(const std::string& yaml) {
+  auto config = ParseConfig(yaml, "/etc/vigil/vigil.yaml");
+  if (!config.ok()) return config.status();
+  return ParseScheduledWatcherSpec(**config, (*config)->tree()["watchers"][0], 0);
+}
+
+TEST(SqlDatabase, WithoutDatabaseTheQueryReadsVigilsOwnWithA30sLimit) {
+  auto spec = SqlSpec(kSqlWatcher);
+  ASSERT_TRUE(spec.ok()) << spec.error();
+  EXPECT_EQ(spec->database_url, "");
+  EXPECT_EQ(spec->database_label, "vigil");
+  EXPECT_EQ(spec->timeout, std::chrono::seconds(30));
+}
+
+TEST(SqlDatabase, TakesANameFromDatabasesOrAUrl) {
+  std::string databases = "databases:\n  platform: postgresql://ro:pw@db/platform\n";
+  auto named = SqlSpec(databases + kSqlWatcher + "      database: platform\n      timeout: 1s\n");
+  ASSERT_TRUE(named.ok()) << named.error();
+  EXPECT_EQ(named->database_url, "postgresql://ro:pw@db/platform");
+  EXPECT_EQ(named->database_label, "platform");
+  EXPECT_EQ(named->timeout, std::chrono::seconds(1));
+  auto url = SqlSpec(std::string(kSqlWatcher) + "      database: 'postgresql://ro:pw@db/platform'\n");
+  ASSERT_TRUE(url.ok()) << url.error();
+  EXPECT_EQ(url->database_label, "postgresql://ro:***@db/platform");
+  auto relative = SqlSpec(std::string(kSqlWatcher) + "      database: {url: 'sqlite:debates.db'}\n");
+  ASSERT_TRUE(relative.ok()) << relative.error();
+  EXPECT_EQ(relative->database_url, "sqlite:/etc/vigil/debates.db");
+}
+
+TEST(SqlDatabase, AnUnknownNameIsACheckErrorAtItsKey) {
+  Status s = Check("databases:\n  platform: sqlite:p.db\n" + std::string(kSqlWatcher) + "      database: platfrom\n");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "vigil.yaml:9:17: watchers[0].sql.database: no database named \"platfrom\" in databases: "
+                         "(named there: platform)");
+}
+
+TEST(SqlDatabase, TimeoutIsADurationWithinBounds) {
+  Status bad = Check(std::string(kSqlWatcher) + "      timeout: soon\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("vigil.yaml:7:16: watchers[0].sql.timeout: expected a duration"), std::string::npos) << bad.message();
+  Status long_one = Check(std::string(kSqlWatcher) + "      timeout: 10m\n");
+  ASSERT_FALSE(long_one.ok());
+  EXPECT_NE(long_one.message().find("watchers[0].sql.timeout: must be between 100ms and 4m"), std::string::npos) << long_one.message();
+}
+
+// A block from a row of the platform's watchers table, as the row loader hands it over: the YAML
+// cannot set platform_row, so it is added by hand here.
+Result<ScheduledWatcherSpec> PlatformRowSpec(const nlohmann::json& database) {
+  auto config = ParseConfig("databases:\n  platform: sqlite:/srv/platform.db\n", "/etc/vigil/vigil.yaml");
+  if (!config.ok()) return config.status();
+  nlohmann::json block = {{"name", "stuck-sessions"}, {"type", "scheduled"}, {"every", 300000},
+                          {"sql", {{"query", "SELECT id FROM sessions"}, {"database", database}}},
+                          {"platform_row", {{"id", "5f0c8a3e9d2b4c1a8e7f6a5b4c3d2e1f"}, {"name", "stuck-sessions"}}}};
+  return ParseScheduledWatcherSpec(**config, block, 0);
+}
+
+TEST(SqlDatabase, APlatformRowMayOnlyNameAnEntryOfDatabases) {
+  auto named = PlatformRowSpec("platform");
+  ASSERT_TRUE(named.ok()) << named.error();
+  EXPECT_EQ(named->database_url, "sqlite:/srv/platform.db");
+  for (const nlohmann::json& url : {nlohmann::json("postgresql://vigil:hunter2@10.0.0.5/platform"),
+                                    nlohmann::json("sqlite:/etc/shadow.db"), nlohmann::json{{"url", "sqlite:/srv/platform.db"}}}) {
+    auto refused = PlatformRowSpec(url);
+    ASSERT_FALSE(refused.ok()) << url;
+    EXPECT_NE(refused.error().find("watchers[0].sql.database: a platform watcher's sql.database must name an entry of databases:"),
+              std::string::npos)
+        << refused.error();
+    EXPECT_EQ(refused.error().find("hunter2"), std::string::npos) << refused.error();
+  }
+  auto unknown = PlatformRowSpec("other");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().find("no database named \"other\""), std::string::npos) << unknown.error();
 }
 
 TEST(TextTemplate, FillsNamesAndLeavesMissingOnesEmpty) {
