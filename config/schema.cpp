@@ -220,7 +220,7 @@ std::vector<KeySpec> PlatformKeys() {
        "A list of `{name, display_name, description, purpose: {...}, participation_model: observer|guided|participant|approver "
        "(default guided), channels, hypothesis_template, rules: {keywords: {term: weight}, required, excluded, source_weights, "
        "recency_half_life, thresholds: {medium, high}, notify_at, cooldown, duplicate_similarity, novelty_window, "
-       "digest: {schedule, tz}}}`, matched to watchers' `community`. "
+       "max_auto_threads_per_day (0 to 10000, default 10), digest: {schedule, tz}}}`, matched to watchers' `community`. "
        "display_name, description, purpose (a map, stored as JSON) and participation_model are written to `subreddits` when "
        "vigil creates the community's row; a row that exists is read, never changed. See docs/triage.md."}, "jobs/triage/triage_config.cpp"),
   };

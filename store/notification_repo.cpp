@@ -14,7 +14,8 @@ SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(SqlNull{
 
 constexpr const char* kSelect =
     "SELECT n.id, n.watcher_id, n.event_id, n.subreddit_id, s.name, n.title, n.summary, n.signal, n.suggested_hypothesis,"
-    " n.status, n.action_taken, n.thread_id, n.created_at, n.acted_at, e.source_url, e.triage_reasoning, w.name"
+    " n.status, n.action_taken, n.thread_id, n.created_at, n.acted_at, e.source_url, e.triage_reasoning, w.name,"
+    " s.participation_model"
     " FROM notifications n LEFT JOIN subreddits s ON s.id = n.subreddit_id LEFT JOIN watcher_events e ON e.id = n.event_id"
     " LEFT JOIN watchers w ON w.id = n.watcher_id";
 
@@ -22,7 +23,8 @@ NotificationRow FromRow(const SqlRow& row) {
   NotificationRow n;
   std::string* fields[] = {&n.id,     &n.watcher_id,   &n.event_id,  &n.community_id, &n.community_name, &n.title,
                            &n.summary, &n.signal,      &n.suggested_hypothesis, &n.status, &n.action_taken, &n.thread_id,
-                           &n.created_at, &n.acted_at, &n.source_url, &n.triage_reasoning, &n.watcher_name};
+                           &n.created_at, &n.acted_at, &n.source_url, &n.triage_reasoning, &n.watcher_name,
+                           &n.participation_model};
   for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = row.Text(i);
   return n;
 }
@@ -42,9 +44,9 @@ Result<std::string> InsertNotificationInTx(SqlConnection& db, const Notification
   std::string id = db.NewId();
   auto r = db.Query(
       "INSERT INTO notifications (id, watcher_id, event_id, subreddit_id, title, summary, signal, suggested_hypothesis, status,"
-      " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)",
+      " created_at, action_taken) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10)",
       {id, TextOrNull(in.watcher_id), in.event_id, TextOrNull(in.community_id), in.title, in.summary, in.signal,
-       in.suggested_hypothesis, SeedTimestamp(now, db.dialect())});
+       in.suggested_hypothesis, SeedTimestamp(now, db.dialect()), TextOrNull(in.action_taken)});
   if (!r.ok()) return r.status();
   return id;
 }
@@ -104,6 +106,16 @@ Status CheckThreadAllowed(const NotificationRow& n) {
   if (n.status == "dismissed") return Status::Error("notification " + n.id + " was dismissed: no thread is opened for it");
   if (!n.thread_id.empty()) return Status::Error("notification " + n.id + " already has thread " + n.thread_id);
   return Status::Ok();
+}
+
+Status HoldThreadForPerson(SqlConnection& db, const std::string& id, const std::string& reason) {
+  auto r = db.Query("UPDATE notifications SET action_taken = $1 WHERE id = $2 AND thread_id IS NULL AND status IN ('pending', 'read')",
+                    {reason, db.IdOf(id)});
+  if (!r.ok()) return r.status();
+  if (r->affected > 0) return Status::Ok();
+  auto there = db.Query("SELECT 1 FROM notifications WHERE id = $1", {db.IdOf(id)});
+  if (!there.ok()) return there.status();
+  return there->rows.empty() ? Status::Error("no notification " + id) : Status::Ok();
 }
 
 Result<bool> RecordThread(SqlConnection& db, const std::string& id, const std::string& thread_id, const std::string& action,

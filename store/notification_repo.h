@@ -23,7 +23,15 @@ struct NotificationInsert {
   std::string summary;
   std::string signal;  // low | medium | high
   std::string suggested_hypothesis;
+  std::string action_taken;  // "" for none; kHeldForApprover or kHeldByDailyCap when its auto thread waits
 };
+
+// action_taken of a pending notification whose auto-created thread waits for a person: short codes,
+// since the platform's column is a VARCHAR(20). Its community approves every thread
+// (participation_model approver), or has had its rules.max_auto_threads_per_day today (UTC).
+inline constexpr const char* kHeldForApprover = "held:approver";
+inline constexpr const char* kHeldByDailyCap = "held:daily_cap";
+static_assert(std::char_traits<char>::length(kHeldForApprover) <= 20 && std::char_traits<char>::length(kHeldByDailyCap) <= 20);
 
 struct NotificationRow {
   std::string id;
@@ -43,6 +51,7 @@ struct NotificationRow {
   std::string source_url;        // of the event
   std::string triage_reasoning;  // of the event
   std::string watcher_name;
+  std::string participation_model;  // of its community (subreddits); "" when none
 };
 
 // Inserts a pending notification inside the caller's transaction; returns its id.
@@ -83,6 +92,11 @@ Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std
 // harmless). The error says which ("notification <id> was dismissed: ..."). The create_thread job,
 // `vigil notifications act --create-thread` and the admin API all ask this first.
 Status CheckThreadAllowed(const NotificationRow& n);
+
+// Notes on a notification that its auto-created thread waits for a person (`reason`: kHeldForApprover
+// or kHeldByDailyCap), unless a person got to it first: only while it has no thread and is pending
+// or read. An error when the notification is gone ("no notification <id>").
+Status HoldThreadForPerson(SqlConnection& db, const std::string& id, const std::string& reason);
 
 // Records the thread the platform opened: thread_id, action_taken, status acted, acted_at; only
 // while CheckThreadAllowed still allows it: a person may dismiss the notification, or another

@@ -11,6 +11,9 @@ namespace {
 
 SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(SqlNull{}) : SqlValue(s); }
 
+// "YYYY-MM-DD", the UTC day of `t`.
+std::string UtcDay(TimePoint t) { return SeedTimestamp(t, "sqlite").substr(0, 10); }
+
 }  // namespace
 
 Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, const std::string& event_id) {
@@ -141,6 +144,21 @@ Status RecordPushInTx(SqlConnection& db, const std::string& community, TimePoint
              " ON CONFLICT (community) DO UPDATE SET last_pushed_at = excluded.last_pushed_at",
              {community, ToMicros(now)})
       .status();
+}
+
+Result<bool> TakeAutoThreadSlotInTx(SqlConnection& db, const std::string& community, TimePoint now, int per_day) {
+  if (per_day <= 0) return false;
+  // A row that already counts per_day is left as it is: nothing changes, nothing is counted.
+  auto r = db.Query(
+      "INSERT INTO vigil_auto_threads (community, day, threads) VALUES ($1, $2, 1)"
+      " ON CONFLICT (community, day) DO UPDATE SET threads = vigil_auto_threads.threads + 1 WHERE vigil_auto_threads.threads < $3",
+      {community, UtcDay(now), int64_t(per_day)});
+  if (!r.ok()) return r.status();
+  return r->affected > 0;
+}
+
+Status PruneAutoThreadCounts(SqlConnection& db, TimePoint before) {
+  return db.Query("DELETE FROM vigil_auto_threads WHERE day < $1", {UtcDay(before)}).status();
 }
 
 Status AddDigestItemInTx(SqlConnection& db, const std::string& community, const std::string& event_id,

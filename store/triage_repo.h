@@ -76,6 +76,14 @@ Result<int64_t> PruneTitleTokens(SqlConnection& db, TimePoint before);
 Result<std::optional<TimePoint>> LastPushAt(SqlConnection& db, const std::string& community);
 Status RecordPushInTx(SqlConnection& db, const std::string& community, TimePoint now);
 
+// Takes one of the community's auto-created threads of the UTC day of `now`: true when fewer than
+// `per_day` were taken that day (and counts this one), false when the day's are all taken (or
+// per_day is 0). Daemons sharing the database count together: the count is one row, taken under
+// its lock.
+Result<bool> TakeAutoThreadSlotInTx(SqlConnection& db, const std::string& community, TimePoint now, int per_day);
+// Forgets the counts of days before the UTC day of `before`.
+Status PruneAutoThreadCounts(SqlConnection& db, TimePoint before);
+
 // Digest items: an event (and its notification, if any) waiting for the community's digest, with
 // its triage score (the digest lists the strongest first). store/digest_repo.h claims them.
 Status AddDigestItemInTx(SqlConnection& db, const std::string& community, const std::string& event_id,

@@ -178,6 +178,14 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
     spdlog::info("create_thread: {}", allowed.message());
     return JobResult::Done();
   }
+  // Triage asked without a person, and the community (its row, as the platform may have changed
+  // it since) approves every thread itself: the notification waits for a person.
+  if (!args.contains("approved_by") && (*n)->participation_model == "approver") {
+    if (Status held = HoldThreadForPerson(db, (*n)->id, kHeldForApprover); !held.ok()) return JobResult::Retry(held.message());
+    spdlog::info("create_thread: notification {} waits for a person: its community {} approves every thread", (*n)->id,
+                 (*n)->community_name);
+    return JobResult::Done();
+  }
   auto req = JsonPost(p.base_url + p.threads_path, ThreadRequest(**n).dump(), (*n)->id + ":thread");
   req.headers.emplace_back("Idempotency-Key", (*n)->id);
   if (!p.token.empty()) req.headers.emplace_back("Authorization", "Bearer " + p.token);

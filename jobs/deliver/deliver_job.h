@@ -9,7 +9,9 @@
 //                  person approved it (`vigil notifications act ID --create-thread`): POSTs a thread request to the
 //                  platform (notify.platform.base_url + threads_path) and records thread_id,
 //                  action_taken and status `acted` on the notification. A dismissed notification,
-//                  or one with a thread already, is left as it is (CheckThreadAllowed): done.
+//                  or one with a thread already, is left as it is (CheckThreadAllowed): done. An
+//                  auto-approved one whose community is now `approver` waits for a person
+//                  (action_taken kHeldForApprover): done, the platform not asked.
 //                  The admin API's approval (POST /api/v1/notifications/<id>/create-thread) runs
 //                  CreateThread itself, at once, to answer with the thread.
 // Outcomes: 2xx -> done; 408, 429, 5xx and transport errors -> retry (the HTTP client also

@@ -60,6 +60,8 @@ KindSpec TriageRetentionKind(const Runtime& runtime) {
     if (!report.ok()) return JobResult::Retry(report.error());
     auto words = PruneTitleTokens(db, ctx.clock.Now() - settings.LongestNoveltyWindow());
     if (!words.ok()) return JobResult::Retry(words.error());
+    // Only today's count is read; yesterday's is kept for a daemon whose clock is behind.
+    if (Status s = PruneAutoThreadCounts(db, ctx.clock.Now() - std::chrono::hours(24)); !s.ok()) return JobResult::Retry(s.message());
     spdlog::info("retention: {} events, {} notifications deleted; raw_data cleared on {} events; {} title words past every novelty window",
                  report->events_deleted, report->notifications_deleted, report->raw_data_cleared, *words);
     return JobResult::Done();

@@ -46,7 +46,7 @@ Result<DigestSettings> ReadDigest(const BlockReader& r) {
 Status ReadRules(const BlockReader& r, CommunitySettings* c) {
   FirstError e;
   e.Check(r.CheckKeys({"keywords", "required", "excluded", "source_weights", "recency_half_life", "thresholds", "notify_at",
-                       "cooldown", "digest", "duplicate_similarity", "novelty_window"}));
+                       "cooldown", "digest", "duplicate_similarity", "novelty_window", "max_auto_threads_per_day"}));
   TriageRules& rules = c->rules;
   rules.keywords = e.Take(ReadWeights(r, "keywords", 1));
   rules.required = e.Take(r.StringList("required"));
@@ -56,6 +56,7 @@ Status ReadRules(const BlockReader& r, CommunitySettings* c) {
   rules.duplicate_similarity = e.Take(r.Number("duplicate_similarity", 0.8, 0.1, 1));
   c->novelty_window = duration_cast<seconds>(e.Take(r.Duration("novelty_window", c->novelty_window)));
   c->cooldown = duration_cast<seconds>(e.Take(r.Duration("cooldown", {})));
+  e.Check(r.Read("max_auto_threads_per_day", &c->max_auto_threads_per_day, 0, 10000));
   c->notify_at = *ParseSignal(e.Take(r.Choice("notify_at", "medium", {"low", "medium", "high"}), std::string("medium")));
   auto thresholds = r.Child("thresholds");
   if (!thresholds.ok()) return thresholds.status();

@@ -41,6 +41,7 @@ struct CommunitySettings {
   Signal notify_at = Signal::kMedium;
   std::chrono::seconds cooldown{0};           // 0: every notification is pushed
   std::chrono::seconds novelty_window{14 * 86400};
+  int max_auto_threads_per_day = 10;          // auto-created threads per UTC day; past it they wait for a person
   std::vector<std::string> channels;          // names in notify.channels; empty: all of them
   std::string hypothesis_template = "New evidence in {community}: \"{title}\" may bear on the community's open questions.";
   std::optional<DigestSettings> digest;       // gathers low signals (and cooled-down ones)

@@ -140,15 +140,31 @@ Result<Decision> Decide(const TriageSettings& settings, const CommunitySettings&
   return d;
 }
 
+// Whether the watcher asks for a thread without a person: it auto-creates threads and the score
+// reaches its approval rate.
+bool WantsAutoThread(const TriageEventRow& e, const Decision& d) {
+  return e.auto_create_thread && d.score.score >= e.auto_thread_approval_rate;
+}
+
+// Why the notification's auto-created thread waits for a person (its action_taken), or "" when it
+// goes ahead, which takes one of the community's threads of the day. The community's row says how
+// it takes part, so a community the platform made approver is one.
+Result<std::string> AutoThreadHold(SqlConnection& db, const CommunitySettings& community, const TriageEventRow& e, TimePoint now) {
+  if (e.participation_model == "approver") return std::string(kHeldForApprover);
+  auto slot = TakeAutoThreadSlotInTx(db, e.community_id, now, community.max_auto_threads_per_day);
+  if (!slot.ok()) return slot.status();
+  return std::string(*slot ? "" : kHeldByDailyCap);
+}
+
 std::vector<JobSpec> FollowUps(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
-                               const Decision& d, const std::string& notification_id) {
+                               const Decision& d, const std::string& notification_id, bool thread) {
   std::vector<JobSpec> jobs;
   if (d.push) {
     for (const auto& channel : settings.channels) {
       if (community.UsesChannel(channel.name)) jobs.push_back({.kind = "deliver", .args = {{"notification_id", notification_id}, {"channel", channel.name}}, .max_attempts = 8});
     }
   }
-  if (e.auto_create_thread && d.score.score >= e.auto_thread_approval_rate) {
+  if (thread) {
     jobs.push_back({.kind = "create_thread",
                     .args = {{"notification_id", notification_id}, {"score", d.score.score}, {"approval_rate", e.auto_thread_approval_rate}},
                     .max_attempts = 8});
@@ -166,11 +182,18 @@ Status Store(const TriageSettings& settings, const CommunitySettings& community,
     if (!s.ok()) return s;
     bool to_digest = community.digest && d.score.duplicate_of.empty() && (!d.notify || !d.push);
     if (d.notify) {
+      std::string held;
+      if (WantsAutoThread(e, d)) {
+        auto hold = AutoThreadHold(db, community, e, now);
+        if (!hold.ok()) return hold.status();
+        held = *hold;
+      }
       auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, std::string(CutUtf8(e.summary, kNotificationSummaryBytes)),
-                                            SignalName(d.score.signal), d.hypothesis}, now);
+                                            SignalName(d.score.signal), d.hypothesis, held}, now);
       if (!id.ok()) return id.status();
       out->notification_id = *id;
-      auto jobs = FollowUps(settings, community, e, d, *id);
+      out->thread_held = held;
+      auto jobs = FollowUps(settings, community, e, d, *id, WantsAutoThread(e, d) && held.empty());
       if (d.push) s = RecordPushInTx(db, e.community_id, now);
       if (s.ok() && !jobs.empty()) s = EnqueueJobsInTx(db, jobs, now).status();
       if (!s.ok()) return s;

@@ -5,7 +5,11 @@
 // notification. In the same transaction it enqueues a `deliver` job per channel (unless the
 // community's cooldown holds the push back, in which case the notification waits for the digest),
 // and a `create_thread` job when the watcher auto-creates threads and the score reaches its
-// auto_thread_approval_rate. Low signals go to the community's digest when it has one.
+// auto_thread_approval_rate, unless the community's subreddits row says a person approves its
+// threads (participation_model approver) or the community has had its
+// rules.max_auto_threads_per_day today (UTC): then the notification waits, pending, for a person,
+// with action_taken saying why (kHeldForApprover, kHeldByDailyCap). Low signals go to the
+// community's digest when it has one.
 //
 // Running it twice is harmless: an event that already has a signal is left alone.
 #pragma once
@@ -42,6 +46,7 @@ struct TriageOutcome {
   std::string notification_id;  // "" when none was made
   bool pushed = false;          // deliver jobs enqueued
   bool thread_requested = false;
+  std::string thread_held;      // why the auto-created thread waits for a person; "" when none does
 };
 
 // The job's work, for a given settings and clock (the kind reads them from the runtime).

@@ -1,7 +1,9 @@
 // POST /api/v1/notifications/<id>/create-thread through the built binary over loopback, on SQLite
 // and PostgreSQL, with a stand-in for the platform's threads endpoint: a person's approval opens
 // the thread and answers the notification with it; a dismissed notification, or one that has its
-// thread, is refused with 409 and the platform is not asked; a platform failure is 502.
+// thread, is refused with 409 and the platform is not asked; a platform failure is 502. The
+// community is `approver` in the YAML: the daemon creates its row so, a webhook's notification gets
+// no auto-created thread, and a person approves it here.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +16,7 @@
 #include "tests/support/http_test_client.h"
 #include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wait_for.h"
 
 namespace vigil {
 namespace {
@@ -38,7 +41,11 @@ class ThreadApprovalE2E : public testsupport::StandInServer, public ::testing::W
     url_ = std::string(GetParam()) == "sqlite" ? "sqlite:" + d_.dir().File("vigil.db") : pg_->url();
     d_.WriteConfig("database:\n  url: " + url_ + "\nhttp:\n  listen: 127.0.0.1:${PORT}\napi:\n  token: tok\n"
                    "notify:\n  platform: {base_url: '" + Url() + "', token: t0ken}\n"
-                   "watchers:\n  - name: onc\n    type: webhook\n    community: oncology\n");
+                   "communities:\n  - name: oncology\n    display_name: Oncology\n    description: Tumour biology and trials.\n"
+                   "    purpose: {thinking_type: evaluative, decision_context: which trials to follow}\n"
+                   "    participation_model: approver\n    rules: {notify_at: low}\n"
+                   "watchers:\n  - name: onc\n    type: webhook\n    community: oncology\n    auto_create_thread: true\n"
+                   "    auto_thread_approval_rate: 0\n    mapping: {title: /title, source_id: /id}\n");
     ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
     auto db = OpenSqlConnection(url_);
     ASSERT_TRUE(db.ok()) << db.error();
@@ -126,6 +133,34 @@ TEST_P(ThreadApprovalE2E, APlatformRefusalIs502AndRecordsNothing) {
   auto n = Call("GET", "/api/v1/notifications/" + id, 200);
   EXPECT_EQ(n["status"], "pending");
   EXPECT_TRUE(n["thread_id"].is_null());
+}
+
+TEST_P(ThreadApprovalE2E, AnApproverCommunitysNotificationWaitsForAPersonWhoApprovesIt) {
+  auto row = db_->Query("SELECT display_name, description, purpose, participation_model FROM subreddits WHERE name = 'oncology'");
+  ASSERT_TRUE(row.ok() && row->rows.size() == 1) << (row.ok() ? "no row" : row.error());
+  EXPECT_EQ(row->rows[0].Text(0), "Oncology");
+  EXPECT_EQ(row->rows[0].Text(1), "Tumour biology and trials.");
+  EXPECT_EQ(nlohmann::json::parse(row->rows[0].Text(2)), nlohmann::json::parse(R"({"thinking_type": "evaluative", "decision_context": "which trials to follow"})"));
+  EXPECT_EQ(row->rows[0].Text(3), "approver");
+
+  RawHttpClient hook(d_.port());
+  hook.Send(testsupport::MakeRequest("POST", "/hooks/onc", R"({"id": "t-1", "title": "KRAS inhibitor trial opens"})",
+                                     "Content-Type: application/json\r\n"));
+  auto accepted = hook.ReadResponse(30s);
+  ASSERT_TRUE(accepted && accepted->status == 202) << (accepted ? accepted->body : "no answer");
+  nlohmann::json n;
+  ASSERT_TRUE(testing::WaitFor([&] {
+    auto list = Call("GET", "/api/v1/notifications", 200);
+    if (!list.is_object() || !list["items"].is_array() || list["items"].empty()) return false;
+    n = list["items"][0];
+    return true;
+  }, 20s, 100ms)) << d_.Stderr();
+  EXPECT_EQ(n["status"], "pending");
+  EXPECT_EQ(n["action_taken"], "held:approver");
+  EXPECT_TRUE(Arrivals("/api/threads").empty()) << "no auto-created thread";
+  auto approved = Approve(n["id"].get<std::string>(), 200);
+  EXPECT_EQ(approved["thread_id"], Stored(GetParam()));
+  EXPECT_EQ(Arrivals("/api/threads").size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, ThreadApprovalE2E, ::testing::ValuesIn(testing::kDialects));

@@ -80,6 +80,7 @@ communities:
         - Is the effect clinically relevant?
       decision_context: which trials to follow
     participation_model: approver
+    rules: {max_auto_threads_per_day: 3}
   - name: cardiology
 )");
   ASSERT_TRUE(s.ok()) << s.error();
@@ -89,10 +90,12 @@ communities:
   EXPECT_EQ(c.purpose["thinking_type"], "evaluative");
   EXPECT_EQ(c.purpose["core_questions"].size(), 2u);
   EXPECT_EQ(c.participation_model, "approver");
+  EXPECT_EQ(c.max_auto_threads_per_day, 3);
   const CommunitySettings& d = s->communities.at(1);
   EXPECT_EQ(d.display_name, "cardiology");
   EXPECT_EQ(d.purpose, nlohmann::json::object());
   EXPECT_EQ(d.participation_model, "guided");
+  EXPECT_EQ(d.max_auto_threads_per_day, 10);
 }
 
 TEST(TriageConfigTest, UnknownParticipationModelNamesTheChoices) {
@@ -103,6 +106,11 @@ TEST(TriageConfigTest, UnknownParticipationModelNamesTheChoices) {
 TEST(TriageConfigTest, PurposeMustBeAMap) {
   EXPECT_EQ(ErrorOf("communities:\n  - name: onc\n    purpose: decide things\n"),
             "vigil.yaml:3:14: communities[0].purpose: expected a map (such as {thinking_type, core_questions, decision_context})");
+}
+
+TEST(TriageConfigTest, DailyAutoThreadCapIsBounded) {
+  EXPECT_EQ(ErrorOf("communities:\n  - name: onc\n    rules: {max_auto_threads_per_day: -1}\n"),
+            "vigil.yaml:3:39: communities[0].rules.max_auto_threads_per_day: expected an integer from 0 to 10000");
 }
 
 TEST(TriageConfigTest, CommunityChannelMustExist) {
