@@ -2,8 +2,7 @@
 // opens its thread. The work is CreateThread (jobs/deliver/deliver_job.h), the same the
 // create_thread job does when triage auto-approves, run at once so the answer can carry the
 // thread:
-//   200  the notification, with thread_id, status acted and action_taken "created thread <uuid> on
-//        approval by api"
+//   200  the notification, with thread_id, status acted and action_taken "approved:api"
 //   404  no such notification
 //   409  the notification was dismissed (a dismissed notification never gets a thread), or it has
 //        a thread already; nothing is sent to the platform

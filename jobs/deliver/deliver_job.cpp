@@ -199,10 +199,16 @@ JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConn
     return JobResult::Discard("the platform answered thread id " + std::string(CutUtf8(thread_id, 64)) +
                               ", which is not a UUID (notifications.thread_id holds UUIDs): not recorded");
   }
+  // A short code, as the held ones: the platform's action_taken is a VARCHAR(20) (thread_id holds the
+  // thread; the log line says the rest).
+  std::string why = args.contains("approved_by")
+                        ? "on approval by " + args.value("approved_by", "")
+                        : "triage score " + Fixed2(args.value("score", 0.0)) + " >= auto_thread_approval_rate " +
+                              Fixed2(args.value("approval_rate", 0.0));
   std::string action = args.contains("approved_by")
-                           ? "created thread " + thread_id + " on approval by " + args.value("approved_by", "")
-                           : "auto-created thread " + thread_id + ": triage score " + Fixed2(args.value("score", 0.0)) +
-                                 " >= auto_thread_approval_rate " + Fixed2(args.value("approval_rate", 0.0));
+                           ? "approved:" + std::string(CutUtf8(args.value("approved_by", ""), 11))
+                           : "auto:" + Fixed2(args.value("score", 0.0)) + ">=" + Fixed2(args.value("approval_rate", 0.0));
+  spdlog::info("create_thread: the platform opened thread {} for notification {} ({})", thread_id, (*n)->id, why);
   auto recorded = RecordThread(db, (*n)->id, thread_id, action, now);
   if (!recorded.ok()) return JobResult::Retry(recorded.error());
   if (!*recorded) {

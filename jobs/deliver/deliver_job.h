@@ -8,7 +8,7 @@
 //   create_thread  {notification_id, score, approval_rate}, or {notification_id, approved_by} when a
 //                  person approved it (`vigil notifications act ID --create-thread`): POSTs a thread request to the
 //                  platform (notify.platform.base_url + threads_path) and records thread_id,
-//                  action_taken and status `acted` on the notification. A dismissed notification,
+//                  action_taken (`auto:0.85>=0.80`, or `approved:api`) and status `acted` on the notification. A dismissed notification,
 //                  or one with a thread already, is left as it is (CheckThreadAllowed): done. An
 //                  auto-approved one whose community is now `approver` waits for a person
 //                  (action_taken kHeldForApprover): done, the platform not asked.

@@ -90,7 +90,7 @@ TEST_P(ThreadApprovalE2E, ApprovalOpensTheThreadAndAnswersTheNotificationWithIt)
   EXPECT_EQ(n["id"], id);
   EXPECT_EQ(n["thread_id"], Stored(GetParam()));
   EXPECT_EQ(n["status"], "acted");
-  EXPECT_EQ(n["action_taken"], std::string("created thread ") + kThreadId + " on approval by api");
+  EXPECT_EQ(n["action_taken"], "approved:api");
   EXPECT_EQ(Call("GET", "/api/v1/notifications/" + id, 200)["thread_id"], Stored(GetParam())) << "recorded";
   auto asked = Arrivals("/api/threads");
   ASSERT_EQ(asked.size(), 1u);

@@ -84,6 +84,17 @@ TEST_P(ThreadCreationTest, AThreadedNotificationIsNotAskedForAnother) {
   EXPECT_EQ(CheckThreadAllowed(Notification()).message(), "notification " + id_ + " already has thread " + env_.db().IdOf(kThreadId));
 }
 
+TEST_P(ThreadCreationTest, TheRecordFitsThePlatformsActionTakenColumn) {
+  // The platform's own schema makes action_taken a VARCHAR(20) (SQLite does not hold a column to its length).
+  if (GetParam() == std::string("postgres")) {
+    ASSERT_TRUE(env_.db().Query("ALTER TABLE notifications ALTER COLUMN action_taken TYPE VARCHAR(20)").ok());
+  }
+  JobResult r = RunJob();
+  EXPECT_EQ(r.kind, JobResult::Kind::kDone) << r.error;
+  EXPECT_EQ(Notification().thread_id, env_.db().IdOf(kThreadId));
+  EXPECT_EQ(Notification().action_taken, "auto:0.90>=0.50");
+}
+
 TEST_P(ThreadCreationTest, RecordThreadKeepsTheFirstThreadAndNamesAGoneNotification) {
   auto now = std::chrono::system_clock::now();
   auto first = RecordThread(env_.db(), id_, kThreadId, "first", now);

@@ -218,7 +218,7 @@ TEST_P(TriageJobTest, ScoreAtOrAboveApprovalRateCreatesTheThreadAtOnce) {
   auto n = GetNotification(env_.db(), out->notification_id);
   EXPECT_EQ((*n)->status, "acted");
   EXPECT_EQ((*n)->thread_id, env_.db().IdOf(thread_id)) << "stored in the database's id form";
-  EXPECT_NE((*n)->action_taken.find("triage score 0.85 >= auto_thread_approval_rate 0.80"), std::string::npos) << (*n)->action_taken;
+  EXPECT_EQ((*n)->action_taken, "auto:0.85>=0.80");
   ASSERT_EQ(Arrivals().size(), 1u);
   EXPECT_EQ(*Arrivals()[0].Header("Authorization"), "Bearer t0ken");
   EXPECT_EQ(nlohmann::json::parse(Arrivals()[0].body)["subreddit"], "oncology");
