@@ -130,6 +130,26 @@ TEST(DaemonE2E, SighupWithValidConfigSyncsWatchers) {
   EXPECT_EQ(d.Wait(10s), 0);
 }
 
+TEST(DaemonE2E, SighupDeclaresTheConfigsCommunitiesForTheRowsItCreates) {
+  DaemonProcess d;
+  d.WriteConfig(kConfig);
+  ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
+  std::string db = d.dir().File("vigil.db");
+  ASSERT_EQ(CountRows(db, "SELECT COUNT(*) FROM subreddits WHERE name = 'oncology' AND display_name = 'oncology'"), 1);
+  d.WriteConfig(std::string(kConfig) + "  - name: second\n    type: webhook\n    community: neuro\n"
+                "communities:\n  - {name: neuro, display_name: Neuroscience, participation_model: observer}\n"
+                "  - {name: oncology, display_name: Oncology, participation_model: approver}\n");
+  d.Signal(SIGHUP);
+  ASSERT_TRUE(d.WaitNotify("RELOADING=1", 5s));
+  const std::string neuro = "SELECT COUNT(*) FROM subreddits WHERE name = 'neuro' AND display_name = 'Neuroscience' AND participation_model = 'observer'";
+  (void)testing::WaitFor([&] { return CountRows(db, neuro) == 1; }, 5s, 20ms);
+  EXPECT_EQ(CountRows(db, neuro), 1) << d.Stderr();
+  EXPECT_EQ(CountRows(db, "SELECT COUNT(*) FROM subreddits WHERE name = 'oncology' AND display_name = 'oncology' AND participation_model = 'guided'"), 1)
+      << "a row that exists is not changed";
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.Wait(10s), 0);
+}
+
 TEST(DaemonE2E, SecretsAreNotWrittenToTheWatchersTable) {
   DaemonProcess d;
   d.WriteConfig(std::string(kConfig) + "    config:\n      secret: hunter2\n");
