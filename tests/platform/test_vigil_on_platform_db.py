@@ -276,14 +276,19 @@ communities:
             return row_of(session.get(Watcher, watcher_id)), row_of(session.get(Subreddit, self.community_id))
 
     def event_and_notification(self, event_id):
-        """(event, notification) once vigil has stored the event and triaged it into a notification."""
+        """(event, notification) once vigil has stored the event and triaged it into a notification.
+
+        The notifications are read first: on SQLite each read here is a snapshot of its own, and triage
+        writes the notification and the event's signal in one transaction, so an event read after its
+        notification was seen has its signal (read the other way round, the event could be read just
+        before that transaction committed and its notification just after)."""
         with Session(self.engine, expire_on_commit=False) as session:
-            event = session.get(WatcherEvent, event_id)
-            if event is None:
-                return None
-            stmt = sqlalchemy.select(Notification).where(Notification.event_id == event.id)
+            stmt = sqlalchemy.select(Notification).where(Notification.event_id == event_id)
             found = session.execute(stmt).scalars().all()
-            return (event, found) if found else None
+            if not found:
+                return None
+            event = session.get(WatcherEvent, event_id)
+            return (event, found) if event is not None else None
 
     def assert_recent(self, when, what, before):
         self.assertIsInstance(when, datetime.datetime, what)
