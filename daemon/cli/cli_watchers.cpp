@@ -4,6 +4,7 @@
 // `vigil watchers add NAME --type T ...`, `edit ID-OR-NAME ...`, `rm ID-OR-NAME [--purge]`
 // (the checks and answers of POST/PATCH/DELETE /api/v1/watchers; a running daemon picks the change
 // up within platform_watchers.check_interval).
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -68,11 +69,15 @@ int Test(const std::string& path, const WatchersArgs& a) {
   if (!config.ok()) return Fail(config.error());
   std::shared_ptr<const Config> running = *config;
   const nlohmann::json* watcher = FindRunningWatcher(*running, a.name);
-  if (watcher == nullptr && running->GetBool("platform_watchers.enabled")) {
+  std::string url = running->DatabaseUrl();
+  bool have_db = !url.starts_with("sqlite:") || std::filesystem::exists(url.substr(7));  // creates nothing
+  if (watcher == nullptr && have_db && running->GetBool("platform_watchers.enabled")) {
     // A platform row, by id or unique name, as the daemon would run it.
     auto db = OpenSqlConnection(DatabaseTarget(*running));
     if (!db.ok()) return Fail(db.error());
-    auto set = LoadWatcherSet(running, **db);
+    auto tables = (*db)->TableExists("watchers");
+    if (!tables.ok()) return Fail(tables.error());
+    auto set = *tables ? LoadWatcherSet(running, **db) : BuildWatcherSet(running, {});
     if (!set.ok()) return Fail(set.error());
     for (const auto& r : set->rows) {
       if ((r.id == a.name || r.name == a.name) && !r.error.empty()) return Fail(r.error);
