@@ -312,17 +312,9 @@ Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const 
         continue;
       }
     }
-    if (all_secret && key.ends_with("_file")) {
-      std::string secret = key.substr(0, key.size() - 5);
-      if (node[secret].IsDefined())
-        return ErrorAt(it->first, "give either " + Join(concrete, secret) + " or " + child + ", not both");
-      auto text = ReadSecretFile(it->second, child);
-      if (!text.ok()) return text.status();
-      NoteSecret(Join(concrete, secret), it->second);
-      out[secret] = *text;
-      continue;
-    }
-    if (std::string secret = SecretOfFileKey(key); !secret.empty()) {
+    // "<secret>_file: PATH"; in `secrets:` every "<name>_file" is one.
+    std::string secret = all_secret && key.ends_with("_file") ? key.substr(0, key.size() - 5) : SecretOfFileKey(key);
+    if (!secret.empty()) {
       if (node[secret].IsDefined())
         return ErrorAt(it->first, "give either " + Join(concrete, secret) + " or " + child + ", not both");
       auto text = ReadSecretFile(it->second, child);

@@ -2,6 +2,9 @@
 // walk), what a row may not do, and which rows run (BuildWatcherSet).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 #include "daemon/platform_watchers.h"
@@ -157,6 +160,21 @@ TEST(PlatformWatchers, ARowCannotReadTheEnvironmentOrFiles) {
   // The secret never shows in what the API lists.
   EXPECT_EQ(RedactSecrets(*Block(*set, "13"))["verify"]["secret"], "(set)");
   EXPECT_EQ(set->config->tree()["platform_watcher_rows"].dump().find("s3cret"), std::string::npos);
+}
+
+TEST(PlatformWatchers, ASecretOfTheYamlsMapMayComeFromAFile) {
+  std::string file = "/tmp/vigil-platform-watchers-test-" + std::to_string(getpid()) + ".secret";
+  FILE* f = fopen(file.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs("from-a-file\n", f);
+  fclose(f);
+  auto yaml = Yaml("database:\n  url: sqlite:/tmp/x.db\nsecrets:\n  lab_file: " + file + "\n");
+  std::remove(file.c_str());
+  auto set = BuildWatcherSet(yaml, {Row("18", "ref", "webhook", R"({"verify": {"scheme": "github", "secret_ref": "lab"}})")});
+  ASSERT_TRUE(set.ok()) << set.error();
+  ASSERT_NE(Block(*set, "18"), nullptr) << StatusOf(*set, "18").error;
+  EXPECT_EQ((*Block(*set, "18"))["verify"]["secret"], "from-a-file");
+  EXPECT_EQ(RedactSecrets(yaml->tree())["secrets"], "(set)");
 }
 
 TEST(PlatformWatchers, RowUrlsAreFromData) {
