@@ -6,7 +6,6 @@
 #include <uv.h>
 
 #include <chrono>
-#include <map>
 #include <mutex>
 #include <thread>
 
@@ -80,25 +79,6 @@ struct ReloadPlan {
   WatcherSet watchers;
   uint64_t rows_digest = 0;
 };
-
-// "watcher row "x" (id) runs" and the like, for the rows whose state changed.
-void LogRowChanges(const std::vector<WatcherRowStatus>& before, const std::vector<WatcherRowStatus>& after) {
-  std::map<std::string, const WatcherRowStatus*> old;
-  for (const auto& r : before) old[r.id] = &r;
-  for (const auto& r : after) {
-    auto was = old.find(r.id);
-    if (was != old.end()) {
-      bool same = was->second->state == r.state && was->second->error == r.error;
-      old.erase(was);
-      if (same) continue;
-    }
-    std::string what = "platform watcher row \"" + r.name + "\" (" + r.id + ", " + r.type + ")";
-    if (r.state == "running") spdlog::info("{} runs{}", what, r.paths.empty() ? "" : " at " + r.paths.front());
-    else if (r.state == "refused" || r.state == "shadowed") spdlog::warn("{} does not run: {}", what, r.error);
-    else spdlog::info("{} is {}", what, r.state);
-  }
-  for (const auto& [id, r] : old) spdlog::info("platform watcher row \"{}\" ({}) is gone", r->name, id);
-}
 
 }  // namespace
 

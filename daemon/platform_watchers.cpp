@@ -1,5 +1,7 @@
 #include "daemon/platform_watchers.h"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <set>
 
@@ -249,6 +251,24 @@ bool IsYamlWatcher(const Config& config, const std::string& name) {
     if (w.value("name", "") == name && !w.contains("platform_row")) return true;
   }
   return false;
+}
+
+void LogRowChanges(const std::vector<WatcherRowStatus>& before, const std::vector<WatcherRowStatus>& after) {
+  std::map<std::string, const WatcherRowStatus*> old;
+  for (const auto& r : before) old[r.id] = &r;
+  for (const auto& r : after) {
+    auto was = old.find(r.id);
+    if (was != old.end()) {
+      bool same = was->second->state == r.state && was->second->error == r.error;
+      old.erase(was);
+      if (same) continue;
+    }
+    std::string what = "platform watcher row \"" + r.name + "\" (" + r.id + ", " + r.type + ")";
+    if (r.state == "running") spdlog::info("{} runs{}", what, r.paths.empty() ? "" : " at " + r.paths.front());
+    else if (r.state == "refused" || r.state == "shadowed") spdlog::warn("{} does not run: {}", what, r.error);
+    else spdlog::info("{} is {}", what, r.state);
+  }
+  for (const auto& [id, r] : old) spdlog::info("platform watcher row \"{}\" ({}) is gone", r->name, id);
 }
 
 nlohmann::json WatcherRowStatusJson(const WatcherRowStatus& status) {

@@ -73,6 +73,10 @@ nlohmann::json WatcherRowJson(const PlatformWatcherRow& row);
 // True when `name` is a watcher of the YAML (not a platform row) in the running `config`.
 bool IsYamlWatcher(const Config& config, const std::string& name);
 
+// Logs what changed between two sets' rows: "platform watcher row "x" (id, type) runs at /hooks/..",
+// "does not run: <why>", "is disabled", "is gone".
+void LogRowChanges(const std::vector<WatcherRowStatus>& before, const std::vector<WatcherRowStatus>& after);
+
 // A row's status as the API and `vigil watchers list` show it.
 nlohmann::json WatcherRowStatusJson(const WatcherRowStatus& status);
 
