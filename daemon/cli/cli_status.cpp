@@ -1,10 +1,9 @@
 // `vigil status [--json]`: a running daemon's one-screen view, through its admin API.
 #include <iostream>
 
-#include "common/http/curl_http_client.h"
-#include "common/json_depth.h"
 #include "common/utf8_cut.h"
 #include "config/config.h"
+#include "daemon/cli/admin_client.h"
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/watcher_status.h"
 #include "sources/watcher_checks.h"
@@ -53,24 +52,11 @@ void Print(const nlohmann::json& st) {
 int ShowStatus(const std::string& path, bool json) {
   auto config = LoadConfig(path);
   if (!config.ok()) return Fail(config.error());
-  std::string host = (*config)->ListenHost();
-  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
-  if (host == "::") host = "::1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  std::string token = (*config)->GetString("api.token");
-  if (token.empty()) return Fail("api.token is not set in " + path + ": `vigil status` reads the admin API");
-  CurlHttpClient http(HttpClientOptions{.host_limits = {}, .retry = {.max_attempts = 1}});
-  HttpClientRequest req;
-  req.url = "http://" + host + ":" + std::to_string((*config)->ListenPort()) + "/api/v1/status";
-  req.headers.emplace_back("Authorization", "Bearer " + token);
-  req.timeout = std::chrono::seconds(10);
-  auto res = http.Send(req);
-  if (!res.ok()) return Fail("no vigil answering at " + req.url + ": " + res.error());
-  auto body = ParseJsonOrDiscarded(res->body);
-  if (res->status != 200 || body.is_discarded())
-    return Fail("the daemon answered HTTP " + std::to_string(res->status) + ": " + std::string(CutUtf8(res->body, 200)));
-  if (json) std::cout << body.dump(2) << "\n";
-  else Print(body);
+  auto answer = cli::CallAdminApi(**config, "GET", "/status");
+  if (!answer.ok()) return Fail(answer.error());
+  if (answer->status != 200 || answer->body.is_discarded()) return Fail(cli::AdminError(*answer));
+  if (json) std::cout << answer->body.dump(2) << "\n";
+  else Print(answer->body);
   return 0;
 }
 
