@@ -145,9 +145,11 @@ Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const
 
 Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFilter& f) {
   std::string sql = std::string("SELECT e.id, w.name, s.name, e.title, e.summary, e.source_type, e.source_id, e.source_url,") +
-                    " e.source_metadata, e.triage_signal, e.triage_reasoning, e.detected_at" + (f.include_raw ? ", e.raw_data" : "") +
-                    " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id";
+                    " e.source_metadata, e.triage_signal, e.triage_reasoning, e.detected_at, sc.score" + (f.include_raw ? ", e.raw_data" : "") +
+                    " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id"
+                    " LEFT JOIN vigil_event_scores sc ON sc.event_id = CAST(e.id AS TEXT)";
   SqlFilter where;
+  if (!f.id.empty()) where.Add("e.id = ?", db.IdOf(f.id));
   if (!f.watcher.empty()) where.Add("w.name = ?", f.watcher);
   if (!f.signal.empty()) where.Add("e.triage_signal = ?", f.signal);
   if (f.since) where.Add("e.detected_at >= ?", SeedTimestamp(*f.since, db.dialect()));
@@ -162,8 +164,9 @@ Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFil
                         {"source_url", row.Text(7)}, {"source_metadata", StoredJson(row.Text(8), nlohmann::json::object())},
                         {"triage_signal", row.OptText(9) ? nlohmann::json(row.Text(9)) : nlohmann::json(nullptr)},
                         {"triage_reasoning", row.OptText(10) ? nlohmann::json(row.Text(10)) : nlohmann::json(nullptr)},
+                        {"triage_score", row.IsNull(12) ? nlohmann::json(nullptr) : nlohmann::json(row.Double(12))},
                         {"detected_at", row.Text(11)}};
-    if (f.include_raw) e["raw_data"] = StoredJson(row.Text(12), nullptr);
+    if (f.include_raw) e["raw_data"] = StoredJson(row.Text(13), nullptr);
     out.push_back(std::move(e));
   }
   return out;

@@ -46,9 +46,11 @@ struct EventFilter {
   std::string before_id;  // keyset cursor: events with ids below this (ids are time-ordered UUIDv7)
   int limit = 50;
   bool include_raw = false;
+  std::string id;  // one event (either id form); empty: all
 };
 
-// Newest first, as JSON objects (source_metadata parsed, and raw_data with include_raw). A stored
+// Newest first, as JSON objects (source_metadata parsed, triage_score from vigil_event_scores or
+// null, and raw_data with include_raw). A stored
 // source_metadata or raw_data nesting deeper than kMaxJsonDepth (common/json_depth.h) is shown as
 // {"unreadable": "JSON nests deeper than 512 levels (the limit)", "bytes": <its size>}.
 Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFilter& filter);

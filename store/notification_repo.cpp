@@ -15,9 +15,9 @@ SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(SqlNull{
 constexpr const char* kSelect =
     "SELECT n.id, n.watcher_id, n.event_id, n.subreddit_id, s.name, n.title, n.summary, n.signal, n.suggested_hypothesis,"
     " n.status, n.action_taken, n.thread_id, n.created_at, n.acted_at, e.source_url, e.triage_reasoning, w.name,"
-    " s.participation_model"
+    " s.participation_model, sc.score"
     " FROM notifications n LEFT JOIN subreddits s ON s.id = n.subreddit_id LEFT JOIN watcher_events e ON e.id = n.event_id"
-    " LEFT JOIN watchers w ON w.id = n.watcher_id";
+    " LEFT JOIN watchers w ON w.id = n.watcher_id LEFT JOIN vigil_event_scores sc ON sc.event_id = CAST(n.event_id AS TEXT)";
 
 NotificationRow FromRow(const SqlRow& row) {
   NotificationRow n;
@@ -26,6 +26,7 @@ NotificationRow FromRow(const SqlRow& row) {
                            &n.created_at, &n.acted_at, &n.source_url, &n.triage_reasoning, &n.watcher_name,
                            &n.participation_model};
   for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = row.Text(i);
+  if (!row.IsNull(std::size(fields))) n.triage_score = row.Double(std::size(fields));
   return n;
 }
 
@@ -149,7 +150,8 @@ nlohmann::json NotificationToJson(const NotificationRow& n) {
           {"created_at", n.created_at},
           {"acted_at", opt(n.acted_at)},
           {"source_url", opt(n.source_url)},
-          {"triage_reasoning", opt(n.triage_reasoning)}};
+          {"triage_reasoning", opt(n.triage_reasoning)},
+          {"triage_score", n.triage_score ? nlohmann::json(*n.triage_score) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace vigil

@@ -52,6 +52,7 @@ struct NotificationRow {
   std::string triage_reasoning;  // of the event
   std::string watcher_name;
   std::string participation_model;  // of its community (subreddits); "" when none
+  std::optional<double> triage_score;  // of its event (vigil_event_scores); none when triaged before scores were kept
 };
 
 // Inserts a pending notification inside the caller's transaction; returns its id.

@@ -81,7 +81,7 @@ struct IdColumn {
 // Every column where vigil stores an id it made (or a platform id it was handed, such as a
 // thread's), converted with the rows. Source ids, URLs, dedupe keys and the ids of platform rows
 // other jobs read (embedding records) are data, not vigil's ids: they stay as they are.
-constexpr std::array<IdColumn, 29> kIdColumns = {{
+constexpr std::array<IdColumn, 31> kIdColumns = {{
     {"subreddits", "id", false},           {"watchers", "id", false},
     {"watchers", "subreddit_id", false},   {"watcher_events", "id", false},
     {"watcher_events", "watcher_id", false}, {"watcher_events", "subreddit_id", false},
@@ -96,6 +96,7 @@ constexpr std::array<IdColumn, 29> kIdColumns = {{
     {"vigil_digests", "id", false},        {"vigil_digests", "community", false},
     {"vigil_community_pushes", "community", false}, {"vigil_digests", "items", true},
     {"vigil_auto_threads", "community", false},
+    {"vigil_event_scores", "event_id", false}, {"vigil_event_scores", "duplicate_of", false},
     {"vigil_jobs", "args", true},          {"vigil_jobs", "unique_key", true},
 }};
 

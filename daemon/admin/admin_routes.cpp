@@ -8,6 +8,19 @@
 #include "store/job_repo.h"
 
 namespace vigil {
+namespace {
+
+// The job one run of a watcher of `type` is ("" for a type that is not polled: a webhook answers
+// requests). A scheduled watcher's run is a fire now.
+std::string RunKindOf(const std::string& type) {
+  if (type == "literature") return "literature_poll";
+  if (type == "scheduled") return "scheduled_watcher";
+  if (type == "log") return "log_tail";
+  return "";
+}
+
+}  // namespace
+
 void AdminApi::AddWatcherRoutes() {
   AddRoute({"GET", "/api/v1/watchers", [this](SqlConnection& db, const HttpRequest&, const std::vector<std::string>&) {
               return ApiJson(200, {{"items", WatchersStatusJson(db, *config_())}});
@@ -24,11 +37,12 @@ void AdminApi::AddWatcherRoutes() {
               auto config = config_();
               const nlohmann::json* w = FindRunningWatcher(*config, p[0]);
               if (w == nullptr) return ApiError(404, "no watcher named \"" + p[0] + "\"");
-              if (w->value("type", "") != "literature")
-                return ApiError(409, "watcher " + p[0] + " is a " + w->value("type", "") + " watcher; only literature watchers poll");
+              std::string kind = RunKindOf(w->value("type", ""));
+              if (kind.empty())
+                return ApiError(409, "watcher " + p[0] + " is a " + w->value("type", "") +
+                                         " watcher; only literature, scheduled and log watchers poll");
               std::string name = w->value("name", "");  // a platform row runs under its id
-              JobSpec job{.kind = "literature_poll", .args = {{"watcher", name}, {"manual", true}}, .max_attempts = 3,
-                          .unique_key = "run:" + name};
+              JobSpec job{.kind = kind, .args = {{"watcher", name}, {"manual", true}}, .max_attempts = 3, .unique_key = "run:" + name};
               auto r = engine_ ? engine_->Enqueue(db, {job}) : EnqueueJobs(db, {job}, std::chrono::system_clock::now());
               if (!r.ok()) return ApiError(503, r.error());
               return ApiJson(202, {{"job_id", (*r)[0].id}, {"already_queued", !(*r)[0].inserted}});

@@ -22,9 +22,13 @@ void RegisterDbVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterImportHooksVerb(CLI::App& app, VerbList& out);
 void RegisterNotificationVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterDigestVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+void RegisterEventVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+void RegisterTriageVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 
 // The database the config at `path` names, migrated (verbs work on a fresh database too).
 Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path);
+// `watchers test NAME` (cli_watchers_test.cpp), under the `watchers` subcommand.
+void RegisterWatcherTestVerb(CLI::App& watchers, VerbList& out, std::string& config_path);
 // `jobs run KIND --once` (cli_jobs_run.cpp), under the `jobs` subcommand.
 void RegisterJobRunVerb(CLI::App& jobs, VerbList& out, std::string& config_path);
 

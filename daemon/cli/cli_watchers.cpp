@@ -1,22 +1,22 @@
 // `vigil watchers list [--json]` (from the database: last poll, next poll, last error, event
-// count, and the platform's rows that do not run with why), `vigil watchers test NAME [--json]`
-// (one poll, nothing stored, the events printed), and the platform's rows managed from the shell:
+// count, and the platform's rows that do not run with why), `vigil watchers run NAME` (the running
+// daemon polls it now), `vigil watchers test NAME` (cli_watchers_test.cpp), and the platform's rows
+// managed from the shell:
 // `vigil watchers add NAME --type T ...`, `edit ID-OR-NAME ...`, `rm ID-OR-NAME [--purge]`
 // (the checks and answers of POST/PATCH/DELETE /api/v1/watchers; a running daemon picks the change
 // up within platform_watchers.check_interval).
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <map>
 
-#include "common/http/curl_http_client.h"
 #include "common/json_depth.h"
-#include "common/utf8_cut.h"
 #include "config/config.h"
-#include "config/http_client_config.h"
+#include "daemon/cli/admin_client.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/cli/output.h"
 #include "daemon/platform_watchers.h"
 #include "daemon/watcher_status.h"
-#include "jobs/watch/literature_poll_job.h"
 #include "sources/watcher_checks.h"
 #include "store/db_time.h"
 #include "store/migrator.h"
@@ -37,9 +37,24 @@ struct WatchersArgs {
   bool enable = false, disable = false, auto_thread = false, no_auto_thread = false, purge = false;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "vigil: " << message << "\n";
-  return 1;
+int Fail(const std::string& message) { return cli::Fail(message); }
+
+// A poll time of the status table ("2026-12-01T20:00:00Z", maybe with " (backing off)") for a person.
+std::string PollTime(const std::string& stored, TimePoint now) {
+  if (stored.empty() || stored == "-") return "-";
+  size_t note = stored.find(" (");
+  return cli::HumanTimeText(stored.substr(0, note), now) + (note == std::string::npos ? "" : stored.substr(note));
+}
+
+// A watcher name as one path segment of the admin API's URL.
+std::string PercentEncodeSegment(const std::string& name) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    else out += std::string("%") + kHex[c >> 4] + kHex[c & 15];
+  }
+  return out;
 }
 
 int List(const std::string& path, const WatchersArgs& a) {
@@ -55,59 +70,32 @@ int List(const std::string& path, const WatchersArgs& a) {
     std::cout << rows.dump(2) << "\n";
     return 0;
   }
-  printf("%-20s %-11s %-7s %-21s %-32s %s\n", "NAME", "TYPE", "EVENTS", "LAST POLL", "NEXT POLL", "LAST ERROR");
+  auto now = std::chrono::system_clock::now();
+  cli::Table table({"NAME", "TYPE", "EVENTS", "LAST POLL", "NEXT POLL", "LAST ERROR"});
   for (const auto& r : rows) {
-    printf("%-20s %-11s %-7lld %-21s %-32s %s\n", r["name"].get<std::string>().c_str(), r["type"].get<std::string>().c_str(),
-           static_cast<long long>(r["events"].get<int64_t>()), r.value("last_poll", "-").c_str(),
-           r.value("next_poll", "-").c_str(), std::string(CutUtf8(WatcherErrorText(r), 70)).c_str());
+    table.Add({r.value("name", ""), r.value("type", ""), cli::HumanNumber(static_cast<double>(r.value("events", int64_t(0)))),
+               PollTime(r.value("last_poll", "-"), now), PollTime(r.value("next_poll", "-"), now),
+               WatcherErrorText(r).empty() ? "-" : cli::Paint(cli::Tone::kBad, WatcherErrorText(r), cli::ColourOn(stdout))});
   }
+  if (table.empty()) std::cout << "no watchers\n";
+  else table.Flexible(5).Print(std::cout);
   return 0;
 }
 
-int Test(const std::string& path, const WatchersArgs& a) {
+// `vigil watchers run NAME`: the running daemon polls it now (POST /api/v1/watchers/NAME/run).
+int Run(const std::string& path, const WatchersArgs& a) {
   auto config = LoadConfig(path);
-  if (!config.ok()) return Fail(config.error());
-  std::shared_ptr<const Config> running = *config;
-  const nlohmann::json* watcher = FindRunningWatcher(*running, a.name);
-  std::string url = running->DatabaseUrl();
-  bool have_db = !url.starts_with("sqlite:") || std::filesystem::exists(url.substr(7));  // creates nothing
-  if (watcher == nullptr && have_db && running->GetBool("platform_watchers.enabled")) {
-    // A platform row, by id or unique name, as the daemon would run it.
-    auto db = OpenSqlConnection(DatabaseTarget(*running));
-    if (!db.ok()) return Fail(db.error());
-    auto tables = (*db)->TableExists("watchers");
-    if (!tables.ok()) return Fail(tables.error());
-    auto set = *tables ? LoadWatcherSet(running, **db) : BuildWatcherSet(running, {});
-    if (!set.ok()) return Fail(set.error());
-    for (const auto& r : set->rows) {
-      if ((r.id == a.name || r.name == a.name) && !r.error.empty()) return Fail(r.error);
-    }
-    running = set->config;
-    watcher = FindRunningWatcher(*running, a.name);
-  }
-  if (watcher == nullptr) return Fail("no watcher named \"" + a.name + "\" in " + path + " or among the platform's running rows");
-  if (watcher->value("type", "") != "literature")
-    return Fail("watcher " + a.name + " is a " + watcher->value("type", "") + " watcher; `watchers test` polls literature watchers");
-  auto options = HttpClientOptionsFrom(*running);
-  if (!options.ok()) return Fail(options.error());
-  for (const auto& host : running->Get("platform_watchers.allow_hosts")) options->guard.allow_hosts.push_back(host);
-  CurlHttpClient http(*options);
-  LiteratureSpec spec = LiteratureSpecFrom(*watcher);
-  if (spec.email.empty()) spec.email = options->contact_email;
-  auto polled = PollLiterature(spec, PollCursor{}, http, nullptr, std::chrono::system_clock::now());
-  if (!polled.ok()) return Fail(a.name + ": " + polled.error());
-  nlohmann::json events = nlohmann::json::array();
-  for (const auto& e : polled->events) {
-    events.push_back({{"title", e.title}, {"summary", e.summary}, {"source_type", e.source_type}, {"source_id", e.source_id},
-                      {"source_url", e.source_url}, {"source_metadata", e.source_metadata}});
-  }
+  if (!config.ok()) return cli::Fail(config.error(), 2);
+  auto answer = cli::CallAdminApi(**config, "POST", "/watchers/" + PercentEncodeSegment(a.name) + "/run");
+  if (!answer.ok()) return cli::Fail(answer.error());
+  if (answer->status != 202 || !answer->body.is_object()) return cli::Fail(cli::AdminError(*answer));
   if (a.json) {
-    std::cout << events.dump(2) << "\n";
+    std::cout << answer->body.dump(2) << "\n";
     return 0;
   }
-  for (const auto& w : polled->warnings) std::cout << "warning: " << w << "\n";
-  std::cout << polled->events.size() << " events would be created (nothing stored):\n";
-  for (const auto& e : polled->events) std::cout << "  [" << e.source_id << "] " << e.title << "\n      " << e.source_url << "\n";
+  int64_t job = answer->body.value("job_id", int64_t(0));
+  if (answer->body.value("already_queued", false)) std::cout << "a poll of " << a.name << " is already queued (job " << job << ")\n";
+  else std::cout << "the daemon polls " << a.name << " now (job " << job << "; `vigil jobs show " << job << "` follows it)\n";
   return 0;
 }
 
@@ -211,14 +199,15 @@ void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path
   watchers->require_subcommand(1);
   auto a = std::make_shared<WatchersArgs>();
   auto* list = watchers->add_subcommand("list", "watchers with last poll, next poll, last error and event count");
-  auto* test = watchers->add_subcommand("test", "poll one watcher once without storing anything; print its events");
-  test->add_option("name", a->name, "watcher name")->required();
-  for (auto* cmd : {list, test}) {
+  auto* run = watchers->add_subcommand("run", "ask the running daemon to poll a watcher now (its admin API; api.token must be set)");
+  run->add_option("name", a->name, "watcher name")->required();
+  for (auto* cmd : {list, run}) {
     cmd->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
     cmd->add_flag("--json", a->json, "machine-readable output");
   }
   out.emplace_back(list, [a, &config_path] { return List(config_path, *a); });
-  out.emplace_back(test, [a, &config_path] { return Test(config_path, *a); });
+  out.emplace_back(run, [a, &config_path] { return Run(config_path, *a); });
+  RegisterWatcherTestVerb(*watchers, out, config_path);
 
   auto* add = watchers->add_subcommand("add", "add a platform watcher row (checked as `vigil check` would)");
   auto* edit = watchers->add_subcommand("edit", "change a platform watcher row");

@@ -33,6 +33,9 @@ Result<RetentionReport> PruneTriageData(SqlConnection& db, const RetentionSettin
     auto items = db.Query("DELETE FROM vigil_digest_items WHERE event_id IN (SELECT CAST(id AS TEXT) FROM watcher_events WHERE " + old_events + ")",
                           {events_before});
     if (!items.ok()) return items.status();
+    auto scores = db.Query("DELETE FROM vigil_event_scores WHERE event_id IN (SELECT CAST(id AS TEXT) FROM watcher_events WHERE " + old_events + ")",
+                           {events_before});
+    if (!scores.ok()) return scores.status();
     auto digests = db.Query("DELETE FROM vigil_digests WHERE created_at < $1", {ToMicros(now - retention.notifications)});
     if (!digests.ok()) return digests.status();
     auto events = db.Query("DELETE FROM watcher_events WHERE " + old_events, {events_before});

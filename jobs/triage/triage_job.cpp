@@ -1,16 +1,15 @@
 #include "jobs/triage/triage_job.h"
 
-#include <date/date.h>
-
 #include <algorithm>
 #include <cstring>
 #include <set>
 #include <spdlog/spdlog.h>
 
-#include "common/iso8601.h"
 #include "common/utf8_cut.h"
 #include "jobs/triage/llm_triage.h"
 #include "jobs/triage/triage_handler.h"
+#include "jobs/triage/triage_preview.h"
+#include "store/event_score_repo.h"
 #include "store/job_repo.h"
 #include "store/notification_repo.h"
 #include "store/triage_repo.h"
@@ -22,59 +21,13 @@ namespace {
 // event keeps all of it.
 constexpr size_t kNotificationSummaryBytes = 2000;
 
-// When the item itself is dated: a feed's or arXiv's published/updated, PubMed's pub_date.
-std::optional<TimePoint> PublishedAt(const nlohmann::json& m) {
-  for (const char* key : {"published", "updated"}) {
-    if (m.contains(key) && m[key].is_string()) {
-      if (auto t = ParseIso8601(m[key].get<std::string>()); t.ok()) return *t;
-    }
-  }
-  const auto& d = m.value("pub_date", nlohmann::json::object());
-  if (!d.is_object() || !d.contains("year") || !d["year"].is_number_integer()) return std::nullopt;
-  date::year_month_day ymd{date::year(d["year"].get<int>()), date::month(d.value("month", 1)), date::day(d.value("day", 1))};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::time_point_cast<Duration>(date::sys_days(ymd));
-}
-
 EventView ViewOf(const TriageEventRow& e) {
   return {e.id, e.watcher_name, e.source_type, e.source_id, e.title, e.summary, e.source_metadata, PublishedAt(e.source_metadata)};
 }
 
-// Earlier titles compared with a new one, per probe word: the newest few, and only when none of
-// them is a near-duplicate, up to kTitleCandidatesPerWord. A bound, so that a word every title has
-// (a repository's name, say) costs the same at the millionth event as at the tenth; the first
-// small look settles the common case of a burst of like titles.
-constexpr int kTitleCandidatesFirstLook = 4;
-constexpr int kTitleCandidatesPerWord = 32;
-
-// What the near-duplicate check compares the event with: the events that share an exact key with
-// it (oldest first), then recent events whose titles share one of its probe words (newest first).
-// It stops looking once it holds a near-duplicate.
-Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& community, const TriageEventRow& e,
-                                  const EventView& view, TimePoint now) {
-  NoveltyContext n;
-  n.now = now;
-  auto holding = EventsHoldingKeys(db, e.community_id, DedupeKeys(view));
-  if (!holding.ok()) return holding.status();
-  for (auto& h : *holding) n.recent.push_back({std::move(h.event_id), std::move(h.keys), {}});
-  if (FindNearDuplicate(community.rules, view, n)) return n;  // an exact key is the stronger evidence
-  std::set<std::string> seen;
-  for (const auto& word : TitleProbeTokens(TitleTokens(e.title), community.rules.duplicate_similarity)) {
-    for (int limit : {kTitleCandidatesFirstLook, kTitleCandidatesPerWord}) {
-      auto titled = RecentEventsWithTitleWord(db, e.community_id, word, now - community.novelty_window, limit);
-      if (!titled.ok()) return titled.status();
-      for (auto& t : *titled) {
-        if (seen.insert(t.event_id).second) n.recent.push_back({std::move(t.event_id), {}, std::move(t.title_tokens)});
-      }
-      if (FindNearDuplicate(community.rules, view, n)) return n;
-      if (static_cast<int>(titled->size()) < limit) break;  // the word has no more events in the window
-    }
-  }
-  return n;
-}
-
 struct Decision {
   TriageScore score;
+  std::string scored_by = "rules";  // "llm:<model>" when the model's verdict replaced the rules'
   std::string hypothesis;
   bool notify = false;
   bool push = false;
@@ -109,7 +62,9 @@ void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community
     return;
   }
   Signal signal = SignalFor(community.rules, verdict->score);
-  d->score.reasoning = LlmReasoning(verdict->model.empty() ? settings.llm->model : verdict->model, *verdict, signal) +
+  std::string model = verdict->model.empty() ? settings.llm->model : verdict->model;
+  d->scored_by = "llm:" + model;
+  d->score.reasoning = LlmReasoning(model, *verdict, signal) +
                        " | rules: " + d->score.reasoning;
   d->score.score = verdict->score;
   d->score.signal = signal;
@@ -118,7 +73,7 @@ void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community
 
 Result<Decision> Decide(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
                         const EventView& view, SqlConnection& db, HttpClient* http, TimePoint now, const CancelToken* cancel) {
-  auto novelty = NoveltyFor(db, community, e, view, now);
+  auto novelty = NoveltyFor(db, community, e.community_id, view, now);
   if (!novelty.ok()) return novelty.status();
   Decision d;
   d.score = Score(community.rules, view, *novelty);
@@ -177,6 +132,7 @@ Status Store(const TriageSettings& settings, const CommunitySettings& community,
   std::set<std::string> keys = DedupeKeys(view);
   return InTransaction(db, true, [&]() -> Status {
     Status s = RecordTriageInTx(db, e.id, SignalName(d.score.signal), d.score.reasoning);
+    if (s.ok()) s = RecordEventScoreInTx(db, {e.id, d.score.score, d.score.duplicate_of, d.scored_by}, now);
     if (s.ok()) s = InsertKeysInTx(db, e.community_id, e.id, keys, now);
     if (s.ok()) s = InsertTitleTokensInTx(db, e.community_id, e.id, TitleTokens(e.title), now);
     if (!s.ok()) return s;

@@ -54,6 +54,9 @@ class WebhookWatcher {
   const std::string& path() const { return path_; }  // "/hooks/<name>" unless configured
   const std::string& community() const { return community_; }
   const std::vector<std::string>& methods() const { return methods_; }
+  // The verification scheme ("github", "hmac", ...), or nullptr when requests are not verified.
+  const char* verify_scheme() const { return verify_ ? SchemeName(verify_->scheme) : nullptr; }
+  bool has_trigger() const { return trigger_.has_value(); }
 
  private:
   std::optional<HttpResponse> CheckRequest(const HttpRequest& request, TimePoint now, HookOutcome* outcome) const;

@@ -74,7 +74,7 @@ TEST_F(AdminApiE2E, RunNowEnqueuesAPollOnlyForLiteratureWatchers) {
   auto run = Json("POST", "/api/v1/watchers/lit/run", 202);
   EXPECT_GT(run["job_id"].get<int64_t>(), 0);
   auto hook = Json("POST", "/api/v1/watchers/hook/run", 409);
-  EXPECT_NE(hook["error"].get<std::string>().find("only literature watchers poll"), std::string::npos);
+  EXPECT_NE(hook["error"].get<std::string>().find("is a webhook watcher; only literature, scheduled and log watchers poll"), std::string::npos);
 }
 
 TEST_F(AdminApiE2E, JobsPaginateAndRefuseImpossibleChanges) {

@@ -415,8 +415,8 @@ communities:
         self.assertEqual((listed["server log"]["id"], listed["bad source"]["id"]), (self.id_text(log), self.id_text(bad)))
 
         # `vigil watchers test` polls a row (by its name) as the daemon runs it, storing nothing.
-        tried = json.loads(self.vigil("watchers", "test", "p53 literature", "--json", "--config", config))
-        self.assertTrue(tried and all(e["source_type"] == "pubmed" for e in tried), tried)
+        tried = json.loads(self.vigil("watchers", "test", "p53 literature", "--json", "--config", config))["events"]
+        self.assertTrue(tried and all(e["source_type"] == "pubmed" and "signal" in e["triage"] for e in tried), tried)
 
         # Disabled in the platform: within 5 s it stops, and no request reaches the source after.
         self.change_platform_watcher(literature, enabled=False)

@@ -1,0 +1,18 @@
+// The event a log record makes when a rule matches it: the rule's title template over its
+// captures, the record as the summary, and a source_id from the file, offset and content. The
+// log_tail job stores these; `vigil watchers test` shows them.
+//
+// Pure function; any thread.
+#pragma once
+
+#include "sources/log/log_rules.h"
+#include "sources/log/log_tailer.h"
+#include "sources/log/log_watcher_spec.h"
+#include "store/event.h"
+
+namespace vigil {
+
+// The event of record `t`, which `m` (one of spec.rules) matched.
+Event LogEventFor(const LogWatcherSpec& spec, const TailedRecord& t, const LogRuleMatch& m);
+
+}  // namespace vigil
