@@ -37,7 +37,9 @@ Result<TriageSettings> ProposedSettings(const ReplayArgs& a, const TriageSetting
   if (a.rules.empty()) return current;
   auto proposed = LoadConfig(a.rules);
   if (!proposed.ok()) return Status::Error("--rules: " + proposed.error());
-  return ParseTriageSettings(**proposed);
+  auto settings = ParseTriageSettings(**proposed);
+  if (!settings.ok()) return Status::Error("--rules: " + settings.error());
+  return settings;
 }
 
 void PrintTable(const std::vector<ReplayedEvent>& replayed, bool all) {

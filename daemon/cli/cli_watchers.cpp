@@ -181,6 +181,13 @@ int Remove(const std::string& path, const WatchersArgs& a) {
   if (!*found) return Fail("no platform watcher row \"" + a.name + "\"");
   auto removed = RemovePlatformWatcherRow(*db, (*found)->id, a.purge, std::chrono::system_clock::now());
   if (!removed.ok()) return Fail(removed.error());
+  if (a.json) {
+    std::cout << nlohmann::json{{"id", (*found)->id}, {"name", (*found)->name}, {"disabled", removed->disabled},
+                                {"removed", removed->deleted}, {"events", removed->events}, {"notifications", removed->notifications}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
   std::string what = "watcher row \"" + (*found)->name + "\" (" + (*found)->id + ")";
   if (removed->disabled)
     std::cout << what << " has " << removed->events << " events and " << removed->notifications
@@ -217,6 +224,7 @@ void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path
   edit->add_option("watcher", edit_a->name, "the row's id or name")->required();
   rm->add_option("watcher", rm_a->name, "the row's id or name")->required();
   rm->add_flag("--purge", rm_a->purge, "remove it with its events and notifications");
+  rm->add_flag("--json", rm_a->json, "print what was done as JSON");
   edit->add_flag("--enable", edit_a->enable, "enable the row");
   edit->add_flag("--disable", edit_a->disable, "disable the row");
   add->add_flag("--disabled", add_a->disable, "add it disabled");
