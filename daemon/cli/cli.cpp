@@ -11,7 +11,9 @@
 #include "config/config.h"
 #include "config/http_client_config.h"
 #include "config/schema.h"
+#include "daemon/cli/cli_usage.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/cli/output.h"
 #include "daemon/platform_watchers.h"
 #include "daemon/daemon.h"
 #include "jobs/engine/job_engine.h"
@@ -127,8 +129,10 @@ int MigrateVerb(const std::string& path) {
 }  // namespace
 
 int RunCli(int argc, char** argv) {
-  CLI::App app{"vigil: keeps watch for a research-deliberation platform"};
+  CLI::App app{"vigil: keeps watch for a research-deliberation platform", "vigil"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("vigil ") + VIGIL_VERSION, "print the version and exit");
+  cli::InitCliLogging();
   std::string config_path = DefaultConfigPath();
   std::string log_format;
   auto add_config = [&](CLI::App* cmd) {
@@ -143,22 +147,22 @@ int RunCli(int argc, char** argv) {
   auto* migrate = app.add_subcommand("migrate", "apply database migrations (idempotent)");
   add_config(migrate);
   auto* version = app.add_subcommand("version", "print the version");
+  bool version_json = false;
+  version->add_flag("--json", version_json, "machine-readable output");
   auto* config_cmd = app.add_subcommand("config", "about the configuration");
   config_cmd->require_subcommand(1);
   auto* reference = config_cmd->add_subcommand("reference", "print the configuration reference (Markdown)");
 
   CliVerbs verbs(app, config_path);
+  cli::AddHelpVerb(app);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  if (int rc = cli::ParseOrExplain(app, argc, argv); rc >= 0) return rc;
   if (*run) return RunDaemon(config_path, log_format);
   if (*check) return Check(config_path);
   if (*migrate) return MigrateVerb(config_path);
   if (*version) {
-    std::cout << "vigil " << VIGIL_VERSION << "\n";
+    if (version_json) std::cout << nlohmann::json{{"version", VIGIL_VERSION}}.dump() << "\n";
+    else std::cout << "vigil " << VIGIL_VERSION << "\n";
     return 0;
   }
   if (*reference) {
