@@ -31,12 +31,6 @@ std::vector<std::string> FlagNames(CLI::App* app) {
   return names;
 }
 
-std::string Joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 int NeedsCommand(CLI::App* app) {
   return Fail("\"" + PathOf(app) + "\" needs a command: " + Joined(VerbNames(*app)) + " (see \"vigil help" +
                   PathOf(app).substr(5) + "\")",
