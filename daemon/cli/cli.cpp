@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "config/http_client_config.h"
 #include "config/schema.h"
+#include "daemon/cli/cli_docs.h"
 #include "daemon/cli/cli_usage.h"
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/cli/output.h"
@@ -155,8 +156,11 @@ int RunCli(int argc, char** argv) {
 
   CliVerbs verbs(app, config_path);
   cli::AddHelpVerb(app);
+  cli::AddDocVerbs(app);
 
+  if (int rc = cli::CompleteFromArgv(app, argc, argv); rc >= 0) return rc;
   if (int rc = cli::ParseOrExplain(app, argc, argv); rc >= 0) return rc;
+  if (int rc = cli::RunDocVerbs(app); rc >= 0) return rc;
   if (*run) return RunDaemon(config_path, log_format);
   if (*check) return Check(config_path);
   if (*migrate) return MigrateVerb(config_path);

@@ -95,13 +95,14 @@ int Help(CLI::App& root, const std::vector<std::string>& words) {
 
 std::vector<std::string> VerbNames(CLI::App& app) {
   std::vector<std::string> names;
-  for (CLI::App* s : app.get_subcommands([](CLI::App* s) { return !s->get_name().empty(); })) names.push_back(s->get_name());
+  for (CLI::App* s : app.get_subcommands([](CLI::App* s) { return !s->get_name().empty() && !s->get_group().empty(); }))
+    names.push_back(s->get_name());
   return names;
 }
 
 void AddHelpVerb(CLI::App& app) {
   auto* help = app.add_subcommand("help", "show the help of vigil or of a command: vigil help jobs list");
-  help->allow_extras();
+  help->prefix_command();
 }
 
 int ParseOrExplain(CLI::App& app, int argc, char** argv) {
