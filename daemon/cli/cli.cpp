@@ -108,7 +108,7 @@ int Check(const std::string& path) {
   return 0;
 }
 
-int MigrateVerb(const std::string& path) {
+int MigrateVerb(const std::string& path, bool json) {
   auto config = LoadOrExplain(path);
   if (!config) return 2;
   auto conn = OpenSqlConnection(DatabaseTarget(*config));
@@ -120,6 +120,11 @@ int MigrateVerb(const std::string& path) {
   if (!report.ok()) {
     std::cerr << "vigil: " << report.error() << "\n";
     return 1;
+  }
+  if (json) {
+    std::cout << nlohmann::json{{"from_version", report->from_version}, {"to_version", report->to_version}, {"applied", report->applied}}.dump()
+              << "\n";
+    return 0;
   }
   for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
   std::cout << "schema at version " << report->to_version
@@ -147,6 +152,8 @@ int RunCli(int argc, char** argv) {
   add_config(check);
   auto* migrate = app.add_subcommand("migrate", "apply database migrations (idempotent)");
   add_config(migrate);
+  bool migrate_json = false;
+  migrate->add_flag("--json", migrate_json, "machine-readable output");
   auto* version = app.add_subcommand("version", "print the version");
   bool version_json = false;
   version->add_flag("--json", version_json, "machine-readable output");
@@ -163,7 +170,7 @@ int RunCli(int argc, char** argv) {
   if (int rc = cli::RunDocVerbs(app); rc >= 0) return rc;
   if (*run) return RunDaemon(config_path, log_format);
   if (*check) return Check(config_path);
-  if (*migrate) return MigrateVerb(config_path);
+  if (*migrate) return MigrateVerb(config_path, migrate_json);
   if (*version) {
     if (version_json) std::cout << nlohmann::json{{"version", VIGIL_VERSION}}.dump() << "\n";
     else std::cout << "vigil " << VIGIL_VERSION << "\n";

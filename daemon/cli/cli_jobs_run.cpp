@@ -9,6 +9,7 @@
 #include "common/http/curl_http_client.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/cli/output.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 #include "sources/watcher_checks.h"
 #include "store/migrator.h"
@@ -23,10 +24,7 @@ struct RunArgs {
   bool json = false;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "vigil: " << message << "\n";
-  return 1;
-}
+using cli::Fail;
 
 void DrawProgress(size_t done, size_t total) {
   if (total == 0) {  // a job that cannot know its total counts up
