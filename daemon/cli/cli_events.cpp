@@ -43,7 +43,7 @@ int List(const std::string& config, const EventsArgs& a) {
     if (!since.ok()) return cli::Fail(since.error(), 2);
     filter.since = *since;
   }
-  auto db = OpenDatabaseFromConfig(config);
+  auto db = OpenDatabaseToRead(config);
   if (!db.ok()) return cli::Fail(db.error());
   auto events = ListEvents(**db, filter);
   if (!events.ok()) return cli::Fail(events.error());
@@ -66,7 +66,7 @@ int List(const std::string& config, const EventsArgs& a) {
 }
 
 int Show(const std::string& config, const EventsArgs& a) {
-  auto db = OpenDatabaseFromConfig(config);
+  auto db = OpenDatabaseToRead(config);
   if (!db.ok()) return cli::Fail(db.error());
   auto found = ListEvents(**db, {.limit = 1, .include_raw = a.json, .id = a.id});
   if (!found.ok()) return cli::Fail(found.error());

@@ -36,7 +36,7 @@ std::string Cut(const std::string& text, size_t bytes) {
 }
 
 int List(const std::string& config, const NotificationArgs& a) {
-  auto db = OpenDatabaseFromConfig(config);
+  auto db = OpenDatabaseToRead(config);
   if (!db.ok()) return cli::Fail(db.error());
   auto list = ListNotifications(**db, {a.status, a.community, a.limit});
   if (!list.ok()) return cli::Fail(list.error());
@@ -59,7 +59,7 @@ int List(const std::string& config, const NotificationArgs& a) {
 }
 
 int Show(const std::string& config, const NotificationArgs& a) {
-  auto db = OpenDatabaseFromConfig(config);
+  auto db = OpenDatabaseToRead(config);
   if (!db.ok()) return cli::Fail(db.error());
   auto n = GetNotification(**db, a.id);
   if (!n.ok()) return cli::Fail(n.error());

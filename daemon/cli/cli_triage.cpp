@@ -10,7 +10,6 @@
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/cli/output.h"
 #include "daemon/cli/since_option.h"
-#include "jobs/engine/database_target.h"
 #include "jobs/triage/triage_replay.h"
 #include "sources/watcher_checks.h"
 
@@ -68,9 +67,7 @@ int Replay(const std::string& path, const ReplayArgs& a) {
   if (!current.ok()) return cli::Fail(current.error(), 2);
   auto proposed = ProposedSettings(a, *current);
   if (!proposed.ok()) return cli::Fail(proposed.error(), 2);
-  SqlTarget target = DatabaseTarget(**config);
-  target.read_only = true;  // storing nothing
-  auto db = OpenSqlConnection(target);
+  auto db = OpenDatabaseToRead(path);  // storing nothing
   if (!db.ok()) return cli::Fail(db.error());
   auto stored = StoredTriageSince(**db, {.since = *since, .watcher = a.watcher});
   if (!stored.ok()) return cli::Fail(stored.error());
