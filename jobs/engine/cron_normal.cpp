@@ -1,5 +1,6 @@
 // CronExpr::Normalized: one canonical spelling of a parsed expression (contract in cron.h).
 #include <array>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,22 @@ std::string ListOf(const FieldShape& f, const std::vector<int>& v) {
   return out;
 }
 
+// An unrestricted day field that selects only some days (`*/2`, `*/10,5`) keeps its leading `*`:
+// the smallest step whose days it all has, then the other days it has.
+std::string StarStepAndRest(const FieldShape& f, const std::vector<int>& v) {
+  std::set<int> have(v.begin(), v.end());
+  for (int step = 2; step <= f.max - f.min + 1; ++step) {
+    std::set<int> rest = have;
+    bool subset = true;
+    for (int x = f.min; x <= f.max && subset; x += step) subset = rest.erase(x) == 1;
+    if (!subset) continue;
+    std::string out = "*/" + std::to_string(step);
+    if (!rest.empty()) out += "," + ListOf(f, std::vector<int>(rest.begin(), rest.end()));
+    return out;
+  }
+  return ListOf(f, v);  // not reached: a step past the range selects `min` alone
+}
+
 std::string FieldText(const FieldShape& f, const CronValueSet& set) {
   std::vector<int> v;
   for (int x = f.min; x <= f.max; ++x) {
@@ -58,6 +75,7 @@ std::string FieldText(const FieldShape& f, const CronValueSet& set) {
   bool star_allowed = !f.day_field || !f.restricted;
   bool every = static_cast<int>(v.size()) == f.max - f.min + 1;
   if (every) return star_allowed ? "*" : Value(f, f.min) + "-" + Value(f, f.max);
+  if (f.day_field && !f.restricted && !v.empty() && v.front() == f.min) return StarStepAndRest(f, v);
   int step = EvenStep(v);
   if (step > 0 && star_allowed && v.front() == f.min && v.back() + step > f.max) return "*/" + std::to_string(step);
   if (step > 0 && f.names == nullptr) return std::to_string(v.front()) + "-" + std::to_string(v.back()) + "/" + std::to_string(step);

@@ -33,6 +33,7 @@ class WatcherFailureE2E : public testsupport::StandInServer {
   void TearDown() override {
     d_.Signal(SIGTERM);
     (void)d_.Wait(10s);
+    StandInServer::TearDown();
   }
   // The API's status of watcher `name`, or null.
   nlohmann::json Watcher(const std::string& name, const std::string& method = "GET", const std::string& suffix = "") {

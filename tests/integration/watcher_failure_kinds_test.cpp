@@ -9,6 +9,7 @@
 #include "daemon/watcher_status.h"
 #include "jobs/watch/literature_poll_job.h"
 #include "jobs/watch/scheduled_watcher_job.h"
+#include "sources/watcher_checks.h"
 #include "store/db_time.h"
 #include "store/watcher_state_repo.h"
 #include "tests/support/stand_in_server.h"

@@ -38,13 +38,16 @@ TEST(CronNormalized, KeepsStepsAndRanges) {
 // either-or rule of day-of-month and day-of-week depends on it.
 TEST(CronNormalized, KeepsWhetherADayFieldIsRestricted) {
   EXPECT_EQ(Normal("0 0 */2 * *"), "0 0 0 */2 * *");
+  EXPECT_EQ(Normal("0 0 * * */6"), "0 0 0 * * */6") << "Sun and Sat, unrestricted";
+  EXPECT_EQ(Normal("0 0 */31 * *"), "0 0 0 */31 * *");
+  EXPECT_EQ(Normal("0 0 */18,25,23 * SUN"), "0 0 0 */18,23,25 * Sun");
   EXPECT_EQ(Normal("0 0 1-31/2 * MON"), "0 0 0 1-31/2 * Mon");
   EXPECT_EQ(Normal("0 0 1 * 0-6"), "0 0 0 1 * Sun-Sat");
 }
 
 TEST(CronNormalized, ParsesBackToTheSameSchedule) {
   cron_test::RandomCronExpr random(7);
-  auto from = std::chrono::sys_days(date::year(2026) / 1 / 1);
+  TimePoint from = date::sys_days(date::year(2026) / 1 / 1);
   for (int i = 0; i < 300; ++i) {
     std::string text = random.Next();
     auto e = CronExpr::Parse(text);
