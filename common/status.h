@@ -18,6 +18,9 @@ enum class ErrorKind {
   kBusy,           // the other side is there but locked or contended: retry soon
   kAlreadyExists,  // a unique key is taken (a duplicate)
   kNotFound,       // what was named does not exist (a missing table)
+  kPermanent,      // the other side refused what was asked and will refuse it again (a feed gone
+                   // with 404/410, a 401/403, an invalid query): waiting will not heal it, a
+                   // person must change the request; never retried
 };
 
 class Status {

@@ -14,8 +14,10 @@
 #include "common/metrics.h"
 #include "config/http_client_config.h"
 #include "daemon/admin/admin_api.h"
+#include "daemon/admin/reload_route.h"
 #include "daemon/admin/thread_approval.h"
 #include "daemon/admin/watcher_row_routes.h"
+#include "daemon/config_changes.h"
 #include "daemon/http/hook_routes.h"
 #include "daemon/http/http_server.h"
 #include "daemon/http/loop_poster.h"
@@ -78,6 +80,7 @@ struct ReloadPlan {
   std::shared_ptr<const Config> yaml;  // the file's config; `watchers.config` adds the rows that run
   WatcherSet watchers;
   uint64_t rows_digest = 0;
+  std::vector<std::string> changes;  // from the running file's config (ConfigChanges); empty for rows
 };
 
 }  // namespace
@@ -126,9 +129,9 @@ struct Daemon::Impl {
   int Finish();
   Status StartServing();
   void AddRoutes();
-  void Reload();
+  void Reload(ReloadDone done = nullptr);
   Result<std::shared_ptr<ReloadPlan>> PlanReload(SqlConnection& conn, const std::string& path,
-                                                 const std::string& running_db_url) const;
+                                                 const Config& running) const;
   void ApplyConfig(const ReloadPlan& plan);
   void ApplyWatchers(const ReloadPlan& plan);
   void StartRowsTimer();
@@ -208,6 +211,7 @@ Status Daemon::Impl::StartEngine() {
 void Daemon::Impl::AddRoutes() {
   admin_api = std::make_unique<AdminApi>(*db, *poster, [this] { return runtime->config(); }, engine.get());
   admin_api->AddRoute(ThreadApprovalRoute(*runtime, *outbound_db, outbound_stop));
+  admin_api->AddRoute(ReloadRoute([this](ReloadDone done) { Reload(std::move(done)); }));
   for (auto& route : WatcherRowRoutes([this] {
          std::lock_guard<std::mutex> lock(yaml_mu);
          return yaml;
@@ -245,42 +249,49 @@ Status Daemon::Impl::StartServing() {
   return Status::Ok();
 }
 
-void Daemon::Impl::Reload() {
-  if (stopping || reloading) return;
+// `done`, when set, hears how it ended (the admin API's POST /api/v1/reload waits for it).
+void Daemon::Impl::Reload(ReloadDone done) {
+  using Kind = ReloadOutcome::Kind;
+  if (stopping || reloading) {
+    if (done) done({stopping ? Kind::kStopping : Kind::kBusy, config->path(), {}, stopping ? "the daemon is stopping" : "a reload is already under way"});
+    return;
+  }
   reloading = true;
   auto mono = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch());
   SdNotify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(mono.count()) + "\nSTATUS=reloading configuration");
   // Reading the file and syncing watchers block: both run on the DbThread. The sync is the last
   // step that can fail, so a config it refuses leaves the database as it was too (the community
   // declarations written before it are put back).
-  db->Submit([this, path = config->path(), db_url = config->DatabaseUrl(), running = yaml](SqlConnection* conn) {
+  db->Submit([this, path = config->path(), running = yaml, done](SqlConnection* conn) {
     Result<std::shared_ptr<ReloadPlan>> plan = Status::Error("database unavailable");
-    if (conn != nullptr) plan = PlanReload(*conn, path, db_url);
+    if (conn != nullptr) plan = PlanReload(*conn, path, *running);
     Status status = plan.status();
     if (status.ok()) status = DeclareCommunities(*conn, *(*plan)->yaml);
     if (status.ok()) {
       status = SyncWatchers(*conn, WatcherDeclsFrom(*(*plan)->yaml), std::chrono::system_clock::now()).status();
       if (!status.ok()) (void)DeclareCommunities(*conn, *running);  // the running config's, as they were
     }
-    poster->Post([this, status, next = plan.ok() ? *plan : nullptr] {
+    poster->Post([this, status, path, done, next = plan.ok() ? *plan : nullptr] {
       reloading = false;
       if (!status.ok()) {
         spdlog::error("reload failed, keeping the running config: {}", status.message());
         Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "failed"}});
         SdNotify("READY=1\nSTATUS=serving (last reload failed: see the log)");
+        if (done) done({Kind::kRefused, path, {}, status.message()});
         return;
       }
       ApplyConfig(*next);
+      if (done) done({Kind::kApplied, path, next->changes, ""});
     });
   });
 }
 
 // On the DbThread; reads only the registry, which is not written after start.
 Result<std::shared_ptr<ReloadPlan>> Daemon::Impl::PlanReload(SqlConnection& conn, const std::string& path,
-                                                             const std::string& running_db_url) const {
+                                                             const Config& running) const {
   auto loaded = LoadConfig(path);
   if (!loaded.ok()) return loaded.status();
-  if ((*loaded)->DatabaseUrl() != running_db_url)
+  if ((*loaded)->DatabaseUrl() != running.DatabaseUrl())
     spdlog::warn("reload: database.url changed; the change takes effect at the next restart");
   auto schedules = SchedulesFrom(**loaded);
   if (!schedules.ok()) return schedules.status();
@@ -294,6 +305,7 @@ Result<std::shared_ptr<ReloadPlan>> Daemon::Impl::PlanReload(SqlConnection& conn
   if (!set.ok()) return set.status();
   plan->yaml = *loaded;
   plan->watchers = std::move(*set);
+  plan->changes = ConfigChanges(running, **loaded);
   return plan;
 }
 
@@ -310,6 +322,7 @@ void Daemon::Impl::ApplyConfig(const ReloadPlan& plan) {
   }
   server->SetLimits(LimitsFrom(*config));
   Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "applied"}});
+  for (const auto& change : plan.changes) spdlog::info("reload: {}", change);
   spdlog::info("configuration reloaded from {}", config->path());
   SdNotify("READY=1\nSTATUS=serving");
 }
@@ -405,7 +418,7 @@ Status Daemon::Impl::StartIntake() {
   else spdlog::warn("crash sentinel not started: {}", started.error());
   EventWriterOptions writer;
   writer.database = DatabaseTarget(*config);
-  hooks = std::make_unique<HookRoutes>(*poster, writer);
+  hooks = std::make_unique<HookRoutes>(*poster, writer, "http://" + config->GetString("http.listen"));
   hooks->Install(initial->hooks);
   initial.reset();
   AddRoutes();

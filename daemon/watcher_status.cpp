@@ -34,7 +34,9 @@ nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& w, con
   if (state.ok() && *state) {
     row["last_poll"] = UtcText((*state)->last_poll_at_us);
     row["last_success"] = UtcText((*state)->last_success_at_us);
-    row["last_error"] = (*state)->last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json((*state)->last_error);
+    bool failing = !(*state)->last_error.empty();
+    row["last_error"] = failing ? nlohmann::json((*state)->last_error) : nlohmann::json(nullptr);
+    row["last_error_kind"] = !failing ? nlohmann::json(nullptr) : (*state)->last_error_permanent ? "permanent" : "transient";
     row["consecutive_failures"] = (*state)->consecutive_failures;
     backing_off = (*state)->next_poll_at_us > ToMicros(std::chrono::system_clock::now());
     if (backing_off) row["next_poll"] = UtcText((*state)->next_poll_at_us) + " (backing off)";
@@ -52,7 +54,10 @@ nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& w, con
 std::string WatcherErrorText(const nlohmann::json& item) {
   if (item.contains("error") && item["error"].is_string()) return item.value("state", "") + ": " + item["error"].get<std::string>();
   if (item.value("state", "") == "disabled") return "disabled";
-  if (item.contains("last_error") && item["last_error"].is_string()) return item["last_error"].get<std::string>();
+  if (item.contains("last_error") && item["last_error"].is_string()) {
+    std::string kind = item.value("last_error_kind", nlohmann::json()).is_string() ? item["last_error_kind"].get<std::string>() : "";
+    return (kind == "permanent" ? "permanent: " : "") + item["last_error"].get<std::string>();
+  }
   return "";
 }
 

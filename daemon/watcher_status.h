@@ -1,5 +1,6 @@
 // One watcher's status as `vigil watchers list` and GET /api/v1/watchers show it: its config
-// (secrets redacted), last poll, last success, next poll, last error, failure streak, event count.
+// (secrets redacted), last poll, last success, next poll, last error and its kind ("permanent":
+// will not heal by waiting; "transient": backing off), failure streak, event count.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,8 @@ nlohmann::json WatchersStatusJson(SqlConnection& db, const Config& config);
 const nlohmann::json* FindRunningWatcher(const Config& config, const std::string& name);
 
 // The error column of a status table: why a platform row does not run ("refused: ..."), else
-// the watcher's last poll error, else "".
+// the watcher's last poll error ("permanent: HTTP 404 from ..." when it will not heal by waiting,
+// `last_error_kind`), else "".
 std::string WatcherErrorText(const nlohmann::json& item);
 
 // "2026-11-24T19:00:00Z" for microseconds since the epoch, "-" for 0.

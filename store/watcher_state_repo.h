@@ -19,11 +19,21 @@ struct WatcherState {
   int64_t last_error_at_us = 0;
   int consecutive_failures = 0;
   std::string cursor;  // JSON, the source's own
+  bool last_error_permanent = false;  // the last error will not heal by waiting (see PollFailure)
+};
+
+// A failed poll as it is recorded.
+struct PollFailure {
+  std::string error;
+  TimePoint next_allowed{};  // no poll before this (the failure backoff); `now` for none
+  bool permanent = false;    // will not heal by waiting (HTTP 404, an invalid query)
+  bool counts = true;        // adds to the failure streak (a "run now" does not: it never moves the backoff)
 };
 
 Result<std::optional<WatcherState>> GetWatcherState(SqlConnection& db, const std::string& name);
 Status RecordPollSuccess(SqlConnection& db, const std::string& name, TimePoint now, const std::string& cursor);
-Status RecordPollFailure(SqlConnection& db, const std::string& name, TimePoint now, const std::string& error,
-                         TimePoint next_allowed);
+// Records the failure as the watcher's last error and poll. A failure that does not count keeps
+// the streak and the next allowed poll as they were.
+Status RecordPollFailure(SqlConnection& db, const std::string& name, TimePoint now, const PollFailure& failure);
 
 }  // namespace vigil

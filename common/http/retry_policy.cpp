@@ -12,6 +12,17 @@ bool IsRetryableStatus(int status) {
   return status >= 500 && status <= 599 && status != 501 && status != 505;
 }
 
+bool IsPermanentStatus(int status) {
+  return status == 400 || status == 401 || status == 403 || status == 404 || status == 410 || status == 422;
+}
+
+Status HttpStatusError(int status, const std::string& what) {
+  ErrorKind kind = IsPermanentStatus(status) ? ErrorKind::kPermanent
+                   : IsRetryableStatus(status) ? ErrorKind::kUnavailable
+                                               : ErrorKind::kOther;
+  return Status::Error("HTTP " + std::to_string(status) + " from " + what, kind);
+}
+
 bool IsRetrySafeMethod(std::string_view method) { return method == "GET" || method == "HEAD"; }
 
 std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int next_attempt, std::mt19937_64& random) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/status.h"
 
 namespace vigil {
 
@@ -23,6 +24,17 @@ struct RetryPolicy {
 
 // Statuses worth another attempt: 408, 425, 429 and every 5xx except 501 and 505.
 bool IsRetryableStatus(int status);
+
+// Statuses that say the request itself is wrong and will stay wrong until someone changes it:
+// 400, 401, 403, 404, 410 and 422. The one place vigil tells permanent HTTP failures from
+// transient ones: everything else that fails (other statuses, connection errors, timeouts) is
+// taken as transient.
+bool IsPermanentStatus(int status);
+
+// The error for an answer with a status that is not a success: "HTTP 404 from URL", of kind
+// ErrorKind::kPermanent when IsPermanentStatus, kUnavailable when IsRetryableStatus, else kOther. `what` is the loggable URL or
+// another name of what was asked.
+Status HttpStatusError(int status, const std::string& what);
 
 // GET, HEAD, OPTIONS, TRACE, PUT and DELETE are idempotent per RFC 9110, but vigil retries only
 // the safe reads unless the request says otherwise.

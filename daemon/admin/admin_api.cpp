@@ -99,6 +99,7 @@ void AdminApi::Handle(HttpRequest&& req, Responder respond) {
     }
   }
   if (found == nullptr) return respond(path_known ? ApiError(405, "method not allowed") : ApiError(404, "no such API path"));
+  if (found->on_loop) return found->on_loop(req, std::move(respond));
   auto request = std::make_shared<HttpRequest>(std::move(req));
   DbThread& runner = found->runs_on != nullptr ? *found->runs_on : db_;
   runner.Submit([this, found, request, params, respond = std::move(respond)](SqlConnection* conn) mutable {

@@ -11,6 +11,7 @@
 //   GET  /api/v1/notifications/<id>;  PATCH /api/v1/notifications/<id> {"status", "action_taken"}
 //   POST /api/v1/notifications/<id>/create-thread   a person's approval: the platform opens the thread
 //   GET  /api/v1/status                      version, uptime, watchers, queues, last notifications
+//   POST /api/v1/reload                      re-read the config file, as SIGHUP does (reload_route.h)
 // Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
 // 4xx/5xx with {"error": "..."}.
 //
@@ -45,6 +46,10 @@ struct ApiRoute {
   std::string pattern;
   std::function<HttpResponse(SqlConnection&, const HttpRequest&, const std::vector<std::string>& params)> handler;
   DbThread* runs_on = nullptr;  // null: the API's request-path DbThread
+  // Instead of `handler`: a route the loop answers itself, at once or later (a reload, which runs
+  // on the loop as SIGHUP's does). Called on the loop thread after the token check; it calls the
+  // responder exactly once, on the loop thread.
+  std::function<void(const HttpRequest&, Responder)> on_loop;
 };
 
 class AdminApi {

@@ -3,7 +3,8 @@
 namespace vigil {
 
 CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(config_path) {
-  RegisterCronVerbs(app, verbs_);
+  RegisterCronVerbs(app, verbs_, config_path_);
+  RegisterReloadVerb(app, verbs_, config_path_);
   RegisterJobVerbs(app, verbs_, config_path_);
   RegisterWatcherVerbs(app, verbs_, config_path_);
   RegisterStatusVerb(app, verbs_, config_path_);

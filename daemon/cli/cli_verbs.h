@@ -14,7 +14,8 @@ namespace vigil {
 
 // Each concept registers its verbs: the subcommand and what runs when it is chosen.
 using VerbList = std::vector<std::pair<CLI::App*, std::function<int()>>>;
-void RegisterCronVerbs(CLI::App& app, VerbList& out);
+void RegisterCronVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+void RegisterReloadVerb(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterStatusVerb(CLI::App& app, VerbList& out, std::string& config_path);

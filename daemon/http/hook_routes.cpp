@@ -21,8 +21,8 @@ HttpResponse Unavailable(const std::string& reason) {
 
 }  // namespace
 
-HookRoutes::HookRoutes(LoopPoster& poster, EventWriterOptions writer_options)
-    : poster_(poster), writer_(std::move(writer_options)), table_(std::make_shared<HookTable>()) {}
+HookRoutes::HookRoutes(LoopPoster& poster, EventWriterOptions writer_options, std::string base_url)
+    : poster_(poster), writer_(std::move(writer_options)), table_(std::make_shared<HookTable>()), base_url_(std::move(base_url)) {}
 
 void HookRoutes::DescribeMetrics() {
   Metrics::Global().Describe("vigil_webhook_requests_total", "counter",
@@ -59,6 +59,7 @@ Result<std::shared_ptr<const HookTable>> HookRoutes::TableFrom(const Config& con
 
 void HookRoutes::Install(std::shared_ptr<const HookTable> table) {
   spdlog::info("webhook hooks: {}", table->size());
+  for (const auto& [path, hook] : *table) spdlog::info("webhook hook \"{}\" at {}{}", hook->name(), base_url_, path);
   table_ = std::move(table);
 }
 

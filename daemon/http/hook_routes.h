@@ -27,7 +27,8 @@ using HookTable = std::map<std::string, std::shared_ptr<const WebhookWatcher>>;
 
 class HookRoutes {
  public:
-  HookRoutes(LoopPoster& poster, EventWriterOptions writer_options);
+  // `base_url` ("http://127.0.0.1:8470", from http.listen) begins each hook's URL in the log.
+  HookRoutes(LoopPoster& poster, EventWriterOptions writer_options, std::string base_url = "");
 
   // The table a config asks for; an error for a watcher block that does not parse or two watchers
   // on one path (Config::Load refuses both, so a reload meets them only if that check is missed).
@@ -35,7 +36,8 @@ class HookRoutes {
 
   // Registers "/hooks/*" for every method (a hook answers 405 for the ones it does not take).
   void AddTo(Router& router);
-  // Serves `table` from the next request on; requests already decided keep their watcher.
+  // Serves `table` from the next request on; requests already decided keep their watcher. Logs
+  // each hook's URL (`webhook hook "gh" at http://127.0.0.1:8470/hooks/gh`).
   void Install(std::shared_ptr<const HookTable> table);
   void Handle(HttpRequest&& request, Responder respond);
   // Writes and answers what is queued, then stops the writer.
@@ -49,6 +51,7 @@ class HookRoutes {
   LoopPoster& poster_;
   EventWriter writer_;
   std::shared_ptr<const HookTable> table_;
+  std::string base_url_;
 };
 
 }  // namespace vigil

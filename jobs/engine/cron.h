@@ -77,6 +77,13 @@ class CronExpr {
   // Whether a wall time (whole seconds) matches all fields.
   bool Matches(date::local_seconds wall) const;
 
+  // The expression in one canonical spelling (cron_normal.cpp): always six fields, second minute
+  // hour day-of-month month day-of-week; macros expanded; months and days by name (Jan, Mon); a
+  // field that selects every value is `*`, an even step `*/15` or `8-18/2`, anything else a list
+  // of values and ranges (`Sun,Fri,Sat`). It parses back to the same schedule, the day fields'
+  // either-or rule included: "0 9 * * 1-5" -> "0 0 9 * * Mon-Fri", "@daily" -> "0 0 0 * * *".
+  std::string Normalized() const;
+
   bool has_seconds_field() const { return has_seconds_field_; }
   const std::string& text() const { return text_; }
 

@@ -35,7 +35,10 @@ Result<ParsedWatchers<LiteratureWatcher>> ParseLiteratureWatchers(const Config& 
   return ParseEnabledWatchers(config, "literature", &ParseLiteratureWatcher);
 }
 
-// One poll, unless the watcher is backing off after failures (a manual poll does not wait).
+// One poll, unless the watcher is backing off after transient failures (a manual poll does not
+// wait). A transient failure backs off (FailureBackoff); a permanent one (ErrorKind::kPermanent:
+// HTTP 404, an invalid query) keeps the normal schedule, since waiting longer will not heal it;
+// a manual poll's failure leaves the backoff as it was (WatcherPass::manual).
 Result<WatcherPass> Poll(const LiteratureWatcher& w, WatcherRunContext& rc) {
   const std::string& name = w.spec.name;
   WatcherPass pass;
@@ -52,7 +55,9 @@ Result<WatcherPass> Poll(const LiteratureWatcher& w, WatcherRunContext& rc) {
   if (!polled.ok()) {
     int failures = *state ? (*state)->consecutive_failures + 1 : 1;
     pass.failure = polled.error();
-    pass.next_poll_at = rc.now + FailureBackoff(failures, w.every);
+    pass.permanent = polled.status().kind() == ErrorKind::kPermanent;
+    pass.manual = manual;
+    if (!pass.permanent && !manual) pass.next_poll_at = rc.now + FailureBackoff(failures, w.every);
     return pass;
   }
   for (const auto& warning : polled->warnings) spdlog::debug("watcher {}: {}", name, warning);

@@ -41,6 +41,7 @@ Result<WatcherPass> Fire(const ScheduledWatcherSpec& spec, WatcherRunContext& rc
   auto events = RunScheduledCheck(spec, vars, rc.runtime.http(), other ? *other : rc.db, &rc.job.cancel);
   if (!events.ok()) {
     pass.failure = events.error();
+    pass.permanent = events.status().kind() == ErrorKind::kPermanent;  // an HTTP check answering 404: no retries
     return pass;
   }
   pass.cursor = {{"fire_at", vars["fire_at"]}, {"events", events->size()}};

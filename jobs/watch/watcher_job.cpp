@@ -14,11 +14,16 @@ JobResult FinishWatcherPass(SqlConnection& db, const std::string& type, const st
   if (pass.skipped) return JobResult::Done();
   auto& metrics = Metrics::Global();
   if (pass.failure) {
-    TimePoint next = pass.next_poll_at == TimePoint{} ? now : pass.next_poll_at;
-    (void)RecordPollFailure(db, name, now, *pass.failure, next);
+    PollFailure failure{*pass.failure, pass.next_poll_at == TimePoint{} ? now : pass.next_poll_at, pass.permanent,
+                        !pass.manual};
+    if (pass.permanent) failure.next_allowed = now;  // the normal schedule, no backoff
+    (void)RecordPollFailure(db, name, now, failure);
     metrics.Set("vigil_watcher_failing", {{"watcher", name}}, 1);
     metrics.Inc("vigil_watcher_polls_total", {{"watcher", name}, {"result", "failed"}});
-    return JobResult::Retry(type + " watcher " + name + ": " + *pass.failure);
+    std::string error = type + " watcher " + name + ": " + (pass.permanent ? "permanent failure: " : "") + *pass.failure;
+    // Waiting will not heal it, or a person asked for this run and sees its outcome.
+    if (pass.permanent || pass.manual) return JobResult::Discard(error);
+    return JobResult::Retry(error);
   }
   int added = pass.stored_by_source;
   if (!pass.events.empty()) {

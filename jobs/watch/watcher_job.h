@@ -33,6 +33,14 @@ struct WatcherPass {
   // it, and retried; not before `next_poll_at` when it is set.
   std::optional<std::string> failure;
   TimePoint next_poll_at{};
+  // The failure will not heal by waiting (a feed gone with 404/410, a 401/403, an invalid query:
+  // ErrorKind::kPermanent): recorded and shown as permanent at once, not retried; the watcher
+  // keeps its normal schedule.
+  bool permanent = false;
+  // A "run now" (the job's `manual` arg): its failure is shown but not retried, and it moves
+  // neither the failure streak nor the next poll, so running a failing watcher by hand never
+  // makes its next scheduled poll later.
+  bool manual = false;
 };
 
 // What the source's run gets: the worker's connection, the job, its clock's now, the runtime,

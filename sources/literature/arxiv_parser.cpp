@@ -148,7 +148,7 @@ Result<ArxivPage> ParseArxivFeed(std::string_view xml) {
                          feed.name() + ">");
   }
   if (std::optional<std::string> error = ErrorMessage(feed)) {
-    return Status::Error("arXiv API error: " + *error);
+    return Status::Error("arXiv API error: " + *error, ErrorKind::kPermanent);  // a bad query stays bad
   }
   ArxivPage page;
   page.total_results = PagingField(feed, "totalResults");

@@ -38,7 +38,7 @@ struct ArxivPage {
 // Parses one page of results. Errors: malformed XML (line, column, offset), a root that is not
 // an Atom feed, or arXiv's error feed (one entry whose id is .../api/errors#..., sent with
 // HTTP 400): the error's summary becomes the message ("arXiv API error: incorrect id format
-// for abc"). A query with no matches is an empty page, not an error.
+// for abc"), of kind ErrorKind::kPermanent: the request is wrong and stays wrong. A query with no matches is an empty page, not an error.
 Result<ArxivPage> ParseArxivFeed(std::string_view xml);
 
 }  // namespace vigil

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "common/http/retry_policy.h"
 #include "sources/literature/arxiv_parser.h"
 #include "sources/literature/feed_dates.h"
 #include "sources/literature/feed_parser.h"
@@ -20,7 +21,7 @@ Result<HttpClientResponse> Get(HttpClient& http, const std::string& url, bool fr
   auto res = http.Send(req, cancel);
   if (!res.ok()) return res.status();
   if (res->not_modified || (res->status >= 200 && res->status < 300)) return res;
-  return Status::Error("HTTP " + std::to_string(res->status) + " from " + url.substr(0, url.find('?')));
+  return HttpStatusError(res->status, url.substr(0, url.find('?')));
 }
 
 std::string EntrezDate(TimePoint t) {
@@ -86,7 +87,7 @@ Result<PollResult> PollArxiv(const LiteratureSpec& s, const PollCursor& cursor, 
     if (!res.ok()) return res.status();
     auto page = ParseArxivFeed(res->body);  // the API's error feed (HTTP 400) becomes an error here
     if (!page.ok()) return page.status();
-    if (res->status >= 300) return Status::Error("arXiv API answered HTTP " + std::to_string(res->status));
+    if (res->status >= 300) return HttpStatusError(res->status, "the arXiv API");
     bool older = false;
     for (auto& e : page->entries) {
       auto published = ParseFeedDate(e.source_metadata.value("updated", e.source_metadata.value("published", "")));

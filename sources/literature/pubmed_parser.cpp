@@ -151,7 +151,8 @@ Result<EsearchResult> ParseEsearch(std::string_view xml) {
     return Status::Error(std::string("esearch response: unexpected root element <") +
                          root.name() + ">");
   }
-  if (Status error = TopLevelError(root); !error) return error.WithContext("esearch");
+  // esearch's <ERROR> answers the request itself ("Invalid query", an unknown field): permanent.
+  if (Status error = TopLevelError(root); !error) return Status::Error("esearch: " + error.message(), ErrorKind::kPermanent);
   EsearchResult result;
   auto count = xml_text::IntegerText(root.child("Count"));
   if (!count) return Status::Error("esearch response: missing or non-numeric <Count>");

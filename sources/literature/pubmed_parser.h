@@ -53,7 +53,7 @@ struct EsearchResult {
 
 // Parses an esearch response. Errors: malformed XML (message names line, column and offset),
 // a root that is not eSearchResult, a top-level <ERROR> (its text is the message; NCBI sends
-// it for a bad database or a malformed request), or a missing or non-numeric Count.
+// it for a bad database or a malformed request; ErrorKind::kPermanent), or a missing or non-numeric Count.
 Result<EsearchResult> ParseEsearch(std::string_view xml);
 
 // Parses an efetch PubmedArticleSet into events, in document order. Errors: malformed XML

@@ -1,5 +1,6 @@
 #include "sources/scheduled/scheduled_check.h"
 
+#include "common/http/retry_policy.h"
 #include "common/json_depth.h"
 #include "common/text_template.h"
 #include "common/utf8_cut.h"
@@ -29,7 +30,7 @@ Result<std::vector<Event>> HttpCheck(const ScheduledWatcherSpec& spec, nlohmann:
   req.headers.emplace_back("Accept", "application/json");
   auto res = http->Send(req, cancel);
   if (!res.ok()) return res.status();
-  if (res->status < 200 || res->status > 299) return Status::Error(spec.url + ": HTTP " + std::to_string(res->status));
+  if (res->status < 200 || res->status > 299) return HttpStatusError(res->status, LoggableUrl(req));  // 404: permanent
   auto doc = ParseJsonOrDiscarded(res->body);
   if (doc.is_discarded()) return Status::Error(spec.url + ": the body is not JSON");
   const nlohmann::json* value = FindJsonPath(doc, spec.json_path);

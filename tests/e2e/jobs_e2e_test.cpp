@@ -168,14 +168,5 @@ TEST(JobsE2E, JobsCliListShowRetryCancel) {
   EXPECT_NE(xout.find("no job 999999"), std::string::npos);
 }
 
-TEST(CronE2E, NextPrintsIsoTimesWithOffsets) {
-  auto [code, out] = RunVigil({"cron", "next", "0 9 * * 1-5", "--tz", "Europe/Berlin", "--from", "2026-03-27T10:00", "-n", "2"});
-  EXPECT_EQ(code, 0) << out;
-  EXPECT_EQ(out, "2026-03-30T09:00:00+02:00\n2026-03-31T09:00:00+02:00\n");
-  auto [bad, err] = RunVigil({"cron", "next", "0 25 * * *"});
-  EXPECT_NE(bad, 0);
-  EXPECT_NE(err.find("field 2 (hour)"), std::string::npos) << err;
-}
-
 }  // namespace
 }  // namespace vigil

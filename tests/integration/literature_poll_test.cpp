@@ -195,15 +195,15 @@ TEST_P(LiteraturePollJob, NewArxivVersionUpdatesInsteadOfDuplicating) {
   EXPECT_EQ(row->rows[0].Text(1), "2104.12255");
 }
 
-TEST_P(LiteraturePollJob, FailingPollRecordsItsErrorAndBacksOff) {
+// Its kinds (permanent, transient) and the backoff: watcher_failure_kinds_test.cpp.
+TEST_P(LiteraturePollJob, FailingPollRecordsItsError) {
   Serve("/feed.atom", [](const HttpRequest&) { return HttpResponse::Text(404, "gone"); });
   UseConfig("  - name: w\n    type: literature\n    source: feed\n    url: " + Url() + "/feed.atom\n");
-  EXPECT_EQ(RunPoll().kind, JobResult::Kind::kRetry);
-  auto state = conn_->Query("SELECT last_error, consecutive_failures, next_poll_at FROM vigil_watcher_state");
+  EXPECT_EQ(RunPoll().kind, JobResult::Kind::kDiscard);
+  auto state = conn_->Query("SELECT last_error, last_error_permanent FROM vigil_watcher_state");
   ASSERT_EQ(state->rows.size(), 1u);
   EXPECT_NE(state->rows[0].Text(0).find("HTTP 404"), std::string::npos) << state->rows[0].Text(0);
   EXPECT_EQ(state->rows[0].Int(1), 1);
-  EXPECT_GT(state->rows[0].Int(2), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, LiteraturePollJob, ::testing::ValuesIn(testing::kDialects));

@@ -1,4 +1,5 @@
-// Backoff growth and jitter, Retry-After parsing, and which statuses and methods are retried.
+// Backoff growth and jitter, Retry-After parsing, which statuses and methods are retried and
+// which statuses are permanent.
 #include "common/http/retry_policy.h"
 
 #include <gtest/gtest.h>
@@ -41,6 +42,20 @@ TEST(RetryPolicyTest, RetryableStatuses) {
   EXPECT_FALSE(IsRetryableStatus(501));
   EXPECT_FALSE(IsRetryableStatus(404));
   EXPECT_FALSE(IsRetryableStatus(200));
+}
+
+// A request that is wrong stays wrong: permanent, never retried; the rest may heal by waiting.
+TEST(RetryPolicyTest, PermanentStatusesAreToldFromTransientOnes) {
+  for (int status : {400, 401, 403, 404, 410, 422}) {
+    EXPECT_TRUE(IsPermanentStatus(status)) << status;
+    EXPECT_FALSE(IsRetryableStatus(status)) << status;
+    EXPECT_EQ(HttpStatusError(status, "https://x.example/feed").kind(), ErrorKind::kPermanent) << status;
+  }
+  for (int status : {408, 429, 500, 502, 503, 504}) {
+    EXPECT_FALSE(IsPermanentStatus(status)) << status;
+    EXPECT_EQ(HttpStatusError(status, "https://x.example/feed").kind(), ErrorKind::kUnavailable) << status;
+  }
+  EXPECT_EQ(HttpStatusError(404, "https://x.example/feed").message(), "HTTP 404 from https://x.example/feed");
 }
 
 TEST(RetryPolicyTest, OnlyReadsAreRetrySafe) {
