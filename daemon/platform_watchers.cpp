@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/json_depth.h"
+#include "config/key_hint.h"
 #include "jobs/schedule_config.h"
 #include "sources/watcher_checks.h"
 
@@ -207,8 +208,9 @@ Result<PlatformWatcherRow> ApplyRowChanges(PlatformWatcherRow row, const nlohman
       config.merge_patch(v);
       row.config = config.dump();
     } else {
-      return Status::Error("unknown key \"" + key + "\" (expected name, type, community, description, query, "
-                           "poll_interval_seconds, enabled, config, auto_create_thread, auto_thread_approval_rate)");
+      return Status::Error(key + ": " + UnknownKeyMessage(key, {"name", "type", "community", "description", "query",
+                                                                "poll_interval_seconds", "enabled", "config",
+                                                                "auto_create_thread", "auto_thread_approval_rate"}));
     }
   }
   if (creating && (row.name.empty() || row.type.empty())) return Status::Error("a new watcher needs a name and a type");
