@@ -10,13 +10,13 @@
 #include "common/logging.h"
 #include "config/config.h"
 #include "config/http_client_config.h"
-#include "config/schema.h"
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/platform_watchers.h"
 #include "daemon/daemon.h"
 #include "jobs/engine/job_engine.h"
 #include "jobs/schedule_config.h"
 #include "sources/watcher_checks.h"
+#include "sources/watcher_requirements.h"
 #include "store/migrator.h"
 #include "store/sql.h"
 #include "jobs/engine/database_target.h"
@@ -96,6 +96,7 @@ int Check(const std::string& path) {
             << "watchers: " << config->tree().value("watchers", nlohmann::json::array()).size();
   for (const auto& [type, n] : by_type) std::cout << (type == by_type.begin()->first ? " (" : ", ") << n << " " << type;
   std::cout << (by_type.empty() ? "" : ")") << "\n";
+  for (const auto& warning : WatcherWarnings(*config)) std::cerr << "vigil: warning: " << warning << "\n";
   if (!config->secret_paths().empty()) {
     std::cout << "secrets:  ";
     for (size_t i = 0; i < config->secret_paths().size(); ++i) std::cout << (i ? ", " : "") << config->secret_paths()[i];
@@ -143,9 +144,6 @@ int RunCli(int argc, char** argv) {
   auto* migrate = app.add_subcommand("migrate", "apply database migrations (idempotent)");
   add_config(migrate);
   auto* version = app.add_subcommand("version", "print the version");
-  auto* config_cmd = app.add_subcommand("config", "about the configuration");
-  config_cmd->require_subcommand(1);
-  auto* reference = config_cmd->add_subcommand("reference", "print the configuration reference (Markdown)");
 
   CliVerbs verbs(app, config_path);
 
@@ -159,10 +157,6 @@ int RunCli(int argc, char** argv) {
   if (*migrate) return MigrateVerb(config_path);
   if (*version) {
     std::cout << "vigil " << VIGIL_VERSION << "\n";
-    return 0;
-  }
-  if (*reference) {
-    std::cout << ConfigReferenceMarkdown();
     return 0;
   }
   return verbs.Run();

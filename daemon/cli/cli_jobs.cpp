@@ -101,7 +101,7 @@ int Change(const std::string& config, const JobsArgs& a, bool retry) {
 }  // namespace
 
 Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path) {
-  auto config = LoadConfig(path);
+  auto config = LoadConfig(path, kDeferSecrets);
   if (!config.ok()) return config.status();
   auto db = OpenSqlConnection(DatabaseTarget(**config));
   if (!db.ok()) return db.status();

@@ -68,8 +68,9 @@ int RunOnce(const std::string& config_path, const RunArgs& a) {
   if (!a.once) return Fail("jobs run: only --once is supported (the daemon runs scheduled jobs)");
   const MaintenanceKind* kind = FindMaintenanceKind(a.kind);
   if (kind == nullptr) return Fail("jobs run: unknown kind \"" + a.kind + "\" (known: " + KnownKinds() + ")");
-  auto config = LoadConfig(config_path);
+  auto config = LoadConfig(config_path, kDeferSecrets);
   if (!config.ok()) return Fail(config.error());
+  if (Status s = (*config)->RequireSecrets("jobs." + a.kind); !s.ok()) return Fail(s.message());
   auto block = (*config)->Get("jobs." + a.kind);
   if (block.is_null()) return Fail("jobs run: jobs." + a.kind + " is not configured in " + config_path);
   Status valid = kind->validate(**config);

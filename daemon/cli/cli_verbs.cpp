@@ -11,6 +11,7 @@ CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(confi
   RegisterImportHooksVerb(app, verbs_);
   RegisterNotificationVerbs(app, verbs_, config_path_);
   RegisterDigestVerbs(app, verbs_, config_path_);
+  RegisterConfigVerbs(app, verbs_, config_path_);
 }
 
 int CliVerbs::Run() {

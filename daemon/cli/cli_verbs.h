@@ -22,6 +22,8 @@ void RegisterDbVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterImportHooksVerb(CLI::App& app, VerbList& out);
 void RegisterNotificationVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterDigestVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+// `config reference` (cli_config.cpp).
+void RegisterConfigVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 
 // The database the config at `path` names, migrated (verbs work on a fresh database too).
 Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path);
