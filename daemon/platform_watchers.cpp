@@ -50,7 +50,8 @@ Result<Config::WatcherRow> RowBlock(const PlatformWatcherRow& row, const std::st
   block["type"] = row.type;
   if (!row.description.empty()) block["description"] = row.description;
   if (!row.community.empty()) block["community"] = row.community;
-  if (row.type == "literature" && !row.query.empty()) block["query"] = row.query;
+  // A feed reads its url; the platform's query column is not for it.
+  if (row.type == "literature" && !row.query.empty() && block.value("source", "") != "feed") block["query"] = row.query;
   bool timed = row.type == "literature" || (row.type == "scheduled" && !block.contains("schedule"));
   if (timed && row.poll_interval_seconds > 0) block["every"] = std::to_string(row.poll_interval_seconds) + "s";
   block["auto_create_thread"] = row.auto_create_thread;

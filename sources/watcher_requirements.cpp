@@ -63,7 +63,8 @@ Status CheckLiterature(const Config& config, const nlohmann::json& w, const std:
 }
 
 Status CheckWebhook(const Config& config, const nlohmann::json& w, const std::string& at) {
-  if (w.contains("verify") && !w["verify"].is_null()) return Status::Ok();
+  // A disabled hook is not served; enabling it is checked like any change.
+  if ((w.contains("verify") && !w["verify"].is_null()) || !w.value("enabled", true)) return Status::Ok();
   return config.ErrorAt(at + ".verify",
                         "a webhook watcher needs verify: how its senders prove themselves (e.g. {scheme: hmac, header: "
                         "X-Signature-256, prefix: \"sha256=\", secret: ${HOOK_SECRET}}); to accept any request from anyone, "

@@ -2,7 +2,8 @@
 // but not which type reads it): the keys of its type only, and the ones it cannot work without.
 //   literature: `source`; pubmed and arxiv a `query` (without one PubMed is asked for `term=`),
 //               feed a `url`;
-//   webhook:    `verify`, or `verify: {scheme: none}` to accept any request on purpose;
+//   webhook:    `verify`, or `verify: {scheme: none}` to accept any request on purpose (an
+//               enabled one: a disabled hook is not served);
 //   scheduled:  one of emit, http, sql, and when (`schedule` or `every`), checked with its schedule;
 //   log:        `paths` and `rules`, checked by its spec.
 // Pure reads of a Config; any thread.

@@ -25,9 +25,9 @@ std::string ConfigWith(const std::string& token, const std::string& watchers) {
   return std::string(kHead) + "api:\n  token: " + token + "\nwatchers:\n" + watchers;
 }
 
-const char* kOneHook = "  - name: alpha\n    type: webhook\n";
+const char* kOneHook = "  - name: alpha\n    type: webhook\n    verify: {scheme: none}\n";
 const char* kTwoHooksOnOnePath =
-    "  - name: alpha\n    type: webhook\n  - name: beta\n    type: webhook\n    path: /hooks/alpha\n";
+    "  - name: alpha\n    type: webhook\n    verify: {scheme: none}\n  - name: beta\n    type: webhook\n    verify: {scheme: none}\n    path: /hooks/alpha\n";
 
 std::optional<testsupport::RawHttpResponse> Call(int port, const std::string& method, const std::string& target,
                                                   const std::string& token = "") {
