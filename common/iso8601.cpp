@@ -150,6 +150,10 @@ std::string FormatIso8601(TimePoint instant, const date::time_zone* zone) {
   return date::format("%Y-%m-%dT%H:%M:%S", wall) + FormatOffset(offset);
 }
 
+std::string FormatUtcZ(TimePoint instant) {
+  return date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<seconds>(instant));
+}
+
 Result<TimePoint> ParseIso8601(std::string_view text, const date::time_zone* default_zone) {
   Reader r(text);
   Result<WallClock> wall = ReadWallClock(text, r);

@@ -21,6 +21,10 @@ namespace vigil {
 // `instant` (truncated to whole seconds) as wall time in `zone` with that zone's offset.
 std::string FormatIso8601(TimePoint instant, const date::time_zone* zone = nullptr);
 
+// `instant` (truncated to whole seconds) in UTC with "Z": "2026-12-01T20:00:00Z". The form of
+// every time in the CLI's and the admin API's JSON.
+std::string FormatUtcZ(TimePoint instant);
+
 // Error: text that is not one of the forms above, or a field out of range ("2026-02-30", a year
 // before 1678 or after 2261, which a TimePoint cannot hold); the message names the text and the
 // position (1-based) where reading failed.

@@ -10,13 +10,10 @@
 namespace vigil {
 
 // The message for `key`, not one of `valid` (listed in the order given). The nearest valid key is
-// suggested when it is a likely typo of `key` (a few edits apart, or one contains the other).
+// suggested when it is a likely typo of `key` (a few edits apart, or the start of one key).
 std::string UnknownKeyMessage(const std::string& key, const std::vector<std::string>& valid);
 
-// The valid key nearest to `key` when it is a likely typo of it; "" otherwise.
+// The valid key nearest to `key` when it is a likely typo of it (common/nearest.h); "" otherwise.
 std::string NearestKey(const std::string& key, const std::vector<std::string>& valid);
-
-// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`.
-size_t EditDistance(const std::string& a, const std::string& b);
 
 }  // namespace vigil

@@ -139,7 +139,7 @@ nlohmann::json DigestToJson(const DigestRow& digest) {
   for (const auto& item : digest.items) items.push_back(DigestItemToJson(item));
   return {{"id", digest.id},
           {"community", digest.community_name},
-          {"created_at", FormatIso8601(digest.created_at)},
+          {"created_at", FormatUtcZ(digest.created_at)},
           {"item_count", digest.items.size()},
           {"items", items}};
 }

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "common/iso8601.h"
 #include "common/json_depth.h"
 #include "common/metrics.h"
 #include "common/utf8_cut.h"
@@ -342,7 +343,7 @@ Status CancelJob(SqlConnection& db, int64_t id, TimePoint now) {
 }
 
 nlohmann::json JobToJson(const JobRow& j) {
-  auto time = [](int64_t us) { return us ? nlohmann::json(static_cast<double>(us) / 1e6) : nlohmann::json(nullptr); };
+  auto time = [](int64_t us) { return us ? nlohmann::json(FormatUtcZ(FromMicros(us))) : nlohmann::json(nullptr); };
   nlohmann::json args = ParseJsonOrDiscarded(j.args);
   return {{"id", j.id}, {"kind", j.kind}, {"queue", j.queue}, {"args", args.is_discarded() ? nlohmann::json(j.args) : args},
           {"state", j.state}, {"priority", j.priority}, {"run_at", time(j.run_at_us)}, {"attempt", j.attempt},

@@ -10,7 +10,10 @@
 #include "common/logging.h"
 #include "config/config.h"
 #include "config/http_client_config.h"
+#include "daemon/cli/cli_docs.h"
+#include "daemon/cli/cli_usage.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/cli/output.h"
 #include "daemon/platform_watchers.h"
 #include "daemon/daemon.h"
 #include "jobs/engine/job_engine.h"
@@ -106,7 +109,7 @@ int Check(const std::string& path) {
   return 0;
 }
 
-int MigrateVerb(const std::string& path) {
+int MigrateVerb(const std::string& path, bool json) {
   auto config = LoadOrExplain(path);
   if (!config) return 2;
   auto conn = OpenSqlConnection(DatabaseTarget(*config));
@@ -119,6 +122,11 @@ int MigrateVerb(const std::string& path) {
     std::cerr << "vigil: " << report.error() << "\n";
     return 1;
   }
+  if (json) {
+    std::cout << nlohmann::json{{"from_version", report->from_version}, {"to_version", report->to_version}, {"applied", report->applied}}.dump()
+              << "\n";
+    return 0;
+  }
   for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
   std::cout << "schema at version " << report->to_version
             << (report->applied.empty() ? " (already up to date)" : "") << "\n";
@@ -128,8 +136,10 @@ int MigrateVerb(const std::string& path) {
 }  // namespace
 
 int RunCli(int argc, char** argv) {
-  CLI::App app{"vigil: keeps watch for a research-deliberation platform"};
+  CLI::App app{"vigil: keeps watch for a research-deliberation platform", "vigil"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("vigil ") + VIGIL_VERSION, "print the version and exit");
+  cli::InitCliLogging();
   std::string config_path = DefaultConfigPath();
   std::string log_format;
   auto add_config = [&](CLI::App* cmd) {
@@ -143,20 +153,25 @@ int RunCli(int argc, char** argv) {
   add_config(check);
   auto* migrate = app.add_subcommand("migrate", "apply database migrations (idempotent)");
   add_config(migrate);
+  bool migrate_json = false;
+  migrate->add_flag("--json", migrate_json, "machine-readable output");
   auto* version = app.add_subcommand("version", "print the version");
+  bool version_json = false;
+  version->add_flag("--json", version_json, "machine-readable output");
 
   CliVerbs verbs(app, config_path);
+  cli::AddHelpVerb(app);
+  cli::AddDocVerbs(app);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  if (int rc = cli::CompleteFromArgv(app, argc, argv); rc >= 0) return rc;
+  if (int rc = cli::ParseOrExplain(app, argc, argv); rc >= 0) return rc;
+  if (int rc = cli::RunDocVerbs(app); rc >= 0) return rc;
   if (*run) return RunDaemon(config_path, log_format);
   if (*check) return Check(config_path);
-  if (*migrate) return MigrateVerb(config_path);
+  if (*migrate) return MigrateVerb(config_path, migrate_json);
   if (*version) {
-    std::cout << "vigil " << VIGIL_VERSION << "\n";
+    if (version_json) std::cout << nlohmann::json{{"version", VIGIL_VERSION}}.dump() << "\n";
+    else std::cout << "vigil " << VIGIL_VERSION << "\n";
     return 0;
   }
   return verbs.Run();

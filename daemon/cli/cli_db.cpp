@@ -3,6 +3,7 @@
 
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/cli/output.h"
 #include "sources/watcher_checks.h"
 #include "store/db_copy.h"
 
@@ -11,24 +12,28 @@ namespace {
 
 struct DbArgs {
   std::string from, to, file;
+  bool json = false;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "vigil: " << message << "\n";
-  return 1;
-}
+using cli::Fail;
 
 int Copy(const DbArgs& a) {
   auto from = OpenSqlConnection(a.from);
   if (!from.ok()) return Fail("--from: " + from.error());
   auto to = OpenSqlConnection(a.to);
   if (!to.ok()) return Fail("--to: " + to.error());
-  auto done = CopyVigilTables(**from, **to, [](const TableCopyReport& r) {
-    std::cout << "  " << r.table << ": " << r.target_rows << " rows\n";
+  auto done = CopyVigilTables(**from, **to, [&a](const TableCopyReport& r) {
+    if (!a.json) std::cout << "  " << r.table << ": " << r.target_rows << " rows\n";
   });
   if (!done.ok()) return Fail(done.error());
   int64_t total = 0;
   for (const auto& r : *done) total += r.target_rows;
+  if (a.json) {
+    nlohmann::json tables = nlohmann::json::object();
+    for (const auto& r : *done) tables[r.table] = r.target_rows;
+    std::cout << nlohmann::json{{"from", RedactUrl(a.from)}, {"to", RedactUrl(a.to)}, {"tables", tables}, {"rows", total}}.dump(2) << "\n";
+    return 0;
+  }
   std::cout << "copied " << done->size() << " tables, " << total << " rows, counts verified, from " << RedactUrl(a.from)
             << " to " << RedactUrl(a.to) << "\n";
   return 0;
@@ -42,7 +47,8 @@ int Backup(const std::string& config_path, const DbArgs& a) {
     return Fail("`vigil db backup` backs up an SQLite database; for PostgreSQL use pg_dump (" + RedactUrl(url) + ")");
   Status s = BackupSqlite(url.substr(7), a.file);
   if (!s.ok()) return Fail(s.message());
-  std::cout << "backed up " << url.substr(7) << " to " << a.file << "\n";
+  if (a.json) std::cout << nlohmann::json{{"database", url.substr(7)}, {"backup", a.file}}.dump() << "\n";
+  else std::cout << "backed up " << url.substr(7) << " to " << a.file << "\n";
   return 0;
 }
 
@@ -58,6 +64,7 @@ void RegisterDbVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   auto* backup = db->add_subcommand("backup", "online backup of the SQLite database (safe while the daemon runs)");
   backup->add_option("file", a->file, "where to write the backup")->required();
   backup->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  for (auto* sub : {copy, backup}) sub->add_flag("--json", a->json, "machine-readable output");
   out.emplace_back(copy, [a] { return Copy(*a); });
   out.emplace_back(backup, [a, &config_path] { return Backup(config_path, *a); });
 }

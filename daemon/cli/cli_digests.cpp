@@ -1,14 +1,16 @@
 // `vigil digests list|show|send`: the digests sent so far, one in full, and a community's digest
 // now. Straight on the database the config names; `send` enqueues the same `digest` job the
 // schedule does, which a running daemon picks up (docs/triage.md).
-#include <cstdio>
+#include <algorithm>
 #include <iostream>
 
-#include "common/iso8601.h"
+#include "common/nearest.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/cli/output.h"
 #include "jobs/deliver/digest_message.h"
 #include "store/digest_repo.h"
 #include "store/job_repo.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
@@ -19,13 +21,26 @@ struct DigestArgs {
   bool json = false;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "vigil: " << message << "\n";
-  return 1;
+using cli::Fail;
+
+// A digest goes to a community the config declares or the platform has (a `subreddits` row).
+int CheckCommunity(const std::string& config_path, SqlConnection& db, const std::string& community) {
+  auto config = LoadConfig(config_path, kDeferSecrets);
+  if (!config.ok()) return Fail(config.error(), 2);
+  std::vector<std::string> declared;
+  for (const auto& c : (*config)->tree().value("communities", nlohmann::json::array())) declared.push_back(c.value("name", ""));
+  if (std::find(declared.begin(), declared.end(), community) != declared.end()) return 0;
+  auto row = CommunityIdByName(db, community);
+  if (!row.ok()) return Fail(row.error());
+  if (*row) return 0;
+  return Fail("no community \"" + community + "\"" + DidYouMean(community, declared) +
+                  ": neither the config's communities (" + (declared.empty() ? "none" : cli::Joined(declared)) +
+                  ") nor the database's subreddits name it",
+              2);
 }
 
 int List(const std::string& config, const DigestArgs& a) {
-  auto db = OpenDatabaseFromConfig(config);
+  auto db = OpenDatabaseToRead(config);
   if (!db.ok()) return Fail(db.error());
   auto list = ListDigests(**db, a.community, a.limit);
   if (!list.ok()) return Fail(list.error());
@@ -35,13 +50,16 @@ int List(const std::string& config, const DigestArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  printf("%-36s %-25s %s\n", "ID", "CREATED", "DIGEST");
-  for (const auto& d : *list) printf("%-36s %-25s %s\n", d.id.c_str(), FormatIso8601(d.created_at).c_str(), DigestHeadline(d).c_str());
+  auto now = std::chrono::system_clock::now();
+  cli::Table table({"ID", "CREATED", "DIGEST"});
+  for (const auto& d : *list) table.Add({d.id, cli::HumanTime(d.created_at, now), DigestHeadline(d)});
+  table.Print(std::cout);
+  if (list->empty()) std::cout << "(no digests)\n";
   return 0;
 }
 
 int Show(const std::string& config, const DigestArgs& a) {
-  auto db = OpenDatabaseFromConfig(config);
+  auto db = OpenDatabaseToRead(config);
   if (!db.ok()) return Fail(db.error());
   auto d = GetDigest(**db, a.id);
   if (!d.ok()) return Fail(d.error());
@@ -54,6 +72,7 @@ int Show(const std::string& config, const DigestArgs& a) {
 int Send(const std::string& config, const DigestArgs& a) {
   auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return Fail(db.error());
+  if (int rc = CheckCommunity(config, **db, a.community)) return rc;
   JobSpec job{.kind = "digest", .args = {{"community", a.community}}, .max_attempts = 8};
   auto r = EnqueueJobs(**db, {job}, std::chrono::system_clock::now());
   if (!r.ok()) return Fail(r.error());

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/cli/output.h"
 #include "sources/webhook/hook_import.h"
 
 namespace vigil {
@@ -64,18 +65,24 @@ void PrintSecrets(const std::vector<HookSecret>& secrets, bool show) {
   }
 }
 
-int RunImportHooks(const std::string& file, bool show_secrets) {
+int RunImportHooks(const std::string& file, bool show_secrets, bool json) {
   nlohmann::json hooks;
   try {
     hooks = YamlToJson(YAML::LoadFile(file));
   } catch (const YAML::Exception& e) {
-    std::cerr << "vigil: " << file << ": " << e.what() << "\n";
-    return 1;
+    return cli::Fail(file + ": " + e.what());
   }
   auto imported = ImportAdnanhHooks(hooks);
-  if (!imported.ok()) {
-    std::cerr << "vigil: " << file << ": " << imported.error() << "\n";
-    return 1;
+  if (!imported.ok()) return cli::Fail(file + ": " + imported.error());
+  if (json) {
+    nlohmann::json secrets = nlohmann::json::array();
+    for (const auto& s : imported->secrets) {
+      secrets.push_back({{"variable", s.variable}, {"hook", s.hook}});
+      if (show_secrets) secrets.back()["value"] = s.value;
+    }
+    std::cout << nlohmann::json{{"watchers", imported->watchers}, {"secrets", secrets}, {"not_carried", imported->not_carried}}.dump(2)
+              << "\n";
+    return 0;
   }
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "watchers" << YAML::Value;
@@ -97,8 +104,10 @@ void RegisterImportHooksVerb(CLI::App& app, VerbList& out) {
   auto file = std::make_shared<std::string>();
   auto show_secrets = std::make_shared<bool>(false);
   cmd->add_option("file", *file, "hooks.json or hooks.yaml")->required();
+  auto json = std::make_shared<bool>(false);
   cmd->add_flag("--show-secrets", *show_secrets, "print the secrets' values with the variables to set");
-  out.emplace_back(cmd, [file, show_secrets] { return RunImportHooks(*file, *show_secrets); });
+  cmd->add_flag("--json", *json, "the watchers, the secrets to set and what was not carried over, as JSON");
+  out.emplace_back(cmd, [file, show_secrets, json] { return RunImportHooks(*file, *show_secrets, *json); });
 }
 
 }  // namespace vigil

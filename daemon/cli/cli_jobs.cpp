@@ -1,17 +1,18 @@
 // `vigil jobs enqueue|list|show|retry|cancel`: the queue from the command line, straight on the
 // database the config names (the daemon need not run; a running one picks enqueued jobs up).
+#include <algorithm>
 #include <iostream>
 
 #include "common/json_depth.h"
-#include "common/utf8_cut.h"
+#include "common/nearest.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
-#include "daemon/watcher_status.h"
+#include "daemon/cli/output.h"
+#include "jobs/engine/runtime.h"
+#include "jobs/job_kinds.h"
 #include "sources/watcher_checks.h"
 #include "store/db_time.h"
 #include "store/job_repo.h"
-#include "store/migrator.h"
-#include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
@@ -23,16 +24,26 @@ struct JobsArgs {
   bool json = false;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "vigil: " << message << "\n";
-  return 1;
+const std::vector<std::string> kJobStates = {"available", "running", "retryable", "completed", "discarded", "cancelled"};
+
+std::vector<std::string> KnownKinds(const std::string& config_path) {
+  auto config = LoadConfig(config_path, kDeferSecrets);
+  if (!config.ok()) return {};
+  Runtime runtime(*config);
+  return BuildJobRegistry(runtime).Names();
 }
+
+TimePoint Micros(int64_t us) { return us ? FromMicros(us) : TimePoint{}; }
 
 int Enqueue(const std::string& config, const JobsArgs& a) {
   auto args = ParseJsonOrDiscarded(a.args_json);
-  if (args.is_discarded()) return Fail("--args: not valid JSON: " + a.args_json);
+  if (args.is_discarded()) return cli::Fail("--args: not valid JSON: " + a.args_json, 2);
+  auto kinds = KnownKinds(config);
+  if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), a.kind) == kinds.end()) {
+    return cli::Fail("no job kind \"" + a.kind + "\"" + DidYouMean(a.kind, kinds) + "; kinds: " + cli::Joined(kinds), 2);
+  }
   auto db = OpenDatabaseFromConfig(config);
-  if (!db.ok()) return Fail(db.error());
+  if (!db.ok()) return cli::Fail(db.error());
   std::vector<JobSpec> jobs(static_cast<size_t>(a.count));
   for (auto& j : jobs) {
     j.kind = a.kind;
@@ -44,72 +55,91 @@ int Enqueue(const std::string& config, const JobsArgs& a) {
   }
   auto start = std::chrono::steady_clock::now();
   auto r = EnqueueJobs(**db, jobs, std::chrono::system_clock::now());
-  if (!r.ok()) return Fail(r.error());
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!r.ok()) return cli::Fail(r.error());
+  auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
   if (a.json) {
     nlohmann::json ids = nlohmann::json::array();
     for (const auto& e : *r) ids.push_back(e.id);
-    std::cout << nlohmann::json{{"enqueued", ids.size()}, {"ids", ids}, {"seconds", secs}}.dump() << "\n";
+    std::cout << nlohmann::json{{"enqueued", ids.size()}, {"ids", ids}, {"seconds", took.count()}}.dump() << "\n";
   } else if (a.count == 1) {
     std::cout << ((*r)[0].inserted ? "enqueued job " : "already enqueued: job ") << (*r)[0].id << "\n";
   } else {
-    std::cout << "enqueued " << r->size() << " jobs in " << secs << " s (" << static_cast<int64_t>(r->size() / secs) << " jobs/s)\n";
+    std::cout << "enqueued " << cli::HumanNumber(static_cast<double>(r->size())) << " jobs in "
+              << cli::HumanDuration(std::chrono::duration_cast<std::chrono::milliseconds>(took)) << " ("
+              << cli::HumanNumber(static_cast<double>(r->size()) / std::max(took.count(), 1e-6)) << " jobs/s)\n";
   }
   return 0;
 }
 
 int List(const std::string& config, const JobsArgs& a) {
-  auto db = OpenDatabaseFromConfig(config);
-  if (!db.ok()) return Fail(db.error());
+  if (!a.state.empty()) {
+    if (int rc = cli::CheckOneOf("--state", a.state, kJobStates)) return rc;
+  }
+  auto db = OpenDatabaseToRead(config);
+  if (!db.ok()) return cli::Fail(db.error());
   auto jobs = ListJobs(**db, {a.state, a.filter_kind, "", 0, a.limit});
-  if (!jobs.ok()) return Fail(jobs.error());
+  if (!jobs.ok()) return cli::Fail(jobs.error());
   if (a.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& j : *jobs) out.push_back(JobToJson(j));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  printf("%-8s %-24s %-10s %-10s %-8s %-20s %s\n", "ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "RUN AT", "LAST ERROR");
+  auto now = std::chrono::system_clock::now();
+  cli::Table table({"ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "RUN AT", "LAST ERROR"});
   for (const auto& j : *jobs) {
-    printf("%-8lld %-24s %-10s %-10s %d/%-6d %-20s %s\n", static_cast<long long>(j.id), j.kind.c_str(), j.queue.c_str(),
-           j.state.c_str(), j.attempt, j.max_attempts, UtcText(j.run_at_us).c_str(), std::string(CutUtf8(j.last_error, 60)).c_str());
+    table.Add({std::to_string(j.id), j.kind, j.queue, cli::PaintWord(j.state),
+               std::to_string(j.attempt) + "/" + std::to_string(j.max_attempts), cli::HumanTime(Micros(j.run_at_us), now),
+               j.last_error.empty() ? "-" : j.last_error});
   }
+  table.Print(std::cout);
+  if (jobs->empty()) std::cout << "(no jobs" << (a.state.empty() ? "" : " " + a.state) << ")\n";
   return 0;
 }
 
 int Show(const std::string& config, const JobsArgs& a) {
-  auto db = OpenDatabaseFromConfig(config);
-  if (!db.ok()) return Fail(db.error());
+  auto db = OpenDatabaseToRead(config);
+  if (!db.ok()) return cli::Fail(db.error());
   auto job = GetJob(**db, a.id);
-  if (!job.ok()) return Fail(job.error());
-  if (!*job) return Fail("no job " + std::to_string(a.id));
-  std::cout << JobToJson(**job).dump(2) << "\n";
+  if (!job.ok()) return cli::Fail(job.error());
+  if (!*job) return cli::Fail("no job " + std::to_string(a.id));
+  const JobRow& j = **job;
+  if (a.json) {
+    std::cout << JobToJson(j).dump(2) << "\n";
+    return 0;
+  }
+  auto now = std::chrono::system_clock::now();
+  auto line = [](const char* key, const std::string& value) {
+    if (!value.empty()) std::cout << key << std::string(14 - std::string_view(key).size(), ' ') << value << "\n";
+  };
+  line("job", std::to_string(j.id));
+  line("kind", j.kind);
+  line("queue", j.queue + (j.priority ? " (priority " + std::to_string(j.priority) + ")" : ""));
+  line("state", cli::PaintWord(j.state));
+  line("attempt", std::to_string(j.attempt) + " of " + std::to_string(j.max_attempts));
+  line("args", j.args);
+  line("unique key", j.unique_key);
+  line("run at", cli::HumanTime(Micros(j.run_at_us), now));
+  line("created", cli::HumanTime(Micros(j.created_at_us), now));
+  line("updated", cli::HumanTime(Micros(j.updated_at_us), now));
+  if (j.finished_at_us) line("finished", cli::HumanTime(Micros(j.finished_at_us), now));
+  if (!j.locked_by.empty()) line("locked by", j.locked_by + " until " + cli::HumanTime(Micros(j.locked_until_us), now));
+  line("last error", j.last_error);
   return 0;
 }
 
 int Change(const std::string& config, const JobsArgs& a, bool retry) {
   auto db = OpenDatabaseFromConfig(config);
-  if (!db.ok()) return Fail(db.error());
+  if (!db.ok()) return cli::Fail(db.error());
   auto now = std::chrono::system_clock::now();
   Status s = retry ? RetryJob(**db, a.id, now) : CancelJob(**db, a.id, now);
-  if (!s.ok()) return Fail(s.message());
+  if (!s.ok()) return cli::Fail(s.message());
   if (a.json) std::cout << nlohmann::json{{"id", a.id}, {"state", retry ? "available" : "cancelled"}}.dump() << "\n";
   else std::cout << "job " << a.id << (retry ? " will run again" : " cancelled") << "\n";
   return 0;
 }
 
 }  // namespace
-
-Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path) {
-  auto config = LoadConfig(path, kDeferSecrets);
-  if (!config.ok()) return config.status();
-  auto db = OpenSqlConnection(DatabaseTarget(**config));
-  if (!db.ok()) return db.status();
-  // A fresh database gets vigil's tables (migrations are idempotent and serialised).
-  auto migrated = Migrate(**db);
-  if (!migrated.ok()) return migrated.status();
-  return db;
-}
 
 void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   auto* jobs = app.add_subcommand("jobs", "the durable job queue");

@@ -9,6 +9,8 @@
 #include "common/http/curl_http_client.h"
 #include "config/config.h"
 #include "daemon/cli/cli_verbs.h"
+#include "common/nearest.h"
+#include "daemon/cli/output.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 #include "sources/watcher_checks.h"
 #include "store/migrator.h"
@@ -23,10 +25,7 @@ struct RunArgs {
   bool json = false;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "vigil: " << message << "\n";
-  return 1;
-}
+using cli::Fail;
 
 void DrawProgress(size_t done, size_t total) {
   if (total == 0) {  // a job that cannot know its total counts up
@@ -53,9 +52,9 @@ void PrintSummary(const std::string& kind, const nlohmann::json& summary, const 
   }
 }
 
-std::string KnownKinds() {
-  std::string out;
-  for (const auto& k : MaintenanceKinds()) out += (out.empty() ? "" : ", ") + k.kind;
+std::vector<std::string> KnownKinds() {
+  std::vector<std::string> out;
+  for (const auto& k : MaintenanceKinds()) out.push_back(k.kind);
   return out;
 }
 
@@ -67,7 +66,11 @@ const char* ResultName(JobResult::Kind kind) {
 int RunOnce(const std::string& config_path, const RunArgs& a) {
   if (!a.once) return Fail("jobs run: only --once is supported (the daemon runs scheduled jobs)");
   const MaintenanceKind* kind = FindMaintenanceKind(a.kind);
-  if (kind == nullptr) return Fail("jobs run: unknown kind \"" + a.kind + "\" (known: " + KnownKinds() + ")");
+  if (kind == nullptr) {
+    return Fail("jobs run: no maintenance kind \"" + a.kind + "\"" + DidYouMean(a.kind, KnownKinds()) + "; kinds: " +
+                    cli::Joined(KnownKinds()),
+                2);
+  }
   auto config = LoadConfig(config_path, kDeferSecrets);
   if (!config.ok()) return Fail(config.error());
   if (Status s = (*config)->RequireSecrets("jobs." + a.kind); !s.ok()) return Fail(s.message());
@@ -98,7 +101,7 @@ int RunOnce(const std::string& config_path, const RunArgs& a) {
 
 void RegisterJobRunVerb(CLI::App& jobs, VerbList& out, std::string& config_path) {
   auto a = std::make_shared<RunArgs>();
-  auto* run = jobs.add_subcommand("run", "run a maintenance job kind once, here (" + KnownKinds() + ")");
+  auto* run = jobs.add_subcommand("run", "run a maintenance job kind once, here (" + cli::Joined(KnownKinds()) + ")");
   run->add_option("kind", a->kind, "job kind")->required();
   run->add_flag("--once", a->once, "one run, then exit");
   run->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");

@@ -1,52 +1,61 @@
 // `vigil status [--json]`: a running daemon's one-screen view, through its admin API.
 #include <iostream>
 
-#include "common/utf8_cut.h"
 #include "config/config.h"
 #include "daemon/cli/admin_client.h"
 #include "daemon/cli/cli_verbs.h"
+#include "daemon/cli/output.h"
 #include "daemon/watcher_status.h"
 #include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
 
-int Fail(const std::string& message) {
-  std::cerr << "vigil: " << message << "\n";
-  return 1;
-}
+using cli::Fail;
 
-std::string Uptime(double secs) {
-  int64_t s = static_cast<int64_t>(secs);
-  char buf[64];
-  snprintf(buf, sizeof buf, "%lldd %02lld:%02lld:%02lld", static_cast<long long>(s / 86400),
-           static_cast<long long>(s % 86400 / 3600), static_cast<long long>(s % 3600 / 60), static_cast<long long>(s % 60));
-  return buf;
+std::string Count(const nlohmann::json& j, const char* key) { return std::to_string(j.value(key, int64_t(0))); }
+
+// "2026-12-01T20:00:00Z (backing off)" as the admin API gives it, in the one voice.
+std::string When(const nlohmann::json& w, const char* key, TimePoint now) {
+  std::string text = w.value(key, "");
+  if (text.empty() || text == "-") return "-";
+  std::string suffix;
+  if (auto paren = text.find(" ("); paren != std::string::npos) {
+    suffix = text.substr(paren);
+    text = text.substr(0, paren);
+  }
+  return cli::HumanTimeText(text, now) + suffix;
 }
 
 void Print(const nlohmann::json& st) {
+  auto now = std::chrono::system_clock::now();
   std::cout << "vigil " << st.value("version", "?") << " on " << st.value("database", "?") << ", node " << st.value("node", "?")
-            << ", up " << Uptime(st.value("uptime_seconds", 0.0)) << "\n\nWATCHERS\n";
-  printf("  %-20s %-11s %-7s %-21s %-32s %s\n", "NAME", "TYPE", "EVENTS", "LAST POLL", "NEXT POLL", "LAST ERROR");
+            << ", up " << cli::HumanDuration(std::chrono::seconds(static_cast<int64_t>(st.value("uptime_seconds", 0.0)))) << "\n\nWATCHERS\n";
+  cli::Table watchers({"  NAME", "TYPE", "EVENTS", "LAST POLL", "NEXT POLL", "LAST ERROR"});
   for (const auto& w : st["watchers"]) {
-    std::string err(CutUtf8(WatcherErrorText(w), 70));
-    printf("  %-20s %-11s %-7lld %-21s %-32s %s\n", w.value("name", "").c_str(), w.value("type", "").c_str(),
-           static_cast<long long>(w.value("events", int64_t(0))), w.value("last_poll", "-").c_str(), w.value("next_poll", "-").c_str(),
-           err.c_str());
+    std::string err = WatcherErrorText(w);
+    watchers.Add({"  " + w.value("name", ""), w.value("type", ""), Count(w, "events"), When(w, "last_poll", now), When(w, "next_poll", now),
+                  err.empty() ? "-" : cli::Paint(cli::Tone::kBad, err, cli::ColourOn(stdout))});
   }
+  watchers.Print(std::cout);
   std::cout << "\nQUEUES\n";
-  printf("  %-24s %-10s %-8s %-10s %s\n", "KIND", "AVAILABLE", "RUNNING", "RETRYABLE", "DISCARDED (24h)");
+  cli::Table queues({"  KIND", "AVAILABLE", "RUNNING", "RETRYABLE", "DISCARDED (24h)"});
   for (auto it = st["queues"].begin(); it != st["queues"].end(); ++it) {
-    printf("  %-24s %-10lld %-8lld %-10lld %lld\n", it.key().c_str(), static_cast<long long>(it.value().value("available", int64_t(0))),
-           static_cast<long long>(it.value().value("running", int64_t(0))), static_cast<long long>(it.value().value("retryable", int64_t(0))),
-           static_cast<long long>(it.value().value("discarded_24h", int64_t(0))));
+    queues.Add({"  " + it.key(), Count(it.value(), "available"), Count(it.value(), "running"), Count(it.value(), "retryable"),
+                Count(it.value(), "discarded_24h")});
   }
+  queues.Print(std::cout);
   std::cout << "\nLAST NOTIFICATIONS\n";
-  if (st["notifications"].empty()) std::cout << "  (none)\n";
-  for (const auto& n : st["notifications"]) {
-    printf("  %-20s %-7s %-9s %s\n", n.value("created_at", "").substr(0, 19).c_str(), n.value("signal", "").c_str(),
-           n.value("status", "").c_str(), std::string(CutUtf8(n.value("title", ""), 70)).c_str());
+  if (st["notifications"].empty()) {
+    std::cout << "  (none)\n";
+    return;
   }
+  cli::Table notes({"  CREATED", "SIGNAL", "STATUS", "TITLE"});
+  for (const auto& n : st["notifications"]) {
+    notes.Add({"  " + cli::HumanTimeText(n.value("created_at", ""), now), cli::PaintWord(n.value("signal", "")),
+               cli::PaintWord(n.value("status", "")), n.value("title", "")});
+  }
+  notes.Print(std::cout);
 }
 
 int ShowStatus(const std::string& path, bool json) {

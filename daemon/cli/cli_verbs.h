@@ -25,8 +25,13 @@ void RegisterDigestVerbs(CLI::App& app, VerbList& out, std::string& config_path)
 // `config reference` (cli_config.cpp).
 void RegisterConfigVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 
-// The database the config at `path` names, migrated (verbs work on a fresh database too).
+// The database the config at `path` names, migrated (verbs that write work on a fresh database
+// too). In cli_database.cpp.
 Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path);
+// The same database only to read (list, show, test, replay): it creates nothing and migrates
+// nothing. Error: an SQLite file that does not exist, a database without vigil's tables or behind
+// this binary's schema, each saying what to run.
+Result<std::unique_ptr<SqlConnection>> OpenDatabaseToRead(const std::string& path);
 // `jobs run KIND --once` (cli_jobs_run.cpp), under the `jobs` subcommand.
 void RegisterJobRunVerb(CLI::App& jobs, VerbList& out, std::string& config_path);
 

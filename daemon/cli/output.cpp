@@ -10,6 +10,7 @@
 
 #include "common/iso8601.h"
 #include "common/logging.h"
+#include "common/nearest.h"
 #include "common/utf8_cut.h"
 
 namespace vigil::cli {
@@ -124,7 +125,7 @@ std::string HumanTimeText(std::string_view stored, TimePoint now) {
   return t ? HumanTime(*t, now) : std::string(stored);
 }
 
-std::string JsonTime(TimePoint t) { return FormatIso8601(t).substr(0, 19) + "Z"; }
+std::string JsonTime(TimePoint t) { return FormatUtcZ(t); }
 
 std::string JsonTimeText(std::string_view stored) {
   auto t = ReadStoredTime(stored);
@@ -246,13 +247,19 @@ int Fail(std::string_view message, int code) {
   return code;
 }
 
+std::string Joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : std::string(separator)) + item;
+  return out;
+}
+
 int CheckOneOf(std::string_view flag, std::string_view value, const std::vector<std::string>& valid) {
   for (const auto& v : valid) {
     if (v == value) return 0;
   }
-  std::string list;
-  for (const auto& v : valid) list += (list.empty() ? "" : ", ") + v;
-  return Fail(std::string(flag) + ": \"" + std::string(value) + "\" is not one of " + list, 2);
+  return Fail(std::string(flag) + ": \"" + std::string(value) + "\" is not one of " + Joined(valid) +
+                  DidYouMean(value, valid),
+              2);
 }
 
 void InitCliLogging() {

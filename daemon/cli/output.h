@@ -75,6 +75,9 @@ Tone ToneOf(std::string_view word);
 // Paint(ToneOf(word), word, ColourOn(stdout)).
 std::string PaintWord(std::string_view word);
 
+// "a, b, c".
+std::string Joined(const std::vector<std::string>& items, std::string_view separator = ", ");
+
 // Prints `vigil: <message>` to stderr and returns `code`.
 int Fail(std::string_view message, int code = 1);
 // `vigil: --flag: "value" is not one of a, b, c` (exit 2) when `value` is not in `valid`.

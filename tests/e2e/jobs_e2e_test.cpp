@@ -154,8 +154,13 @@ TEST(JobsE2E, JobsCliListShowRetryCancel) {
   EXPECT_EQ(nlohmann::json::parse(lout)[0]["state"], "available");
   auto [cc, cout] = RunVigil({"jobs", "cancel", id, "--config", d.config_path()});
   EXPECT_EQ(cc, 0) << cout;
-  auto [sc, sout] = RunVigil({"jobs", "show", id, "--config", d.config_path()});
-  EXPECT_EQ(nlohmann::json::parse(sout)["state"], "cancelled");
+  auto [sc, sout] = RunVigil({"jobs", "show", id, "--json", "--config", d.config_path()});
+  auto shown = nlohmann::json::parse(sout);
+  EXPECT_EQ(shown["state"], "cancelled");
+  EXPECT_TRUE(shown["created_at"].is_string() && shown["created_at"].get<std::string>().ends_with("Z")) << sout;
+  auto [hc, hout] = RunVigil({"jobs", "show", id, "--config", d.config_path()});
+  EXPECT_EQ(hc, 0) << hout;
+  EXPECT_NE(hout.find("state         cancelled\n"), std::string::npos) << hout;
   auto [rc, rout] = RunVigil({"jobs", "retry", id, "--json", "--config", d.config_path()});
   EXPECT_EQ(rc, 0) << rout;
   auto [xc, xout] = RunVigil({"jobs", "show", "999999", "--config", d.config_path()});
