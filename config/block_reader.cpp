@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "config/key_hint.h"
 #include "config/units.h"
 
 namespace vigil {
@@ -58,9 +59,7 @@ Status BlockReader::CheckKeys(const std::set<std::string>& known) const {
   if (!block_.is_object()) return Status::Ok();
   for (auto it = block_.begin(); it != block_.end(); ++it) {
     if (known.count(it.key())) continue;
-    std::string list;
-    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    return Error(it.key(), "unknown key (expected one of " + list + ")");
+    return Error(it.key(), UnknownKeyMessage(it.key(), std::vector<std::string>(known.begin(), known.end())));
   }
   return Status::Ok();
 }
@@ -93,9 +92,8 @@ Result<bool> BlockReader::Bool(const std::string& key, bool fallback) const {
 Result<std::chrono::milliseconds> BlockReader::Duration(const std::string& key, std::chrono::milliseconds fallback) const {
   const nlohmann::json& v = Raw(key);
   if (v.is_null()) return fallback;
-  if (v.is_number_integer() && v.get<int64_t>() >= 0) return std::chrono::milliseconds(v.get<int64_t>() * 1000);
-  auto d = v.is_string() ? ParseDuration(v.get<std::string>()) : std::nullopt;
-  if (!d || d->count() < 0) return Error(key, "expected a duration such as 90s, 30m, 12h or 7d");
+  auto d = DurationValue(v);
+  if (!d.ok()) return Error(key, d.error());
   return *d;
 }
 
@@ -144,7 +142,7 @@ Status BlockReader::OnlyKeys(std::initializer_list<const char*> allowed) const {
   if (!block_.is_object()) return Error("", "expected a map");
   std::set<std::string> keys(allowed.begin(), allowed.end());
   for (auto it = block_.begin(); it != block_.end(); ++it) {
-    if (!keys.count(it.key())) return Error(it.key(), "unknown key");
+    if (!keys.count(it.key())) return Error(it.key(), UnknownKeyMessage(it.key(), std::vector<std::string>(allowed.begin(), allowed.end())));
   }
   return Status::Ok();
 }

@@ -15,18 +15,19 @@
 
 namespace vigil {
 
-Result<std::shared_ptr<const Config>> Config::Load(const std::string& path) {
+Result<std::shared_ptr<const Config>> Config::Load(const std::string& path, LoadOptions options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error(path + ": cannot read config file: " + std::strerror(errno));
   std::stringstream buf;
   buf << in.rdbuf();
-  return Parse(buf.str(), path);
+  return Parse(buf.str(), path, options);
 }
 
-Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, const std::string& path) {
+Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, const std::string& path,
+                                                   LoadOptions options) {
   auto config = std::make_shared<Config>();
   config->path_ = path;
-  ConfigLoader loader(path, config.get());
+  ConfigLoader loader(path, config.get(), options);
   Status s = loader.Run(yaml);
   if (s.ok()) s = CheckDatabasesMap(*config);
   if (!s.ok()) return s;
@@ -124,6 +125,21 @@ std::chrono::milliseconds Config::GetDuration(const std::string& path) const {
 bool Config::GetBool(const std::string& path) const {
   auto v = Get(path);
   return v.is_boolean() && v.get<bool>();
+}
+
+Result<std::string> Config::Secret(const std::string& path) const {
+  auto it = unresolved_secrets_.find(path);
+  if (it != unresolved_secrets_.end()) return Status::Error(it->second);
+  return GetString(path);
+}
+
+Status Config::RequireSecrets(const std::string& concrete_prefix) const {
+  for (const auto& [path, error] : unresolved_secrets_) {
+    bool under = concrete_prefix.empty() || path == concrete_prefix ||
+                 (path.starts_with(concrete_prefix) && (path[concrete_prefix.size()] == '.' || path[concrete_prefix.size()] == '['));
+    if (under) return Status::Error(error);
+  }
+  return Status::Ok();
 }
 
 Status Config::ErrorAt(const std::string& concrete_path, const std::string& message) const {

@@ -19,12 +19,24 @@
 
 namespace vigil {
 
+// How a config file is loaded.
+struct LoadOptions {
+  // Every secret is resolved at load (an unset `${ENV}` or an unreadable `<secret>_file` in a
+  // secret's value is an error) unless this is set: then such a secret is recorded as unresolved
+  // (unresolved_secrets(); the tree keeps its text as written), and only Secret() or
+  // RequireSecrets() on it fails, with the error the load would have given. The daemon, `vigil
+  // check` and a reload load with every secret; a CLI verb that uses none (`vigil notifications
+  // list`) defers them, so it runs without the webhook's secret in its environment.
+  bool defer_secrets = false;
+};
+
 class Config {
  public:
   // Reads and validates `path`. Errors name the file, line, column and key.
-  static Result<std::shared_ptr<const Config>> Load(const std::string& path);
+  static Result<std::shared_ptr<const Config>> Load(const std::string& path, LoadOptions options = {});
   // Validates YAML text as if read from `path` (relative paths resolve against its folder).
-  static Result<std::shared_ptr<const Config>> Parse(const std::string& yaml, const std::string& path);
+  static Result<std::shared_ptr<const Config>> Parse(const std::string& yaml, const std::string& path,
+                                                     LoadOptions options = {});
 
   // A row of the platform's `watchers` table to run beside the YAML's watchers: its block in the
   // YAML's form (columns mapped to keys, its `config` merged in), a label that starts its errors
@@ -72,6 +84,15 @@ class Config {
 
   // Paths of the keys marked secret, concrete ("api.token", "watchers[0].verify.secret").
   const std::vector<std::string>& secret_paths() const { return secret_paths_; }
+  // With LoadOptions::defer_secrets: the secrets that could not be resolved, by concrete path, each
+  // with its error ("vigil.yaml:5:10: api.token: environment variable VIGIL_API_TOKEN is not set").
+  const std::map<std::string, std::string>& unresolved_secrets() const { return unresolved_secrets_; }
+  // The secret at a dotted path ("api.token"): its value ("" when the file does not give one), or
+  // the error of a deferred secret that could not be resolved.
+  Result<std::string> Secret(const std::string& path) const;
+  // Ok when no secret at or under `concrete_prefix` ("jobs.embedding_backfill", "watchers[2]"; ""
+  // for all) is unresolved; else the first one's error. Code about to use a block's secrets asks.
+  Status RequireSecrets(const std::string& concrete_prefix) const;
 
  private:
   friend class ConfigLoader;
@@ -79,6 +100,7 @@ class Config {
   nlohmann::json tree_ = nlohmann::json::object();
   std::map<std::string, std::string> marks_;
   std::vector<std::string> secret_paths_;
+  std::map<std::string, std::string> unresolved_secrets_;
 };
 
 // A table default parsed into its normalised JSON form (null if the key has no default).

@@ -1,5 +1,6 @@
 #include "config/http_client_config.h"
 
+#include "config/key_hint.h"
 #include "config/units.h"
 
 namespace vigil {
@@ -23,11 +24,13 @@ Result<HttpClientOptions> HttpClientOptionsFrom(const Config& config) {
       if (k == "requests_per_second" && it->is_number() && it->get<double>() >= 0) h.requests_per_second = it->get<double>();
       else if (k == "max_concurrency" && it->is_number_integer() && it->get<int>() >= 0) h.max_concurrency = it->get<int>();
       else if (k == "min_interval") {
-        auto d = it->is_string() ? ParseDuration(it->get<std::string>()) : std::nullopt;
-        if (!d) return fail(at + "." + k, "expected a duration such as 3s");
+        auto d = DurationValue(*it);
+        if (!d.ok()) return fail(at + "." + k, d.error());
         h.min_interval = *d;
+      } else if (k == "requests_per_second" || k == "max_concurrency") {
+        return fail(at + "." + k, k == "max_concurrency" ? "expected a whole number >= 0" : "expected a number >= 0");
       } else {
-        return fail(at + "." + k, "unknown key or bad value (expected requests_per_second >= 0, min_interval, max_concurrency >= 0)");
+        return fail(at + "." + k, UnknownKeyMessage(k, {"host", "requests_per_second", "min_interval", "max_concurrency"}));
       }
     }
     o.host_limits.push_back(h);  // a later entry for a host replaces the default

@@ -1,9 +1,6 @@
 #include "config/schema.h"
 
-#include <sstream>
 #include <unordered_map>
-
-#include "config/yaml_budget.h"
 
 namespace vigil {
 namespace {
@@ -87,7 +84,9 @@ std::vector<KeySpec> WatcherKeys() {
       Applied({"watchers[].name", K::kString, "", kReload, "Unique name; also the webhook path `/hooks/<name>`."}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].type", K::kEnum, "", kReload, "What kind of watcher.", 0, 0, {"literature", "webhook", "scheduled", "log"}}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].description", K::kString, "", kReload, "Free text shown in the API."}, "sources/watcher_decls.cpp"),
-      Applied({"watchers[].community", K::kString, "", kReload, "The community (`subreddits.name`) its events belong to."}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].community", K::kString, "", kReload,
+       "The community its events belong to: a `communities:` entry's name, or a `subreddits.name` the platform made "
+       "(`vigil check` warns when `communities:` does not define it)."}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].enabled", K::kBool, "true", kReload, "A disabled watcher is kept in the table but does nothing."}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].auto_create_thread", K::kBool, "false", kReload, "Open a platform thread for notifications scoring high enough."}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].auto_thread_approval_rate", K::kFloat, "0.8", kReload,
@@ -123,8 +122,8 @@ std::vector<KeySpec> WatcherTypeKeys() {
        "scheduled: template of each event's source_id (default `{{fire_at}}`, sql `{{fire_at}}#{{row_number}}`); "
        "an event whose key was seen before is not stored again."}, "sources/scheduled/scheduled_watcher_spec.cpp"),
       Applied({"watchers[].source", K::kEnum, "", kReload, "literature: where to look.", 0, 0, {"pubmed", "arxiv", "feed"}}, "jobs/watch/literature_poll_job.cpp"),
-      Applied({"watchers[].query", K::kString, "", kReload, "literature (pubmed, arxiv): the search query, in the service's own syntax."}, "jobs/watch/literature_poll_job.cpp"),
-      Applied({"watchers[].url", K::kString, "", kReload, "literature (feed): the RSS, RDF or Atom feed's URL."}, "jobs/watch/literature_poll_job.cpp"),
+      Applied({"watchers[].query", K::kString, "", kReload, "literature (pubmed, arxiv): the search query, in the service's own syntax. Required for them."}, "jobs/watch/literature_poll_job.cpp"),
+      Applied({"watchers[].url", K::kString, "", kReload, "literature (feed): the RSS, RDF or Atom feed's http(s) URL. Required for it."}, "jobs/watch/literature_poll_job.cpp"),
       Applied({"watchers[].base_url", K::kString, "", kReload,
        "literature: the API's base URL, for mirrors and tests (pubmed: https://eutils.ncbi.nlm.nih.gov/entrez/eutils, "
        "arxiv: https://export.arxiv.org/api)."}, "jobs/watch/literature_poll_job.cpp"),
@@ -146,8 +145,8 @@ std::vector<KeySpec> WebhookKeys() {
       Applied({"watchers[].methods", K::kStringList, "", kReload, "webhook: HTTP methods accepted (default `[POST]`); others get 405."}, "sources/webhook/webhook_watcher.cpp"),
       Applied({"watchers[].verify", K::kAny, "", kReload,
        "webhook: how senders prove themselves: `{scheme: github|github-sha1|stripe|slack|hmac|token, secret (or secret_file), "
-       "header, algorithm, encoding, prefix, prefix_optional, tolerance_seconds, allow_ips, trusted_proxies}`. Without it any "
-       "request is accepted."}, "sources/webhook/webhook_watcher.cpp"),
+       "header, algorithm, encoding, prefix, prefix_optional, tolerance_seconds, allow_ips, trusted_proxies}`. Required: "
+       "`{scheme: none}` accepts any request, on purpose."}, "sources/webhook/webhook_watcher.cpp"),
       Applied({"watchers[].trigger", K::kAny, "", kReload,
        "webhook: `and`/`or`/`not` over `match: {type: value|regex, source: header|query|payload, name, value|regex}`; "
        "a request that does not match stores nothing."}, "sources/webhook/webhook_watcher.cpp"),
@@ -251,6 +250,17 @@ const KeySpec* FindKeySpec(const std::string& path) {
   return it == index.end() ? nullptr : it->second;
 }
 
+std::vector<std::string> ChildKeys(const std::string& spec_path) {
+  std::string prefix = spec_path.empty() ? "" : spec_path + ".";
+  std::vector<std::string> keys;
+  for (const auto& spec : ConfigTable()) {
+    if (!spec.path.starts_with(prefix)) continue;
+    std::string rest = spec.path.substr(prefix.size());
+    if (rest.find_first_of(".[") == std::string::npos) keys.push_back(rest);
+  }
+  return keys;
+}
+
 const char* RemovedKeyHint(const std::string& path) {
   if (path == "database.pool_size")
     return "database.pool_size is no longer read: the API and webhook intake share one database thread, so there is no "
@@ -275,40 +285,6 @@ const char* KeyTypeName(KeyType type) {
     case K::kAny: return "map";
   }
   return "?";
-}
-
-std::string ConfigReferenceMarkdown() {
-  std::ostringstream out;
-  out << "# Configuration reference\n\n"
-         "Generated from vigil's config table (`vigil config reference`); do not edit by hand.\n"
-         "Durations read as `250ms`, `90s`, `5m`, `1h`, `1d`; sizes as `512`, `64KiB`, `1MiB`.\n"
-         "Any string may use `${ENV_VAR}`; a secret key `k` may instead be given as `k_file: PATH` (relative to this\n"
-         "file's folder; one trailing line end is dropped; a missing or empty file is an error). In free-form maps\n"
-         "too, a secret-looking key (`secret`, `token`, `password`, `api_key`, `*_key`, ...) is its text as written.\n"
-         "Reload: `yes` when SIGHUP applies a change, `restart` when it needs a restart.\n\n"
-      << "Limits: YAML anchors and aliases (`&a`, `*a`) are allowed, but the file is measured with every alias\n"
-         "expanded before anything is built: at most "
-      << kMaxYamlNodes << " nodes (keys, values, maps and lists), " << (kMaxYamlScalarBytes >> 20)
-      << " MiB of\nscalar text and " << kMaxYamlDepth
-      << " levels of nesting. A file past one of them (such as an alias bomb) is refused with the\n"
-         "file:line:column where it crossed the limit; on SIGHUP the running configuration is kept.\n\n"
-      << "| key | type | default | reload | meaning | applied by |\n|---|---|---|---|---|---|\n";
-  for (const auto& s : ConfigTable()) {
-    std::string type = KeyTypeName(s.type);
-    if (s.type == K::kEnum) {
-      type.clear();
-      for (const auto& c : s.choices) type += (type.empty() ? "" : " \\| ") + ("`" + c + "`");
-    }
-    if (s.min != 0 || s.max != 0) {
-      std::ostringstream b;
-      b << " (" << s.min << " to " << s.max << ")";
-      type += b.str();
-    }
-    out << "| `" << s.path << "` | " << type << " | " << (s.default_value.empty() ? "" : "`" + s.default_value + "`")
-        << " | " << (s.reloadable ? "yes" : "restart") << " | " << s.help << " | "
-        << (s.applied_by.empty() ? "" : "`" + s.applied_by + "`") << " |\n";
-  }
-  return out.str();
 }
 
 }  // namespace vigil

@@ -1,6 +1,6 @@
 // The configuration table (STYLE.md 7): every key vigil reads, with its type, bounds, default,
 // whether a reload (SIGHUP) may change it, and what it means. The loader validates against it;
-// `vigil config reference` prints it as the docs' configuration reference.
+// `vigil config reference` prints it (config/reference.h), and docs/configuration.md is made from it.
 //
 // Paths use dots for maps and `[]` for list items: "watchers[].verify.scheme".
 #pragma once
@@ -49,11 +49,12 @@ const KeySpec* FindKeySpec(const std::string& path);
 
 const char* KeyTypeName(KeyType type);
 
+// The keys the table lists directly under a section or list path ("" for the top level,
+// "watchers[]" for a watcher), in table order: the valid keys an unknown-key error names.
+std::vector<std::string> ChildKeys(const std::string& spec_path);
+
 // For a key vigil no longer reads ("database.pool_size"): why, and what to do; nullptr otherwise.
 // The loader answers such a key with this instead of "unknown key".
 const char* RemovedKeyHint(const std::string& path);
-
-// The table as Markdown (docs/configuration.md is generated from this).
-std::string ConfigReferenceMarkdown();
 
 }  // namespace vigil

@@ -19,12 +19,6 @@ std::optional<int64_t> UnitMillis(std::string_view unit) {
 
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  bool bare = true;
-  for (char c : text) bare = bare && std::isdigit(static_cast<unsigned char>(c));
-  if (bare) {
-    if (text.size() > 12) return std::nullopt;
-    return std::chrono::seconds(std::stoll(std::string(text)));
-  }
   int64_t total = 0;
   size_t i = 0;
   while (i < text.size()) {
@@ -43,6 +37,24 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   return std::chrono::milliseconds(total);
 }
 
+std::string DurationError(std::string_view text) {
+  bool bare = !text.empty() && text.size() <= 12;
+  for (char c : text) bare = bare && std::isdigit(static_cast<unsigned char>(c));
+  if (bare) {
+    std::string n(text);
+    return "\"" + n + "\" has no unit: write " + n + "s for seconds (or " + n + "ms, " + n + "m, " + n + "h, " + n + "d)";
+  }
+  return "expected a duration such as 90s, 5m, 1h or 1d, got \"" + std::string(text) + "\"";
+}
+
+Result<std::chrono::milliseconds> DurationValue(const nlohmann::json& value) {
+  if (value.is_number_integer() && value.get<int64_t>() >= 0) return Status::Error(DurationError(value.dump()));
+  if (!value.is_string()) return Status::Error("expected a duration such as 90s, 5m, 1h or 1d, got " + value.dump());
+  auto d = ParseDuration(value.get<std::string>());
+  if (!d) return Status::Error(DurationError(value.get<std::string>()));
+  return *d;
+}
+
 std::string FormatDuration(std::chrono::milliseconds d) {
   int64_t ms = d.count();
   if (ms == 0) return "0s";
@@ -52,6 +64,14 @@ std::string FormatDuration(std::chrono::milliseconds d) {
     if (ms % size == 0) return std::to_string(ms / size) + name;
   }
   return std::to_string(ms) + "ms";
+}
+
+std::string FormatByteSize(uint64_t bytes) {
+  static const std::pair<uint64_t, const char*> kUnits[] = {{1ULL << 30, "GiB"}, {1ULL << 20, "MiB"}, {1ULL << 10, "KiB"}};
+  for (auto [size, name] : kUnits) {
+    if (bytes != 0 && bytes % size == 0) return std::to_string(bytes / size) + " " + name;
+  }
+  return std::to_string(bytes) + " B";
 }
 
 std::optional<uint64_t> ParseByteSize(std::string_view text) {

@@ -124,7 +124,7 @@ std::optional<YamlBudgetError> CheckYamlBudget(const std::string& yaml, const Ya
   } catch (const Refused& r) {
     return r.error;
   } catch (const YAML::Exception& e) {
-    return YamlBudgetError{e.mark, "invalid YAML: " + e.msg};
+    return YamlBudgetError{e.mark, "invalid YAML: " + e.msg, true};
   }
   return std::nullopt;
 }

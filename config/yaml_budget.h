@@ -30,6 +30,8 @@ struct YamlLimits {
 struct YamlBudgetError {
   YAML::Mark mark;
   std::string message;
+  // A syntax error (yaml-cpp's message in `message`, after "invalid YAML: "), not a limit.
+  bool syntax = false;
 };
 
 // Reads the first document of `yaml` as events; nullopt when it fits `limits` once expanded.

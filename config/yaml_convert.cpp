@@ -1,6 +1,5 @@
 #include "config/yaml_convert.h"
 
-#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,45 +7,21 @@
 #include <sstream>
 
 #include "config/config.h"
-#include "config/units.h"
+#include "config/key_hint.h"
+#include "config/watcher_keys.h"
 #include "config/yaml_budget.h"
+#include "config/yaml_syntax.h"
 
 namespace vigil {
 namespace {
 
 std::string Join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
 
-bool InBounds(const KeySpec& spec, double v) {
-  return (spec.min == 0 && spec.max == 0) || (v >= spec.min && v <= spec.max);
-}
-
-std::string BoundsText(const KeySpec& spec) {
-  std::ostringstream s;
-  s << "must be between " << spec.min << " and " << spec.max;
-  return s.str();
-}
-
-bool ValidListen(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  std::string port = text.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
-  return std::atoi(port.c_str()) <= 65535;
-}
-
-std::optional<nlohmann::json> Fail(std::string* why, std::string text) {
-  if (why) *why = std::move(text);
-  return std::nullopt;
-}
-
-std::optional<nlohmann::json> NormaliseNumber(const KeySpec& spec, const std::string& text, std::string* why) {
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0') return Fail(why, std::string("expected ") + KeyTypeName(spec.type) + ", got \"" + text + "\"");
-  if (spec.type == KeyType::kInt && std::floor(v) != v) return Fail(why, "expected an integer, got \"" + text + "\"");
-  if (!InBounds(spec, v)) return Fail(why, BoundsText(spec) + ", got " + text);
-  if (spec.type == KeyType::kInt) return nlohmann::json(static_cast<int64_t>(v));
-  return nlohmann::json(v);
+// The keys a map at `spec_path` may have; a watcher's, those of its type when it names one.
+std::vector<std::string> ValidKeys(const YAML::Node& map, const std::string& spec_path) {
+  if (spec_path == "watchers[]" && map["type"].IsScalar() && !WatcherTypeKeys(map["type"].Scalar()).empty())
+    return WatcherKeysFor(map["type"].Scalar());
+  return ChildKeys(spec_path);
 }
 
 // A secret's key in a free-form block. A bare "key" is not one there: such blocks use it for
@@ -61,68 +36,6 @@ std::string SecretOfFileKey(const std::string& key) {
 }
 
 }  // namespace
-
-std::optional<nlohmann::json> NormaliseScalar(const KeySpec& spec, const std::string& text, std::string* why) {
-  switch (spec.type) {
-    case KeyType::kString:
-    case KeyType::kSecret:
-      return nlohmann::json(text);
-    case KeyType::kEnum:
-      for (const auto& c : spec.choices) {
-        if (c == text) return nlohmann::json(text);
-      }
-      {
-        std::string list;
-        for (const auto& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
-        return Fail(why, "\"" + text + "\" is not one of " + list);
-      }
-    case KeyType::kInt:
-    case KeyType::kFloat:
-      return NormaliseNumber(spec, text, why);
-    case KeyType::kBool:
-      if (text == "true" || text == "yes" || text == "on") return nlohmann::json(true);
-      if (text == "false" || text == "no" || text == "off") return nlohmann::json(false);
-      return Fail(why, "expected true or false, got \"" + text + "\"");
-    case KeyType::kDuration: {
-      auto d = ParseDuration(text);
-      if (!d) return Fail(why, "expected a duration such as 90s, 5m, 1h or 1d, got \"" + text + "\"");
-      if (!InBounds(spec, static_cast<double>(d->count())))
-        return Fail(why, "must be between " + FormatDuration(std::chrono::milliseconds(int64_t(spec.min))) + " and " +
-                             FormatDuration(std::chrono::milliseconds(int64_t(spec.max))) + ", got " + text);
-      return nlohmann::json(d->count());
-    }
-    case KeyType::kSize: {
-      auto n = ParseByteSize(text);
-      if (!n) return Fail(why, "expected a size such as 512, 64KiB or 1MiB, got \"" + text + "\"");
-      if (!InBounds(spec, static_cast<double>(*n))) return Fail(why, BoundsText(spec) + " bytes, got " + text);
-      return nlohmann::json(*n);
-    }
-    case KeyType::kListen:
-      if (!ValidListen(text)) return Fail(why, "expected host:port such as 127.0.0.1:8470, got \"" + text + "\"");
-      return nlohmann::json(text);
-    default:
-      return Fail(why, std::string("expected a ") + KeyTypeName(spec.type) + ", got a scalar");
-  }
-}
-
-Result<std::string> ExpandEnv(const std::string& text) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (text.compare(i, 2, "${") == 0) {
-      auto close = text.find('}', i + 2);
-      if (close == std::string::npos) return Status::Error("unterminated ${ in \"" + text + "\"");
-      std::string name = text.substr(i + 2, close - i - 2);
-      const char* value = std::getenv(name.c_str());
-      if (value == nullptr) return Status::Error("environment variable " + name + " is not set");
-      out += value;
-      i = close + 1;
-    } else {
-      out += text[i++];
-    }
-  }
-  return out;
-}
 
 Result<std::string> ConfigLoader::Expand(const std::string& text) const {
   if (row_secrets_ == nullptr) return ExpandEnv(text);
@@ -145,12 +58,25 @@ Status ConfigLoader::ErrorAt(const YAML::Node& node, const std::string& message)
 
 Status ConfigLoader::Run(const std::string& yaml) {
   // Measured first: yaml-cpp shares aliased nodes, and the walk below would copy each one out.
-  if (auto refused = CheckYamlBudget(yaml)) return Status::Error(At(refused->mark) + ": " + refused->message);
+  // A syntax error is left to YAML::Load below, which throws it again.
+  if (auto refused = CheckYamlBudget(yaml); refused && !refused->syntax)
+    return Status::Error(At(refused->mark) + ": " + refused->message);
   YAML::Node root;
   try {
     root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
-    return Status::Error(At(e.mark) + ": invalid YAML: " + e.msg);
+    // yaml-cpp's mark is where it gave up, often past the mistake: find the line to fix.
+    YamlSyntaxError error = ExplainYamlError(yaml, e.mark.line, e.mark.column, e.msg);
+    YAML::Mark at = e.mark;
+    at.line = error.line;
+    at.column = error.column;
+    return Status::Error(At(at) + ": " + error.message);
+  }
+  if (auto unclosed = FindUnclosedQuote(yaml)) {
+    YAML::Mark at;
+    at.line = unclosed->line;
+    at.column = unclosed->column;
+    return Status::Error(At(at) + ": " + unclosed->message);
   }
   if (root.IsNull()) return Status::Error(At(YAML::Mark()) + ": the config file is empty");
   if (!root.IsMap()) return ErrorAt(root, "the config file must be a map of sections");
@@ -162,7 +88,7 @@ Status ConfigLoader::Run(const std::string& yaml) {
 Status ConfigLoader::Walk(const YAML::Node& node, const std::string& spec_path, const std::string& concrete,
                           nlohmann::json* dest) {
   const KeySpec* spec = FindKeySpec(spec_path);
-  if (spec == nullptr) return ErrorAt(node, "unknown key " + concrete);
+  if (spec == nullptr) return ErrorAt(node, concrete + ": unknown key");
   out_->marks_[concrete] = At(node.Mark());
   switch (spec->type) {
     case KeyType::kSection:
@@ -199,7 +125,10 @@ Status ConfigLoader::WalkScalar(const YAML::Node& node, const KeySpec& spec, con
                                 nlohmann::json* dest) {
   if (!node.IsScalar()) return ErrorAt(node, concrete + ": expected " + KeyTypeName(spec.type));
   auto text = Expand(node.Scalar());
-  if (!text.ok()) return ErrorAt(node, concrete + ": " + text.error());
+  if (!text.ok()) {
+    Status error = ErrorAt(node, concrete + ": " + text.error());
+    return spec.type == KeyType::kSecret && Defer(error, concrete, node, dest) ? Status::Ok() : error;
+  }
   std::string why;
   auto value = NormaliseScalar(spec, *text, &why);
   if (!value) return ErrorAt(node, concrete + ": " + why);
@@ -233,21 +162,23 @@ Status ConfigLoader::WalkMap(const YAML::Node& node, const std::string& spec_pat
       if (spec != nullptr && spec->type == KeyType::kSecret) {
         if (dest->contains(base)) return ErrorAt(it->first, "give either " + Join(concrete, base) + " or " + child + ", not both");
         auto secret = ReadSecretFile(it->second, child);
-        if (!secret.ok()) return secret.status();
+        if (!secret.ok()) {
+          if (Defer(secret.status(), Join(concrete, base), it->second, &(*dest)[base])) continue;
+          return secret.status();
+        }
         (*dest)[base] = *secret;
         NoteSecret(Join(concrete, base), it->second);
         continue;
       }
     }
-    Status s = Walk(it->second, child_spec, child, &(*dest)[key]);
-    if (!s.ok()) {
-      // Report unknown keys at the key itself, not at its value.
-      if (FindKeySpec(child_spec) == nullptr) {
-        const char* removed = RemovedKeyHint(child_spec);
-        return ErrorAt(it->first, removed != nullptr ? std::string(removed) : "unknown key " + child);
-      }
-      return s;
+    // An unknown key is reported at the key itself, not at its value.
+    if (FindKeySpec(child_spec) == nullptr) {
+      const char* removed = RemovedKeyHint(child_spec);
+      return ErrorAt(it->first, removed != nullptr ? std::string(removed)
+                                                   : child + ": " + UnknownKeyMessage(key, ValidKeys(node, spec_path)));
     }
+    Status s = Walk(it->second, child_spec, child, &(*dest)[key]);
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -318,7 +249,10 @@ Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const 
       if (node[secret].IsDefined())
         return ErrorAt(it->first, "give either " + Join(concrete, secret) + " or " + child + ", not both");
       auto text = ReadSecretFile(it->second, child);
-      if (!text.ok()) return text.status();
+      if (!text.ok()) {
+        if (Defer(text.status(), Join(concrete, secret), it->second, &out[secret])) continue;
+        return text.status();
+      }
       NoteSecret(Join(concrete, secret), it->second);
       out[secret] = *text;
       continue;
@@ -333,7 +267,12 @@ Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const 
 Result<nlohmann::json> ConfigLoader::SecretToJson(const YAML::Node& node, const std::string& concrete) {
   if (!node.IsScalar()) return AnyToJson(node, concrete);  // null, or not a secret after all
   auto text = Expand(node.Scalar());
-  if (!text.ok()) return ErrorAt(node, concrete + ": " + text.error());
+  if (!text.ok()) {
+    nlohmann::json as_written;
+    Status error = ErrorAt(node, concrete + ": " + text.error());
+    if (Defer(error, concrete, node, &as_written)) return as_written;
+    return error;
+  }
   NoteSecret(concrete, node);
   return nlohmann::json(*text);
 }
@@ -359,6 +298,14 @@ Result<std::string> ConfigLoader::ReadSecretFile(const YAML::Node& node, const s
 void ConfigLoader::NoteSecret(const std::string& concrete, const YAML::Node& node) {
   out_->secret_paths_.push_back(concrete);
   out_->marks_[concrete] = At(node.Mark());
+}
+
+bool ConfigLoader::Defer(const Status& error, const std::string& concrete, const YAML::Node& node, nlohmann::json* dest) {
+  if (!options_.defer_secrets || row_secrets_ != nullptr || !node.IsScalar()) return false;
+  out_->unresolved_secrets_.emplace(concrete, error.message());
+  NoteSecret(concrete, node);
+  *dest = node.Scalar();
+  return true;
 }
 
 Status ConfigLoader::CheckWatchers() {

@@ -8,22 +8,16 @@
 #include <string>
 
 #include "common/status.h"
+#include "config/config.h"
+#include "config/scalar_values.h"
 #include "config/schema.h"
 
 namespace vigil {
 
-class Config;
-
-// A scalar's text normalised for its spec (durations to ms, sizes to bytes, ...); nullopt with
-// `*why` set when the text does not fit the type or bounds.
-std::optional<nlohmann::json> NormaliseScalar(const KeySpec& spec, const std::string& text, std::string* why = nullptr);
-
-// Replaces ${NAME} with the environment variable; an unset one is an error naming it.
-Result<std::string> ExpandEnv(const std::string& text);
-
 class ConfigLoader {
  public:
-  ConfigLoader(std::string file, Config* out) : file_(std::move(file)), out_(out) {}
+  ConfigLoader(std::string file, Config* out, LoadOptions options = {})
+      : file_(std::move(file)), out_(out), options_(options) {}
   Status Run(const std::string& yaml);
   // One row of the platform's `watchers` table, as a block of `watchers[index]`: walked against the
   // table like a YAML block, except that a row cannot read the daemon's environment or files
@@ -48,6 +42,9 @@ class ConfigLoader {
   Result<std::string> ReadSecretFile(const YAML::Node& node, const std::string& concrete) const;
   // Records `concrete` as a secret (listed by `vigil check`, never its value) and its position.
   void NoteSecret(const std::string& concrete, const YAML::Node& node);
+  // A secret at `concrete` that `error` kept from being resolved: with deferred secrets, recorded
+  // (Config::unresolved_secrets) with its text as written in `*dest`, and true; false otherwise.
+  bool Defer(const Status& error, const std::string& concrete, const YAML::Node& node, nlohmann::json* dest);
   Status CheckWatchers();
   // ExpandEnv for YAML text; for a row, the text as it is, and an error if it asks for expansion.
   Result<std::string> Expand(const std::string& text) const;
@@ -60,6 +57,7 @@ class ConfigLoader {
 
   std::string file_;
   Config* out_;
+  LoadOptions options_;
   const nlohmann::json* row_secrets_ = nullptr;  // set while walking a platform row
 };
 

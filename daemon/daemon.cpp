@@ -33,6 +33,7 @@
 #include "jobs/triage/triage_config.h"
 #include "sources/watcher_checks.h"
 #include "sources/watcher_decls.h"
+#include "sources/watcher_requirements.h"
 #include "store/db_thread.h"
 #include "store/http_cache.h"
 #include "store/migrator.h"
@@ -311,6 +312,7 @@ Result<std::shared_ptr<ReloadPlan>> Daemon::Impl::PlanReload(SqlConnection& conn
 
 // Nothing here can fail: everything that could was built into the plan.
 void Daemon::Impl::ApplyConfig(const ReloadPlan& plan) {
+  for (const auto& warning : WatcherWarnings(*plan.yaml)) spdlog::warn("{}", warning);
   ApplyWatchers(plan);
   if (!options.log_format_overridden) {
     LogOptions lo;
@@ -473,6 +475,7 @@ int Daemon::Impl::Finish() {
 int Daemon::Run() {
   Impl& d = *impl_;
   DescribeMetrics();
+  for (const auto& warning : WatcherWarnings(*d.config)) spdlog::warn("{}", warning);
   SdNotify("STATUS=migrating database");
   Status s = d.Prepare();
   if (!s.ok()) {

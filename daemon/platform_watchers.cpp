@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/json_depth.h"
+#include "config/key_hint.h"
 #include "jobs/schedule_config.h"
 #include "sources/watcher_checks.h"
 
@@ -49,7 +50,8 @@ Result<Config::WatcherRow> RowBlock(const PlatformWatcherRow& row, const std::st
   block["type"] = row.type;
   if (!row.description.empty()) block["description"] = row.description;
   if (!row.community.empty()) block["community"] = row.community;
-  if (row.type == "literature" && !row.query.empty()) block["query"] = row.query;
+  // A feed reads its url; the platform's query column is not for it.
+  if (row.type == "literature" && !row.query.empty() && block.value("source", "") != "feed") block["query"] = row.query;
   bool timed = row.type == "literature" || (row.type == "scheduled" && !block.contains("schedule"));
   if (timed && row.poll_interval_seconds > 0) block["every"] = std::to_string(row.poll_interval_seconds) + "s";
   block["auto_create_thread"] = row.auto_create_thread;
@@ -207,8 +209,9 @@ Result<PlatformWatcherRow> ApplyRowChanges(PlatformWatcherRow row, const nlohman
       config.merge_patch(v);
       row.config = config.dump();
     } else {
-      return Status::Error("unknown key \"" + key + "\" (expected name, type, community, description, query, "
-                           "poll_interval_seconds, enabled, config, auto_create_thread, auto_thread_approval_rate)");
+      return Status::Error(key + ": " + UnknownKeyMessage(key, {"name", "type", "community", "description", "query",
+                                                                "poll_interval_seconds", "enabled", "config",
+                                                                "auto_create_thread", "auto_thread_approval_rate"}));
     }
   }
   if (creating && (row.name.empty() || row.type.empty())) return Status::Error("a new watcher needs a name and a type");

@@ -2,6 +2,7 @@
 
 #include "common/json_fields.h"
 #include "common/local_time.h"
+#include "config/key_hint.h"
 #include "config/units.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 #include "jobs/triage/triage_config.h"
@@ -19,10 +20,8 @@ constexpr int64_t kMaxPriority = 1000;
 constexpr int64_t kMaxAttempts = 1000;
 
 Result<std::chrono::seconds> DurationField(const nlohmann::json& j, const char* key) {
-  const auto& v = j.at(key);
-  if (v.is_number_integer()) return std::chrono::seconds(v.get<int64_t>());
-  auto d = v.is_string() ? ParseDuration(v.get<std::string>()) : std::nullopt;
-  if (!d) return Status::Error("expected a duration such as 90s, 5m, 1h or 1d");
+  auto d = DurationValue(j.at(key));
+  if (!d.ok()) return d.status();
   return std::chrono::duration_cast<std::chrono::seconds>(*d);
 }
 
@@ -37,7 +36,9 @@ Result<ScheduleSpec> ParseScheduleSpec(const Config& config, const nlohmann::jso
                                               "catch_up", "priority", "max_attempts"};
   if (!j.is_object()) return fail("", "expected a map");
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (!kKeys.count(it.key())) return fail(it.key(), "unknown key");
+    if (!kKeys.count(it.key()))
+      return fail(it.key(), UnknownKeyMessage(it.key(), {"name", "kind", "args", "queue", "schedule", "every", "jitter", "tz",
+                                                        "catch_up", "priority", "max_attempts"}));
   }
   ScheduleSpec s;
   auto name = StringField(j, "name", ""), kind = StringField(j, "kind", ""), queue = StringField(j, "queue", "default");
@@ -154,7 +155,7 @@ Status AddMaintenanceSchedules(const Config& config, std::vector<ScheduleSpec>* 
     }
     if (!j.contains("schedule") && !j.contains("every")) {
       if (!kind.default_schedule.empty()) j["schedule"] = kind.default_schedule;
-      else if (kind.default_every.count() > 0) j["every"] = kind.default_every.count();
+      else if (kind.default_every.count() > 0) j["every"] = FormatDuration(kind.default_every);
       else continue;  // by hand only
     }
     auto s = ParseScheduleSpec(config, j, at);

@@ -1,5 +1,6 @@
 #include "jobs/watcher_schedules.h"
 
+#include "config/units.h"
 #include "jobs/schedule_config.h"
 #include "sources/log/log_watcher_spec.h"
 #include "sources/scheduled/scheduled_watcher_spec.h"
@@ -32,7 +33,7 @@ Result<ScheduleSpec> TimedSchedule(const Config& config, const nlohmann::json& w
   for (const char* key : {"schedule", "tz"}) {
     if (w.contains(key)) sched[key] = w[key];
   }
-  if (w.contains("every")) sched["every"] = w["every"].get<int64_t>() / 1000;  // the tree holds ms; seconds here
+  if (w.contains("every")) sched["every"] = FormatDuration(std::chrono::milliseconds(w["every"].get<int64_t>()));
   return ParseScheduleSpec(config, sched, at);
 }
 

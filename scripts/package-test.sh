@@ -45,6 +45,8 @@ dpkg -i "$deb" >/dev/null
 test -x /usr/bin/vigil && test -f /etc/vigil/vigil.yaml && test -f /lib/systemd/system/vigil.service
 dpkg -s vigil | grep -q "/etc/vigil/vigil.yaml" || { echo "package-test: /etc/vigil/vigil.yaml is not a conffile"; exit 1; }
 /usr/bin/vigil version
+# The installed example's webhook verifies signatures with this secret (docs/operations.md).
+export VIGIL_EXAMPLE_HOOK_SECRET=package-test-secret
 /usr/bin/vigil check --config /etc/vigil/vigil.yaml
 
 # The daemon, as the unit runs it, with a notify socket this script reads.

@@ -8,4 +8,6 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 source scripts/ccache-env.sh
 cmake -S . -B build "${generator[@]}" "${launcher[@]}" >/dev/null
 cmake --build build -j "${VIGIL_JOBS:-2}" --target vigil
+# The example webhook watcher verifies signatures with this secret (docs/getting-started.md).
+export VIGIL_EXAMPLE_HOOK_SECRET=${VIGIL_EXAMPLE_HOOK_SECRET:-example-secret}
 exec ./build/vigil run --config config/examples/vigil.yaml

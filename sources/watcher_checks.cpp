@@ -3,14 +3,11 @@
 #include <map>
 
 #include "config/config.h"
+#include "sources/watcher_requirements.h"
 #include "sources/webhook/webhook_watcher.h"
 
 namespace vigil {
 namespace {
-
-// Keys only a webhook watcher reads; on another type they are a mistake worth naming.
-constexpr const char* kWebhookOnlyKeys[] = {"verify", "trigger", "mapping", "path", "methods",
-                                            "delivery_id", "mismatch_status", "max_body_bytes"};
 
 std::string At(size_t i) { return "watchers[" + std::to_string(i) + "]"; }
 
@@ -31,13 +28,8 @@ Status CheckWatcherBlocks(const Config& config) {
   for (size_t i = 0; i < watchers.size(); ++i) {
     const auto& w = watchers[i];
     std::string at = At(i);
-    if (w.value("type", "") != "webhook") {
-      for (const char* key : kWebhookOnlyKeys) {
-        if (w.contains(key))
-          return Status::Error(WithPosition(config, at + "." + key + ": only webhook watchers take " + key));
-      }
-      continue;
-    }
+    if (Status s = CheckWatcherRequirements(config, w, i); !s.ok()) return s;
+    if (w.value("type", "") != "webhook") continue;
     auto hook = WebhookWatcher::From(w, at);
     if (!hook.ok()) return Status::Error(WithPosition(config, hook.error()));
     if (!w.value("enabled", true)) continue;
@@ -47,16 +39,16 @@ Status CheckWatcherBlocks(const Config& config) {
   return Status::Ok();
 }
 
-Result<std::shared_ptr<const Config>> LoadConfig(const std::string& path) {
-  auto config = Config::Load(path);
+Result<std::shared_ptr<const Config>> LoadConfig(const std::string& path, LoadOptions options) {
+  auto config = Config::Load(path, options);
   if (!config.ok()) return config;
   Status s = CheckWatcherBlocks(**config);
   if (!s.ok()) return s;
   return config;
 }
 
-Result<std::shared_ptr<const Config>> ParseConfig(const std::string& yaml, const std::string& path) {
-  auto config = Config::Parse(yaml, path);
+Result<std::shared_ptr<const Config>> ParseConfig(const std::string& yaml, const std::string& path, LoadOptions options) {
+  auto config = Config::Parse(yaml, path, options);
   if (!config.ok()) return config;
   Status s = CheckWatcherBlocks(**config);
   if (!s.ok()) return s;

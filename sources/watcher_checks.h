@@ -15,13 +15,17 @@
 
 namespace vigil {
 
-// Errors read "vigil.yaml:12:9: watchers[0].verify.scheme: unknown scheme ...". Two enabled webhook
-// watchers on one path are an error at the second one's `path` (its `name` when the path is
-// derived from it).
+// Errors read "vigil.yaml:12:9: watchers[0].verify.scheme: unknown scheme ...". Each watcher's
+// type requirements (sources/watcher_requirements.h) are checked, then its webhook block. Two
+// enabled webhook watchers on one path are an error at the second one's `path` (its `name` when
+// the path is derived from it).
 Status CheckWatcherBlocks(const Config& config);
 
-// Config::Load / Config::Parse, then CheckWatcherBlocks; the first error found.
-Result<std::shared_ptr<const Config>> LoadConfig(const std::string& path);
-Result<std::shared_ptr<const Config>> ParseConfig(const std::string& yaml, const std::string& path);
+// Config::Load / Config::Parse, then CheckWatcherBlocks; the first error found. `vigil run`,
+// `vigil check` and a reload resolve every secret; the other verbs defer them (LoadOptions).
+Result<std::shared_ptr<const Config>> LoadConfig(const std::string& path, LoadOptions options = {});
+// For the verbs that read the config without running what uses its secrets.
+inline constexpr LoadOptions kDeferSecrets{.defer_secrets = true};
+Result<std::shared_ptr<const Config>> ParseConfig(const std::string& yaml, const std::string& path, LoadOptions options = {});
 
 }  // namespace vigil

@@ -12,13 +12,14 @@ Result<AdminAnswer> CallAdminApi(const Config& config, const std::string& method
   if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
   if (host == "::") host = "::1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  std::string token = config.GetString("api.token");
-  if (token.empty()) return Status::Error("api.token is not set in the config: the admin API is off, so the daemon cannot be asked");
+  auto token = config.Secret("api.token");
+  if (!token.ok()) return Status::Error("the daemon's admin API needs api.token: " + token.error());
+  if (token->empty()) return Status::Error("api.token is not set in the config: the admin API is off, so the daemon cannot be asked");
   CurlHttpClient http(HttpClientOptions{.host_limits = {}, .retry = {.max_attempts = 1}});
   HttpClientRequest req;
   req.method = method;
   req.url = "http://" + host + ":" + std::to_string(config.ListenPort()) + "/api/v1" + path;
-  req.headers.emplace_back("Authorization", "Bearer " + token);
+  req.headers.emplace_back("Authorization", "Bearer " + *token);
   if (!body.is_null()) {
     req.headers.emplace_back("Content-Type", "application/json");
     req.body = body.dump();

@@ -10,7 +10,6 @@
 #include "common/logging.h"
 #include "config/config.h"
 #include "config/http_client_config.h"
-#include "config/schema.h"
 #include "daemon/cli/cli_docs.h"
 #include "daemon/cli/cli_usage.h"
 #include "daemon/cli/cli_verbs.h"
@@ -20,6 +19,7 @@
 #include "jobs/engine/job_engine.h"
 #include "jobs/schedule_config.h"
 #include "sources/watcher_checks.h"
+#include "sources/watcher_requirements.h"
 #include "store/migrator.h"
 #include "store/sql.h"
 #include "jobs/engine/database_target.h"
@@ -99,6 +99,7 @@ int Check(const std::string& path) {
             << "watchers: " << config->tree().value("watchers", nlohmann::json::array()).size();
   for (const auto& [type, n] : by_type) std::cout << (type == by_type.begin()->first ? " (" : ", ") << n << " " << type;
   std::cout << (by_type.empty() ? "" : ")") << "\n";
+  for (const auto& warning : WatcherWarnings(*config)) std::cerr << "vigil: warning: " << warning << "\n";
   if (!config->secret_paths().empty()) {
     std::cout << "secrets:  ";
     for (size_t i = 0; i < config->secret_paths().size(); ++i) std::cout << (i ? ", " : "") << config->secret_paths()[i];
@@ -157,9 +158,6 @@ int RunCli(int argc, char** argv) {
   auto* version = app.add_subcommand("version", "print the version");
   bool version_json = false;
   version->add_flag("--json", version_json, "machine-readable output");
-  auto* config_cmd = app.add_subcommand("config", "about the configuration");
-  config_cmd->require_subcommand(1);
-  auto* reference = config_cmd->add_subcommand("reference", "print the configuration reference (Markdown)");
 
   CliVerbs verbs(app, config_path);
   cli::AddHelpVerb(app);
@@ -174,10 +172,6 @@ int RunCli(int argc, char** argv) {
   if (*version) {
     if (version_json) std::cout << nlohmann::json{{"version", VIGIL_VERSION}}.dump() << "\n";
     else std::cout << "vigil " << VIGIL_VERSION << "\n";
-    return 0;
-  }
-  if (*reference) {
-    std::cout << ConfigReferenceMarkdown();
     return 0;
   }
   return verbs.Run();

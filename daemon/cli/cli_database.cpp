@@ -13,7 +13,7 @@
 namespace vigil {
 
 Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string& path) {
-  auto config = LoadConfig(path);
+  auto config = LoadConfig(path, kDeferSecrets);
   if (!config.ok()) return config.status();
   auto db = OpenSqlConnection(DatabaseTarget(**config));
   if (!db.ok()) return db.status();
@@ -23,7 +23,7 @@ Result<std::unique_ptr<SqlConnection>> OpenDatabaseFromConfig(const std::string&
 }
 
 Result<std::unique_ptr<SqlConnection>> OpenDatabaseToRead(const std::string& path) {
-  auto config = LoadConfig(path);
+  auto config = LoadConfig(path, kDeferSecrets);
   if (!config.ok()) return config.status();
   SqlTarget target = DatabaseTarget(**config);
   target.read_only = true;

@@ -40,7 +40,7 @@ int Copy(const DbArgs& a) {
 }
 
 int Backup(const std::string& config_path, const DbArgs& a) {
-  auto config = LoadConfig(config_path);
+  auto config = LoadConfig(config_path, kDeferSecrets);
   if (!config.ok()) return Fail(config.error());
   std::string url = (*config)->DatabaseUrl();
   if (!url.starts_with("sqlite:"))

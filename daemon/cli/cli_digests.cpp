@@ -25,7 +25,7 @@ using cli::Fail;
 
 // A digest goes to a community the config declares or the platform has (a `subreddits` row).
 int CheckCommunity(const std::string& config_path, SqlConnection& db, const std::string& community) {
-  auto config = LoadConfig(config_path);
+  auto config = LoadConfig(config_path, kDeferSecrets);
   if (!config.ok()) return Fail(config.error(), 2);
   std::vector<std::string> declared;
   for (const auto& c : (*config)->tree().value("communities", nlohmann::json::array())) declared.push_back(c.value("name", ""));

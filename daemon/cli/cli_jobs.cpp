@@ -27,7 +27,7 @@ struct JobsArgs {
 const std::vector<std::string> kJobStates = {"available", "running", "retryable", "completed", "discarded", "cancelled"};
 
 std::vector<std::string> KnownKinds(const std::string& config_path) {
-  auto config = LoadConfig(config_path);
+  auto config = LoadConfig(config_path, kDeferSecrets);
   if (!config.ok()) return {};
   Runtime runtime(*config);
   return BuildJobRegistry(runtime).Names();

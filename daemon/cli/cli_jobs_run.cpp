@@ -71,8 +71,9 @@ int RunOnce(const std::string& config_path, const RunArgs& a) {
                     cli::Joined(KnownKinds()),
                 2);
   }
-  auto config = LoadConfig(config_path);
+  auto config = LoadConfig(config_path, kDeferSecrets);
   if (!config.ok()) return Fail(config.error());
+  if (Status s = (*config)->RequireSecrets("jobs." + a.kind); !s.ok()) return Fail(s.message());
   auto block = (*config)->Get("jobs." + a.kind);
   if (block.is_null()) return Fail("jobs run: jobs." + a.kind + " is not configured in " + config_path);
   Status valid = kind->validate(**config);

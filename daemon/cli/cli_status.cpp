@@ -59,7 +59,7 @@ void Print(const nlohmann::json& st) {
 }
 
 int ShowStatus(const std::string& path, bool json) {
-  auto config = LoadConfig(path);
+  auto config = LoadConfig(path, kDeferSecrets);
   if (!config.ok()) return Fail(config.error());
   auto answer = cli::CallAdminApi(**config, "GET", "/status");
   if (!answer.ok()) return Fail(answer.error());

@@ -14,6 +14,7 @@ CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(confi
   RegisterDigestVerbs(app, verbs_, config_path_);
   RegisterEventVerbs(app, verbs_, config_path_);
   RegisterTriageVerbs(app, verbs_, config_path_);
+  RegisterConfigVerbs(app, verbs_, config_path_);
 }
 
 int CliVerbs::Run() {

@@ -25,6 +25,8 @@ void RegisterNotificationVerbs(CLI::App& app, VerbList& out, std::string& config
 void RegisterDigestVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterEventVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 void RegisterTriageVerbs(CLI::App& app, VerbList& out, std::string& config_path);
+// `config reference` (cli_config.cpp).
+void RegisterConfigVerbs(CLI::App& app, VerbList& out, std::string& config_path);
 
 // The database the config at `path` names, migrated (verbs that write work on a fresh database
 // too). In cli_database.cpp.

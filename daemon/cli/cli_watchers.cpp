@@ -58,7 +58,7 @@ std::string PercentEncodeSegment(const std::string& name) {
 }
 
 int List(const std::string& path, const WatchersArgs& a) {
-  auto config = LoadConfig(path);
+  auto config = LoadConfig(path, kDeferSecrets);
   if (!config.ok()) return Fail(config.error());
   auto db = OpenSqlConnection(DatabaseTarget(**config));
   if (!db.ok()) return Fail(db.error());
@@ -105,7 +105,7 @@ struct RowDb {
 };
 
 Result<RowDb> OpenRowDb(const std::string& path) {
-  auto config = LoadConfig(path);
+  auto config = LoadConfig(path, kDeferSecrets);
   if (!config.ok()) return config.status();
   auto db = OpenSqlConnection(DatabaseTarget(**config));
   if (!db.ok()) return db.status();

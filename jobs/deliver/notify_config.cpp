@@ -36,6 +36,28 @@ Status ReadSmtp(const BlockReader& r, SmtpSettings* out) {
   return Status::Ok();
 }
 
+// "team@lab.example", or "vigil <vigil@lab.example>": an address has a local part, one @ and a host.
+bool IsMailAddress(const std::string& text) {
+  std::string address = text;
+  if (size_t lt = text.find('<'); lt != std::string::npos) {
+    size_t gt = text.find('>', lt);
+    if (gt == std::string::npos) return false;
+    address = text.substr(lt + 1, gt - lt - 1);
+  }
+  size_t at = address.find('@');
+  return at != std::string::npos && at > 0 && at + 1 < address.size() && address.find('@', at + 1) == std::string::npos &&
+         address.find_first_of(" \t,;<>") == std::string::npos;
+}
+
+Status CheckMailAddresses(const BlockReader& r, const ChannelSettings& c) {
+  for (const auto& to : c.to) {
+    if (!IsMailAddress(to)) return r.Error("to", "\"" + to + "\" is not an e-mail address (expected name@host)");
+  }
+  if (!IsMailAddress(c.from))
+    return r.Error("from", "\"" + c.from + "\" is not an e-mail address (expected name@host or \"Name <name@host>\")");
+  return Status::Ok();
+}
+
 Result<ChannelSettings> ReadChannel(const BlockReader& r) {
   ChannelSettings c;
   FirstError e;
@@ -54,7 +76,8 @@ Result<ChannelSettings> ReadChannel(const BlockReader& r) {
   if (c.type == ChannelType::kEmail) {
     if (c.to.empty()) return r.Error("to", "is required for an email channel");
     if (c.from.empty()) return r.Error("from", "is required for an email channel");
-    Status s = ReadSmtp(r, &c.smtp);
+    Status s = CheckMailAddresses(r, c);
+    if (s.ok()) s = ReadSmtp(r, &c.smtp);
     if (!s.ok()) return s;
   }
   return c;

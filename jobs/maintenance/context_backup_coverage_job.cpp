@@ -46,8 +46,8 @@ Result<GeneratorSpec> GeneratorFrom(const Config& config, const nlohmann::json& 
     g.max_input_tokens = j["max_input_tokens"].get<int>();
   }
   if (j.contains("timeout")) {
-    auto d = j["timeout"].is_string() ? ParseDuration(j["timeout"].get<std::string>()) : std::nullopt;
-    if (!d) return FieldError(config, at + ".timeout", "expected a duration such as 90s or 2m");
+    auto d = DurationValue(j["timeout"]);
+    if (!d.ok()) return FieldError(config, at + ".timeout", d.error());
     g.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
   }
   return g;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/databases.h"
+#include "config/key_hint.h"
 #include "jobs/engine/database_target.h"
 
 namespace vigil {
@@ -81,7 +82,7 @@ Status CheckKeys(const Config& config, const nlohmann::json& block, const std::s
   if (!block.is_object()) return config.ErrorAt(at, "expected a map");
   for (auto it = block.begin(); it != block.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
-      return config.ErrorAt(at + "." + it.key(), "unknown key");
+      return config.ErrorAt(at + "." + it.key(), UnknownKeyMessage(it.key(), known));
   }
   return Status::Ok();
 }

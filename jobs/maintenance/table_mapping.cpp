@@ -1,5 +1,7 @@
 #include "jobs/maintenance/table_mapping.h"
 
+#include "config/key_hint.h"
+
 #include <algorithm>
 
 namespace vigil {
@@ -54,7 +56,7 @@ Result<TableMapping> TableMapping::Parse(const std::vector<TableDefaults>& defau
     }
     if (!v.is_object()) return fail(path, "expected a table name or a map with name and columns");
     for (auto kv = v.begin(); kv != v.end(); ++kv) {
-      if (kv.key() != "name" && kv.key() != "columns") return fail(path + "." + kv.key(), "unknown key");
+      if (kv.key() != "name" && kv.key() != "columns") return fail(path + "." + kv.key(), UnknownKeyMessage(kv.key(), {"name", "columns"}));
     }
     if (v.contains("name")) {
       Status s = name_of(v["name"], path + ".name", &names.table, true);

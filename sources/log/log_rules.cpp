@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/json_fields.h"
+#include "config/key_hint.h"
 #include "config/units.h"
 
 namespace vigil {
@@ -15,11 +16,12 @@ Result<RuleRateLimit> ParseRateLimit(const nlohmann::json& j, const Fail& fail) 
   if (!j.is_object() || !j.contains("count") || !j["count"].is_number_integer() || j["count"].get<int>() < 1)
     return fail("rate_limit", "expected {count: N >= 1, per: DURATION}");
   limit.count = j["count"].get<int>();
-  auto per = j.contains("per") && j["per"].is_string() ? ParseDuration(j["per"].get<std::string>()) : std::nullopt;
-  if (!per || per->count() <= 0) return fail("rate_limit.per", "expected a duration such as 1m");
+  auto per = j.contains("per") ? DurationValue(j["per"]) : Result<std::chrono::milliseconds>(Status::Error("is required: a duration such as 1m"));
+  if (!per.ok()) return fail("rate_limit.per", per.error());
+  if (per->count() <= 0) return fail("rate_limit.per", "must be more than 0s");
   limit.per = *per;
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.key() != "count" && it.key() != "per") return fail("rate_limit." + it.key(), "unknown key");
+    if (it.key() != "count" && it.key() != "per") return fail("rate_limit." + it.key(), UnknownKeyMessage(it.key(), {"count", "per"}));
   }
   return limit;
 }
@@ -28,7 +30,7 @@ Result<LogRule> ParseRule(const nlohmann::json& j, const Fail& fail) {
   static const std::set<std::string> kKeys = {"name", "match", "title", "signal", "rate_limit"};
   if (!j.is_object()) return fail("", "expected a map with name and match");
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (!kKeys.count(it.key())) return fail(it.key(), "unknown key (expected name, match, title, signal, rate_limit)");
+    if (!kKeys.count(it.key())) return fail(it.key(), UnknownKeyMessage(it.key(), {"name", "match", "title", "signal", "rate_limit"}));
   }
   for (const char* key : {"name", "title", "signal"}) {
     if (!StringField(j, key, "")) return fail(key, "expected a string");

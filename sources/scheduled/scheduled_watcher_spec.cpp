@@ -9,6 +9,7 @@
 #include "common/json_fields.h"
 #include "config/block_reader.h"
 #include "config/databases.h"
+#include "config/key_hint.h"
 #include "config/units.h"
 #include "sources/scheduled/json_path.h"
 
@@ -20,7 +21,8 @@ using Fail = std::function<Status(const std::string& key, const std::string& msg
 Status CheckKeys(const nlohmann::json& block, const std::set<std::string>& keys, const std::string& block_name, const Fail& fail) {
   if (!block.is_object()) return fail(block_name, "expected a map");
   for (auto it = block.begin(); it != block.end(); ++it) {
-    if (!keys.count(it.key())) return fail(block_name + "." + it.key(), "unknown key");
+    if (!keys.count(it.key()))
+      return fail(block_name + "." + it.key(), UnknownKeyMessage(it.key(), std::vector<std::string>(keys.begin(), keys.end())));
   }
   return Status::Ok();
 }

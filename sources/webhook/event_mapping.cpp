@@ -1,6 +1,7 @@
 #include "sources/webhook/event_mapping.h"
 
 #include "common/utf8_cut.h"
+#include "config/key_hint.h"
 
 namespace vigil {
 namespace {
@@ -258,7 +259,7 @@ Result<EventMapping> EventMapping::Parse(const json& j, const std::string& path)
                                           : key == "source_id" ? &m.source_id
                                           : key == "source_url" ? &m.source_url
                                                                  : nullptr;
-    if (!field) return Status::Error(at + ": unknown key (expected title, summary, source_id, source_url, metadata)");
+    if (!field) return Status::Error(at + ": " + UnknownKeyMessage(key, {"title", "summary", "source_id", "source_url", "metadata"}));
     if (!value.is_string()) return Status::Error(at + ": must be a JSON pointer or a template");
     auto t = FieldTemplate::Parse(value.get<std::string>(), at);
     if (!t.ok()) return t.status();

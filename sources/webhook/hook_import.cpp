@@ -222,6 +222,9 @@ Result<HookImport> ImportAdnanhHooks(const json& hooks) {
     if (im.verify.contains("allow_ips") && !im.verify.contains("scheme"))
       im.DropCheck("ip-whitelist without a signature check (vigil's allow_ips go with a verify scheme)");
     else if (!im.verify.empty()) w["verify"] = im.verify;
+    // A hook that checked nothing accepted any request; vigil wants that said (a lost check is
+    // printed disabled instead, without verify, so enabling it asks for one).
+    if (!w.contains("verify") && !im.check_lost) w["verify"] = {{"scheme", "none"}};
     for (const char* key : kCommandKeys) {
       if (h.contains(key)) im.Drop(std::string(key) + " (vigil stores events; it runs no commands)");
     }

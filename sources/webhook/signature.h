@@ -70,5 +70,9 @@ const char* SchemeName(SignatureScheme scheme);
 // hmac, token)`. Keys: scheme, secret, header, algorithm, encoding, prefix, prefix_optional,
 // tolerance_seconds, allow_ips, trusted_proxies; a key unknown, or not used by the scheme, is an error.
 Result<VerifySpec> ParseVerifySpec(const nlohmann::json& j, const std::string& path);
+// True for `verify: {scheme: none}`: the watcher accepts any request, as its config says on
+// purpose (a webhook without `verify` is refused by the config check). `none` with other keys is
+// not this; ParseVerifySpec refuses it.
+bool AcceptsAnySender(const nlohmann::json& verify);
 
 }  // namespace vigil

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "config/key_hint.h"
 #include "sources/webhook/request_values.h"
 
 namespace vigil {
@@ -40,7 +41,7 @@ Status CheckMatchKeys(const json& m, const std::string& path) {
   static const char* const kKeys[] = {"type", "value", "regex", "source", "name"};
   for (const auto& [key, unused] : m.items()) {
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-      return Error(path + "." + key, "unknown key (expected type, value, regex, source, name)");
+      return Error(path + "." + key, UnknownKeyMessage(key, {std::begin(kKeys), std::end(kKeys)}));
     }
   }
   return Status::Ok();

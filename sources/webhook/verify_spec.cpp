@@ -2,6 +2,7 @@
 // that name the key path.
 #include <string_view>
 
+#include "config/key_hint.h"
 #include "sources/webhook/signature.h"
 
 namespace vigil {
@@ -39,17 +40,17 @@ Status KeyError(const std::string& path, std::string_view key, const std::string
   return Status::Error(path + "." + std::string(key) + ": " + message);
 }
 
-std::string AllowedKeyList() {
-  std::string list;
-  for (const KeyRule& rule : kKeys) list += (list.empty() ? "" : ", ") + std::string(rule.key);
-  return list;
+std::vector<std::string> AllowedKeys() {
+  std::vector<std::string> keys;
+  for (const KeyRule& rule : kKeys) keys.emplace_back(rule.key);
+  return keys;
 }
 
 Status CheckKeys(const json& j, const std::string& path, SignatureScheme scheme) {
   for (const auto& [key, value] : j.items()) {
     const KeyRule* rule = nullptr;
     for (const KeyRule& r : kKeys) rule = r.key == key ? &r : rule;
-    if (!rule) return KeyError(path, key, "unknown key (expected one of " + AllowedKeyList() + ")");
+    if (!rule) return KeyError(path, key, UnknownKeyMessage(key, AllowedKeys()));
     if ((rule->schemes & Bit(scheme)) == 0) {
       return KeyError(path, key, std::string("not used by scheme ") + SchemeName(scheme));
     }
@@ -62,12 +63,13 @@ Result<SignatureScheme> ParseScheme(const json& j, const std::string& path) {
   const json& v = j["scheme"];
   if (!v.is_string()) return KeyError(path, "scheme", "must be a string");
   std::string name = v.get<std::string>();
+  if (name == "none") return KeyError(path, "scheme", "none checks nothing, so it takes no other keys");
   std::string expected;
   for (SignatureScheme s : kAllSchemes) {
     if (name == SchemeName(s)) return s;
     expected += (expected.empty() ? "" : ", ") + std::string(SchemeName(s));
   }
-  return KeyError(path, "scheme", "unknown scheme \"" + name + "\" (expected " + expected + ")");
+  return KeyError(path, "scheme", "unknown scheme \"" + name + "\" (expected " + expected + ", or none)");
 }
 
 // An optional string key; `out` is left alone when absent.
@@ -152,6 +154,10 @@ Status ReadSchemeOptions(const json& j, const std::string& path, VerifySpec& spe
 }
 
 }  // namespace
+
+bool AcceptsAnySender(const json& verify) {
+  return verify.is_object() && verify.size() == 1 && verify.contains("scheme") && verify["scheme"] == "none";
+}
 
 Result<VerifySpec> ParseVerifySpec(const json& j, const std::string& path) {
   if (!j.is_object()) return Status::Error(path + ": must be a mapping");

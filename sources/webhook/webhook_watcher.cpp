@@ -133,7 +133,7 @@ Result<WebhookWatcher> WebhookWatcher::From(const json& w, const std::string& at
   auto methods = ReadMethods(w, at);
   if (!methods.ok()) return methods.status();
   h.methods_ = *methods;
-  if (w.contains("verify") && !w["verify"].is_null()) {
+  if (w.contains("verify") && !w["verify"].is_null() && !AcceptsAnySender(w["verify"])) {
     auto spec = ParseVerifySpec(w["verify"], at + ".verify");
     if (!spec.ok()) return spec.status();
     h.verify_ = std::move(*spec);

@@ -25,7 +25,7 @@ class AdminApiE2E : public ::testing::Test {
   void SetUp() override {
     d_.WriteConfig("database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\napi:\n  token: s3cret-token\n"
                    "watchers:\n  - name: lit\n    type: literature\n    source: feed\n    url: http://127.0.0.1:1/none\n"
-                   "    every: 1d\n  - name: hook\n    type: webhook\n");
+                   "    every: 1d\n  - name: hook\n    type: webhook\n    verify: {scheme: none}\n");
     ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
   }
   std::optional<testsupport::RawHttpResponse> Call(const std::string& method, const std::string& target,

@@ -24,7 +24,7 @@ class AdminNotificationsE2E : public ::testing::TestWithParam<const char*> {
   void SetUp() override {
     url_ = std::string(GetParam()) == "sqlite" ? "sqlite:" + d_.dir().File("vigil.db") : pg_->url();
     d_.WriteConfig("database:\n  url: " + url_ + "\nhttp:\n  listen: 127.0.0.1:${PORT}\napi:\n  token: tok\n"
-                   "watchers:\n  - name: onc\n    type: webhook\n    community: oncology\n  - name: other\n    type: webhook\n");
+                   "watchers:\n  - name: onc\n    type: webhook\n    verify: {scheme: none}\n    community: oncology\n  - name: other\n    type: webhook\n    verify: {scheme: none}\n");
     ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
     auto db = OpenSqlConnection(url_);
     ASSERT_TRUE(db.ok()) << db.error();

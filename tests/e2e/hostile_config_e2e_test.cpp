@@ -25,9 +25,9 @@ std::string ConfigWith(const std::string& token, const std::string& watchers) {
   return std::string(kHead) + "api:\n  token: " + token + "\nwatchers:\n" + watchers;
 }
 
-const char* kOneHook = "  - name: alpha\n    type: webhook\n";
+const char* kOneHook = "  - name: alpha\n    type: webhook\n    verify: {scheme: none}\n";
 const char* kTwoHooksOnOnePath =
-    "  - name: alpha\n    type: webhook\n  - name: beta\n    type: webhook\n    path: /hooks/alpha\n";
+    "  - name: alpha\n    type: webhook\n    verify: {scheme: none}\n  - name: beta\n    type: webhook\n    verify: {scheme: none}\n    path: /hooks/alpha\n";
 
 std::optional<testsupport::RawHttpResponse> Call(int port, const std::string& method, const std::string& target,
                                                   const std::string& token = "") {
@@ -94,7 +94,7 @@ TEST(HostileConfigE2E, CheckRefusesTwoWebhooksOnOnePathAtTheSecondPath) {
   d.WriteConfig(ConfigWith("t", kTwoHooksOnOnePath));
   auto [code, out] = RunVigil({"check", "--config", d.config_path()});
   EXPECT_EQ(code, 2) << out;
-  EXPECT_EQ(out, "vigil: vigil.yaml:12:11: watchers[1].path: /hooks/alpha is already the path of watchers[0] "
+  EXPECT_EQ(out, "vigil: vigil.yaml:14:11: watchers[1].path: /hooks/alpha is already the path of watchers[0] "
                  "(\"alpha\"); two webhook watchers cannot answer on one path\n");
 }
 
@@ -104,7 +104,7 @@ TEST(HostileConfigE2E, SighupWithTwoWebhooksOnOnePathChangesNothing) {
   ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
   d.WriteConfig(ConfigWith("new-token", kTwoHooksOnOnePath));
   ASSERT_TRUE(ReloadFails(d));
-  EXPECT_NE(d.Stderr().find("vigil.yaml:12:11: watchers[1].path"), std::string::npos) << d.Stderr();
+  EXPECT_NE(d.Stderr().find("vigil.yaml:14:11: watchers[1].path"), std::string::npos) << d.Stderr();
   EXPECT_EQ(StatusOf(d.port(), "GET", "/api/v1/watchers", "old-token"), 200);
   EXPECT_EQ(StatusOf(d.port(), "GET", "/api/v1/watchers", "new-token"), 401);
   EXPECT_EQ(StatusOf(d.port(), "POST", "/hooks/alpha"), 202) << "the old hook still answers";

@@ -17,7 +17,7 @@ class NotificationsCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string yaml = "database: {url: \"sqlite:" + dir_.File("vigil.db") + "\"}\n"
-                       "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
+                       "watchers: [{name: pubmed-onc, type: literature, source: pubmed, query: cancer, community: oncology}]\n"
                        "communities: [{name: oncology, rules: {keywords: {pancreatic cancer: 0.9}}}]\n";
     config_ = dir_.Write("vigil.yaml", yaml);
     auto config = LoadConfig(config_);

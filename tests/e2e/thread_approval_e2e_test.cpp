@@ -44,7 +44,7 @@ class ThreadApprovalE2E : public testsupport::StandInServer, public ::testing::W
                    "communities:\n  - name: oncology\n    display_name: Oncology\n    description: Tumour biology and trials.\n"
                    "    purpose: {thinking_type: evaluative, decision_context: which trials to follow}\n"
                    "    participation_model: approver\n    rules: {notify_at: low}\n"
-                   "watchers:\n  - name: onc\n    type: webhook\n    community: oncology\n    auto_create_thread: true\n"
+                   "watchers:\n  - name: onc\n    type: webhook\n    verify: {scheme: none}\n    community: oncology\n    auto_create_thread: true\n"
                    "    auto_thread_approval_rate: 0\n    mapping: {title: /title, source_id: /id}\n");
     ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
     auto db = OpenSqlConnection(url_);

@@ -48,6 +48,7 @@ watchers:
     verify: {scheme: slack, secret: e2e-slack-secret}
   - name: open
     type: webhook
+    verify: {scheme: none}
 )";
 
 const char* kGithubFixtures[] = {"issues.labeled", "issues.opened", "ping", "pull_request.closed",
@@ -282,9 +283,9 @@ namespace {
 // A reload swaps the hook table: a watcher added by SIGHUP answers, one removed is gone.
 TEST(WebhookReloadE2E, SighupAddsAndRemovesHooks) {
   const char* before = "database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\n"
-                       "watchers:\n  - name: old\n    type: webhook\n";
+                       "watchers:\n  - name: old\n    type: webhook\n    verify: {scheme: none}\n";
   const char* after = "database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\n"
-                      "watchers:\n  - name: new\n    type: webhook\n    path: /hooks/new/one\n";
+                      "watchers:\n  - name: new\n    type: webhook\n    verify: {scheme: none}\n    path: /hooks/new/one\n";
   testing::DaemonProcess d;
   d.WriteConfig(before);
   ASSERT_TRUE(d.StartDaemon()) << d.Stderr();

@@ -32,7 +32,7 @@ class AutoThreadHoldTest : public testsupport::StandInServer, public ::testing::
   // the community's entry (after its name).
   void Configure(const std::string& community) {
     settings_ = env_.Configure(
-        "watchers: [{name: auto, type: literature, community: oncology, auto_create_thread: true, auto_thread_approval_rate: 0.5}]\n"
+        "watchers: [{name: auto, type: literature, source: pubmed, query: cancer, community: oncology, auto_create_thread: true, auto_thread_approval_rate: 0.5}]\n"
         "communities: [{name: oncology" + community + "}]\n"
         "notify: {platform: {base_url: '" + Url() + "'}}\n");
   }

@@ -37,7 +37,7 @@ class DeliveryTest : public testsupport::StandInServer {
   // Triages pubmed4 into a notification; `channels` is the YAML list of notify.channels.
   std::string Notify(const std::string& channels) {
     settings_ = env_.Configure(
-        "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
+        "watchers: [{name: pubmed-onc, type: literature, source: pubmed, query: cancer, community: oncology}]\n"
         "communities: [{name: oncology, rules: {keywords: {pancreatic cancer: 0.9}}}]\n"
         "notify: {platform: {base_url: \"" + (port() ? Url() : std::string("http://127.0.0.1:9")) +
         "\", token: pt}, channels: " + channels + "}\n");

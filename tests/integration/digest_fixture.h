@@ -15,7 +15,7 @@
 namespace vigil::testing {
 
 inline std::string DigestYaml(const std::string& channels, const std::string& cooldown = "0s", const std::string& platform = "") {
-  return "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
+  return "watchers: [{name: pubmed-onc, type: literature, source: pubmed, query: cancer, community: oncology}]\n"
          "communities:\n"
          "  - name: oncology\n"
          "    rules:\n"

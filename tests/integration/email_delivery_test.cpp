@@ -22,7 +22,7 @@ class EmailDeliveryTest : public ::testing::Test {
   // Triages `event` into a notification for one email channel with the given `smtp:` block.
   std::string Notify(const std::string& smtp, Event event = TriageEnv::Pubmed("pubmed4.xml")) {
     settings_ = env_.Configure(
-        "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
+        "watchers: [{name: pubmed-onc, type: literature, source: pubmed, query: cancer, community: oncology}]\n"
         "communities: [{name: oncology, rules: {keywords: {pancreatic cancer: 0.9}}}]\n"
         "notify: {channels: [{name: mail, type: email, from: \"vigil <vigil@lab.example>\", to: [a@lab.example], smtp: " + smtp + "}]}\n");
     auto out = TriageEvent(settings_, nullptr, env_.db(), env_.Store("pubmed-onc", "oncology", std::move(event)),

@@ -31,7 +31,7 @@ class LlmTriageTest : public testsupport::StandInServer {
  protected:
   Result<TriageOutcome> TriageWithLlm(const std::string& timeout = "5s", const std::string& community = "{name: oncology") {
     auto settings = env_.Configure(
-        "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"
+        "watchers: [{name: pubmed-onc, type: literature, source: pubmed, query: cancer, community: oncology}]\n"
         "communities: [" + community + ", rules: {keywords: {telomere: 0.3}}}]\n"
         "triage: {llm: {base_url: \"" + Url("/v1") + "\", model: gpt-4o-mini, api_key: sk-test, timeout: " + timeout + "}}\n");
     std::string id = env_.Store("pubmed-onc", "oncology", TriageEnv::Pubmed("pubmed4.xml"));

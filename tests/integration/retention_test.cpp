@@ -18,7 +18,7 @@ using testing::TriageEnv;
 
 class RetentionTest : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override { env_.Configure("watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n"); }
+  void SetUp() override { env_.Configure("watchers: [{name: pubmed-onc, type: literature, source: pubmed, query: cancer, community: oncology}]\n"); }
 
   // A stored event (a copy of a real PubMed record under its own source id) and, unless
   // `status` is empty, a notification for it in that status; the notification's id, or the event's.

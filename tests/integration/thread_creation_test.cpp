@@ -26,7 +26,7 @@ class ThreadCreationTest : public testsupport::StandInServer, public ::testing::
       return HttpResponse::Json(201, nlohmann::json{{"id", kThreadId}}.dump());
     });
     settings_ = env_.Configure(
-        "watchers: [{name: auto, type: literature, community: oncology, auto_create_thread: true, auto_thread_approval_rate: 0.5}]\n"
+        "watchers: [{name: auto, type: literature, source: pubmed, query: cancer, community: oncology, auto_create_thread: true, auto_thread_approval_rate: 0.5}]\n"
         "communities: [{name: oncology, rules: {keywords: {pancreatic cancer: 0.9}}}]\n"
         "notify: {platform: {base_url: '" + Url() + "'}}\n");
     auto out = TriageEvent(settings_, nullptr, env_.db(), env_.Store("auto", "oncology", TriageEnv::Pubmed("pubmed4.xml")),

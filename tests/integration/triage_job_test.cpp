@@ -19,9 +19,9 @@ using testing::TriageEnv;
 
 constexpr const char* kYaml = R"(
 watchers:
-  - {name: pubmed-onc, type: literature, community: oncology}
-  - {name: journal-feed, type: literature, community: oncology}
-  - {name: auto, type: literature, community: oncology, auto_create_thread: true, auto_thread_approval_rate: RATE}
+  - {name: pubmed-onc, type: literature, source: pubmed, query: cancer, community: oncology}
+  - {name: journal-feed, type: literature, source: pubmed, query: cancer, community: oncology}
+  - {name: auto, type: literature, source: pubmed, query: cancer, community: oncology, auto_create_thread: true, auto_thread_approval_rate: RATE}
 communities:
   - name: oncology
     display_name: Oncology

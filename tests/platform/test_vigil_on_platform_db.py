@@ -159,6 +159,7 @@ jobs:
 watchers:
   - name: {HOOK}
     type: webhook
+    verify: {{scheme: none}}
     community: {COMMUNITY}
     description: {json.dumps(description)}
 communities:
@@ -385,7 +386,7 @@ communities:
         literature = self.add_platform_watcher(
             watcher_type="literature", name="p53 literature", query="tumor suppressor p53", poll_interval_seconds=10,
             config={"source": "pubmed", "base_url": pubmed.url, "first_poll_limit": 5})
-        hook = self.add_platform_watcher(watcher_type="webhook", name="lab-notebook", config={})
+        hook = self.add_platform_watcher(watcher_type="webhook", name="lab-notebook", config={"verify": {"scheme": "none"}})
         log = self.add_platform_watcher(watcher_type="log", name="server log", config={"paths": ["/var/log/syslog"]})
         bad = self.add_platform_watcher(watcher_type="literature", name="bad source", query="x",
                                         poll_interval_seconds=3600, config={"source": "scopus"})
@@ -450,7 +451,8 @@ communities:
                                                             "config": {"source": "scopus"}})
         self.assertEqual(status, 400, bad)
         self.assertIn('source: "scopus" is not one of', bad["error"])
-        status, clash = self.api("POST", "/api/v1/watchers", {"name": HOOK, "type": "webhook"})
+        status, clash = self.api("POST", "/api/v1/watchers", {"name": HOOK, "type": "webhook",
+                                                        "config": {"verify": {"scheme": "none"}}})
         self.assertEqual(status, 409, clash)
         status, row = self.api("POST", "/api/v1/watchers", {
             "name": "lab", "type": "webhook", "community": COMMUNITY,

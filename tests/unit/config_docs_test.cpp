@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "config/reference.h"
 #include "config/schema.h"
 #include "tests/support/paths.h"
 #include "tests/unit/fixtures_dir.h"
@@ -11,7 +12,7 @@ namespace vigil {
 TEST(ConfigDocs, ReferenceMatchesTheTable) {
   std::string doc = testing::ReadFileBytes(testing::SourceDir() + "/docs/configuration.md");
   EXPECT_EQ(doc, ConfigReferenceMarkdown())
-      << "regenerate with: ./build/vigil config reference > docs/configuration.md";
+      << "regenerate with: ./build/vigil config reference --format md > docs/configuration.md";
 }
 
 }  // namespace vigil

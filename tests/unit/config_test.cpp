@@ -21,11 +21,14 @@ std::string ErrorOf(const std::string& yaml) {
 }
 
 TEST(Config, UnknownKeyNamesFileLineColumnAndPath) {
-  EXPECT_EQ(ErrorOf("database:\n  url: sqlite:x.db\n  bogus_key: 1\n"), "vigil.yaml:3:3: unknown key database.bogus_key");
+  EXPECT_EQ(ErrorOf("database:\n  url: sqlite:x.db\n  bogus_key: 1\n"),
+            "vigil.yaml:3:3: database.bogus_key: unknown key (valid keys: url, busy_timeout, uuid_format)");
 }
 
 TEST(Config, UnknownTopLevelSection) {
-  EXPECT_EQ(ErrorOf("http:\n  listen: 127.0.0.1:1\ndatabse:\n  url: x\n"), "vigil.yaml:3:1: unknown key databse");
+  EXPECT_EQ(ErrorOf("http:\n  listen: 127.0.0.1:1\ndatabse:\n  url: x\n"),
+            "vigil.yaml:3:1: databse: unknown key (did you mean \"database\"? valid keys: database, databases, http, logging, api, "
+            "secrets, platform_watchers, watchers, jobs, triage, notify, communities)");
 }
 
 TEST(Config, WrongTypeNamesTheValue) {
@@ -61,32 +64,35 @@ TEST(Config, InvalidYamlHasPosition) {
 
 TEST(Config, WatcherNeedsNameAndUniqueNames) {
   EXPECT_EQ(ErrorOf("watchers:\n  - type: webhook\n"), "vigil.yaml:2:5: watchers[0].name is required");
-  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n  - name: a\n    type: webhook\n"),
-            "vigil.yaml:4:11: watchers[1].name: duplicate watcher name \"a\"");
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    verify: {scheme: none}\n  - name: a\n    type: webhook\n    verify: {scheme: none}\n"),
+            "vigil.yaml:5:11: watchers[1].name: duplicate watcher name \"a\"");
   EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: carrier-pigeon\n"),
             "vigil.yaml:3:11: watchers[0].type: \"carrier-pigeon\" is not one of literature, webhook, scheduled, log");
 }
 
 TEST(Config, TwoWebhooksOnOnePathAreAnErrorAtTheSecondPath) {
-  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n  - name: b\n    type: webhook\n    path: /hooks/a\n"),
-            "vigil.yaml:6:11: watchers[1].path: /hooks/a is already the path of watchers[0] (\"a\"); two webhook "
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    verify: {scheme: none}\n  - name: b\n    type: webhook\n    verify: {scheme: none}\n    path: /hooks/a\n"),
+            "vigil.yaml:8:11: watchers[1].path: /hooks/a is already the path of watchers[0] (\"a\"); two webhook "
             "watchers cannot answer on one path");
 }
 
 TEST(Config, AWebhookOnThePathAnotherNameGivesIsAnErrorAtItsName) {
-  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    path: /hooks/b\n  - name: b\n    type: webhook\n"),
-            "vigil.yaml:5:11: watchers[1].name: /hooks/b is already the path of watchers[0] (\"a\"); two webhook "
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    verify: {scheme: none}\n    path: /hooks/b\n  - name: b\n    type: webhook\n    verify: {scheme: none}\n"),
+            "vigil.yaml:6:11: watchers[1].name: /hooks/b is already the path of watchers[0] (\"a\"); two webhook "
             "watchers cannot answer on one path");
 }
 
 TEST(Config, ADisabledWebhookMayShareAPath) {
-  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n  - name: b\n    type: webhook\n    path: /hooks/a\n"
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    verify: {scheme: none}\n  - name: b\n    type: webhook\n    verify: {scheme: none}\n    path: /hooks/a\n"
                     "    enabled: false\n"),
             "");
 }
 
 TEST(Config, UnknownWatcherKey) {
-  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    colour: red\n"), "vigil.yaml:4:5: unknown key watchers[0].colour");
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    colour: red\n"),
+            "vigil.yaml:4:5: watchers[0].colour: unknown key (valid keys: name, type, description, community, enabled, config, "
+            "auto_create_thread, auto_thread_approval_rate, path, methods, verify, trigger, mapping, delivery_id, "
+            "mismatch_status, max_body_bytes)");
 }
 
 TEST(Config, DefaultsFillMissingKeys) {
@@ -161,9 +167,12 @@ TEST(Config, RedactSecretsMasksPasswordsInUrls) {
   EXPECT_EQ(r.dump().find("hunter2"), std::string::npos);
 }
 
-TEST(Config, ExampleConfigIsValid) {
+TEST(Config, ExampleConfigIsValidWithItsSecretSet) {
+  setenv("VIGIL_EXAMPLE_HOOK_SECRET", "example-secret", 1);
   auto c = LoadConfig(testing::SourceDir() + "/config/examples/vigil.yaml");
+  unsetenv("VIGIL_EXAMPLE_HOOK_SECRET");
   ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ((*c)->tree()["watchers"][0]["verify"]["secret"], "example-secret");
 }
 
 TEST(Config, EveryTableDefaultParses) {
@@ -179,7 +188,11 @@ TEST(Units, Durations) {
   EXPECT_EQ(ParseDuration("1h"), std::chrono::hours(1));
   EXPECT_EQ(ParseDuration("1d"), std::chrono::hours(24));
   EXPECT_EQ(ParseDuration("250ms"), std::chrono::milliseconds(250));
-  EXPECT_EQ(ParseDuration("30"), std::chrono::seconds(30));
+  // A bare number has no unit: refused, and the error suggests one.
+  EXPECT_FALSE(ParseDuration("30"));
+  EXPECT_EQ(DurationError("300"), "\"300\" has no unit: write 300s for seconds (or 300ms, 300m, 300h, 300d)");
+  EXPECT_EQ(DurationValue(nlohmann::json(300)).error(), DurationError("300"));
+  EXPECT_EQ(*DurationValue(nlohmann::json("2m")), std::chrono::minutes(2));
   EXPECT_FALSE(ParseDuration("5 minutes"));
   EXPECT_FALSE(ParseDuration("m"));
   EXPECT_FALSE(ParseDuration(""));

@@ -73,8 +73,8 @@ TEST(ConfigYamlBudget, NestingThroughAliasesCounts) {
 }
 
 TEST(ConfigYamlBudget, AliasInsideItsOwnAnchorIsACycle) {
-  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    config: &c {self: *c}\n"),
-            "vigil.yaml:4:23: an alias to the node that contains it (a cycle) cannot be expanded");
+  EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    verify: {scheme: none}\n    config: &c {self: *c}\n"),
+            "vigil.yaml:5:23: an alias to the node that contains it (a cycle) cannot be expanded");
 }
 
 TEST(ConfigYamlBudget, SharedBlocksThroughAnchorsStillLoad) {

@@ -49,6 +49,13 @@ TEST(HookImport, ListsTheCommandKeysItCannotCarry) {
   EXPECT_NE(all.find("command-working-directory"), std::string::npos) << all;
 }
 
+TEST(HookImport, AHookThatCheckedNothingIsPrintedWithSchemeNone) {
+  auto imported = ImportAdnanhHooks(json::parse(R"([{"id": "open", "execute-command": "/bin/true"}])"));
+  ASSERT_TRUE(imported.ok());
+  EXPECT_EQ(imported->watchers[0]["verify"], (json{{"scheme", "none"}}));
+  EXPECT_FALSE(imported->watchers[0].contains("enabled"));
+}
+
 TEST(HookImport, SignatureInsideOrCannotBeCarried) {
   json hooks = json::parse(R"([{"id": "x", "trigger-rule": {"or": [
       {"match": {"type": "payload-hmac-sha256", "secret": "s", "parameter": {"source": "header", "name": "X-Sig"}}},

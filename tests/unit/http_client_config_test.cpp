@@ -26,7 +26,7 @@ TEST(HttpClientConfig, BadEntryNamesItsPosition) {
   ASSERT_TRUE(c.ok());
   auto o = HttpClientOptionsFrom(**c);
   ASSERT_FALSE(o.ok());
-  EXPECT_EQ(o.error(), "vigil.yaml:4:21: http.rate_limits[0].min_interval: expected a duration such as 3s");
+  EXPECT_EQ(o.error(), "vigil.yaml:4:21: http.rate_limits[0].min_interval: expected a duration such as 90s, 5m, 1h or 1d, got \"soon\"");
 }
 
 }  // namespace vigil

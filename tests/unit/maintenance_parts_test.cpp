@@ -97,7 +97,9 @@ TEST(MaintenanceConfig, ErrorsNameFileLineAndKey) {
   config = Yaml("  citation_verification:\n    crossref: {base_url: http://x}\n    tabel: citations\n");
   auto c = CitationVerificationConfigFrom(**config);
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error(), "vigil.yaml:4:12: jobs.citation_verification.tabel: unknown key");
+  EXPECT_EQ(c.error(), "vigil.yaml:4:12: jobs.citation_verification.tabel: unknown key (did you mean \"table\"? valid keys: "
+                       "enabled, database, tables, schedule, every, jitter, tz, catch_up, table, batch_size, recheck_after, "
+                       "negative_cache, min_confidence, mailto, timeout, crossref, pubmed, arxiv, urls)");
 }
 
 TEST(MaintenanceConfig, RejectsTableNamesThatAreNotIdentifiers) {

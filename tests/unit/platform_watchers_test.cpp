@@ -20,6 +20,7 @@ secrets:
 watchers:
   - name: tumor-board
     type: webhook
+    verify: {scheme: none}
   - name: yaml-pubmed
     type: literature
     source: pubmed
@@ -121,8 +122,8 @@ TEST(PlatformWatchers, DisabledRowsAndRowsWhenTurnedOffDoNotRun) {
 }
 
 TEST(PlatformWatchers, AWebhookRowAnswersAtItsIdAndAtAUniqueUrlSafeName) {
-  auto set = BuildWatcherSet(Yaml(), {Row("0c", "lab-notebook", "webhook", "{}"), Row("0d", "two words", "webhook", "{}"),
-                                      Row("0e", "twin", "webhook", "{}"), Row("0f", "twin", "webhook", "{}")});
+  auto set = BuildWatcherSet(Yaml(), {Row("0c", "lab-notebook", "webhook", R"({"verify": {"scheme": "none"}})"), Row("0d", "two words", "webhook", R"({"verify": {"scheme": "none"}})"),
+                                      Row("0e", "twin", "webhook", R"({"verify": {"scheme": "none"}})"), Row("0f", "twin", "webhook", R"({"verify": {"scheme": "none"}})")});
   ASSERT_TRUE(set.ok()) << set.error();
   EXPECT_EQ(StatusOf(*set, "0c").paths, (std::vector<std::string>{"/hooks/0c", "/hooks/lab-notebook"}));
   EXPECT_EQ(StatusOf(*set, "0d").paths, (std::vector<std::string>{"/hooks/0d"}));  // not URL-safe
@@ -131,7 +132,7 @@ TEST(PlatformWatchers, AWebhookRowAnswersAtItsIdAndAtAUniqueUrlSafeName) {
     EXPECT_EQ(set->hooks->count(path), 1u) << path;
   EXPECT_EQ(set->hooks->at("/hooks/lab-notebook")->name(), "0c");
   // A row named like a YAML hook's path gets no alias: the YAML's hook keeps it.
-  auto clash = BuildWatcherSet(Yaml(), {Row("10", "tumor-board", "webhook", "{}")});
+  auto clash = BuildWatcherSet(Yaml(), {Row("10", "tumor-board", "webhook", R"({"verify": {"scheme": "none"}})")});
   ASSERT_TRUE(clash.ok());
   EXPECT_EQ(StatusOf(*clash, "10").state, "shadowed");
 }
@@ -144,7 +145,7 @@ TEST(PlatformWatchers, ARowCannotReadTheEnvironmentOrFiles) {
                Row("13", "ref", "webhook", R"({"verify": {"scheme": "github", "secret_ref": "lab"}})"),
                Row("14", "unknown ref", "webhook", R"({"verify": {"scheme": "github", "secret_ref": "nope"}})"),
                Row("15", "key file", "literature", R"({"source": "pubmed", "api_key_file": "/etc/shadow"})"),
-               Row("16", "path", "webhook", R"({"path": "/hooks/admin"})")});
+               Row("16", "path", "webhook", R"({"path": "/hooks/admin", "verify": {"scheme": "none"}})")});
   ASSERT_TRUE(set.ok()) << set.error();
   EXPECT_EQ(StatusOf(*set, "11").state, "refused");
   EXPECT_NE(StatusOf(*set, "11").error.find("is not expanded in a platform watcher's config"), std::string::npos)
@@ -186,7 +187,7 @@ TEST(PlatformWatchers, RowUrlsAreFromData) {
 }
 
 TEST(PlatformWatchers, TheDigestSeesEveryColumnThatMatters) {
-  std::vector<PlatformWatcherRow> rows = {Literature("20", "a"), Row("21", "b", "webhook", "{}")};
+  std::vector<PlatformWatcherRow> rows = {Literature("20", "a"), Row("21", "b", "webhook", R"({"verify": {"scheme": "none"}})")};
   uint64_t base = WatcherRowsDigest(rows);
   EXPECT_EQ(WatcherRowsDigest(rows), base);
   auto changed = [&](auto change) {

@@ -196,7 +196,7 @@ TEST(TriggerRuleParse, ValidatesMatchLeaf) {
             "watchers[1].trigger.match.regex: not used by type value");
   EXPECT_EQ(ParseError(json{{"match", {{"type", "value"}, {"value", "x"}, {"source", "header"}, {"name", "H"},
                                       {"parameter", "p"}}}}),
-            "watchers[1].trigger.match.parameter: unknown key (expected type, value, regex, source, name)");
+            "watchers[1].trigger.match.parameter: unknown key (valid keys: type, value, regex, source, name)");
   EXPECT_EQ(ParseError(Match("value", "x", "payload", "a..b")),
             "watchers[1].trigger.match.name: invalid payload path: empty segment in dotted path");
 }

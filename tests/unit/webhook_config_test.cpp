@@ -28,10 +28,10 @@ TEST(WebhookConfig, BadTriggerRegexNamesItsPosition) {
   std::string err = ParseError(
       "watchers:\n"
       "  - name: gh\n"
-      "    type: webhook\n"
+      "    type: webhook\n    verify: {scheme: none}\n"
       "    trigger:\n"
       "      match: {type: regex, regex: \"(a\", source: payload, name: ref}\n");
-  EXPECT_TRUE(err.starts_with("vigil.yaml:5:")) << err;
+  EXPECT_TRUE(err.starts_with("vigil.yaml:6:")) << err;
   EXPECT_NE(err.find("watchers[0].trigger.match.regex: invalid regex"), std::string::npos) << err;
 }
 
@@ -41,7 +41,9 @@ TEST(WebhookConfig, WebhookKeysOnOtherTypesAreErrors) {
       "  - name: feed\n"
       "    type: literature\n"
       "    verify: {scheme: github, secret: s}\n");
-  EXPECT_TRUE(err.starts_with("vigil.yaml:4:13: watchers[0].verify: only webhook watchers take verify")) << err;
+  EXPECT_TRUE(err.starts_with("vigil.yaml:4:13: watchers[0].verify: a literature watcher does not take verify (only webhook "
+                              "watchers do)"))
+      << err;
 }
 
 // A github hook whose verify block ends in `secret_line` (e.g. "secret_file: gh-secret").
