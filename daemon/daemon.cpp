@@ -17,7 +17,7 @@
 #include "daemon/admin/reload_route.h"
 #include "daemon/admin/thread_approval.h"
 #include "daemon/admin/watcher_row_routes.h"
-#include "daemon/config_changes.h"
+#include "daemon/daemon_impl.h"
 #include "daemon/http/hook_routes.h"
 #include "daemon/http/http_server.h"
 #include "daemon/http/loop_poster.h"
@@ -41,7 +41,6 @@
 #include "jobs/engine/database_target.h"
 
 namespace vigil {
-namespace {
 
 HttpLimits LimitsFrom(const Config& c) {
   HttpLimits l;
@@ -55,6 +54,14 @@ HttpLimits LimitsFrom(const Config& c) {
 
 spdlog::level::level_enum LevelFrom(const Config& c) { return spdlog::level::from_str(c.GetString("logging.level")); }
 
+Status DeclareCommunities(SqlConnection& conn, const Config& config) {
+  auto settings = ParseTriageSettings(config);
+  if (!settings.ok()) return settings.status();
+  return ReplaceCommunityDecls(conn, CommunityDeclsOf(*settings));
+}
+
+namespace {
+
 void DescribeMetrics() {
   auto& m = Metrics::Global();
   m.Describe("vigil_build_info", "gauge", "Build information; the value is always 1.");
@@ -67,79 +74,7 @@ void DescribeMetrics() {
   HookRoutes::DescribeMetrics();
 }
 
-// The config's communities go to the database before the watchers are synced: the sync creates the
-// communities its watchers name, with what the config declares for them.
-Status DeclareCommunities(SqlConnection& conn, const Config& config) {
-  auto settings = ParseTriageSettings(config);
-  if (!settings.ok()) return settings.status();
-  return ReplaceCommunityDecls(conn, CommunityDeclsOf(*settings));
-}
-
-// A config read for a reload, or the platform's watcher rows read again, with everything derived
-// from them that can fail, all built before anything is applied: a change applies whole or not at all.
-struct ReloadPlan {
-  std::shared_ptr<const Config> yaml;  // the file's config; `watchers.config` adds the rows that run
-  WatcherSet watchers;
-  uint64_t rows_digest = 0;
-  std::vector<std::string> changes;  // from the running file's config (ConfigChanges); empty for rows
-};
-
 }  // namespace
-
-struct Daemon::Impl {
-  Impl(std::shared_ptr<const Config> c, DaemonOptions o) : config(std::move(c)), options(o) {}
-
-  std::shared_ptr<const Config> config;  // the running one: the YAML's with the platform rows that run
-  std::shared_ptr<const Config> yaml;    // the file's; written on the loop under yaml_mu
-  std::mutex yaml_mu;                    // the API's watcher routes read `yaml` on the DbThread
-  std::vector<WatcherRowStatus> rows;    // what became of the platform's watcher rows
-  uint64_t rows_digest = 0;
-  bool rows_checking = false;
-  std::string rows_error;  // the last failed read's, logged once
-  std::shared_ptr<const WatcherSet> initial;  // from Prepare, until the engine and hooks start
-  DaemonOptions options;
-  uv_loop_t loop{};
-  uv_timer_t rows_timer{};
-  uv_signal_t sigterm{}, sigint{}, sighup{};
-  LoopTimers timers;  // loop lag and the systemd watchdog
-  std::unique_ptr<LoopPoster> poster;
-  std::unique_ptr<DbThread> db;
-  CancelToken outbound_stop;                // cancels the outbound routes' requests when stopping
-  std::unique_ptr<DbThread> outbound_db;    // admin routes that wait on another server (thread approvals)
-  std::unique_ptr<HttpServer> server;
-  std::unique_ptr<Runtime> runtime;
-  std::unique_ptr<HttpCache> http_cache;
-  std::unique_ptr<HookRoutes> hooks;  // /hooks/*: webhook watchers and their event writer
-  JobRegistry registry;
-  std::unique_ptr<JobEngine> engine;
-  std::unique_ptr<AdminApi> admin_api;
-  std::unique_ptr<CrashSentinel> sentinel;  // reset after the engine stops: marks this session clean
-  std::thread engine_stopper;  // Stop() blocks up to jobs.shutdown_timeout: never on the loop
-  Router router;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  bool stopping = false;
-  bool reloading = false;
-  int exit_code = 0;
-
-  Status Prepare();
-  Status CheckJobKinds(const std::vector<ScheduleSpec>& schedules) const;
-  Status StartEngine();
-  Status StartIntake();
-  void InstallSignals();
-  int AbandonStart(const Status& why);
-  int Finish();
-  Status StartServing();
-  void AddRoutes();
-  void Reload(ReloadDone done = nullptr);
-  Result<std::shared_ptr<ReloadPlan>> PlanReload(SqlConnection& conn, const std::string& path,
-                                                 const Config& running) const;
-  void ApplyConfig(const ReloadPlan& plan);
-  void ApplyWatchers(const ReloadPlan& plan);
-  void StartRowsTimer();
-  void CheckRows();
-  void Shutdown(const char* why);
-  void CloseHandles();
-};
 
 Daemon::Daemon(std::shared_ptr<const Config> config, DaemonOptions options)
     : impl_(std::make_unique<Impl>(std::move(config), options)) {
@@ -251,138 +186,6 @@ Status Daemon::Impl::StartServing() {
 }
 
 // `done`, when set, hears how it ended (the admin API's POST /api/v1/reload waits for it).
-void Daemon::Impl::Reload(ReloadDone done) {
-  using Kind = ReloadOutcome::Kind;
-  if (stopping || reloading) {
-    if (done) done({stopping ? Kind::kStopping : Kind::kBusy, config->path(), {}, stopping ? "the daemon is stopping" : "a reload is already under way"});
-    return;
-  }
-  reloading = true;
-  auto mono = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch());
-  SdNotify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(mono.count()) + "\nSTATUS=reloading configuration");
-  // Reading the file and syncing watchers block: both run on the DbThread. The sync is the last
-  // step that can fail, so a config it refuses leaves the database as it was too (the community
-  // declarations written before it are put back).
-  db->Submit([this, path = config->path(), running = yaml, done](SqlConnection* conn) {
-    Result<std::shared_ptr<ReloadPlan>> plan = Status::Error("database unavailable");
-    if (conn != nullptr) plan = PlanReload(*conn, path, *running);
-    Status status = plan.status();
-    if (status.ok()) status = DeclareCommunities(*conn, *(*plan)->yaml);
-    if (status.ok()) {
-      status = SyncWatchers(*conn, WatcherDeclsFrom(*(*plan)->yaml), std::chrono::system_clock::now()).status();
-      if (!status.ok()) (void)DeclareCommunities(*conn, *running);  // the running config's, as they were
-    }
-    poster->Post([this, status, path, done, next = plan.ok() ? *plan : nullptr] {
-      reloading = false;
-      if (!status.ok()) {
-        spdlog::error("reload failed, keeping the running config: {}", status.message());
-        Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "failed"}});
-        SdNotify("READY=1\nSTATUS=serving (last reload failed: see the log)");
-        if (done) done({Kind::kRefused, path, {}, status.message()});
-        return;
-      }
-      ApplyConfig(*next);
-      if (done) done({Kind::kApplied, path, next->changes, ""});
-    });
-  });
-}
-
-// On the DbThread; reads only the registry, which is not written after start.
-Result<std::shared_ptr<ReloadPlan>> Daemon::Impl::PlanReload(SqlConnection& conn, const std::string& path,
-                                                             const Config& running) const {
-  auto loaded = LoadConfig(path);
-  if (!loaded.ok()) return loaded.status();
-  if ((*loaded)->DatabaseUrl() != running.DatabaseUrl())
-    spdlog::warn("reload: database.url changed; the change takes effect at the next restart");
-  auto schedules = SchedulesFrom(**loaded);
-  if (!schedules.ok()) return schedules.status();
-  if (Status s = CheckJobKinds(*schedules); !s.ok()) return s;
-  // Restart-only settings too: a file `vigil check` refuses is not applied in part.
-  for (const Status& s : {JobEngineOptionsFrom(**loaded).status(), HttpClientOptionsFrom(**loaded).status()}) {
-    if (!s.ok()) return s;
-  }
-  auto plan = std::make_shared<ReloadPlan>();
-  auto set = LoadWatcherSet(*loaded, conn, &plan->rows_digest);
-  if (!set.ok()) return set.status();
-  plan->yaml = *loaded;
-  plan->watchers = std::move(*set);
-  plan->changes = ConfigChanges(running, **loaded);
-  return plan;
-}
-
-// Nothing here can fail: everything that could was built into the plan.
-void Daemon::Impl::ApplyConfig(const ReloadPlan& plan) {
-  for (const auto& warning : WatcherWarnings(*plan.yaml)) spdlog::warn("{}", warning);
-  ApplyWatchers(plan);
-  if (!options.log_format_overridden) {
-    LogOptions lo;
-    ParseLogFormat(config->GetString("logging.format"), &lo.format);
-    lo.level = LevelFrom(*config);
-    InitLogging(lo);
-  } else {
-    spdlog::set_level(LevelFrom(*config));
-  }
-  server->SetLimits(LimitsFrom(*config));
-  Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "applied"}});
-  for (const auto& change : plan.changes) spdlog::info("reload: {}", change);
-  spdlog::info("configuration reloaded from {}", config->path());
-  SdNotify("READY=1\nSTATUS=serving");
-}
-
-void Daemon::Impl::ApplyWatchers(const ReloadPlan& plan) {
-  bool same_timer = yaml->GetDuration("platform_watchers.check_interval") ==
-                    plan.yaml->GetDuration("platform_watchers.check_interval");
-  LogRowChanges(rows, plan.watchers.rows);
-  {
-    std::lock_guard<std::mutex> lock(yaml_mu);
-    yaml = plan.yaml;
-  }
-  config = plan.watchers.config;
-  rows = plan.watchers.rows;
-  rows_digest = plan.rows_digest;
-  runtime->set_config(config);
-  engine->SetSchedules(plan.watchers.schedules);
-  hooks->Install(plan.watchers.hooks);
-  if (!same_timer) StartRowsTimer();
-}
-
-// The platform's watcher rows, read again every platform_watchers.check_interval: a row added,
-// changed, disabled or deleted runs (or stops) within that, without a reload.
-void Daemon::Impl::StartRowsTimer() {
-  auto every = static_cast<uint64_t>(yaml->GetDuration("platform_watchers.check_interval").count());
-  uv_timer_start(&rows_timer, [](uv_timer_t* t) { static_cast<Impl*>(t->data)->CheckRows(); }, every, every);
-}
-
-void Daemon::Impl::CheckRows() {
-  if (stopping || reloading || rows_checking || !yaml->GetBool("platform_watchers.enabled")) return;
-  rows_checking = true;
-  db->Submit([this, seen_yaml = yaml, seen_digest = rows_digest](SqlConnection* conn) {
-    std::shared_ptr<ReloadPlan> plan;
-    Status status = conn == nullptr ? Status::Error("database unavailable") : Status::Ok();
-    if (conn != nullptr) {
-      auto read = ListPlatformWatcherRows(*conn);
-      status = read.status();
-      if (read.ok() && WatcherRowsDigest(*read) != seen_digest) {
-        auto set = BuildWatcherSet(seen_yaml, *read);
-        status = set.status();
-        if (set.ok()) plan = std::make_shared<ReloadPlan>(ReloadPlan{seen_yaml, std::move(*set), WatcherRowsDigest(*read)});
-      }
-    }
-    poster->Post([this, status, plan, seen_yaml] {
-      rows_checking = false;
-      if (!status.ok()) {
-        if (status.message() != rows_error) spdlog::warn("platform watcher rows not read: {}", status.message());
-        rows_error = status.message();
-        return;
-      }
-      rows_error.clear();
-      // A reload applied meanwhile carries rows as new as these, with its own config.
-      if (plan == nullptr || stopping || seen_yaml != yaml) return;
-      ApplyWatchers(*plan);
-    });
-  });
-}
-
 void Daemon::Impl::Shutdown(const char* why) {
   if (stopping) return;
   stopping = true;

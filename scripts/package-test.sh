@@ -45,8 +45,13 @@ dpkg -i "$deb" >/dev/null
 test -x /usr/bin/vigil && test -f /etc/vigil/vigil.yaml && test -f /lib/systemd/system/vigil.service
 dpkg -s vigil | grep -q "/etc/vigil/vigil.yaml" || { echo "package-test: /etc/vigil/vigil.yaml is not a conffile"; exit 1; }
 /usr/bin/vigil version
-# The installed example's webhook verifies signatures with this secret (docs/operations.md).
-export VIGIL_EXAMPLE_HOOK_SECRET=package-test-secret
+# The installed example's webhook verifies signatures with a secret the package made at install,
+# in the unit's EnvironmentFile (docs/operations.md); read it as systemd would.
+test "$(stat -c %a /etc/vigil/vigil.env)" = 600 || { echo "package-test: /etc/vigil/vigil.env is not mode 0600"; exit 1; }
+grep -Eq '^VIGIL_EXAMPLE_HOOK_SECRET=[0-9a-f]{64}$' /etc/vigil/vigil.env || { echo "package-test: no random hook secret in /etc/vigil/vigil.env"; exit 1; }
+set -a
+. /etc/vigil/vigil.env
+set +a
 /usr/bin/vigil check --config /etc/vigil/vigil.yaml
 
 # The daemon, as the unit runs it, with a notify socket this script reads.

@@ -55,57 +55,82 @@ int RunDaemon(const std::string& path, const std::string& log_format) {
 }
 
 // The platform's watcher rows as the daemon would run them beside this config, when its database
-// is there to read (check creates nothing): the rows that do not run, and why.
-void CheckPlatformRows(const std::shared_ptr<const Config>& config) {
-  if (!config->GetBool("platform_watchers.enabled")) return;
+// is there to read (check creates nothing): {"read", "error", "rows": [{id, name, state, error}]};
+// null when there is nothing to read.
+nlohmann::json PlatformRowsSummary(const std::shared_ptr<const Config>& config) {
+  if (!config->GetBool("platform_watchers.enabled")) return nullptr;
   std::string url = config->DatabaseUrl();
-  if (url.starts_with("sqlite:") && !std::filesystem::exists(url.substr(7))) return;
-  auto conn = OpenSqlConnection(DatabaseTarget(*config));
+  if (url.starts_with("sqlite:") && !std::filesystem::exists(url.substr(7))) return nullptr;
+  SqlTarget target = DatabaseTarget(*config);
+  target.read_only = true;
+  auto conn = OpenSqlConnection(target);
   auto exists = conn.ok() ? (*conn)->TableExists("watchers") : Result<bool>(conn.status());
-  if (!exists.ok() || !*exists) {
-    if (!exists.ok()) std::cout << "platform watcher rows: not read (" << exists.error() << ")\n";
-    return;
-  }
+  if (!exists.ok()) return {{"read", false}, {"error", exists.error()}};
+  if (!*exists) return nullptr;
   auto set = LoadWatcherSet(config, **conn);
-  if (!set.ok()) {
-    std::cout << "platform watcher rows: not read (" << set.error() << ")\n";
+  if (!set.ok()) return {{"read", false}, {"error", set.error()}};
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& r : set->rows) rows.push_back({{"id", r.id}, {"name", r.name}, {"state", r.state}, {"error", r.error}});
+  return {{"read", true}, {"rows", rows}};
+}
+
+void PrintPlatformRows(const nlohmann::json& summary) {
+  if (summary.is_null()) return;
+  if (!summary.value("read", false)) {
+    std::cout << "platform watcher rows: not read (" << summary.value("error", "") << ")\n";
     return;
   }
   std::map<std::string, int> by_state;
-  for (const auto& r : set->rows) by_state[r.state]++;
-  std::cout << "platform watcher rows: " << set->rows.size();
+  for (const auto& r : summary["rows"]) by_state[r.value("state", "")]++;
+  std::cout << "platform watcher rows: " << summary["rows"].size();
   for (const auto& [state, n] : by_state) std::cout << (state == by_state.begin()->first ? " (" : ", ") << n << " " << state;
   std::cout << (by_state.empty() ? "" : ")") << "\n";
-  for (const auto& r : set->rows) {
-    if (!r.error.empty()) std::cout << "  " << r.state << ": " << (r.state == "shadowed" ? "watcher row \"" + r.name + "\" (" + r.id + "): " : "") << r.error << "\n";
+  for (const auto& r : summary["rows"]) {
+    std::string state = r.value("state", ""), error = r.value("error", "");
+    if (error.empty()) continue;
+    std::cout << "  " << state << ": "
+              << (state == "shadowed" ? "watcher row \"" + r.value("name", "") + "\" (" + r.value("id", "") + "): " : "") << error << "\n";
   }
 }
 
-int Check(const std::string& path) {
-  auto config = LoadOrExplain(path);
-  if (!config) return 2;
-  for (const Status& s : {SchedulesFrom(*config).status(), HttpClientOptionsFrom(*config).status(),
-                          JobEngineOptionsFrom(*config).status()}) {
-    if (!s.ok()) {
-      std::cerr << "vigil: " << s.message() << "\n";
-      return 2;
+int Check(const std::string& path, bool json) {
+  auto config = LoadConfig(path);
+  Status status = config.status();
+  if (status.ok()) {
+    for (const Status& s : {SchedulesFrom(**config).status(), HttpClientOptionsFrom(**config).status(),
+                            JobEngineOptionsFrom(**config).status()}) {
+      if (status.ok() && !s.ok()) status = s;
     }
   }
+  if (!status.ok()) {
+    if (json) std::cout << nlohmann::json{{"config", path}, {"ok", false}, {"error", status.message()}}.dump(2) << "\n";
+    return cli::Fail(status.message(), 2);
+  }
+  const Config& c = **config;
   std::map<std::string, int> by_type;
-  for (const auto& w : config->tree().value("watchers", nlohmann::json::array())) by_type[w.value("type", "?")]++;
+  for (const auto& w : c.tree().value("watchers", nlohmann::json::array())) by_type[w.value("type", "?")]++;
+  auto warnings = WatcherWarnings(c);
+  nlohmann::json rows = PlatformRowsSummary(*config);
+  if (json) {
+    std::cout << nlohmann::json{{"config", path},           {"ok", true},
+                                {"database", RedactUrl(c.DatabaseUrl())}, {"listen", c.GetString("http.listen")},
+                                {"watchers", by_type},      {"warnings", warnings},
+                                {"secrets", c.secret_paths()}, {"platform_rows", rows}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
   std::cout << "config:   " << path << " (ok)\n"
-            << "database: " << RedactUrl(config->DatabaseUrl()) << "\n"
-            << "listen:   " << config->GetString("http.listen") << "\n"
-            << "watchers: " << config->tree().value("watchers", nlohmann::json::array()).size();
+            << "database: " << RedactUrl(c.DatabaseUrl()) << "\n"
+            << "listen:   " << c.GetString("http.listen") << "\n"
+            << "watchers: " << c.tree().value("watchers", nlohmann::json::array()).size();
   for (const auto& [type, n] : by_type) std::cout << (type == by_type.begin()->first ? " (" : ", ") << n << " " << type;
   std::cout << (by_type.empty() ? "" : ")") << "\n";
-  for (const auto& warning : WatcherWarnings(*config)) std::cerr << "vigil: warning: " << warning << "\n";
-  if (!config->secret_paths().empty()) {
-    std::cout << "secrets:  ";
-    for (size_t i = 0; i < config->secret_paths().size(); ++i) std::cout << (i ? ", " : "") << config->secret_paths()[i];
-    std::cout << " (set; values not shown)\n";
+  for (const auto& warning : warnings) std::cerr << "vigil: warning: " << warning << "\n";
+  if (!c.secret_paths().empty()) {
+    std::cout << "secrets:  " << cli::Joined(c.secret_paths()) << " (set; values not shown)\n";
   }
-  CheckPlatformRows(config);
+  PrintPlatformRows(rows);
   return 0;
 }
 
@@ -151,6 +176,8 @@ int RunCli(int argc, char** argv) {
   run->add_option("--log-format", log_format, "text or json (overrides logging.format)")->check(CLI::IsMember({"text", "json"}));
   auto* check = app.add_subcommand("check", "validate the config file and print a summary");
   add_config(check);
+  bool check_json = false;
+  check->add_flag("--json", check_json, "machine-readable summary (the error too, with exit 2)");
   auto* migrate = app.add_subcommand("migrate", "apply database migrations (idempotent)");
   add_config(migrate);
   bool migrate_json = false;
@@ -167,7 +194,7 @@ int RunCli(int argc, char** argv) {
   if (int rc = cli::ParseOrExplain(app, argc, argv); rc >= 0) return rc;
   if (int rc = cli::RunDocVerbs(app); rc >= 0) return rc;
   if (*run) return RunDaemon(config_path, log_format);
-  if (*check) return Check(config_path);
+  if (*check) return Check(config_path, check_json);
   if (*migrate) return MigrateVerb(config_path, migrate_json);
   if (*version) {
     if (version_json) std::cout << nlohmann::json{{"version", VIGIL_VERSION}}.dump() << "\n";

@@ -66,3 +66,40 @@ TEST(CliUsage, HelpAndVersionAnswer) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find('\n', start);
+    out.push_back(s.substr(start, end - start));
+    start = end == std::string::npos ? s.size() : end + 1;
+  }
+  return out;
+}
+
+// Issue #18 point 6: `--json` on every verb that prints (the daemon logs instead: --log-format).
+TEST(CliUsage, EveryVerbThatPrintsTakesJson) {
+  size_t leaves = 0;
+  for (const auto& top : Lines(testing::RunVigil({"__complete", "--", ""}).second)) {
+    if (top == "run" || top == "help") continue;
+    auto subs = Lines(testing::RunVigil({"__complete", "--", top, ""}).second);
+    if (subs.empty()) subs.push_back("");
+    for (const auto& sub : subs) {
+      std::vector<std::string> args = {top};
+      if (!sub.empty()) args.push_back(sub);
+      args.push_back("--help");
+      auto [rc, help] = testing::RunVigil(args);
+      EXPECT_EQ(rc, 0) << top << " " << sub;
+      EXPECT_NE(help.find("--json"), std::string::npos) << "vigil " << top << " " << sub << " has no --json:\n" << help;
+      ++leaves;
+    }
+  }
+  EXPECT_GT(leaves, 30u) << "the walk found the verbs";
+}
+
+}  // namespace
+}  // namespace vigil

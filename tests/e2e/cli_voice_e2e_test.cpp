@@ -7,6 +7,8 @@
 #include <fstream>
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/daemon_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -83,6 +85,25 @@ TEST_F(CliVoice, CountsAndDurationsAreRoundedAndJsonTimesAreIso) {
   EXPECT_TRUE(std::regex_search(list, std::regex(R"(\n100 +noop +default +available +0/20 +20[0-9-]+T[0-9:]+Z \((now|[0-9]+s ago)\) +-\n)"))) << list;
   auto [rc_json, json] = RunVigil({"jobs", "show", "100", "--json", "--config", config});
   EXPECT_TRUE(std::regex_search(json, std::regex(R"("run_at": "20[0-9-]+T[0-9:]+Z")"))) << json;
+}
+
+TEST_F(CliVoice, CheckSpeaksJsonToo) {
+  std::string config = Config(dir_.File("vigil.db"));
+  auto [rc, out] = RunVigil({"check", "--json", "--config", config});
+  ASSERT_EQ(rc, 0) << out;
+  auto summary = nlohmann::json::parse(out);
+  EXPECT_EQ(summary["ok"], true);
+  EXPECT_EQ(summary["database"], "sqlite:" + dir_.File("vigil.db"));
+  EXPECT_TRUE(summary["platform_rows"].is_null()) << "no database yet: nothing read, nothing created";
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("vigil.db")));
+  std::string bad = dir_.Write("bad.yaml", "watchers: [{name: w, type: literature, source: pubmed, query: x, every: 300}]\n");
+  auto [rc_bad, bad_out] = RunVigil({"check", "--json", "--config", bad});
+  EXPECT_EQ(rc_bad, 2);
+  size_t open = bad_out.find('{'), close = bad_out.rfind("}\n");  // stdout's JSON, wherever stderr's line fell
+  ASSERT_TRUE(open != std::string::npos && close != std::string::npos) << bad_out;
+  auto error = nlohmann::json::parse(bad_out.substr(open, close + 1 - open));
+  EXPECT_EQ(error["ok"], false);
+  EXPECT_NE(error["error"].get<std::string>().find("write 300s"), std::string::npos) << bad_out;
 }
 
 }  // namespace
