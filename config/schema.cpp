@@ -57,7 +57,7 @@ std::vector<KeySpec> LoggingAndApiKeys() {
        {"trace", "debug", "info", "warn", "error"}}, "daemon/daemon.cpp"),
       Applied({"logging.format", K::kEnum, "text", kReload,
        "`text` (with `<N>` priorities and no timestamp under journald) or `json` lines. `--log-format` overrides.",
-       0, 0, {"text", "json"}}, "daemon/daemon.cpp"),
+       0, 0, {"text", "json"}}, "daemon/daemon_reload.cpp"),
       Applied({"api", K::kSection, "", kReload, "The admin API under /api/v1."}, ""),
       Applied({"api.token", K::kSecret, "", kReload,
        "Bearer token the API requires (`${ENV}` or `token_file:`). Without one the API answers 401 to everything."}, "daemon/admin/admin_api.cpp"),
@@ -76,7 +76,7 @@ std::vector<KeySpec> WatcherKeys() {
        "Run the platform's watcher rows (literature, scheduled, webhook at `/hooks/<id>`)."}, "daemon/platform_watchers.cpp"),
       Applied({"platform_watchers.check_interval", K::kDuration, "2s", kReload,
        "How often the rows are read for changes (a digest of their columns); a change runs within this.", 200, 5000},
-       "daemon/daemon.cpp"),
+       "daemon/daemon_reload.cpp"),
       Applied({"platform_watchers.allow_hosts", K::kStringList, "", kRestart,
        "Hosts a row's URLs may reach although they resolve to loopback or private addresses (exact names, e.g. "
        "`127.0.0.1` in tests). Other URLs of rows go through the address guard."}, "daemon/daemon.cpp"),

@@ -16,7 +16,7 @@ using testing::DaemonProcess;
 using testing::RunVigil;
 
 const std::string kHead = "database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\napi:\n  token: s3cret-token\n";
-const std::string kWatchers = "watchers:\n  - name: gh\n    type: webhook\n"
+const std::string kWatchers = "watchers:\n  - name: gh\n    type: webhook\n    verify: {scheme: none}\n"
                               "  - name: feed\n    type: literature\n    source: feed\n    url: http://127.0.0.1:1/none\n    every: 1d\n";
 std::string Schedules(const std::string& cron, const std::string& kind = "noop") {
   return "jobs:\n  schedules:\n    - {name: nightly, kind: " + kind + ", schedule: '" + cron + "'}\n";
@@ -45,7 +45,7 @@ TEST_F(ReloadE2E, StartLogsEachHooksUrl) {
 
 TEST_F(ReloadE2E, PrintsAndLogsWhatChanged) {
   std::string feed = "  - name: feed\n    type: literature\n    source: feed\n    url: http://127.0.0.1:1/none\n    every: 12h\n";
-  d_.WriteConfig(kHead + "watchers:\n  - name: gh\n    type: webhook\n" + feed + "  - name: second\n    type: webhook\n" +
+  d_.WriteConfig(kHead + "watchers:\n  - name: gh\n    type: webhook\n    verify: {scheme: none}\n" + feed + "  - name: second\n    type: webhook\n    verify: {scheme: none}\n" +
                  Schedules("0 8 * * *"));
   auto [code, out] = Reload();
   ASSERT_EQ(code, 0) << out << d_.Stderr();
@@ -89,7 +89,7 @@ TEST_F(ReloadE2E, AFileThatDoesNotLoadIsNotSent) {
   d_.WriteConfig(kHead + kWatchers + "    bogus: 1\n");
   auto [code, out] = Reload();
   EXPECT_EQ(code, 1);
-  EXPECT_NE(out.find("unknown key watchers[1].bogus"), std::string::npos) << out;
+  EXPECT_NE(out.find("watchers[1].bogus: unknown key"), std::string::npos) << out;
   EXPECT_NE(out.find("not sent: the daemon keeps its running config"), std::string::npos) << out;
   EXPECT_EQ(d_.Stderr().find("configuration reloaded"), std::string::npos) << d_.Stderr();
   EXPECT_EQ(d_.Stderr().find("reload failed"), std::string::npos) << d_.Stderr();

@@ -23,7 +23,7 @@ class SeeingWhyCli : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string yaml = "database: {url: \"sqlite:" + dir_.File("vigil.db") + "\"}\n"
-                       "watchers: [{name: pubmed-onc, type: literature, community: oncology}]\n" + std::string(kCommunities);
+                       "watchers: [{name: pubmed-onc, type: literature, source: pubmed, query: pancreatic cancer, community: oncology}]\n" + std::string(kCommunities);
     config_ = dir_.Write("vigil.yaml", yaml);
     auto config = LoadConfig(config_);
     ASSERT_TRUE(config.ok()) << config.error();

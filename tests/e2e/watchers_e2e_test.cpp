@@ -27,7 +27,7 @@ class WatchersCli : public testsupport::StandInServer {
     d_.WriteConfig("database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\napi:\n  token: t0ken\n"
                    "jobs:\n  poll_interval: 100ms\nwatchers:\n  - name: pod\n    type: literature\n    source: feed\n"
                    "    url: " + Url("/feed.rss") + "\n    community: podcasts\n  - name: gone\n    type: literature\n"
-                   "    source: feed\n    url: " + Url("/missing") + "\n  - name: hook\n    type: webhook\n"
+                   "    source: feed\n    url: " + Url("/missing") + "\n  - name: hook\n    type: webhook\n    verify: {scheme: none}\n"
                    "communities: [{name: podcasts, rules: {keywords: {episode: 0.5}}}]\n");
   }
   DaemonProcess d_;

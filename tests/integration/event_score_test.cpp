@@ -19,8 +19,8 @@ using testing::TriageEnv;
 
 constexpr const char* kYaml = R"(
 watchers:
-  - {name: pubmed-onc, type: literature, community: oncology}
-  - {name: journal-feed, type: literature, community: oncology}
+  - {name: pubmed-onc, type: literature, source: pubmed, query: pancreatic cancer, community: oncology}
+  - {name: journal-feed, type: literature, source: feed, url: "https://example.org/feed.xml", community: oncology}
 communities:
   - name: oncology
     rules:

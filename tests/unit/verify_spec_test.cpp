@@ -12,7 +12,7 @@ TEST(ParseVerifySpec, NamesUnknownSchemeAndAlternatives) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(),
             "watchers[0].verify.scheme: unknown scheme \"gitlab\" (expected github, github-sha1, "
-            "stripe, slack, hmac, token)");
+            "stripe, slack, hmac, token, or none)");
 }
 
 TEST(ParseVerifySpec, RequiresSchemeAndSecret) {
