@@ -27,15 +27,10 @@
 namespace vigil {
 namespace {
 
-std::string DefaultConfigPath() {
-  const char* env = std::getenv("VIGIL_CONFIG");
-  return env && *env ? env : "/etc/vigil/vigil.yaml";
-}
-
 std::shared_ptr<const Config> LoadOrExplain(const std::string& path) {
   auto config = LoadConfig(path);
   if (!config.ok()) {
-    std::cerr << "vigil: " << config.error() << "\n";
+    cli::Fail(config.error());
     return nullptr;
   }
   return *config;
@@ -138,15 +133,9 @@ int MigrateVerb(const std::string& path, bool json) {
   auto config = LoadOrExplain(path);
   if (!config) return 2;
   auto conn = OpenSqlConnection(DatabaseTarget(*config));
-  if (!conn.ok()) {
-    std::cerr << "vigil: " << conn.error() << "\n";
-    return 1;
-  }
+  if (!conn.ok()) return cli::Fail(conn.error());
   auto report = Migrate(**conn);
-  if (!report.ok()) {
-    std::cerr << "vigil: " << report.error() << "\n";
-    return 1;
-  }
+  if (!report.ok()) return cli::Fail(report.error());
   if (json) {
     std::cout << nlohmann::json{{"from_version", report->from_version}, {"to_version", report->to_version}, {"applied", report->applied}}.dump()
               << "\n";
@@ -167,9 +156,7 @@ int RunCli(int argc, char** argv) {
   cli::InitCliLogging();
   std::string config_path = DefaultConfigPath();
   std::string log_format;
-  auto add_config = [&](CLI::App* cmd) {
-    cmd->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
-  };
+  auto add_config = [&](CLI::App* cmd) { AddConfigOption(cmd, config_path); };
 
   auto* run = app.add_subcommand("run", "run the daemon");
   add_config(run);

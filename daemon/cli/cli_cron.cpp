@@ -172,7 +172,7 @@ void RegisterCronVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   auto args = std::make_shared<CronNextArgs>();
   next->add_option("expr", args->expr, "cron expression: 5 fields, or 6 with leading seconds, or @daily ...");
   next->add_option("--watcher,-w", args->watcher, "a watcher's own schedule (`schedule:` or `every:`), from the config");
-  next->add_option("--config,-c", config_path, "config file for --watcher (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  AddConfigOption(next, config_path, "config file for --watcher");
   next->add_option("--tz", args->tz, "IANA time zone of EXPR (default UTC); with --watcher, the zone the times are shown in");
   next->add_option("--from", args->from, "start (exclusive), ISO 8601; without an offset it is read in the zone (default: now)");
   next->add_option("-n,--count", args->n, "how many fire times (default 5)")->check(CLI::Range(1, 10000));

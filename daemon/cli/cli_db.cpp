@@ -63,7 +63,7 @@ void RegisterDbVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   copy->add_option("--to", a->to, "target URL; migrated first, must be empty")->required();
   auto* backup = db->add_subcommand("backup", "online backup of the SQLite database (safe while the daemon runs)");
   backup->add_option("file", a->file, "where to write the backup")->required();
-  backup->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  AddConfigOption(backup, config_path);
   for (auto* sub : {copy, backup}) sub->add_flag("--json", a->json, "machine-readable output");
   out.emplace_back(copy, [a] { return Copy(*a); });
   out.emplace_back(backup, [a, &config_path] { return Backup(config_path, *a); });

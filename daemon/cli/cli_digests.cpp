@@ -88,7 +88,7 @@ void RegisterDigestVerbs(CLI::App& app, VerbList& out, std::string& config_path)
   cmd->require_subcommand(1);
   auto a = std::make_shared<DigestArgs>();
   auto common = [&](CLI::App* sub) {
-    sub->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+    AddConfigOption(sub, config_path);
     sub->add_flag("--json", a->json, "machine-readable output");
   };
   auto* list = cmd->add_subcommand("list", "list digests, newest first");

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "daemon/cli/cli_usage.h"
+#include "daemon/cli/cli_verbs.h"
 
 namespace vigil::cli {
 namespace {
@@ -57,10 +58,7 @@ std::vector<std::string> WatcherNames(const std::vector<std::string>& words) {
     if (words[i] == "--config" || words[i] == "-c") path = words[i + 1];
     else if (words[i].starts_with("--config=")) path = words[i].substr(9);
   }
-  if (path.empty()) {
-    const char* env = std::getenv("VIGIL_CONFIG");
-    path = env && *env ? env : "/etc/vigil/vigil.yaml";
-  }
+  if (path.empty()) path = DefaultConfigPath();
   std::vector<std::string> names;
   try {
     YAML::Node root = YAML::LoadFile(path);

@@ -109,7 +109,7 @@ void RegisterEventVerbs(CLI::App& app, VerbList& out, std::string& config_path) 
   auto* show = cmd->add_subcommand("show", "one event: its fields, signal, score and triage reasoning (--json adds raw_data)");
   show->add_option("id", a->id, "event id")->required();
   for (auto* sub : {list, show}) {
-    sub->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+    AddConfigOption(sub, config_path);
     sub->add_flag("--json", a->json, "machine-readable output");
   }
   out.emplace_back(list, [a, &config_path] { return List(config_path, *a); });

@@ -146,7 +146,7 @@ void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   jobs->require_subcommand(1);
   auto a = std::make_shared<JobsArgs>();
   auto common = [&](CLI::App* cmd) {
-    cmd->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+    AddConfigOption(cmd, config_path);
     cmd->add_flag("--json", a->json, "machine-readable output");
   };
   auto* enqueue = jobs->add_subcommand("enqueue", "enqueue jobs of a kind (noop is built in)");

@@ -104,7 +104,7 @@ void RegisterJobRunVerb(CLI::App& jobs, VerbList& out, std::string& config_path)
   auto* run = jobs.add_subcommand("run", "run a maintenance job kind once, here (" + cli::Joined(KnownKinds()) + ")");
   run->add_option("kind", a->kind, "job kind")->required();
   run->add_flag("--once", a->once, "one run, then exit");
-  run->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  AddConfigOption(run, config_path);
   run->add_flag("--json", a->json, "machine-readable summary");
   out.emplace_back(run, [a, &config_path] { return RunOnce(config_path, *a); });
 }

@@ -53,7 +53,7 @@ int Reload(const std::string& path, bool json) {
 void RegisterReloadVerb(CLI::App& app, VerbList& out, std::string& config_path) {
   auto* reload = app.add_subcommand("reload", "ask the running daemon to re-read its config file (as systemctl reload does)");
   auto json = std::make_shared<bool>(false);
-  reload->add_option("--config,-c", config_path, "config file that names the daemon (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  AddConfigOption(reload, config_path, "config file that names the daemon");
   reload->add_flag("--json", *json, "machine-readable output: the daemon's answer");
   out.emplace_back(reload, [json, &config_path] { return Reload(config_path, *json); });
 }

@@ -74,7 +74,7 @@ int ShowStatus(const std::string& path, bool json) {
 void RegisterStatusVerb(CLI::App& app, VerbList& out, std::string& config_path) {
   auto* status = app.add_subcommand("status", "a running daemon's watchers, queues and last notifications");
   auto json = std::make_shared<bool>(false);
-  status->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  AddConfigOption(status, config_path);
   status->add_flag("--json", *json, "machine-readable output");
   out.emplace_back(status, [json, &config_path] { return ShowStatus(config_path, *json); });
 }

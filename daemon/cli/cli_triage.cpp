@@ -108,7 +108,7 @@ void RegisterTriageVerbs(CLI::App& app, VerbList& out, std::string& config_path)
   replay->add_option("--watcher", a->watcher, "only this watcher's events");
   replay->add_option("--rules", a->rules, "a config file whose communities: (rules, thresholds, notify_at) are tried instead of the current ones");
   replay->add_flag("--all", a->all, "list every event, not only those that would change");
-  replay->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  AddConfigOption(replay, config_path);
   replay->add_flag("--json", a->json, "machine-readable output");
   out.emplace_back(replay, [a, &config_path] { return Replay(config_path, *a); });
 }

@@ -1,6 +1,17 @@
 #include "daemon/cli/cli_verbs.h"
 
+#include <cstdlib>
+
 namespace vigil {
+
+std::string DefaultConfigPath() {
+  const char* env = std::getenv("VIGIL_CONFIG");
+  return env && *env ? env : "/etc/vigil/vigil.yaml";
+}
+
+void AddConfigOption(CLI::App* cmd, std::string& path, const std::string& what) {
+  cmd->add_option("--config,-c", path, what + " (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+}
 
 CliVerbs::CliVerbs(CLI::App& app, std::string& config_path) : config_path_(config_path) {
   RegisterCronVerbs(app, verbs_, config_path_);

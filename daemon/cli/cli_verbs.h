@@ -12,6 +12,11 @@
 
 namespace vigil {
 
+// The config file when --config is not given: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml.
+std::string DefaultConfigPath();
+// Adds `--config,-c FILE` to `cmd`, bound to `path`; `what` says what the file is for there.
+void AddConfigOption(CLI::App* cmd, std::string& path, const std::string& what = "config file");
+
 // Each concept registers its verbs: the subcommand and what runs when it is chosen.
 using VerbList = std::vector<std::pair<CLI::App*, std::function<int()>>>;
 void RegisterCronVerbs(CLI::App& app, VerbList& out, std::string& config_path);

@@ -37,7 +37,7 @@ struct WatchersArgs {
   bool enable = false, disable = false, auto_thread = false, no_auto_thread = false, purge = false;
 };
 
-int Fail(const std::string& message) { return cli::Fail(message); }
+using cli::Fail;
 
 // A poll time of the status table ("2026-12-01T20:00:00Z", maybe with " (backing off)") for a person.
 std::string PollTime(const std::string& stored, TimePoint now) {
@@ -209,7 +209,7 @@ void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path
   auto* run = watchers->add_subcommand("run", "ask the running daemon to poll a watcher now (its admin API; api.token must be set)");
   run->add_option("name", a->name, "watcher name")->required();
   for (auto* cmd : {list, run}) {
-    cmd->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+    AddConfigOption(cmd, config_path);
     cmd->add_flag("--json", a->json, "machine-readable output");
   }
   out.emplace_back(list, [a, &config_path] { return List(config_path, *a); });
@@ -245,7 +245,7 @@ void RegisterWatcherVerbs(CLI::App& app, VerbList& out, std::string& config_path
     cmd->add_flag("--json", w.json, "print the row as JSON");
   }
   for (auto* cmd : {add, edit, rm})
-    cmd->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+    AddConfigOption(cmd, config_path);
   out.emplace_back(add, [add_a, &config_path] { return AddOrEdit(config_path, *add_a, true); });
   out.emplace_back(edit, [edit_a, &config_path] { return AddOrEdit(config_path, *edit_a, false); });
   out.emplace_back(rm, [rm_a, &config_path] { return Remove(config_path, *rm_a); });

@@ -240,7 +240,7 @@ void RegisterWatcherTestVerb(CLI::App& watchers, VerbList& out, std::string& con
   test->add_option("--method", a->method, "webhook: the request method (default: the watcher's first)");
   test->add_option("--line", a->line, "log: one record to match");
   test->add_option("--file", a->file, "log: a file whose records are matched");
-  test->add_option("--config,-c", config_path, "config file (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml)");
+  AddConfigOption(test, config_path);
   test->add_flag("--json", a->json, "machine-readable output");
   out.emplace_back(test, [a, &config_path] { return Test(config_path, *a); });
 }
