@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libuv1-dev libcurl4-openssl-dev libpugixml-dev libpqxx-dev libyaml-cpp-dev libspdlog-dev
   libsqlite3-dev node-llhttp nlohmann-json3-dev libcli11-dev libre2-dev libsimdjson-dev libhowardhinnant-date-dev
-  libssl-dev libgtest-dev libgmock-dev tzdata systemd
+  libssl-dev libgtest-dev libgmock-dev tzdata systemd libsystemd-dev zlib1g-dev systemd-journal-remote
   clang libfuzzer-14-dev
   postgresql python3-croniter python3-feedparser python3-biopython python3-aiosmtpd openssl
   python3-sqlalchemy python3-psycopg2
