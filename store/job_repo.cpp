@@ -169,15 +169,21 @@ Result<std::vector<EnqueueResult>> EnqueueJobs(SqlConnection& db, const std::vec
 }
 
 Result<std::vector<JobRow>> ClaimJobs(SqlConnection& db, const std::string& queue, int limit, const std::string& worker,
-                                      TimePoint now, Duration lease) {
+                                      TimePoint now, Duration lease, const std::set<std::string>& skip_kinds) {
   bool pg = db.dialect() == "postgres";
+  std::vector<SqlValue> params = {worker, ToMicros(now + lease), ToMicros(now), queue, int64_t(limit)};
+  std::string skip;  // empty when nothing is paused: the common claim stays as it was
+  for (const auto& kind : skip_kinds) {
+    params.push_back(kind);
+    skip += (skip.empty() ? " AND kind NOT IN ($" : ", $") + std::to_string(params.size());
+  }
+  if (!skip.empty()) skip += ")";
   std::string sql = std::string("UPDATE vigil_jobs SET state = 'running', attempt = attempt + 1, locked_by = $1,") +
                     " locked_until = $2, updated_at = $3 WHERE id " + (pg ? "= ANY(ARRAY(" : "IN (") +
                     "SELECT id FROM vigil_jobs WHERE queue = $4" +
-                    " AND state IN ('available', 'retryable') AND run_at <= $3 ORDER BY priority, run_at, id LIMIT $5" +
+                    " AND state IN ('available', 'retryable') AND run_at <= $3" + skip + " ORDER BY priority, run_at, id LIMIT $5" +
                     // ANY(ARRAY(...)) keeps PostgreSQL from planning a hash join over the whole table.
                     (pg ? " FOR UPDATE SKIP LOCKED))" : ")") + " RETURNING " + kColumns;
-  std::vector<SqlValue> params = {worker, ToMicros(now + lease), ToMicros(now), queue, int64_t(limit)};
   std::vector<JobRow> jobs;
   auto run = [&]() -> Status {
     auto r = db.Query(sql, params);

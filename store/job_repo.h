@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <functional>
 #include <string>
 #include <vector>
@@ -81,9 +82,10 @@ Result<std::vector<EnqueueResult>> EnqueueJobs(SqlConnection& db, const std::vec
 // The same inside a transaction the caller already holds (a webhook event and its triage job).
 Result<std::vector<EnqueueResult>> EnqueueJobsInTx(SqlConnection& db, const std::vector<JobSpec>& jobs, TimePoint now);
 
-// Claims up to `limit` runnable jobs of `queue` for `worker`, leased until now + lease.
+// Claims up to `limit` runnable jobs of `queue` for `worker`, leased until now + lease, passing
+// over jobs of the `skip_kinds` (paused kinds: they wait, in order, for their resume).
 Result<std::vector<JobRow>> ClaimJobs(SqlConnection& db, const std::string& queue, int limit, const std::string& worker,
-                                      TimePoint now, Duration lease);
+                                      TimePoint now, Duration lease, const std::set<std::string>& skip_kinds = {});
 
 // Records outcomes in one transaction. Only jobs still running under `worker` change (a job whose
 // lease was lost belongs to someone else now). Returns how many rows changed.

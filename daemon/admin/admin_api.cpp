@@ -49,6 +49,7 @@ AdminApi::AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_p
   AddEventAndJobRoutes();
   AddStatusRoute();
   AddNotificationRoutes();
+  AddPauseRoutes();
 }
 
 void AdminApi::Register(Router& router) {

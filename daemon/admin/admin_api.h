@@ -7,6 +7,9 @@
 //   GET  /api/v1/events?watcher=&signal=&since=&limit=&cursor=
 //   GET  /api/v1/jobs?state=&kind=&queue=&limit=&cursor=
 //   GET  /api/v1/jobs/<id>;  POST /api/v1/jobs/<id>/retry;  POST /api/v1/jobs/<id>/cancel
+//   POST /api/v1/jobs/retry {"kind", "state": "discarded"}   every discarded job of a kind runs again
+//   GET|POST /api/v1/pauses;  DELETE /api/v1/pauses/<kind|queue>/<name>   paused kinds and queues
+//                                            (pause_routes.cpp)
 //   GET  /api/v1/notifications?status=&community=&watcher=&signal=&since=&limit=&cursor=
 //   GET  /api/v1/notifications/<id>;  PATCH /api/v1/notifications/<id> {"status", "action_taken"}
 //   POST /api/v1/notifications/<id>/create-thread   a person's approval: the platform opens the thread
@@ -67,6 +70,7 @@ class AdminApi {
   void AddEventAndJobRoutes();
   void AddStatusRoute();
   void AddNotificationRoutes();
+  void AddPauseRoutes();
 
   DbThread& db_;
   LoopPoster& poster_;

@@ -3,6 +3,7 @@
 #include "daemon/watcher_status.h"
 #include "jobs/engine/job_engine.h"
 #include "store/db_time.h"
+#include "store/job_pause_repo.h"
 
 namespace vigil {
 namespace {
@@ -19,6 +20,15 @@ nlohmann::json QueueSummary(SqlConnection& db) {
     if (k.is_null()) k = {{"available", 0}, {"running", 0}, {"retryable", 0}, {"discarded_24h", 0}};
     std::string state = row.Text(1) == "discarded" ? "discarded_24h" : row.Text(1);
     k[state] = row.Int(2);
+  }
+  return out;
+}
+
+nlohmann::json Pauses(SqlConnection& db) {
+  nlohmann::json out = nlohmann::json::array();
+  auto pauses = ListJobPauses(db);
+  if (pauses.ok()) {
+    for (const auto& p : *pauses) out.push_back(JobPauseToJson(p));
   }
   return out;
 }
@@ -46,6 +56,7 @@ void AdminApi::AddStatusRoute() {
                                    {"database", std::string(db.dialect())},
                                    {"watchers", watchers},
                                    {"queues", QueueSummary(db)},
+                                   {"pauses", Pauses(db)},
                                    {"notifications", LastNotifications(db)}});
             }});
 }

@@ -12,6 +12,7 @@
 #include "jobs/job_kinds.h"
 #include "sources/watcher_checks.h"
 #include "store/db_time.h"
+#include "store/job_pause_repo.h"
 #include "store/job_repo.h"
 
 namespace vigil {
@@ -21,24 +22,17 @@ struct JobsArgs {
   std::string kind, args_json = "{}", queue = "default", state, filter_kind, unique_key;
   int count = 1, limit = 50, priority = 0, max_attempts = 20;
   int64_t id = 0;
-  bool json = false;
+  bool json = false, discarded = false;
 };
 
 const std::vector<std::string> kJobStates = {"available", "running", "retryable", "completed", "discarded", "cancelled"};
-
-std::vector<std::string> KnownKinds(const std::string& config_path) {
-  auto config = LoadConfig(config_path, kDeferSecrets);
-  if (!config.ok()) return {};
-  Runtime runtime(*config);
-  return BuildJobRegistry(runtime).Names();
-}
 
 TimePoint Micros(int64_t us) { return us ? FromMicros(us) : TimePoint{}; }
 
 int Enqueue(const std::string& config, const JobsArgs& a) {
   auto args = ParseJsonOrDiscarded(a.args_json);
   if (args.is_discarded()) return cli::Fail("--args: not valid JSON: " + a.args_json, 2);
-  auto kinds = KnownKinds(config);
+  auto kinds = KnownJobKinds(config);
   if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), a.kind) == kinds.end()) {
     return cli::Fail("no job kind \"" + a.kind + "\"" + DidYouMean(a.kind, kinds) + "; kinds: " + cli::Joined(kinds), 2);
   }
@@ -85,15 +79,24 @@ int List(const std::string& config, const JobsArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
+  auto pauses = ListJobPauses(**db);
+  if (!pauses.ok()) return cli::Fail(pauses.error());
+  PausedWork paused;
+  for (const auto& p : *pauses) (p.scope == "queue" ? paused.queues : paused.kinds).insert(p.name);
   auto now = std::chrono::system_clock::now();
   cli::Table table({"ID", "KIND", "QUEUE", "STATE", "ATTEMPT", "RUN AT", "LAST ERROR"});
   for (const auto& j : *jobs) {
-    table.Add({std::to_string(j.id), j.kind, j.queue, cli::PaintWord(j.state),
+    bool waits = (j.state == "available" || j.state == "retryable") && paused.Holds(j.kind, j.queue);
+    table.Add({std::to_string(j.id), j.kind, j.queue, cli::PaintWord(j.state) + (waits ? " (paused)" : ""),
                std::to_string(j.attempt) + "/" + std::to_string(j.max_attempts), cli::HumanTime(Micros(j.run_at_us), now),
                j.last_error.empty() ? "-" : j.last_error});
   }
   table.Print(std::cout);
   if (jobs->empty()) std::cout << "(no jobs" << (a.state.empty() ? "" : " " + a.state) << ")\n";
+  for (const auto& p : *pauses) {
+    std::cout << "paused: " << p.scope << " " << p.name << " since " << cli::HumanTime(FromMicros(p.paused_at_us), now)
+              << (p.note.empty() ? "" : " (" + p.note + ")") << "\n";
+  }
   return 0;
 }
 
@@ -128,7 +131,26 @@ int Show(const std::string& config, const JobsArgs& a) {
   return 0;
 }
 
+// `jobs retry --kind K --discarded`: every discarded job of K runs again.
+int RetryDiscarded(const std::string& config, const JobsArgs& a) {
+  if (!a.discarded) return cli::Fail("jobs retry --kind: add --discarded (only discarded jobs are retried in bulk)", 2);
+  auto kinds = KnownJobKinds(config);
+  if (std::string unknown = UnknownPauseTarget("kind", a.filter_kind, kinds); !kinds.empty() && !unknown.empty())
+    return cli::Fail(unknown, 2);
+  auto db = OpenDatabaseFromConfig(config);
+  if (!db.ok()) return cli::Fail(db.error());
+  auto retried = RetryDiscardedJobs(**db, a.filter_kind, std::chrono::system_clock::now());
+  if (!retried.ok()) return cli::Fail(retried.error());
+  if (a.json) std::cout << nlohmann::json{{"kind", a.filter_kind}, {"state", "discarded"}, {"retried", *retried}}.dump() << "\n";
+  else if (*retried == 0) std::cout << "no discarded " << a.filter_kind << " jobs to retry\n";
+  else std::cout << *retried << " discarded " << a.filter_kind << " job" << (*retried == 1 ? "" : "s") << " will run again\n";
+  return 0;
+}
+
 int Change(const std::string& config, const JobsArgs& a, bool retry) {
+  if (retry && (a.id != 0) == !a.filter_kind.empty())
+    return cli::Fail("jobs retry: give a job ID, or --kind K --discarded (one of them)", 2);
+  if (retry && a.id == 0) return RetryDiscarded(config, a);
   auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return cli::Fail(db.error());
   auto now = std::chrono::system_clock::now();
@@ -166,8 +188,10 @@ void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   auto* show = jobs->add_subcommand("show", "show one job");
   show->add_option("id", a->id, "job id")->required();
   common(show);
-  auto* retry = jobs->add_subcommand("retry", "run a discarded, cancelled or retryable job again now");
-  retry->add_option("id", a->id, "job id")->required();
+  auto* retry = jobs->add_subcommand("retry", "run a discarded, cancelled or retryable job again now, or every discarded job of a kind");
+  retry->add_option("id", a->id, "job id")->check(CLI::PositiveNumber);
+  retry->add_option("--kind", a->filter_kind, "every job of this kind (with --discarded)");
+  retry->add_flag("--discarded", a->discarded, "with --kind: the kind's discarded jobs");
   common(retry);
   auto* cancel = jobs->add_subcommand("cancel", "cancel an unfinished job");
   cancel->add_option("id", a->id, "job id")->required();
@@ -178,6 +202,7 @@ void RegisterJobVerbs(CLI::App& app, VerbList& out, std::string& config_path) {
   out.emplace_back(retry, [a, &config_path] { return Change(config_path, *a, true); });
   out.emplace_back(cancel, [a, &config_path] { return Change(config_path, *a, false); });
   RegisterJobRunVerb(*jobs, out, config_path);
+  RegisterJobPauseVerbs(*jobs, out, config_path);
 }
 
 }  // namespace vigil

@@ -45,6 +45,11 @@ void Print(const nlohmann::json& st) {
                 Count(it.value(), "discarded_24h")});
   }
   queues.Print(std::cout);
+  for (const auto& p : st.value("pauses", nlohmann::json::array())) {
+    std::cout << "  paused: " << p.value("scope", "") << " " << p.value("name", "") << " since "
+              << cli::HumanTimeText(p.value("paused_at", ""), now) << (p.value("note", "").empty() ? "" : " (" + p.value("note", "") + ")")
+              << "\n";
+  }
   std::cout << "\nLAST NOTIFICATIONS\n";
   if (st["notifications"].empty()) {
     std::cout << "  (none)\n";

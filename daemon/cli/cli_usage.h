@@ -3,7 +3,7 @@
 // and names it:
 //   vigil: unknown command "lsit" for "vigil jobs" (did you mean "list"?)
 //   vigil: unknown flag "--stauts" for "vigil jobs list" (did you mean "--status"?)
-//   vigil: "vigil jobs" needs a command: enqueue, list, show, retry, cancel, run (see "vigil help jobs")
+//   vigil: "vigil jobs" needs a command: enqueue, list, show, retry, cancel, run, pause, resume, paused (see "vigil help jobs")
 // and `vigil help [VERB]...` prints the help of that verb.
 #pragma once
 

@@ -44,6 +44,12 @@ Result<std::unique_ptr<SqlConnection>> OpenDatabaseToRead(const std::string& pat
 void RegisterWatcherTestVerb(CLI::App& watchers, VerbList& out, std::string& config_path);
 // `jobs run KIND --once` (cli_jobs_run.cpp), under the `jobs` subcommand.
 void RegisterJobRunVerb(CLI::App& jobs, VerbList& out, std::string& config_path);
+// `jobs pause|resume|paused` (cli_jobs_pause.cpp), under the `jobs` subcommand.
+void RegisterJobPauseVerbs(CLI::App& jobs, VerbList& out, std::string& config_path);
+// The job kinds this vigil runs and the queues the config at `path` serves (empty when the config
+// does not load).
+std::vector<std::string> KnownJobKinds(const std::string& config_path);
+std::vector<std::string> KnownJobQueues(const std::string& config_path);
 
 class CliVerbs {
  public:

@@ -84,6 +84,17 @@ Result<std::vector<EnqueueResult>> JobEngine::Enqueue(SqlConnection& db, const s
   return EnqueueJobs(db, jobs, clock_.Now());  // counted, and the engine woken, by the enqueue observer
 }
 
+void JobEngine::PausesChanged() {
+  pauses_.Invalidate();
+  Wake();
+}
+
+std::vector<std::string> JobEngine::QueueNames() const {
+  std::vector<std::string> out;
+  for (const auto& [name, q] : queues_) out.push_back(name);
+  return out;
+}
+
 size_t JobEngine::running() const {
   std::lock_guard<std::mutex> lock(mu_);
   return static_cast<size_t>(active_handlers_);
@@ -121,12 +132,15 @@ void JobEngine::FetchLoop() {
       db = Relaxed(ConnectWithRetry("fetcher"));
       continue;
     }
+    // While something is paused, look again soon enough to see its resume within max_age.
+    bool paused = !full && !pauses_.Get(*db)->empty();
     std::unique_lock<std::mutex> lock(mu_);
     if (full) {
       backoff_ms = 50;
       continue;  // there may be more: claim again at once
     }
     auto wait = wake_ ? std::chrono::milliseconds(0) : options_.poll_interval;
+    if (paused) wait = std::min(wait, pauses_.max_age());
     fetch_cv_.wait_for(lock, wait, [this] { return wake_ || stop_claiming_; });
     (void)backoff_ms;
   }
@@ -135,7 +149,9 @@ void JobEngine::FetchLoop() {
 // Claims for every queue with room. Returns true if some claim came back full (more may wait).
 bool JobEngine::ClaimRound(SqlConnection& db) {
   bool any_full = false;
+  auto paused = pauses_.Get(db);
   for (auto& [name, q] : queues_) {
+    if (paused->queues.count(name)) continue;
     int room;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -143,7 +159,7 @@ bool JobEngine::ClaimRound(SqlConnection& db) {
     }
     if (room <= 0) continue;
     int want = std::min(room, options_.claim_batch);
-    auto claimed = ClaimJobs(db, name, want, options_.node_id, clock_.Now(), options_.lease);
+    auto claimed = ClaimJobs(db, name, want, options_.node_id, clock_.Now(), options_.lease, paused->kinds);
     if (!claimed.ok()) {
       spdlog::warn("claiming jobs in queue {}: {}", name, claimed.error());
       std::unique_lock<std::mutex> lock(mu_);

@@ -1,7 +1,8 @@
 // JobEngine: claims jobs from vigil_jobs and runs them on a fixed pool of worker threads.
 //
 // Threads (all owned here, each with its own database connection):
-//   fetcher     claims batches per queue while workers have room (plus a small prefetch), woken
+//   fetcher     claims batches per queue while workers have room (plus a small prefetch), passing
+//               over paused kinds and queues (pause_watch.h), woken
 //               by in-process enqueues, by PostgreSQL NOTIFY (listener thread), by finished
 //               jobs, or by the poll interval;
 //   workers     per queue, `concurrency` threads run handlers;
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "jobs/engine/job_types.h"
+#include "jobs/engine/pause_watch.h"
 #include "jobs/engine/scheduler.h"
 
 namespace vigil {
@@ -62,6 +64,14 @@ class JobEngine {
 
   // Replaces the schedules (config reload); the maintainer applies them before its next tick.
   void SetSchedules(std::vector<ScheduleSpec> schedules);
+
+  // This process paused or resumed a kind or queue (store/job_pause_repo.h): read the pauses
+  // again before the next claim and schedule tick, and claim now. Other processes' changes are
+  // seen within PauseWatch's max_age without this.
+  void PausesChanged();
+  // The kinds this engine runs and the queues it serves (what may be paused).
+  std::vector<std::string> KindNames() const { return registry_.Names(); }
+  std::vector<std::string> QueueNames() const;
 
   const std::string& node_id() const { return options_.node_id; }
   size_t running() const;
@@ -101,6 +111,7 @@ class JobEngine {
   const JobRegistry& registry_;
   Scheduler scheduler_;
   const Clock& clock_;
+  PauseWatch pauses_;  // paused kinds and queues: not claimed, their schedules do not fire
 
   mutable std::mutex mu_;
   std::condition_variable fetch_cv_;     // fetcher waits: wake, room, stop

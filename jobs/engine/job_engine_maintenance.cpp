@@ -112,7 +112,7 @@ void JobEngine::Maintain(SqlConnection& db, Steady::time_point& last_rescue, Ste
     }
   }
   if (scheduler_.size() > 0) {
-    auto next = scheduler_.Tick(db, clock_.Now());
+    auto next = scheduler_.Tick(db, clock_.Now(), *pauses_.Get(db));
     if (!next.ok()) spdlog::warn("{}", next.error());
     else Wake();
   }

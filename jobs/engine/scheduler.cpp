@@ -13,9 +13,10 @@ std::optional<TimePoint> Scheduler::NextFire(const ScheduleSpec& s, TimePoint af
   return std::nullopt;
 }
 
-Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint now) {
+Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint now, const PausedWork& paused) {
   std::optional<TimePoint> earliest;
   for (const auto& s : schedules_) {
+    if (paused.Holds(s.job.kind, s.job.queue)) continue;  // its missed fires wait for the resume
     auto it = next_.find(s.name);
     if (it == next_.end() || it->second <= now) {
       Status st = FireDue(db, s, now);

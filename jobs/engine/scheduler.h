@@ -5,7 +5,8 @@
 // newest per schedule is kept forever, older ones for 30 days), so a fire is never run twice.
 //
 // After downtime a schedule fires once for what it missed (catch_up: one, like systemd's
-// Persistent=true) or skips what it missed (catch_up: skip).
+// Persistent=true) or skips what it missed (catch_up: skip). A pause of its job kind or queue is
+// downtime for it alone (see Tick).
 //
 // A schedule that has never fired (no row in vigil_schedule_fires) waits for its next fire after
 // this process first saw it, unless it is an interval schedule with `first_fire_at_once`: then it
@@ -26,6 +27,7 @@
 #include "common/status.h"
 #include "jobs/engine/cron.h"
 #include "jobs/engine/interval_schedule.h"
+#include "store/job_pause_repo.h"
 #include "store/job_repo.h"
 #include "store/sql.h"
 
@@ -49,9 +51,12 @@ class Scheduler {
  public:
   explicit Scheduler(std::vector<ScheduleSpec> schedules) : schedules_(std::move(schedules)) {}
 
-  // Fires every schedule that is due at `now`. Returns the earliest next fire (or nullopt if
-  // no schedules), so the caller knows when to call again.
-  Result<std::optional<TimePoint>> Tick(SqlConnection& db, TimePoint now);
+  // Fires every schedule that is due at `now`, except those whose job kind or queue is `paused`:
+  // their fires are not recorded while paused, so the first tick after the resume finds them
+  // missed and follows catch_up (one: fire once, for the latest; skip: only a fire at most
+  // kSkipGrace late runs, and the rest wait for the next). Returns the earliest next fire of the
+  // schedules not paused (or nullopt if none), so the caller knows when to call again.
+  Result<std::optional<TimePoint>> Tick(SqlConnection& db, TimePoint now, const PausedWork& paused = {});
   // Deletes fire rows older than `before`, keeping the newest of each schedule.
   Result<int64_t> PruneFires(SqlConnection& db, TimePoint before);
 

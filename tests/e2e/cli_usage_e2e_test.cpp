@@ -23,13 +23,13 @@ TEST(CliUsage, AMistypedVerbIsNamedWithTheNearestOne) {
 TEST(CliUsage, AVerbWithNothingNearListsTheVerbs) {
   auto [rc, out] = RunVigil({"jobs", "frobnicate"});
   EXPECT_EQ(rc, 2);
-  EXPECT_EQ(FirstLine(out), "vigil: unknown command \"frobnicate\" for \"vigil jobs\"; commands: enqueue, list, show, retry, cancel, run");
+  EXPECT_EQ(FirstLine(out), "vigil: unknown command \"frobnicate\" for \"vigil jobs\"; commands: enqueue, list, show, retry, cancel, run, pause, resume, paused");
 }
 
 TEST(CliUsage, AMissingVerbSaysWhichAreThere) {
   auto [rc, out] = RunVigil({"jobs"});
   EXPECT_EQ(rc, 2);
-  EXPECT_EQ(FirstLine(out), "vigil: \"vigil jobs\" needs a command: enqueue, list, show, retry, cancel, run (see \"vigil help jobs\")");
+  EXPECT_EQ(FirstLine(out), "vigil: \"vigil jobs\" needs a command: enqueue, list, show, retry, cancel, run, pause, resume, paused (see \"vigil help jobs\")");
   auto [rc_none, none] = RunVigil({});
   EXPECT_EQ(rc_none, 2);
   EXPECT_NE(none.find("Usage: vigil [OPTIONS] SUBCOMMAND"), std::string::npos) << none;
@@ -55,7 +55,7 @@ TEST(CliUsage, HelpAndVersionAnswer) {
   EXPECT_NE(jobs.find("--state"), std::string::npos) << jobs;
   auto [rc_bad, bad] = RunVigil({"help", "jobs", "lsit"});
   EXPECT_EQ(rc_bad, 2);
-  EXPECT_EQ(FirstLine(bad), "vigil: no command \"lsit\" in \"vigil jobs\" (did you mean \"list\"?); commands: enqueue, list, show, retry, cancel, run");
+  EXPECT_EQ(FirstLine(bad), "vigil: no command \"lsit\" in \"vigil jobs\" (did you mean \"list\"?); commands: enqueue, list, show, retry, cancel, run, pause, resume, paused");
   auto [rc_v, version] = RunVigil({"--version"});
   EXPECT_EQ(rc_v, 0);
   EXPECT_EQ(version, std::string("vigil ") + VIGIL_VERSION + "\n");
