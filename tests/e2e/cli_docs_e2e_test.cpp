@@ -68,7 +68,7 @@ TEST_F(BashCompletion, VerbsFlagsAndWatcherNames) {
   dir_.Write("w.yaml", "watchers:\n  - {name: pubmed-onc, type: literature, source: pubmed, query: x, every: 1h}\n"
                        "  - {name: arxiv-ml, type: literature, source: arxiv, query: y, every: 1h}\n");
   EXPECT_EQ(Complete("vigil jo"), "jobs\n");
-  EXPECT_EQ(Complete("vigil jobs "), "enqueue\nlist\nshow\nretry\ncancel\nrun\n");
+  EXPECT_EQ(Complete("vigil jobs "), "enqueue\nlist\nshow\nretry\ncancel\nrun\npause\nresume\npaused\n");
   EXPECT_EQ(Complete("vigil jobs list --st"), "--state\n");
   EXPECT_EQ(Complete("vigil watchers test -c w.yaml pub"), "pubmed-onc\n");
   EXPECT_EQ(Complete("vigil watchers test --config w.yaml "), "pubmed-onc\narxiv-ml\n");
