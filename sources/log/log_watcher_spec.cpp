@@ -21,11 +21,19 @@ Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann:
   LogWatcherSpec spec;
   spec.name = w.value("name", "");
   spec.paths = Strings(w.value("paths", nlohmann::json::array()));
-  if (spec.paths.empty()) return fail("paths", "a log watcher needs paths: a list of files or globs");
+  spec.rotated = Strings(w.value("rotated", nlohmann::json::array()));
+  if (w.contains("journal")) {
+    if (w.contains("paths") || w.contains("rotated"))
+      return fail("journal", "a log watcher reads files (paths, rotated) or the systemd journal (journal), not both; make two watchers");
+    auto journal = ParseJournalSpec(config, w["journal"], at + ".journal");
+    if (!journal.ok()) return journal.status();
+    spec.journal = std::move(*journal);
+  } else if (spec.paths.empty()) {
+    return fail("paths", "a log watcher needs paths (a list of files or globs) or journal (e.g. {units: [ssh]}) to read the systemd journal");
+  }
   for (const auto& p : spec.paths) {
     if (p.empty() || p.front() != '/') return fail("paths", "\"" + p + "\" is not an absolute path");
   }
-  spec.rotated = Strings(w.value("rotated", nlohmann::json::array()));
   if (w.contains("start")) {
     RE2::Options options;
     options.set_log_errors(false);
