@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "common/json_fields.h"
+
 namespace vigil {
 namespace {
 
@@ -11,14 +13,6 @@ constexpr std::array<const char*, 8> kPriorities = {"emerg", "alert", "crit", "e
 // Unit types (systemd.unit(5)); a name ending in none of them gets ".service".
 constexpr std::array<const char*, 11> kUnitSuffixes = {".service", ".socket", ".target", ".device", ".mount", ".automount",
                                                        ".swap",    ".timer",  ".path",   ".slice",  ".scope"};
-
-std::vector<std::string> Strings(const nlohmann::json& j) {
-  std::vector<std::string> out;
-  if (j.is_array()) {
-    for (const auto& s : j) out.push_back(s.get<std::string>());
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -55,14 +49,14 @@ Result<std::vector<std::string>> PriorityMatches(const std::string& priority) {
 Result<JournalSpec> ParseJournalSpec(const Config& config, const nlohmann::json& j, const std::string& at) {
   JournalSpec spec;
   if (j.is_null()) return spec;  // `journal:` alone: every entry of the system's journal
-  for (const auto& m : Strings(j.value("matches", nlohmann::json::array()))) {
+  for (const auto& m : StringListField(j, "matches")) {
     size_t eq = m.find('=');
     if (eq == std::string::npos || !IsJournalFieldName(std::string_view(m).substr(0, eq)))
       return config.ErrorAt(at + ".matches", "\"" + m + "\" is not a journal match: FIELD=VALUE, the FIELD of A-Z, 0-9 and _ "
                                                        "and not starting with a digit (e.g. _SYSTEMD_UNIT=ssh.service)");
     spec.matches.push_back(m);
   }
-  for (const auto& u : Strings(j.value("units", nlohmann::json::array()))) {
+  for (const auto& u : StringListField(j, "units")) {
     auto match = UnitMatch(u);
     if (!match.ok()) return config.ErrorAt(at + ".units", match.error());
     spec.matches.push_back(*match);

@@ -1,17 +1,8 @@
 #include "sources/log/log_watcher_spec.h"
 
+#include "common/json_fields.h"
+
 namespace vigil {
-namespace {
-
-std::vector<std::string> Strings(const nlohmann::json& j) {
-  std::vector<std::string> out;
-  if (j.is_array()) {
-    for (const auto& s : j) out.push_back(s.get<std::string>());
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann::json& w, size_t index) {
   std::string at = "watchers[" + std::to_string(index) + "]";
@@ -20,8 +11,8 @@ Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann:
   };
   LogWatcherSpec spec;
   spec.name = w.value("name", "");
-  spec.paths = Strings(w.value("paths", nlohmann::json::array()));
-  spec.rotated = Strings(w.value("rotated", nlohmann::json::array()));
+  spec.paths = StringListField(w, "paths");
+  spec.rotated = StringListField(w, "rotated");
   if (w.contains("journal")) {
     if (w.contains("paths") || w.contains("rotated"))
       return fail("journal", "a log watcher reads files (paths, rotated) or the systemd journal (journal), not both; make two watchers");

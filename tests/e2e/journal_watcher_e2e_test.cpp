@@ -13,6 +13,7 @@
 
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
+#include "tests/support/event_counts.h"
 #include "tests/support/journal_files.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
@@ -51,15 +52,7 @@ class JournalWatcherE2E : public ::testing::TestWithParam<const char*> {
     ASSERT_EQ(testing::AppendJournal(Journal() + "/" + file, entries), "");
   }
   // How many events each line number has.
-  std::map<int, int> Seen() {
-    std::map<int, int> seen;
-    auto db = OpenSqlConnection(url_);
-    if (!db.ok()) return seen;
-    auto r = (*db)->Query("SELECT source_metadata FROM watcher_events");
-    if (!r.ok()) return seen;
-    for (const auto& row : r->rows) ++seen[std::stoi(nlohmann::json::parse(row.Text(0))["captures"].value("n", "0"))];
-    return seen;
-  }
+  std::map<int, int> Seen() { return testing::EventsPerLine(url_); }
   bool WaitFor(size_t lines, std::chrono::milliseconds timeout) {
     return testing::WaitFor([&] { return Seen().size() >= lines; }, timeout, 100ms);
   }
