@@ -70,7 +70,8 @@ void Deliver(const LogWatcherSpec& spec, const LogOffset& row, const LogFileStat
   if (!IsGzipPath(row.path))
     spdlog::info("log watcher {}: {} was rotated and compressed; reading {} from byte {}", spec.name, row.path, gz.path,
                  row.position);
-  SplitOptions split{spec.start.get(), finished, finished};
+  // A stream that ends early cut its last line: that fragment is not a line of the file.
+  SplitOptions split{spec.start.get(), finished, r.end == End::kComplete};
   SplitResult s = SplitRecords(r.bytes, row.position, split);
   if (s.records.empty() && r.end == End::kMore && r.bytes.size() >= kMaxRecordBytes) {
     split.take_partial = split.emit_pending = true;  // one record longer than the budget: take it in pieces

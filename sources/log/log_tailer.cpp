@@ -52,7 +52,11 @@ std::vector<Followed> Resolve(const LogWatcherSpec& spec, const std::vector<LogO
   std::set<int64_t> inodes;
   for (const auto& row : offsets) {
     auto file = IsGzipPath(row.path) ? std::nullopt : Locate(row, candidates);
-    if (!file || !LogHeadMatches(*file, row.head_hash)) {
+    // Truncated in place (copytruncate), or the inode reused by a new file after a compressed
+    // rotation deleted the old one: a glob match is read as new from its start, and the bytes past
+    // the position may lie in a .gz.
+    bool restarted = file && file->size < row.position && IsIn(matches, file->path);
+    if (!file || !LogHeadMatches(*file, row.head_hash) || restarted) {
       lost->push_back(row);
       continue;
     }
