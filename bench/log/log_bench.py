@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Measurements for bench/log_bench.sh (see bench/README.md).
 
-latency: a writer appends lines at RATE lines/s for SECONDS to FILE, each carrying its sequence
-  number, and notes when each was written (CLOCK_MONOTONIC, one clock for every process on the
+latency: a writer appends lines at RATE lines/s for SECONDS to FILE (at jittered times), each
+  carrying its sequence number, and notes when each was written (CLOCK_MONOTONIC, one clock for every process on the
   host). The same process sees each line arrive, by one of:
     --db DB    vigil's SQLite database: polled every millisecond (read-only, WAL) for new rows of
                watcher_events, whose title is the sequence number; a line arrives when its event is
@@ -17,6 +17,7 @@ import argparse
 import glob
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -76,22 +77,28 @@ def read_tail(proc, arrivals):
 
 
 def write_lines(fd, rate, seconds, sent):
+    """Line s is due at (s + u) / rate seconds, u uniform in [0, 1) (fixed seed): in order, at the
+    rate, but at no fixed phase, which a periodic reader would otherwise lock onto."""
     total = int(rate * seconds)
+    jitter = random.Random(19)
+    due_ns = [int((s + jitter.random()) * 1e9 / rate) for s in range(total)]
     start = time.monotonic_ns()
     seq = 0
     while seq < total:
-        now = time.monotonic_ns()
-        due = min(total, int((now - start) * rate / 1e9) + 1)
-        if due > seq:
+        now = time.monotonic_ns() - start
+        end = seq
+        while end < total and due_ns[end] <= now:
+            end += 1
+        if end > seq:
             t = time.monotonic_ns()
-            os.write(fd, "".join(line(s) for s in range(seq, due)).encode())
-            for s in range(seq, due):
+            os.write(fd, "".join(line(s) for s in range(seq, end)).encode())
+            for s in range(seq, end):
                 sent[s] = t
-            seq = due
-        next_at = start + int(seq * 1e9 / rate)
-        delay = (next_at - time.monotonic_ns()) / 1e9
-        if delay > 0:
-            time.sleep(delay)
+            seq = end
+        if seq < total:
+            delay = (start + due_ns[seq] - time.monotonic_ns()) / 1e9
+            if delay > 0:
+                time.sleep(delay)
 
 
 def wait_for(cond, seconds):
