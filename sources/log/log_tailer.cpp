@@ -42,8 +42,8 @@ std::vector<LogFileStat> Candidates(const LogWatcherSpec& spec, const std::vecto
   return out;
 }
 
-// The rows that still name a file, moved to where it lies and reset if it was truncated. Rows whose
-// file is not found as a plain file, or that follow a .gz already, go to `lost`.
+// The rows that still name a file, moved to where it lies. Rows whose file is gone, replaced or
+// truncated, and rows that follow a .gz, go to `lost`: their unread bytes may lie in a .gz.
 std::vector<Followed> Resolve(const LogWatcherSpec& spec, const std::vector<LogOffset>& offsets,
                               const std::vector<LogFileStat>& matches, const TailOptions& options,
                               std::vector<LogOffset>* lost) {
