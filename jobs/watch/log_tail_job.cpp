@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/metrics.h"
+#include "jobs/watch/journal_pass.h"
 #include "jobs/watch/watcher_event_inserts.h"
 #include "jobs/watch/watcher_job.h"
 #include "sources/log/log_event.h"
@@ -21,13 +22,7 @@ std::vector<Event> MatchedEvents(const LogWatcherSpec& spec, const TailResult& t
                                  LogTailOutcome* outcome) {
   std::vector<Event> events;
   for (const auto& t : tail.records) {
-    auto m = spec.rules.Match(t.record.text);
-    if (!m) continue;
-    if (!limiter.Allow(spec.name, *m->rule, now)) {
-      ++outcome->limited;
-      continue;
-    }
-    events.push_back(LogEventFor(spec, t, *m));
+    if (auto m = AllowedMatch(spec, t.record.text, limiter, now, outcome)) events.push_back(LogEventFor(spec, t, *m));
   }
   return events;
 }
@@ -38,7 +33,8 @@ Result<WatcherPass> Tail(const LogWatcherSpec& spec, const std::string& communit
                          WatcherRunContext& rc) {
   LogTailOutcome total;
   for (int pass = 0; pass < kMaxPassesPerJob && !rc.job.cancel.cancelled(); ++pass) {
-    auto outcome = RunLogTailPass(rc.db, spec, community, limiter, rc.job.clock.Now());
+    TimePoint now = rc.job.clock.Now();
+    auto outcome = spec.journal ? RunJournalPass(rc.db, spec, community, limiter, now) : RunLogTailPass(rc.db, spec, community, limiter, now);
     if (!outcome.ok()) return outcome.status();
     total.records += outcome->records;
     total.events += outcome->events;
@@ -56,6 +52,24 @@ Result<WatcherPass> Tail(const LogWatcherSpec& spec, const std::string& communit
 
 }  // namespace
 
+std::optional<LogRuleMatch> AllowedMatch(const LogWatcherSpec& spec, const std::string& text, RuleRateLimiter& limiter,
+                                         TimePoint now, LogTailOutcome* outcome) {
+  auto m = spec.rules.Match(text);
+  if (!m || limiter.Allow(spec.name, *m->rule, now)) return m;
+  ++outcome->limited;
+  return std::nullopt;
+}
+
+Status StorePassEvents(SqlConnection& db, const LogWatcherSpec& spec, const std::string& community, std::vector<Event> events,
+                       TimePoint now, LogTailOutcome* outcome) {
+  auto inserts = WatcherEventInserts(db, spec.name, community, std::move(events), now);
+  if (!inserts.ok()) return inserts.status();
+  auto stored = InsertEventsInTx(db, *inserts, now);
+  if (!stored.ok()) return stored.status();
+  for (const auto& r : *stored) outcome->events += r.inserted;
+  return Status::Ok();
+}
+
 Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& spec, const std::string& community,
                                       RuleRateLimiter& limiter, TimePoint now) {
   LogTailOutcome outcome;
@@ -68,11 +82,8 @@ Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& s
     TailOptions options;
     options.first_run = !*state || (*state)->last_success_at_us == 0;
     TailResult tail = TailLogFiles(spec, *offsets, now, options);
-    auto inserts = WatcherEventInserts(db, spec.name, community, MatchedEvents(spec, tail, limiter, now, &outcome), now);
-    if (!inserts.ok()) return inserts.status();
-    auto stored = InsertEventsInTx(db, *inserts, now);
-    if (!stored.ok()) return stored.status();
-    for (const auto& r : *stored) outcome.events += r.inserted;
+    Status stored = StorePassEvents(db, spec, community, MatchedEvents(spec, tail, limiter, now, &outcome), now, &outcome);
+    if (!stored.ok()) return stored;
     outcome.records = static_cast<int>(tail.records.size());
     outcome.more = tail.more;
     Status saved = SaveLogOffsets(db, spec.name, tail.offsets, now);
