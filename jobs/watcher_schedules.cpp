@@ -15,16 +15,6 @@ Status EveryAtLeast(const Config& config, const nlohmann::json& w, const std::st
   return config.ErrorAt(at + ".every", std::string(what) + " watchers poll at most every " + std::to_string(min_ms / 1000) + "s");
 }
 
-Result<ScheduleSpec> LogSchedule(const Config& config, const nlohmann::json& w, size_t i) {
-  auto spec = ParseLogWatcherSpec(config, w, i);
-  if (!spec.ok()) return spec.status();
-  ScheduleSpec s;
-  s.job.kind = "log_tail";
-  s.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(spec->every), std::chrono::seconds(0)};
-  s.catch_up = CatchUp::kSkip;  // a pass reads everything new anyway
-  return s;
-}
-
 Result<ScheduleSpec> TimedSchedule(const Config& config, const nlohmann::json& w, size_t i, const std::string& at) {
   auto spec = ParseScheduledWatcherSpec(config, w, i);
   if (!spec.ok()) return spec.status();
@@ -53,10 +43,16 @@ Status AddLogAndScheduledWatcherSchedules(const Config& config, std::vector<Sche
       continue;
     }
     if (type == "log") {
+      // No schedule: the daemon's LogWakeups runs a log watcher's passes on change notification and
+      // its fallback check (daemon/log_wakeups.h). A stored "watcher:<name>" fire row of an older
+      // version is only history: a schedule fires only while it is in this list.
       Status st = EveryAtLeast(config, w, at, 1000, "log");
       if (!st.ok()) return st;
-      s = LogSchedule(config, w, i);
-    } else if (type == "scheduled") {
+      auto spec = ParseLogWatcherSpec(config, w, i);
+      if (!spec.ok()) return spec.status();
+      continue;
+    }
+    if (type == "scheduled") {
       s = TimedSchedule(config, w, i, at);
     } else {
       continue;

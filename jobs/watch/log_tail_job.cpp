@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/metrics.h"
 #include "jobs/watch/watcher_event_inserts.h"
 #include "jobs/watch/watcher_job.h"
@@ -9,6 +11,7 @@
 #include "sources/log/log_files.h"
 #include "sources/log/log_tailer.h"
 #include "sources/watcher_decls.h"
+#include "store/db_time.h"
 #include "store/event_repo.h"
 #include "store/watcher_state_repo.h"
 
@@ -37,6 +40,7 @@ std::vector<Event> MatchedEvents(const LogWatcherSpec& spec, const TailResult& t
 Result<WatcherPass> Tail(const LogWatcherSpec& spec, const std::string& community, RuleRateLimiter& limiter,
                          WatcherRunContext& rc) {
   LogTailOutcome total;
+  rc.runtime.NoteLogPass(spec.name);  // before reading: a change seen after this needs one more pass
   for (int pass = 0; pass < kMaxPassesPerJob && !rc.job.cancel.cancelled(); ++pass) {
     auto outcome = RunLogTailPass(rc.db, spec, community, limiter, rc.job.clock.Now());
     if (!outcome.ok()) return outcome.status();
@@ -54,6 +58,24 @@ Result<WatcherPass> Tail(const LogWatcherSpec& spec, const std::string& communit
   return out;
 }
 
+bool SameOffsets(std::vector<LogOffset> a, std::vector<LogOffset> b) {
+  auto by_path = [](const LogOffset& x, const LogOffset& y) { return x.path < y.path; };
+  std::sort(a.begin(), a.end(), by_path);
+  std::sort(b.begin(), b.end(), by_path);
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const LogOffset& x, const LogOffset& y) {
+    return x.path == y.path && x.inode == y.inode && x.position == y.position && x.head_hash == y.head_hash;
+  });
+}
+
+// Nothing read and nothing moved: the pass has nothing to write, unless the watcher's status needs it.
+bool NothingToRecord(const std::optional<WatcherState>& state, const std::vector<LogOffset>& before, const TailResult& tail,
+                     TimePoint now) {
+  if (!state || !tail.records.empty() || !SameOffsets(before, tail.offsets)) return false;
+  bool healthy = state->last_error.empty() && state->consecutive_failures == 0;
+  return healthy && ToMicros(now) - state->last_success_at_us <
+                     std::chrono::duration_cast<std::chrono::microseconds>(kLogStatusRefresh).count();
+}
+
 }  // namespace
 
 Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& spec, const std::string& community,
@@ -68,6 +90,7 @@ Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& s
     TailOptions options;
     options.first_run = !*state || (*state)->last_success_at_us == 0;
     TailResult tail = TailLogFiles(spec, *offsets, now, options);
+    if (!options.first_run && NothingToRecord(*state, *offsets, tail, now)) return Status::Ok();
     auto inserts = WatcherEventInserts(db, spec.name, community, MatchedEvents(spec, tail, limiter, now, &outcome), now);
     if (!inserts.ok()) return inserts.status();
     auto stored = InsertEventsInTx(db, *inserts, now);
