@@ -27,15 +27,18 @@ std::string Watcher(const std::string& name, const std::string& path, const std:
 
 class LogNotifyE2E : public ::testing::Test {
  protected:
-  void Start(const std::string& watchers) {
+  void WriteConfig(const std::string& watchers, const std::string& level = "info") {
     url_ = "sqlite:" + d_.dir().File("vigil.db");
     d_.WriteConfig("database:\n  url: " + url_ + "\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  shutdown_timeout: 5s\n"
-                   "watchers:\n" + watchers);
+                   "logging:\n  level: " + level + "\nwatchers:\n" + watchers);
+  }
+  void Start(const std::string& watchers, const std::string& level = "info") {
+    WriteConfig(watchers, level);
     ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
     db_ = std::move(OpenSqlConnection(url_).value());
   }
   void TearDown() override {
-    if (d_.pid() <= 0) return;
+    if (d_.pid() <= 0 || d_.Wait(0ms)) return;  // never started, or already exited (a refused config)
     d_.Signal(SIGTERM);
     EXPECT_EQ(d_.Wait(20s), 0) << d_.Stderr();
   }
@@ -112,6 +115,24 @@ TEST_F(LogNotifyE2E, AMultiLineRecordIsTakenFlushAfterItsLastWrite) {
   EXPECT_EQ(r->rows[0].Text(0), "line 1 failed\n  at a\n  at b");
 }
 
+TEST_F(LogNotifyE2E, AReloadWatchesAnAddedWatchersFilesAndForgetsARemovedOnes) {
+  std::string a = d_.dir().File("a.log"), b = d_.dir().File("b.log");
+  std::ofstream(a).flush();
+  std::ofstream(b).flush();
+  ASSERT_NO_FATAL_FAILURE(Start(Watcher("a", a, "    every: 1h\n")));
+  ASSERT_TRUE(FirstPassesDone(1)) << d_.Stderr();
+  WriteConfig(Watcher("b", b, "    every: 1h\n"));
+  d_.Signal(SIGHUP);
+  ASSERT_TRUE(FirstPassesDone(2)) << "the added watcher's first pass\n" << d_.Stderr();
+  ASSERT_TRUE(WriteAndTime(b, "line 1 to the added watcher\n", 1)) << d_.Stderr();
+  int64_t last_job = Count("SELECT MAX(id) FROM vigil_jobs");
+  std::ofstream(a, std::ios::app) << "line 2 to the removed watcher's file\n" << std::flush;
+  std::this_thread::sleep_for(1s);  // a stimulus: a second for a pass that must not come
+  EXPECT_EQ(Events(), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE id > " + std::to_string(last_job)), 0)
+      << "no pass of the removed watcher after the reload";
+}
+
 // Every row of every table but the nodes' heartbeats, as text.
 std::string Contents(SqlConnection& db) {
   std::string out;
@@ -134,12 +155,18 @@ TEST_F(LogNotifyE2E, AHundredIdleLogWatchersWriteNothingButHeartbeatsOverThirtyS
     std::ofstream(log) << "line 0 written before the start\n";
     watchers += Watcher("idle-" + std::to_string(i), log, "");
   }
-  ASSERT_NO_FATAL_FAILURE(Start(watchers));
+  // The crash sentinel keeps the daemon's last log lines in its row, written when they changed (every
+  // 30 s at most): at `warn` the start's info lines are not among them, so what this measures
+  // is the watchers.
+  ASSERT_NO_FATAL_FAILURE(Start(watchers, "warn"));
+  auto ready = Clock::now();
   ASSERT_TRUE(FirstPassesDone(100)) << d_.Stderr();
   ASSERT_TRUE(testing::WaitFor([&] { return Events() == 100; }, 10s)) << d_.Stderr();
   std::string before = Contents(*db_);
   int64_t heartbeat = Count("SELECT MAX(heartbeat_at) FROM vigil_nodes");
-  std::this_thread::sleep_for(30s);  // a stimulus: 30 s of idleness, past one 30 s fallback check of each watcher
+  // A stimulus: about 30 s of idleness, to past 31 s after the start, so each watcher's first 30 s
+  // fallback check (its timer starts just after READY) falls inside it.
+  std::this_thread::sleep_until(std::max(Clock::now() + 29s, ready + 31s));
   std::string after = Contents(*db_);
   EXPECT_GT(Count("SELECT MAX(heartbeat_at) FROM vigil_nodes"), heartbeat) << "the daemon kept running and heartbeating";
   EXPECT_EQ(after, before);
