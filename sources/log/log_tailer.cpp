@@ -5,6 +5,8 @@
 #include <set>
 
 #include "sources/log/log_files.h"
+#include "sources/log/log_gzip.h"
+#include "sources/log/log_gzip_rotation.h"
 
 namespace vigil {
 namespace {
@@ -34,19 +36,31 @@ std::vector<LogFileStat> Candidates(const LogWatcherSpec& spec, const std::vecto
   std::vector<std::string> patterns = spec.rotated;
   for (const auto& o : offsets) patterns.push_back(o.path + ".1");
   std::vector<LogFileStat> out = matches;
-  for (auto& f : GlobLogFiles(patterns)) out.push_back(std::move(f));
+  for (auto& f : GlobLogFiles(patterns)) {
+    if (!IsGzipPath(f.path)) out.push_back(std::move(f));  // compressed: log_gzip_rotation.h
+  }
   return out;
 }
 
-// The rows that still name a file, moved to where it lies and reset if it was truncated.
+// The rows that still name a file, moved to where it lies. Rows whose file is gone, replaced or
+// truncated, and rows that follow a .gz, go to `lost`: their unread bytes may lie in a .gz.
 std::vector<Followed> Resolve(const LogWatcherSpec& spec, const std::vector<LogOffset>& offsets,
-                              const std::vector<LogFileStat>& matches, const TailOptions& options) {
+                              const std::vector<LogFileStat>& matches, const TailOptions& options,
+                              std::vector<LogOffset>* lost) {
   std::vector<LogFileStat> candidates = Candidates(spec, offsets, matches);
   std::vector<Followed> out;
   std::set<int64_t> inodes;
   for (const auto& row : offsets) {
-    auto file = Locate(row, candidates);
-    if (!file || !LogHeadMatches(*file, row.head_hash) || !inodes.insert(file->inode).second) continue;
+    auto file = IsGzipPath(row.path) ? std::nullopt : Locate(row, candidates);
+    // Truncated in place (copytruncate), or the inode reused by a new file after a compressed
+    // rotation deleted the old one: a glob match is read as new from its start, and the bytes past
+    // the position may lie in a .gz.
+    bool restarted = file && file->size < row.position && IsIn(matches, file->path);
+    if (!file || !LogHeadMatches(*file, row.head_hash) || restarted) {
+      lost->push_back(row);
+      continue;
+    }
+    if (!inodes.insert(file->inode).second) continue;
     Followed f{row, *file, IsIn(matches, file->path)};
     f.offset.path = file->path;
     if (file->size < row.position) f.offset.position = 0;  // truncated in place (copytruncate)
@@ -91,10 +105,14 @@ void ReadFollowed(const LogWatcherSpec& spec, Followed& f, TimePoint now, size_t
 TailResult TailLogFiles(const LogWatcherSpec& spec, const std::vector<LogOffset>& offsets, TimePoint now,
                         const TailOptions& options) {
   std::vector<LogFileStat> matches = GlobLogFiles(spec.paths);
-  std::vector<Followed> followed = Resolve(spec, offsets, matches, options);
+  std::erase_if(matches, [](const LogFileStat& f) { return IsGzipPath(f.path); });  // never tailed as text
+  std::vector<LogOffset> lost;
+  std::vector<Followed> followed = Resolve(spec, offsets, matches, options, &lost);
   TailResult result;
   size_t budget = options.budget;
+  ReadCompressedRotations(spec, lost, now, &budget, &result);
   std::set<std::string> paths;
+  for (const auto& o : result.offsets) paths.insert(o.path);
   for (auto& f : followed) {
     ReadFollowed(spec, f, now, &budget, &result);
     bool done = f.offset.position >= f.file.size && now - f.file.mtime >= kRotatedIdle;

@@ -8,8 +8,11 @@
 //   across a restart too as long as the rotated file still lies there. The new file is read from
 //   its first byte. A rotated file stops being followed once read to its end and idle for
 //   kRotatedIdle (a writer may keep appending to the old file until it reopens).
+// - Rename then compress (app.log.1 gzipped to app.log.1.gz, a new inode): a row whose file is not
+//   found as a plain file is looked for among .gz files by its decompressed head and read from
+//   its offset to its end (log_gzip_rotation.h). A .gz is never followed as a live file.
 // - Copytruncate (copied aside, then truncated in place): the same inode, now shorter than the
-//   offset, is read again from 0. Lines written between the copy and the truncate are lost; that
+//   offset, is read again from 0 (and its unread bytes looked for in a .gz, as after a rotation). Lines written between the copy and the truncate are lost; that
 //   is the scheme's nature, not something a reader can recover.
 // - A trailing line without its newline is left for the next pass; a multi-line record waits for
 //   the next start line or until its file has been idle for the spec's flush_after.
