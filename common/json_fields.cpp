@@ -37,4 +37,14 @@ std::optional<int64_t> IntField(const nlohmann::json& object, const std::string&
   return n;
 }
 
+std::vector<std::string> StringListField(const nlohmann::json& object, const std::string& key) {
+  std::vector<std::string> out;
+  auto it = object.is_object() ? object.find(key) : object.end();
+  if (it == object.end() || !it->is_array()) return out;
+  for (const auto& s : *it) {
+    if (s.is_string()) out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace vigil

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vigil {
 
@@ -18,5 +19,9 @@ std::optional<std::string> StringField(const nlohmann::json& object, const std::
 // anything else (a fraction, a string, a value out of range).
 std::optional<int64_t> IntField(const nlohmann::json& object, const std::string& key, int64_t fallback, int64_t min,
                                 int64_t max);
+
+// The strings of the list at `key` (a list-of-strings key the loader has checked); empty when the
+// key is absent or holds no list. Items that are not strings are left out.
+std::vector<std::string> StringListField(const nlohmann::json& object, const std::string& key);
 
 }  // namespace vigil

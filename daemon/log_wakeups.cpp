@@ -67,7 +67,8 @@ void LogWakeups::Apply(const Config& config) {
   std::map<std::string, std::pair<const LogWatcherSpec*, std::string>> wanted;
   if (parsed.ok()) {
     for (const auto& [name, w] : *parsed) {
-      if (w.spec.ok()) wanted[name] = {&*w.spec, BlockOf(config, name)};
+      // A journal watcher is polled by its schedule until its JournalWaiter becomes a LogWatchTarget.
+      if (w.spec.ok() && !w.spec->journal) wanted[name] = {&*w.spec, BlockOf(config, name)};
     }
   }
   for (auto it = entries_.begin(); it != entries_.end();) {

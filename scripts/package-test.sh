@@ -24,6 +24,7 @@ dpkg-deb -c "$deb" > "$build/deb-contents.txt"
 grep -q '/usr/bin/vigil$' "$build/deb-contents.txt" || { echo "package-test: no /usr/bin/vigil in $deb"; exit 1; }
 grep -q '/usr/share/man/man1/vigil.1.gz$' "$build/deb-contents.txt" || { echo "package-test: no man page in $deb"; exit 1; }
 grep -q '/usr/share/bash-completion/completions/vigil$' "$build/deb-contents.txt" || { echo "package-test: no bash completion in $deb"; exit 1; }
+grep -q '/usr/share/doc/vigil/examples/vigil-journal.conf$' "$build/deb-contents.txt" || { echo "package-test: no journal drop-in in $deb"; exit 1; }
 
 if dpkg-query -W -f='${Status}' vigil 2>/dev/null | grep -q "installed"; then
   echo "package-test: a vigil package is installed on this machine; not replacing it (dpkg --purge vigil first)" >&2

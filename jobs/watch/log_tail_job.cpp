@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/metrics.h"
+#include "jobs/watch/journal_pass.h"
 #include "jobs/watch/watcher_event_inserts.h"
 #include "jobs/watch/watcher_job.h"
 #include "sources/log/log_event.h"
@@ -24,13 +25,7 @@ std::vector<Event> MatchedEvents(const LogWatcherSpec& spec, const TailResult& t
                                  LogTailOutcome* outcome) {
   std::vector<Event> events;
   for (const auto& t : tail.records) {
-    auto m = spec.rules.Match(t.record.text);
-    if (!m) continue;
-    if (!limiter.Allow(spec.name, *m->rule, now)) {
-      ++outcome->limited;
-      continue;
-    }
-    events.push_back(LogEventFor(spec, t, *m));
+    if (auto m = AllowedMatch(spec, t.record.text, limiter, now, outcome)) events.push_back(LogEventFor(spec, t, *m));
   }
   return events;
 }
@@ -42,7 +37,8 @@ Result<WatcherPass> Tail(const LogWatcherSpec& spec, const std::string& communit
   LogTailOutcome total;
   rc.runtime.NoteLogPass(spec.name);  // before reading: a change seen after this needs one more pass
   for (int pass = 0; pass < kMaxPassesPerJob && !rc.job.cancel.cancelled(); ++pass) {
-    auto outcome = RunLogTailPass(rc.db, spec, community, limiter, rc.job.clock.Now());
+    TimePoint now = rc.job.clock.Now();
+    auto outcome = spec.journal ? RunJournalPass(rc.db, spec, community, limiter, now) : RunLogTailPass(rc.db, spec, community, limiter, now);
     if (!outcome.ok()) return outcome.status();
     total.records += outcome->records;
     total.events += outcome->events;
@@ -78,6 +74,24 @@ bool NothingToRecord(const std::optional<WatcherState>& state, const std::vector
 
 }  // namespace
 
+std::optional<LogRuleMatch> AllowedMatch(const LogWatcherSpec& spec, const std::string& text, RuleRateLimiter& limiter,
+                                         TimePoint now, LogTailOutcome* outcome) {
+  auto m = spec.rules.Match(text);
+  if (!m || limiter.Allow(spec.name, *m->rule, now)) return m;
+  ++outcome->limited;
+  return std::nullopt;
+}
+
+Status StorePassEvents(SqlConnection& db, const LogWatcherSpec& spec, const std::string& community, std::vector<Event> events,
+                       TimePoint now, LogTailOutcome* outcome) {
+  auto inserts = WatcherEventInserts(db, spec.name, community, std::move(events), now);
+  if (!inserts.ok()) return inserts.status();
+  auto stored = InsertEventsInTx(db, *inserts, now);
+  if (!stored.ok()) return stored.status();
+  for (const auto& r : *stored) outcome->events += r.inserted;
+  return Status::Ok();
+}
+
 Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& spec, const std::string& community,
                                       RuleRateLimiter& limiter, TimePoint now) {
   LogTailOutcome outcome;
@@ -91,11 +105,8 @@ Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& s
     options.first_run = !*state || (*state)->last_success_at_us == 0;
     TailResult tail = TailLogFiles(spec, *offsets, now, options);
     if (!options.first_run && NothingToRecord(*state, *offsets, tail, now)) return Status::Ok();
-    auto inserts = WatcherEventInserts(db, spec.name, community, MatchedEvents(spec, tail, limiter, now, &outcome), now);
-    if (!inserts.ok()) return inserts.status();
-    auto stored = InsertEventsInTx(db, *inserts, now);
-    if (!stored.ok()) return stored.status();
-    for (const auto& r : *stored) outcome.events += r.inserted;
+    Status stored = StorePassEvents(db, spec, community, MatchedEvents(spec, tail, limiter, now, &outcome), now, &outcome);
+    if (!stored.ok()) return stored;
     outcome.records = static_cast<int>(tail.records.size());
     outcome.more = tail.more;
     Status saved = SaveLogOffsets(db, spec.name, tail.offsets, now);

@@ -27,13 +27,13 @@ std::vector<Line> Lines(std::string_view data, bool take_partial) {
   return out;
 }
 
-void Append(std::string* record, std::string_view line) {
+}  // namespace
+
+void AppendRecordLine(std::string* record, std::string_view line) {
   if (record->size() >= kMaxRecordBytes) return;
   record->push_back('\n');
   record->append(CutUtf8(line, kMaxRecordBytes - record->size()));
 }
-
-}  // namespace
 
 SplitResult SplitRecords(std::string_view data, int64_t base, const SplitOptions& options) {
   SplitResult result;
@@ -61,7 +61,7 @@ SplitResult SplitRecords(std::string_view data, int64_t base, const SplitOptions
       current.text = std::string(CutUtf8(l.text, kMaxRecordBytes));
       open = true;
     } else {
-      Append(&current.text, l.text);
+      AppendRecordLine(&current.text, l.text);
     }
     open_end = l.end;
   }

@@ -33,6 +33,10 @@ struct SplitResult {
 // line unless `emit_pending`. Lines before the first start line form a record of their own.
 SplitResult SplitRecords(std::string_view data, int64_t base, const SplitOptions& options);
 
+// Appends "\n" and `line` to a multi-line record, keeping it within kMaxRecordBytes (cut on a
+// character boundary; a full record takes no more).
+void AppendRecordLine(std::string* record, std::string_view line);
+
 // Records longer than this keep their first kMaxRecordBytes (the offsets still cover them whole).
 inline constexpr size_t kMaxRecordBytes = 64 * 1024;
 

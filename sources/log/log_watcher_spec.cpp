@@ -1,17 +1,8 @@
 #include "sources/log/log_watcher_spec.h"
 
+#include "common/json_fields.h"
+
 namespace vigil {
-namespace {
-
-std::vector<std::string> Strings(const nlohmann::json& j) {
-  std::vector<std::string> out;
-  if (j.is_array()) {
-    for (const auto& s : j) out.push_back(s.get<std::string>());
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann::json& w, size_t index) {
   std::string at = "watchers[" + std::to_string(index) + "]";
@@ -20,12 +11,20 @@ Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann:
   };
   LogWatcherSpec spec;
   spec.name = w.value("name", "");
-  spec.paths = Strings(w.value("paths", nlohmann::json::array()));
-  if (spec.paths.empty()) return fail("paths", "a log watcher needs paths: a list of files or globs");
+  spec.paths = StringListField(w, "paths");
+  spec.rotated = StringListField(w, "rotated");
+  if (w.contains("journal")) {
+    if (w.contains("paths") || w.contains("rotated"))
+      return fail("journal", "a log watcher reads files (paths, rotated) or the systemd journal (journal), not both; make two watchers");
+    auto journal = ParseJournalSpec(config, w["journal"], at + ".journal");
+    if (!journal.ok()) return journal.status();
+    spec.journal = std::move(*journal);
+  } else if (spec.paths.empty()) {
+    return fail("paths", "a log watcher needs paths (a list of files or globs) or journal (e.g. {units: [ssh]}) to read the systemd journal");
+  }
   for (const auto& p : spec.paths) {
     if (p.empty() || p.front() != '/') return fail("paths", "\"" + p + "\" is not an absolute path");
   }
-  spec.rotated = Strings(w.value("rotated", nlohmann::json::array()));
   if (w.contains("start")) {
     RE2::Options options;
     options.set_log_errors(false);

@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.h"
+#include "sources/log/journal_spec.h"
 #include "sources/log/log_rules.h"
 #include "sources/watcher_decls.h"
 
@@ -19,6 +21,7 @@ struct LogWatcherSpec {
   std::string name;
   std::vector<std::string> paths;    // glob(3) patterns of the files to tail
   std::vector<std::string> rotated;  // extra globs where rotated files are looked for (besides PATH.1)
+  std::optional<JournalSpec> journal;  // set: the watcher reads the systemd journal, and paths is empty
   std::shared_ptr<const RE2> start;  // multi-line: a record begins at a line matching this; null: one line each
   LogRuleSet rules;
   // The fallback check's interval (stat the files, a pass when they differ): `every` when given,

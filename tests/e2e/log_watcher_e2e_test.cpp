@@ -11,6 +11,7 @@
 
 #include "store/sql.h"
 #include "tests/support/daemon_process.h"
+#include "tests/support/event_counts.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
 
@@ -35,15 +36,7 @@ class LogWatcherE2E : public ::testing::TestWithParam<const char*> {
     for (int i = from; i <= to; ++i) out << "line " << i << " " << std::string(40, 'x') << "\n";
   }
   // How many events each line number has.
-  std::map<int, int> Seen() {
-    std::map<int, int> seen;
-    auto db = OpenSqlConnection(url_);
-    if (!db.ok()) return seen;
-    auto r = (*db)->Query("SELECT source_metadata FROM watcher_events");
-    if (!r.ok()) return seen;
-    for (const auto& row : r->rows) ++seen[std::stoi(nlohmann::json::parse(row.Text(0))["captures"].value("n", "0"))];
-    return seen;
-  }
+  std::map<int, int> Seen() { return testing::EventsPerLine(url_); }
   bool WaitFor(size_t lines, std::chrono::milliseconds timeout) {
     return testing::WaitFor([&] { return Seen().size() >= lines; }, timeout, 100ms);
   }

@@ -23,7 +23,8 @@ TEST_P(StoreTest, MigratesFreshDatabase) {
   EXPECT_FALSE(report->applied.empty());
   for (const char* table : {"watchers", "watcher_events", "notifications", "subreddits", "crash_sentinel",
                             "pending_error_reports", "vigil_jobs", "vigil_schedule_fires", "vigil_nodes",
-                            "vigil_http_cache", "vigil_log_offsets", "vigil_watcher_state", "schema_migrations"}) {
+                            "vigil_http_cache", "vigil_log_offsets", "vigil_journal_cursors", "vigil_watcher_state",
+                            "schema_migrations"}) {
     auto exists = conn->TableExists(table);
     ASSERT_TRUE(exists.ok());
     EXPECT_TRUE(*exists) << table;
