@@ -114,6 +114,9 @@ std::vector<KeySpec> WatcherKeys() {
       Applied({"watchers[].start_at", K::kEnum, "end", kReload,
        "log: where a new watcher starts in files that already exist (files that appear later are read from their start), or in the journal.",
        0, 0, {"end", "beginning"}}, "sources/log/log_watcher_spec.cpp"),
+      Applied({"watchers[].flush_after", K::kDuration, "5s", kReload,
+       "log: a multi-line record still waiting for the next start line is taken as complete once its file has not been "
+       "written for this long.", 100, 3600000}, "sources/log/log_watcher_spec.cpp"),
       Applied({"watchers[].rules", K::kAny, "", kReload,
        "log: a list of `{name, match: RE2 with (?P<name>...) captures, title: \"{{name}} ...\", signal: low|medium|high, "
        "rate_limit: {count, per}}`; the first matching rule makes the record an event."}, "sources/log/log_watcher_spec.cpp"),
@@ -142,7 +145,7 @@ std::vector<KeySpec> WatcherTypeKeys() {
        "literature: the API's base URL, for mirrors and tests (pubmed: https://eutils.ncbi.nlm.nih.gov/entrez/eutils, "
        "arxiv: https://export.arxiv.org/api)."}, "jobs/watch/literature_poll_job.cpp"),
       Applied({"watchers[].every", K::kDuration, "1h", kReload,
-       "literature: how often to poll (at least 10s); log: how often to read the files (default 2s); scheduled: an interval instead of `schedule`. A watcher whose schedule never fired fires at once, then on slots of this length.",
+       "literature: how often to poll (at least 10s); log: how often the files are checked besides change notification (a stat of each; a pass only when they changed; default 30s, 2s where notification cannot be set up); scheduled: an interval instead of `schedule`. A watcher whose schedule never fired fires at once, then on slots of this length.",
        1000, 30LL * 86400000}, "jobs/schedule_config.cpp"),
       Applied({"watchers[].jitter", K::kDuration, "0s", kReload,
        "literature: spread polls by up to this much (a fixed offset per poll, the same on every daemon).", 0, 86400000}, "jobs/schedule_config.cpp"),

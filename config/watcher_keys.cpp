@@ -10,7 +10,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& KeysByType(
       {"literature", {"source", "query", "url", "base_url", "every", "jitter", "first_poll_limit", "api_key", "email"}},
       {"webhook", {"path", "methods", "verify", "trigger", "mapping", "delivery_id", "mismatch_status", "max_body_bytes"}},
       {"scheduled", {"schedule", "tz", "every", "emit", "http", "sql", "dedupe_key"}},
-      {"log", {"paths", "rotated", "journal", "start", "start_at", "rules", "every"}},
+      {"log", {"paths", "rotated", "journal", "start", "start_at", "flush_after", "rules", "every"}},
   };
   return types;
 }

@@ -204,6 +204,7 @@ void Daemon::Impl::Shutdown(const char* why) {
 
 void Daemon::Impl::CloseHandles() {
   timers.Close();
+  log_wakeups->Close();
   uv_timer_stop(&rows_timer);
   for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&sigterm), reinterpret_cast<uv_handle_t*>(&sigint),
                          reinterpret_cast<uv_handle_t*>(&sighup), reinterpret_cast<uv_handle_t*>(&rows_timer)}) {
@@ -228,6 +229,25 @@ Status Daemon::Impl::StartIntake() {
   initial.reset();
   AddRoutes();
   return StartServing();
+}
+
+// Log watchers' passes: LogWakeups decides when, the DbThread enqueues (its commit wakes the
+// engine's fetcher at once), and each pass, as it begins, tells LogWakeups through the runtime.
+void Daemon::Impl::StartLogWakeups() {
+  log_wakeups = std::make_unique<LogWakeups>(&loop, [this](const std::string& watcher, const std::string& key,
+                                                           std::function<void(bool)> done) {
+    db->Submit([this, watcher, key, done = std::move(done)](SqlConnection* conn) {
+      JobSpec job{.kind = "log_tail", .args = {{"watcher", watcher}}, .priority = kWatcherJobPriority, .max_attempts = 3,
+                  .unique_key = key};
+      Status s = conn == nullptr ? Status::Error("database unavailable") : engine->Enqueue(*conn, {job}).status();
+      if (!s.ok()) spdlog::warn("log watcher {}: a pass not enqueued: {}", watcher, s.message());
+      poster->Post([done, ok = s.ok()] { done(ok); });
+    });
+  });
+  runtime->set_log_pass_observer([this](const std::string& watcher, std::chrono::steady_clock::time_point started) {
+    poster->Post([this, watcher, started] { log_wakeups->PassStarted(watcher, started); });
+  });
+  log_wakeups->Apply(*config);
 }
 
 void Daemon::Impl::InstallSignals() {
@@ -268,6 +288,7 @@ int Daemon::Impl::Finish() {
   http_cache.reset();
   server.reset();
   hooks.reset();
+  log_wakeups.reset();
   poster.reset();
   int rc = uv_loop_close(&loop);
   if (rc != 0) spdlog::warn("event loop closed with handles still open");
@@ -293,6 +314,7 @@ int Daemon::Run() {
   if (!s.ok()) return d.AbandonStart(s);
   s = d.StartIntake();
   if (!s.ok()) return d.AbandonStart(s);
+  d.StartLogWakeups();
   d.InstallSignals();
   d.timers.Start(&d.loop);
   uv_timer_init(&d.loop, &d.rows_timer);

@@ -22,6 +22,7 @@
 #include "daemon/http/http_server.h"
 #include "daemon/http/loop_poster.h"
 #include "daemon/http/router.h"
+#include "daemon/log_wakeups.h"
 #include "daemon/loop_timers.h"
 #include "daemon/platform_watchers.h"
 #include "jobs/engine/job_engine.h"
@@ -72,6 +73,7 @@ struct Daemon::Impl {
   std::unique_ptr<Runtime> runtime;
   std::unique_ptr<HttpCache> http_cache;
   std::unique_ptr<HookRoutes> hooks;  // /hooks/*: webhook watchers and their event writer
+  std::unique_ptr<LogWakeups> log_wakeups;  // log watchers' passes, on change and the fallback check
   JobRegistry registry;
   std::unique_ptr<JobEngine> engine;
   std::unique_ptr<AdminApi> admin_api;
@@ -87,6 +89,7 @@ struct Daemon::Impl {
   Status CheckJobKinds(const std::vector<ScheduleSpec>& schedules) const;
   Status StartEngine();
   Status StartIntake();
+  void StartLogWakeups();
   void InstallSignals();
   int AbandonStart(const Status& why);
   int Finish();

@@ -109,6 +109,7 @@ void Daemon::Impl::ApplyWatchers(const ReloadPlan& plan) {
   runtime->set_config(config);
   engine->SetSchedules(plan.watchers.schedules);
   hooks->Install(plan.watchers.hooks);
+  log_wakeups->Apply(*config);
   if (!same_timer) StartRowsTimer();
 }
 

@@ -15,16 +15,6 @@ Status EveryAtLeast(const Config& config, const nlohmann::json& w, const std::st
   return config.ErrorAt(at + ".every", std::string(what) + " watchers poll at most every " + std::to_string(min_ms / 1000) + "s");
 }
 
-Result<ScheduleSpec> LogSchedule(const Config& config, const nlohmann::json& w, size_t i) {
-  auto spec = ParseLogWatcherSpec(config, w, i);
-  if (!spec.ok()) return spec.status();
-  ScheduleSpec s;
-  s.job.kind = "log_tail";
-  s.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(spec->every), std::chrono::seconds(0)};
-  s.catch_up = CatchUp::kSkip;  // a pass reads everything new anyway
-  return s;
-}
-
 Result<ScheduleSpec> TimedSchedule(const Config& config, const nlohmann::json& w, size_t i, const std::string& at) {
   auto spec = ParseScheduledWatcherSpec(config, w, i);
   if (!spec.ok()) return spec.status();
@@ -53,9 +43,22 @@ Status AddLogAndScheduledWatcherSchedules(const Config& config, std::vector<Sche
       continue;
     }
     if (type == "log") {
+      // A file watcher has no schedule: the daemon's LogWakeups runs its passes on change
+      // notification and its fallback check (daemon/log_wakeups.h). A stored "watcher:<name>" fire
+      // row of an older version is only history: a schedule fires only while it is in this list.
+      // A journal watcher is still polled every `every` (2 s by default) until its JournalWaiter
+      // is a LogWatchTarget.
       Status st = EveryAtLeast(config, w, at, 1000, "log");
       if (!st.ok()) return st;
-      s = LogSchedule(config, w, i);
+      auto spec = ParseLogWatcherSpec(config, w, i);
+      if (!spec.ok()) return spec.status();
+      if (!spec->journal) continue;
+      ScheduleSpec journal;
+      journal.job.kind = "log_tail";
+      auto every = spec->every_set ? spec->every : kDefaultLogEveryPolled;
+      journal.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(every), std::chrono::seconds(0)};
+      journal.catch_up = CatchUp::kSkip;  // a pass reads everything new anyway
+      s = journal;
     } else if (type == "scheduled") {
       s = TimedSchedule(config, w, i, at);
     } else {

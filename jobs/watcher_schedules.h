@@ -1,7 +1,7 @@
 // The schedules of log and timed watchers, and the validation of their config blocks (bad RE2,
 // a missing check, a cron error), so `vigil check`, start and reload reject them with file:line.
 //
-// - type: log       -> "watcher:<name>", kind log_tail, every `every` (2 s by default)
+// - type: log       -> validated only: no schedule (daemon/log_wakeups.h runs its passes)
 // - type: scheduled -> "watcher:<name>", kind scheduled_watcher, on `schedule:` (cron, `tz:`) or `every:`
 #pragma once
 
@@ -13,7 +13,7 @@
 namespace vigil {
 
 // Validates every log and scheduled watcher (enabled or not) and appends a schedule for each
-// enabled one. Also checks the literature minimum for `every` (10 s).
+// enabled scheduled one. Also checks the literature minimum for `every` (10 s).
 Status AddLogAndScheduledWatcherSchedules(const Config& config, std::vector<ScheduleSpec>* out);
 
 }  // namespace vigil

@@ -2,7 +2,10 @@
 // parsed from it, and the outbound HTTP client. Thread-safe: handlers on worker threads read it.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
+#include <string>
 #include <memory>
 #include <mutex>
 
@@ -38,6 +41,23 @@ class Runtime {
     }
     return std::static_pointer_cast<const Result<T>>(it->second);
   }
+  // A log_tail pass calls NoteLogPass as it begins reading, on its worker thread; the observer (the
+  // daemon's, which hands it to its LogWakeups on the loop) learns that changes seen from this
+  // instant on need one more pass. The observer must be quick.
+  using LogPassObserver = std::function<void(const std::string& watcher, std::chrono::steady_clock::time_point started)>;
+  void set_log_pass_observer(LogPassObserver observer) {
+    std::lock_guard<std::mutex> lock(mu_);
+    log_pass_observer_ = std::move(observer);
+  }
+  void NoteLogPass(const std::string& watcher) const {
+    auto started = std::chrono::steady_clock::now();
+    LogPassObserver observer;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      observer = log_pass_observer_;
+    }
+    if (observer) observer(watcher, started);
+  }
   HttpClient* http() const { return http_.get(); }
   void set_http(std::unique_ptr<HttpClient> http) { http_ = std::move(http); }
 
@@ -46,6 +66,7 @@ class Runtime {
   std::shared_ptr<const Config> config_;
   mutable std::map<void (*)(), std::shared_ptr<const void>> parsed_;  // parser -> its Result<T>
   std::unique_ptr<HttpClient> http_;
+  LogPassObserver log_pass_observer_;
 };
 
 }  // namespace vigil

@@ -49,9 +49,14 @@ Result<std::unique_ptr<CrashSentinel>> CrashSentinel::Start(const Config& config
 
 Status CrashSentinel::WriteSnippets() {
   std::lock_guard<std::mutex> lock(db_mu_);
-  return db_->Query("UPDATE crash_sentinel SET system_log_snippet = $2, api_log_snippet = $3 WHERE session_id = $1",
-                    {session_id_, LogSnippet(50, false), LogSnippet(50, true)})
-      .status();
+  std::string system = LogSnippet(50, false), api = LogSnippet(50, true);
+  std::string both = system + '\0' + api;
+  if (both == written_) return Status::Ok();
+  Status s = db_->Query("UPDATE crash_sentinel SET system_log_snippet = $2, api_log_snippet = $3 WHERE session_id = $1",
+                        {session_id_, system, api})
+                 .status();
+  if (s.ok()) written_ = std::move(both);
+  return s;
 }
 
 void CrashSentinel::WriterLoop() {

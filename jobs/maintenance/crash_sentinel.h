@@ -31,7 +31,7 @@ class CrashSentinel {
   CrashSentinel(const CrashSentinel&) = delete;
   CrashSentinel& operator=(const CrashSentinel&) = delete;
 
-  // Writes the snippets now (also done by the writer thread).
+  // Writes the snippets now (also done by the writer thread), unless they are what was last written.
   Status WriteSnippets();
 
  private:
@@ -39,7 +39,8 @@ class CrashSentinel {
   void WriterLoop();
 
   std::unique_ptr<SqlConnection> db_;
-  std::mutex db_mu_;  // the writer thread and the destructor share db_
+  std::mutex db_mu_;  // the writer thread and the destructor share db_ and written_
+  std::string written_ = std::string(1, '\0');  // the snippets last written: unchanged ones are not written again (an idle daemon writes nothing)
   std::string session_id_;
   std::chrono::milliseconds interval_;
   std::mutex mu_;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/metrics.h"
 #include "jobs/watch/journal_pass.h"
 #include "jobs/watch/watcher_event_inserts.h"
@@ -10,6 +12,7 @@
 #include "sources/log/log_files.h"
 #include "sources/log/log_tailer.h"
 #include "sources/watcher_decls.h"
+#include "store/db_time.h"
 #include "store/event_repo.h"
 #include "store/watcher_state_repo.h"
 
@@ -32,6 +35,7 @@ std::vector<Event> MatchedEvents(const LogWatcherSpec& spec, const TailResult& t
 Result<WatcherPass> Tail(const LogWatcherSpec& spec, const std::string& community, RuleRateLimiter& limiter,
                          WatcherRunContext& rc) {
   LogTailOutcome total;
+  rc.runtime.NoteLogPass(spec.name);  // before reading: a change seen after this needs one more pass
   for (int pass = 0; pass < kMaxPassesPerJob && !rc.job.cancel.cancelled(); ++pass) {
     TimePoint now = rc.job.clock.Now();
     auto outcome = spec.journal ? RunJournalPass(rc.db, spec, community, limiter, now) : RunLogTailPass(rc.db, spec, community, limiter, now);
@@ -48,6 +52,24 @@ Result<WatcherPass> Tail(const LogWatcherSpec& spec, const std::string& communit
   if (total.events > 0 || total.limited > 0)
     out.summary = std::to_string(total.records) + " records, " + std::to_string(total.limited) + " over rate limits";
   return out;
+}
+
+bool SameOffsets(std::vector<LogOffset> a, std::vector<LogOffset> b) {
+  auto by_path = [](const LogOffset& x, const LogOffset& y) { return x.path < y.path; };
+  std::sort(a.begin(), a.end(), by_path);
+  std::sort(b.begin(), b.end(), by_path);
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const LogOffset& x, const LogOffset& y) {
+    return x.path == y.path && x.inode == y.inode && x.position == y.position && x.head_hash == y.head_hash;
+  });
+}
+
+// Nothing read and nothing moved: the pass has nothing to write, unless the watcher's status needs it.
+bool NothingToRecord(const std::optional<WatcherState>& state, const std::vector<LogOffset>& before, const TailResult& tail,
+                     TimePoint now) {
+  if (!state || !tail.records.empty() || !SameOffsets(before, tail.offsets)) return false;
+  bool healthy = state->last_error.empty() && state->consecutive_failures == 0;
+  return healthy && ToMicros(now) - state->last_success_at_us <
+                     std::chrono::duration_cast<std::chrono::microseconds>(kLogStatusRefresh).count();
 }
 
 }  // namespace
@@ -82,6 +104,7 @@ Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& s
     TailOptions options;
     options.first_run = !*state || (*state)->last_success_at_us == 0;
     TailResult tail = TailLogFiles(spec, *offsets, now, options);
+    if (!options.first_run && NothingToRecord(*state, *offsets, tail, now)) return Status::Ok();
     Status stored = StorePassEvents(db, spec, community, MatchedEvents(spec, tail, limiter, now, &outcome), now, &outcome);
     if (!stored.ok()) return stored;
     outcome.records = static_cast<int>(tail.records.size());

@@ -1,5 +1,5 @@
-// The `log_tail` job: one pass of a log watcher (`type: log`), fired every `every` (2 s) by the
-// schedule "watcher:<name>". It reads what is new in the watcher's files, turns records that a
+// The `log_tail` job: one pass of a log watcher (`type: log`), enqueued by the daemon's LogWakeups
+// when the watcher's files changed (daemon/log_wakeups.h), or by "run now". It reads what is new in the watcher's files, turns records that a
 // rule matches into events, and stores the events, their triage jobs and the new file offsets in
 // ONE transaction, so a crash or a kill -9 at any point neither loses nor doubles a line.
 #pragma once
@@ -35,7 +35,11 @@ Status StorePassEvents(SqlConnection& db, const LogWatcherSpec& spec, const std:
 
 // One pass for `spec`, a file watcher (the watcher row must exist: the daemon syncs it at start).
 // Errors are the database's; nothing is stored then and the next pass reads the same bytes again.
-// A journal watcher's pass is RunJournalPass (jobs/watch/journal_pass.h); the job runs either.
+// A pass that read nothing new writes nothing: no offsets, and the watcher's last poll only when
+// the last one recorded is older than kLogStatusRefresh or recorded an error (an idle watcher
+// costs no write). A journal watcher's pass is RunJournalPass (jobs/watch/journal_pass.h); the
+// job runs either.
+inline constexpr std::chrono::minutes kLogStatusRefresh{10};
 Result<LogTailOutcome> RunLogTailPass(SqlConnection& db, const LogWatcherSpec& spec, const std::string& community,
                                       RuleRateLimiter& limiter, TimePoint now);
 

@@ -78,7 +78,8 @@ std::vector<Followed> Resolve(const LogWatcherSpec& spec, const std::vector<LogO
 // Reads one file from its offset within `*budget`, appending records to `result`.
 void ReadFollowed(const LogWatcherSpec& spec, Followed& f, TimePoint now, size_t* budget, TailResult* result) {
   int64_t available = f.file.size - f.offset.position;
-  bool idle = now - f.file.mtime >= kRotatedIdle;
+  bool idle = now - f.file.mtime >= kRotatedIdle;              // a rotated file's writer is done with it
+  bool settled = now - f.file.mtime >= spec.flush_after;      // the pending multi-line record is complete
   size_t want = static_cast<size_t>(std::max<int64_t>(available, 0));
   if (want > *budget) {
     want = *budget;
@@ -89,7 +90,7 @@ void ReadFollowed(const LogWatcherSpec& spec, Followed& f, TimePoint now, size_t
   if (!bytes.ok()) return;
   *budget -= bytes->size();
   bool whole = static_cast<int64_t>(bytes->size()) == available;
-  SplitOptions split{spec.start.get(), idle && whole, !f.in_glob && idle && whole};
+  SplitOptions split{spec.start.get(), settled && whole, !f.in_glob && idle && whole};
   SplitResult s = SplitRecords(*bytes, f.offset.position, split);
   if (s.records.empty() && !whole && bytes->size() >= kMaxRecordBytes) {
     split.take_partial = split.emit_pending = true;  // one record longer than the budget: take it in pieces

@@ -15,7 +15,7 @@
 //   offset, is read again from 0 (and its unread bytes looked for in a .gz, as after a rotation). Lines written between the copy and the truncate are lost; that
 //   is the scheme's nature, not something a reader can recover.
 // - A trailing line without its newline is left for the next pass; a multi-line record waits for
-//   the next start line or until its file has been idle for kRotatedIdle.
+//   the next start line or until its file has been idle for the spec's flush_after.
 //
 // Pure with respect to the database: the caller loads the offsets and stores the result's events
 // and offsets in one transaction. Threads: any; no shared state.

@@ -36,7 +36,9 @@ Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann:
   auto rules = LogRuleSet::Parse(config, w["rules"], at + ".rules");
   if (!rules.ok()) return rules.status();
   spec.rules = std::move(*rules);
-  if (w.contains("every")) spec.every = std::chrono::milliseconds(w["every"].get<int64_t>());
+  spec.every_set = w.contains("every");
+  spec.every = spec.every_set ? std::chrono::milliseconds(w["every"].get<int64_t>()) : kDefaultLogEvery;
+  if (w.contains("flush_after")) spec.flush_after = std::chrono::milliseconds(w["flush_after"].get<int64_t>());
   spec.start_at_end = w.value("start_at", "end") == "end";
   return spec;
 }

@@ -24,7 +24,11 @@ struct LogWatcherSpec {
   std::optional<JournalSpec> journal;  // set: the watcher reads the systemd journal, and paths is empty
   std::shared_ptr<const RE2> start;  // multi-line: a record begins at a line matching this; null: one line each
   LogRuleSet rules;
-  std::chrono::milliseconds every{2000};
+  // The fallback check's interval (stat the files, a pass when they differ): `every` when given,
+  // else kDefaultLogEvery, or kDefaultLogEveryPolled where change notification is unavailable.
+  std::chrono::milliseconds every{30000};
+  bool every_set = false;
+  std::chrono::milliseconds flush_after{5000};  // a pending multi-line record is taken after this idle time
   bool start_at_end = true;          // a new watcher's existing files: only lines written from now on
 };
 
@@ -34,6 +38,7 @@ Result<LogWatcherSpec> ParseLogWatcherSpec(const Config& config, const nlohmann:
 // Every enabled log watcher, by name (for Runtime::Parsed: its RE2 patterns compiled once per load).
 Result<ParsedWatchers<LogWatcherSpec>> ParseLogWatchers(const Config& config);
 
-inline constexpr std::chrono::milliseconds kDefaultLogEvery{2000};
+inline constexpr std::chrono::milliseconds kDefaultLogEvery{30000};
+inline constexpr std::chrono::milliseconds kDefaultLogEveryPolled{2000};
 
 }  // namespace vigil

@@ -42,7 +42,7 @@ TEST(WatcherValidation, TimedWatcherNeedsAScheduleAndOneCheck) {
   EXPECT_FALSE(two.ok());
 }
 
-TEST(WatcherValidation, SchedulesLogAndTimedWatchers) {
+TEST(WatcherValidation, SchedulesTimedWatchersButNotLogWatchers) {
   auto config = ParseConfig("watchers:\n  - name: l\n    type: log\n    paths: [/tmp/x.log]\n    rules: [{name: r, match: x}]\n"
                               "  - name: t\n    type: scheduled\n    schedule: '0 9 * * 1'\n    tz: Europe/Berlin\n    emit: {title: hi}\n",
                               "/tmp/vigil.yaml");
@@ -50,12 +50,11 @@ TEST(WatcherValidation, SchedulesLogAndTimedWatchers) {
   auto schedules = SchedulesFrom(**config);
   ASSERT_TRUE(schedules.ok()) << schedules.error();
   std::erase_if(*schedules, [](const ScheduleSpec& s) { return !s.name.starts_with("watcher:"); });  // triage retention etc.
-  ASSERT_EQ(schedules->size(), 2u);
-  EXPECT_EQ((*schedules)[0].name, "watcher:l");
-  EXPECT_EQ((*schedules)[0].job.kind, "log_tail");
-  EXPECT_EQ((*schedules)[0].interval->every, std::chrono::seconds(2));
-  EXPECT_EQ((*schedules)[1].job.kind, "scheduled_watcher");
-  EXPECT_TRUE((*schedules)[1].cron.has_value());
+  // A log watcher's passes come from change notification and its fallback check (LogWakeups).
+  ASSERT_EQ(schedules->size(), 1u);
+  EXPECT_EQ((*schedules)[0].name, "watcher:t");
+  EXPECT_EQ((*schedules)[0].job.kind, "scheduled_watcher");
+  EXPECT_TRUE((*schedules)[0].cron.has_value());
 }
 
 const char* kSqlWatcher = "watchers:\n  - name: stuck\n    type: scheduled\n    every: 5m\n    sql:\n      query: SELECT id FROM sessions\n";
