@@ -145,7 +145,7 @@ std::vector<KeySpec> WatcherTypeKeys() {
        "literature: the API's base URL, for mirrors and tests (pubmed: https://eutils.ncbi.nlm.nih.gov/entrez/eutils, "
        "arxiv: https://export.arxiv.org/api)."}, "jobs/watch/literature_poll_job.cpp"),
       Applied({"watchers[].every", K::kDuration, "1h", kReload,
-       "literature: how often to poll (at least 10s); log: how often the files are checked besides change notification (a stat of each; a pass only when they changed; default 30s, 2s where notification cannot be set up); scheduled: an interval instead of `schedule`. A watcher whose schedule never fired fires at once, then on slots of this length.",
+       "literature: how often to poll (at least 10s); log: how often the files or the journal are checked besides change notification (a stat of each file, or a step through the journal; a pass only when they changed; default 30s, 2s where notification cannot be set up); scheduled: an interval instead of `schedule`. A watcher whose schedule never fired fires at once, then on slots of this length.",
        1000, 30LL * 86400000}, "jobs/schedule_config.cpp"),
       Applied({"watchers[].jitter", K::kDuration, "0s", kReload,
        "literature: spread polls by up to this much (a fixed offset per poll, the same on every daemon).", 0, 86400000}, "jobs/schedule_config.cpp"),

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "config/units.h"
+#include "daemon/journal_watch_target.h"
 
 namespace vigil {
 
@@ -67,8 +68,7 @@ void LogWakeups::Apply(const Config& config) {
   std::map<std::string, std::pair<const LogWatcherSpec*, std::string>> wanted;
   if (parsed.ok()) {
     for (const auto& [name, w] : *parsed) {
-      // A journal watcher is polled by its schedule until its JournalWaiter becomes a LogWatchTarget.
-      if (w.spec.ok() && !w.spec->journal) wanted[name] = {&*w.spec, BlockOf(config, name)};
+      if (w.spec.ok()) wanted[name] = {&*w.spec, BlockOf(config, name)};
     }
   }
   for (auto it = entries_.begin(); it != entries_.end();) {
@@ -90,7 +90,11 @@ void LogWakeups::Add(const std::string& name, const LogWatcherSpec& spec, std::s
   e->fallback = NewTimer(loop_, e.get());
   e->flush = NewTimer(loop_, e.get());
   e->retry = NewTimer(loop_, e.get());
-  e->target = std::make_shared<FileWatchTarget>(loop_, spec);
+  if (spec.journal) {
+    e->target = std::make_shared<JournalWatchTarget>(loop_, spec);
+  } else {
+    e->target = std::make_shared<FileWatchTarget>(loop_, spec);
+  }
   auto* target = e->target.get();
   entries_[name] = std::move(e);
   target->Start([this, name] { OnChange(name); }, [this, name](const std::string& error) { OnReady(name, error); });

@@ -2,9 +2,8 @@
 //
 // LogWatchTarget is the seam: LogWakeups (daemon/log_wakeups.h) owns one target per watcher and
 // asks nothing of it but change signals and a cheap fallback check. FileWatchTarget serves
-// `paths:` with libuv's uv_fs_event (inotify on Linux). A source that is not files fits the same
-// seam; the journal's would hold a uv_poll_t on its waiter's fd, whose callback calls the waiter's
-// Changed() and, when the journal grew, `changed`; its Check compares what the waiter reports.
+// `paths:` with libuv's uv_fs_event (inotify on Linux); JournalWatchTarget
+// (daemon/journal_watch_target.h) serves `journal:` with a uv_poll_t on the journal's wait fd.
 //
 // Threads: the loop thread calls everything and receives every callback. File system scans run on
 // libuv's thread pool (uv_queue_work); their after-callbacks come back to the loop.

@@ -43,22 +43,15 @@ Status AddLogAndScheduledWatcherSchedules(const Config& config, std::vector<Sche
       continue;
     }
     if (type == "log") {
-      // A file watcher has no schedule: the daemon's LogWakeups runs its passes on change
-      // notification and its fallback check (daemon/log_wakeups.h). A stored "watcher:<name>" fire
-      // row of an older version is only history: a schedule fires only while it is in this list.
-      // A journal watcher is still polled every `every` (2 s by default) until its JournalWaiter
-      // is a LogWatchTarget.
+      // A log watcher has no schedule: the daemon's LogWakeups runs its passes on change
+      // notification (files: inotify; the journal: its wait fd) and its fallback check
+      // (daemon/log_wakeups.h). A stored "watcher:<name>" fire row of an older version is only
+      // history: a schedule fires only while it is in this list.
       Status st = EveryAtLeast(config, w, at, 1000, "log");
       if (!st.ok()) return st;
       auto spec = ParseLogWatcherSpec(config, w, i);
       if (!spec.ok()) return spec.status();
-      if (!spec->journal) continue;
-      ScheduleSpec journal;
-      journal.job.kind = "log_tail";
-      auto every = spec->every_set ? spec->every : kDefaultLogEveryPolled;
-      journal.interval = IntervalSchedule{std::chrono::duration_cast<std::chrono::seconds>(every), std::chrono::seconds(0)};
-      journal.catch_up = CatchUp::kSkip;  // a pass reads everything new anyway
-      s = journal;
+      continue;
     } else if (type == "scheduled") {
       s = TimedSchedule(config, w, i, at);
     } else {

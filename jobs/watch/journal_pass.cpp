@@ -16,10 +16,10 @@ namespace {
 TimePoint EntryTime(const JournalEntry& e) { return TimePoint(std::chrono::microseconds(e.realtime_us)); }
 
 // The records of a read. A multi-line record at the end of the journal is complete once no entry
-// has followed it for kRotatedIdle; one longer than the whole budget is taken as it stands.
+// has followed it for the watcher's flush_after; one longer than the whole budget is taken as it stands.
 JournalRecords Records(const LogWatcherSpec& spec, const JournalRead& read, TimePoint now) {
   const auto& entries = read.entries;
-  bool idle = !read.more && !entries.empty() && now - EntryTime(entries.back()) >= kRotatedIdle;
+  bool idle = !read.more && !entries.empty() && now - EntryTime(entries.back()) >= spec.flush_after;
   JournalRecords joined = JoinJournalEntries(entries, spec.start.get(), idle);
   if (joined.records.empty() && read.more) joined = JoinJournalEntries(entries, spec.start.get(), true);
   return joined;

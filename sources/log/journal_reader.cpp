@@ -66,7 +66,10 @@ bool Holds(sd_journal* j, const std::string& cursor) {
   return sd_journal_test_cursor(j, cursor.c_str()) > 0;
 }
 
-Status AddMatches(sd_journal* j, const std::vector<std::string>& matches) {
+
+}  // namespace
+
+Status AddJournalMatches(sd_journal* j, const std::vector<std::string>& matches) {
   sd_journal_flush_matches(j);
   for (const auto& m : matches) {
     int r = sd_journal_add_match(j, m.data(), m.size());
@@ -74,8 +77,6 @@ Status AddMatches(sd_journal* j, const std::vector<std::string>& matches) {
   }
   return Status::Ok();
 }
-
-}  // namespace
 
 struct JournalReader::Handle {
   sd_journal* j = nullptr;
@@ -102,7 +103,7 @@ Result<std::unique_ptr<JournalReader>> JournalReader::Open(const JournalSpec& sp
                          "(it needs the group systemd-journal: docs/watchers-log.md, the journal drop-in)");
   sd_journal_set_data_threshold(h->j, kMaxRecordBytes + 64);
   h->matches = spec.matches;
-  if (Status s = AddMatches(h->j, h->matches); !s.ok()) return s;
+  if (Status s = AddJournalMatches(h->j, h->matches); !s.ok()) return s;
   return std::unique_ptr<JournalReader>(new JournalReader(std::move(h)));
 }
 
@@ -111,7 +112,7 @@ Result<JournalRead> JournalReader::Read(const JournalReadOptions& options) {
   JournalRead out;
   bool positioned = false;  // the journal stands on an entry still to be read
   bool held = options.cursor && !options.cursor->empty() && Holds(j, *options.cursor);
-  if (Status s = AddMatches(j, handle_->matches); !s.ok()) return s;
+  if (Status s = AddJournalMatches(j, handle_->matches); !s.ok()) return s;
   int r = 0;
   if (held) {
     r = sd_journal_seek_cursor(j, options.cursor->c_str());

@@ -18,6 +18,8 @@
 #include "common/status.h"
 #include "sources/log/journal_spec.h"
 
+typedef struct sd_journal sd_journal;  // <systemd/sd-journal.h>
+
 namespace vigil {
 
 // One journal entry, its texts made safe to store: valid UTF-8 with no NUL byte, MESSAGE cut to
@@ -45,6 +47,10 @@ struct JournalRead {
   bool cursor_lost = false;           // the cursor's entry is gone: `entries` start at the oldest entry
   std::string tail_cursor;            // start_at end on a first read: the last entry's (no entries then)
 };
+
+// Replaces the journal's matches with `matches` (FIELD=VALUE each, as JournalSpec holds them).
+// Error: the match sd-journal refused, with its reason.
+Status AddJournalMatches(sd_journal* j, const std::vector<std::string>& matches);
 
 class JournalReader {
  public:

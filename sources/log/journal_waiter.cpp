@@ -5,6 +5,8 @@
 
 #include <system_error>
 
+#include "sources/log/journal_reader.h"
+
 namespace vigil {
 
 struct JournalWaiter::Handle {
@@ -14,6 +16,14 @@ struct JournalWaiter::Handle {
     if (j != nullptr) sd_journal_close(j);
   }
 };
+
+namespace {
+
+void AtTail(sd_journal* j) {
+  if (sd_journal_seek_tail(j) >= 0) sd_journal_previous(j);
+}
+
+}  // namespace
 
 JournalWaiter::JournalWaiter(std::unique_ptr<Handle> handle) : handle_(std::move(handle)) {}
 JournalWaiter::~JournalWaiter() = default;
@@ -30,6 +40,10 @@ Result<std::unique_ptr<JournalWaiter>> JournalWaiter::Open(const LogWatcherSpec&
     return Status::Error("cannot watch the journal" + (dir.empty() ? "" : " in " + dir) + ": " +
                          std::error_code(-r, std::generic_category()).message());
   }
+  // With the watcher's matches, placed after the last entry they select: Changed() then asks
+  // whether a new entry of this watcher's came, not whether anything at all was journalled.
+  if (Status s = AddJournalMatches(h->j, spec.journal->matches); !s.ok()) return s;
+  AtTail(h->j);
   return std::unique_ptr<JournalWaiter>(new JournalWaiter(std::move(h)));
 }
 
@@ -37,7 +51,13 @@ int JournalWaiter::fd() const { return handle_->fd; }
 
 bool JournalWaiter::Changed() {
   int r = sd_journal_process(handle_->j);
-  return r == SD_JOURNAL_APPEND || r == SD_JOURNAL_INVALIDATE;
+  if (r < 0) return true;  // cannot tell: let a pass look
+  // Also on SD_JOURNAL_NOP: the fallback check asks here when a notification may have been missed.
+  // One step says whether an entry of the watcher's came; then back to the end, so a burst costs
+  // one step, not one per entry, and entries of other units never ask for a pass.
+  if (sd_journal_next(handle_->j) <= 0) return false;
+  AtTail(handle_->j);
+  return true;
 }
 
 std::chrono::milliseconds JournalWaiter::Timeout() const {

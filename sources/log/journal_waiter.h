@@ -3,8 +3,9 @@
 // readability (uv_poll), then calls Changed(); true means entries were appended or files were
 // added or removed, and a pass of the watcher should run. The periodic pass stays as a fallback.
 //
-// A waiter opens the journal on its own (the pass opens one per run): it reads no entry, and
-// its matches do not matter (a change anywhere wakes it; the pass filters).
+// A waiter opens the journal on its own (the pass opens one per run), with the watcher's matches,
+// and keeps its place at the last entry they select: fd() wakes for any change to the journal's
+// files, Changed() is true only when an entry the watcher selects came after that place.
 //
 // Threads: the loop thread only (fd() and Changed() are cheap and never block).
 #pragma once
@@ -29,8 +30,9 @@ class JournalWaiter {
   // The fd to poll for readability (POLLIN); owned by the waiter, valid until it is destroyed.
   int fd() const;
 
-  // Consumes what made fd() readable (sd_journal_process). True when entries were appended or
-  // journal files came or went (SD_JOURNAL_APPEND, SD_JOURNAL_INVALIDATE): run a pass.
+  // Consumes what made fd() readable (sd_journal_process). True when an entry the watcher's matches
+  // select was appended since the last call (in any file: rotations and new files included), or
+  // when sd-journal fails to say: run a pass. Costs one step through the journal, not one per entry.
   bool Changed();
 
   // How long the loop may wait before calling Changed() even though fd() is not readable (some

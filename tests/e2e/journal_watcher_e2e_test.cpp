@@ -41,11 +41,14 @@ class JournalWatcherE2E : public ::testing::TestWithParam<const char*> {
   void SetUp() override {
     url_ = std::string(GetParam()) == "sqlite" ? "sqlite:" + d_.dir().File("vigil.db") : pg_->url();
     std::filesystem::create_directory(Journal());
-    d_.WriteConfig("database:\n  url: " + url_ + "\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  poll_interval: 100ms\n  lease: 6s\n"
-                   "  shutdown_timeout: 5s\nwatchers:\n  - name: app\n    type: log\n    every: 1s\n    start_at: beginning\n"
-                   "    journal:\n      directory: " + Journal() + "\n      units: [app]\n      priority: warning\n"
-                   "    rules:\n      - name: line\n        match: '^line (?P<n>\\d+)'\n"
-                   "        title: '{{unit}}[{{pid}}] {{identifier}} on {{hostname}}: line {{n}} ({{priority}})'\n");
+    d_.WriteConfig(ConfigEvery("1s"));
+  }
+  std::string ConfigEvery(const std::string& every) {
+    return "database:\n  url: " + url_ + "\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  poll_interval: 100ms\n  lease: 6s\n"
+           "  shutdown_timeout: 5s\nwatchers:\n  - name: app\n    type: log\n    every: " + every + "\n    start_at: beginning\n"
+           "    journal:\n      directory: " + Journal() + "\n      units: [app]\n      priority: warning\n"
+           "    rules:\n      - name: line\n        match: '^line (?P<n>\\d+)'\n"
+           "        title: '{{unit}}[{{pid}}] {{identifier}} on {{hostname}}: line {{n}} ({{priority}})'\n";
   }
   std::string Journal() { return d_.dir().File("journal"); }
   void Append(const std::vector<JournalFields>& entries, const std::string& file = "test.journal") {
@@ -103,6 +106,24 @@ TEST_P(JournalWatcherE2E, EntriesMatchedByUnitAndPriorityBecomeEventsWithTheirFi
   EXPECT_TRUE(meta["timestamp"].get<std::string>().ends_with("Z")) << meta.dump();
   std::string cursor = meta["cursor"];
   EXPECT_EQ(r->rows[0].Text(2), cursor.substr(2, cursor.find(';') - 2) + ":" + cursor.substr(cursor.find(";i=") + 3, 1));
+  Stop();
+}
+
+// With `every: 1h` only the journal's wait fd can have asked for the passes after the first.
+TEST_P(JournalWatcherE2E, AnAppendedEntryIsStoredWithinTwoSecondsUnderEveryOneHour) {
+  d_.WriteConfig(ConfigEvery("1h"));
+  Append({Entry("app.service", "3", "line 1")});
+  ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
+  ASSERT_TRUE(WaitFor(1, 30s)) << d_.Stderr();  // the pass at start
+  for (int i = 2; i <= 4; ++i) {
+    Append({Entry("cron.service", "3", "line 100"), Entry("app.service", "3", "line " + std::to_string(i))});
+    auto appended = std::chrono::steady_clock::now();
+    ASSERT_TRUE(WaitFor(static_cast<size_t>(i), 5s)) << d_.Stderr();
+    EXPECT_LT(std::chrono::steady_clock::now() - appended, 2s) << "line " << i;
+  }
+  Append({Entry("app.service", "3", "line 5")}, "second.journal");  // a new file, as journald's rotation makes
+  ASSERT_TRUE(WaitFor(5, 2s)) << d_.Stderr();
+  ExpectEachOnce({1, 2, 3, 4, 5});
   Stop();
 }
 
