@@ -10,6 +10,7 @@
 #include "common/database_url.h"
 #include "config/databases.h"
 #include "config/schema.h"
+#include "config/trusted_proxies.h"
 #include "config/units.h"
 #include "config/yaml_convert.h"
 
@@ -30,6 +31,7 @@ Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, con
   ConfigLoader loader(path, config.get(), options);
   Status s = loader.Run(yaml);
   if (s.ok()) s = CheckDatabasesMap(*config);
+  if (s.ok()) s = TrustedProxies(*config).status();
   if (!s.ok()) return s;
   return std::shared_ptr<const Config>(std::move(config));
 }

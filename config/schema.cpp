@@ -47,6 +47,10 @@ std::vector<KeySpec> HttpKeys() {
       Applied({"http.contact_email", K::kString, "", kReload,
        "Contact e-mail in the User-Agent of outbound requests (NCBI and arXiv ask for one)."}, "config/http_client_config.cpp"),
       Applied({"http.keepalive_timeout", K::kDuration, "60s", kReload, "Idle keep-alive connections are closed after this.", 100, 3600000}, "daemon/daemon.cpp"),
+      Applied({"http.trusted_proxies", K::kStringList, "", kReload,
+       "Addresses or CIDR ranges of reverse proxies in front of vigil. A request from one of them that says it came over "
+       "TLS (`X-Forwarded-Proto: https` or `Forwarded: proto=https`) gets the console's session cookie marked `Secure`. "
+       "Webhooks have their own `verify.trusted_proxies`."}, "daemon/admin/console_session_routes.cpp"),
   };
 }
 
@@ -60,7 +64,10 @@ std::vector<KeySpec> LoggingAndApiKeys() {
        0, 0, {"text", "json"}}, "daemon/daemon_reload.cpp"),
       Applied({"api", K::kSection, "", kReload, "The admin API under /api/v1."}, ""),
       Applied({"api.token", K::kSecret, "", kReload,
-       "Bearer token the API requires (`${ENV}` or `token_file:`). Without one the API answers 401 to everything."}, "daemon/admin/admin_api.cpp"),
+       "Bearer token the API requires (`${ENV}` or `token_file:`), and the console's sign-in. Without one the API answers 401 "
+       "to everything and the console only says how to set it. Changing it ends every console session."}, "daemon/admin/admin_api.cpp"),
+      Applied({"api.session_ttl", K::kDuration, "12h", kReload,
+       "How long a console session lasts after sign-in (its cookie's Max-Age).", 60000, 2592000000.0}, "daemon/admin/console_session_routes.cpp"),
   };
 }
 

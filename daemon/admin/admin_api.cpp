@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/hmac.h"
+#include "daemon/admin/console_session.h"
 #include "sources/webhook/request_values.h"
 
 namespace vigil {
@@ -59,20 +60,14 @@ void AdminApi::Register(Router& router) {
   }
 }
 
-bool AdminApi::Authorized(const HttpRequest& req, std::string* why) const {
-  std::string token = config_()->GetString("api.token");
-  if (token.empty()) {
-    *why = "the admin API is disabled: set api.token in the config";
-    return false;
-  }
-  const std::string* auth = req.Header("Authorization");
-  if (auth == nullptr || auth->rfind("Bearer ", 0) != 0) {
+bool AdminApi::BearerValid(const std::string& authorization, const std::string& token, std::string* why) const {
+  if (authorization.rfind("Bearer ", 0) != 0) {
     *why = "missing bearer token";
     return false;
   }
   // Compare HMACs of both so neither the token's length nor its content shows in the timing.
   std::string key = "vigil-api";
-  if (!ConstantTimeEquals(HmacSha256(key, auth->substr(7)), HmacSha256(key, token))) {
+  if (!ConstantTimeEquals(HmacSha256(key, authorization.substr(7)), HmacSha256(key, token))) {
     *why = "invalid bearer token";
     return false;
   }
@@ -80,12 +75,38 @@ bool AdminApi::Authorized(const HttpRequest& req, std::string* why) const {
 }
 
 void AdminApi::Handle(HttpRequest&& req, Responder respond) {
-  std::string why;
-  if (!Authorized(req, &why)) {
+  auto unauthorized = [&respond](const std::string& why) {
     auto res = ApiError(401, why);
     res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vigil\"");
-    return respond(std::move(res));
+    respond(std::move(res));
+  };
+  auto config = config_();
+  auto request = std::make_shared<HttpRequest>(std::move(req));
+  if (request->path == "/api/v1/session") {
+    return db_.Submit([this, config, request, respond = std::move(respond)](SqlConnection* conn) mutable {
+      HttpResponse res = SessionRoute(conn, *request, *config);
+      poster_.Post([respond = std::move(respond), res = std::move(res)]() mutable { respond(std::move(res)); });
+    });
   }
+  std::string token = config->GetString("api.token");
+  if (token.empty()) return unauthorized("the admin API is disabled: set api.token in the config");
+  if (const std::string* auth = request->Header("Authorization")) {
+    std::string why;
+    if (!BearerValid(*auth, token, &why)) return unauthorized(why);
+    return Dispatch(std::move(*request), std::move(respond));
+  }
+  auto cookie = RequestCookie(*request, kSessionCookie);
+  if (!cookie) return unauthorized("missing bearer token");
+  db_.Submit([this, request, token, cookie = *cookie, respond = std::move(respond)](SqlConnection* conn) mutable {
+    auto refused = CheckSession(conn, *request, token, cookie, nullptr);
+    poster_.Post([this, request, refused = std::move(refused), respond = std::move(respond)]() mutable {
+      if (refused) return respond(std::move(*refused));
+      Dispatch(std::move(*request), std::move(respond));
+    });
+  });
+}
+
+void AdminApi::Dispatch(HttpRequest&& req, Responder respond) {
   std::vector<std::string> params;
   const ApiRoute* found = nullptr;
   bool path_known = false;

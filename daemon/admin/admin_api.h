@@ -1,4 +1,6 @@
-// AdminApi: the operator's HTTP API under /api/v1 (bearer token, JSON everywhere).
+// AdminApi: the operator's HTTP API under /api/v1 (a bearer token, or the console's session cookie
+// with its CSRF token: console_session_routes.cpp; JSON everywhere).
+//   GET|POST|DELETE /api/v1/session          the console's sign-in and sign-out
 //   GET  /api/v1/watchers                    watchers with last poll, next poll, last error, event count
 //   GET  /api/v1/watchers/<name>
 //   POST /api/v1/watchers/<name>/run         poll a literature watcher now
@@ -27,7 +29,10 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +46,7 @@
 namespace vigil {
 
 class JobEngine;
+struct ConsoleSession;
 
 // A route of the API: method, path pattern ("/api/v1/jobs/:id/retry") and its handler, run on
 // the DbThread with the captured path parameters; it returns the response.
@@ -64,8 +70,19 @@ class AdminApi {
   void AddRoute(ApiRoute route) { routes_.push_back(std::move(route)); }
 
  private:
+  // Checks who asks (a bearer token on the loop; a console session on the DbThread, then back on
+  // the loop), then Dispatch runs the route.
   void Handle(HttpRequest&& req, Responder respond);
-  bool Authorized(const HttpRequest& req, std::string* why) const;
+  void Dispatch(HttpRequest&& req, Responder respond);
+  bool BearerValid(const std::string& authorization, const std::string& token, std::string* why) const;
+  // console_session_routes.cpp: /api/v1/session, and the check of a session cookie (nullopt when
+  // it holds; else the 401/403/503 to answer). DbThread.
+  HttpResponse SessionRoute(SqlConnection* db, const HttpRequest& req, const Config& config);
+  std::optional<HttpResponse> CheckSession(SqlConnection* db, const HttpRequest& req, const std::string& token,
+                                           const std::string& cookie, ConsoleSession* session);
+  Result<std::string> SigningKey(SqlConnection& db, const std::string& token);
+  // False once a peer failed to sign in 10 times within a minute; `failed` counts one more failure.
+  bool SignInAllowed(const std::string& peer, bool failed);
   void AddWatcherRoutes();
   void AddEventAndJobRoutes();
   void AddStatusRoute();
@@ -78,6 +95,9 @@ class AdminApi {
   JobEngine* engine_;
   std::vector<ApiRoute> routes_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::mutex key_mu_;        // guards the two below (DbThreads)
+  std::string daemon_key_;  // the database's console_session key, read once
+  std::map<std::string, std::pair<std::chrono::steady_clock::time_point, int>> failed_sign_ins_;
 };
 
 // Helpers for route handlers.

@@ -2,9 +2,32 @@
 
 #include <chrono>
 
+#include "common/ascii.h"
 #include "common/metrics.h"
 
 namespace vigil {
+namespace {
+
+// Every answer of the listener forbids what a page of it (the console) never needs: script or style
+// from elsewhere or inline, framing, and sending the URL on as a referrer. A handler's own value of
+// one of these headers stands.
+void AddSecurityHeaders(HttpResponse& res) {
+  static const std::pair<const char*, const char*> kHeaders[] = {
+      {"Content-Security-Policy",
+       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Content-Type-Options", "nosniff"},
+  };
+  for (const auto& [name, value] : kHeaders) {
+    bool present = false;
+    for (const auto& h : res.headers) present = present || EqualsIgnoreAsciiCase(h.first, name);
+    if (!present) res.headers.emplace_back(name, value);
+  }
+}
+
+}  // namespace
 
 void Router::Add(const std::string& method, const std::string& path, HttpHandler handler, std::string route) {
   bool prefix = !path.empty() && path.back() == '*';
@@ -35,6 +58,7 @@ void Router::Handle(HttpRequest&& req, Responder respond) const {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     Metrics::Global().Observe("vigil_http_request_duration_seconds", {{"route", name}}, secs);
     if (head) res.body.clear();
+    AddSecurityHeaders(res);
     respond(std::move(res));
   };
   if (match) {
