@@ -109,6 +109,13 @@ Result<EmbeddingBackfillConfig> EmbeddingBackfillConfigFrom(const Config& config
   out.database_url = common->db_url;
   BlockReader block(config, jobs["embedding_backfill"], kEmbeddingBackfillAt);
   Status s;
+  // No provider is chosen for the operator: the offline `local` vectors would quietly fill the
+  // platform's tables with vectors its similarity search cannot compare with its own.
+  const char* kChoices =
+      "openai (an OpenAI-compatible /v1/embeddings), ollama, or local (offline feature hashing, for trials: its "
+      "vectors are not comparable with a model's)";
+  if (!block.Has("provider")) return block.Error("", std::string("provider: {kind: ...} is required, kind one of ") + kChoices);
+  if (!block.ChildOrEmpty("provider").Has("kind")) return block.ChildOrEmpty("provider").Error("kind", std::string("is required: ") + kChoices);
   for (Status step : {block.Read("page_size", &out.page_size, 1, 100000), block.Read("max_row_attempts", &out.max_row_attempts, 1, 1000),
                       ParseProvider(block.ChildOrEmpty("provider"), &out.provider)}) {
     if (!step.ok()) return step;

@@ -16,7 +16,7 @@
 namespace vigil {
 
 struct EmbeddingProviderConfig {
-  std::string kind = "local";        // openai | ollama | local
+  std::string kind;                  // openai | ollama | local: required
   std::string base_url;              // default per kind
   std::string model;                 // default per kind ("vigil-local-hash" for local)
   std::string api_key;               // openai; never logged

@@ -64,7 +64,7 @@ TEST(DatabasesMap, AnEntryThatIsNotAUrlVigilOpensIsRefusedAtLoadWithoutItsPasswo
 }
 
 TEST(DatabasesMap, AMaintenanceJobTakesANameToo) {
-  auto config = Parsed("databases:\n  platform: sqlite:platform.db\njobs:\n  embedding_backfill:\n    database: platform\n");
+  auto config = Parsed("databases:\n  platform: sqlite:platform.db\njobs:\n  embedding_backfill:\n    database: platform\n    provider: {kind: local}\n");
   ASSERT_TRUE(config);
   auto parsed = EmbeddingBackfillConfigFrom(*config);
   ASSERT_TRUE(parsed.ok()) << parsed.error();

@@ -102,8 +102,21 @@ TEST(MaintenanceConfig, ErrorsNameFileLineAndKey) {
                        "negative_cache, min_confidence, mailto, timeout, crossref, pubmed, arxiv, urls)");
 }
 
+TEST(MaintenanceConfig, AnEmbeddingBlockNamesItsProviderOrIsRefused) {
+  auto none = EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    every: 5m\n"));
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().find("jobs.embedding_backfill: provider: {kind: ...} is required"), std::string::npos) << none.error();
+  for (const char* kind : {"openai", "ollama", "local"}) EXPECT_NE(none.error().find(kind), std::string::npos) << none.error();
+  auto no_kind = EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {model: m}\n"));
+  ASSERT_FALSE(no_kind.ok());
+  EXPECT_NE(no_kind.error().find("jobs.embedding_backfill.provider.kind: is required"), std::string::npos) << no_kind.error();
+  auto local = EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: local}\n"));
+  ASSERT_TRUE(local.ok()) << local.error();
+  EXPECT_EQ(local->provider.model, "vigil-local-hash");
+}
+
 TEST(MaintenanceConfig, RejectsTableNamesThatAreNotIdentifiers) {
-  auto config = Yaml("  embedding_backfill:\n    targets:\n      - name: t\n        source: {table: \"messages; DROP TABLE x\", text: content}\n");
+  auto config = Yaml("  embedding_backfill:\n    provider: {kind: local}\n    targets:\n      - name: t\n        source: {table: \"messages; DROP TABLE x\", text: content}\n");
   auto parsed = EmbeddingBackfillConfigFrom(**config);
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.error().find("is not a plain SQL identifier"), std::string::npos) << parsed.error();
@@ -133,7 +146,7 @@ TEST(MaintenanceConfig, BadScheduleOfAMaintenanceJobNamesItsKey) {
 }
 
 TEST(MaintenanceConfig, RelativeSqliteDatabaseOfAJobIsBesideTheConfigFile) {
-  auto config = Yaml("  embedding_backfill:\n    database: {url: \"sqlite:platform.db\"}\n");
+  auto config = Yaml("  embedding_backfill:\n    provider: {kind: local}\n    database: {url: \"sqlite:platform.db\"}\n");
   auto parsed = EmbeddingBackfillConfigFrom(**config);
   ASSERT_TRUE(parsed.ok()) << parsed.error();
   EXPECT_EQ(parsed->database_url, "sqlite:/etc/vigil/platform.db");

@@ -80,7 +80,7 @@ TEST(MaintenanceSchedules, AKindWithoutDefaultRunsOnlyByHandUntilItsBlockSaysWhe
 }
 
 TEST(MaintenanceSchedules, EnabledFalseSchedulesNothingButIsStillChecked) {
-  auto off = Schedules(std::string(kCoverage) + "    enabled: false\n  embedding_backfill:\n    enabled: false\n    every: 5m\n");
+  auto off = Schedules(std::string(kCoverage) + "    enabled: false\n  embedding_backfill:\n    enabled: false\n    every: 5m\n    provider: {kind: local}\n");
   ASSERT_TRUE(off.ok()) << off.error();
   EXPECT_TRUE(off->empty());
   auto bad = Schedules("jobs:\n  embedding_backfill:\n    enabled: false\n    provider: {kind: nope}\n");
