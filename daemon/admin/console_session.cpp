@@ -126,6 +126,10 @@ bool CameOverTls(const HttpRequest& req, const std::vector<CidrRange>& trusted_p
   return trusted && ProtoIsHttps(req);
 }
 
+bool ApiTokenMatches(std::string_view given, std::string_view token) {
+  return ConstantTimeEquals(HmacSha256("vigil-api", given), HmacSha256("vigil-api", token));
+}
+
 bool ChangesState(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }

@@ -58,6 +58,10 @@ std::string SessionClearCookie(bool secure);
 // straight to the daemon is plain HTTP (the daemon does not serve TLS).
 bool CameOverTls(const HttpRequest& req, const std::vector<CidrRange>& trusted_proxies);
 
+// True when `given` is the API token. HMACs of both are compared in constant time, so neither the
+// token's length nor its content shows in the timing. The bearer check and the sign-in both use it.
+bool ApiTokenMatches(std::string_view given, std::string_view token);
+
 // POST, PUT, PATCH and DELETE: the methods a cookie-borne request needs a CSRF token for.
 bool ChangesState(std::string_view method);
 

@@ -8,7 +8,6 @@
 // marks the cookie Secure). Handlers run on the request-path DbThread.
 #include <spdlog/spdlog.h>
 
-#include "common/hmac.h"
 #include "common/iso8601.h"
 #include "common/json_depth.h"
 #include "config/trusted_proxies.h"
@@ -111,7 +110,9 @@ HttpResponse AdminApi::SessionRoute(SqlConnection* db, const HttpRequest& req, c
     ConsoleSession session;
     if (cookie && !token.empty()) {
       auto refused = CheckSession(db, req, token, *cookie, &session);
-      if (refused && refused->status == 403) return *refused;  // a live session, without its CSRF token
+      // A live session without its CSRF token, or a database that cannot record the sign-out:
+      // answering 204 then would leave copies of the cookie working.
+      if (refused && (refused->status == 403 || refused->status == 503)) return *refused;
       if (!refused) {
         auto now = std::chrono::system_clock::now();
         Status s = EndConsoleSession(*db, session.id, std::chrono::system_clock::from_time_t(session.expires), now);
@@ -129,8 +130,7 @@ HttpResponse AdminApi::SessionRoute(SqlConnection* db, const HttpRequest& req, c
   if (!SignInAllowed(req.remote_addr, false)) return ApiError(429, "too many failed sign-ins from this address; try again in a minute");
   auto given = SignInToken(req);
   if (!given.ok()) return ApiError(400, given.error());
-  // HMACs of both, so neither the token's length nor its content shows in the timing.
-  if (!ConstantTimeEquals(HmacSha256("vigil-api", *given), HmacSha256("vigil-api", token))) {
+  if (!ApiTokenMatches(*given, token)) {
     SignInAllowed(req.remote_addr, true);
     spdlog::warn("console: failed sign-in from {}", req.remote_addr);
     return ApiError(401, "invalid token");

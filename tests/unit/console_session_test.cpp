@@ -89,6 +89,13 @@ TEST(ConsoleSession, TlsIsBelievedOnlyFromATrustedProxy) {
   EXPECT_TRUE(CameOverTls(req, proxies));
 }
 
+TEST(ConsoleSession, ApiTokenMatchesOnlyTheWholeToken) {
+  EXPECT_TRUE(ApiTokenMatches("s3cret-token", "s3cret-token"));
+  EXPECT_FALSE(ApiTokenMatches("s3cret-toke", "s3cret-token"));
+  EXPECT_FALSE(ApiTokenMatches("s3cret-token ", "s3cret-token"));
+  EXPECT_FALSE(ApiTokenMatches("", "s3cret-token"));
+}
+
 TEST(ConsoleSession, OnlyStateChangingMethodsNeedCsrf) {
   for (const char* m : {"POST", "PUT", "PATCH", "DELETE"}) EXPECT_TRUE(ChangesState(m)) << m;
   for (const char* m : {"GET", "HEAD", "OPTIONS"}) EXPECT_FALSE(ChangesState(m)) << m;
