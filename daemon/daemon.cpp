@@ -17,6 +17,7 @@
 #include "daemon/admin/reload_route.h"
 #include "daemon/admin/thread_approval.h"
 #include "daemon/admin/watcher_row_routes.h"
+#include "daemon/console/ui_routes.h"
 #include "daemon/daemon_impl.h"
 #include "daemon/http/hook_routes.h"
 #include "daemon/http/http_server.h"
@@ -154,6 +155,7 @@ void Daemon::Impl::AddRoutes() {
        }))
     admin_api->AddRoute(std::move(route));
   admin_api->Register(router);
+  AddConsoleRoutes(router);
   router.Add("GET", "/healthz", [](HttpRequest&&, Responder respond) { respond(HttpResponse::Text(200, "ok\n")); });
   router.Add("GET", "/readyz", [this](HttpRequest&&, Responder respond) {
     if (stopping) return respond(HttpResponse::Text(503, "stopping\n"));

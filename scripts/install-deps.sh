@@ -11,6 +11,7 @@ packages=(
   clang libfuzzer-14-dev
   postgresql python3-croniter python3-feedparser python3-biopython python3-aiosmtpd openssl
   python3-sqlalchemy python3-psycopg2
+  chromium chromium-driver python3-selenium   # the web console's browser tests (tests/browser)
 )
 
 missing=()
