@@ -18,9 +18,10 @@ const NAV = [
   ['overview', 'Overview'], ['notifications', 'Notifications'], ['events', 'Events'],
   ['watchers', 'Watchers'], ['jobs', 'Jobs'], ['digests', 'Digests'],
 ];
+// [short text, more for wide screens]
 const LIVE_TEXT = {
-  connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…',
-  off: 'live updates off: refreshing every 15 s',
+  connecting: ['connecting…', ''], live: ['live', ''], reconnecting: ['reconnecting…', ''],
+  off: ['live updates off', ': re-reading every 15 s'],
 };
 
 const root = document.getElementById('app');
@@ -89,7 +90,8 @@ function startShell() {
     onFrame: (kind, data) => current && current.onLive && current.onLive(kind, data),
     onResync: () => current && current.resync && current.resync(),
     onState: state => {
-      liveState.textContent = LIVE_TEXT[state];
+      const [text, more] = LIVE_TEXT[state];
+      clear(liveState, text, more ? h('span', { class: 'wide-only' }, more) : null);
       liveState.dataset.state = state;
       clearInterval(pollTimer);
       if (state === 'off') pollTimer = setInterval(() => current && current.resync && current.resync(), 15000);

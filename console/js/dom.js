@@ -65,8 +65,8 @@ export function badge(value, kind = 'state') {
 
 // An error state for a section: what failed, and what the API said.
 export function errorBox(what, err) {
-  // The router's own 404 ({"error": "not found"}) means the route itself is missing.
-  const missing = err && err.status === 404 && err.message === 'not found' && err.route;
+  // The API's own 404 for a path it has no route for means the route itself is missing.
+  const missing = err && err.status === 404 && ['not found', 'no such API path'].includes(err.message) && err.route;
   return h('div', { class: 'error-box', role: 'alert' },
     h('strong', {}, what),
     h('p', {}, missing ? `This daemon does not offer ${err.route} (an older vigil?): ${err.message}` : String(err && err.message || err)));

@@ -4,7 +4,8 @@ import { h, select, labelled } from './dom.js';
 
 export function filterForm(fields, params, onChange) {
   const values = {};
-  for (const f of fields) values[f.name] = params.get(f.name) || f.default || '';
+  // A parameter present but empty (status=) means "any", not the default.
+  for (const f of fields) values[f.name] = params.has(f.name) ? params.get(f.name) : (f.default || '');
   const controls = fields.map(f => {
     const attrs = { id: `f-${f.name}`, onchange: () => changed(f.name) };
     const control = f.options

@@ -58,7 +58,9 @@ export function mount(main, { params }) {
     const testBtn = h('button', { type: 'button', class: 'secondary small' }, 'Test now');
     testBtn.addEventListener('click', () => test(w, testBtn));
     const hook = w.type === 'webhook';
-    const health = w.health || (w.state && w.state !== 'running' ? w.state : w.last_error ? 'failing' : w.last_poll && w.last_poll !== '-' ? 'ok' : 'pending');
+    // A daemon without the health field: what its status says.
+    const polled = hook || (w.last_poll && w.last_poll !== '-');
+    const health = w.health || (w.state && w.state !== 'running' ? w.state : w.last_error ? 'failing' : polled ? 'ok' : 'pending');
     return labelRow(h('tr', { class: wanted === w.name ? 'highlight' : null },
       h('th', { scope: 'row' }, w.name, h('br'), h('small', { class: 'muted' }, `${w.type}${w.source === 'platform' ? ' · platform row' : ''}`)),
       h('td', {}, badge(health, 'health'), w.error ? h('small', { class: 'error-text' }, ` ${w.error}`) : null),

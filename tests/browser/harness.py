@@ -107,6 +107,12 @@ watchers:
     community: oncology
     verify: {{scheme: hmac, secret: {HOOK_SECRET}, header: X-Signature, prefix: "sha256="}}
     delivery_id: /id
+  - name: weekly-review
+    type: scheduled
+    schedule: "0 9 * * 1"
+    tz: Europe/Berlin
+    community: oncology
+    emit: {{title: 'Weekly literature review ({{{{fire_at}}}})'}}
 communities:
   - name: oncology
     rules:
@@ -227,6 +233,10 @@ class Browser:
         inner = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
         if inner != [width, height]:
             self.driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+
+    def color_scheme(self, scheme):
+        """What prefers-color-scheme says from now on: "light" or "dark"."""
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
 
     def quit(self):
         self.driver.quit()

@@ -85,6 +85,11 @@ class ConsoleInTheBrowser(unittest.TestCase):
             time.sleep(0.4)
             self.driver.save_screenshot(os.path.join(SCREENSHOTS, f"console-{name}-{width}.png"))
         self.browser.size(1280)
+        if name in ("overview", "notifications"):  # the dark scheme, as a system set to dark shows it
+            self.browser.color_scheme("dark")
+            time.sleep(0.3)
+            self.driver.save_screenshot(os.path.join(SCREENSHOTS, f"console-{name}-1280-dark.png"))
+            self.browser.color_scheme("light")
 
     def keys(self, text):
         """Typed at whatever has the focus, as a person would."""
@@ -95,7 +100,7 @@ class ConsoleInTheBrowser(unittest.TestCase):
 
     # --- the checks, in order (one daemon and one browser for all) -----------------------------------
 
-    def test_1_a_wrong_token_is_refused_and_the_right_one_accepted(self):
+    def test_01_a_wrong_token_is_refused_and_the_right_one_accepted(self):
         self.open("")
         field = self.browser.find("#token")
         self.shoot("signin")
@@ -110,19 +115,19 @@ class ConsoleInTheBrowser(unittest.TestCase):
         self.assertTrue(cookie and cookie["httpOnly"], cookie)
         self.assertEqual(cookie.get("sameSite"), "Strict")
 
-    def test_2_a_signed_webhook_appears_in_the_events_list_without_a_reload(self):
+    def test_02_a_signed_webhook_appears_in_the_events_list_without_a_reload(self):
         self.ensure_signed_in()
         self.go("#/events", "table.events tbody")
         self.browser.wait("the events list to load", lambda: self.driver.find_elements(By.CSS_SELECTOR, ".list-status p, table.events tbody tr"))
         self.driver.execute_script("window.__sameDocument = 'yes'")
-        self.browser.wait("the live stream", lambda: self.browser.text_of("#live-state") in ("live", "live updates off: refreshing every 15 s"))
+        self.browser.wait("the live stream, or its fallback", lambda: self.driver.find_elements(By.CSS_SELECTOR, "#live-state[data-state=live], #live-state[data-state=off]"))
         title = "Tumor suppressor seen live " + str(time.time())
         event_id = self.daemon.signed_hook(title)
         row = self.browser.find(f"table.events tbody tr[data-id='{event_id}']")
         self.assertIn(title, row.text)
         self.assertEqual(self.driver.execute_script("return window.__sameDocument"), "yes", "the page was reloaded")
 
-    def test_3_an_event_page_shows_the_raw_payload_pretty_printed_and_collapsible(self):
+    def test_03_an_event_page_shows_the_raw_payload_pretty_printed_and_collapsible(self):
         self.ensure_signed_in()
         title = "Tumor suppressor in detail " + str(time.time())
         event_id = self.daemon.signed_hook(title)
@@ -137,7 +142,7 @@ class ConsoleInTheBrowser(unittest.TestCase):
         self.assertIn('\n  "title": ', payload, "the raw payload is pretty-printed")
         self.shoot("event")
 
-    def test_4_a_notification_dismissed_in_the_page_is_dismissed_in_the_database(self):
+    def test_04_a_notification_dismissed_in_the_page_is_dismissed_in_the_database(self):
         self.ensure_signed_in()
         event_id = self.daemon.signed_hook("Tumor suppressor to dismiss " + str(time.time()))
         nid = self.daemon.wait_for("its notification", lambda: (self.db.one("SELECT id FROM notifications WHERE event_id = %s", event_id) or [None])[0])
@@ -159,7 +164,7 @@ class ConsoleInTheBrowser(unittest.TestCase):
         self.assertIn("dismiss", self.browser.text_of("dialog.help"))
         self.driver.find_element(By.CSS_SELECTOR, "dialog.help button").click()
 
-    def test_5_a_discarded_job_retried_from_the_page_runs(self):
+    def test_05_a_discarded_job_retried_from_the_page_runs(self):
         self.ensure_signed_in()
         out = self.daemon.vigil("jobs", "enqueue", "noop", "--max-attempts", "1", "--args", '{"fail_attempts": 1}', "--json")
         job_id = json.loads(out)["ids"][0]
@@ -170,7 +175,7 @@ class ConsoleInTheBrowser(unittest.TestCase):
         row.find_element(By.XPATH, ".//button[normalize-space()='Retry']").click()
         self.daemon.wait_for("the retried job to complete", lambda: self.job(job_id) == ("completed", 2))
 
-    def test_6_a_watcher_with_a_bad_cron_shows_the_error_beside_the_field_and_is_not_saved(self):
+    def test_06_a_watcher_with_a_bad_cron_shows_the_error_beside_the_field_and_is_not_saved(self):
         self.ensure_signed_in()
         self.go("#/watchers/new", "form.watcher-form")
         form = self.driver.find_element(By.CSS_SELECTOR, "form.watcher-form")
@@ -190,7 +195,7 @@ class ConsoleInTheBrowser(unittest.TestCase):
         self.assertIsNone(self.db.one("SELECT id FROM watchers WHERE name = %s", "bad-cron"), "the watcher was saved")
         self.assertNotIn("bad-cron", [w["name"] for w in self.daemon.api("GET", "/watchers")[1]["items"]])
 
-    def test_7_a_cross_site_post_without_the_csrf_token_is_refused(self):
+    def test_07_a_cross_site_post_without_the_csrf_token_is_refused(self):
         self.ensure_signed_in()
         cookie = self.driver.get_cookie("vigil_session")
         self.assertIsNotNone(cookie)
@@ -209,7 +214,7 @@ class ConsoleInTheBrowser(unittest.TestCase):
         self.browser.find("#h-pauses ~ div li button").click()  # Resume
         self.daemon.wait_for("the resume", lambda: self.daemon.api("GET", "/pauses")[1]["items"] == [])
 
-    def test_8_every_page_runs_under_the_csp_without_console_errors(self):
+    def test_08_every_page_runs_under_the_csp_without_console_errors(self):
         status, headers, _ = self.daemon.request("GET", "/ui/")
         self.assertEqual(status, 200)
         csp = headers.get("Content-Security-Policy", "")
@@ -228,16 +233,28 @@ class ConsoleInTheBrowser(unittest.TestCase):
         self.assertFalse([e for e in self.browser.log if "Content Security Policy" in e["message"]])
 
 
-    def test_9_the_page_reconnects_after_a_daemon_restart_and_catches_up(self):
+    def test_09_the_page_reconnects_after_a_daemon_restart_and_catches_up(self):
         self.ensure_signed_in()
         self.go("#/events", "table.events tbody")
-        self.browser.wait("the live stream", lambda: self.browser.text_of("#live-state") == "live")
+        self.browser.wait("the live stream", lambda: self.driver.find_elements(By.CSS_SELECTOR, "#live-state[data-state=live]"))
         self.driver.execute_script("window.__sameDocument = 'yes'")
         self.daemon.restart()
         event_id = self.daemon.signed_hook("Tumor suppressor after the restart " + str(time.time()))
         self.browser.find(f"table.events tbody tr[data-id='{event_id}']")
-        self.browser.wait("the stream to be live again", lambda: self.browser.text_of("#live-state") == "live")
+        self.browser.wait("the stream to be live again", lambda: self.driver.find_elements(By.CSS_SELECTOR, "#live-state[data-state=live]"))
         self.assertEqual(self.driver.execute_script("return window.__sameDocument"), "yes", "the page was reloaded")
+
+
+    def test_10_run_now_fires_a_scheduled_watcher(self):
+        self.ensure_signed_in()
+        self.go("#/watchers", "table.watchers")
+        self.browser.find("table.watchers tbody tr")
+        row = next(r for r in self.driver.find_elements(By.CSS_SELECTOR, "table.watchers tbody tr") if "weekly-review" in r.text)
+        row.find_element(By.XPATH, ".//button[normalize-space()='Run now']").click()
+        toast = self.browser.find("#toast p")
+        job_id = int(re.search(r"job (\d+)", toast.text).group(1))
+        self.daemon.wait_for("the fired watcher's job to complete", lambda: (self.job(job_id) or [None])[0] == "completed")
+        self.assertIsNotNone(self.db.one("SELECT id FROM watcher_events WHERE title LIKE %s", "Weekly literature review%"))
 
 
 class ConsoleWithoutAToken(unittest.TestCase):
