@@ -98,6 +98,14 @@ std::vector<KeySpec> WatcherKeys() {
       Applied({"watchers[].auto_create_thread", K::kBool, "false", kReload, "Open a platform thread for notifications scoring high enough."}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].auto_thread_approval_rate", K::kFloat, "0.8", kReload,
        "Triage score (0 to 1) at or above which a thread is created without a person approving.", 0, 1}, "sources/watcher_decls.cpp"),
+      Applied({"watchers[].expect_every", K::kDuration, "", kReload,
+       "How often the watcher should bring an event: with none for longer than this (counted from its last event, or from "
+       "its first poll when later) its health is `silent`, and `notify.ops_channels` hear of it. Off when absent. "
+       "See docs/watchers-health.md.", 1000, 366LL * 86400000}, "jobs/watch/watcher_health.cpp"),
+      Applied({"watchers[].alert_after", K::kInt, "3", kReload,
+       "Consecutive failed polls after which `notify.ops_channels` hear that the watcher fails (its health is `failing` "
+       "from the first). Setting it, or `expect_every`, turns the watcher's health alerts on.", 1, 10000},
+       "jobs/watch/watcher_health.cpp"),
       Applied({"watchers[].config", K::kAny, "", kReload, "Extra type-specific settings copied into `watchers.config`."}, "sources/watcher_decls.cpp"),
       Applied({"watchers[].paths", K::kStringList, "", kReload, "log: absolute paths or glob(3) patterns of the files to tail."}, "sources/log/log_watcher_spec.cpp"),
       Applied({"watchers[].rotated", K::kStringList, "", kReload,
@@ -211,6 +219,11 @@ std::vector<KeySpec> JobKeys() {
        "On SIGTERM, running jobs get this long to finish before they are cancelled and handed back.", 0, 3600000}, "daemon/daemon.cpp"),
       Applied({"jobs.schedules", K::kAny, "", kRestart,
        "Extra scheduled jobs: a list of `{name, kind, args, queue, schedule: CRON | every: DURATION, jitter, tz, catch_up: one|skip}`."}, "jobs/schedule_config.cpp"),
+      Applied({"jobs.watcher_health", K::kSection, "", kReload,
+       "The `watcher_health` job: alerts to `notify.ops_channels` when a watcher fails or goes silent, and when it recovers "
+       "(docs/watchers-health.md). Scheduled only when `notify.ops_channels` names a channel."}, ""),
+      Applied({"jobs.watcher_health.every", K::kDuration, "1m", kReload,
+       "How often the job looks at every watcher's health.", 1000, 86400000}, "jobs/schedule_config.cpp"),
       Applied({"jobs.context_backup_coverage", K::kAny, "", kReload,
        "Context-backup coverage over the platform's tables (docs/maintenance.md): `schedule` (default `0 */6 * * *`) or "
        "`every`, `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `tables`, `fernet_key` or `fernet_key_file`, `generator: {base_url, model, api_key, "
@@ -237,7 +250,8 @@ std::vector<KeySpec> PlatformKeys() {
        "(defaults 180d, 90d, 30d; daily at 03:30 UTC). See docs/triage.md."}, "jobs/triage/triage_config.cpp"),
       Applied({"notify", K::kAny, "", kReload,
        "`{channels: [{name, type: webhook|slack|email|platform, url, secret, to, from, smtp: {url, username, password, starttls (default true), allow_plaintext_auth, ca_file}}], "
-       "platform: {base_url, token, notifications_path, threads_path, digests_path}}`: where notifications and digests are delivered. "
+       "platform: {base_url, token, notifications_path, threads_path, digests_path}, ops_channels: [channel names]}`: where notifications and digests "
+       "are delivered; `ops_channels` (names of `channels`) hear watcher health alerts (docs/watchers-health.md). "
        "See docs/triage.md."}, "jobs/deliver/notify_config.cpp"),
       Applied({"communities", K::kAny, "", kReload,
        "A list of `{name, display_name, description, purpose: {...}, participation_model: observer|guided|participant|approver "

@@ -19,7 +19,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& KeysByType(
 
 const std::vector<std::string>& CommonWatcherKeys() {
   static const std::vector<std::string> keys = {"name",    "type",   "description",        "community",
-                                                "enabled", "config", "auto_create_thread", "auto_thread_approval_rate"};
+                                                "enabled", "config", "auto_create_thread", "auto_thread_approval_rate",
+                                                "expect_every", "alert_after"};
   return keys;
 }
 

@@ -1,5 +1,7 @@
 #include "daemon/watcher_status.h"
 
+#include "common/iso8601.h"
+#include "config/units.h"
 #include "jobs/schedule_config.h"
 #include "store/db_time.h"
 #include "store/watcher_repo.h"
@@ -15,7 +17,34 @@ std::string UtcText(int64_t us) {
   return buf;
 }
 
+namespace {
+
+nlohmann::json IsoOrNull(int64_t us) { return us == 0 ? nlohmann::json(nullptr) : nlohmann::json(FormatUtcZ(FromMicros(us))); }
+
+void AddActivity(nlohmann::json& row, const WatcherActivity& a) {
+  row["events"] = a.events;
+  row["last_event_at"] = IsoOrNull(a.last_event_us);
+  row["events_per_day"] = a.per_day;
+}
+
+// A platform row that does not run: its health settings as its config wrote them.
+void AddRowHealth(nlohmann::json& item, const HealthContext& context) {
+  const nlohmann::json& config = item.contains("config") && item["config"].is_object() ? item["config"] : nlohmann::json::object();
+  item["health"] = HealthName(Health::kDisabled);
+  item["expect_every"] = config.contains("expect_every") && config["expect_every"].is_string() ? config["expect_every"] : nlohmann::json(nullptr);
+  item["alert_after"] = config.contains("alert_after") && config["alert_after"].is_number_integer() ? config["alert_after"] : nlohmann::json(kDefaultAlertAfter);
+  auto a = context.activity.find(WatcherIdKey(item.value("id", "")));
+  AddActivity(item, a != context.activity.end() ? a->second : WatcherActivity{});
+}
+
+}  // namespace
+
 nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& w, const Config& config) {
+  auto context = LoadHealthContext(db, std::chrono::system_clock::now());
+  return WatcherStatusJson(db, w, config, context.ok() ? *context : HealthContext{std::chrono::system_clock::now(), {}, {}});
+}
+
+nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& w, const Config& config, const HealthContext& context) {
   std::string name = w.value("name", "");
   nlohmann::json row = {{"name", name}, {"type", w.value("type", "")}, {"enabled", w.value("enabled", true)},
                         {"community", w.value("community", "")}};
@@ -25,10 +54,14 @@ nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& w, con
     row["source"] = "platform";
     row["state"] = "running";
   }
-  auto id = WatcherIdByName(db, name);
-  auto count = id.ok() && *id ? db.Query("SELECT COUNT(*) FROM watcher_events WHERE watcher_id = $1", {**id})
-                              : Result<SqlResult>(SqlResult{});
-  row["events"] = count.ok() && !count->rows.empty() ? count->rows[0].Int(0) : 0;
+  WatcherHealth health = HealthOf(db, w, context);
+  row["health"] = HealthName(health.health);
+  row["expect_every"] = health.settings.expect_every_ms > 0
+                            ? nlohmann::json(FormatDuration(std::chrono::milliseconds(health.settings.expect_every_ms)))
+                            : nlohmann::json(nullptr);
+  row["alert_after"] = health.settings.alert_after;
+  row["last_poll_at"] = IsoOrNull(health.facts.last_poll_us);
+  AddActivity(row, health.activity);
   auto state = GetWatcherState(db, name);
   bool backing_off = false;
   if (state.ok() && *state) {
@@ -62,10 +95,13 @@ std::string WatcherErrorText(const nlohmann::json& item) {
 }
 
 nlohmann::json WatchersStatusJson(SqlConnection& db, const Config& config) {
+  auto now = std::chrono::system_clock::now();
+  auto loaded = LoadHealthContext(db, now);
+  HealthContext context = loaded.ok() ? std::move(*loaded) : HealthContext{now, {}, {}};
   nlohmann::json items = nlohmann::json::array();
   auto list = config.tree().find("watchers");
   if (list != config.tree().end()) {
-    for (const auto& w : *list) items.push_back(WatcherStatusJson(db, w, config));
+    for (const auto& w : *list) items.push_back(WatcherStatusJson(db, w, config, context));
   }
   auto rows = config.tree().find("platform_watcher_rows");
   if (rows != config.tree().end()) {
@@ -74,9 +110,7 @@ nlohmann::json WatchersStatusJson(SqlConnection& db, const Config& config) {
       nlohmann::json item = r;
       item["source"] = "platform";
       item["enabled"] = r.value("state", "") != "disabled" && r.value("state", "") != "off";
-      item["events"] = 0;
-      auto count = db.Query("SELECT COUNT(*) FROM watcher_events WHERE watcher_id = $1", {r.value("id", "")});
-      if (count.ok() && !count->rows.empty()) item["events"] = count->rows[0].Int(0);
+      AddRowHealth(item, context);
       items.push_back(std::move(item));
     }
   }

@@ -6,12 +6,18 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
+#include "jobs/watch/watcher_health.h"
 #include "store/sql.h"
 
 namespace vigil {
 
-// A running platform row shows its own name, with `id` and `"source": "platform"`.
+// A running platform row shows its own name, with `id` and `"source": "platform"`. With its
+// health (watcher_health.h): "health", "expect_every" (text or null), "alert_after",
+// "last_poll_at" and "last_event_at" (ISO or null), "events_per_day" (14 UTC days, oldest first).
 nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& watcher, const Config& config);
+// The same with what every watcher's health reads loaded once.
+nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& watcher, const Config& config,
+                                 const HealthContext& context);
 
 // Every watcher of a running config (the YAML's, then the platform rows that run), then the
 // platform rows that do not run, each with its `state` and `error` (config `platform_watcher_rows`).

@@ -8,6 +8,7 @@
 #include "jobs/watch/literature_poll_job.h"
 #include "jobs/watch/log_tail_job.h"
 #include "jobs/watch/scheduled_watcher_job.h"
+#include "jobs/watch/watcher_health_job.h"
 
 namespace vigil {
 
@@ -23,6 +24,7 @@ JobRegistry BuildJobRegistry(const Runtime& runtime) {
   for (const auto& kind : MaintenanceKinds()) registry.Add(MaintenanceKindSpec(kind, runtime));
   registry.Add(LogTailKind(runtime));
   registry.Add(ScheduledWatcherKind(runtime));
+  registry.Add(WatcherHealthKind(runtime));
   return registry;
 }
 

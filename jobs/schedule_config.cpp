@@ -122,12 +122,28 @@ void AddDigestSchedules(const TriageSettings& settings, std::vector<ScheduleSpec
   }
 }
 
+// "job:watcher_health" every jobs.watcher_health.every, only when notify.ops_channels names a channel:
+// without one there is nobody to alert, and the API classifies health itself.
+void AddWatcherHealthSchedule(const Config& config, const TriageSettings& settings, std::vector<ScheduleSpec>* out) {
+  if (settings.ops_channels.empty()) return;
+  ScheduleSpec s;
+  s.name = "job:watcher_health";
+  s.job.kind = "watcher_health";
+  s.job.max_attempts = 3;
+  auto every = std::chrono::duration_cast<std::chrono::seconds>(config.GetDuration("jobs.watcher_health.every"));
+  s.interval = IntervalSchedule{std::max(every, std::chrono::seconds(1)), std::chrono::seconds(0)};
+  s.catch_up = CatchUp::kSkip;  // a look now says all a missed one would have
+  s.first_fire_at_once = true;
+  out->push_back(std::move(s));
+}
+
 // The retention job of triage data and the communities' digests; parsing the triage settings
 // here also validates `communities:`, `triage:` and `notify:` at start, on reload and in `vigil check`.
 Status AddTriageSchedules(const Config& config, std::vector<ScheduleSpec>* out) {
   auto settings = ParseTriageSettings(config);
   if (!settings.ok()) return settings.status();
   AddDigestSchedules(*settings, out);
+  AddWatcherHealthSchedule(config, *settings, out);
   ScheduleSpec s;
   s.name = "job:triage_retention";
   s.job.kind = "triage_retention";

@@ -23,8 +23,10 @@ struct VigilIndex {
   const char* columns;
 };
 // What vigil's queries want on the platform tables it owns (retention and the event list scan by
-// time; the notification list by status and time).
-constexpr std::array<VigilIndex, 2> kVigilIndexes = {{{"watcher_events", "watcher_events_detected", "detected_at"},
+// time; the notification list by status and time; the console's counts per hour and per watcher
+// read the watcher and the signal from the index alone, store/watcher_activity_repo.h).
+constexpr std::array<VigilIndex, 3> kVigilIndexes = {{{"watcher_events", "watcher_events_detected", "detected_at"},
+                                                      {"watcher_events", "watcher_events_counts", "detected_at, watcher_id, triage_signal"},
                                                       {"notifications", "notifications_status", "status, created_at"}}};
 // Indexes earlier versions put on platform tables whatever their owner; the uniqueness two of
 // them gave lives in vigil_watcher_names and vigil_event_sources since migration 0007.

@@ -16,6 +16,8 @@
 //   GET  /api/v1/notifications/<id>;  PATCH /api/v1/notifications/<id> {"status", "action_taken"}
 //   POST /api/v1/notifications/<id>/create-thread   a person's approval: the platform opens the thread
 //   GET  /api/v1/status                      version, uptime, watchers, queues, last notifications
+//   GET  /api/v1/overview                    watchers' health, queues, failing jobs, pauses, 24 h counts
+//   GET  /api/v1/stats?of=&range=&by=        events or notifications per hour (overview_routes.cpp)
 //   POST /api/v1/reload                      re-read the config file, as SIGHUP does (reload_route.h)
 // Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
 // 4xx/5xx with {"error": "..."}.
@@ -88,6 +90,7 @@ class AdminApi {
   void AddStatusRoute();
   void AddNotificationRoutes();
   void AddPauseRoutes();
+  void AddOverviewRoutes();  // overview_routes.cpp
 
   DbThread& db_;
   LoopPoster& poster_;

@@ -12,6 +12,7 @@
 #include "jobs/deliver/smtp_sender.h"
 #include "jobs/triage/triage_handler.h"
 #include "store/digest_repo.h"
+#include "store/health_alert_repo.h"
 #include "store/notification_repo.h"
 
 namespace vigil {
@@ -63,6 +64,15 @@ Outbound ForNotification(const NotificationRow& n, const PlatformSettings& platf
 Outbound ForDigest(const DigestRow& d, const PlatformSettings& platform) {
   return {d.id, "digest", DigestWebhookPayload(d), DigestSlackPayload(d), DigestWebhookPayload(d), platform.digests_path,
           DigestEmail(d)};
+}
+
+// A watcher health alert: {"type": "watcher_health", "alert": {...}} to a webhook; no platform
+// endpoint takes it (vigil's own health is not a community's business).
+Outbound ForHealthAlert(const HealthAlertRow& a) {
+  nlohmann::json alert = HealthAlertToJson(a);
+  std::string line = "[" + UpperAscii(a.health == "ok" ? "recovered" : a.health) + "] " + a.title;
+  return {a.id, "watcher_health", {{"type", "watcher_health"}, {"alert", alert}}, {{"text", SlackEscape(line + "\n" + a.summary)}},
+          alert, "", EmailText{"[vigil] " + a.title, a.title + "\n\n" + a.summary + "\n"}};
 }
 
 JobResult SendTo(const ChannelSettings& ch, const PlatformSettings& platform, const Outbound& m, HttpClient& http, TimePoint now,
@@ -161,8 +171,21 @@ JobResult DeliverDigest(const TriageSettings& settings, HttpClient& http, SqlCon
   return SendTo(*channel, settings.platform, ForDigest(**d, settings.platform), http, now, cancel);
 }
 
+JobResult DeliverHealthAlert(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
+                             TimePoint now, const CancelToken* cancel) {
+  const ChannelSettings* channel = settings.FindChannel(args.value("channel", ""));
+  if (channel == nullptr) return JobResult::Done();  // removed from the config since
+  std::string id = args.value("health_alert_id", "");
+  if (id.empty()) return JobResult::Discard("args.health_alert_id is required");
+  auto a = GetHealthAlert(db, id);
+  if (!a.ok()) return JobResult::Retry(a.error());
+  if (!*a) return JobResult::Done();
+  return SendTo(*channel, settings.platform, ForHealthAlert(**a), http, now, cancel);
+}
+
 JobResult Deliver(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args, TimePoint now,
                   const CancelToken* cancel) {
+  if (args.contains("health_alert_id")) return DeliverHealthAlert(settings, http, db, args, now, cancel);
   return args.contains("digest_id") ? DeliverDigest(settings, http, db, args, now, cancel)
                                     : DeliverNotification(settings, http, db, args, now, cancel);
 }

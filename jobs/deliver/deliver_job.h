@@ -39,7 +39,12 @@ JobResult DeliverNotification(const TriageSettings& settings, HttpClient& http, 
                               TimePoint now, const CancelToken* cancel);
 JobResult DeliverDigest(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
                         TimePoint now, const CancelToken* cancel);
-// DeliverDigest when args hold a digest_id, else DeliverNotification: the `deliver` kind's work.
+// A watcher health alert (store/health_alert_repo.h), args {"health_alert_id", "channel"}: the
+// webhook gets {"type": "watcher_health", "alert": {...}} with X-Vigil-Event: watcher_health.
+JobResult DeliverHealthAlert(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
+                             TimePoint now, const CancelToken* cancel);
+// DeliverHealthAlert when args hold a health_alert_id, DeliverDigest when they hold a digest_id,
+// else DeliverNotification: the `deliver` kind's work.
 JobResult Deliver(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args, TimePoint now,
                   const CancelToken* cancel);
 JobResult CreateThread(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,

@@ -98,6 +98,24 @@ Status ReadPlatform(const BlockReader& r, PlatformSettings* out) {
   return Status::Ok();
 }
 
+// notify.ops_channels: each a name of notify.channels, once.
+Status ReadOpsChannels(const BlockReader& r, const std::set<std::string>& channels, std::vector<std::string>* out) {
+  auto names = r.StringList("ops_channels");
+  if (!names.ok()) return names.status();
+  std::string known;
+  for (const auto& c : channels) known += (known.empty() ? "" : ", ") + c;
+  std::set<std::string> seen;
+  for (const auto& name : *names) {
+    if (!channels.count(name)) {
+      return r.Error("ops_channels", "\"" + name + "\" is not a channel of notify.channels (" +
+                                         (known.empty() ? std::string("it defines none") : "it defines " + known) + ")");
+    }
+    if (!seen.insert(name).second) return r.Error("ops_channels", "\"" + name + "\" is named twice");
+  }
+  *out = std::move(*names);
+  return Status::Ok();
+}
+
 }  // namespace
 
 const char* ChannelTypeName(ChannelType type) {
@@ -115,7 +133,7 @@ Status ParseNotifySettings(const Config& config, TriageSettings* out) {
   BlockReader r(config, notify, "notify");
   FirstError e;
   e.Check(r.ExpectMap());
-  e.Check(r.CheckKeys({"channels", "platform"}));
+  e.Check(r.CheckKeys({"channels", "platform", "ops_channels"}));
   if (!e.ok()) return e.status();
   Status s = ReadPlatform(r, &out->platform);
   if (!s.ok()) return s;
@@ -132,7 +150,7 @@ Status ParseNotifySettings(const Config& config, TriageSettings* out) {
     }
     out->channels.push_back(std::move(*c));
   }
-  return Status::Ok();
+  return ReadOpsChannels(r, names, &out->ops_channels);
 }
 
 }  // namespace vigil

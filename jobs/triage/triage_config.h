@@ -99,6 +99,7 @@ struct TriageSettings {
   RetentionSettings retention;
   std::vector<ChannelSettings> channels;
   PlatformSettings platform;
+  std::vector<std::string> ops_channels;  // notify.ops_channels: names of `channels` that hear watcher health alerts
 
   const CommunitySettings* FindCommunity(const std::string& name) const;
   // The longest novelty window of any community (the default one's included): title words older
