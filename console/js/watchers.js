@@ -59,13 +59,13 @@ export function mount(main, { params }) {
     testBtn.addEventListener('click', () => test(w, testBtn));
     const hook = w.type === 'webhook';
     // A daemon without the health field: what its status says.
-    const polled = hook || (w.last_poll && w.last_poll !== '-');
+    const polled = hook || w.last_poll_at || (w.last_poll && w.last_poll !== '-');
     const health = w.health || (w.state && w.state !== 'running' ? w.state : w.last_error ? 'failing' : polled ? 'ok' : 'pending');
     return labelRow(h('tr', { class: wanted === w.name ? 'highlight' : null },
       h('th', { scope: 'row' }, w.name, h('br'), h('small', { class: 'muted' }, `${w.type}${w.source === 'platform' ? ' · platform row' : ''}`)),
       h('td', {}, badge(health, 'health'), w.error ? h('small', { class: 'error-text' }, ` ${w.error}`) : null),
       h('td', {}, w.community || '–'),
-      h('td', {}, hook ? '–' : timeEl(w.last_poll)),
+      h('td', {}, hook ? '–' : timeEl(w.last_poll_at ?? w.last_poll)),
       h('td', {}, hook ? '–' : timeEl(w.next_poll)),
       h('td', { class: 'error-text' }, w.last_error ? truncate(w.last_error, 160) : ''),
       h('td', { class: 'num' }, streak(w)),
