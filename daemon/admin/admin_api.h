@@ -17,6 +17,7 @@
 //   POST /api/v1/notifications/<id>/create-thread   a person's approval: the platform opens the thread
 //   GET  /api/v1/status                      version, uptime, watchers, queues, last notifications
 //   POST /api/v1/reload                      re-read the config file, as SIGHUP does (reload_route.h)
+//   GET  /api/v1/stream                      the live stream, Server-Sent Events (stream_hub.h)
 // Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
 // 4xx/5xx with {"error": "..."}.
 //
