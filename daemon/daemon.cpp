@@ -149,6 +149,8 @@ void Daemon::Impl::AddRoutes() {
   admin_api = std::make_unique<AdminApi>(*db, *poster, [this] { return runtime->config(); }, engine.get());
   admin_api->AddRoute(ThreadApprovalRoute(*runtime, *outbound_db, outbound_stop));
   admin_api->AddRoute(ReloadRoute([this](ReloadDone done) { Reload(std::move(done)); }));
+  streams = std::make_unique<StreamHub>(&loop, *feed_db, *poster);
+  admin_api->AddRoute(streams->Route());
   for (auto& route : WatcherRowRoutes([this] {
          std::lock_guard<std::mutex> lock(yaml_mu);
          return yaml;
@@ -195,6 +197,7 @@ void Daemon::Impl::Shutdown(const char* why) {
   spdlog::info("{}: stopping", why);
   SdNotify("STOPPING=1\nSTATUS=stopping");
   auto deadline = config->GetDuration("jobs.shutdown_timeout");
+  streams->Close();  // open streams end now, so the server's close does not wait on them
   server->Close([this, deadline] {
     // The engine drains on its own thread; the loop closes its handles when it is done.
     engine_stopper = std::thread([this, deadline] {
@@ -216,6 +219,7 @@ void Daemon::Impl::CloseHandles() {
   hooks->Stop();
   db->Stop();
   outbound_db->Stop();
+  feed_db->Stop();
   poster->Close();
 }
 
@@ -268,10 +272,12 @@ void Daemon::Impl::InstallSignals() {
 int Daemon::Impl::AbandonStart(const Status& why) {
   spdlog::critical("cannot start: {}", why.message());
   if (engine) engine->Stop(std::chrono::milliseconds(0));
+  if (streams) streams->Close();
   auto close = [this] {
     if (hooks) hooks->Stop();
     db->Stop();
     outbound_db->Stop();
+    feed_db->Stop();
     poster->Close();
   };
   if (server) server->Close(close);
@@ -289,6 +295,7 @@ int Daemon::Impl::Finish() {
   runtime.reset();
   http_cache.reset();
   server.reset();
+  streams.reset();
   hooks.reset();
   log_wakeups.reset();
   poster.reset();
@@ -312,6 +319,7 @@ int Daemon::Run() {
   d.poster = std::make_unique<LoopPoster>(&d.loop);
   d.db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "http-db");
   d.outbound_db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "api-outbound");
+  d.feed_db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "stream-feed");
   s = d.StartEngine();
   if (!s.ok()) return d.AbandonStart(s);
   s = d.StartIntake();

@@ -19,6 +19,7 @@
 #include "daemon/admin/reload_route.h"
 #include "daemon/daemon.h"
 #include "daemon/http/hook_routes.h"
+#include "daemon/admin/stream_hub.h"
 #include "daemon/http/http_server.h"
 #include "daemon/http/loop_poster.h"
 #include "daemon/http/router.h"
@@ -69,6 +70,8 @@ struct Daemon::Impl {
   std::unique_ptr<DbThread> db;
   CancelToken outbound_stop;                // cancels the outbound routes' requests when stopping
   std::unique_ptr<DbThread> outbound_db;    // admin routes that wait on another server (thread approvals)
+  std::unique_ptr<DbThread> feed_db;        // the live stream's reads of the change feed
+  std::unique_ptr<StreamHub> streams;       // GET /api/v1/stream
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<Runtime> runtime;
   std::unique_ptr<HttpCache> http_cache;

@@ -89,6 +89,7 @@ void Daemon::Impl::ApplyConfig(const ReloadPlan& plan) {
     spdlog::set_level(LevelFrom(*config));
   }
   server->SetLimits(LimitsFrom(*config));
+  streams->EndAll();  // clients reconnect under the new configuration (api.token) and resume
   Metrics::Global().Inc("vigil_config_reloads_total", {{"result", "applied"}});
   for (const auto& change : plan.changes) spdlog::info("reload: {}", change);
   spdlog::info("configuration reloaded from {}", config->path());

@@ -100,8 +100,10 @@ Result<std::vector<TableCopyReport>> CopyVigilTables(SqlConnection& from, SqlCon
   for (const auto& t : kFirst) order.push_back(t);
   for (const auto& t : *target_tables) {
     // The migration record and vigil_settings (who made which platform table, the id form) are
-    // the target's own facts, written by its migration.
-    if (t != "schema_migrations" && t != "vigil_settings" && std::find(order.begin(), order.end(), t) == order.end())
+    // the target's own facts, written by its migration; vigil_changes, the live stream's feed, is
+    // the target's own too (its triggers write it as jobs and events are copied; cleared below).
+    if (t != "schema_migrations" && t != "vigil_settings" && t != "vigil_changes" &&
+        std::find(order.begin(), order.end(), t) == order.end())
       order.push_back(t);
   }
   for (const auto& t : order) {
@@ -120,6 +122,8 @@ Result<std::vector<TableCopyReport>> CopyVigilTables(SqlConnection& from, SqlCon
     reports.push_back(rep);
   }
   if (Status s = ConvertCopiedIds(to); !s.ok()) return s.WithContext("bringing the copied ids to the target's form");
+  // Copied rows are no news: a stream on the target starts from what happens there next.
+  if (auto r = to.Query("DELETE FROM vigil_changes"); !r.ok()) return r.status().WithContext("clearing vigil_changes");
   return reports;
 }
 

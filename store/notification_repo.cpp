@@ -1,5 +1,7 @@
 #include "store/notification_repo.h"
 
+#include "store/change_feed_repo.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -49,6 +51,7 @@ Result<std::string> InsertNotificationInTx(SqlConnection& db, const Notification
       {id, TextOrNull(in.watcher_id), in.event_id, TextOrNull(in.community_id), in.title, in.summary, in.signal,
        in.suggested_hypothesis, SeedTimestamp(now, db.dialect()), TextOrNull(in.action_taken)});
   if (!r.ok()) return r.status();
+  if (Status s = RecordChange(db, "notification", id); !s.ok()) return s;
   return id;
 }
 
@@ -100,7 +103,7 @@ Status SetNotificationStatus(SqlConnection& db, const std::string& id, const std
   }
   if (!r.ok()) return r.status();
   if (r->affected == 0) return Status::Error("no notification " + id);
-  return Status::Ok();
+  return RecordChange(db, "notification", db.IdOf(id));
 }
 
 Status CheckThreadAllowed(const NotificationRow& n) {
@@ -113,7 +116,7 @@ Status HoldThreadForPerson(SqlConnection& db, const std::string& id, const std::
   auto r = db.Query("UPDATE notifications SET action_taken = $1 WHERE id = $2 AND thread_id IS NULL AND status IN ('pending', 'read')",
                     {reason, db.IdOf(id)});
   if (!r.ok()) return r.status();
-  if (r->affected > 0) return Status::Ok();
+  if (r->affected > 0) return RecordChange(db, "notification", db.IdOf(id));
   auto there = db.Query("SELECT 1 FROM notifications WHERE id = $1", {db.IdOf(id)});
   if (!there.ok()) return there.status();
   return there->rows.empty() ? Status::Error("no notification " + id) : Status::Ok();
@@ -126,7 +129,10 @@ Result<bool> RecordThread(SqlConnection& db, const std::string& id, const std::s
       " WHERE id = $4 AND thread_id IS NULL AND status <> 'dismissed'",
       {db.IdOf(thread_id), action, SeedTimestamp(now, db.dialect()), db.IdOf(id)});
   if (!r.ok()) return r.status();
-  if (r->affected > 0) return true;
+  if (r->affected > 0) {
+    if (Status s = RecordChange(db, "notification", db.IdOf(id)); !s.ok()) return s;
+    return true;
+  }
   auto there = db.Query("SELECT 1 FROM notifications WHERE id = $1", {db.IdOf(id)});
   if (!there.ok()) return there.status();
   if (there->rows.empty()) return Status::Error("no notification " + id);

@@ -1,5 +1,7 @@
 #include "store/triage_repo.h"
 
+#include "store/change_feed_repo.h"
+
 #include <algorithm>
 #include <map>
 
@@ -50,9 +52,11 @@ Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, cons
   return std::optional<TriageEventRow>(std::move(e));
 }
 
+// The event's item changes with its signal: the live stream sends it again.
 Status RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning) {
-  return db.Query("UPDATE watcher_events SET triage_signal = $1, triage_reasoning = $2 WHERE id = $3", {signal, reasoning, event_id})
-      .status();
+  auto r = db.Query("UPDATE watcher_events SET triage_signal = $1, triage_reasoning = $2 WHERE id = $3", {signal, reasoning, event_id});
+  if (!r.ok()) return r.status();
+  return r->affected > 0 ? RecordChange(db, "event", event_id) : Status::Ok();
 }
 
 Result<std::vector<StoredKeys>> EventsHoldingKeys(SqlConnection& db, const std::string& community, const std::set<std::string>& keys) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,10 +23,31 @@ struct HttpRequest {
   const std::string* Header(std::string_view name) const;
 };
 
+// The writing end of a response sent in pieces (text/event-stream). The server hands it to
+// HttpStreamHandlers::on_open once the head is written. Loop thread only.
+class HttpStream {
+ public:
+  virtual ~HttpStream() = default;
+  // Queues `bytes` for the client. False when the stream has ended: the client went away, let more
+  // than the server's bound of bytes pile up unread (it is then disconnected), or the server stops.
+  virtual bool Write(std::string_view bytes) = 0;
+  // Ends the response cleanly; the connection closes once the end is written. Idempotent.
+  virtual void End() = 0;
+};
+
+// What a streamed response does with its stream. Both are called on the loop thread.
+struct HttpStreamHandlers {
+  std::function<void(std::shared_ptr<HttpStream>)> on_open;  // head written; keep the stream to write
+  std::function<void()> on_close;  // the stream ended, whatever the reason; called once, even unopened
+};
+
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set: the body is not `body` but what is written to the stream until it ends (HttpServer frames
+  // it chunked for HTTP/1.1 and closes the connection after it).
+  std::shared_ptr<HttpStreamHandlers> stream;
 
   static HttpResponse Text(int status, std::string body);
   static HttpResponse Json(int status, std::string body);

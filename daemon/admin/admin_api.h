@@ -19,6 +19,7 @@
 //   GET  /api/v1/overview                    watchers' health, queues, failing jobs, pauses, 24 h counts
 //   GET  /api/v1/stats?of=&range=&by=        events or notifications per hour (overview_routes.cpp)
 //   POST /api/v1/reload                      re-read the config file, as SIGHUP does (reload_route.h)
+//   GET  /api/v1/stream                      the live stream, Server-Sent Events (stream_hub.h)
 // Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
 // 4xx/5xx with {"error": "..."}.
 //

@@ -133,7 +133,7 @@ void HttpConnection::StartReading() {
 
 void HttpConnection::OnRead(ssize_t nread, const uv_buf_t* buf) {
   if (nread < 0) return OnReadEnd(nread);
-  if (closed_ || phase_ == Phase::kDraining || nread == 0) return;
+  if (closed_ || phase_ == Phase::kDraining || phase_ == Phase::kStreaming || nread == 0) return;
   Drive(buf->base, static_cast<size_t>(nread));
   // A client that pipelines without reading responses cannot make us buffer without bound.
   if (Busy() && PendingSize() > limits_.max_header_bytes + limits_.max_body_bytes && reading_) {
@@ -164,7 +164,7 @@ void HttpConnection::Drive(const char* fresh, size_t fresh_len) {
     size_t used = Step(fresh, fresh_len);
     if (used < fresh_len && phase_ != Phase::kDraining) pending_.append(fresh + used, fresh_len - used);
   }
-  while (!Busy() && !closed_ && phase_ != Phase::kDraining && PendingSize() > 0) {
+  while (!Busy() && !closed_ && phase_ != Phase::kDraining && phase_ != Phase::kStreaming && PendingSize() > 0) {
     pending_off_ += Step(pending_.data() + pending_off_, PendingSize());
   }
   CompactPending();
@@ -173,7 +173,7 @@ void HttpConnection::Drive(const char* fresh, size_t fresh_len) {
 }
 
 void HttpConnection::CompactPending() {
-  if (phase_ == Phase::kDraining || pending_off_ == pending_.size()) {
+  if (phase_ == Phase::kDraining || phase_ == Phase::kStreaming || pending_off_ == pending_.size()) {
     pending_.clear();
     pending_off_ = 0;
   } else if (pending_off_ > 0) {
@@ -279,7 +279,14 @@ void HttpConnection::Dispatch() {
 }
 
 void HttpConnection::Respond(uint64_t seq, HttpResponse response) {
-  if (closed_ || seq != seq_ || phase_ != Phase::kHandling) return;
+  if (closed_ || seq != seq_ || phase_ != Phase::kHandling) {
+    if (response.stream && response.stream->on_close) response.stream->on_close();
+    return;
+  }
+  if (response.stream) {
+    if (!head_method_ && ResponseMayHaveBody(response.status) && !ctx_->shutting_down) return StartStream(response);
+    if (response.stream->on_close) response.stream->on_close();  // a HEAD request: the head only
+  }
   bool close = !keep_alive_ || ctx_->shutting_down || peer_eof_ || WantsClose(response);
   phase_ = close ? Phase::kDraining : Phase::kWriting;
   std::string body = std::move(response.body);
@@ -354,6 +361,7 @@ void HttpConnection::OnShutdown(int status) {
 
 void HttpConnection::BeginShutdown() {
   if (closed_) return;
+  if (phase_ == Phase::kStreaming) return StreamEnd();
   bool nothing_in_flight = phase_ == Phase::kIdle || phase_ == Phase::kHead;
   if (nothing_in_flight || lingering_) CloseNow();
   // Otherwise the current request finishes; Respond/OnWriteDone/OnShutdown then close.
@@ -381,6 +389,7 @@ void HttpConnection::OnTimer() {
 void HttpConnection::CloseNow() {
   if (closed_) return;
   closed_ = true;
+  NotifyStreamClosed();
   auto on_close = [](uv_handle_t* h) {
     auto* self = static_cast<HttpConnection*>(h->data);
     if (--self->open_handles_ == 0) self->ctx_->on_closed(self);

@@ -12,6 +12,12 @@
 // and discards input until the peer closes or a short linger expires, so the client reads the
 // response instead of a reset.
 //
+// A streamed response (HttpResponse::stream; http_connection_stream.cpp) keeps the connection in
+// kStreaming: the head is written, then whatever the handler writes through its HttpStream, as
+// chunks (HTTP/1.1). Input is discarded; the peer's close ends the stream. Bytes the peer has not
+// read are bounded (kMaxStreamBacklog): past it the connection is dropped. End (or the server's
+// shutdown) writes the last chunk, then the connection closes as after any last response.
+//
 // Handles (tcp_, timer_) live inside the object; the object is released only after both close
 // callbacks have run (HttpConnectionContext::on_closed).
 #pragma once
@@ -65,9 +71,11 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     kHandling,  // request handed to the handler; waiting for its response
     kWriting,   // response being written; the connection stays open afterwards
     kDraining,  // last response being written, then shutdown and linger; input discarded
+    kStreaming,  // a streamed response: written in pieces until it ends; input discarded
   };
 
   friend struct HttpParserCallbacks;
+  friend class ConnectionStream;
 
   bool Busy() const { return phase_ == Phase::kHandling || phase_ == Phase::kWriting; }
   size_t PendingSize() const { return pending_.size() - pending_off_; }
@@ -97,6 +105,14 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void OnWriteDone(int status);
   void Shutdown();
   void OnShutdown(int status);
+
+  // Streaming (http_connection_stream.cpp).
+  void StartStream(const HttpResponse& response);
+  bool StreamWrite(std::string_view bytes);
+  void StreamEnd();
+  void FlushStream();
+  void OnStreamWritten(int status);
+  void NotifyStreamClosed();
 
   // The one timer.
   void ArmTimer(uint64_t ms);
@@ -134,6 +150,14 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   uint64_t seq_ = 0;
   std::string out_head_;
   std::string out_body_;
+
+  // The streamed response: its handlers, bytes queued and bytes being written.
+  std::shared_ptr<HttpStreamHandlers> stream_;
+  std::string stream_queued_;
+  std::string stream_writing_;
+  bool stream_chunked_ = false;
+  bool stream_write_in_flight_ = false;
+  bool stream_ending_ = false;
 
   bool driving_ = false;
   bool reading_ = false;

@@ -13,6 +13,10 @@
 // chunks arrive), 431 head too large, 500 handler threw. Under /api/ and /hooks/ a refusal's body
 // is JSON ({"error": "bad request"}), as every other answer there; elsewhere plain text.
 // "Expect: 100-continue" is answered with 100 Continue before the body is read.
+// A response with `stream` set (HttpResponse::stream: the live stream's Server-Sent Events) is
+// written in pieces as the handler writes them, chunked, and closes the connection when it ends;
+// a client that lets more than 1 MiB of it pile up unread is disconnected; Close ends such
+// responses at once (their last chunk) instead of waiting for them.
 //
 // Responder safety: a Responder called after its connection closed, or called twice, does nothing.
 #pragma once

@@ -33,16 +33,13 @@ void AppendNumber(std::string& out, uint64_t n) {
   out.append(digits, end);
 }
 
-}  // namespace
-
-void AppendResponseHead(std::string& out, const HttpResponse& response, size_t body_size, bool close,
-                        bool keep_alive_10) {
+// Status line and the response's own headers, framing ones left out.
+void AppendStatusAndHeaders(std::string& out, const HttpResponse& response, bool has_body) {
   out += "HTTP/1.1 ";
   AppendNumber(out, static_cast<uint64_t>(response.status));
   out += ' ';
   out += HttpReasonPhrase(response.status);
   out += "\r\n";
-  bool has_body = ResponseMayHaveBody(response.status);
   for (const auto& [name, value] : response.headers) {
     if (IsFramingHeader(name) || (!has_body && IsBodyHeader(name))) continue;
     out += name;
@@ -50,6 +47,14 @@ void AppendResponseHead(std::string& out, const HttpResponse& response, size_t b
     out += value;
     out += "\r\n";
   }
+}
+
+}  // namespace
+
+void AppendResponseHead(std::string& out, const HttpResponse& response, size_t body_size, bool close,
+                        bool keep_alive_10) {
+  bool has_body = ResponseMayHaveBody(response.status);
+  AppendStatusAndHeaders(out, response, has_body);
   if (has_body) {
     out += "Content-Length: ";
     AppendNumber(out, body_size);
@@ -60,6 +65,22 @@ void AppendResponseHead(std::string& out, const HttpResponse& response, size_t b
   } else if (keep_alive_10) {
     out += "Connection: keep-alive\r\n";
   }
+  out += "\r\n";
+}
+
+void AppendStreamHead(std::string& out, const HttpResponse& response, bool chunked) {
+  AppendStatusAndHeaders(out, response, true);
+  if (chunked) out += "Transfer-Encoding: chunked\r\n";
+  out += "Connection: close\r\n\r\n";
+}
+
+void AppendChunk(std::string& out, std::string_view bytes) {
+  if (bytes.empty()) return;
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), bytes.size(), 16);
+  out.append(digits, end);
+  out += "\r\n";
+  out += bytes;
   out += "\r\n";
 }
 

@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <string>
+#include <string_view>
 
 #include "common/http/http_types.h"
 
@@ -19,6 +20,17 @@ namespace vigil {
 // client that asked for it).
 void AppendResponseHead(std::string& out, const HttpResponse& response, size_t body_size, bool close,
                         bool keep_alive_10);
+
+// The head of a streamed response (HttpResponse::stream): like AppendResponseHead but without
+// Content-Length, with "Transfer-Encoding: chunked" when `chunked` (HTTP/1.1; an HTTP/1.0 body ends
+// when the connection closes), and always "Connection: close".
+void AppendStreamHead(std::string& out, const HttpResponse& response, bool chunked);
+
+// Appends `bytes` to `out` as one chunk of a chunked body (nothing for empty bytes: an empty chunk
+// would end the body).
+void AppendChunk(std::string& out, std::string_view bytes);
+// The last chunk of a chunked body.
+inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 // 1xx, 204 and 304 responses have no body.
 bool ResponseMayHaveBody(int status);

@@ -10,6 +10,7 @@
 #include "config/block_reader.h"
 #include "config/schema.h"
 #include "jobs/engine/job_engine.h"
+#include "store/change_feed_repo.h"
 #include "store/db_time.h"
 #include "jobs/engine/database_target.h"
 
@@ -121,6 +122,8 @@ void JobEngine::Maintain(SqlConnection& db, Steady::time_point& last_rescue, Ste
     auto pruned = PruneJobs(db, clock_.Now() - options_.retention);
     if (pruned.ok() && *pruned > 0) spdlog::info("pruned {} finished jobs", *pruned);
     (void)scheduler_.PruneFires(db, clock_.Now() - std::chrono::hours(24 * 30));
+    // The live stream resumes within a day; older changes only take room.
+    (void)PruneChanges(db, clock_.Now() - std::chrono::hours(24));
   }
   if (now_steady - last_metrics >= std::chrono::seconds(5)) {
     last_metrics = now_steady;
