@@ -35,10 +35,18 @@ export function clear(el, ...children) {
   return el;
 }
 
-// "2026-12-03 05:40 UTC" from an ISO 8601 string; the text itself when it is no time ("-", "").
+// A Date from the API's times: ISO 8601 with a zone, or a database's zone-less UTC text
+// ("2026-12-03 05:40:00.123456"); an invalid Date for anything else.
+export function parseTime(text) {
+  const s = String(text || '').replace(' (backing off)', '');
+  const bare = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(:\d\d)?)(\.\d+)?$/.exec(s);
+  return new Date(bare ? `${bare[1]}T${bare[2]}${(bare[4] || '').slice(0, 4)}Z` : s);
+}
+
+// "2026-12-03 05:40 UTC" from an API time; the text itself when it is no time ("-", "").
 export function fmtTime(iso) {
   if (!iso || typeof iso !== 'string') return '–';
-  const d = new Date(iso.replace(' (backing off)', ''));
+  const d = parseTime(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const text = d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   return iso.includes('(backing off)') ? text + ' (backing off)' : text;
@@ -46,7 +54,7 @@ export function fmtTime(iso) {
 
 // "3 min ago", "in 2 h"
 export function ago(iso) {
-  const d = new Date(String(iso || '').replace(' (backing off)', ''));
+  const d = parseTime(iso);
   if (Number.isNaN(d.getTime())) return '';
   const s = Math.round((Date.now() - d.getTime()) / 1000);
   const abs = Math.abs(s);

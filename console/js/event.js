@@ -11,10 +11,10 @@ function jsonBlock(title, value, open) {
 
 function render(e) {
   const dl = [
-    ['Watcher', e.watcher || '–'], ['Community', e.community || '–'], ['Published', timeEl(e.published_at)],
-    ['Stored', timeEl(e.created_at)], ['Signal', e.triage_signal ? badge(e.triage_signal, 'signal') : 'not triaged'],
+    ['Watcher', e.watcher || '–'], ['Community', e.community || '–'],
+    ['Detected', timeEl(e.detected_at || e.created_at)], ['Source type', e.source_type || '–'], ['Signal', e.triage_signal ? badge(e.triage_signal, 'signal') : 'not triaged'],
     ['Score', e.triage_score === null || e.triage_score === undefined ? '–' : Number(e.triage_score).toFixed(2)],
-    ['Source', e.url ? h('a', { href: e.url, rel: 'noopener noreferrer', target: '_blank' }, e.url) : '–'],
+    ['Source', (e.source_url || e.url) ? h('a', { href: e.source_url || e.url, rel: 'noopener noreferrer', target: '_blank' }, e.source_url || e.url) : '–'],
   ];
   return [
     h('p', {}, h('a', { href: '#/events' }, '← Events')),
@@ -22,7 +22,8 @@ function render(e) {
     h('dl', { class: 'facts' }, dl.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     h('section', { 'aria-labelledby': 'h-why' }, h('h2', { id: 'h-why' }, 'Triage'),
       h('p', {}, e.triage_reasoning || h('span', { class: 'muted' }, 'No reasoning recorded.')),
-      e.suggested_hypothesis ? h('p', {}, h('strong', {}, 'Suggested hypothesis: '), e.suggested_hypothesis) : null),
+      e.suggested_hypothesis ? h('p', {}, h('strong', {}, 'Suggested hypothesis: '), e.suggested_hypothesis) : null,
+      e.summary ? h('p', { class: 'muted' }, e.summary) : null),
     h('section', { 'aria-labelledby': 'h-notifs' }, h('h2', { id: 'h-notifs' }, 'Notifications'),
       (e.notifications || []).length
         ? h('ul', { class: 'plain' }, e.notifications.map(n => h('li', {}, `#${n.id} `, n.community || '–', ' ', badge(n.status))))

@@ -1,7 +1,7 @@
 // Events: title search (q=), filters by watcher, signal and time, newest first, more by cursor;
 // new events arrive over the live stream.
 import { get, query } from './api.js';
-import { h, clear, badge, timeEl, truncate } from './dom.js';
+import { h, clear, badge, timeEl, truncate, parseTime } from './dom.js';
 import { PagedList } from './paged.js';
 import { filterForm, isoFromInput } from './filters.js';
 
@@ -13,8 +13,13 @@ const FIELDS = [
   { name: 'until', label: 'Until (UTC)', type: 'datetime-local' },
 ];
 
+// The API's events carry source_url and detected_at (url and created_at in older answers).
+const urlOf = e => e.source_url || e.url || '';
+const timeOf = e => e.detected_at || e.created_at || e.published_at || '';
+
 function matches(e, f) {
-  const created = e.created_at || e.published_at || '';
+  const t = parseTime(timeOf(e));
+  const created = Number.isNaN(t.getTime()) ? '' : t.toISOString().replace(/\.\d{3}Z$/, 'Z');
   return (!f.q || String(e.title || '').toLowerCase().includes(f.q.toLowerCase())) &&
     (!f.watcher || e.watcher === f.watcher) && (!f.signal || e.triage_signal === f.signal) &&
     (!f.since || created >= isoFromInput(f.since)) && (!f.until || created < isoFromInput(f.until));
@@ -22,10 +27,10 @@ function matches(e, f) {
 
 function row(e) {
   return h('tr', {},
-    h('td', {}, timeEl(e.created_at || e.published_at)),
+    h('td', {}, timeEl(timeOf(e))),
     h('td', {}, e.watcher || '–'),
     h('th', { scope: 'row' }, h('a', { href: `#/events/${encodeURIComponent(e.id)}` }, truncate(e.title || '(no title)', 160)),
-      e.url ? [' ', h('a', { href: e.url, rel: 'noopener noreferrer', target: '_blank', class: 'muted', 'aria-label': `source of ${truncate(e.title, 60)}` }, '↗')] : null),
+      urlOf(e) ? [' ', h('a', { href: urlOf(e), rel: 'noopener noreferrer', target: '_blank', class: 'muted', 'aria-label': `source of ${truncate(e.title, 60)}` }, '↗')] : null),
     h('td', {}, e.triage_signal ? badge(e.triage_signal, 'signal') : h('span', { class: 'muted' }, 'not triaged')),
     h('td', { class: 'num' }, e.triage_score === null || e.triage_score === undefined ? '' : Number(e.triage_score).toFixed(2)));
 }
