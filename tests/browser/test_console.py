@@ -24,6 +24,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import PG_URL, TOKEN, Browser, Daemon, Database, remove, temp_folder  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
@@ -90,6 +91,16 @@ class ConsoleInTheBrowser(unittest.TestCase):
             time.sleep(0.3)
             self.driver.save_screenshot(os.path.join(SCREENSHOTS, f"console-{name}-1280-dark.png"))
             self.browser.color_scheme("light")
+
+    def click(self, css, xpath):
+        """Clicks `xpath` inside `css`, found again if a live update redrew it meanwhile."""
+        for _ in range(50):
+            try:
+                self.browser.find(css).find_element(By.XPATH, xpath).click()
+                return
+            except StaleElementReferenceException:
+                time.sleep(0.1)
+        self.fail(f"{css} {xpath} kept being redrawn")
 
     def keys(self, text):
         """Typed at whatever has the focus, as a person would."""
@@ -170,9 +181,9 @@ class ConsoleInTheBrowser(unittest.TestCase):
         job_id = json.loads(out)["ids"][0]
         self.daemon.wait_for("the job to be discarded", lambda: (self.job(job_id) or [None])[0] == "discarded")
         self.go("#/jobs", "h2#h-jobs")
-        row = self.browser.find(f"table.jobs tr[data-id='{job_id}']")
-        self.assertIn("discarded", row.text)
-        row.find_element(By.XPATH, ".//button[normalize-space()='Retry']").click()
+        row = f"table.jobs tr[data-id='{job_id}']"
+        self.browser.wait("the job listed as discarded", lambda: "discarded" in self.browser.text_of(row))
+        self.click(row, ".//button[normalize-space()='Retry']")
         self.daemon.wait_for("the retried job to complete", lambda: self.job(job_id) == ("completed", 2))
 
     def test_06_a_watcher_with_a_bad_cron_shows_the_error_beside_the_field_and_is_not_saved(self):
