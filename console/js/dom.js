@@ -1,4 +1,4 @@
-// Small DOM helpers: element builders (no innerHTML anywhere, so text from the API is never markup),
+// Small DOM helpers: element builders (nodes and text nodes only: text from the API is never parsed as markup),
 // and the formatting every page shares.
 
 // h('button', {class: 'x', onclick: fn, disabled: true}, 'text', child, [more])
