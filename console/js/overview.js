@@ -1,10 +1,11 @@
 // Overview: every watcher's health, queue depth by kind and state, the jobs failing now, the
 // counts of the last 24 h (GET /api/v1/overview), and charts per hour (GET /api/v1/stats).
 import { get, query } from './api.js';
-import { h, clear, badge, timeEl, errorBox, loading, select, labelled, truncate } from './dom.js';
+import { h, clear, badge, timeEl, errorBox, loading, select, labelled, truncate, labelRow } from './dom.js';
 import { lineChart } from './charts.js';
 
 const STATES = ['available', 'running', 'retryable', 'discarded'];
+const HEALTH_HEADINGS = ['Watcher', 'Health', 'Community', 'Last poll', 'Last event', 'Last error'];
 
 function countsCard(counts) {
   const item = (label, value, href) => h('div', { class: 'stat' }, h('dt', {}, label), h('dd', {}, href ? h('a', { href }, value ?? 0) : value ?? 0));
@@ -16,17 +17,17 @@ function countsCard(counts) {
 
 function watchersTable(watchers) {
   if (!watchers.length) return h('p', { class: 'muted' }, 'No watchers.');
-  return h('table', {},
+  return h('table', { class: 'stack' },
     h('caption', { class: 'sr-only' }, 'Watcher health'),
-    h('thead', {}, h('tr', {}, ['Watcher', 'Health', 'Community', 'Last poll', 'Last event', 'Last error'].map(t => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, watchers.map(w => h('tr', {},
+    h('thead', {}, h('tr', {}, HEALTH_HEADINGS.map(t => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, watchers.map(w => labelRow(h('tr', {},
       h('th', { scope: 'row' }, h('a', { href: `#/watchers?name=${encodeURIComponent(w.name)}` }, w.name), ' ', h('small', { class: 'muted' }, w.type)),
       h('td', {}, badge(w.health, 'health'), w.failure_streak ? h('small', {}, ` ${w.failure_streak}×`) : null,
         w.health === 'silent' && w.expect_every ? h('small', { class: 'muted' }, ` expected every ${w.expect_every}`) : null),
       h('td', {}, w.community || '–'),
       h('td', {}, timeEl(w.last_poll_at)),
       h('td', {}, timeEl(w.last_event_at)),
-      h('td', { class: 'error-text' }, w.last_error ? truncate(w.last_error, 160) : '')))));
+      h('td', { class: 'error-text' }, w.last_error ? truncate(w.last_error, 160) : '')), HEALTH_HEADINGS))));
 }
 
 function queuesTable(queues) {
