@@ -46,6 +46,7 @@ void StreamHub::Open(const HttpRequest& req, Responder respond) {
   if (!resume.ok()) return respond(ApiError(400, resume.error()));
   auto sub = std::make_shared<Subscriber>();
   sub->cursor = resume->value_or(-1);
+  if (req.Header("Authorization") == nullptr) sub->recheck_at = std::chrono::steady_clock::now() + options_.session_recheck_every;
   subs_.push_back(sub);
   ++open_;
   HttpResponse res;
@@ -71,7 +72,11 @@ void StreamHub::OnClosed(const std::shared_ptr<Subscriber>& sub) {
 void StreamHub::StartTimers() {
   if (timers_running_ || closed_) return;
   timers_running_ = true;
-  StartRepeating(&poll_timer_, options_.poll_every, [](uv_timer_t* t) { static_cast<StreamHub*>(t->data)->Poll(); });
+  StartRepeating(&poll_timer_, options_.poll_every, [](uv_timer_t* t) {
+    auto* hub = static_cast<StreamHub*>(t->data);
+    hub->EndSessionStreamsDue();
+    hub->Poll();
+  });
   StartRepeating(&keepalive_timer_, options_.keepalive_every,
                  [](uv_timer_t* t) { static_cast<StreamHub*>(t->data)->Keepalive(); });
   Poll();  // a new stream is placed at the feed's end at once
@@ -156,6 +161,14 @@ void StreamHub::Keepalive() {
   auto subs = subs_;
   for (const auto& sub : subs) {
     if (sub->stream) sub->stream->Write(kKeepalive);
+  }
+}
+
+void StreamHub::EndSessionStreamsDue() {
+  auto now = std::chrono::steady_clock::now();
+  auto subs = subs_;
+  for (const auto& sub : subs) {
+    if (sub->stream && sub->recheck_at && now >= *sub->recheck_at) sub->stream->End();
   }
 }
 

@@ -9,7 +9,8 @@
 // loop each stream is written what lies past its own position (feed_cursor.h). A keepalive comment
 // goes to every stream every `keepalive_every`. Streams end when their client closes, when one lets
 // more than the server's bound pile up unread (HttpServer drops it), at EndAll (a reload: clients
-// reconnect under the new configuration and resume) and at Close (the daemon stops).
+// reconnect under the new configuration and resume), at Close (the daemon stops), and, for a stream
+// opened with a session cookie, every session_recheck_every (its cookie is checked again).
 #pragma once
 
 #include <uv.h>
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,10 @@ struct StreamHubOptions {
   size_t max_streams = 100;                  // more at once are answered 503
   int batch = 500;                           // changes read per poll and position
   int retry_ms = 2000;                       // the client's reconnection delay
+  // A stream opened with the console's session cookie (no Authorization header) ends cleanly after
+  // this, so the client reconnects and its cookie is checked again: a signed-out session (on any
+  // daemon sharing the database) keeps its stream at most this long.
+  std::chrono::milliseconds session_recheck_every{std::chrono::minutes(5)};
 };
 
 class StreamHub {
@@ -58,6 +64,7 @@ class StreamHub {
     std::shared_ptr<HttpStream> stream;
     int64_t cursor = -1;  // the last number sent; -1: not placed yet (placed at the feed's end)
     bool open = true;
+    std::optional<std::chrono::steady_clock::time_point> recheck_at;  // cookie streams: when to end
   };
   // One read of the feed, rendered: numbers ascending; frames[i] empty when the change need not be
   // sent (its thing is gone, or a later change of the same thing in the batch supersedes it).
@@ -76,6 +83,7 @@ class StreamHub {
   Batch ReadBatch(SqlConnection& db, int64_t low, int64_t high) const;
   void Deliver(const Batch& batch);
   void Keepalive();
+  void EndSessionStreamsDue();
 
   uv_loop_t* loop_;
   DbThread& feed_db_;
