@@ -16,6 +16,7 @@
 #include "daemon/admin/admin_api.h"
 #include "daemon/admin/reload_route.h"
 #include "daemon/admin/thread_approval.h"
+#include "daemon/admin/watcher_test_route.h"
 #include "daemon/admin/watcher_row_routes.h"
 #include "daemon/daemon_impl.h"
 #include "daemon/http/hook_routes.h"
@@ -147,6 +148,7 @@ Status Daemon::Impl::StartEngine() {
 void Daemon::Impl::AddRoutes() {
   admin_api = std::make_unique<AdminApi>(*db, *poster, [this] { return runtime->config(); }, engine.get());
   admin_api->AddRoute(ThreadApprovalRoute(*runtime, *outbound_db, outbound_stop));
+  admin_api->AddRoute(WatcherTestRoute([this] { return runtime->config(); }, *dry_poll_db, outbound_stop));
   admin_api->AddRoute(ReloadRoute([this](ReloadDone done) { Reload(std::move(done)); }));
   for (auto& route : WatcherRowRoutes([this] {
          std::lock_guard<std::mutex> lock(yaml_mu);
@@ -214,6 +216,7 @@ void Daemon::Impl::CloseHandles() {
   hooks->Stop();
   db->Stop();
   outbound_db->Stop();
+  dry_poll_db->Stop();
   poster->Close();
 }
 
@@ -270,6 +273,7 @@ int Daemon::Impl::AbandonStart(const Status& why) {
     if (hooks) hooks->Stop();
     db->Stop();
     outbound_db->Stop();
+    dry_poll_db->Stop();
     poster->Close();
   };
   if (server) server->Close(close);
@@ -310,6 +314,7 @@ int Daemon::Run() {
   d.poster = std::make_unique<LoopPoster>(&d.loop);
   d.db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "http-db");
   d.outbound_db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "api-outbound");
+  d.dry_poll_db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "api-dry-poll");
   s = d.StartEngine();
   if (!s.ok()) return d.AbandonStart(s);
   s = d.StartIntake();

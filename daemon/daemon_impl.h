@@ -69,6 +69,7 @@ struct Daemon::Impl {
   std::unique_ptr<DbThread> db;
   CancelToken outbound_stop;                // cancels the outbound routes' requests when stopping
   std::unique_ptr<DbThread> outbound_db;    // admin routes that wait on another server (thread approvals)
+  std::unique_ptr<DbThread> dry_poll_db;    // POST /api/v1/watchers/<name>/test: it waits on the network
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<Runtime> runtime;
   std::unique_ptr<HttpCache> http_cache;

@@ -50,6 +50,7 @@ AdminApi::AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_p
   AddStatusRoute();
   AddNotificationRoutes();
   AddPauseRoutes();
+  AddScheduleAndDigestRoutes();
 }
 
 void AdminApi::Register(Router& router) {
