@@ -16,6 +16,7 @@
 #include "daemon/admin/admin_api.h"
 #include "daemon/admin/reload_route.h"
 #include "daemon/admin/thread_approval.h"
+#include "daemon/admin/watcher_test_route.h"
 #include "daemon/admin/watcher_row_routes.h"
 #include "daemon/console/ui_routes.h"
 #include "daemon/daemon_impl.h"
@@ -148,6 +149,7 @@ Status Daemon::Impl::StartEngine() {
 void Daemon::Impl::AddRoutes() {
   admin_api = std::make_unique<AdminApi>(*db, *poster, [this] { return runtime->config(); }, engine.get());
   admin_api->AddRoute(ThreadApprovalRoute(*runtime, *outbound_db, outbound_stop));
+  admin_api->AddRoute(WatcherTestRoute([this] { return runtime->config(); }, *dry_poll_db, outbound_stop));
   admin_api->AddRoute(ReloadRoute([this](ReloadDone done) { Reload(std::move(done)); }));
   streams = std::make_unique<StreamHub>(&loop, *feed_db, *poster);
   admin_api->AddRoute(streams->Route());
@@ -220,6 +222,7 @@ void Daemon::Impl::CloseHandles() {
   db->Stop();
   outbound_db->Stop();
   feed_db->Stop();
+  dry_poll_db->Stop();
   poster->Close();
 }
 
@@ -278,6 +281,7 @@ int Daemon::Impl::AbandonStart(const Status& why) {
     db->Stop();
     outbound_db->Stop();
     feed_db->Stop();
+    dry_poll_db->Stop();
     poster->Close();
   };
   if (server) server->Close(close);
@@ -320,6 +324,7 @@ int Daemon::Run() {
   d.db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "http-db");
   d.outbound_db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "api-outbound");
   d.feed_db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "stream-feed");
+  d.dry_poll_db = std::make_unique<DbThread>(DatabaseTarget(*d.config), "api-dry-poll");
   s = d.StartEngine();
   if (!s.ok()) return d.AbandonStart(s);
   s = d.StartIntake();

@@ -72,6 +72,7 @@ struct Daemon::Impl {
   std::unique_ptr<DbThread> outbound_db;    // admin routes that wait on another server (thread approvals)
   std::unique_ptr<DbThread> feed_db;        // the live stream's reads of the change feed
   std::unique_ptr<StreamHub> streams;       // GET /api/v1/stream
+  std::unique_ptr<DbThread> dry_poll_db;    // POST /api/v1/watchers/<name>/test: it waits on the network
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<Runtime> runtime;
   std::unique_ptr<HttpCache> http_cache;

@@ -116,9 +116,12 @@ Result<std::optional<DigestRow>> GetDigest(SqlConnection& db, const std::string&
   return std::optional<DigestRow>(DigestFromRow(r->rows[0]));
 }
 
-Result<std::vector<DigestRow>> ListDigests(SqlConnection& db, const std::string& community, int limit) {
-  auto r = db.Query(std::string(kDigestSelect) + " WHERE ($1 = '' OR s.name = $1) ORDER BY d.created_at DESC, d.id DESC LIMIT $2",
-                    {community, static_cast<int64_t>(limit)});
+Result<std::vector<DigestRow>> ListDigests(SqlConnection& db, const std::string& community, int limit, const std::string& before_id) {
+  auto r = db.Query(std::string(kDigestSelect) +
+                        " WHERE ($1 = '' OR s.name = $1) AND ($3 = '' OR (d.created_at, d.id) <"
+                        " (SELECT c.created_at, c.id FROM vigil_digests c WHERE c.id = $3))"
+                        " ORDER BY d.created_at DESC, d.id DESC LIMIT $2",
+                    {community, static_cast<int64_t>(limit), before_id});
   if (!r.ok()) return r.status();
   std::vector<DigestRow> out;
   for (const auto& row : r->rows) out.push_back(DigestFromRow(row));

@@ -63,8 +63,9 @@ Status InsertDigestInTx(SqlConnection& db, const DigestRow& digest);
 // The digest, or nullopt when there is none with this id.
 Result<std::optional<DigestRow>> GetDigest(SqlConnection& db, const std::string& id);
 
-// Newest first; `community` is subreddits.name, "" for all.
-Result<std::vector<DigestRow>> ListDigests(SqlConnection& db, const std::string& community, int limit);
+// Newest first (created_at, then id); `community` is subreddits.name, "" for all. `before_id`: a
+// page cursor, the id of the last digest of the previous page ("" for the first page).
+Result<std::vector<DigestRow>> ListDigests(SqlConnection& db, const std::string& community, int limit, const std::string& before_id = "");
 
 nlohmann::json DigestItemToJson(const DigestItem& item);
 nlohmann::json DigestToJson(const DigestRow& digest);  // {id, community, created_at, item_count, items}

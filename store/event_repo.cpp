@@ -153,6 +153,8 @@ Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFil
   if (!f.watcher.empty()) where.Add("w.name = ?", f.watcher);
   if (!f.signal.empty()) where.Add("e.triage_signal = ?", f.signal);
   if (f.since) where.Add("e.detected_at >= ?", SeedTimestamp(*f.since, db.dialect()));
+  if (f.until) where.Add("e.detected_at < ?", SeedTimestamp(*f.until, db.dialect()));
+  if (!f.title_query.empty()) where.Add("LOWER(e.title) LIKE LOWER(?) ESCAPE '\\'", ContainsPattern(f.title_query));
   if (!f.before_id.empty()) where.Add("e.id < ?", db.IdOf(f.before_id));
   sql += where.Sql() + " ORDER BY e.id DESC LIMIT " + where.Bind(int64_t(std::clamp(f.limit, 1, 500)));
   auto r = db.Query(sql, where.params());
@@ -170,6 +172,15 @@ Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFil
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::string ContainsPattern(const std::string& text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
 }
 
 Result<std::vector<EventInsertResult>> InsertEvents(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now) {

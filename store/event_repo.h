@@ -47,6 +47,8 @@ struct EventFilter {
   int limit = 50;
   bool include_raw = false;
   std::string id;  // one event (either id form); empty: all
+  std::optional<TimePoint> until;  // detected before this
+  std::string title_query;  // a substring of the title, case aside (LOWER: ASCII letters on SQLite); empty: any
 };
 
 // Newest first, as JSON objects (source_metadata parsed, triage_score from vigil_event_scores or
@@ -54,5 +56,8 @@ struct EventFilter {
 // source_metadata or raw_data nesting deeper than kMaxJsonDepth (common/json_depth.h) is shown as
 // {"unreadable": "JSON nests deeper than 512 levels (the limit)", "bytes": <its size>}.
 Result<std::vector<nlohmann::json>> ListEvents(SqlConnection& db, const EventFilter& filter);
+
+// `text` as a LIKE pattern matching it anywhere, its %, _ and \ escaped (with ESCAPE '\').
+std::string ContainsPattern(const std::string& text);
 
 }  // namespace vigil

@@ -68,6 +68,7 @@ Result<std::vector<NotificationRow>> ListNotifications(SqlConnection& db, const 
   if (!f.community.empty()) where.Add("s.name = ?", f.community);
   if (!f.watcher.empty()) where.Add("w.name = ?", f.watcher);
   if (!f.signal.empty()) where.Add("n.signal = ?", f.signal);
+  if (!f.event_id.empty()) where.Add("n.event_id = ?", db.IdOf(f.event_id));
   if (f.since) where.Add("n.created_at >= ?", SeedTimestamp(*f.since, db.dialect()));
   if (!f.after.empty()) where.Add("(n.created_at, n.id) < (SELECT c.created_at, c.id FROM notifications c WHERE c.id = ?)", db.IdOf(f.after));
   std::string sql = std::string(kSelect) + where.Sql() + " ORDER BY n.created_at DESC, n.id DESC LIMIT " +

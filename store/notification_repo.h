@@ -69,6 +69,7 @@ struct NotificationFilter {
   std::string signal;     // low | medium | high; "" for any
   std::optional<TimePoint> since;  // created at or after
   std::string after;      // a page cursor: the id of the last notification of the previous page
+  std::string event_id;   // only the notifications of this event; "" for any
 };
 
 // Newest first (created_at, then id), so that `after` pages through a stable order.

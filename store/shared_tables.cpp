@@ -22,12 +22,17 @@ struct VigilIndex {
   const char* name;
   const char* columns;
 };
-// What vigil's queries want on the platform tables it owns (retention and the event list scan by
-// time; the notification list by status and time; the console's counts per hour and per watcher
-// read the watcher and the signal from the index alone, store/watcher_activity_repo.h).
-constexpr std::array<VigilIndex, 3> kVigilIndexes = {{{"watcher_events", "watcher_events_detected", "detected_at"},
+// What vigil's queries want on the platform tables it owns: retention and the event list scan by
+// time; the console's event list by watcher or signal, newest first; the console's counts per hour
+// and per watcher, which read the watcher and the signal from the index alone
+// (store/watcher_activity_repo.h); an event's notifications; the notification list by status and
+// time.
+constexpr std::array<VigilIndex, 6> kVigilIndexes = {{{"watcher_events", "watcher_events_detected", "detected_at"},
                                                       {"watcher_events", "watcher_events_counts", "detected_at, watcher_id, triage_signal"},
-                                                      {"notifications", "notifications_status", "status, created_at"}}};
+                                                      {"watcher_events", "watcher_events_watcher", "watcher_id, id"},
+                                                      {"watcher_events", "watcher_events_signal", "triage_signal, id"},
+                                                      {"notifications", "notifications_status", "status, created_at"},
+                                                      {"notifications", "notifications_event", "event_id"}}};
 // Indexes earlier versions put on platform tables whatever their owner; the uniqueness two of
 // them gave lives in vigil_watcher_names and vigil_event_sources since migration 0007.
 constexpr std::array<const char*, 2> kRetiredIndexes = {"watchers_name_key", "watcher_events_source_key"};
@@ -62,6 +67,20 @@ Result<bool> IsVigils(SqlConnection& db, const TimeColumn& table, const std::opt
   return HasServerDefault(db, table);
 }
 
+// "watchers,watcher_events" -> {"watchers", "watcher_events"}; "" -> {}.
+std::vector<std::string> Split(const std::string& list) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start < list.size();) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    if (comma > start) out.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Idempotent: CREATE INDEX IF NOT EXISTS on the tables vigil owns, DROP INDEX IF EXISTS of vigil's
+// names on the others (and of the retired names everywhere).
 Status PlaceIndexes(SqlConnection& db, const std::vector<std::string>& owned) {
   for (const auto* name : kRetiredIndexes) {
     if (Status s = db.ExecScript(std::string("DROP INDEX IF EXISTS ") + name); !s.ok()) return s;
@@ -157,7 +176,8 @@ Status SettleTableOwnership(SqlConnection& db, const std::optional<std::vector<s
   return InTransaction(db, true, [&]() -> Status {
     auto recorded = Setting(db, "vigil_platform_tables");
     if (!recorded.ok()) return recorded.status();
-    if (*recorded) return Status::Ok();
+    // Settled before: the indexes a newer version adds go on the tables recorded as vigil's.
+    if (*recorded) return PlaceIndexes(db, Split(**recorded));
     std::vector<std::string> owned;
     std::string list;
     for (const auto& t : kPlatformTables) {

@@ -51,6 +51,7 @@ AdminApi::AdminApi(DbThread& db, LoopPoster& poster, std::function<std::shared_p
   AddNotificationRoutes();
   AddPauseRoutes();
   AddOverviewRoutes();
+  AddScheduleAndDigestRoutes();
 }
 
 void AdminApi::Register(Router& router) {

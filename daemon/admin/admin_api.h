@@ -6,7 +6,8 @@
 //   POST /api/v1/watchers/<name>/run         poll a literature watcher now
 //   POST /api/v1/watchers; PATCH|DELETE /api/v1/watchers/<id-or-name>   the platform's watcher rows
 //                                            (watcher_row_routes.h)
-//   GET  /api/v1/events?watcher=&signal=&since=&limit=&cursor=
+//   POST /api/v1/watchers/<name>/test        a dry poll, storing nothing (watcher_test_route.h)
+//   GET  /api/v1/events?watcher=&signal=&since=&until=&q=&limit=&cursor=;  GET /api/v1/events/<id>
 //   GET  /api/v1/jobs?state=&kind=&queue=&limit=&cursor=
 //   GET  /api/v1/jobs/<id>;  POST /api/v1/jobs/<id>/retry;  POST /api/v1/jobs/<id>/cancel
 //   POST /api/v1/jobs/retry {"kind", "state": "discarded"}   every discarded job of a kind runs again
@@ -18,6 +19,8 @@
 //   GET  /api/v1/status                      version, uptime, watchers, queues, last notifications
 //   GET  /api/v1/overview                    watchers' health, queues, failing jobs, pauses, 24 h counts
 //   GET  /api/v1/stats?of=&range=&by=        events or notifications per hour (overview_routes.cpp)
+//   GET  /api/v1/schedules;  GET /api/v1/digests, /api/v1/digests/<id>;  POST /api/v1/digests/send
+//                                            (schedule_digest_routes.cpp)
 //   POST /api/v1/reload                      re-read the config file, as SIGHUP does (reload_route.h)
 //   GET  /api/v1/stream                      the live stream, Server-Sent Events (stream_hub.h)
 // Lists answer {"items": [...], "next_cursor": "..."} (no cursor on the last page); errors answer
@@ -92,6 +95,7 @@ class AdminApi {
   void AddNotificationRoutes();
   void AddPauseRoutes();
   void AddOverviewRoutes();  // overview_routes.cpp
+  void AddScheduleAndDigestRoutes();
 
   DbThread& db_;
   LoopPoster& poster_;

@@ -6,6 +6,7 @@
 
 #include "common/iso8601.h"
 #include "common/json_depth.h"
+#include "common/utf8_cut.h"
 #include "common/uuid.h"
 #include "sources/webhook/request_values.h"
 
@@ -18,13 +19,26 @@ bool KnownNotificationStatus(const std::string& s) {
   return s == "pending" || s == "read" || s == "acted" || s == "dismissed";
 }
 
-// The `since` parameter, when given.
-Result<std::optional<TimePoint>> SinceParam(const HttpRequest& req) {
-  std::string since = QueryParam(req, "since");
-  if (since.empty()) return std::optional<TimePoint>();
-  auto t = ParseIso8601(since);
-  if (!t.ok()) return Status::Error("since: " + t.error());
+// A time parameter (`since`, `until`), when given.
+Result<std::optional<TimePoint>> TimeParam(const HttpRequest& req, const std::string& name) {
+  std::string text = QueryParam(req, name);
+  if (text.empty()) return std::optional<TimePoint>();
+  auto t = ParseIso8601(text);
+  if (!t.ok()) return Status::Error(name + ": " + t.error());
   return std::optional<TimePoint>(*t);
+}
+
+Result<std::optional<TimePoint>> SinceParam(const HttpRequest& req) { return TimeParam(req, "since"); }
+
+// `q`: searched in titles; at most kMaxTitleQueryBytes of UTF-8 without control characters.
+Result<std::string> TitleQueryParam(const HttpRequest& req) {
+  std::string q = QueryParam(req, "q");
+  if (q.size() > kMaxTitleQueryBytes) return Status::Error("q: at most " + std::to_string(kMaxTitleQueryBytes) + " bytes");
+  if (!IsUtf8(q)) return Status::Error("q: not UTF-8");
+  for (unsigned char c : q) {
+    if (c < 0x20 || c == 0x7f) return Status::Error("q: control characters are not searched for");
+  }
+  return q;
 }
 
 // A job list cursor: a job id, all digits, from 1 to the largest int64; nullopt for anything else
@@ -66,6 +80,12 @@ Result<EventFilter> EventFilterFrom(const HttpRequest& req) {
   auto since = SinceParam(req);
   if (!since.ok()) return since.status();
   f.since = *since;
+  auto until = TimeParam(req, "until");
+  if (!until.ok()) return until.status();
+  f.until = *until;
+  auto q = TitleQueryParam(req);
+  if (!q.ok()) return q.status();
+  f.title_query = *q;
   return f;
 }
 

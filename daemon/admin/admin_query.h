@@ -21,9 +21,14 @@ Result<int> LimitParam(const HttpRequest& req);
 // A UUID in either form the store writes (hyphenated, or 32 hex digits), in any case.
 bool LooksLikeUuid(const std::string& s);
 
-// GET /api/v1/events?watcher=&signal=&since=&limit=&cursor=&include=raw_data. The filter's limit
-// is the page's limit plus one (the extra row tells whether a next page exists). Errors: a limit
-// not from 1 to 500, an unknown signal, a cursor that is not a UUID, a since that is not ISO 8601.
+// The longest `q` GET /api/v1/events searches titles for.
+inline constexpr size_t kMaxTitleQueryBytes = 200;
+
+// GET /api/v1/events?watcher=&signal=&since=&until=&q=&limit=&cursor=&include=raw_data. The
+// filter's limit is the page's limit plus one (the extra row tells whether a next page exists).
+// Errors: a limit not from 1 to 500, an unknown signal, a cursor that is not a UUID, a since or
+// until that is not ISO 8601, a q longer than kMaxTitleQueryBytes, not UTF-8 or with control
+// characters.
 Result<EventFilter> EventFilterFrom(const HttpRequest& req);
 
 // GET /api/v1/jobs?state=&kind=&queue=&limit=&cursor=; limit plus one as above. Errors: the limit,

@@ -6,6 +6,7 @@
 #include "jobs/engine/job_engine.h"
 #include "store/event_repo.h"
 #include "store/job_repo.h"
+#include "store/notification_repo.h"
 
 namespace vigil {
 namespace {
@@ -17,6 +18,20 @@ std::string RunKindOf(const std::string& type) {
   if (type == "scheduled") return "scheduled_watcher";
   if (type == "log") return "log_tail";
   return "";
+}
+
+// GET /api/v1/events/<id>: the event with its raw payload, and its notifications (oldest first)
+// with the suggested hypothesis of the first that has one.
+nlohmann::json EventDetailJson(nlohmann::json event, const std::vector<NotificationRow>& notifications) {
+  event["notifications"] = nlohmann::json::array();
+  event["suggested_hypothesis"] = nullptr;
+  for (auto n = notifications.rbegin(); n != notifications.rend(); ++n) {
+    nlohmann::json j = NotificationToJson(*n);
+    event["notifications"].push_back({{"id", j["id"]}, {"community", j["community"]}, {"status", j["status"]},
+                                      {"signal", j["signal"]}, {"created_at", j["created_at"]}});
+    if (event["suggested_hypothesis"].is_null() && !n->suggested_hypothesis.empty()) event["suggested_hypothesis"] = n->suggested_hypothesis;
+  }
+  return event;
 }
 
 }  // namespace
@@ -56,6 +71,15 @@ void AdminApi::AddEventAndJobRoutes() {
               auto events = ListEvents(db, *filter);
               if (!events.ok()) return ApiError(500, events.error());
               return ApiJson(200, Page(std::move(*events), filter->limit - 1, [](const nlohmann::json& e) { return e["id"]; }));
+            }});
+  AddRoute({"GET", "/api/v1/events/:id", [](SqlConnection& db, const HttpRequest&, const std::vector<std::string>& p) {
+              if (!LooksLikeUuid(p[0])) return ApiError(404, "no event " + p[0]);
+              auto events = ListEvents(db, EventFilter{.limit = 1, .include_raw = true, .id = p[0]});
+              if (!events.ok()) return ApiError(500, events.error());
+              if (events->empty()) return ApiError(404, "no event " + p[0]);
+              auto notifications = ListNotifications(db, NotificationFilter{.limit = 100, .event_id = p[0]});
+              if (!notifications.ok()) return ApiError(500, notifications.error());
+              return ApiJson(200, EventDetailJson(std::move(events->front()), *notifications));
             }});
   AddRoute({"GET", "/api/v1/jobs", [](SqlConnection& db, const HttpRequest& req, const std::vector<std::string>&) {
               auto filter = JobFilterFrom(req);

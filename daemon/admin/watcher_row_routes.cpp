@@ -14,6 +14,32 @@ HttpResponse YamlWatcher(const std::string& name) {
   return ApiError(409, "watcher \"" + name + "\" is defined in the YAML; change it there (and reload)");
 }
 
+// `message` without the row's label ("watcher row "x" (id): "), as CheckWatcherRow names it.
+std::string WithoutLabel(const PlatformWatcherRow& row, const std::string& message) {
+  std::string label = "watcher row \"" + row.name + "\" (" + (row.id.empty() ? "new" : row.id) + "): ";
+  return message.rfind(label, 0) == 0 ? message.substr(label.size()) : message;
+}
+
+// The key path a message starts with ("schedule" of "schedule: field 2 ..."), or "" when it does
+// not start with one.
+std::string LeadingKey(const std::string& message) {
+  size_t colon = message.find(": ");
+  if (colon == std::string::npos || colon == 0) return "";
+  std::string key = message.substr(0, colon);
+  return key.find_first_of(" \"'") == std::string::npos ? key : "";
+}
+
+bool RowConfigHas(const PlatformWatcherRow& row, const std::string& key) {
+  auto config = ParseJsonBounded(row.config.empty() ? "{}" : row.config);
+  return config.ok() && config->is_object() && config->contains(key);
+}
+
+HttpResponse Refusal(int status, const std::string& message, const std::string& field) {
+  nlohmann::json body = {{"error", message}};
+  if (!field.empty()) body["field"] = field;
+  return ApiJson(status, body);
+}
+
 // The row after `changes`, checked as the daemon will run it; or the answer that refuses it.
 Result<PlatformWatcherRow> Checked(const Yaml& yaml, PlatformWatcherRow row, const std::string& body, bool creating,
                                    HttpResponse* refused) {
@@ -24,12 +50,12 @@ Result<PlatformWatcherRow> Checked(const Yaml& yaml, PlatformWatcherRow row, con
   }
   auto changed = ApplyRowChanges(std::move(row), *changes, creating);
   if (!changed.ok()) {
-    *refused = ApiError(400, changed.error());
+    *refused = Refusal(400, changed.error(), BodyErrorField(*changes, changed.error()));
     return changed.status();
   }
   bool shadowed = false;
   if (Status s = CheckWatcherRow(yaml(), *changed, &shadowed); !s.ok()) {
-    *refused = ApiError(shadowed ? 409 : 400, s.message());
+    *refused = Refusal(shadowed ? 409 : 400, s.message(), shadowed ? "name" : CheckErrorField(*changed, s.message()));
     return s;
   }
   return changed;
@@ -44,6 +70,26 @@ HttpResponse Saved(SqlConnection& db, const PlatformWatcherRow& row, int status)
 }
 
 }  // namespace
+
+std::string BodyErrorField(const nlohmann::json& body, const std::string& message) {
+  if (message == "a new watcher needs a name and a type")
+    return body.is_object() && body.value("name", nlohmann::json()).is_string() && !body["name"].get<std::string>().empty() ? "type" : "name";
+  return LeadingKey(message);
+}
+
+std::string CheckErrorField(const PlatformWatcherRow& row, const std::string& message) {
+  std::string rest = WithoutLabel(row, message);
+  if (rest.rfind("watcher_type ", 0) == 0) return "type";
+  if (rest.rfind("the YAML defines a watcher named", 0) == 0) return "name";
+  std::string key = LeadingKey(rest);
+  std::string top = key.substr(0, key.find_first_of(".["));
+  if (top.empty()) return "";
+  for (const char* column : {"name", "type", "community", "description", "query", "config"}) {
+    if (top == column) return top;
+  }
+  if (top == "every" && !RowConfigHas(row, "every")) return "poll_interval_seconds";
+  return "config." + top;
+}
 
 std::vector<ApiRoute> WatcherRowRoutes(Yaml yaml) {
   std::vector<ApiRoute> routes;

@@ -19,9 +19,22 @@
 
 #include "config/config.h"
 #include "daemon/admin/admin_api.h"
+#include "store/watcher_repo.h"
 
 namespace vigil {
 
 std::vector<ApiRoute> WatcherRowRoutes(std::function<std::shared_ptr<const Config>()> yaml);
+
+// The "field" of a 400 (or 409) answer of POST/PATCH: the body key the message concerns, so the
+// console can show it beside its field; "" when the message does not tell.
+// A refusal of the body itself (ApplyRowChanges: "poll_interval_seconds: expected seconds, ..."):
+// the key the message starts with; for a new row without a name or a type, the one missing.
+std::string BodyErrorField(const nlohmann::json& body, const std::string& message);
+// A refusal of the row as the daemon would run it (CheckWatcherRow, `vigil check`'s message,
+// "watcher row "x" (id): schedule: ..."): a column's key ("name", "type", "community",
+// "description", "query"; `every`, made from poll_interval_seconds, as "poll_interval_seconds"
+// unless the row's config sets it), "config" for the config as a whole, else "config.<key>" with
+// the top-level key of the row's config it concerns ("config.schedule" for a bad cron).
+std::string CheckErrorField(const PlatformWatcherRow& row, const std::string& message);
 
 }  // namespace vigil

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <iostream>
 
-#include "common/nearest.h"
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/cli/output.h"
+#include "jobs/deliver/digest_job.h"
 #include "jobs/deliver/digest_message.h"
 #include "store/digest_repo.h"
 #include "store/job_repo.h"
@@ -27,16 +27,9 @@ using cli::Fail;
 int CheckCommunity(const std::string& config_path, SqlConnection& db, const std::string& community) {
   auto config = LoadConfig(config_path, kDeferSecrets);
   if (!config.ok()) return Fail(config.error(), 2);
-  std::vector<std::string> declared;
-  for (const auto& c : (*config)->tree().value("communities", nlohmann::json::array())) declared.push_back(c.value("name", ""));
-  if (std::find(declared.begin(), declared.end(), community) != declared.end()) return 0;
-  auto row = CommunityIdByName(db, community);
-  if (!row.ok()) return Fail(row.error());
-  if (*row) return 0;
-  return Fail("no community \"" + community + "\"" + DidYouMean(community, declared) +
-                  ": neither the config's communities (" + (declared.empty() ? "none" : cli::Joined(declared)) +
-                  ") nor the database's subreddits name it",
-              2);
+  bool unknown = false;
+  if (Status s = CheckDigestCommunity(**config, db, community, &unknown); !s.ok()) return Fail(s.message(), unknown ? 2 : 1);
+  return 0;
 }
 
 int List(const std::string& config, const DigestArgs& a) {
@@ -73,8 +66,7 @@ int Send(const std::string& config, const DigestArgs& a) {
   auto db = OpenDatabaseFromConfig(config);
   if (!db.ok()) return Fail(db.error());
   if (int rc = CheckCommunity(config, **db, a.community)) return rc;
-  JobSpec job{.kind = "digest", .args = {{"community", a.community}}, .max_attempts = 8};
-  auto r = EnqueueJobs(**db, {job}, std::chrono::system_clock::now());
+  auto r = EnqueueJobs(**db, {DigestNowJob(a.community)}, std::chrono::system_clock::now());
   if (!r.ok()) return Fail(r.error());
   if (a.json) std::cout << nlohmann::json{{"job_id", (*r)[0].id}, {"community", a.community}}.dump() << "\n";
   else std::cout << "digest for " << a.community << " enqueued (job " << (*r)[0].id << ")\n";

@@ -13,15 +13,11 @@
 #include <sstream>
 #include <sys/stat.h>
 
-#include "common/iso8601.h"
-#include "config/http_client_config.h"
 #include "daemon/cli/cli_verbs.h"
 #include "daemon/cli/output.h"
 #include "daemon/cli/watcher_test_target.h"
-#include "jobs/engine/database_target.h"
-#include "jobs/watch/literature_poll_job.h"
+#include "daemon/watcher_dry_poll.h"
 #include "sources/log/log_event.h"
-#include "sources/scheduled/scheduled_check.h"
 #include "sources/webhook/webhook_watcher.h"
 
 namespace vigil {
@@ -33,12 +29,9 @@ struct TestArgs {
   bool json = false;
 };
 
-// What a tester found: the events and, per type, what else there is to say.
-struct Found {
-  std::vector<Event> events;
-  nlohmann::json details = nlohmann::json::object();  // --json: beside "events"
-  std::vector<std::string> lines;                      // for a person: before the events
-};
+// What a tester found: the events and, per type, what else there is to say (details: beside
+// "events" with --json; lines: for a person, before the events).
+using Found = DryPoll;
 
 Result<std::string> ReadFile(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -48,19 +41,7 @@ Result<std::string> ReadFile(const std::string& path, const char* what) {
   return text.str();
 }
 
-Result<Found> TestLiterature(const cli::TestTarget& t) {
-  auto options = HttpClientOptionsFrom(*t.config);
-  if (!options.ok()) return options.status();
-  auto http = cli::TestHttpClient(*t.config);
-  if (!http.ok()) return http.status();
-  LiteratureSpec spec = LiteratureSpecFrom(*t.watcher);
-  if (spec.email.empty()) spec.email = options->contact_email;
-  auto polled = PollLiterature(spec, PollCursor{}, **http, nullptr, std::chrono::system_clock::now());
-  if (!polled.ok()) return polled.status();
-  Found f{std::move(polled->events), {{"warnings", polled->warnings}}, {}};
-  for (const auto& w : polled->warnings) f.lines.push_back("warning: " + w);
-  return f;
-}
+Result<Found> TestLiterature(const cli::TestTarget& t) { return DryPollLiterature(*t.config, *t.watcher, nullptr); }
 
 Result<HttpRequest> WebhookRequest(const WebhookWatcher& hook, const TestArgs& a) {
   auto body = ReadFile(a.payload, "--payload");
@@ -153,34 +134,7 @@ Result<Found> TestLog(const cli::TestTarget& t, const TestArgs& a) {
   return f;
 }
 
-Result<Found> TestScheduled(const cli::TestTarget& t) {
-  auto spec = ParseScheduledWatcherSpec(*t.config, *t.watcher, t.index);
-  if (!spec.ok()) return spec.status();
-  auto http = cli::TestHttpClient(*t.config);
-  if (!http.ok()) return http.status();
-  std::unique_ptr<SqlConnection> other;
-  SqlConnection* db = t.db.get();
-  if (spec->check == ScheduledCheck::kSql && !spec->database_url.empty()) {
-    SqlTarget target = DatabaseTarget(*t.config, spec->database_url);
-    target.read_only = true;
-    auto opened = OpenSqlConnection(target);
-    if (!opened.ok()) return opened.status().WithContext("sql on " + spec->database_label);
-    other = std::move(*opened);
-    db = other.get();
-  }
-  if (db == nullptr) {
-    if (spec->check == ScheduledCheck::kSql) return Status::Error("its sql check reads vigil's database, which does not exist yet");
-    auto unused = OpenSqlConnection("sqlite::memory:");  // only an sql check reads the database it is given
-    if (!unused.ok()) return unused.status();
-    other = std::move(*unused);
-    db = other.get();
-  }
-  nlohmann::json vars = {{"watcher", spec->name}, {"fire_at", FormatIso8601(std::chrono::system_clock::now())}};
-  auto events = RunScheduledCheck(*spec, vars, http->get(), *db, nullptr);
-  if (!events.ok()) return events.status();
-  Found f{std::move(*events), {{"fire_at", vars["fire_at"]}}, {"fired once at " + vars["fire_at"].get<std::string>()}};
-  return f;
-}
+Result<Found> TestScheduled(const cli::TestTarget& t) { return DryPollScheduled(*t.config, *t.watcher, t.index, t.db.get(), nullptr); }
 
 Result<Found> TestByType(const cli::TestTarget& t, const std::string& type, const TestArgs& a) {
   if (type == "literature") return TestLiterature(t);

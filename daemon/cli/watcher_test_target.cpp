@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "config/http_client_config.h"
 #include "daemon/cli/output.h"
 #include "daemon/platform_watchers.h"
 #include "daemon/watcher_status.h"
@@ -56,13 +55,6 @@ Result<TestTarget> FindTestTarget(const std::string& path, const std::string& na
   if (t.watcher == nullptr) return Status::Error("no watcher named \"" + name + "\" in " + path + " or among the platform's running rows");
   t.index = IndexOf(*t.config, t.watcher);
   return t;
-}
-
-Result<std::unique_ptr<CurlHttpClient>> TestHttpClient(const Config& config) {
-  auto options = HttpClientOptionsFrom(config);
-  if (!options.ok()) return options.status();
-  for (const auto& host : config.Get("platform_watchers.allow_hosts")) options->guard.allow_hosts.push_back(host);
-  return std::make_unique<CurlHttpClient>(*options);
 }
 
 Result<EventPreviewer> EventPreviewer::For(const TestTarget& target) {

@@ -29,9 +29,6 @@ struct TestTarget {
 // a platform row that does not run (its reason), no such watcher.
 Result<TestTarget> FindTestTarget(const std::string& path, const std::string& name);
 
-// The HTTP client a poll or a timed check of `config` uses (its http: settings and allowed hosts).
-Result<std::unique_ptr<CurlHttpClient>> TestHttpClient(const Config& config);
-
 // Scores would-be events as triage would, with the community's current rules, storing nothing.
 class EventPreviewer {
  public:

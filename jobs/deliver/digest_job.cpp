@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/nearest.h"
 #include "jobs/triage/triage_handler.h"
 #include "store/digest_repo.h"
 #include "store/job_repo.h"
@@ -86,6 +87,25 @@ KindSpec DigestKind(const Runtime& runtime) {
     return JobResult::Done();
   });
   return spec;
+}
+
+JobSpec DigestNowJob(const std::string& community) {
+  return JobSpec{.kind = "digest", .args = {{"community", community}}, .max_attempts = 8};
+}
+
+Status CheckDigestCommunity(const Config& config, SqlConnection& db, const std::string& community, bool* unknown) {
+  *unknown = false;
+  std::vector<std::string> declared;
+  for (const auto& c : config.tree().value("communities", nlohmann::json::array())) declared.push_back(c.value("name", ""));
+  if (std::find(declared.begin(), declared.end(), community) != declared.end()) return Status::Ok();
+  auto row = CommunityIdByName(db, community);
+  if (!row.ok()) return row.status();
+  if (*row) return Status::Ok();
+  *unknown = true;
+  std::string names;
+  for (const auto& d : declared) names += (names.empty() ? "" : ", ") + d;
+  return Status::Error("no community \"" + community + "\"" + DidYouMean(community, declared) + ": neither the config's communities (" +
+                       (declared.empty() ? "none" : names) + ") nor the database's subreddits name it");
 }
 
 }  // namespace vigil

@@ -43,4 +43,12 @@ Result<DigestOutcome> MakeDigest(const TriageSettings& settings, SqlConnection& 
 // platform channels while notify.platform.digests_path is unset.
 std::vector<std::string> DigestChannels(const TriageSettings& settings, const CommunitySettings& community);
 
+// The job `vigil digests send` and POST /api/v1/digests/send enqueue: the community's digest now.
+JobSpec DigestNowJob(const std::string& community);
+
+// Ok when a digest may go to `community`: the config's `communities:` declare it or the database
+// has a subreddits row of that name. Else the error naming both (and the nearest declared name);
+// a database error is returned as it is (`*unknown` tells them apart: true for an unknown name).
+Status CheckDigestCommunity(const Config& config, SqlConnection& db, const std::string& community, bool* unknown);
+
 }  // namespace vigil
