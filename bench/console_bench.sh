@@ -60,7 +60,9 @@ fill_sql() {
   if [ "$dialect" = sqlite ]; then
     sql_id() { echo "printf('%012x7000%016x', $1, $2)"; }
     sql_ts() { echo "strftime('%Y-%m-%d %H:%M:%f', ($1) / 1000.0, 'unixepoch') || '000'"; }
+    sql_json() { echo "$1"; }
   else
+    sql_json() { echo "CAST($1 AS JSONB)"; }
     sql_id() { echo "CAST(lpad(to_hex($1), 12, '0') || '7000' || lpad(to_hex($2), 16, '0') AS UUID)"; }
     sql_ts() { echo "to_timestamp(($1) / 1000.0)"; }
   fi
@@ -74,7 +76,7 @@ SELECT $(sql_id "$start + i * 1000" i), w.watcher_id, w.subreddit_id,
        'Paper ' || i || ' on ' || (CASE i % 7 WHEN 0 THEN 'KRAS inhibitors' WHEN 1 THEN 'atrial fibrillation'
          WHEN 2 THEN 'tau aggregation' WHEN 3 THEN 'CRISPR screens' WHEN 4 THEN 'heart failure'
          WHEN 5 THEN 'glioma' ELSE 'sepsis' END) || (CASE WHEN i % 997 = 0 THEN ' osimertinib' ELSE '' END),
-       'summary of paper ' || i, 'webhook', 'src-' || i, 'https://example.org/p/' || i, '{"n": ' || i || '}', '{"raw": ' || i || '}',
+       'summary of paper ' || i, 'webhook', 'src-' || i, 'https://example.org/p/' || i, $(sql_json "'{\"n\": ' || i || '}'"), $(sql_json "'{\"raw\": ' || i || '}'"),
        CASE WHEN i % 10 = 0 THEN 'high' WHEN i % 10 < 4 THEN 'medium' ELSE 'low' END, 'keyword match', $(sql_ts "$start + i * 1000")
 FROM $series JOIN (SELECT CAST(substr(wt.name, 6) AS INTEGER) AS k, wt.id AS watcher_id, s.id AS subreddit_id
                    FROM watchers wt LEFT JOIN subreddits s ON s.id = wt.subreddit_id WHERE wt.name LIKE 'hook-%') w ON w.k = i % 5;
@@ -115,10 +117,11 @@ time_pages() {
     "notifications?watcher=hook-2" "notifications?status=pending&community=oncology&signal=medium"
     "jobs" "jobs?state=discarded" "pauses" "schedules" "digests" "overview" "stats?of=events&range=7d&by=watcher")
   for page in "${pages[@]}"; do
-    local first best=999999 status
+    local first best=999999 status label=${page//$two_days_ago/-2d}
+    label=${label//$day_ago/-1d}
     read -r status first < <(ms "$base/$page")
     if [ "$status" = 404 ] && curl -s -H "Authorization: Bearer $TOKEN" "$base/$page" | grep -q 'no such API path'; then
-      echo "${page%%\?*}(absent) $dialect - - -" >>"$work/results"
+      echo "${label%%\?*}(absent) $dialect - - -" >>"$work/results"
       continue
     fi
     for _ in 1 2 3 4 5; do
@@ -126,7 +129,7 @@ time_pages() {
       read -r s t < <(ms "$base/$page")
       best=$(python3 -c "print(min($best, $t))")
     done
-    echo "$page $dialect $status $first $best" >>"$work/results"
+    echo "$label $dialect $status $first $best" >>"$work/results"
   done
 }
 

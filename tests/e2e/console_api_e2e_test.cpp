@@ -42,7 +42,7 @@ class ConsoleApiE2E : public ::testing::TestWithParam<const char*> {
     watcher_ = **watcher;
     base_ = std::chrono::system_clock::now() - 10min;
     Add("KRAS G12C inhibitor trial", 0, R"({"trial": "NCT01", "arms": [1, 2]})");
-    Add("A review of 100% of reviews", 60, "not json at all");
+    Add("A review of 100% of reviews", 60, R"("a JSON string")");
     Add("Sotorasib_resistance in kras", 120, "");
   }
   void Add(const std::string& title, int seconds, const std::string& raw) {
@@ -63,7 +63,8 @@ class ConsoleApiE2E : public ::testing::TestWithParam<const char*> {
   }
   std::vector<std::string> Titles(const std::string& query) {
     std::vector<std::string> out;
-    for (const auto& e : Call("GET", "/api/v1/events" + query, 200)["items"]) out.push_back(e["title"]);
+    nlohmann::json page = Call("GET", "/api/v1/events" + query, 200);
+    for (const auto& e : page["items"]) out.push_back(e["title"]);
     return out;
   }
   std::string At(int seconds) { return FormatUtcZ(base_ + std::chrono::seconds(seconds)); }
@@ -150,8 +151,9 @@ TEST_P(ConsoleApiE2E, SchedulesShowTheirNextFireInUtcAndInTheirZone) {
   EXPECT_EQ((*digest)["kind"], "digest");
   EXPECT_EQ((*digest)["tz"], "Europe/Paris");
   EXPECT_TRUE((*digest)["next_fire_local"].get<std::string>().ends_with(" 08:00 Europe/Paris"));
-  Call("POST", "/api/v1/pauses", 201, R"({"scope": "kind", "name": "scheduled_watcher"})");
-  for (const auto& s : Call("GET", "/api/v1/schedules", 200)["items"]) EXPECT_EQ(s["paused"], s["name"] == "watcher:nightly") << s;
+  Call("POST", "/api/v1/pauses", 201, R"({"kind": "scheduled_watcher"})");
+  nlohmann::json after = Call("GET", "/api/v1/schedules", 200);
+  for (const auto& s : after["items"]) EXPECT_EQ(s["paused"], s["name"] == "watcher:nightly") << s;
 }
 
 TEST_P(ConsoleApiE2E, DigestsAreListedShownAndSentNow) {

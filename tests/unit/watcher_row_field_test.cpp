@@ -4,6 +4,7 @@
 
 #include "daemon/admin/watcher_row_routes.h"
 #include "daemon/platform_watchers.h"
+#include "sources/watcher_checks.h"
 
 namespace vigil {
 namespace {
