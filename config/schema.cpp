@@ -227,10 +227,13 @@ std::vector<KeySpec> JobKeys() {
       Applied({"jobs.context_backup_coverage", K::kAny, "", kReload,
        "Context-backup coverage over the platform's tables (docs/maintenance.md): `schedule` (default `0 */6 * * *`) or "
        "`every`, `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `tables`, `fernet_key` or `fernet_key_file`, `generator: {base_url, model, api_key, "
-       "max_input_tokens, timeout}`."}, "jobs/maintenance/context_backup_coverage_job.cpp"),
+       "max_input_tokens, timeout}` (without it the note is written locally, extractive, with no network call; with it the "
+       "decrypted messages are sent to that endpoint)."}, "jobs/maintenance/context_backup_coverage_job.cpp"),
       Applied({"jobs.crash_report_flush", K::kAny, "", kReload,
        "Crash-report sending (docs/maintenance.md): `every` (default 1m) or `schedule`, `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `tables`, "
-       "`endpoint: {url, token or token_file, format: json|github}`."}, "jobs/maintenance/crash_report_flush_job.cpp"),
+       "`endpoint: {url, token or token_file, format: json|github}`, `max_pending` (default 100: the oldest beyond are given up), "
+       "`loop_threshold` (default 3: more reports of one type within an hour are sent as one). The platform's reports wait "
+       "for its local_settings.terms_accepted_at."}, "jobs/maintenance/crash_report_flush_job.cpp"),
       Applied({"jobs.embedding_backfill", K::kAny, "", kReload,
        "Embedding backfill of platform rows (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: by hand "
        "only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `provider: {kind: openai|ollama|local, base_url, model, api_key, dimensions, "
@@ -239,6 +242,11 @@ std::vector<KeySpec> JobKeys() {
        "Citation verification of message_citations (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
        "by hand only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "
        "`min_confidence`, `mailto`, `crossref|pubmed|arxiv: {base_url}`, `urls: {enabled, allow_hosts}`."}, "jobs/maintenance/citation_config.cpp"),
+      Applied({"jobs.database_backup", K::kAny, "", kReload,
+       "Verified backups of vigil's database and the `databases` listed (names from `databases:` or URLs) (docs/maintenance.md): "
+       "`schedule` (default `15 3 * * *`, daily) or `every`, `enabled`, `dir` (default /var/lib/vigil/backups), `keep` "
+       "(default 7 per database), `pg_dump` (default pg_dump; pg_restore beside it, or `pg_restore`), `timeout` (default 2h)."},
+       "jobs/maintenance/database_backup_job.cpp"),
   };
 }
 

@@ -29,6 +29,8 @@ nlohmann::json BackupCoverageReport::ToJson() const {
           {"notes_written", notes_written},
           {"failed_pairs", failed_pairs},
           {"skipped_messages", skipped_messages},
+          {"incomplete_notes", incomplete_notes},
+          {"generator", generator},
           {"errors", errors}};
 }
 
@@ -59,6 +61,7 @@ Result<BackupCoverageReport> BackupCoverage::Run(const ProgressFn& progress, con
   auto pairs = ScanPairs();
   if (!pairs.ok()) return pairs.status();
   BackupCoverageReport report;
+  report.generator = generator_.kind();
   report.pairs = pairs->size();
   std::vector<const CoveragePair*> stale;
   for (const auto& p : *pairs) {
@@ -111,9 +114,29 @@ Result<std::vector<ChatMessage>> BackupCoverage::DecryptedMessagesSince(const Co
 Status BackupCoverage::CoverPair(const CoveragePair& pair, BackupCoverageReport* report, const CancelToken* cancel) {
   auto transcript = DecryptedMessagesSince(pair, report);
   if (!transcript.ok()) return transcript.status();
-  auto note = generator_.Generate(pair.model_id, *transcript, cancel);
+  auto previous = PreviousNote(pair);
+  if (!previous.ok()) return previous.status();
+  auto note = generator_.Generate({pair.model_id, std::move(*previous), std::move(*transcript)}, cancel);
   if (!note.ok()) return note.status();
-  return WriteNote(pair, *note);
+  Status written = WriteNote(pair, note->text);
+  if (written.ok() && !note->missing.empty()) {
+    ++report->incomplete_notes;
+    spdlog::warn("context_backup_coverage: conversation {} model {}: the note lacks {} section(s), stored marked missing",
+                 pair.conversation_id, pair.model_id, note->missing.size());
+  }
+  return written;
+}
+
+Result<std::string> BackupCoverage::PreviousNote(const CoveragePair& pair) {
+  if (!pair.last_backup) return std::string();
+  const char* b = "context_backups";
+  auto r = db_.Query("SELECT " + t_.C(b, "backup_text") + " FROM " + t_.T(b) + " WHERE " + t_.C(b, "conversation_id") +
+                         " = $1 AND " + t_.C(b, "model_id") + " = $2 ORDER BY " + t_.C(b, "created_at") + " DESC, " +
+                         t_.C(b, "thread_number") + " DESC LIMIT 1",
+                     {pair.conversation_id, pair.model_id});
+  if (!r.ok()) return r.status().WithContext("reading the previous note");
+  if (r->rows.empty() || r->rows[0].IsNull(0)) return std::string();
+  return r->rows[0].Text(0);
 }
 
 Status BackupCoverage::WriteNote(const CoveragePair& pair, const std::string& note) {

@@ -4,8 +4,9 @@
 // A (model M, conversation C) pair exists when M appears for C in model_runs or token_counters.
 // Its backup is valid when the newest context_backups.created_at for (M, C) is later than the
 // newest messages.created_at for C (a conversation without messages needs no backup). For each
-// invalid pair the job decrypts C's messages since that backup in memory, asks the generator for
-// a handoff note, and in one transaction inserts it (trigger 'coverage_job_stale', token_estimate
+// invalid pair the job decrypts C's messages since that backup in memory, gives them and the
+// pair's previous note to the generator for a handoff note (extractive_handoff.h by default: no
+// network), and in one transaction inserts it (trigger 'coverage_job_stale', token_estimate
 // chars / 4, the next thread_number) and resets the pair's token_counters row (created if
 // missing). A message whose Fernet token fails is counted and left out; a pair that fails is
 // counted and the run goes on.
@@ -45,6 +46,8 @@ struct BackupCoverageReport {
   size_t notes_written = 0;
   size_t failed_pairs = 0;
   size_t skipped_messages = 0;  // tokens that failed to decrypt
+  size_t incomplete_notes = 0;  // notes stored with sections the generator did not write
+  std::string generator;        // HandoffGenerator::kind()
   std::vector<std::string> errors;  // "conversation/model: why" (never message content)
 
   static double Ratio(size_t valid, size_t all) { return all == 0 ? 1.0 : static_cast<double>(valid) / all; }
@@ -64,6 +67,7 @@ class BackupCoverage {
  private:
   Status CoverPair(const CoveragePair& pair, BackupCoverageReport* report, const CancelToken* cancel);
   Result<std::vector<ChatMessage>> DecryptedMessagesSince(const CoveragePair& pair, BackupCoverageReport* report);
+  Result<std::string> PreviousNote(const CoveragePair& pair);
   Status WriteNote(const CoveragePair& pair, const std::string& note);
 
   SqlConnection& db_;

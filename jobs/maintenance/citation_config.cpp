@@ -50,8 +50,10 @@ Status TableShorthand(const Config& config, const BlockReader& block, CitationVe
 const std::vector<TableDefaults>& CitationTables() {
   static const std::vector<TableDefaults> kTables = {
       {"message_citations",
-       {"id", "citation_text", "source_url", "source_title", "verified", "verification_method", "verification_confidence",
-        "verified_at"}}};
+       {"id", "message_id", "citation_text", "source_url", "source_title", "verified", "verification_method",
+        "verification_confidence", "verified_at"}},
+      // Optional: when it has citations_verified, a message whose citations are all checked gets it set.
+      {"messages", {"id", "citations_verified"}}};
   return kTables;
 }
 

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <set>
+
 #include "common/json_depth.h"
 #include "common/metrics.h"
 #include "config/http_client_config.h"
@@ -14,6 +17,7 @@ namespace {
 
 struct CitationRow {
   std::string id;
+  std::string message_id;
   std::string text;
   std::string source_url;
   std::string cited_title;  // the platform's source_title before vigil ever wrote it
@@ -48,14 +52,16 @@ class CitationPass {
         summary_.last_error = rows.error();
         return;
       }
-      if (rows->empty()) return;
+      if (rows->empty()) return MarkMessages();
       for (const auto& row : *rows) {
         if (run_.cancel && run_.cancel->cancelled()) break;
         Check(row);
       }
       after = rows->back().id;
+      MarkMessages();
       if (run_.on_progress) run_.on_progress(summary_);
     }
+    MarkMessages();
     summary_.cancelled = true;
   }
 
@@ -65,7 +71,7 @@ class CitationPass {
   Result<std::vector<CitationRow>> ReadPage(const std::string& after) {
     std::vector<SqlValue> params = {SeedTimestamp(run_.clock->Now() - c_.recheck_after, platform_.dialect())};
     std::string id = C("id"), verified_at = C("verified_at");
-    std::string sql = "SELECT " + id + ", " + C("citation_text") + ", " + C("source_url") + ", CASE WHEN " + verified_at +
+    std::string sql = "SELECT " + id + ", " + C("message_id") + ", " + C("citation_text") + ", " + C("source_url") + ", CASE WHEN " + verified_at +
                       " IS NULL THEN " + C("source_title") + " END FROM " + c_.tables.T(kTable) + " WHERE (" + verified_at +
                       " IS NULL OR " + verified_at + " < $1)";
     if (!after.empty()) {
@@ -76,7 +82,7 @@ class CitationPass {
     auto r = platform_.Query(sql + " ORDER BY " + id + " LIMIT $" + std::to_string(params.size()), params);
     if (!r.ok()) return r.status();
     std::vector<CitationRow> rows;
-    for (const auto& row : r->rows) rows.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
+    for (const auto& row : r->rows) rows.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4)});
     return rows;
   }
 
@@ -147,9 +153,36 @@ class CitationPass {
       return;
     }
     ++summary_.checked;
+    if (!row.message_id.empty()) touched_.insert(row.message_id);
     (v.verified ? summary_.verified : summary_.unverified) += 1;
     Metrics::Global().Inc("vigil_citations_checked_total", {{"result", result}});
   }
+
+  // Sets messages.citations_verified for the messages touched since the last call whose citations
+  // are all checked, when the platform's messages table has the column (looked up once a pass).
+  void MarkMessages() {
+    if (touched_.empty()) return;
+    const auto& t = c_.tables;
+    if (!messages_flag_) {
+      auto probe = platform_.Query("SELECT " + t.C("messages", "citations_verified") + " FROM " + t.T("messages") + " WHERE 1 = 0");
+      messages_flag_ = probe.ok();
+      if (!probe.ok()) spdlog::debug("citation_verification: no messages.citations_verified to set: {}", probe.error());
+    }
+    if (*messages_flag_) {
+      for (const auto& message : touched_) {
+        auto r = platform_.Query("UPDATE " + t.T("messages") + " SET " + t.C("messages", "citations_verified") + " = TRUE WHERE " +
+                                     t.C("messages", "id") + " = $1 AND NOT EXISTS (SELECT 1 FROM " + t.T(kTable) + " WHERE " +
+                                     C("message_id") + " = $1 AND " + C("verified_at") + " IS NULL)",
+                                 {message});
+        if (!r.ok()) summary_.last_error = "setting citations_verified of message " + message + ": " + r.error();
+        else summary_.messages_marked += r->affected;
+      }
+    }
+    touched_.clear();
+  }
+
+  std::set<std::string> touched_;            // messages whose citations were written since MarkMessages
+  std::optional<bool> messages_flag_;         // whether messages.citations_verified exists
 
   const CitationVerificationConfig& c_;
   SqlConnection& platform_;
@@ -164,7 +197,7 @@ class CitationPass {
 
 nlohmann::json CitationSummary::ToJson() const {
   return {{"missing", missing}, {"checked", checked}, {"verified", verified}, {"unverified", unverified}, {"retracted", retracted},
-          {"no_identifier", no_identifier}, {"deferred", deferred}, {"lookups", lookups}, {"cache_hits", cache_hits},
+          {"no_identifier", no_identifier}, {"deferred", deferred}, {"messages_marked", messages_marked}, {"lookups", lookups}, {"cache_hits", cache_hits},
           {"cancelled", cancelled}, {"last_error", last_error}, {"elapsed_seconds", elapsed_seconds}};
 }
 
@@ -172,7 +205,7 @@ CitationSummary RunCitationVerification(const CitationVerificationConfig& config
                                         HttpClient& api, HttpClient& pages, const CitationRun& run) {
   CitationSummary summary;
   auto start = std::chrono::steady_clock::now();
-  auto missing = MissingTables(platform, config.tables.TableNames());
+  auto missing = MissingTables(platform, {config.tables.Name(kTable)});  // messages is optional
   if (!missing.ok()) {
     summary.last_error = missing.error();
   } else if (!missing->empty()) {
@@ -208,7 +241,7 @@ MaintenanceOutcome RunCitationVerificationJob(MaintenanceEnv& env) {
   CitationRun run{.cancel = env.cancel, .clock = &SystemClock::Instance(), .on_progress = nullptr};
   if (env.progress) run.on_progress = [&env](const CitationSummary& c) { env.progress(static_cast<size_t>(c.checked), 0); };
   CitationSummary summary = RunCitationVerification(*parsed, platform, env.own_db, env.http, pages, run);
-  if (!summary.missing.empty()) out = WaitForTables("citation_verification", label, parsed->tables.TableNames());
+  if (!summary.missing.empty()) out = WaitForTables("citation_verification", label, {parsed->tables.Name("message_citations")});
   out.summary.update(summary.ToJson());
   out.summary["database"] = label;
   if (!summary.missing.empty()) return out;

@@ -3,7 +3,9 @@
 // looks the strongest one up (a cached answer first, vigil_citation_cache), compares the cited
 // text with the record (citation_match.h) and sets verified, verification_method,
 // verification_confidence, source_title and verified_at. A record Crossref or PubMed reports as
-// retracted is never "verified": its method says "<source>-retracted".
+// retracted is never "verified": its method says "<source>-retracted". When the platform's
+// messages table has citations_verified (seeds/001), a message whose citations have all been
+// checked gets it set.
 //
 // Threads: RunCitationVerification blocks the calling thread; connections must be its own.
 #pragma once
@@ -29,6 +31,7 @@ struct CitationSummary {
   int64_t retracted = 0;
   int64_t no_identifier = 0;
   int64_t deferred = 0;       // rows left for later: a service failed
+  int64_t messages_marked = 0;  // messages.citations_verified set: every citation of theirs checked
   int64_t lookups = 0;        // identifiers fetched (not from the cache)
   int64_t cache_hits = 0;
   bool cancelled = false;

@@ -5,6 +5,7 @@
 #include "common/metrics.h"
 #include "config/units.h"
 #include "jobs/maintenance/backup_coverage.h"
+#include "jobs/maintenance/extractive_handoff.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 
 namespace vigil {
@@ -16,17 +17,18 @@ struct CoverageConfig {
   std::string db_url;  // "" = vigil's own
   TableMapping tables = TableMapping::Defaults(BackupCoverageTables());
   std::string fernet_key;
-  GeneratorSpec generator;
+  std::optional<GeneratorSpec> generator;  // none: the extractive note, no network
 };
 
 Status FieldError(const Config& config, const std::string& path, const std::string& msg) {
   return config.ErrorAt(path, msg);
 }
 
-Result<GeneratorSpec> GeneratorFrom(const Config& config, const nlohmann::json& block) {
+Result<std::optional<GeneratorSpec>> GeneratorFrom(const Config& config, const nlohmann::json& block) {
   std::string at = std::string(kAt) + ".generator";
   GeneratorSpec g;
-  if (!block.contains("generator")) return g;
+  if (!block.contains("generator")) return std::optional<GeneratorSpec>();
+  if (!block["generator"].is_object()) return FieldError(config, at, "expected a map (base_url, model, api_key, ...)");
   const auto& j = block["generator"];
   Status s = CheckKeys(config, j, at, {"base_url", "model", "api_key", "api_key_file", "max_input_tokens", "timeout"});
   if (!s.ok()) return s;
@@ -50,7 +52,7 @@ Result<GeneratorSpec> GeneratorFrom(const Config& config, const nlohmann::json& 
     if (!d.ok()) return FieldError(config, at + ".timeout", d.error());
     g.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
   }
-  return g;
+  return std::optional<GeneratorSpec>(std::move(g));
 }
 
 Result<CoverageConfig> CoverageConfigFrom(const Config& config) {
@@ -79,6 +81,8 @@ void ExportMetrics(const BackupCoverageReport& r, const std::string& database) {
   m.Describe("vigil_backup_notes_written_total", "counter", "Handoff notes written by the coverage job.");
   m.Describe("vigil_backup_pair_failures_total", "counter", "Stale pairs the coverage job could not fill.");
   m.Describe("vigil_backup_messages_skipped_total", "counter", "Messages left out because their token failed.");
+  m.Describe("vigil_backup_incomplete_notes_total", "counter",
+             "Handoff notes stored with sections the generator did not write (asked twice).");
   m.Set("vigil_backup_coverage_ratio", {{"database", database}, {"phase", "before"}},
         BackupCoverageReport::Ratio(r.valid_before, r.pairs));
   m.Set("vigil_backup_coverage_ratio", {{"database", database}, {"phase", "after"}},
@@ -87,6 +91,7 @@ void ExportMetrics(const BackupCoverageReport& r, const std::string& database) {
   m.Inc("vigil_backup_notes_written_total", {{"database", database}}, static_cast<double>(r.notes_written));
   m.Inc("vigil_backup_pair_failures_total", {{"database", database}}, static_cast<double>(r.failed_pairs));
   m.Inc("vigil_backup_messages_skipped_total", {{"database", database}}, static_cast<double>(r.skipped_messages));
+  m.Inc("vigil_backup_incomplete_notes_total", {{"database", database}}, static_cast<double>(r.incomplete_notes));
 }
 
 MaintenanceOutcome Failed(const std::string& why) {
@@ -113,7 +118,10 @@ MaintenanceOutcome RunContextBackupCoverage(MaintenanceEnv& env) {
   if (!missing->empty()) return WaitForTables("context_backup_coverage", label, *missing);
   auto key = FernetKey::Parse(c->fernet_key);
   if (!key.ok()) return Failed("fernet_key: " + key.error());
-  ChatCompletionsGenerator generator(env.http, c->generator);
+  ExtractiveGenerator extractive;
+  std::optional<ChatCompletionsGenerator> remote;
+  if (c->generator) remote.emplace(env.http, *c->generator);
+  HandoffGenerator& generator = remote ? static_cast<HandoffGenerator&>(*remote) : extractive;
   BackupCoverage coverage(db, c->tables, *key, generator);
   auto report = coverage.Run(env.progress, env.cancel);
   if (!report.ok()) return Failed(report.error());

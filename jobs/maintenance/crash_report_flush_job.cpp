@@ -19,9 +19,22 @@ constexpr const char* kAt = "jobs.crash_report_flush";
 
 struct FlushConfig {
   std::string db_url;  // "" = only vigil's own
-  TableMapping tables = TableMapping::Defaults(CrashTables());
+  TableMapping tables = TableMapping::Defaults(PlatformCrashTables());
   ReportEndpoint endpoint;
+  size_t max_pending = 100;
+  int loop_threshold = 3;
 };
+
+// An integer key of the block: absent gives `fallback`; else at least `min`.
+Result<int64_t> IntKey(const Config& config, const nlohmann::json& block, const char* key, int64_t fallback, int64_t min,
+                       int64_t max) {
+  if (!block.contains(key)) return fallback;
+  const auto& v = block[key];
+  if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max)
+    return config.ErrorAt(std::string(kAt) + "." + key,
+                          "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  return v.get<int64_t>();
+}
 
 Status FieldError(const Config& config, const std::string& path, const std::string& msg) {
   return config.ErrorAt(path, msg);
@@ -49,7 +62,7 @@ Result<ReportEndpoint> EndpointFrom(const Config& config, const nlohmann::json& 
 }
 
 Result<FlushConfig> FlushConfigFrom(const Config& config) {
-  auto target = ParseJobTarget(config, kAt, CrashTables(), {"endpoint"});
+  auto target = ParseJobTarget(config, kAt, PlatformCrashTables(), {"endpoint", "max_pending", "loop_threshold"});
   if (!target.ok()) return target.status();
   const auto block = config.Get(kAt);
   FlushConfig c;
@@ -58,6 +71,12 @@ Result<FlushConfig> FlushConfigFrom(const Config& config) {
   auto endpoint = EndpointFrom(config, block);
   if (!endpoint.ok()) return endpoint.status();
   c.endpoint = std::move(*endpoint);
+  auto max_pending = IntKey(config, block, "max_pending", 100, 1, 1000000);
+  if (!max_pending.ok()) return max_pending.status();
+  auto loop_threshold = IntKey(config, block, "loop_threshold", 3, 1, 1000000);
+  if (!loop_threshold.ok()) return loop_threshold.status();
+  c.max_pending = static_cast<size_t>(*max_pending);
+  c.loop_threshold = static_cast<int>(*loop_threshold);
   return c;
 }
 
@@ -66,6 +85,13 @@ void ExportMetrics(const FlushResult& r, int leftovers, const std::string& datab
   m.Describe("vigil_crash_reports_sent_total", "counter", "Error reports the endpoint accepted.");
   m.Describe("vigil_crash_reports_pending", "gauge", "Unsent error reports after the last flush.");
   m.Describe("vigil_crash_sessions_reported_total", "counter", "Crashed sessions turned into reports.");
+  m.Describe("vigil_crash_reports_waiting_consent", "gauge",
+             "The platform's reports held until its user accepts the terms (local_settings.terms_accepted_at).");
+  m.Describe("vigil_crash_reports_given_up_total", "counter", "Reports given up, the oldest beyond max_pending.");
+  m.Describe("vigil_crash_loop_reports_total", "counter", "Crash loops sent as one report each.");
+  m.Set("vigil_crash_reports_waiting_consent", {{"database", database}}, static_cast<double>(r.waiting_for_consent));
+  m.Inc("vigil_crash_reports_given_up_total", {{"database", database}}, static_cast<double>(r.given_up));
+  m.Inc("vigil_crash_loop_reports_total", {{"database", database}}, static_cast<double>(r.loops));
   m.Inc("vigil_crash_reports_sent_total", {{"database", database}}, static_cast<double>(r.sent));
   m.Set("vigil_crash_reports_pending", {{"database", database}}, static_cast<double>(r.pending - r.sent));
   m.Inc("vigil_crash_sessions_reported_total", {{"database", database}}, leftovers);
@@ -76,17 +102,21 @@ struct Target {
   SqlConnection* db;
   const TableMapping* tables;
   LeftoverOptions leftovers;
+  bool needs_consent;
 };
 
 // Leftovers then sends for one database; the figures go into `summary[label]`.
-Status FlushTarget(MaintenanceEnv& env, const Target& t, const ReportEndpoint& endpoint, MaintenanceOutcome* out) {
+Status FlushTarget(MaintenanceEnv& env, const Target& t, const FlushConfig& c, MaintenanceOutcome* out) {
   auto reported = ReportLeftoverSessions(*t.db, *t.tables, t.leftovers, env.now);
   if (!reported.ok()) return reported.status();
-  auto flushed = FlushErrorReports(*t.db, *t.tables, env.http, endpoint, env.progress, env.cancel);
+  FlushPolicy policy{t.label, c.max_pending, c.loop_threshold, t.needs_consent};
+  auto flushed = FlushErrorReports(*t.db, env.own_db, *t.tables, env.http, c.endpoint, policy, env.progress, env.cancel);
   if (!flushed.ok()) return flushed.status();
   ExportMetrics(*flushed, *reported, t.label);
   out->summary[t.label] = {{"sessions_reported", *reported}, {"pending", flushed->pending}, {"sent", flushed->sent},
-                           {"rejected", flushed->rejected}};
+                           {"rejected", flushed->rejected}, {"given_up", flushed->given_up},
+                           {"crash_loops", flushed->loops}};
+  if (t.needs_consent) out->summary[t.label]["waiting_for_consent"] = flushed->waiting_for_consent;
   if (flushed->retry_after) {
     out->next = JobResult::Snooze(*flushed->retry_after, flushed->error);
   } else if (!flushed->error.empty()) {
@@ -112,7 +142,7 @@ MaintenanceOutcome RunCrashReportFlush(MaintenanceEnv& env) {
   if (!c.ok()) return {{{"error", c.error()}}, JobResult::Retry(c.error())};
   auto own_tables = TableMapping::Defaults(CrashTables());
   LeftoverOptions own{LeftoverRule::kVigilNodes, env.session_id, HeartbeatFreshness(env.config), "vigil"};
-  Status s = FlushTarget(env, {"vigil", &env.own_db, &own_tables, own}, c->endpoint, &out);
+  Status s = FlushTarget(env, {"vigil", &env.own_db, &own_tables, own, false}, *c, &out);
   if (!s.ok()) return {{{"error", s.message()}}, JobResult::Retry(s.message())};
   if (c->db_url.empty() || out.next.kind != JobResult::Kind::kDone) return out;
   auto opened = OpenJobDatabase(c->db_url, env.config);
@@ -122,7 +152,7 @@ MaintenanceOutcome RunCrashReportFlush(MaintenanceEnv& env) {
   if (!missing.ok()) return {{{"error", missing.error()}}, JobResult::Retry(missing.error())};
   if (!missing->empty()) return WaitForTables("crash_report_flush", label, *missing);
   LeftoverOptions platform{LeftoverRule::kNewerSession, "", HeartbeatFreshness(env.config), "platform"};
-  s = FlushTarget(env, {label, opened->get(), &c->tables, platform}, c->endpoint, &out);
+  s = FlushTarget(env, {label, opened->get(), &c->tables, platform, true}, *c, &out);
   if (!s.ok()) return {{{"error", s.message()}}, JobResult::Retry(s.message())};
   return out;
 }

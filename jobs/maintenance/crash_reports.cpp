@@ -97,6 +97,15 @@ const std::vector<TableDefaults>& CrashTables() {
   return kTables;
 }
 
+const std::vector<TableDefaults>& PlatformCrashTables() {
+  static const std::vector<TableDefaults> kTables = [] {
+    auto tables = CrashTables();
+    tables.push_back({"local_settings", {"settings_id", "terms_accepted_at"}});
+    return tables;
+  }();
+  return kTables;
+}
+
 Result<int> ReportLeftoverSessions(SqlConnection& db, const TableMapping& t, const LeftoverOptions& o, TimePoint now) {
   auto rows = RunningRows(db, t, o);
   if (!rows.ok()) return rows.status().WithContext("reading crash_sentinel");

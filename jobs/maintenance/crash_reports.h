@@ -26,7 +26,10 @@
 
 namespace vigil {
 
+// vigil's own and the platform's: crash_sentinel, pending_error_reports.
 const std::vector<TableDefaults>& CrashTables();
+// The platform's: those two and local_settings (its terms_accepted_at is the user's consent).
+const std::vector<TableDefaults>& PlatformCrashTables();
 
 enum class LeftoverRule { kVigilNodes, kNewerSession };
 

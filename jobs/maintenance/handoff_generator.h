@@ -1,13 +1,17 @@
 // HandoffGenerator: writes a context-backup handoff note (the six sections GOAL / DECISIONS MADE /
-// CURRENT STATUS / ACTIVE FILE / PREFERENCES / RESUME INSTRUCTION) from a conversation's recent
-// messages. ChatCompletionsGenerator asks an OpenAI-compatible endpoint: POST
-// {base_url}/chat/completions with the decrypted transcript, bounded to the model's context.
+// CURRENT STATUS / ACTIVE FILE / PREFERENCES / RESUME INSTRUCTION) from the pair's previous note
+// and the conversation's messages since. Two kinds: ExtractiveGenerator (extractive_handoff.h),
+// the default, which never leaves the machine; ChatCompletionsGenerator, only when the config has
+// a `generator:` block, which sends the decrypted transcript to an OpenAI-compatible endpoint
+// (POST {base_url}/chat/completions), bounded to the model's input budget.
 //
 // The transcript is plaintext held in memory only: it goes into the request body and nowhere
 // else; errors name the endpoint and status, never a message or the response body.
 // Threads: Generate blocks (HTTP); call it on a worker thread. Any thread may hold the object.
 #pragma once
 
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -25,12 +29,25 @@ struct ChatMessage {
 inline const char* const kHandoffSections[] = {"GOAL", "DECISIONS MADE", "CURRENT STATUS", "ACTIVE FILE",
                                                 "PREFERENCES", "RESUME INSTRUCTION"};
 
+// What a note is made from: the pair's previous note ("" for the first) and the messages since it.
+struct HandoffInput {
+  std::string model_id;
+  std::string previous_note;
+  std::vector<ChatMessage> transcript;  // oldest first
+};
+
+struct HandoffNote {
+  std::string text;                  // always has the six headings
+  std::vector<std::string> missing;  // sections the generator did not write, marked as missing in `text`
+};
+
 class HandoffGenerator {
  public:
   virtual ~HandoffGenerator() = default;
   // The note for `model_id`'s side of a conversation; an error when the endpoint fails.
-  virtual Result<std::string> Generate(const std::string& model_id, const std::vector<ChatMessage>& transcript,
-                                       const CancelToken* cancel) = 0;
+  virtual Result<HandoffNote> Generate(const HandoffInput& input, const CancelToken* cancel) = 0;
+  // "extractive" or "chat_completions", for the job's summary.
+  virtual const char* kind() const = 0;
 };
 
 struct GeneratorSpec {
@@ -44,10 +61,14 @@ struct GeneratorSpec {
 class ChatCompletionsGenerator : public HandoffGenerator {
  public:
   ChatCompletionsGenerator(HttpClient& http, GeneratorSpec spec) : http_(http), spec_(std::move(spec)) {}
-  Result<std::string> Generate(const std::string& model_id, const std::vector<ChatMessage>& transcript,
-                               const CancelToken* cancel) override;
+  // Asks once; when the answer lacks sections, asks once more, naming them; what is still missing
+  // then is marked in the note and listed in `missing`.
+  Result<HandoffNote> Generate(const HandoffInput& input, const CancelToken* cancel) override;
+  const char* kind() const override { return "chat_completions"; }
 
  private:
+  Result<std::string> Ask(const nlohmann::json& messages, const CancelToken* cancel);
+
   HttpClient& http_;
   GeneratorSpec spec_;
 };
@@ -56,8 +77,23 @@ class ChatCompletionsGenerator : public HandoffGenerator {
 // larger than the budget keeps its last part.
 std::vector<ChatMessage> FitToBudget(const std::vector<ChatMessage>& messages, int max_tokens);
 
-// `note` with every missing section heading appended ("SECTION:\n(not stated)"), so a note
-// always has all six sections whatever the model wrote.
-std::string WithAllSections(std::string note);
+// The sections of `note` by heading (a line "GOAL:" or "GOAL: text" starts one; it runs to the
+// next heading), each body trimmed; headings absent from the note are absent from the map.
+std::map<std::string, std::string> NoteSections(const std::string& note);
+
+// The six headings `note` lacks, in their order.
+std::vector<std::string> MissingSections(const std::string& note);
+
+// `note` with each of `missing` appended as "SECTION:\n(missing: the generator did not write this
+// section)", so a stored note always has all six headings and says which ones are not the model's.
+std::string MarkMissing(std::string note, const std::vector<std::string>& missing);
+
+// The previous note cut to a third of the budget (chars / 4; on a character boundary) and the
+// newest messages that fit the rest: what a remote generator is given.
+struct FittedInput {
+  std::string previous_note;
+  std::vector<ChatMessage> transcript;
+};
+FittedInput FitInput(const HandoffInput& input, int max_tokens);
 
 }  // namespace vigil

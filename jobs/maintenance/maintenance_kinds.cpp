@@ -15,6 +15,7 @@ const std::vector<MaintenanceKind>& MaintenanceKinds() {
       {"crash_report_flush", "", seconds(60), hours(1), ValidateCrashReportFlush, RunCrashReportFlush},
       {"embedding_backfill", "", seconds(0), hours(6), ValidateEmbeddingBackfill, RunEmbeddingBackfillJob},
       {"citation_verification", "", seconds(0), hours(2), ValidateCitationVerification, RunCitationVerificationJob},
+      {"database_backup", "15 3 * * *", seconds(0), hours(6), ValidateDatabaseBackup, RunDatabaseBackup},
   };
   return kKinds;
 }

@@ -9,6 +9,7 @@
 //   crash_report_flush       crash_reports.h, crash_report_sender.h; default every 1m (and at start)
 //   embedding_backfill       embedding_backfill_job.h; no default
 //   citation_verification    citation_verification_job.h; no default
+//   database_backup          database_backup.h; default cron "15 3 * * *" (daily)
 #pragma once
 
 #include <chrono>
@@ -42,6 +43,8 @@ MaintenanceOutcome RunContextBackupCoverage(MaintenanceEnv& env);
 Status ValidateContextBackupCoverage(const Config& config);
 MaintenanceOutcome RunCrashReportFlush(MaintenanceEnv& env);
 Status ValidateCrashReportFlush(const Config& config);
+MaintenanceOutcome RunDatabaseBackup(MaintenanceEnv& env);
+Status ValidateDatabaseBackup(const Config& config);
 
 // The engine's KindSpec for a maintenance kind: runs it with the live config, the worker's
 // connection and the runtime's HTTP client (Retry without one), logs the summary and exports

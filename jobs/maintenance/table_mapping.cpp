@@ -85,6 +85,8 @@ std::string TableMapping::C(const std::string& table, const std::string& column)
   return "\"" + tables_.at(table).columns.at(column) + "\"";
 }
 
+std::string TableMapping::Name(const std::string& table) const { return tables_.at(table).table; }
+
 std::vector<std::string> TableMapping::TableNames() const {
   std::vector<std::string> out;
   for (const auto& [logical, names] : tables_) out.push_back(names.table);

@@ -40,6 +40,8 @@ class TableMapping {
   std::string T(const std::string& table) const;
   // Quoted column name of a logical table.
   std::string C(const std::string& table, const std::string& column) const;
+  // Unquoted name of a logical table (for TableExists).
+  std::string Name(const std::string& table) const;
   // Unquoted names of every mapped table (for TableExists).
   std::vector<std::string> TableNames() const;
 

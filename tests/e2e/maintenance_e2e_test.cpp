@@ -12,6 +12,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/platform_db.h"
 #include "tests/support/stand_in_server.h"
+#include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
 #include "tests/unit/fixtures_dir.h"
 
@@ -102,9 +103,9 @@ TEST_F(MaintenanceE2E, ReportsQueuedWhileTheEndpointIsDownAreEachSentOnce) {
   {
     auto db = OpenSqlConnection(db_url_);
     ASSERT_TRUE(db.ok());
-    for (int i = 0; i < 5; ++i) {
-      ASSERT_TRUE((*db)->Query("INSERT INTO pending_error_reports (report_id, error_type, error_message, sent) VALUES ($1, 'E', 'm', 0)",
-                               {"r" + std::to_string(i)}).ok());
+    for (int i = 0; i < 5; ++i) {  // five kinds: five of one kind within an hour would be a crash loop, one report
+      ASSERT_TRUE((*db)->Query("INSERT INTO pending_error_reports (report_id, error_type, error_message, sent) VALUES ($1, $2, 'm', 0)",
+                               {"r" + std::to_string(i), "E" + std::to_string(i)}).ok());
     }
   }
   ASSERT_TRUE(daemon.StartDaemon()) << daemon.Stderr();
@@ -153,6 +154,95 @@ TEST_F(MaintenanceE2E, JobsRunOnceWaitsWhenThePlatformTablesAreMissing) {
   EXPECT_EQ(rc, 3) << out;
   EXPECT_NE(out.find("tables missing in"), std::string::npos) << out;
 }
+
+// No generator configured: the note is written from the messages on this machine, on SQLite and
+// PostgreSQL, with no request to any server (the stand-in would see it).
+class LocalHandoffE2E : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(LocalHandoffE2E, JobsRunOnceWritesTheNoteWithoutANetworkRequest) {
+  StartStandIn();
+  testing::TestDb platform(GetParam());
+  const char* key_text = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
+  {
+    auto db = platform.Connect();
+    ASSERT_TRUE(testing::CreateBackupTables(*db).ok());
+    auto key = FernetKey::Parse(key_text);
+    ASSERT_TRUE(db->Query("INSERT INTO messages (message_id, conversation_id, role, content, created_at) VALUES ('m', 'c', 'user', $1, 10)",
+                          {FernetEncrypt(*key, "Our goal is a clean merge. Please always run the tests.", std::chrono::system_clock::now())}).ok());
+    ASSERT_TRUE(db->Query("INSERT INTO model_runs (run_id, conversation_id, model_id) VALUES ('r', 'c', 'gpt-4o')").ok());
+  }
+  testing::TempDir dir;
+  // HTTPS_PROXY points at the stand-in: a request to anywhere would arrive there.
+  std::string config = dir.Write("vigil.yaml", "database:\n  url: sqlite:" + dir.File("vigil.db") +
+      "\njobs:\n  context_backup_coverage:\n    database:\n      url: " + platform.url() + "\n    fernet_key: " + key_text + "\n");
+  auto [rc, out] = testing::RunVigil({"jobs", "run", "context_backup_coverage", "--once", "--json", "--config", config},
+                                     {{"HTTPS_PROXY", Url()}, {"HTTP_PROXY", Url()}, {"ALL_PROXY", Url()}});
+  ASSERT_EQ(rc, 0) << out;
+  auto j = nlohmann::json::parse(out.substr(out.find('{')));
+  EXPECT_EQ(j["summary"]["generator"], "extractive");
+  EXPECT_EQ(j["summary"]["notes_written"], 1);
+  EXPECT_TRUE(Arrivals().empty()) << "no request left the daemon";
+  auto db = platform.Connect();
+  auto note = db->Query("SELECT backup_text FROM context_backups WHERE conversation_id = 'c' AND model_id = 'gpt-4o'");
+  ASSERT_TRUE(note.ok() && note->rows.size() == 1);
+  std::string text = note->rows[0].Text(0);
+  EXPECT_NE(text.find("GOAL:\nOur goal is a clean merge."), std::string::npos) << text;
+  EXPECT_NE(text.find("PREFERENCES:\n- Please always run the tests."), std::string::npos) << text;
+  EXPECT_NE(text.find("DECISIONS MADE:\n(not stated)"), std::string::npos) << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, LocalHandoffE2E, ::testing::ValuesIn(testing::kDialects));
+
+// The platform's crash reports through `vigil jobs run crash_report_flush --once`: held until its
+// user accepts the terms, then sent; five crashes within the hour sent as one report.
+class PlatformCrashE2E : public testsupport::StandInServer, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(PlatformCrashE2E, ReportsWaitForConsentAndACrashLoopIsOneReport) {
+  StartStandIn([](const HttpRequest&, int) { return testsupport::ScriptedAnswer{HttpResponse::Json(201, "{}")}; });
+  testing::TestDb platform(GetParam());
+  auto db = platform.Connect();
+  ASSERT_TRUE(testing::CreateCrashTables(*db).ok());
+  for (int i = 0; i < 5; ++i) {
+    nlohmann::json context = {{"started_at", "2026-12-03T05:1" + std::to_string(i) + ":00Z"}, {"model", "gpt-4o"}};
+    ASSERT_TRUE(db->Query("INSERT INTO pending_error_reports (report_id, error_type, error_message, traceback, context, sent)"
+                          " VALUES ($1, 'crash', 'the app stopped', 'Traceback', $2, 0)",
+                          {"r" + std::to_string(i), context.dump()}).ok());
+  }
+  testing::TempDir dir;
+  std::string config = dir.Write("vigil.yaml", "database:\n  url: sqlite:" + dir.File("vigil.db") +
+      "\njobs:\n  crash_report_flush:\n    database:\n      url: " + platform.url() +
+      "\n    endpoint:\n      url: " + Url("/reports") + "\n");
+  auto run = [&] {
+    auto [rc, out] = testing::RunVigil({"jobs", "run", "crash_report_flush", "--once", "--json", "--config", config});
+    EXPECT_EQ(rc, 0) << out;
+    return nlohmann::json::parse(out.substr(out.find('{')));
+  };
+  auto held = run();
+  nlohmann::json platform_figures;  // the summary's entry under the platform database's label
+  for (auto& [label, f] : held["summary"].items())
+    if (label != "vigil") platform_figures = f;
+  EXPECT_EQ(platform_figures["waiting_for_consent"], 5) << held.dump();
+  EXPECT_TRUE(Arrivals().empty()) << "nothing sent before consent";
+  ASSERT_TRUE(db->Query("UPDATE local_settings SET terms_accepted_at = 1764740000 WHERE settings_id = 'local'").ok());
+  auto sent = run();
+  for (auto& [label, f] : sent["summary"].items())
+    if (label != "vigil") platform_figures = f;
+  EXPECT_EQ(platform_figures["sent"], 5) << sent.dump();
+  EXPECT_EQ(platform_figures["crash_loops"], 1);
+  auto received = Arrivals();
+  ASSERT_EQ(received.size(), 1u) << "five crashes, one report";
+  auto body = nlohmann::json::parse(received[0].body);
+  EXPECT_EQ(body["context"]["crash_loop"]["count"], 5);
+  EXPECT_EQ(body["context"]["crash_loop"]["first_at"], "2026-12-03T05:10:00+00:00");
+  EXPECT_EQ(body["context"]["crash_loop"]["last_at"], "2026-12-03T05:14:00+00:00");
+  auto left = db->Query("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 0");
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left->rows[0].Int(0), 0);
+  run();
+  EXPECT_EQ(Arrivals().size(), 1u) << "nothing sent twice";
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, PlatformCrashE2E, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace
 }  // namespace vigil

@@ -28,8 +28,18 @@ class BackupCoverageTest : public testsupport::StandInServer, public ::testing::
     ASSERT_TRUE(testing::CreateBackupTables(*db_).ok());
     std::string completion = testing::ReadFixture("llm/openai_chat_completion.json");
     ASSERT_FALSE(completion.empty());
-    StartStandIn([this, completion](const HttpRequest&, int) {
-      return testsupport::ScriptedAnswer{fail_generator_ ? HttpResponse::Text(400, "no\n") : HttpResponse::Json(200, completion)};
+    // The fixture's answer has none of the six sections; `complete_from_` makes the n-th request
+    // on (1-based; `n` counts from 0) answer with a whole note instead.
+    StartStandIn([this, completion](const HttpRequest&, int n) {
+      if (fail_generator_) return testsupport::ScriptedAnswer{HttpResponse::Text(400, "no\n")};
+      if (complete_from_ > 0 && n + 1 >= complete_from_) {
+        auto j = nlohmann::json::parse(completion);
+        j["choices"][0]["message"]["content"] =
+            "GOAL:\nfinish\nDECISIONS MADE:\n- none\nCURRENT STATUS:\nok\nACTIVE FILE:\na.py\n"
+            "PREFERENCES:\nterse\nRESUME INSTRUCTION:\ngo on";
+        return testsupport::ScriptedAnswer{HttpResponse::Json(200, j.dump())};
+      }
+      return testsupport::ScriptedAnswer{HttpResponse::Json(200, completion)};
     });
   }
 
@@ -98,6 +108,7 @@ class BackupCoverageTest : public testsupport::StandInServer, public ::testing::
   std::unique_ptr<testing::TestDb> pdb_;
   std::unique_ptr<SqlConnection> db_;
   std::atomic<bool> fail_generator_{false};
+  std::atomic<int> complete_from_{0};
 };
 
 TEST_P(BackupCoverageTest, WritesNotesForExactlyTheStalePairs) {
@@ -110,6 +121,9 @@ TEST_P(BackupCoverageTest, WritesNotesForExactlyTheStalePairs) {
   EXPECT_DOUBLE_EQ(out.summary["coverage_before"].get<double>(), 0.6);
   EXPECT_DOUBLE_EQ(out.summary["coverage_after"].get<double>(), 1.0);
   EXPECT_EQ(out.summary["notes_written"], 2);
+  EXPECT_EQ(out.summary["generator"], "chat_completions");
+  EXPECT_EQ(out.summary["incomplete_notes"], 2) << "the fixture's answer has no sections, asked twice";
+  EXPECT_EQ(Arrivals().size(), 4u) << "one more request per note that lacked sections";
   auto notes = db_->Query("SELECT conversation_id, model_id, thread_number, token_estimate, backup_text FROM context_backups"
                           " WHERE trigger = 'coverage_job_stale' ORDER BY conversation_id, model_id");
   ASSERT_TRUE(notes.ok());
@@ -122,8 +136,54 @@ TEST_P(BackupCoverageTest, WritesNotesForExactlyTheStalePairs) {
     std::string text = row.Text(4);
     EXPECT_EQ(row.Int(3), static_cast<int64_t>(text.size() / 4));
     EXPECT_NE(text.find("The weather in San Francisco"), std::string::npos) << "the generator's answer";
-    for (const char* section : kHandoffSections) EXPECT_NE(text.find(std::string(section) + ":"), std::string::npos) << section;
+    EXPECT_EQ(MissingSections(text).size(), 0u) << "every heading is there, marked";
+    EXPECT_NE(text.find("GOAL:\n(missing: the generator did not write this section)"), std::string::npos) << text;
   }
+}
+
+TEST_P(BackupCoverageTest, AnIncompleteAnswerIsAskedForOnceMore) {
+  Seed();
+  complete_from_ = 2;  // the first answer lacks sections, every later one is whole
+  auto out = RunJob(*MakeConfig());
+  ASSERT_EQ(out.next.kind, JobResult::Kind::kDone) << out.summary.dump();
+  EXPECT_EQ(out.summary["incomplete_notes"], 0);
+  auto requests = Arrivals();
+  ASSERT_EQ(requests.size(), 3u) << "the first note asked twice, the second once";
+  auto retry = nlohmann::json::parse(requests[1].body)["messages"];
+  ASSERT_EQ(retry.size(), 4u) << retry.dump();
+  EXPECT_NE(retry[3]["content"].get<std::string>().find("lacks the sections GOAL, DECISIONS MADE"), std::string::npos);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM context_backups WHERE trigger = 'coverage_job_stale' AND backup_text LIKE '%(missing%'"), 0);
+}
+
+TEST_P(BackupCoverageTest, ThePreviousNoteGoesToTheGenerator) {
+  Seed();
+  complete_from_ = 1;
+  ASSERT_EQ(RunJob(*MakeConfig()).next.kind, JobResult::Kind::kDone);
+  bool carried = false;
+  for (const auto& r : Arrivals()) {
+    std::string prompt = nlohmann::json::parse(r.body)["messages"][1]["content"];
+    if (prompt.find("bravo") != std::string::npos)
+      carried = prompt.find("Previous handoff note (carry forward what still holds):\nold note") != std::string::npos;
+  }
+  EXPECT_TRUE(carried) << "B/gpt-4o's note of thread 3 is carried forward";
+}
+
+TEST_P(BackupCoverageTest, WithoutAGeneratorTheNoteIsWrittenLocally) {
+  Seed();
+  std::string yaml = "jobs:\n  context_backup_coverage:\n    database:\n      url: " + pdb_->url() + "\n    fernet_key: " + kKey + "\n";
+  auto config = ParseConfig(yaml, dir_.File("vigil.yaml"));
+  ASSERT_TRUE(config.ok()) << config.error();
+  auto out = RunJob(**config);
+  ASSERT_EQ(out.next.kind, JobResult::Kind::kDone) << out.summary.dump();
+  EXPECT_EQ(out.summary["generator"], "extractive");
+  EXPECT_EQ(out.summary["notes_written"], 2);
+  EXPECT_EQ(out.summary["incomplete_notes"], 0);
+  EXPECT_TRUE(Arrivals().empty()) << "no network request";
+  auto note = db_->Query("SELECT backup_text FROM context_backups WHERE conversation_id = 'A' AND model_id = 'claude'");
+  ASSERT_TRUE(note.ok() && note->rows.size() == 1);
+  auto sections = NoteSections(note->rows[0].Text(0));
+  EXPECT_EQ(sections["CURRENT STATUS"], "alpha plan two") << note->rows[0].Text(0);
+  EXPECT_EQ(sections["GOAL"], "(not stated)");
 }
 
 TEST_P(BackupCoverageTest, ResetsAndCreatesTokenCounters) {
@@ -142,7 +202,7 @@ TEST_P(BackupCoverageTest, SendsOnlyMessagesSinceTheBackupAndSkipsABadToken) {
   auto out = RunJob(*MakeConfig());
   EXPECT_EQ(out.summary["skipped_messages"], 1);
   auto requests = Arrivals();
-  ASSERT_EQ(requests.size(), 2u);
+  ASSERT_EQ(requests.size(), 4u) << "two notes, each asked twice (the fixture's answer lacks sections)";
   std::string b_body;
   for (const auto& r : requests) {
     EXPECT_EQ(r.path, "/v1/chat/completions");

@@ -44,6 +44,7 @@ class CitationVerification : public testsupport::StandInServer, public ::testing
     Serve("/works/", [](const HttpRequest& req) {
       if (req.path == "/works/10.1037%2F0003-066x.59.1.29") return Fixture("crossref/work_10.1037_0003-066x.59.1.29.json", "application/json");
       if (req.path == "/works/10.9999%2Fretracted.1") return HttpResponse::Json(200, RetractedWork());
+      if (req.path == "/works/10.9999%2Fdown") return HttpResponse::Text(403, "Crossref is having a bad day");
       return HttpResponse::Text(404, "Resource not found.");
     });
     Serve("/efetch.fcgi", [](const HttpRequest& req) {
@@ -76,11 +77,15 @@ class CitationVerification : public testsupport::StandInServer, public ::testing
   }
 
   bool pg() const { return std::string(GetParam()) == "postgres"; }
-  std::string Cite(const std::string& text, const std::string& url = "") {
-    std::string n = std::to_string(++rows_);
-    std::string id = "00000000-0000-0000-0000-" + std::string(12 - n.size(), '0') + n;
-    EXPECT_TRUE(conn_->Query("INSERT INTO message_citations (id, citation_text, source_url) VALUES ($1, $2, $3)",
-                             {id, text, url.empty() ? SqlValue(SqlNull{}) : SqlValue(url)}).ok());
+  static std::string RowId(int n) {
+    std::string digits = std::to_string(n);
+    return "00000000-0000-0000-0000-" + std::string(12 - digits.size(), '0') + digits;
+  }
+  std::string Cite(const std::string& text, const std::string& url = "", const std::string& message = "") {
+    std::string id = RowId(++rows_);
+    EXPECT_TRUE(conn_->Query("INSERT INTO message_citations (id, message_id, citation_text, source_url) VALUES ($1, $2, $3, $4)",
+                             {id, message.empty() ? SqlValue(SqlNull{}) : SqlValue(message), text,
+                              url.empty() ? SqlValue(SqlNull{}) : SqlValue(url)}).ok());
     return id;
   }
   CitationSummary Run(std::vector<std::string> allow_hosts = {}) {
@@ -230,6 +235,28 @@ TEST_P(CitationVerification, UrlsToNonPublicAddressesAreRefusedAndNeverFetched) 
   }
   EXPECT_TRUE(Arrivals("/page").empty()) << "no refused address got a request";
   EXPECT_EQ(Arrivals("/to-loopback").size(), 1u);
+}
+
+TEST_P(CitationVerification, AMessageWhoseCitationsAreAllCheckedIsMarked) {
+  std::string id = pg() ? "UUID" : "TEXT";
+  ASSERT_TRUE(conn_->ExecScript("CREATE TABLE messages (id " + id + " PRIMARY KEY, content TEXT, has_citations BOOLEAN,"
+                                " citations_verified BOOLEAN DEFAULT FALSE)").ok());
+  std::string done = RowId(900), waiting = RowId(901);
+  for (const auto& m : {done, waiting})
+    ASSERT_TRUE(conn_->Query("INSERT INTO messages (id, content, has_citations) VALUES ($1, 'x', TRUE)", {m}).ok());
+  Cite(kRayCitation, "", done);
+  Cite("Some work we could not find, doi:10.9999/nothing.here", "", done);
+  Cite(kRayCitation, "", waiting);
+  Cite("Checked later: doi:10.9999/down", "", waiting);  // its lookup fails: left unchecked
+  auto summary = Run();
+  EXPECT_EQ(summary.messages_marked, 1) << summary.ToJson().dump();
+  auto flag = [&](const std::string& m) {
+    auto r = conn_->Query("SELECT citations_verified FROM messages WHERE id = $1", {m});
+    EXPECT_TRUE(r.ok() && r->rows.size() == 1);
+    return r.ok() && !r->rows.empty() && r->rows[0].Bool(0);
+  };
+  EXPECT_TRUE(flag(done)) << "both citations checked (one verified, one not found)";
+  EXPECT_FALSE(flag(waiting)) << "one citation is still to be checked";
 }
 
 TEST_P(CitationVerification, MissingTableIsReported) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 
 #include "common/http/curl_http_client.h"
 #include "common/logging.h"
@@ -79,13 +80,24 @@ class CrashReportsTest : public testsupport::StandInServer, public ::testing::Wi
     LeftoverOptions o{rule, "me", 90s, "vigil"};
     return ReportLeftoverSessions(*db_, TableMapping::Defaults(CrashTables()), o, std::chrono::system_clock::now());
   }
-  Result<FlushResult> Flush(std::chrono::milliseconds max_retry_after = 300s) {
+  Result<FlushResult> Flush(std::chrono::milliseconds max_retry_after = 300s, FlushPolicy policy = {}) {
     HttpClientOptions o;
     o.retry.base_delay = 10ms;
     o.retry.max_retry_after = max_retry_after;
     CurlHttpClient http(o);
     ReportEndpoint e{"http://127.0.0.1:" + std::to_string(port()) + "/crash-reports", "tok", "json", 5s};
-    return FlushErrorReports(*db_, TableMapping::Defaults(CrashTables()), http, e, nullptr, nullptr);
+    auto tables = TableMapping::Defaults(policy.needs_consent ? PlatformCrashTables() : CrashTables());
+    return FlushErrorReports(*db_, *db_, tables, http, e, policy, nullptr, nullptr);
+  }
+  // The platform's reports: local_settings holds the consent (NULL until the terms are accepted).
+  FlushPolicy Platform(size_t max_pending = 100) {
+    Exec("CREATE TABLE IF NOT EXISTS local_settings (settings_id TEXT PRIMARY KEY, terms_accepted_at REAL)");
+    Exec("INSERT INTO local_settings (settings_id) VALUES ('local') ON CONFLICT (settings_id) DO NOTHING");  // NULL: not accepted
+    return {"platform", max_pending, 3, true};
+  }
+  void Report(const std::string& id, const std::string& type, const std::string& context = "{}") {
+    Exec("INSERT INTO pending_error_reports (report_id, error_type, error_message, traceback, context, sent)"
+         " VALUES ($1, $2, 'boom', 'tb', $3, 0)", {id, type, context});
   }
 
   std::unique_ptr<testing::TestDb> tdb_;
@@ -171,6 +183,81 @@ TEST_P(CrashReportsTest, RateLimitStopsTheFlushAndSaysWhenToComeBack) {
   ASSERT_TRUE(r->retry_after.has_value());
   EXPECT_EQ(r->retry_after->count(), 120);
   EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 0"), 1);
+}
+
+TEST_P(CrashReportsTest, ThePlatformsReportsWaitForConsent) {
+  auto platform = Platform();
+  Report("p1", "ValueError");
+  Report("p2", "KeyError");
+  auto held = Flush(300s, platform);
+  ASSERT_TRUE(held.ok()) << held.error();
+  EXPECT_EQ(held->waiting_for_consent, 2u);
+  EXPECT_EQ(held->sent, 0u);
+  EXPECT_TRUE(Arrivals().empty()) << "nothing leaves before the terms are accepted";
+  Exec("UPDATE local_settings SET terms_accepted_at = 1764700000");
+  auto sent = Flush(300s, platform);
+  ASSERT_TRUE(sent.ok()) << sent.error();
+  EXPECT_EQ(sent->waiting_for_consent, 0u);
+  EXPECT_EQ(sent->sent, 2u);
+  EXPECT_EQ(Arrivals().size(), 2u);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 1"), 2);
+}
+
+TEST_P(CrashReportsTest, BeyondMaxPendingTheOldestAreGivenUpAndKept) {
+  auto platform = Platform(2);
+  Report("a-oldest", "E");
+  ASSERT_TRUE(Flush(300s, platform).ok());  // seen first
+  Report("b", "E");
+  Report("c", "E");
+  Report("d", "E");
+  auto held = Flush(300s, platform);
+  ASSERT_TRUE(held.ok()) << held.error();
+  EXPECT_EQ(held->given_up, 2u) << "four wait, two may";
+  EXPECT_EQ(held->pending, 2u);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM vigil_crash_report_ledger WHERE given_up_at IS NOT NULL AND report_id IN ('a-oldest', 'b')"), 2)
+      << "the one seen first, then the first of the rest by id";
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 0"), 4) << "the platform's rows are never deleted";
+  Exec("UPDATE local_settings SET terms_accepted_at = 1764700000");
+  auto sent = Flush(300s, platform);
+  ASSERT_TRUE(sent.ok()) << sent.error();
+  EXPECT_EQ(sent->sent, 2u);
+  EXPECT_EQ(sent->given_up, 0u) << "given up once";
+  std::set<std::string> keys;
+  for (const auto& a : Arrivals()) keys.insert(*a.Header("Idempotency-Key"));
+  EXPECT_EQ(keys, (std::set<std::string>{"c", "d"}));
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM vigil_crash_report_ledger"), 2) << "sent reports leave the ledger; given-up ones stay";
+}
+
+TEST_P(CrashReportsTest, ACrashLoopOfFiveBecomesOneReport) {
+  for (int i = 0; i < 5; ++i)
+    Report("loop" + std::to_string(i), "crash", "{\"started_at\": \"2026-12-03T05:0" + std::to_string(i) + ":00Z\"}");
+  Report("later", "crash", "{\"started_at\": \"2026-12-03T07:00:00Z\"}");  // outside the hour
+  Report("other", "ValueError", "{\"started_at\": \"2026-12-03T05:01:30Z\"}");
+  auto r = Flush();
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->loops, 1u);
+  EXPECT_EQ(r->sent, 7u) << "every report is marked sent";
+  auto received = Arrivals();
+  ASSERT_EQ(received.size(), 3u) << "the loop, the ValueError, the later crash";
+  auto loop = nlohmann::json::parse(received[0].body);
+  EXPECT_EQ(loop["report_id"], "loop-loop0");
+  EXPECT_EQ(*received[0].Header("Idempotency-Key"), "loop-loop0");
+  EXPECT_EQ(loop["context"]["crash_loop"]["count"], 5);
+  EXPECT_EQ(loop["context"]["crash_loop"]["first_at"], "2026-12-03T05:00:00+00:00");
+  EXPECT_EQ(loop["context"]["crash_loop"]["last_at"], "2026-12-03T05:04:00+00:00");
+  EXPECT_NE(loop["error_message"].get<std::string>().find("5 crash reports between"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(received[1].body)["report_id"], "other");
+  EXPECT_EQ(nlohmann::json::parse(received[2].body)["report_id"], "later");
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM pending_error_reports WHERE sent = 0"), 0);
+}
+
+TEST_P(CrashReportsTest, ThreeCrashesInAnHourAreNotALoop) {
+  for (int i = 0; i < 3; ++i)
+    Report("c" + std::to_string(i), "crash", "{\"started_at\": \"2026-12-03T05:0" + std::to_string(i) + ":00Z\"}");
+  auto r = Flush();
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->loops, 0u);
+  EXPECT_EQ(Arrivals().size(), 3u) << "loop_threshold 3: more than three make a loop";
 }
 
 TEST_P(CrashReportsTest, SentinelRunsThenStopsCleanWithTheLogInItsSnippet) {

@@ -37,6 +37,10 @@ CREATE TABLE crash_sentinel (session_id TEXT PRIMARY KEY, status TEXT, started_a
   system_log_snippet TEXT, api_log_snippet TEXT);
 CREATE TABLE pending_error_reports (report_id TEXT PRIMARY KEY, error_type TEXT, error_message TEXT, traceback TEXT,
   context TEXT, sent INTEGER, sent_at REAL);
+CREATE TABLE IF NOT EXISTS local_settings (settings_id TEXT PRIMARY KEY, local_enabled INTEGER, verify_enabled INTEGER,
+  verify_model_id TEXT, implicit_threshold REAL, content_encrypted INTEGER, terms_accepted_at REAL, user_token TEXT,
+  bugs_pat TEXT, skipped_version TEXT);
+INSERT INTO local_settings (settings_id) VALUES ('local');
 )");
 }
 

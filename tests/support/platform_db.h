@@ -12,7 +12,8 @@ namespace vigil::testing {
 
 // conversations, messages, model_runs, token_counters, context_backups.
 Status CreateBackupTables(SqlConnection& db);
-// crash_sentinel, pending_error_reports (as the platform has them: no created_at).
+// crash_sentinel, pending_error_reports (as the platform has them: no created_at), and
+// local_settings with its one row, terms not accepted yet (terms_accepted_at NULL).
 Status CreateCrashTables(SqlConnection& db);
 
 // seeds/001: messages (all its columns; UUID ids on PostgreSQL, TEXT on SQLite) and

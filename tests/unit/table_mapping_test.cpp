@@ -57,29 +57,5 @@ TEST(TableMapping, QualifiedTableNamesAreQuotedPartByPart) {
   EXPECT_FALSE(ParseYaml("    tables:\n      messages:\n        columns: {created_at: a.b}\n").ok()) << "columns are never qualified";
 }
 
-TEST(HandoffNote, MissingSectionsAreAdded) {
-  std::string note = WithAllSections("GOAL:\nship it\n");
-  for (const char* section : kHandoffSections) EXPECT_NE(note.find(std::string(section) + ":"), std::string::npos);
-  EXPECT_EQ(note.find("GOAL:"), note.rfind("GOAL:")) << "a present section is not repeated";
-}
-
-TEST(HandoffNote, BudgetKeepsTheNewestMessages) {
-  std::vector<ChatMessage> m = {{"user", std::string(400, 'a')}, {"user", std::string(400, 'b')}, {"user", std::string(100, 'c')}};
-  auto kept = FitToBudget(m, 150);  // 600 chars: c, b, and the last 100 of a
-  ASSERT_EQ(kept.size(), 3u);
-  EXPECT_EQ(kept[0].content, std::string(100, 'a'));
-  EXPECT_EQ(kept[1].content, std::string(400, 'b'));
-  EXPECT_EQ(kept[2].content, std::string(100, 'c'));
-}
-
-TEST(HandoffNote, BudgetKeepsWholeCharactersOfTheMessageItCuts) {
-  std::string euros;
-  for (int i = 0; i < 100; ++i) euros += "\u20ac";  // 3 bytes each
-  std::vector<ChatMessage> m = {{"user", "older"}, {"user", euros}};
-  auto kept = FitToBudget(m, 25);  // 100 bytes: 33 whole euros (99 bytes), not a stray tail byte
-  ASSERT_EQ(kept.size(), 1u) << "nothing older than the cut message";
-  EXPECT_EQ(kept[0].content, euros.substr(euros.size() - 99));
-}
-
 }  // namespace
 }  // namespace vigil
