@@ -133,7 +133,6 @@ void AddWatcherHealthSchedule(const Config& config, const TriageSettings& settin
   auto every = std::chrono::duration_cast<std::chrono::seconds>(config.GetDuration("jobs.watcher_health.every"));
   s.interval = IntervalSchedule{std::max(every, std::chrono::seconds(1)), std::chrono::seconds(0)};
   s.catch_up = CatchUp::kSkip;  // a look now says all a missed one would have
-  s.first_fire_at_once = true;
   out->push_back(std::move(s));
 }
 

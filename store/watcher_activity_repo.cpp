@@ -123,6 +123,20 @@ Result<std::vector<HourlySeries>> CountPerHour(SqlConnection& db, CountOf of, Co
   return out;
 }
 
+std::vector<HourlySeries> TopSeries(std::vector<HourlySeries> series, size_t max) {
+  std::sort(series.begin(), series.end(),
+            [](const HourlySeries& a, const HourlySeries& b) { return a.total != b.total ? a.total > b.total : a.key < b.key; });
+  if (series.size() <= max || max == 0) return series;
+  HourlySeries other{"(other)", std::vector<int64_t>(series[0].counts.size(), 0), 0};
+  for (size_t i = max - 1; i < series.size(); ++i) {
+    for (size_t h = 0; h < other.counts.size() && h < series[i].counts.size(); ++h) other.counts[h] += series[i].counts[h];
+    other.total += series[i].total;
+  }
+  series.resize(max - 1);
+  series.push_back(std::move(other));
+  return series;
+}
+
 Result<RecentCounts> CountRecent(SqlConnection& db, TimePoint since) {
   std::string at = SeedTimestamp(since, db.dialect());
   auto r = db.Query("SELECT (SELECT COUNT(*) FROM watcher_events WHERE detected_at >= $1),"

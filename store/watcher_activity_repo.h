@@ -54,6 +54,10 @@ struct HourlySeries {
 // key, in no particular order. An event's community is its watcher's; a notification's is its own.
 Result<std::vector<HourlySeries>> CountPerHour(SqlConnection& db, CountOf of, CountBy by, TimePoint start, int hours);
 
+// The series sorted by total, largest first (then by key); past `max` series, the smallest are
+// summed into one keyed "(other)", so that `max` series are left.
+std::vector<HourlySeries> TopSeries(std::vector<HourlySeries> series, size_t max);
+
 // Rows of watcher_events detected, and of notifications created, at or after `since`; and the
 // notifications still pending.
 struct RecentCounts {

@@ -112,21 +112,6 @@ Result<StatsQuery> StatsQueryFrom(const HttpRequest& req) {
   return q;
 }
 
-// Series by total, largest first (then by key); past kMaxSeries, the smallest are summed as "(other)".
-std::vector<HourlySeries> TopSeries(std::vector<HourlySeries> series, int hours) {
-  std::sort(series.begin(), series.end(),
-            [](const HourlySeries& a, const HourlySeries& b) { return a.total != b.total ? a.total > b.total : a.key < b.key; });
-  if (series.size() <= kMaxSeries) return series;
-  HourlySeries other{"(other)", std::vector<int64_t>(hours, 0), 0};
-  for (size_t i = kMaxSeries - 1; i < series.size(); ++i) {
-    for (int h = 0; h < hours; ++h) other.counts[h] += series[i].counts[h];
-    other.total += series[i].total;
-  }
-  series.resize(kMaxSeries - 1);
-  series.push_back(std::move(other));
-  return series;
-}
-
 HttpResponse Stats(SqlConnection& db, const HttpRequest& req) {
   auto q = StatsQueryFrom(req);
   if (!q.ok()) return ApiError(400, q.error());
@@ -139,7 +124,7 @@ HttpResponse Stats(SqlConnection& db, const HttpRequest& req) {
   if (!series.ok()) return ApiError(500, series.error());
   nlohmann::json out_series = nlohmann::json::array();
   int64_t total = 0;
-  for (const auto& s : TopSeries(std::move(*series), q->hours)) {
+  for (const auto& s : TopSeries(std::move(*series), kMaxSeries)) {
     out_series.push_back({{"key", s.key}, {"counts", s.counts}});
     total += s.total;
   }

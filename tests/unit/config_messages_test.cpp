@@ -31,7 +31,7 @@ TEST(UnknownKey, SuggestsTheNearestValidKeyForATypo) {
 TEST(UnknownKey, IsOneShapeInTheTableAndInFreeFormBlocks) {
   EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: literature\n    source: pubmed\n    qurey: x\n"),
             "vigil.yaml:5:5: watchers[0].qurey: unknown key (did you mean \"query\"? valid keys: name, type, description, "
-            "community, enabled, config, auto_create_thread, auto_thread_approval_rate, source, query, url, base_url, every, "
+            "community, enabled, config, auto_create_thread, auto_thread_approval_rate, expect_every, alert_after, source, query, url, base_url, every, "
             "jitter, first_poll_limit, api_key, email)");
   EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    verify: {scheme: github, secert: x}\n"),
             "vigil.yaml:4:38: watchers[0].verify.secert: unknown key (did you mean \"secret\"? valid keys: scheme, secret, "

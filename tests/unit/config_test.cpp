@@ -91,7 +91,7 @@ TEST(Config, ADisabledWebhookMayShareAPath) {
 TEST(Config, UnknownWatcherKey) {
   EXPECT_EQ(ErrorOf("watchers:\n  - name: a\n    type: webhook\n    colour: red\n"),
             "vigil.yaml:4:5: watchers[0].colour: unknown key (valid keys: name, type, description, community, enabled, config, "
-            "auto_create_thread, auto_thread_approval_rate, path, methods, verify, trigger, mapping, delivery_id, "
+            "auto_create_thread, auto_thread_approval_rate, expect_every, alert_after, path, methods, verify, trigger, mapping, delivery_id, "
             "mismatch_status, max_body_bytes)");
 }
 

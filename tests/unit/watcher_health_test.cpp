@@ -133,5 +133,29 @@ TEST(WatcherHealthAlert, SilentStartsItsOwnAlert) {
   EXPECT_EQ(step.raise, "silent");
 }
 
+// GET /api/v1/stats: series by total, at most 12, the rest summed as "(other)".
+TEST(StatsSeries, LargestFirstAndTheRestSummedAsOther) {
+  std::vector<HourlySeries> series;
+  for (int i = 0; i < 14; ++i) series.push_back({"w" + std::to_string(i), {i, 1}, i + 1});
+  auto top = TopSeries(series, 12);
+  ASSERT_EQ(top.size(), 12u);
+  EXPECT_EQ(top[0].key, "w13");
+  EXPECT_EQ(top[10].key, "w3");
+  EXPECT_EQ(top[11].key, "(other)");
+  EXPECT_EQ(top[11].counts, (std::vector<int64_t>{0 + 1 + 2, 3})) << "w0, w1 and w2";
+  EXPECT_EQ(top[11].total, 1 + 2 + 3);
+  int64_t total = 0;
+  for (const auto& s : top) total += s.total;
+  EXPECT_EQ(total, 14 * 15 / 2) << "nothing lost";
+}
+
+TEST(StatsSeries, TwelveOrFewerAreKeptWholeAndTiesGoByKey) {
+  auto top = TopSeries({{"b", {1}, 1}, {"a", {1}, 1}, {"c", {5}, 5}}, 12);
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ(top[0].key, "c");
+  EXPECT_EQ(top[1].key, "a");
+  EXPECT_EQ(top[2].key, "b");
+}
+
 }  // namespace
 }  // namespace vigil
