@@ -1,4 +1,4 @@
-// Watcher health alerts (migration 0015): what notify.ops_channels were last told of each watcher
+// Watcher health alerts (migration 0016): what notify.ops_channels were last told of each watcher
 // (vigil_watcher_health), and the alerts raised (vigil_health_alerts), which the `deliver` job
 // sends as it sends digests. An alert is about vigil itself: no event, no community, so it is not
 // a row of the platform's `notifications` table.

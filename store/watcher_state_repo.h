@@ -20,7 +20,7 @@ struct WatcherState {
   int consecutive_failures = 0;
   std::string cursor;  // JSON, the source's own
   bool last_error_permanent = false;  // the last error will not heal by waiting (see PollFailure)
-  int64_t first_poll_at_us = 0;       // the first poll recorded (0: none, or none since migration 0015)
+  int64_t first_poll_at_us = 0;       // the first poll recorded (0: none, or none since migration 0016)
 };
 
 // A failed poll as it is recorded.

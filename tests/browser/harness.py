@@ -18,6 +18,7 @@ import uuid
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -219,7 +220,9 @@ class Browser:
         return self.log
 
     def wait(self, what, probe, timeout=DEADLINE):
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(lambda d: probe(), message=what)
+        # A live update may redraw what a probe is reading (a stale element): the probe runs again.
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.1,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: probe(), message=what)
 
     def find(self, css, timeout=DEADLINE):
         return self.wait(f"an element {css}", lambda: next(iter(self.driver.find_elements(By.CSS_SELECTOR, css)), None), timeout)
