@@ -66,12 +66,14 @@ Outbound ForDigest(const DigestRow& d, const PlatformSettings& platform) {
           DigestEmail(d)};
 }
 
-// A watcher health alert: {"type": "watcher_health", "alert": {...}} to a webhook; no platform
-// endpoint takes it (vigil's own health is not a community's business).
+// An alert about vigil itself (jobs/deliver/ops_alerts.h): {"type": "watcher_health", "alert":
+// {...}} to a webhook, or "database_backup" for a backup's (subject "database_backup:NAME"); no
+// platform endpoint takes it (vigil's own health is not a community's business).
 Outbound ForHealthAlert(const HealthAlertRow& a) {
   nlohmann::json alert = HealthAlertToJson(a);
+  std::string type = a.watcher.starts_with("database_backup:") ? "database_backup" : "watcher_health";
   std::string line = "[" + UpperAscii(a.health == "ok" ? "recovered" : a.health) + "] " + a.title;
-  return {a.id, "watcher_health", {{"type", "watcher_health"}, {"alert", alert}}, {{"text", SlackEscape(line + "\n" + a.summary)}},
+  return {a.id, type, {{"type", type}, {"alert", alert}}, {{"text", SlackEscape(line + "\n" + a.summary)}},
           alert, "", EmailText{"[vigil] " + a.title, a.title + "\n\n" + a.summary + "\n"}};
 }
 

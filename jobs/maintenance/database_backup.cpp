@@ -16,9 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kStampLength = 16;  // 20261203T053000Z
+constexpr size_t kStampLength = 20;  // 20261203T053000.123Z: two runs within a second get two names
 
-std::string Stamp(TimePoint now) { return date::format("%Y%m%dT%H%M%SZ", date::floor<std::chrono::seconds>(now)); }
+std::string Stamp(TimePoint now) { return date::format("%Y%m%dT%H%M%SZ", date::floor<std::chrono::milliseconds>(now)); }
 
 // A backup file of `name`: NAME-<stamp>.sqlite3 or NAME-<stamp>.dump.
 bool IsBackupOf(const std::string& file, const std::string& name) {
@@ -95,7 +95,7 @@ Result<BackupFile> BackUpDatabase(const BackupTarget& target, const BackupSpec& 
   bool sqlite = target.url.starts_with("sqlite:");
   std::string base = (fs::path(spec.dir) / (target.name + "-" + Stamp(now))).string();
   std::string final_path = base + (sqlite ? ".sqlite3" : ".dump");
-  if (fs::exists(final_path, ec)) return Status::Error(final_path + " exists already (a backup this same second)");
+  if (fs::exists(final_path, ec)) return Status::Error(final_path + " exists already (a backup this same millisecond)");
   std::string partial = base + ".partial";
   fs::remove(partial, ec);
   auto started = std::chrono::steady_clock::now();

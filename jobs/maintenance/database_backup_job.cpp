@@ -10,7 +10,9 @@
 #include "common/metrics.h"
 #include "config/databases.h"
 #include "config/units.h"
+#include "jobs/deliver/ops_alerts.h"
 #include "jobs/maintenance/database_backup.h"
+#include "jobs/triage/triage_config.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 
 namespace vigil {
@@ -103,6 +105,21 @@ void ExportMetrics(const std::string& name, const Result<BackupFile>& r, TimePoi
   m.Set("vigil_database_backup_last_success_timestamp_seconds", {{"database", name}}, UnixSeconds(now));
 }
 
+// notify.ops_channels hear once when a database's backups start failing, and once when one works
+// again (jobs/deliver/ops_alerts.h); a database that keeps failing is not told again.
+void TellOps(MaintenanceEnv& env, const std::vector<std::string>& channels, const BackupTarget& t, const Result<BackupFile>& r) {
+  HealthAlertRow alert;
+  if (r.ok()) {
+    alert.title = "Backups of " + t.name + " work again";
+    alert.summary = "Verified backup " + r->path + " (" + std::to_string(r->bytes) + " bytes).";
+  } else {
+    alert.title = "Backup of " + t.name + " failed";
+    alert.summary = r.error();
+  }
+  auto told = ReportOpsState(env.own_db, channels, "database_backup:" + t.name, !r.ok(), alert, env.now);
+  if (!told.ok()) spdlog::warn("database_backup: telling notify.ops_channels about {}: {}", t.name, told.error());
+}
+
 }  // namespace
 
 Status ValidateDatabaseBackup(const Config& config) { return BackupConfigFrom(config).status(); }
@@ -111,6 +128,8 @@ MaintenanceOutcome RunDatabaseBackup(MaintenanceEnv& env) {
   auto settings = SettingsOf(env, &BackupConfigFrom);
   const auto& c = *settings;
   if (!c.ok()) return {{{"error", c.error()}}, JobResult::Retry(c.error())};
+  auto notify = ParseTriageSettings(env.config);
+  std::vector<std::string> ops_channels = notify.ok() ? notify->ops_channels : std::vector<std::string>{};
   MaintenanceOutcome out;
   std::vector<std::string> failures;
   for (size_t i = 0; i < c->targets.size(); ++i) {
@@ -126,6 +145,7 @@ MaintenanceOutcome RunDatabaseBackup(MaintenanceEnv& env) {
       failures.push_back(t.name + ": " + r.error());
       spdlog::error("database_backup: {} ({}): {}", t.name, RedactUrl(t.url), r.error());
     }
+    TellOps(env, ops_channels, t, r);
     if (env.progress) env.progress(i + 1, c->targets.size());
   }
   if (!failures.empty()) {

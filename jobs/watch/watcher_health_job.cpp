@@ -4,11 +4,11 @@
 
 #include "common/iso8601.h"
 #include "config/units.h"
+#include "jobs/deliver/ops_alerts.h"
 #include "jobs/triage/triage_handler.h"
 #include "jobs/watch/watcher_health.h"
 #include "store/db_time.h"
 #include "store/health_alert_repo.h"
-#include "store/job_repo.h"
 
 namespace vigil {
 namespace {
@@ -46,12 +46,7 @@ Result<bool> Raise(SqlConnection& db, const TriageSettings& settings, const std:
     auto moved = MoveHealthAlertStateInTx(db, watcher, from, step.next, now);
     if (!moved.ok()) return moved.status();
     if (!*moved || step.raise.empty()) return Status::Ok();
-    auto id = InsertHealthAlertInTx(db, alert);
-    if (!id.ok()) return id.status();
-    std::vector<JobSpec> jobs;
-    for (const auto& channel : settings.ops_channels)
-      jobs.push_back({.kind = "deliver", .args = {{"health_alert_id", *id}, {"channel", channel}}, .max_attempts = 8});
-    if (auto enq = EnqueueJobsInTx(db, jobs, now); !enq.ok()) return enq.status();
+    if (Status r = RaiseOpsAlertInTx(db, settings.ops_channels, alert, now); !r.ok()) return r;
     raised = true;
     return Status::Ok();
   });

@@ -21,14 +21,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class DatabaseBackupE2E : public ::testing::TestWithParam<const char*> {
- protected:
-  static int64_t Count(SqlConnection& db, const std::string& sql) {
-    auto r = db.Query(sql);
-    EXPECT_TRUE(r.ok()) << r.error();
-    return r.ok() && !r->rows.empty() ? r->rows[0].Int(0) : -1;
-  }
-};
+int64_t Count(SqlConnection& db, const std::string& sql) {
+  auto r = db.Query(sql);
+  EXPECT_TRUE(r.ok()) << r.error();
+  return r.ok() && !r->rows.empty() ? r->rows[0].Int(0) : -1;
+}
+
+class DatabaseBackupE2E : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(DatabaseBackupE2E, AScheduledBackupRestoresAndKeepsTheNewest) {
   testing::TestDb own(GetParam());
@@ -123,6 +122,46 @@ TEST(DatabaseBackupOnce, APgDumpThatCannotRunIsAClearFailure) {
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("/nonexistent/pg_dump: cannot run"), std::string::npos) << out;
   EXPECT_EQ(BackupsOf(dir.File("b"), "vigil").size(), 1u) << "vigil's own SQLite is still backed up";
+}
+
+// A database whose backups fail tells notify.ops_channels once (an alert and its delivery job),
+// not at every run, and once more when its backup works again.
+TEST(DatabaseBackupOnce, TheOpsChannelsHearOfAFailureOnceAndOfTheRecovery) {
+  testing::TempDir dir;
+  std::string db_path = dir.File("vigil.db");
+  auto yaml = [&](const std::string& pg_dump) {
+    return dir.Write("vigil.yaml", "database:\n  url: sqlite:" + db_path +
+                                       "\nnotify:\n  channels:\n    - {name: ops-hook, type: webhook, url: \"http://127.0.0.1:9/ops\"}\n"
+                                       "  ops_channels: [ops-hook]\njobs:\n  database_backup:\n    dir: " + dir.File("b") +
+                                       "\n    pg_dump: " + pg_dump + "\n    databases: [\"" + testing::TestPgBaseUrl() + "\"]\n");
+  };
+  auto run = [&](const std::string& config) {
+    return testing::RunVigil({"jobs", "run", "database_backup", "--once", "--config", config}).first;
+  };
+  ASSERT_FALSE(testing::TestPgBaseUrl().empty()) << "VIGIL_TEST_PG_URL is not set: run the tests with scripts/test.sh";
+  std::string broken = yaml("/nonexistent/pg_dump");
+  EXPECT_EQ(run(broken), 1);
+  EXPECT_EQ(run(broken), 1);
+  auto db = OpenSqlConnection("sqlite:" + db_path);
+  ASSERT_TRUE(db.ok()) << db.error();
+  auto alerts = [&] {
+    auto r = (*db)->Query("SELECT health, title, summary FROM vigil_health_alerts ORDER BY created_at");
+    EXPECT_TRUE(r.ok()) << r.error();
+    return r.ok() ? r->rows : std::vector<SqlRow>{};
+  };
+  auto failed = alerts();
+  ASSERT_EQ(failed.size(), 1u) << "two failed runs, one alert";
+  EXPECT_EQ(failed[0].Text(0), "failing");
+  EXPECT_NE(failed[0].Text(1).find("Backup of"), std::string::npos) << failed[0].Text(1);
+  EXPECT_NE(failed[0].Text(2).find("/nonexistent/pg_dump: cannot run"), std::string::npos) << failed[0].Text(2);
+  EXPECT_EQ(Count(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'deliver' AND args LIKE '%health_alert_id%'"), 1);
+  EXPECT_EQ(run(yaml("pg_dump")), 0);
+  auto all = alerts();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].Text(0), "ok");
+  EXPECT_NE(all[1].Text(1).find("work again"), std::string::npos) << all[1].Text(1);
+  EXPECT_EQ(run(yaml("pg_dump")), 0);
+  EXPECT_EQ(alerts().size(), 2u) << "working backups say nothing more";
 }
 
 }  // namespace
