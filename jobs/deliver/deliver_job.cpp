@@ -161,28 +161,31 @@ JobResult DeliverNotification(const TriageSettings& settings, HttpClient& http, 
   return SendTo(*channel, settings.platform, ForNotification(**n, settings.platform), http, now, cancel);
 }
 
-JobResult DeliverDigest(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
-                        TimePoint now, const CancelToken* cancel) {
+// A stored message (a digest, a health alert) to one channel: the row `args[key]` names, read with
+// `get` and rendered with `render`; a row or channel gone since is nothing left to do.
+template <class Get, class Render>
+JobResult DeliverStored(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
+                        const char* key, Get get, Render render, TimePoint now, const CancelToken* cancel) {
   const ChannelSettings* channel = settings.FindChannel(args.value("channel", ""));
   if (channel == nullptr) return JobResult::Done();  // removed from the config since
-  std::string id = args.value("digest_id", "");
-  if (id.empty()) return JobResult::Discard("args.digest_id is required");
-  auto d = GetDigest(db, id);
-  if (!d.ok()) return JobResult::Retry(d.error());
-  if (!*d) return JobResult::Done();
-  return SendTo(*channel, settings.platform, ForDigest(**d, settings.platform), http, now, cancel);
+  std::string id = args.value(key, "");
+  if (id.empty()) return JobResult::Discard(std::string("args.") + key + " is required");
+  auto row = get(db, id);
+  if (!row.ok()) return JobResult::Retry(row.error());
+  if (!*row) return JobResult::Done();
+  return SendTo(*channel, settings.platform, render(**row), http, now, cancel);
+}
+
+JobResult DeliverDigest(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
+                        TimePoint now, const CancelToken* cancel) {
+  return DeliverStored(settings, http, db, args, "digest_id", GetDigest,
+                       [&](const auto& d) { return ForDigest(d, settings.platform); }, now, cancel);
 }
 
 JobResult DeliverHealthAlert(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args,
                              TimePoint now, const CancelToken* cancel) {
-  const ChannelSettings* channel = settings.FindChannel(args.value("channel", ""));
-  if (channel == nullptr) return JobResult::Done();  // removed from the config since
-  std::string id = args.value("health_alert_id", "");
-  if (id.empty()) return JobResult::Discard("args.health_alert_id is required");
-  auto a = GetHealthAlert(db, id);
-  if (!a.ok()) return JobResult::Retry(a.error());
-  if (!*a) return JobResult::Done();
-  return SendTo(*channel, settings.platform, ForHealthAlert(**a), http, now, cancel);
+  return DeliverStored(settings, http, db, args, "health_alert_id", GetHealthAlert,
+                       [](const auto& a) { return ForHealthAlert(a); }, now, cancel);
 }
 
 JobResult Deliver(const TriageSettings& settings, HttpClient& http, SqlConnection& db, const nlohmann::json& args, TimePoint now,
