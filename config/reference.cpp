@@ -82,7 +82,11 @@ std::string RangeText(const KeySpec& spec) {
 }
 
 std::string TypeText(const KeySpec& spec) {
-  if (spec.type != KeyType::kEnum) return KeyTypeName(spec.type);
+  if (spec.type != KeyType::kEnum) {
+    std::string type = KeyTypeName(spec.type);
+    for (const auto& c : spec.choices) type += " or " + c;  // a number key's words ("auto")
+    return type;
+  }
   std::string list;
   for (const auto& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
   return "one of " + list;
@@ -96,6 +100,8 @@ std::string ConfigReferenceMarkdownTable(const std::vector<const KeySpec*>& keys
     if (s->type == KeyType::kEnum) {
       type.clear();
       for (const auto& c : s->choices) type += (type.empty() ? "" : " \\| ") + ("`" + c + "`");
+    } else {
+      for (const auto& c : s->choices) type += " or `" + c + "`";
     }
     std::string range = RangeText(*s);
     if (!range.empty()) type += " (" + range + ")";

@@ -59,8 +59,17 @@ std::optional<nlohmann::json> NormaliseScalar(const KeySpec& spec, const std::st
         return Fail(why, "\"" + text + "\" is not one of " + list);
       }
     case KeyType::kInt:
-    case KeyType::kFloat:
-      return NormaliseNumber(spec, text, why);
+    case KeyType::kFloat: {
+      // A number key may also take words ("auto" for jobs.prefetch), kept as the word.
+      std::string words;
+      for (const auto& c : spec.choices) {
+        if (c == text) return nlohmann::json(text);
+        words += (words.empty() ? "" : ", ") + c;
+      }
+      auto n = NormaliseNumber(spec, text, why);
+      if (!n && why && !words.empty()) *why += " (or " + words + ")";
+      return n;
+    }
     case KeyType::kBool:
       if (text == "true" || text == "yes" || text == "on") return nlohmann::json(true);
       if (text == "false" || text == "no" || text == "off") return nlohmann::json(false);

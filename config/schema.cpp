@@ -81,8 +81,8 @@ std::vector<KeySpec> WatcherKeys() {
        "Rows of the platform's `watchers` table that the YAML does not define run like YAML watchers. See docs/watchers-platform.md."}, ""),
       Applied({"platform_watchers.enabled", K::kBool, "true", kReload,
        "Run the platform's watcher rows (literature, scheduled, webhook at `/hooks/<id>`)."}, "daemon/platform_watchers.cpp"),
-      Applied({"platform_watchers.check_interval", K::kDuration, "2s", kReload,
-       "How often the rows are read for changes (a digest of their columns); a change runs within this.", 200, 5000},
+      Applied({"platform_watchers.check_interval", K::kDuration, "10s", kReload,
+       "How often the rows are read for changes (a digest of their columns); a change runs within this.", 200, 60000},
        "daemon/daemon_reload.cpp"),
       Applied({"platform_watchers.allow_hosts", K::kStringList, "", kRestart,
        "Hosts a row's URLs may reach although they resolve to loopback or private addresses (exact names, e.g. "
@@ -206,13 +206,20 @@ std::vector<KeySpec> JobKeys() {
       Applied({"jobs.lease", K::kDuration, "30s", kRestart,
        "How long a claimed job is leased; the worker extends it while the job runs, and an expired lease "
        "(a daemon killed mid-job) hands the job back.", 1000, 3600000}, "jobs/engine/job_engine_maintenance.cpp"),
-      Applied({"jobs.poll_interval", K::kDuration, "1s", kRestart,
-       "How often idle workers look for jobs when no wake-up arrives (PostgreSQL NOTIFY and in-process enqueues wake them at once).",
+      Applied({"jobs.poll_interval", K::kDuration, "30s", kRestart,
+       "The longest idle workers go without looking for jobs: a safety net, since every enqueue wakes them at once (in "
+       "this process directly, from other processes by PostgreSQL NOTIFY or, on SQLite, a watch on the WAL file), as does "
+       "the run_at of a delayed job or retry.",
        10, 600000}, "jobs/engine/job_engine_maintenance.cpp"),
-      Applied({"jobs.claim_batch", K::kInt, "200", kRestart, "Most jobs claimed in one query.", 1, 10000}, "jobs/engine/job_engine_maintenance.cpp"),
-      Applied({"jobs.prefetch", K::kInt, "0", kRestart,
-       "Jobs claimed beyond free workers, so workers never wait on a round trip (throughput against fairness between daemons).",
-       0, 10000}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.claim_batch", K::kInt, "auto", kRestart,
+       "Most jobs claimed in one query; `auto`: as many as the queue has room for (its free workers plus the prefetch).",
+       1, 10000, {"auto"}}, "jobs/engine/job_engine_maintenance.cpp"),
+      Applied({"jobs.prefetch", K::kInt, "auto", kRestart,
+       "Jobs claimed beyond free workers, so workers never wait on a round trip (throughput against fairness between "
+       "daemons, and against the jobs a killed daemon holds until they are handed back). `auto`: none while the queue has "
+       "no backlog; while claims come back full it doubles, from the queue's workers up to 32 per worker and 500 at most, "
+       "and halves when a claim comes back short. See docs/jobs.md.",
+       0, 10000, {"auto"}}, "jobs/engine/job_engine_maintenance.cpp"),
       Applied({"jobs.retention", K::kDuration, "7d", kRestart, "Completed, discarded and cancelled jobs are pruned after this.",
        60000, 3650LL * 86400000}, "jobs/engine/job_engine_maintenance.cpp"),
       Applied({"jobs.shutdown_timeout", K::kDuration, "30s", kRestart,

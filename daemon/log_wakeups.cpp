@@ -2,6 +2,8 @@
 // work elsewhere and answers through `done` on the loop.
 #include "daemon/log_wakeups.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "config/units.h"
@@ -119,11 +121,14 @@ void LogWakeups::OnReady(const std::string& name, const std::string& error) {
     spdlog::warn("log watcher {}: change notification unavailable ({}); checking its files every {}", name, error,
                  FormatDuration(every));
   }
-  auto ms = static_cast<uint64_t>(every.count());
+  // The first check at the next multiple of `every` on the loop's clock: the log watchers with the
+  // same interval then check together, one wake-up of the loop instead of one each.
+  auto ms = static_cast<uint64_t>(std::max<int64_t>(every.count(), 1));
+  uint64_t first = ms - uv_now(loop_) % ms;
   uv_timer_start(e->fallback, [](uv_timer_t* t) {
     auto* entry = static_cast<Entry*>(t->data);
     entry->owner->OnFallback(*entry);
-  }, ms, ms);
+  }, first, ms);
   Request(*e);
 }
 

@@ -1,4 +1,4 @@
-// The daemon's two housekeeping timers on its event loop: the loop-lag gauge (a 1-second timer
+// The daemon's two housekeeping timers on its event loop: the loop-lag gauge (a 5-second timer
 // that records how late it fired, vigil_loop_lag_seconds) and, under systemd with WatchdogSec=,
 // the watchdog keep-alive (WATCHDOG=1 at the interval sd_watchdog_enabled asks for).
 //

@@ -1,10 +1,15 @@
 #include "store/db_thread.h"
 
+#include "common/thread_name.h"
+
 namespace vigil {
 
 DbThread::DbThread(SqlTarget target, std::string name)
-    : reconnect_(std::move(target), std::move(name)) {
-  thread_ = std::thread([this] { Run(); });
+    : reconnect_(std::move(target), name) {
+  thread_ = std::thread([this, name] {
+    NameThisThread(name);
+    Run();
+  });
 }
 
 DbThread::~DbThread() { Stop(); }

@@ -87,6 +87,10 @@ Result<std::vector<EnqueueResult>> EnqueueJobsInTx(SqlConnection& db, const std:
 Result<std::vector<JobRow>> ClaimJobs(SqlConnection& db, const std::string& queue, int limit, const std::string& worker,
                                       TimePoint now, Duration lease, const std::set<std::string>& skip_kinds = {});
 
+// The earliest run_at later than `now` among the jobs waiting in `queue` (a retry's backoff, a job
+// enqueued to run later), if any: the fetcher sleeps until then when nothing is runnable now.
+Result<std::optional<TimePoint>> NextRunAt(SqlConnection& db, const std::string& queue, TimePoint now);
+
 // Records outcomes in one transaction. Only jobs still running under `worker` change (a job whose
 // lease was lost belongs to someone else now). Returns how many rows changed.
 Result<int64_t> FinishJobs(SqlConnection& db, const std::vector<JobOutcome>& outcomes, const std::string& worker,

@@ -115,9 +115,11 @@ class SqlConnection {
     (void)channel;
     return Status::Error(std::string(dialect()) + " has no LISTEN");
   }
-  // Waits up to `timeout` for notifications; returns how many arrived.
-  virtual Result<int> WaitForNotifications(std::chrono::milliseconds timeout) {
+  // Waits up to `timeout` for notifications; returns how many arrived (0 also when `interrupt_fd`,
+  // if not -1, became readable: the caller drains it).
+  virtual Result<int> WaitForNotifications(std::chrono::milliseconds timeout, int interrupt_fd = -1) {
     (void)timeout;
+    (void)interrupt_fd;
     return Status::Error(std::string(dialect()) + " has no LISTEN");
   }
 

@@ -2,6 +2,8 @@
 // the writer thread, which alone touches conn_ and the id caches.
 #include "daemon/http/event_writer.h"
 
+#include "common/thread_name.h"
+
 #include <spdlog/spdlog.h>
 
 #include "jobs/triage/triage_job.h"
@@ -20,7 +22,10 @@ bool IsDataError(ErrorKind kind) { return kind != ErrorKind::kBusy && kind != Er
 
 EventWriter::EventWriter(EventWriterOptions options)
     : options_(std::move(options)), reconnect_(options_.database, "event writer") {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("event-writer");
+    Run();
+  });
 }
 
 EventWriter::~EventWriter() { Stop(); }

@@ -8,6 +8,7 @@
 
 #include "common/json_depth.h"
 #include "common/metrics.h"
+#include "common/thread_name.h"
 #include "store/db_time.h"
 #include "store/reconnect.h"
 
@@ -23,8 +24,12 @@ double Unit() { return std::uniform_real_distribution<double>(0, 1)(tl_rng); }
 JobEngine::JobEngine(JobEngineOptions options, const JobRegistry& registry, std::vector<ScheduleSpec> schedules,
                      const Clock& clock)
     : options_(std::move(options)), registry_(registry), scheduler_(std::move(schedules)), clock_(clock) {
-  for (const auto& [name, n] : options_.queues) queues_[name].concurrency = std::max(1, n);
-  if (options_.prefetch <= 0) options_.prefetch = 0;
+  for (const auto& [name, n] : options_.queues) {
+    queues_[name].concurrency = std::max(1, n);
+    queues_[name].adaptive = AdaptivePrefetch(n);
+  }
+  if (options_.prefetch < 0 && options_.prefetch != JobEngineOptions::kAuto) options_.prefetch = 0;
+  if (options_.claim_batch <= 0 && options_.claim_batch != JobEngineOptions::kAuto) options_.claim_batch = 1;
 }
 
 JobEngine::~JobEngine() {
@@ -57,7 +62,7 @@ Status JobEngine::Start() {
   fetch_thread_ = std::thread([this] { FetchLoop(); });
   complete_thread_ = std::thread([this] { CompleteLoop(); });
   maintain_thread_ = std::thread([this] { MaintainLoop(); });
-  if ((*probe)->dialect() == "postgres") listen_thread_ = std::thread([this] { ListenLoop(); });
+  listen_thread_ = std::thread([this] { ListenLoop(); });
   for (const auto& [name, q] : queues_) {
     for (int i = 0; i < q.concurrency; ++i) workers_.emplace_back([this, name = name] { WorkLoop(name); });
   }
@@ -87,6 +92,15 @@ Result<std::vector<EnqueueResult>> JobEngine::Enqueue(SqlConnection& db, const s
 void JobEngine::PausesChanged() {
   pauses_.Invalidate();
   Wake();
+  WakeMaintainer();  // a resumed kind's schedules fire now
+}
+
+void JobEngine::WakeMaintainer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    maintain_wake_ = true;
+  }
+  maintain_cv_.notify_all();
 }
 
 std::vector<std::string> JobEngine::QueueNames() const {
@@ -118,58 +132,76 @@ static std::unique_ptr<SqlConnection> ForHandlers(std::unique_ptr<SqlConnection>
 }
 
 void JobEngine::FetchLoop() {
+  NameThisThread("jobs-fetch");
   auto db = Relaxed(ConnectWithRetry("fetcher"));
-  int backoff_ms = 50;
   while (db) {
     {
       std::unique_lock<std::mutex> lock(mu_);
       if (stop_claiming_) break;
       wake_ = false;
     }
-    bool full = ClaimRound(*db);
+    ClaimRoundResult round = ClaimRound(*db);
     if (!db->healthy()) {
       db.reset();
       db = Relaxed(ConnectWithRetry("fetcher"));
       continue;
     }
+    if (round.full) continue;  // there may be more: claim again at once
+    // Jobs claimed now finish and wake this thread; with none, sleep until one can be due.
+    auto wait = round.claimed ? options_.poll_interval : IdleWait(*db);
     // While something is paused, look again soon enough to see its resume within max_age.
-    bool paused = !full && !pauses_.Get(*db)->empty();
+    if (!pauses_.Get(*db)->empty()) wait = std::min(wait, pauses_.max_age());
     std::unique_lock<std::mutex> lock(mu_);
-    if (full) {
-      backoff_ms = 50;
-      continue;  // there may be more: claim again at once
-    }
-    auto wait = wake_ ? std::chrono::milliseconds(0) : options_.poll_interval;
-    if (paused) wait = std::min(wait, pauses_.max_age());
     fetch_cv_.wait_for(lock, wait, [this] { return wake_ || stop_claiming_; });
-    (void)backoff_ms;
   }
 }
 
-// Claims for every queue with room. Returns true if some claim came back full (more may wait).
-bool JobEngine::ClaimRound(SqlConnection& db) {
-  bool any_full = false;
+std::chrono::milliseconds JobEngine::IdleWait(SqlConnection& db) {
+  auto wait = options_.poll_interval;
+  auto now = clock_.Now();
+  for (const auto& [name, q] : queues_) {
+    auto next = NextRunAt(db, name, now);
+    if (!next.ok()) return std::min(wait, std::chrono::milliseconds(1000));  // look again soon
+    if (!*next) continue;
+    auto until = std::chrono::duration_cast<std::chrono::milliseconds>(**next - now) + std::chrono::milliseconds(1);
+    wait = std::min({wait, std::max(until, std::chrono::milliseconds(1)), options_.clock_check});
+  }
+  return wait;
+}
+
+// Claims for every queue with room.
+JobEngine::ClaimRoundResult JobEngine::ClaimRound(SqlConnection& db) {
+  ClaimRoundResult result;
   auto paused = pauses_.Get(db);
   for (auto& [name, q] : queues_) {
     if (paused->queues.count(name)) continue;
+    bool adaptive = options_.prefetch == JobEngineOptions::kAuto;
+    int prefetch = adaptive ? q.adaptive.extra() : options_.prefetch;
     int room;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      room = q.concurrency + options_.prefetch - q.busy - static_cast<int>(q.ready.size());
+      room = q.concurrency + prefetch - q.busy - static_cast<int>(q.ready.size());
+      // With auto, jobs whose outcome is not yet committed count too, so that what this node holds
+      // leased never passes the documented bound (adaptive_prefetch.h).
+      if (adaptive) room -= q.uncommitted;
     }
     if (room <= 0) continue;
-    int want = std::min(room, options_.claim_batch);
+    int want = options_.claim_batch == JobEngineOptions::kAuto ? room : std::min(room, options_.claim_batch);
     auto claimed = ClaimJobs(db, name, want, options_.node_id, clock_.Now(), options_.lease, paused->kinds);
     if (!claimed.ok()) {
       spdlog::warn("claiming jobs in queue {}: {}", name, claimed.error());
       std::unique_lock<std::mutex> lock(mu_);
       fetch_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_claiming_; });
-      return false;
+      return {false, result.claimed};
     }
+    if (adaptive) q.adaptive.AfterClaim(want, static_cast<int>(claimed->size()));
     if (claimed->empty()) continue;
-    any_full = any_full || static_cast<int>(claimed->size()) == want;
+    result.full = result.full || static_cast<int>(claimed->size()) == want;
+    result.claimed = true;
+    bool was_idle;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      was_idle = inflight_.empty();
       for (auto& job : *claimed) {
         auto c = std::make_shared<Claimed>();
         c->job = std::move(job);
@@ -179,11 +211,13 @@ bool JobEngine::ClaimRound(SqlConnection& db) {
       }
     }
     work_cv_.notify_all();
+    if (was_idle) WakeMaintainer();  // timeouts are enforced each second while jobs run
   }
-  return any_full;
+  return result;
 }
 
 void JobEngine::WorkLoop(const std::string& queue) {
+  NameThisThread("work-" + queue);
   std::unique_ptr<SqlConnection> owned;
   SqlConnection* worker_db = nullptr;
   for (;;) {
@@ -205,13 +239,14 @@ void JobEngine::WorkLoop(const std::string& queue) {
       std::lock_guard<std::mutex> lock(mu_);
       auto& q = queues_[queue];
       q.busy--;
+      q.uncommitted++;
       active_handlers_--;
       outcomes_.emplace_back(outcome, c->job.kind);
       wake_ = true;
     }
     complete_cv_.notify_one();
     fetch_cv_.notify_one();
-    maintain_cv_.notify_one();
+    maintain_cv_.notify_all();  // Stop() may wait for the last handler
   }
 }
 
@@ -289,6 +324,7 @@ JobOutcome JobEngine::OutcomeOf(const Claimed& c, const KindSpec& spec, JobResul
 }
 
 void JobEngine::CompleteLoop() {
+  NameThisThread("jobs-complete");
   auto db = ConnectWithRetry("completer");
   for (;;) {
     std::vector<std::pair<JobOutcome, std::string>> batch;
@@ -318,6 +354,7 @@ void JobEngine::CompleteLoop() {
       auto it = inflight_.find(o.id);
       std::string queue = it != inflight_.end() ? it->second->job.queue : "";
       if (it != inflight_.end()) inflight_.erase(it);
+      if (auto q = queues_.find(queue); q != queues_.end()) q->second.uncommitted--;
       Labels labels{{"kind", kind}, {"queue", queue}};
       if (o.ok) Metrics::Global().Inc("vigil_jobs_completed_total", labels);
       else if (o.discard) Metrics::Global().Inc("vigil_jobs_discarded_total", labels);
@@ -325,6 +362,8 @@ void JobEngine::CompleteLoop() {
       if (!o.ok) spdlog::log(o.discard ? spdlog::level::err : spdlog::level::warn, "job {} ({}) {}: {}", o.id, kind,
                              o.discard ? "discarded" : "will retry", o.error);
     }
+    wake_ = true;  // room the committed outcomes freed (jobs.prefetch: auto)
+    fetch_cv_.notify_one();
     maintain_cv_.notify_all();
   }
 }

@@ -2,14 +2,18 @@
 //
 // Threads (all owned here, each with its own database connection):
 //   fetcher     claims batches per queue while workers have room (plus a small prefetch), passing
-//               over paused kinds and queues (pause_watch.h), woken
-//               by in-process enqueues, by PostgreSQL NOTIFY (listener thread), by finished
-//               jobs, or by the poll interval;
+//               over paused kinds and queues (pause_watch.h), woken by in-process enqueues, by
+//               the listener, by finished jobs; when nothing is runnable it sleeps until the
+//               next delayed job's run_at, or poll_interval (a safety net) at most;
 //   workers     per queue, `concurrency` threads run handlers;
 //   completer   records outcomes in grouped commits (several jobs per transaction);
 //   maintainer  extends leases, rescues expired ones, enforces per-kind timeouts, prunes, fires
-//               schedules, heartbeats the node, samples queue metrics;
-//   listener    (PostgreSQL only) LISTEN vigil_jobs.
+//               schedules, heartbeats the node, samples queue metrics; it sleeps until the
+//               earliest of these is due (every lease/3 for leases and the heartbeat, the next
+//               schedule fire, each second only while jobs run), not on a fixed tick;
+//   listener    wakes the fetcher when another process enqueued: LISTEN vigil_jobs on
+//               PostgreSQL, an inotify watch on the WAL on SQLite (store/sqlite/wal_watch.h).
+// An idle daemon's engine so wakes a few times a minute and writes only its heartbeat.
 // Shared state is guarded by mu_; the condition variables say who waits for what.
 //
 // Stop(): no more claims; prefetched jobs are handed back at once; running jobs get until the
@@ -28,6 +32,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/wake_fd.h"
+#include "jobs/engine/adaptive_prefetch.h"
 #include "jobs/engine/job_types.h"
 #include "jobs/engine/pause_watch.h"
 #include "jobs/engine/scheduler.h"
@@ -37,13 +43,18 @@ namespace vigil {
 struct JobEngineOptions {
   SqlTarget database;
   std::map<std::string, int> queues = {{"default", 4}};  // name -> concurrency
-  int claim_batch = 200;
-  int prefetch = 0;  // jobs claimed beyond free workers, so workers never wait for a round trip
+  static constexpr int kAuto = -1;  // prefetch and claim_batch follow the backlog (adaptive_prefetch.h)
+  int claim_batch = 200;  // most jobs per claim query; kAuto: the queue's room
+  int prefetch = 0;  // jobs claimed beyond free workers, so workers never wait for a round trip; or kAuto
   std::chrono::milliseconds lease{30000};
-  std::chrono::milliseconds poll_interval{1000};
+  // Claim rounds with nothing to wake them: a safety net, since enqueues anywhere wake the fetcher.
+  std::chrono::milliseconds poll_interval{30000};
   std::chrono::milliseconds rescue_interval{5000};
   std::chrono::milliseconds retention{7LL * 24 * 3600 * 1000};
   std::chrono::milliseconds complete_batch_delay{0};  // wait this long to gather more outcomes
+  // The longest the fetcher and maintainer sleep on a time read from the clock before reading it
+  // again: a wall clock stepped forward is noticed within this; a test's FakeClock wants less.
+  std::chrono::milliseconds clock_check{30000};
   std::string node_id;
 };
 
@@ -88,6 +99,19 @@ class JobEngine {
     int concurrency = 1;
     std::deque<std::shared_ptr<Claimed>> ready;
     int busy = 0;
+    int uncommitted = 0;  // run, outcome not yet committed: still leased to this node
+    AdaptivePrefetch adaptive;  // used when options_.prefetch is kAuto
+  };
+
+  // When the maintainer's periodic work is next due (steady clock), and what is due.
+  struct MaintainDue {
+    std::chrono::steady_clock::time_point rescue{}, prune{}, metrics{};
+    TimePoint next_fire{};  // the schedules' earliest next fire (system clock)
+    bool any_paused = false;
+  };
+  struct ClaimRoundResult {
+    bool full = false;     // some claim came back full: more may wait
+    bool claimed = false;  // anything at all was claimed
   };
 
   void FetchLoop();
@@ -97,11 +121,17 @@ class JobEngine {
   // Records this node in vigil_nodes and hands back the jobs of gone daemons on this host.
   void RegisterNode(SqlConnection& db);
   void ListenLoop();
-  bool ClaimRound(SqlConnection& db);
+  ClaimRoundResult ClaimRound(SqlConnection& db);
+  // How long the fetcher may sleep when nothing was claimed: until the next delayed job, the
+  // poll interval at most.
+  std::chrono::milliseconds IdleWait(SqlConnection& db);
+  void ListenPostgres(SqlConnection& db);
+  void ListenSqlite(SqlConnection& db);
   JobOutcome RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned);
   JobOutcome OutcomeOf(const Claimed& c, const KindSpec& spec, JobResult result) const;
-  void Maintain(SqlConnection& db, std::chrono::steady_clock::time_point& last_rescue,
-                std::chrono::steady_clock::time_point& last_prune, std::chrono::steady_clock::time_point& last_metrics);
+  // Does what is due; returns when to come back.
+  std::chrono::steady_clock::time_point Maintain(SqlConnection& db, MaintainDue& due, bool woken);
+  void WakeMaintainer();
   void EnforceTimeouts();
   std::unique_ptr<SqlConnection> ConnectWithRetry(const char* who);
   void HandBackReady();
@@ -117,18 +147,20 @@ class JobEngine {
   std::condition_variable fetch_cv_;     // fetcher waits: wake, room, stop
   std::condition_variable work_cv_;      // workers wait: ready jobs, stop
   std::condition_variable complete_cv_;  // completer waits: outcomes, stop
-  std::condition_variable maintain_cv_;  // maintainer waits: stop
+  std::condition_variable maintain_cv_;  // maintainer waits: its next due time, maintain_wake_, stop
   std::map<std::string, QueueState> queues_;
   std::map<int64_t, std::shared_ptr<Claimed>> inflight_;  // claimed, outcome not yet committed
   std::vector<std::pair<JobOutcome, std::string>> outcomes_;  // outcome, kind
   std::optional<std::vector<ScheduleSpec>> pending_schedules_;
   bool wake_ = false;
+  bool maintain_wake_ = false;  // schedules or pauses changed, or jobs started running
   bool stop_claiming_ = false;
   bool stop_workers_ = false;
   bool stop_all_ = false;
   int active_handlers_ = 0;
 
   std::thread fetch_thread_, complete_thread_, maintain_thread_, listen_thread_;
+  WakeFd listen_stop_;  // ends the listener's wait at Stop()
   std::vector<std::thread> workers_;
   bool started_ = false;
   int enqueue_observer_ = 0;  // AddEnqueueObserver's token while started

@@ -6,18 +6,26 @@
 #include <cerrno>
 
 #include "common/metrics.h"
+#include "common/thread_name.h"
 #include "config/config.h"
 #include "config/block_reader.h"
 #include "config/schema.h"
+#include "config/units.h"
 #include "jobs/engine/job_engine.h"
 #include "store/change_feed_repo.h"
 #include "store/db_time.h"
+#include "store/sqlite/wal_watch.h"
 #include "jobs/engine/database_target.h"
 
 namespace vigil {
 namespace {
 
 using Steady = std::chrono::steady_clock;
+
+constexpr auto kPruneEvery = std::chrono::hours(1);
+constexpr auto kMetricsEvery = std::chrono::seconds(15);
+// The listener's wait is ended by a notification, a WAL write or Stop; this only bounds it.
+constexpr auto kListenTimeout = std::chrono::seconds(60);
 
 std::string HostName() {
   char host[256] = {0};
@@ -61,42 +69,50 @@ void JobEngine::RegisterNode(SqlConnection& db) {
 }
 
 void JobEngine::MaintainLoop() {
+  NameThisThread("jobs-maintain");
   auto db = ConnectWithRetry("maintainer");
   if (!db) return;
   (void)UpsertNode(*db, options_.node_id, clock_.Now(), false);
-  auto last_rescue = Steady::now() - options_.rescue_interval;
-  auto last_prune = Steady::now();
-  auto last_metrics = Steady::now() - std::chrono::seconds(10);
+  MaintainDue due;
+  due.prune = Steady::now() + kPruneEvery;
+  bool woken = true;  // the first round ticks the schedules
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_all_) break;
+      maintain_wake_ = false;
     }
     if (!db->healthy()) {
       db = ConnectWithRetry("maintainer");
       if (!db) return;
     }
-    Maintain(*db, last_rescue, last_prune, last_metrics);
+    auto next = Maintain(*db, due, woken);
     std::unique_lock<std::mutex> lock(mu_);
-    maintain_cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_all_; });
+    woken = maintain_cv_.wait_until(lock, next, [this] { return stop_all_ || maintain_wake_; });
   }
   (void)UpsertNode(*db, options_.node_id, clock_.Now(), true);
 }
 
-void JobEngine::Maintain(SqlConnection& db, Steady::time_point& last_rescue, Steady::time_point& last_prune,
-                         Steady::time_point& last_metrics) {
+Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool woken) {
   EnforceTimeouts();
-  // Leases: extend every claimed job's lease well before it runs out.
   std::vector<int64_t> ids;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, c] : inflight_) ids.push_back(id);
+    if (pending_schedules_) {
+      scheduler_ = Scheduler(std::move(*pending_schedules_));
+      pending_schedules_.reset();
+      woken = true;
+    }
   }
-  auto now_steady = Steady::now();
-  if (now_steady - last_rescue >= options_.rescue_interval) {
-    last_rescue = now_steady;
-    Status s = ExtendLeases(db, ids, options_.node_id, clock_.Now() + options_.lease);
-    if (!s.ok()) spdlog::warn("extending leases: {}", s.message());
+  auto now = Steady::now();
+  // Leases: extend every claimed job's lease well before it runs out; the heartbeat goes with it.
+  if (now >= due.rescue) {
+    due.rescue = now + options_.rescue_interval;
+    if (!ids.empty()) {
+      Status s = ExtendLeases(db, ids, options_.node_id, clock_.Now() + options_.lease);
+      if (!s.ok()) spdlog::warn("extending leases: {}", s.message());
+    }
     RescueJobsOfGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval);
     auto rescued = RescueExpiredJobs(db, clock_.Now());
     if (rescued.ok() && *rescued > 0) {
@@ -105,30 +121,46 @@ void JobEngine::Maintain(SqlConnection& db, Steady::time_point& last_rescue, Ste
     }
     (void)UpsertNode(db, options_.node_id, clock_.Now(), false);
   }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (pending_schedules_) {
-      scheduler_ = Scheduler(std::move(*pending_schedules_));
-      pending_schedules_.reset();
+  // Schedules: only when one is due, when they or the pauses changed, or while something is paused
+  // (a resume by another process is seen within max_age). A fire's enqueue wakes the fetcher
+  // through the enqueue observer.
+  if (scheduler_.size() > 0 && (woken || due.any_paused || clock_.Now() >= due.next_fire)) {
+    auto paused = pauses_.Get(db);
+    auto next = scheduler_.Tick(db, clock_.Now(), *paused);
+    if (!next.ok()) {
+      spdlog::warn("{}", next.error());
+      due.next_fire = clock_.Now() + std::chrono::seconds(1);
+    } else {
+      due.next_fire = next->value_or(TimePoint::max());
     }
+    due.any_paused = !paused->empty();
   }
-  if (scheduler_.size() > 0) {
-    auto next = scheduler_.Tick(db, clock_.Now(), *pauses_.Get(db));
-    if (!next.ok()) spdlog::warn("{}", next.error());
-    else Wake();
-  }
-  if (now_steady - last_prune >= std::chrono::hours(1)) {
-    last_prune = now_steady;
+  if (now >= due.prune) {
+    due.prune = now + kPruneEvery;
     auto pruned = PruneJobs(db, clock_.Now() - options_.retention);
     if (pruned.ok() && *pruned > 0) spdlog::info("pruned {} finished jobs", *pruned);
     (void)scheduler_.PruneFires(db, clock_.Now() - std::chrono::hours(24 * 30));
     // The live stream resumes within a day; older changes only take room.
     (void)PruneChanges(db, clock_.Now() - std::chrono::hours(24));
   }
-  if (now_steady - last_metrics >= std::chrono::seconds(5)) {
-    last_metrics = now_steady;
+  if (now >= due.metrics) {
+    due.metrics = now + kMetricsEvery;
     SampleQueueMetrics(db);
   }
+  // Come back at the earliest of what is due.
+  auto next = std::min({due.rescue, due.prune, due.metrics});
+  if (!ids.empty()) next = std::min(next, now + std::chrono::seconds(1));  // per-kind timeouts
+  if (scheduler_.size() > 0) {
+    auto now_wall = clock_.Now();
+    auto until_fire = due.next_fire <= now_wall ? std::chrono::milliseconds(0)
+                      : due.next_fire - now_wall >= options_.clock_check
+                          ? options_.clock_check
+                          : std::chrono::ceil<std::chrono::milliseconds>(due.next_fire - now_wall);
+    next = std::min(next, now + until_fire);
+    // Something paused: its resume by another process is seen within max_age.
+    if (due.any_paused) next = std::min(next, now + pauses_.max_age());
+  }
+  return next;
 }
 
 void JobEngine::SampleQueueMetrics(SqlConnection& db) {
@@ -164,25 +196,61 @@ void JobEngine::EnforceTimeouts() {
 }
 
 void JobEngine::ListenLoop() {
-  std::unique_ptr<SqlConnection> db;
+  NameThisThread("jobs-listen");
+  for (;;) {
+    auto db = ConnectWithRetry("listener");
+    if (!db) return;
+    if (db->dialect() == "postgres") {
+      ListenPostgres(*db);
+    } else {
+      ListenSqlite(*db);
+      return;  // the watch does not depend on the connection
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_all_ || stop_claiming_) return;
+  }
+}
+
+// Returns when the connection broke or the engine stops.
+void JobEngine::ListenPostgres(SqlConnection& db) {
+  Status s = db.Listen("vigil_jobs");
+  if (!s.ok()) return (void)spdlog::warn("{}", s.message());
+  Wake();  // anything enqueued while we were not listening
+  while (db.healthy()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_all_ || stop_claiming_) return;
+    }
+    auto n = db.WaitForNotifications(kListenTimeout, listen_stop_.fd());
+    if (n.ok() && *n > 0) Wake();
+  }
+}
+
+void JobEngine::ListenSqlite(SqlConnection& db) {
+  auto files = db.Query("PRAGMA database_list");
+  std::string file;
+  if (files.ok()) {
+    for (const auto& row : files->rows) {
+      if (row.Text(1) == "main") file = row.Text(2);
+    }
+  }
+  auto mode = db.Query("PRAGMA journal_mode");
+  WalWatch wal;
+  Status s = mode.ok() && !mode->rows.empty() && mode->rows[0].Text(0) == "wal" ? wal.Open(file)
+                                                                               : Status::Error("not in WAL mode");
+  if (!s.ok()) {
+    spdlog::info("jobs enqueued by other processes are seen within jobs.poll_interval ({}: {})",
+                 FormatDuration(options_.poll_interval), s.message());
+    return;
+  }
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_all_ || stop_claiming_) return;
     }
-    if (!db || !db->healthy()) {
-      db = ConnectWithRetry("listener");
-      if (!db) return;
-      Status s = db->Listen("vigil_jobs");
-      if (!s.ok()) {
-        spdlog::warn("{}", s.message());
-        db.reset();
-        continue;
-      }
-      Wake();  // anything enqueued while we were not listening
-    }
-    auto n = db->WaitForNotifications(std::chrono::milliseconds(200));
-    if (n.ok() && *n > 0) Wake();
+    auto written = wal.Wait(kListenTimeout, listen_stop_.fd());
+    if (!written.ok()) return (void)spdlog::warn("watching the SQLite WAL: {}", written.error());
+    if (*written) Wake();
   }
 }
 
@@ -215,8 +283,8 @@ void JobEngine::Stop(std::chrono::milliseconds deadline) {
     stop_claiming_ = true;
   }
   fetch_cv_.notify_all();
+  listen_stop_.Signal();
   if (fetch_thread_.joinable()) fetch_thread_.join();
-  if (listen_thread_.joinable()) listen_thread_.join();
   HandBackReady();
   {
     std::unique_lock<std::mutex> lock(mu_);
@@ -242,6 +310,8 @@ void JobEngine::Stop(std::chrono::milliseconds deadline) {
   maintain_cv_.notify_all();
   if (complete_thread_.joinable()) complete_thread_.join();
   if (maintain_thread_.joinable()) maintain_thread_.join();
+  // Last: reconnecting (the database away) it waits for stop_all_.
+  if (listen_thread_.joinable()) listen_thread_.join();
 }
 
 namespace {
@@ -274,8 +344,11 @@ Result<JobEngineOptions> JobEngineOptionsFrom(const Config& config) {
   o.lease = config.GetDuration("jobs.lease");
   o.poll_interval = config.GetDuration("jobs.poll_interval");
   o.retention = config.GetDuration("jobs.retention");
-  o.claim_batch = static_cast<int>(config.GetInt("jobs.claim_batch"));
-  o.prefetch = static_cast<int>(config.GetInt("jobs.prefetch"));
+  auto int_or_auto = [&](const char* key) {
+    return config.Get(key).is_string() ? JobEngineOptions::kAuto : static_cast<int>(config.GetInt(key));
+  };
+  o.claim_batch = int_or_auto("jobs.claim_batch");
+  o.prefetch = int_or_auto("jobs.prefetch");
   o.rescue_interval = std::max(std::chrono::milliseconds(500), o.lease / 3);
   o.node_id = HostName() + ":" + std::to_string(getpid()) + ":" + std::to_string(ToMicros(std::chrono::system_clock::now()) % 1000000);
   return o;

@@ -1,5 +1,7 @@
 #include "jobs/maintenance/crash_sentinel.h"
 
+#include "common/thread_name.h"
+
 #include <spdlog/spdlog.h>
 
 #include "jobs/maintenance/crash_reports.h"
@@ -43,7 +45,10 @@ Result<std::unique_ptr<CrashSentinel>> CrashSentinel::Start(const Config& config
   Status s = EnqueueStartupFlush(**db, config, now);
   if (!s.ok()) spdlog::warn("crash sentinel: enqueueing crash_report_flush: {}", s.message());
   std::unique_ptr<CrashSentinel> sentinel(new CrashSentinel(std::move(*db), session_id, snippet_interval));
-  sentinel->writer_ = std::thread([p = sentinel.get()] { p->WriterLoop(); });
+  sentinel->writer_ = std::thread([p = sentinel.get()] {
+    NameThisThread("crash-sentinel");
+    p->WriterLoop();
+  });
   return sentinel;
 }
 

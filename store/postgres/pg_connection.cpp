@@ -1,6 +1,10 @@
 #include "store/postgres/pg_connection.h"
 
+#include <poll.h>
 #include <pqxx/pqxx>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 
@@ -90,11 +94,17 @@ class PgConnection final : public SqlConnection {
     }
   }
 
-  Result<int> WaitForNotifications(std::chrono::milliseconds timeout) override {
+  Result<int> WaitForNotifications(std::chrono::milliseconds timeout, int interrupt_fd) override {
     try {
       notifications_ = 0;
-      long ms = static_cast<long>(timeout.count());
-      conn_->await_notification(ms / 1000, (ms % 1000) * 1000);
+      conn_->get_notifs();  // any that came in with an earlier reply
+      if (notifications_ > 0) return notifications_;
+      int sock = conn_->sock();
+      if (sock < 0) throw pqxx::broken_connection("no socket");
+      pollfd fds[2] = {{sock, POLLIN, 0}, {interrupt_fd, POLLIN, 0}};
+      int ready = poll(fds, interrupt_fd >= 0 ? 2 : 1, static_cast<int>(std::min<int64_t>(timeout.count(), INT32_MAX)));
+      if (ready < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + strerror(errno));
+      if (ready > 0 && fds[0].revents != 0) conn_->get_notifs();  // reads them, or finds the server gone
       return notifications_;
     } catch (const std::exception& e) {
       broken_ = true;

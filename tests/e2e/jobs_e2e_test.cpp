@@ -142,6 +142,45 @@ TEST(JobsE2E, RestartAfterKillNineTakesBackItsJobsWithoutWaitingForTheLease) {
   EXPECT_EQ(d.Wait(20s), 0) << d.Stderr();
 }
 
+// jobs.prefetch: auto (the default) grows with a backlog, and a daemon killed with -9 holds at
+// most workers + min(500, 32 x workers) jobs of its queue (docs/jobs.md, Prefetch); the next
+// daemon on the host hands them back, and every job runs, none lost.
+TEST(JobsE2E, KillNineWithABacklogHoldsAtMostTheDocumentedPrefetch) {
+  DaemonProcess d;
+  d.WriteConfig("database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\n"
+                "jobs:\n  workers: 4\n  lease: 5m\n");
+  constexpr int kJobs = 3000, kBound = 4 + 4 * 32;
+  auto [ec, eout] = RunVigil({"jobs", "enqueue", "noop", "--count", std::to_string(kJobs), "--args",
+                              R"({"mark":true,"sleep_ms":3})", "--config", d.config_path()});
+  ASSERT_EQ(ec, 0) << eout;
+  ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
+  auto db = OpenSqlConnection("sqlite:" + d.dir().File("vigil.db"));
+  ASSERT_TRUE(db.ok());
+  const std::string held = "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'running'";
+  ASSERT_TRUE(WaitCount(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", 200, 30s)) << d.Stderr();
+  int64_t most = 0;
+  for (int i = 0; i < 20; ++i) {
+    most = std::max(most, Count(**db, held));
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_GT(most, 4) << "with a backlog the prefetch grows beyond the 4 workers";
+  EXPECT_LE(most, kBound);
+  d.Signal(SIGKILL);
+  EXPECT_EQ(d.Wait(5s), -SIGKILL);
+  int64_t at_kill = Count(**db, held);
+  EXPECT_LE(at_kill, kBound) << "jobs left leased to the killed daemon";
+  EXPECT_GT(Count(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state <> 'completed'"), 0) << "the backlog ran out before the kill";
+  ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
+  EXPECT_TRUE(WaitCount(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", kJobs, 60s)) << d.Stderr();
+  EXPECT_EQ(Count(**db, "SELECT COUNT(*) FROM vigil_noop_marks"), kJobs) << "a job was lost";
+  // Only a job that ran but whose outcome was not committed runs again: at most the 4 running
+  // plus one batch of outcomes; a prefetched job not started runs once.
+  EXPECT_LE(Count(**db, "SELECT MAX(runs) FROM vigil_noop_marks"), 2);
+  EXPECT_LE(Count(**db, "SELECT COUNT(*) FROM vigil_noop_marks WHERE runs > 1"), at_kill);
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.Wait(20s), 0) << d.Stderr();
+}
+
 TEST(JobsE2E, JobsCliListShowRetryCancel) {
   DaemonProcess d;
   d.WriteConfig(Config("sqlite:vigil.db", d.port()));

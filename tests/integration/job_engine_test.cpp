@@ -74,6 +74,43 @@ TEST_P(JobEngineTest, RunsEveryEnqueuedJobOnce) {
   EXPECT_EQ(Count("SELECT COALESCE(MAX(runs), 0) FROM vigil_noop_marks"), 1);
 }
 
+// A job another process inserted (the CLI's `vigil jobs run`, another daemon) is claimed at once,
+// although the poll is 30 s away: on PostgreSQL by its NOTIFY, on SQLite by the listener's watch
+// on the WAL. The insert is made by hand, as another process would, so no in-process wake-up helps.
+TEST_P(JobEngineTest, AJobInsertedByAnotherProcessIsClaimedWithoutWaitingForThePoll) {
+  auto options = Options("n1");
+  options.poll_interval = 30s;
+  JobEngine engine(options, registry_, {});
+  ASSERT_TRUE(engine.Start().ok());
+  std::this_thread::sleep_for(500ms);  // the engine's first rounds found nothing and it sleeps
+  int64_t now_us = ToMicros(std::chrono::system_clock::now());
+  auto other = db_.Connect();
+  ASSERT_TRUE(other);
+  auto ins = other->Query("INSERT INTO vigil_jobs (kind, queue, args, priority, run_at, max_attempts, created_at, updated_at)"
+                          " VALUES ('noop', 'default', '{\"mark\": true}', 0, $1, 5, $1, $1)",
+                          {now_us});
+  ASSERT_TRUE(ins.ok()) << ins.error();
+  if (std::string(GetParam()) == "postgres") ASSERT_TRUE(other->Query("NOTIFY vigil_jobs").ok());
+  EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", 1, 5s)) << "waited for the poll";
+  engine.Stop(1s);
+}
+
+// A delayed job runs at its run_at although nothing wakes the engine then and the poll is far.
+TEST_P(JobEngineTest, AnIdleEngineWakesForADelayedJobsRunAt) {
+  std::vector<JobSpec> jobs(1);
+  jobs[0].kind = "noop";
+  jobs[0].args = {{"mark", true}};
+  jobs[0].run_at = std::chrono::system_clock::now() + 1500ms;
+  ASSERT_TRUE(EnqueueJobs(*conn_, jobs, std::chrono::system_clock::now()).ok());
+  auto options = Options("n1");
+  options.poll_interval = 30s;
+  JobEngine engine(options, registry_, {});
+  ASSERT_TRUE(engine.Start().ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'"), 0);
+  EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", 1, 5s)) << "waited for the poll";
+  engine.Stop(1s);
+}
+
 TEST_P(JobEngineTest, RetriesWithBackoffThenDiscardsKeepingTheLastError) {
   auto ids = Enqueue(1, {{"fail_attempts", 100}}, 3);
   JobEngine engine(Options("n1"), registry_, {});

@@ -36,6 +36,7 @@ class JobPauseTest : public ::testing::TestWithParam<const char*> {
     o.poll_interval = 10s;
     o.lease = 5s;
     o.rescue_interval = 1s;
+    o.clock_check = 100ms;  // the schedule tests move a FakeClock
     return o;
   }
 
