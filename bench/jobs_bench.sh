@@ -64,7 +64,7 @@ run() {
 vigil_bench=("$PY" "$bench/vigil_bench.py" --vigil "$VIGIL" --count "$COUNT" --pickups "$PICKUPS" --workers 16)
 
 run vigil-sqlite "${vigil_bench[@]}" --label vigil-sqlite --url "sqlite:$work/sqlite/vigil.db" --workdir "$work/sqlite" \
-  --prefetch 500 --claim-batch 500 --poll-interval 50ms
+  --prefetch 500 --claim-batch 500
 run vigil-postgres "${vigil_bench[@]}" --label vigil-postgres --url "$base/vigil" --workdir "$work/pg" \
   --prefetch 500 --claim-batch 500
 run "vigil-postgres (defaults)" "${vigil_bench[@]}" --label "vigil-postgres (defaults)" --url "$base/vigil_defaults" \

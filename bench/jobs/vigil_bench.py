@@ -2,8 +2,8 @@
 """vigil on no-op jobs: bulk enqueue rate, processing rate, and idle pickup latency.
 
     /usr/bin/python3 vigil_bench.py --vigil BIN --url (sqlite:PATH | postgresql://...) --workdir DIR
-        [--count 50000] [--pickups 50] [--workers 16] [--prefetch 0] [--claim-batch 200]
-        [--poll-interval 1s] [--label NAME]
+        [--count 50000] [--pickups 50] [--workers 16] [--prefetch auto] [--claim-batch auto]
+        [--poll-interval 30s] [--label NAME]        (the defaults are the daemon's)
 
 1. Enqueue: `vigil jobs enqueue noop --count N --json` with the daemon stopped; the CLI times
    the one transaction itself, so process start does not count. Then ANALYZE (as for the peers).
@@ -45,9 +45,9 @@ def parse_args():
     p.add_argument("--count", type=int, default=50000)
     p.add_argument("--pickups", type=int, default=50)
     p.add_argument("--workers", type=int, default=16)
-    p.add_argument("--prefetch", type=int, default=0)
-    p.add_argument("--claim-batch", type=int, default=200)
-    p.add_argument("--poll-interval", default="1s")
+    p.add_argument("--prefetch", default="auto")
+    p.add_argument("--claim-batch", default="auto")
+    p.add_argument("--poll-interval", default="30s")
     p.add_argument("--label", default="vigil")
     return p.parse_args()
 
@@ -105,7 +105,7 @@ def write_config(a):
     path = os.path.join(a.workdir, "vigil.yaml")
     with open(path, "w") as f:
         f.write("database:\n  url: %s\nhttp:\n  listen: 127.0.0.1:0\nlogging:\n  level: info\n" % a.url)
-        f.write("jobs:\n  workers: %d\n  prefetch: %d\n  claim_batch: %d\n  poll_interval: %s\n"
+        f.write("jobs:\n  workers: %d\n  prefetch: %s\n  claim_batch: %s\n  poll_interval: %s\n"
                 % (a.workers, a.prefetch, a.claim_batch, a.poll_interval))
     return path
 
@@ -194,7 +194,7 @@ def main():
     print(json.dumps({
         "system": a.label, "count": a.count, "enqueue_per_s": enqueue_rate, "process_per_s": process_rate,
         "pickup_ms": pickup, "enqueue_one_ms": enqueue_one,
-        "settings": "jobs.workers %d, prefetch %d, claim_batch %d, poll_interval %s"
+        "settings": "jobs.workers %d, prefetch %s, claim_batch %s, poll_interval %s"
                     % (a.workers, a.prefetch, a.claim_batch, a.poll_interval),
     }), flush=True)
 
