@@ -156,14 +156,29 @@ void JobEngine::FetchLoop() {
   }
 }
 
+// Under a stream of enqueues most rounds find nothing (the previous one took the job) and each
+// would ask for the next run_at: it is asked at most every kNextRunAtEvery, and in between the
+// fetcher sleeps no longer than until it may ask again (a wake-up usually comes first).
 std::chrono::milliseconds JobEngine::IdleWait(SqlConnection& db) {
+  constexpr std::chrono::milliseconds kNextRunAtEvery{200};
+  auto steady = std::chrono::steady_clock::now();
   auto wait = options_.poll_interval;
-  auto now = clock_.Now();
-  for (const auto& [name, q] : queues_) {
-    auto next = NextRunAt(db, name, now);
-    if (!next.ok()) return std::min(wait, std::chrono::milliseconds(1000));  // look again soon
-    if (!*next) continue;
-    auto until = std::chrono::duration_cast<std::chrono::milliseconds>(**next - now) + std::chrono::milliseconds(1);
+  if (steady - next_run_read_at_ < kNextRunAtEvery) {
+    wait = std::chrono::ceil<std::chrono::milliseconds>(next_run_read_at_ + kNextRunAtEvery - steady);
+    if (next_run_at_ && *next_run_at_ <= clock_.Now()) next_run_at_.reset();  // claimed since, or ours to read again
+  } else {
+    next_run_read_at_ = steady;
+    next_run_at_.reset();
+    auto now = clock_.Now();
+    for (const auto& [name, q] : queues_) {
+      auto next = NextRunAt(db, name, now);
+      if (!next.ok()) return std::min(wait, std::chrono::milliseconds(1000));  // look again soon
+      if (*next && (!next_run_at_ || **next < *next_run_at_)) next_run_at_ = *next;
+    }
+  }
+  if (next_run_at_) {
+    auto now = clock_.Now();
+    auto until = std::chrono::ceil<std::chrono::milliseconds>(*next_run_at_ - now) + std::chrono::milliseconds(1);
     wait = std::min({wait, std::max(until, std::chrono::milliseconds(1)), options_.clock_check});
   }
   return wait;
