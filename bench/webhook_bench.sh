@@ -8,7 +8,9 @@
 # Usage: bench/webhook_bench.sh          (from anywhere; about a minute and a half)
 # Environment: THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 64), DURATION (wrk -d,
 #   default 10s), VIGIL (binary, default build-release/vigil, built if missing), KEEP=1 keeps the
-#   work directory (logs, databases, configs).
+#   work directory (logs, databases, configs), ONLY (which runs, default
+#   "sqlite postgres webhook nginx": ONLY=sqlite compares builds of vigil on SQLite alone),
+#   VIGIL_EXTRA (YAML lines added to vigil's config, e.g. a jobs: block to compare settings).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -117,6 +119,7 @@ http:
   listen: 127.0.0.1:$port
 logging:
   level: warn
+${VIGIL_EXTRA:-}
 watchers:
   - name: gh
     type: webhook
@@ -183,18 +186,23 @@ CONF
 ensure_tools
 signature="sha256=$(openssl dgst -sha256 -hmac "$SECRET" -r "$PAYLOAD" | cut -d' ' -f1)"
 
-bench_vigil vigil-sqlite "sqlite:$work/vigil-sqlite/vigil.db" \
-  sqlite3 "$work/vigil-sqlite/vigil.db"
+ONLY=${ONLY:-sqlite postgres webhook nginx}
+runs() { [[ " $ONLY " == *" $1 "* ]]; }
 
-say "starting a private PostgreSQL"
-source <("$root/scripts/pg-test-server.sh" start)
-pg_dir=$VIGIL_TEST_PG_DIR
-psql -q "$VIGIL_TEST_PG_URL" -c "CREATE DATABASE vigil_webhook"
-pg_url=${VIGIL_TEST_PG_URL%/*}/vigil_webhook
-bench_vigil vigil-postgres "$pg_url" psql -Atq "$pg_url" -c
-
-bench_webhook
-bench_nginx
+if runs sqlite; then
+  bench_vigil vigil-sqlite "sqlite:$work/vigil-sqlite/vigil.db" \
+    sqlite3 "$work/vigil-sqlite/vigil.db"
+fi
+if runs postgres; then
+  say "starting a private PostgreSQL"
+  source <("$root/scripts/pg-test-server.sh" start)
+  pg_dir=$VIGIL_TEST_PG_DIR
+  psql -q "$VIGIL_TEST_PG_URL" -c "CREATE DATABASE vigil_webhook"
+  pg_url=${VIGIL_TEST_PG_URL%/*}/vigil_webhook
+  bench_vigil vigil-postgres "$pg_url" psql -Atq "$pg_url" -c
+fi
+if runs webhook; then bench_webhook; fi
+if runs nginx; then bench_nginx; fi
 
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on loopback, one signed GitHub push ($(wc -c <"$PAYLOAD") bytes)," \

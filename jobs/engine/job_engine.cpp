@@ -139,6 +139,7 @@ void JobEngine::FetchLoop() {
       std::unique_lock<std::mutex> lock(mu_);
       if (stop_claiming_) break;
       wake_ = false;
+      round_started_ = std::chrono::steady_clock::now();
     }
     ClaimRoundResult round = ClaimRound(*db);
     if (!db->healthy()) {

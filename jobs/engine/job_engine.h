@@ -153,6 +153,7 @@ class JobEngine {
   std::vector<std::pair<JobOutcome, std::string>> outcomes_;  // outcome, kind
   std::optional<std::vector<ScheduleSpec>> pending_schedules_;
   bool wake_ = false;
+  std::chrono::steady_clock::time_point round_started_{};  // the fetcher's last claim round (ListenSqlite)
   // The fetcher's last reading of the next delayed job's run_at (IdleWait), and when it was read.
   std::chrono::steady_clock::time_point next_run_read_at_{};
   std::optional<TimePoint> next_run_at_;

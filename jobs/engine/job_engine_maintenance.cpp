@@ -1,5 +1,6 @@
 // JobEngine's maintainer and listener threads, and Stop(). Threads and locks: see job_engine.h.
 #include <spdlog/spdlog.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -26,6 +27,8 @@ constexpr auto kPruneEvery = std::chrono::hours(1);
 constexpr auto kMetricsEvery = std::chrono::seconds(15);
 // The listener's wait is ended by a notification, a WAL write or Stop; this only bounds it.
 constexpr auto kListenTimeout = std::chrono::seconds(60);
+// How long a busy fetcher is given to cover a WAL write with a claim round of its own (ListenSqlite).
+constexpr auto kWalSettle = std::chrono::milliseconds(20);
 
 std::string HostName() {
   char host[256] = {0};
@@ -243,6 +246,11 @@ void JobEngine::ListenSqlite(SqlConnection& db) {
                  FormatDuration(options_.poll_interval), s.message());
     return;
   }
+  // Every commit writes the WAL, this daemon's own ones too: a webhook event, its triage verdict,
+  // each job's outcome. Waking the fetcher for each would add a claim round (a write transaction
+  // competing with the writer) per commit. A write is covered once a claim round has started
+  // after it; a busy fetcher (one that started a round within kWalSettle) is left to do that on
+  // its own, and woken only if it has not after kWalSettle. An idle one is woken at once.
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -250,7 +258,22 @@ void JobEngine::ListenSqlite(SqlConnection& db) {
     }
     auto written = wal.Wait(kListenTimeout, listen_stop_.fd());
     if (!written.ok()) return (void)spdlog::warn("watching the SQLite WAL: {}", written.error());
-    if (*written) Wake();
+    if (!*written) continue;
+    auto seen = Steady::now();  // the writes read so far happened before this
+    bool busy;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      busy = wake_ || seen - round_started_ < kWalSettle;
+    }
+    if (busy) {
+      pollfd stop = {listen_stop_.fd(), POLLIN, 0};
+      (void)poll(&stop, stop.fd >= 0 ? 1 : 0, static_cast<int>(kWalSettle.count()));
+      auto more = wal.Wait(std::chrono::milliseconds(0), -1);
+      if (more.ok() && *more) seen = Steady::now();
+      std::lock_guard<std::mutex> lock(mu_);
+      if (wake_ || round_started_ > seen) continue;  // a round after every write read: covered
+    }
+    Wake();
   }
 }
 
