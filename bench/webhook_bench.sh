@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One signed GitHub push (7 KB) with a fresh X-GitHub-Delivery per request, through wrk on
-# loopback, against: vigil on SQLite, vigil on PostgreSQL (each storing every event with its triage
-# job before answering 202), adnanh/webhook (same HMAC rule, running /bin/true) and nginx
+# loopback, against: vigil on SQLite, vigil on PostgreSQL (each storing every event, queued for
+# triage, before answering 202; the triage job runs meanwhile), adnanh/webhook (same HMAC rule, running /bin/true) and nginx
 # answering 202. Prints requests/s, p50/p99 latency and ratios; after each vigil run, checks that
-# the stored rows match the 2xx answers wrk read. See bench/README.md.
+# the stored rows match the 2xx answers wrk read and that each is triaged or queued for triage. See bench/README.md.
 #
 # Usage: bench/webhook_bench.sh          (from anywhere; about a minute and a half)
 # Environment: THREADS (wrk -t, default 2), CONNECTIONS (wrk -c, default 64), DURATION (wrk -d,
@@ -100,8 +100,8 @@ serve_and_measure() {
   stop_server
 }
 
-record() {  # LABEL SETTINGS WRK_JSON STORED TRIAGE_JOBS
-  printf '{"label": "%s", "settings": "%s", "wrk": %s, "stored": %s, "triage_jobs": %s}\n' "$@" >>"$results"
+record() {  # LABEL SETTINGS WRK_JSON STORED TRIAGED QUEUED
+  printf '{"label": "%s", "settings": "%s", "wrk": %s, "stored": %s, "triaged": %s, "queued": %s}\n' "$@" >>"$results"
 }
 
 # bench_vigil LABEL DATABASE_URL COUNT_COMMAND...: COUNT_COMMAND gets one SQL query and prints its
@@ -129,15 +129,18 @@ YAML
   "$VIGIL" migrate --config "$dir/vigil.yaml" >"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" >&2; exit 1; }
   # Stopped by SIGTERM: the writer commits what is queued before the daemon exits.
   serve_and_measure "$port" "$dir/vigil.log" "$VIGIL" run --config "$dir/vigil.yaml"
-  local stored jobs
-  stored=$("$@" "SELECT count(*) FROM watcher_events e JOIN watchers w ON w.id = e.watcher_id WHERE w.name = 'gh'")
-  jobs=$("$@" "SELECT count(*) FROM vigil_jobs WHERE kind = 'triage'")
-  record "$label" "$(vigil_settings "$url")" "$(cat "$work/result.json")" "$stored" "$jobs"
+  local stored triaged queued
+  local events="watcher_events e JOIN watchers w ON w.id = e.watcher_id WHERE w.name = 'gh'"
+  stored=$("$@" "SELECT count(*) FROM $events")
+  triaged=$("$@" "SELECT count(*) FROM $events AND e.triage_signal IS NOT NULL")
+  queued=$("$@" "SELECT count(*) FROM $events AND e.triage_signal IS NULL AND EXISTS
+                 (SELECT 1 FROM vigil_triage_pending p WHERE p.event_id = CAST(e.id AS TEXT))")
+  record "$label" "$(vigil_settings "$url")" "$(cat "$work/result.json")" "$stored" "$triaged" "$queued"
 }
 
 vigil_settings() {
   echo "vigil run, Release build, default settings (jobs.workers 4 run the triage jobs meanwhile),"\
-       "database $1, fsync on, 202 after the commit holding the event and its triage job"
+       "database $1, fsync on, 202 after the commit holding the event and its triage queue row"
 }
 
 bench_webhook() {
@@ -151,7 +154,7 @@ bench_webhook() {
                              "parameter": {"source": "header", "name": "X-Hub-Signature-256"}}}}]
 JSON
   serve_and_measure "$port" "$dir/webhook.log" webhook -hooks "$dir/hooks.json" -ip 127.0.0.1 -port "$port"
-  record "adnanh/webhook" "webhook $(webhook -version 2>&1 | grep -o '[0-9][0-9.]*' | head -1), GOMAXPROCS default ($(nproc)), payload-hmac-sha256 on X-Hub-Signature-256, runs /bin/true (answers before it exits)" "$(cat "$work/result.json")" null null
+  record "adnanh/webhook" "webhook $(webhook -version 2>&1 | grep -o '[0-9][0-9.]*' | head -1), GOMAXPROCS default ($(nproc)), payload-hmac-sha256 on X-Hub-Signature-256, runs /bin/true (answers before it exits)" "$(cat "$work/result.json")" null null null
 }
 
 bench_nginx() {
@@ -180,7 +183,7 @@ http {
 }
 CONF
   serve_and_measure "$port" "$dir/nginx.out" /usr/sbin/nginx -e "$dir/logs/error.log" -p "$dir" -c "$dir/nginx.conf"
-  record "nginx" "nginx $(/usr/sbin/nginx -v 2>&1 | grep -o '[0-9][0-9.]*'), worker_processes auto ($(nproc)), access_log off, keepalive_requests 1000000, return 202 (body discarded)" "$(cat "$work/result.json")" null null
+  record "nginx" "nginx $(/usr/sbin/nginx -v 2>&1 | grep -o '[0-9][0-9.]*'), worker_processes auto ($(nproc)), access_log off, keepalive_requests 1000000, return 202 (body discarded)" "$(cat "$work/result.json")" null null null
 }
 
 ensure_tools

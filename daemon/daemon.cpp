@@ -33,6 +33,7 @@
 #include "jobs/maintenance/crash_sentinel.h"
 #include "jobs/schedule_config.h"
 #include "jobs/triage/triage_config.h"
+#include "jobs/triage/triage_job.h"
 #include "sources/watcher_checks.h"
 #include "sources/watcher_decls.h"
 #include "sources/watcher_requirements.h"
@@ -97,6 +98,9 @@ Status Daemon::Impl::Prepare() {
   auto synced = SyncWatchers(**conn, WatcherDeclsFrom(*yaml), std::chrono::system_clock::now());
   if (!synced.ok()) return synced.status();
   spdlog::info("watchers synced: {} created, {} updated, {} disabled", synced->created, synced->updated, synced->disabled);
+  // Events a killed daemon left in the triage queue are taken at once, not when its job's lease is
+  // handed back. Not fatal: the daily retention job looks again.
+  if (Status q = ResumeQueuedTriage(**conn, std::chrono::system_clock::now()); !q.ok()) spdlog::warn("triage queue: {}", q.message());
   auto set = LoadWatcherSet(yaml, **conn, &rows_digest);
   if (!set.ok()) return set.status();
   LogRowChanges({}, set->rows);

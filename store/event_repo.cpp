@@ -7,6 +7,7 @@
 #include "common/utf8_cut.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
+#include "store/triage_repo.h"
 
 namespace vigil {
 namespace {
@@ -112,8 +113,9 @@ void AddFollowUps(const EventInsert& in, const std::string& id, std::vector<JobS
 
 }  // namespace
 
-// Round trips: two INSERTs per kRowsPerInsert events, one SELECT per event already stored, and one
-// enqueue of all follow-up jobs together (in event order).
+// Round trips: two INSERTs per kRowsPerInsert events, one SELECT per event already stored, one
+// INSERT of the triage queue's rows, and one enqueue of all follow-up jobs together (in event
+// order; the triage job once).
 Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now) {
   std::vector<std::string> ids;
   ids.reserve(events.size());
@@ -126,6 +128,7 @@ Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const
   }
   std::vector<EventInsertResult> out;
   std::vector<JobSpec> jobs;
+  std::vector<std::string> to_triage;
   for (size_t i = 0; i < events.size(); ++i) {
     if (!inserted.count(ids[i])) {
       auto r = Existing(db, events[i]);
@@ -135,6 +138,14 @@ Result<std::vector<EventInsertResult>> InsertEventsInTx(SqlConnection& db, const
     }
     out.push_back({ids[i], true, false});
     AddFollowUps(events[i], ids[i], jobs);
+    if (events[i].triage) {
+      if (to_triage.empty()) jobs.push_back(*events[i].triage);
+      to_triage.push_back(ids[i]);
+    }
+  }
+  if (!to_triage.empty()) {
+    Status s = QueueForTriageInTx(db, to_triage, now);
+    if (!s.ok()) return s;
   }
   if (!jobs.empty()) {
     auto enq = EnqueueJobsInTx(db, jobs, now);

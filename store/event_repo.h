@@ -20,11 +20,15 @@ struct EventInsert {
   std::string watcher_id;
   std::string community_id;  // empty: none
   Event event;
-  // Jobs to enqueue with the event when it is new (e.g. its triage); "{event_id}" in a job's
-  // args value "event_id" is replaced by the new event's id.
+  // Jobs to enqueue with the event when it is new; "{event_id}" in a job's args value "event_id"
+  // is replaced by the new event's id.
   std::vector<JobSpec> follow_ups;
   // When true and the event exists, update title/summary/metadata (a new arXiv version).
   bool update_existing = false;
+  // Set: a new event is queued for batched triage (a vigil_triage_pending row) and this job, the
+  // batch's, is enqueued once per call whatever the number of events (its unique_key keeps one
+  // waiting): TriageFollowUp() in jobs/triage/triage_job.h.
+  std::optional<JobSpec> triage;
 };
 
 struct EventInsertResult {
@@ -33,7 +37,7 @@ struct EventInsertResult {
   bool updated = false;
 };
 
-// Inserts events (and their follow-up jobs) in one transaction. Events already stored for the
+// Inserts events (their follow-up jobs, their triage queue rows and job) in one transaction. Events already stored for the
 // same watcher and source_id are left alone (or updated, see update_existing).
 Result<std::vector<EventInsertResult>> InsertEvents(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now);
 // The same inside a transaction the caller holds (the webhook writer groups several requests).

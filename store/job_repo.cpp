@@ -120,7 +120,6 @@ Result<std::vector<EnqueueResult>> EnqueueJobsInTx(SqlConnection& db, const std:
   std::vector<size_t> plain_index;
   std::set<std::string> queues;
   for (size_t i = 0; i < jobs.size(); ++i) {
-    queues.insert(jobs[i].queue);
     if (jobs[i].unique_key.empty()) {
       plain.push_back(&jobs[i]);
       plain_index.push_back(i);
@@ -134,12 +133,17 @@ Result<std::vector<EnqueueResult>> EnqueueJobsInTx(SqlConnection& db, const std:
   Status s = EnqueuePlain(db, plain, now_us, &ids);
   if (!s.ok()) return s;
   for (size_t k = 0; k < ids.size(); ++k) out[plain_index[k]] = EnqueueResult{ids[k], true};
+  // Only queues that got a job are notified: a unique job that was waiting already (the triage
+  // job of a burst of events) wakes nobody.
+  std::vector<EnqueuedJob> inserted;
+  queues.clear();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (!out[i].inserted) continue;
+    inserted.push_back({jobs[i].kind, jobs[i].queue});
+    queues.insert(jobs[i].queue);
+  }
   s = Notify(db, queues);
   if (!s.ok()) return s;
-  std::vector<EnqueuedJob> inserted;
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    if (out[i].inserted) inserted.push_back({jobs[i].kind, jobs[i].queue});
-  }
   if (!inserted.empty()) db.AfterCommit([inserted = std::move(inserted)] { Enqueued(inserted); });
   return out;
 }
@@ -366,6 +370,10 @@ nlohmann::json JobToJson(const JobRow& j) {
           {"locked_by", j.locked_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.locked_by)},
           {"locked_until", time(j.locked_until_us)}, {"last_error", j.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.last_error)},
           {"created_at", time(j.created_at_us)}, {"updated_at", time(j.updated_at_us)}, {"finished_at", time(j.finished_at_us)}};
+}
+
+Status ReleaseUniqueKey(SqlConnection& db, int64_t id) {
+  return db.Query("UPDATE vigil_jobs SET unique_key = NULL WHERE id = $1 AND unique_key IS NOT NULL", {id}).status();
 }
 
 }  // namespace vigil

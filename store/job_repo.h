@@ -100,6 +100,9 @@ Result<int64_t> FinishJobs(SqlConnection& db, const std::vector<JobOutcome>& out
 Status ExtendLeases(SqlConnection& db, const std::vector<int64_t>& ids, const std::string& worker, TimePoint until);
 
 // Hands jobs back untouched (not started: attempt is restored). Used on graceful stop.
+// The job's unique_key is let go (a running job that wants jobs of its key enqueued meanwhile:
+// the batched triage).
+Status ReleaseUniqueKey(SqlConnection& db, int64_t id);
 Status ReleaseJobs(SqlConnection& db, const std::vector<int64_t>& ids, const std::string& worker, TimePoint now,
                    bool count_attempt);
 

@@ -54,10 +54,66 @@ Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, cons
 }
 
 // The event's item changes with its signal: the live stream sends it again.
-Status RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning) {
-  auto r = db.Query("UPDATE watcher_events SET triage_signal = $1, triage_reasoning = $2 WHERE id = $3", {signal, reasoning, event_id});
+Result<bool> RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning) {
+  auto r = db.Query("UPDATE watcher_events SET triage_signal = $1, triage_reasoning = $2 WHERE id = $3 AND triage_signal IS NULL",
+                    {signal, reasoning, event_id});
   if (!r.ok()) return r.status();
-  return r->affected > 0 ? RecordChange(db, "event", event_id) : Status::Ok();
+  if (r->affected == 0) return false;
+  Status s = RecordChange(db, "event", event_id);
+  if (!s.ok()) return s;
+  return true;
+}
+
+Status QueueForTriageInTx(SqlConnection& db, const std::vector<std::string>& event_ids, TimePoint now) {
+  constexpr size_t kRowsPerInsert = 500;
+  for (size_t start = 0; start < event_ids.size(); start += kRowsPerInsert) {
+    std::string sql = "INSERT INTO vigil_triage_pending (event_id, queued_at) VALUES ";
+    std::vector<SqlValue> params;
+    for (size_t i = start; i < std::min(event_ids.size(), start + kRowsPerInsert); ++i) {
+      sql += params.empty() ? "($1, $2)" : ", ($" + std::to_string(params.size() + 1) + ", $2)";
+      if (params.empty()) {
+        params.push_back(event_ids[i]);
+        params.push_back(ToMicros(now));
+      } else {
+        params.push_back(event_ids[i]);
+      }
+    }
+    auto r = db.Query(sql, params);
+    if (!r.ok()) return r.status();
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<PendingTriage>> TakePendingTriageInTx(SqlConnection& db, int limit) {
+  std::string lock = db.dialect() == "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
+  auto r = db.Query("SELECT seq, event_id, attempts FROM vigil_triage_pending ORDER BY seq LIMIT $1" + lock, {int64_t(limit)});
+  if (!r.ok()) return r.status();
+  std::vector<PendingTriage> out;
+  for (const auto& row : r->rows) out.push_back({row.Int(0), row.Text(1), static_cast<int>(row.Int(2))});
+  return out;
+}
+
+Result<int64_t> DeletePendingTriageInTx(SqlConnection& db, const std::vector<int64_t>& seqs) {
+  if (seqs.empty()) return int64_t(0);
+  std::string sql = "DELETE FROM vigil_triage_pending WHERE seq IN (";
+  std::vector<SqlValue> params;
+  for (int64_t seq : seqs) {
+    params.push_back(seq);
+    sql += (params.size() == 1 ? "$" : ", $") + std::to_string(params.size());
+  }
+  auto r = db.Query(sql + ")", params);
+  if (!r.ok()) return r.status();
+  return r->affected;
+}
+
+Status FailPendingTriage(SqlConnection& db, int64_t seq, const std::string& error) {
+  return db.Query("UPDATE vigil_triage_pending SET attempts = attempts + 1, last_error = $1 WHERE seq = $2", {error, seq}).status();
+}
+
+Result<int64_t> PendingTriageCount(SqlConnection& db) {
+  auto r = db.Query("SELECT COUNT(*) FROM vigil_triage_pending");
+  if (!r.ok()) return r.status();
+  return r->rows.empty() ? int64_t(0) : r->rows[0].Int(0);
 }
 
 Result<std::vector<StoredKeys>> EventsHoldingKeys(SqlConnection& db, const std::string& community, const std::set<std::string>& keys) {

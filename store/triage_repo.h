@@ -43,7 +43,27 @@ struct TriageEventRow {
 // The event, or nullopt when no event has this id.
 Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, const std::string& event_id);
 
-Status RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning);
+// Writes the event's verdict unless it has one already: false then (another triage got there
+// first, and the caller's transaction must write nothing else for it).
+Result<bool> RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning);
+
+// The triage queue (vigil_triage_pending): new events wait there for the batched triage job.
+struct PendingTriage {
+  int64_t seq = 0;
+  std::string event_id;
+  int attempts = 0;
+};
+Status QueueForTriageInTx(SqlConnection& db, const std::vector<std::string>& event_ids, TimePoint now);
+// The oldest `limit` queued events, inside the caller's transaction; on PostgreSQL the rows are
+// locked and rows another transaction holds are skipped, so concurrent batches take disjoint ones
+// (SQLite's write transactions are one at a time already).
+Result<std::vector<PendingTriage>> TakePendingTriageInTx(SqlConnection& db, int limit);
+// Deletes queue rows; how many were still there.
+Result<int64_t> DeletePendingTriageInTx(SqlConnection& db, const std::vector<int64_t>& seqs);
+// Counts a failed attempt on one queued event (its own transaction).
+Status FailPendingTriage(SqlConnection& db, int64_t seq, const std::string& error);
+// How many events wait for triage (the console, metrics).
+Result<int64_t> PendingTriageCount(SqlConnection& db);
 
 struct StoredKeys {
   std::string event_id;

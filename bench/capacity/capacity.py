@@ -161,7 +161,8 @@ def jobs_run(a, server, n):
     daemons = [subprocess.Popen([a.vigil, "run", "--config", c], stdout=subprocess.DEVNULL,
                                 stderr=open(os.path.join(work, "daemon-%d.log" % i), "w")) for i, c in enumerate(configs)]
     try:
-        while server.scalar("SELECT EXISTS (SELECT 1 FROM vigil_jobs WHERE state <> 'completed')", conn):
+        while server.scalar("SELECT EXISTS (SELECT 1 FROM vigil_jobs WHERE state <> 'completed')"
+                            " OR EXISTS (SELECT 1 FROM vigil_triage_pending)", conn):
             time.sleep(0.05)
         t1 = time.time()
         cpu_after = server_cpu_seconds(server.pg_dir)
@@ -230,7 +231,8 @@ def events_run(a, server, payload):
             t.join()
         if failures:
             raise SystemExit("webhook answered %s" % sorted(set(failures)))
-        while server.scalar("SELECT EXISTS (SELECT 1 FROM vigil_jobs WHERE state <> 'completed')", conn):
+        while server.scalar("SELECT EXISTS (SELECT 1 FROM vigil_jobs WHERE state <> 'completed')"
+                            " OR EXISTS (SELECT 1 FROM vigil_triage_pending)", conn):
             time.sleep(0.05)
         t1 = time.time()
         cpu_after = server_cpu_seconds(server.pg_dir)
@@ -248,7 +250,7 @@ def events_run(a, server, payload):
     result = {"run": "webhook events", "daemons": 1, "events": a.events, "payload_bytes": len(payload),
               "seconds": t1 - t0, "events_per_s": a.events / (t1 - t0), "jobs_per_event": triage_jobs / a.events}
     result.update(server.cost(before, after, a.events))
-    log("webhook: %d events of %d bytes, each stored with its triage job and triaged; per event %.1f statements,"
+    log("webhook: %d events of %d bytes, each stored, queued for triage and triaged (in batches); per event %.1f statements,"
         " %.2f commits, %.0f WAL bytes, %.0f us server CPU" % (a.events, len(payload), result["statements_per"],
                                                                result["commits_per"], result["wal_bytes_per"],
                                                                result["server_cpu_us_per"]))

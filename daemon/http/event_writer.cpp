@@ -115,7 +115,7 @@ Status EventWriter::TryWrite(std::vector<PendingEvent>& group, std::vector<Event
       auto community = CommunityId(p.community);
       if (!community.ok()) return community.status();
       EventInsert in{*watcher, *community, p.event, {}, false};
-      in.follow_ups.push_back(TriageFollowUp());
+      in.triage = TriageFollowUp();
       inserts.push_back(std::move(in));
     }
     auto written = InsertEventsInTx(*conn_, inserts, options_.clock->Now());

@@ -50,9 +50,14 @@ Status UpsertNode(SqlConnection& db, const std::string& node_id, TimePoint now, 
 // crashed), instead of waiting for their leases to run out: a daemon restarted after kill -9
 // resumes its work right away. On PostgreSQL another machine may carry the same host name, so
 // there the node's heartbeat must also have stopped; a SQLite file is one machine's.
-void RescueJobsOfGoneLocalNodes(SqlConnection& db, const std::string& self, TimePoint now, std::chrono::milliseconds heartbeat) {
+// Returns how many jobs were handed back.
+int64_t RescueJobsOfGoneLocalNodes(SqlConnection& db, const std::string& self, TimePoint now, std::chrono::milliseconds heartbeat) {
+  int64_t total = 0;
   auto nodes = UnstoppedNodesOn(db, HostName(), self);
-  if (!nodes.ok()) return (void)spdlog::warn("looking for gone nodes: {}", nodes.error());
+  if (!nodes.ok()) {
+    spdlog::warn("looking for gone nodes: {}", nodes.error());
+    return 0;
+  }
   int64_t stale_before = ToMicros(now - 3 * heartbeat);
   for (const auto& n : *nodes) {
     if (n.pid <= 0 || kill(static_cast<pid_t>(n.pid), 0) == 0 || errno != ESRCH) continue;
@@ -60,7 +65,9 @@ void RescueJobsOfGoneLocalNodes(SqlConnection& db, const std::string& self, Time
     auto rescued = RescueJobsOfGoneNode(db, n.node_id, now);
     if (!rescued.ok()) spdlog::warn("handing back the jobs of node {}, whose process is gone: {}", n.node_id, rescued.error());
     else if (*rescued > 0) spdlog::warn("handed back {} jobs of node {}, whose process is gone", *rescued, n.node_id);
+    if (rescued.ok()) total += *rescued;
   }
+  return total;
 }
 
 }  // namespace
@@ -116,7 +123,7 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
       Status s = ExtendLeases(db, ids, options_.node_id, clock_.Now() + options_.lease);
       if (!s.ok()) spdlog::warn("extending leases: {}", s.message());
     }
-    RescueJobsOfGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval);
+    if (RescueJobsOfGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval) > 0) Wake();
     auto rescued = RescueExpiredJobs(db, clock_.Now());
     if (rescued.ok() && *rescued > 0) {
       spdlog::warn("rescued {} jobs whose lease expired", *rescued);

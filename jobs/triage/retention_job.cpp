@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "jobs/triage/triage_handler.h"
+#include "jobs/triage/triage_job.h"
 #include "store/db_time.h"
 #include "store/triage_repo.h"
 
@@ -65,6 +66,9 @@ KindSpec TriageRetentionKind(const Runtime& runtime) {
     if (!words.ok()) return JobResult::Retry(words.error());
     // Only today's count is read; yesterday's is kept for a daemon whose clock is behind.
     if (Status s = PruneAutoThreadCounts(db, ctx.clock.Now() - std::chrono::hours(24)); !s.ok()) return JobResult::Retry(s.message());
+    // A safety net for the triage queue: events queued with no triage job to take them (one
+    // discarded after its last attempt in a long outage) get one.
+    if (Status s = ResumeQueuedTriage(db, ctx.clock.Now()); !s.ok()) return JobResult::Retry(s.message());
     spdlog::info("retention: {} events, {} notifications deleted; raw_data cleared on {} events; {} title words past every novelty window",
                  report->events_deleted, report->notifications_deleted, report->raw_data_cleared, *words);
     return JobResult::Done();

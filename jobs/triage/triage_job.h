@@ -33,8 +33,17 @@ KindSpec TriageKind(const Runtime& runtime);
 // an LLM failure falls back to the rules).
 constexpr int kTriageMaxAttempts = 20;
 
+// Events queued for triage (vigil_triage_pending) are triaged in batches of this many, each in one
+// transaction; a run stops after kTriageRunBudget and snoozes, so a long burst does not meet the
+// job's timeout (the next run goes on at once).
+constexpr int kTriageBatch = 64;
+constexpr std::chrono::milliseconds kTriageRunBudget{20000};
+constexpr const char* kTriageQueuedKey = "triage:queued";
+
 // The triage job every new event is stored with, whatever its source (webhook intake, literature
-// polls, log and timed watchers): args {"event_id": "{event_id}"}, filled in by the insert.
+// polls, log and timed watchers): EventInsert::triage. The event is queued and this job, with no
+// args, enqueued with it; while one waits (its unique_key) no other is, so a burst of events is
+// one job, which triages them in batches.
 JobSpec TriageFollowUp();
 
 struct TriageOutcome {
@@ -53,6 +62,31 @@ struct TriageOutcome {
 // `http` may be null when no LLM is configured.
 Result<TriageOutcome> TriageEvent(const TriageSettings& settings, HttpClient* http, SqlConnection& db,
                                   const std::string& event_id, TimePoint now, const CancelToken* cancel);
+
+// When events wait in the triage queue, enqueues the triage job for them (one waiting already
+// makes this nothing). The daemon does it at start: a daemon killed mid-batch holds its triage job
+// until its lease is handed back, which on PostgreSQL waits for its heartbeat to go stale; the
+// retention job does it daily, for a queue left with no job.
+Status ResumeQueuedTriage(SqlConnection& db, TimePoint now);
+
+struct TriageBatchOutcome {
+  int64_t triaged = 0;
+  int64_t already = 0;    // triaged before (by a job of one event, or another batch)
+  int64_t gone = 0;       // no such event any more
+  int64_t failed = 0;     // attempts that failed alone (counted on their queue rows)
+  int64_t given_up = 0;   // of those, events past kTriageMaxAttempts, taken off the queue
+  bool more = false;      // events may be left: the budget ran out, a failure, or cancelled
+  void Count(const TriageOutcome& one);
+  void Add(const TriageBatchOutcome& other);
+};
+
+// The queued events, oldest first, until the queue is empty, `budget` runs out or `cancel` is set.
+// Without an LLM, a batch is one transaction (verdicts written, queue rows deleted); a batch that
+// fails is retried one event per transaction, and an event that fails alone counts an attempt on
+// its queue row. With an LLM (`http` and triage.llm), one transaction per event, the model asked
+// before it. Errors only when the database is unavailable.
+Result<TriageBatchOutcome> TriageQueued(const TriageSettings& settings, HttpClient* http, SqlConnection& db, const Clock& clock,
+                                        const CancelToken* cancel, std::chrono::milliseconds budget);
 
 // The template with {community}, {title}, {signal} and {source_url} filled in.
 std::string FillHypothesis(const std::string& tmpl, const std::string& community, const std::string& title,

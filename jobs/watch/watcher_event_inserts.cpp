@@ -20,7 +20,7 @@ Result<std::vector<EventInsert>> WatcherEventInserts(SqlConnection& db, const st
   }
   for (auto& e : events) {
     EventInsert in{**id, community_id, std::move(e), {}, updates_existing};
-    in.follow_ups.push_back(TriageFollowUp());
+    in.triage = TriageFollowUp();
     out.push_back(std::move(in));
   }
   return out;

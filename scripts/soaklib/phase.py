@@ -185,13 +185,10 @@ class Phase:
             if source_id in events:
                 dup_rows += 1
             events.setdefault(source_id, []).append((eid, signal_))
-        triage = {}
-        for jid, state, args in db.rows("SELECT id, state, args FROM vigil_jobs WHERE kind = 'triage'"):
-            try:
-                eid = json.loads(args).get("event_id", "")
-            except ValueError:
-                eid = ""
-            triage.setdefault(eid, []).append(state)
+        # Batched triage (docs/triage.md "Batches"): an event is triaged once it has a signal and has
+        # left the triage queue; its verdict is one change-feed row beside the one for its insert.
+        queued = {eid for (eid,) in db.rows("SELECT event_id FROM vigil_triage_pending")}
+        changes = {ref: int(n) for ref, n in db.rows("SELECT ref, COUNT(*) FROM vigil_changes WHERE topic = 'event' GROUP BY ref")}
         lost = [d for d in l.accepted if d not in events]
         twice = [d for d, rows in events.items() if len(rows) > 1]
         not_triaged, triaged_twice, no_signal = [], [], []
@@ -199,17 +196,18 @@ class Phase:
         for d in l.accepted:
             rows = events.get(d, [])
             for eid, signal_ in rows:
-                jobs = triage.get(eid, [])
-                if jobs != ["completed"]:
-                    (triaged_twice if len(jobs) > 1 else not_triaged).append("%s (%s)" % (d, jobs))
+                if str(eid) in queued:
+                    not_triaged.append("%s (still queued)" % d)
+                elif changes.get(str(eid), 0) > 2:
+                    triaged_twice.append("%s (%d changes)" % (d, changes[str(eid)]))
                 if not signal_:
                     no_signal.append(d)
-            if len(rows) == 1 and triage.get(rows[0][0], []) == ["completed"] and rows[0][1]:
+            if len(rows) == 1 and rows[0][1] and str(rows[0][0]) not in queued and changes.get(str(rows[0][0]), 0) <= 2:
                 triaged_once += 1
         stored_unaccepted = [d for d in events if d not in l.accepted]
         notif_twice = db.rows("SELECT event_id, COUNT(*) FROM notifications GROUP BY event_id HAVING COUNT(*) > 1")
         for what, items in (("answered 2xx but not stored", lost), ("stored more than once", twice),
-                            ("without a completed triage job", not_triaged), ("with more than one triage job", triaged_twice),
+                            ("still waiting for triage", not_triaged), ("triaged more than once", triaged_twice),
                             ("stored with no triage_signal", no_signal), ("with more than one notification", notif_twice)):
             if items:
                 VIOLATIONS.add(name, "%d deliveries %s, e.g. %s" % (len(items), what, items[:3]))

@@ -63,7 +63,7 @@ class EventWriterTest : public ::testing::TestWithParam<const char*> {
   std::unique_ptr<SqlConnection> conn_;
 };
 
-TEST_P(EventWriterTest, StoresEventsWithTriageJobsAndReportsDuplicates) {
+TEST_P(EventWriterTest, StoresEventsQueuedForTriageAndReportsDuplicates) {
   Results results;
   {
     EventWriter writer(Options());
@@ -74,7 +74,9 @@ TEST_P(EventWriterTest, StoresEventsWithTriageJobsAndReportsDuplicates) {
     writer.Stop();
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM watcher_events"), 2);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'triage'"), 2);
+  // Each new event queued for triage; one triage job waits for them all, however many groups.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_triage_pending"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'triage'"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM watcher_events e JOIN subreddits s ON s.id = e.subreddit_id WHERE s.name = 'onc'"), 2);
   int stored = 0, duplicates = 0;
   std::set<std::string> ids;

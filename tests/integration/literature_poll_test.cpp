@@ -166,10 +166,12 @@ TEST_P(LiteraturePollJob, SecondPollAddsNothing) {
   ASSERT_EQ(RunPoll().kind, JobResult::Kind::kDone);
   int64_t first = Count("SELECT COUNT(*) FROM watcher_events");
   ASSERT_GT(first, 0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'triage'"), first);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_triage_pending"), first);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'triage'"), 1);
   ASSERT_EQ(RunPoll().kind, JobResult::Kind::kDone);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM watcher_events"), first);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'triage'"), first);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_triage_pending"), first);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'triage'"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_watcher_state WHERE last_error IS NULL AND last_success_at > 0"), 1);
 }
 
