@@ -15,7 +15,7 @@ for r in jobs:
         r["daemons"], r["workers_each"], r["jobs_per_s"], r["jobs_per_s"] / base, r["statements_per"],
         r["commits_per"], r["wal_bytes_per"], r["server_cpu_us_per"], r["daemon_cpu_us_per"]))
 for r in events:
-    print("\nwebhook event (%d bytes, stored with its triage job, then triaged): %.1f statements, %.2f commits,"
+    print("\nwebhook event (%d bytes, stored, queued for triage, then triaged in batches): %.1f statements, %.2f commits,"
           " %.0f WAL bytes, %.0f us server CPU per event" % (r["payload_bytes"], r["statements_per"], r["commits_per"],
                                                              r["wal_bytes_per"], r["server_cpu_us_per"]))
 if jobs:
