@@ -16,7 +16,9 @@
 namespace vigil {
 
 // The limits a config file is read with (docs/configuration.md states them).
-inline constexpr uint64_t kMaxYamlNodes = 100000;              // scalars, keys and containers, aliases expanded
+// A million: a config of 10,000 feed watchers is about 100,000 nodes (Miniflux users run thousands
+// of feeds), and a billion-laughs file stops at this size, tens of MB once built.
+inline constexpr uint64_t kMaxYamlNodes = 1000000;             // scalars, keys and containers, aliases expanded
 inline constexpr uint64_t kMaxYamlScalarBytes = 16ull << 20;   // 16 MiB of scalar text, aliases expanded
 inline constexpr int kMaxYamlDepth = 64;                       // nested maps and lists, aliases expanded
 
