@@ -54,7 +54,11 @@ void StreamHub::Open(const HttpRequest& req, Responder respond) {
   res.stream = std::make_shared<HttpStreamHandlers>();
   res.stream->on_open = [this, sub](std::shared_ptr<HttpStream> stream) {
     sub->stream = std::move(stream);
-    if (sub->stream->Write(SseRetry(options_.retry_ms))) StartTimers();
+    // A stream without a cursor is placed at the feed's end by the next read; its first block
+    // waits for that, so a client that has read it knows every change after it will come.
+    if (sub->cursor >= 0 && !Announce(*sub)) return;
+    if (timers_running_) Poll();
+    else StartTimers();
   };
   res.stream->on_close = [this, sub] { OnClosed(sub); };
   respond(std::move(res));
@@ -148,12 +152,18 @@ void StreamHub::Deliver(const Batch& batch) {
     // A new stream starts at the feed's end; one resuming past it (an id from another database,
     // or pruned) is placed there too, so it does not wait for numbers that may never come.
     if (sub->cursor < 0 || sub->cursor > batch.latest) sub->cursor = batch.latest;
+    if (!sub->announced && !Announce(*sub)) continue;
     for (size_t i : Deliverable(&sub->cursor, batch.seqs, gaps_, now)) {
       if (!batch.frames[i].empty() && !sub->stream->Write(batch.frames[i])) break;
     }
     lowest = std::min(lowest, sub->cursor);
   }
   if (lowest != INT64_MAX) gaps_.ForgetThrough(lowest);
+}
+
+bool StreamHub::Announce(Subscriber& sub) {
+  sub.announced = true;
+  return sub.stream->Write(SseRetry(options_.retry_ms));
 }
 
 void StreamHub::Keepalive() {

@@ -63,6 +63,7 @@ class StreamHub {
   struct Subscriber {
     std::shared_ptr<HttpStream> stream;
     int64_t cursor = -1;  // the last number sent; -1: not placed yet (placed at the feed's end)
+    bool announced = false;  // the retry block is written: only once the stream has its place
     bool open = true;
     std::optional<std::chrono::steady_clock::time_point> recheck_at;  // cookie streams: when to end
   };
@@ -77,6 +78,7 @@ class StreamHub {
 
   void Open(const HttpRequest& req, Responder respond);
   void OnClosed(const std::shared_ptr<Subscriber>& sub);
+  bool Announce(Subscriber& sub);  // writes the retry block; false when the stream is gone
   void StartTimers();
   void StopTimers();
   void Poll();

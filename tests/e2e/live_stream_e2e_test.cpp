@@ -165,10 +165,14 @@ TEST_P(LiveStreamE2E, ResumingAfterAnIdSendsOnlyWhatCameLater) {
   ASSERT_TRUE(seen) << d_.Stderr();
   std::string second = PostWebhook(d_.port(), "resume-2");
   ASSERT_TRUE(WaitForEvent(*stream, "event", IdIs(second), 5s));
-  // Until both events' triage is done, nothing more of them changes.
+  // Until both events' triage is done, nothing more of them changes. A burst is triaged by one
+  // job or by two, depending on whether the first job let go of its key before the second event.
   ASSERT_TRUE(testing::WaitFor([&] {
+    for (const std::string& id : {first, second}) {
+      if (Call(d_.port(), "GET", "/api/v1/events/" + id, 200)["triage_signal"].is_null()) return false;
+    }
     auto jobs = Call(d_.port(), "GET", "/api/v1/jobs?kind=triage", 200)["items"];
-    if (jobs.size() != 2) return false;
+    if (jobs.empty()) return false;
     for (const auto& j : jobs) {
       if (j["state"] != "completed" && j["state"] != "discarded") return false;
     }
