@@ -33,6 +33,16 @@ std::string Hmac(HmacAlgorithm algorithm, std::string_view key, std::string_view
   return std::string(reinterpret_cast<const char*>(mac), mac_len);
 }
 
+std::string Sha256(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &md_len, EVP_sha256(), nullptr) != 1) {
+    std::fputs("vigil: SHA-256 computation failed\n", stderr);
+    std::abort();
+  }
+  return std::string(reinterpret_cast<const char*>(md), md_len);
+}
+
 std::string HmacSha1(std::string_view key, std::string_view data) {
   return Hmac(HmacAlgorithm::kSha1, key, data);
 }

@@ -15,6 +15,9 @@ std::string HmacSha1(std::string_view key, std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 std::string HmacSha512(std::string_view key, std::string_view data);
 
+// The SHA-256 digest of `data` (32 raw bytes).
+std::string Sha256(std::string_view data);
+
 // Size of the MAC the algorithm produces, in bytes.
 size_t HmacSize(HmacAlgorithm algorithm);
 

@@ -244,7 +244,7 @@ std::vector<KeySpec> JobKeys() {
       Applied({"jobs.embedding_backfill", K::kAny, "", kReload,
        "Embedding backfill of platform rows (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: by hand "
        "only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `provider: {kind: openai|ollama|local, base_url, model, api_key, dimensions, "
-       "batch_size, max_batch_tokens, max_input_tokens, timeout, encoding_format: float|base64}`, `targets: [...]`, `page_size`, `max_row_attempts`."}, "jobs/maintenance/embedding_config.cpp"),
+       "batch_size, max_batch_tokens, max_input_tokens, timeout, encoding_format: float|base64}`, `targets: [...]` (source `watermark`, destination `search_column` and `chunks: average|rows`), `page_size`, `max_row_attempts`, `reconcile_every`, `chunk_tokens`, `chunk_overlap`, `max_chunks`."}, "jobs/maintenance/embedding_config.cpp"),
       Applied({"jobs.citation_verification", K::kAny, "", kReload,
        "Citation verification of message_citations (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
        "by hand only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "

@@ -45,14 +45,19 @@ struct QueuedBatch {
 // again).
 class TargetPass {
  public:
+  // A reconcile pass (`by_mark` false) starts at the saved cursor; a pass by watermark past `mark`.
   TargetPass(const EmbeddingBackfillConfig& config, EmbeddingTargetStore& store, EmbeddingProvider& provider,
-             const BackfillRun& run, BackfillSummary& summary, TargetBackfillSummary& target)
-      : config_(config), store_(store), provider_(provider), run_(run), summary_(summary), target_(target) {}
+             const BackfillRun& run, BackfillSummary& summary, TargetBackfillSummary& target, bool by_mark,
+             std::optional<WatermarkPosition> mark)
+      : config_(config), store_(store), provider_(provider), run_(run), summary_(summary), target_(target), by_mark_(by_mark),
+        mark_(std::move(mark)) {}
 
   bool Run() {
-    auto cursor = store_.LoadCursor();
-    if (!cursor.ok()) return Stop(cursor.error());
-    after_ = *cursor;
+    if (!by_mark_) {
+      auto cursor = store_.LoadCursor();
+      if (!cursor.ok()) return Stop(cursor.error());
+      after_ = *cursor;
+    }
     EmbeddingRequestThread requests(provider_, run_.cancel);
     if (!FillQueue()) return false;
     SendNext(requests);
@@ -68,8 +73,10 @@ class TargetPass {
       if (!in_flight_) SendNext(requests);  // a refused batch was split, or the last one is back
     }
     if (!at_end_) return Cancelled();  // FillQueue stopped reading
-    Status cleared = store_.ClearCursor();
-    if (!cleared.ok()) return Stop(cleared.message());
+    if (!by_mark_) {
+      Status cleared = store_.ClearCursor();
+      if (!cleared.ok()) return Stop(cleared.message());
+    }
     target_.complete = true;
     if (run_.on_progress) run_.on_progress(target_);
     return true;
@@ -89,7 +96,7 @@ class TargetPass {
   static std::vector<std::string> Texts(const std::vector<SourceRow>& rows) {
     std::vector<std::string> texts;
     texts.reserve(rows.size());
-    for (const auto& row : rows) texts.push_back(row.text);
+    for (const auto& row : rows) texts.insert(texts.end(), row.chunks.begin(), row.chunks.end());
     return texts;
   }
 
@@ -106,7 +113,10 @@ class TargetPass {
       }
       target_.scanned += static_cast<int64_t>(page->scanned);
       target_.blocked += static_cast<int64_t>(page->blocked);
+      target_.changed += static_cast<int64_t>(page->changed);
+      target_.adopted += static_cast<int64_t>(page->adopted);
       after_ = page->last_id;
+      mark_ = WatermarkPosition{page->last_mark, page->last_id};
       QueuePage(std::move(*page));
       if (!SaveFinishedPages()) return false;
     }
@@ -115,19 +125,37 @@ class TargetPass {
 
   Result<SourcePage> ReadPage(const std::string& after) {
     Stopwatch watch(&summary_.read_seconds);
-    return store_.NextPage(after, config_.page_size);
+    return by_mark_ ? store_.NextPageByMark(mark_, config_.page_size) : store_.NextPage(after, config_.page_size);
+  }
+
+  // A page's place for the PageLedger: its last id, or its last (watermark, id) as JSON.
+  std::string LedgerKey(const SourcePage& page) const {
+    return by_mark_ ? nlohmann::json::array({page.last_mark, page.last_id}).dump() : page.last_id;
   }
 
   void QueuePage(SourcePage page) {
     const auto& p = config_.provider;
-    std::vector<size_t> tokens;
+    // A row's chunks go in one request, so a row is at most as many chunks as a request holds.
+    size_t max_chunks = std::min({static_cast<size_t>(config_.max_chunks), static_cast<size_t>(p.batch_size),
+                                  std::max<size_t>(1, static_cast<size_t>(p.max_batch_tokens) / config_.ChunkTokens())});
+    std::vector<size_t> tokens, items;
     tokens.reserve(page.pending.size());
     for (auto& row : page.pending) {
-      row.text = TruncateToTokens(row.text, static_cast<size_t>(p.max_input_tokens));
-      tokens.push_back(EstimateTokens(row.text));
+      size_t covered = 0;
+      row.chunks = ChunkText(row.text, config_.ChunkTokens(), static_cast<size_t>(config_.chunk_overlap), max_chunks,
+                             &covered);
+      if (row.chunks.size() > 1) ++target_.chunked;
+      if (covered < row.text.size()) {
+        ++target_.cut;
+        row.text.resize(covered);  // the text the vector stands for
+      }
+      size_t t = 0;
+      for (const auto& chunk : row.chunks) t += EstimateTokens(chunk);
+      tokens.push_back(t);
+      items.push_back(row.chunks.size());
     }
-    auto ranges = PlanBatches(tokens, static_cast<size_t>(p.batch_size), static_cast<size_t>(p.max_batch_tokens));
-    size_t number = ledger_.Open(page.last_id, ranges.size());
+    auto ranges = PlanBatches(tokens, items, static_cast<size_t>(p.batch_size), static_cast<size_t>(p.max_batch_tokens));
+    size_t number = ledger_.Open(LedgerKey(page), ranges.size());
     for (const auto& range : ranges) {
       auto first = std::make_move_iterator(page.pending.begin() + static_cast<long>(range.begin));
       auto last = std::make_move_iterator(page.pending.begin() + static_cast<long>(range.end));
@@ -172,7 +200,19 @@ class TargetPass {
     answered_.reset();
     {
       Stopwatch watch(&summary_.write_seconds);
-      Status s = store_.WriteBatch(batch.rows, vectors, run_.clock->Now());
+      // The answer holds each row's chunks in order: one vector per row (their normalised mean
+      // when there are several), or one per chunk for a destination with a row per chunk.
+      std::vector<std::vector<Vector>> per_row;
+      per_row.reserve(batch.rows.size());
+      size_t at = 0;
+      for (const auto& row : batch.rows) {
+        std::vector<Vector> mine(std::make_move_iterator(vectors.begin() + static_cast<long>(at)),
+                                 std::make_move_iterator(vectors.begin() + static_cast<long>(at + row.chunks.size())));
+        at += row.chunks.size();
+        if (mine.size() > 1 && !store_.target().destination.row_per_chunk) mine = {NormalisedMean(mine)};
+        per_row.push_back(std::move(mine));
+      }
+      Status s = store_.WriteBatch(batch.rows, per_row, run_.clock->Now());
       if (!s.ok()) return Stop(s.message());
     }
     target_.embedded += static_cast<int64_t>(batch.rows.size());
@@ -194,12 +234,17 @@ class TargetPass {
 
   // Moves the cursor past every page now finished (PageLedger).
   bool SaveFinishedPages() {
-    for (const std::string& last_id : ledger_.TakeFinished()) {
-      Status saved = store_.SaveCursor(last_id, run_.clock->Now());
+    for (const std::string& key : ledger_.TakeFinished()) {
+      Status saved = by_mark_ ? SaveMark(key) : store_.SaveCursor(key, run_.clock->Now());
       if (!saved.ok()) return Stop(saved.message());
       if (run_.on_progress) run_.on_progress(target_);
     }
     return true;
+  }
+
+  Status SaveMark(const std::string& key) {
+    auto pair = nlohmann::json::parse(key);
+    return store_.SaveMark({pair[0].get<std::string>(), pair[1].get<std::string>()}, run_.clock->Now());
   }
 
   bool Stop(const std::string& error) {
@@ -217,6 +262,8 @@ class TargetPass {
   const BackfillRun& run_;
   BackfillSummary& summary_;
   TargetBackfillSummary& target_;
+  bool by_mark_;                      // a pass past the watermark (else a reconcile pass by id)
+  std::optional<WatermarkPosition> mark_;  // by_mark_: the last position read
   std::string after_;                 // the last id read
   bool at_end_ = false;               // the last page has been read
   std::deque<QueuedBatch> queue_;     // batches read and not yet sent, in order
@@ -267,6 +314,43 @@ int64_t CountSourceRows(SqlConnection& db, const EmbeddingSource& s) {
   return r.ok() && !r->rows.empty() ? r->rows[0].Int(0) : 0;
 }
 
+// One target's pass: a reconcile pass when none has finished yet, one is under way (its cursor is
+// saved) or the last is `reconcile_every` old; else a pass over the rows past the watermark.
+bool SyncTarget(const EmbeddingBackfillConfig& config, EmbeddingTargetStore& store, EmbeddingProvider& provider, const BackfillRun& run,
+                BackfillSummary& summary, TargetBackfillSummary& t) {
+  auto fail = [&](const std::string& error) {
+    summary.error = t.target + ": " + error;
+    return false;
+  };
+  auto marks = store.LoadMarks();
+  if (!marks.ok()) return fail(marks.error());
+  auto cursor = store.LoadCursor();
+  if (!cursor.ok()) return fail(cursor.error());
+  TimePoint now = run.clock->Now();
+  bool reconcile = !marks->reconciled_at || !cursor->empty() || now - *marks->reconciled_at >= config.reconcile_every;
+  if (!reconcile) {
+    t.pass = "new_rows";
+    return TargetPass(config, store, provider, run, summary, t, true, marks->mark).Run();
+  }
+  t.pass = "reconcile";
+  if (cursor->empty()) {  // a new reconcile: where the source ends now is where the watermark moves
+    auto end = store.SourceEnd();
+    if (!end.ok()) return fail(end.error());
+    store.SetPending(*end);
+  }
+  t.source_rows = CountSourceRows(store.platform(), store.target().source);
+  if (!TargetPass(config, store, provider, run, summary, t, false, std::nullopt).Run()) return false;
+  auto deleted = store.RemoveDeleted(config.page_size);
+  if (!deleted.ok()) return fail(deleted.error());
+  t.deleted = *deleted;
+  if (t.deleted > 0) {
+    Metrics::Global().Inc("vigil_embedding_rows_total", {{"target", t.target}, {"result", "deleted"}}, double(t.deleted));
+  }
+  Status finished = store.FinishReconcile(run.clock->Now());
+  if (!finished.ok()) return fail(finished.message());
+  return true;
+}
+
 }  // namespace
 
 bool BackfillSummary::AllMissing() const {
@@ -283,8 +367,10 @@ nlohmann::json BackfillSummary::ToJson() const {
                         {"error", error}, {"targets", nlohmann::json::array()}};
   if (retry_after) out["retry_after_seconds"] = retry_after->count();
   for (const auto& t : targets) {
-    out["targets"].push_back({{"target", t.target}, {"missing", t.missing}, {"source_rows", t.source_rows}, {"scanned", t.scanned},
-                              {"embedded", t.embedded}, {"failed", t.failed}, {"blocked", t.blocked}, {"complete", t.complete}});
+    out["targets"].push_back({{"target", t.target}, {"missing", t.missing}, {"pass", t.pass}, {"source_rows", t.source_rows},
+                              {"scanned", t.scanned}, {"embedded", t.embedded}, {"changed", t.changed}, {"adopted", t.adopted},
+                              {"deleted", t.deleted}, {"chunked", t.chunked}, {"cut", t.cut}, {"failed", t.failed},
+                              {"blocked", t.blocked}, {"complete", t.complete}});
   }
   return out;
 }
@@ -310,8 +396,7 @@ BackfillSummary RunEmbeddingBackfill(const EmbeddingBackfillConfig& config, SqlC
       t.missing = *ready;
       continue;
     }
-    t.source_rows = CountSourceRows(platform, target.source);
-    if (!TargetPass(config, store, provider, run, summary, t).Run()) break;
+    if (!SyncTarget(config, store, provider, run, summary, t)) break;
     Metrics::Global().Set("vigil_embedding_last_complete_timestamp_seconds", {{"target", target.name}}, ToUnixSeconds(run.clock->Now()));
   }
   summary.elapsed_seconds = Seconds(std::chrono::steady_clock::now() - start).count();

@@ -1,9 +1,12 @@
-// The `embedding_backfill` maintenance job: fills embedding vectors for the platform's rows
-// (jobs.embedding_backfill; docs/maintenance-embeddings-citations.md). Per target it walks the
-// source table in keyset pages, sends rows that lack a current vector to the provider in
-// batches capped by items and estimated tokens, and writes each batch in one transaction. A batch
-// the provider refuses (4xx) is split until the refused row is alone; that row's failure is
-// recorded and the rest go on. Where a pass stopped is kept, so a killed run resumes there.
+// The `embedding_backfill` maintenance job: fills embedding vectors for the platform's rows and
+// keeps them in sync (jobs.embedding_backfill; docs/maintenance-embeddings-citations.md). Per
+// target a pass reads either the rows past the watermark (new rows, at a cost that grows with
+// them) or, every `reconcile_every` and on the first run, the whole source in keyset pages
+// (edited texts found by their hash, vectors of deleted rows removed). Rows that lack a current
+// vector go to the provider in batches capped by items and estimated tokens (a long text as
+// several chunks), and each batch is written in one transaction. A batch the provider refuses
+// (4xx) is split until the refused row is alone; that row's failure is recorded and the rest go
+// on. Where a pass stopped is kept, so a killed run resumes there.
 //
 // Threads: RunEmbeddingBackfill blocks the calling thread (a job worker, or the CLI's main
 // thread for `vigil jobs run embedding_backfill --once`); the connections must be that thread's.
@@ -28,11 +31,17 @@ namespace vigil {
 struct TargetBackfillSummary {
   std::string target;
   std::string missing;       // why the target was skipped ("table messages does not exist"), or ""
-  int64_t source_rows = 0;   // rows matching the source filter when the run began
+  std::string pass;          // "reconcile" (the whole source) or "new_rows" (past the watermark)
+  int64_t source_rows = 0;   // reconcile: rows matching the source filter when the run began (0 otherwise)
   int64_t scanned = 0;
   int64_t embedded = 0;
   int64_t failed = 0;        // refusals recorded this run
   int64_t blocked = 0;       // rows skipped because they were refused too often before
+  int64_t changed = 0;       // rows embedded again because their text changed
+  int64_t adopted = 0;       // rows with a vector and no record yet: the record written, no request
+  int64_t deleted = 0;       // source rows gone whose vectors were removed (reconcile)
+  int64_t chunked = 0;       // texts sent as several chunks
+  int64_t cut = 0;           // texts longer than max_chunks chunks: the rest was not embedded
   bool complete = false;     // the pass reached the end of the table
 };
 

@@ -18,6 +18,17 @@ size_t EstimateTokens(std::string_view text);
 // `text` cut to at most `max_tokens` estimated tokens, on a UTF-8 character boundary.
 std::string TruncateToTokens(std::string_view text, size_t max_tokens);
 
+// `text` as chunks of at most `chunk_tokens` estimated tokens, each repeating the last
+// `overlap_tokens` of the one before; a chunk ends after a space or newline where one is near its
+// end, and always on a UTF-8 character boundary. At most `max_chunks` chunks: the rest of a longer
+// text is left out. `*covered` is set to the bytes of `text` the chunks cover (text.size() unless
+// cut). A text that fits is one chunk, itself.
+std::vector<std::string> ChunkText(std::string_view text, size_t chunk_tokens, size_t overlap_tokens, size_t max_chunks,
+                                   size_t* covered);
+
+// The mean of `vectors` scaled to unit length (a zero mean stays zero).
+std::vector<float> NormalisedMean(const std::vector<std::vector<float>>& vectors);
+
 // Consecutive runs [begin, end) of `token_counts`: each holds at most `max_items` entries and at
 // most `max_tokens` tokens, except that a single entry larger than `max_tokens` is a run alone.
 struct BatchRange {
@@ -25,6 +36,9 @@ struct BatchRange {
   size_t end = 0;
 };
 std::vector<BatchRange> PlanBatches(const std::vector<size_t>& token_counts, size_t max_items, size_t max_tokens);
+// The same where entry i counts as item_counts[i] items (a text sent as several chunks).
+std::vector<BatchRange> PlanBatches(const std::vector<size_t>& token_counts, const std::vector<size_t>& item_counts,
+                                    size_t max_items, size_t max_tokens);
 
 // Which source pages are finished, so the resume cursor never passes a row that is not written
 // yet. Batches of several pages may be in the pipeline at once (one being sent, one being

@@ -58,23 +58,29 @@ Status ParseTarget(const BlockReader& block, EmbeddingTarget* t) {
   if (t->name.empty()) return block.Error("name", "is required");
   BlockReader src = block.ChildOrEmpty("source");
   BlockReader dst = block.ChildOrEmpty("destination");
-  if (!(s = src.OnlyKeys({"table", "id", "text", "filter"})).ok()) return s;
+  if (!(s = src.OnlyKeys({"table", "id", "text", "filter", "watermark"})).ok()) return s;
   if (!(s = dst.OnlyKeys({"table", "key", "column", "model_column", "version_column", "text_column", "uuid_column",
-                          "timestamp_column"})).ok()) {
+                          "timestamp_column", "search_column", "chunks"})).ok()) {
     return s;
   }
   EmbeddingSource& so = t->source;
   EmbeddingDestination& de = t->destination;
   if (!(s = Identifiers(src, true, {{"table", &so.table}})).ok()) return s;
-  if (!(s = Identifiers(src, false, {{"id", &so.id_column}, {"text", &so.text_column}})).ok()) return s;
+  if (!(s = Identifiers(src, false, {{"id", &so.id_column}, {"text", &so.text_column}, {"watermark", &so.watermark_column}})).ok()) return s;
   if (!(s = src.Read("filter", &so.filter)).ok()) return s;
   if (so.table.empty()) return src.Error("table", "is required");
   if (so.text_column.empty()) return src.Error("text", "is required");
   if (!(s = Identifiers(dst, true, {{"table", &de.table}})).ok()) return s;
   s = Identifiers(dst, false, {{"key", &de.key_column}, {"column", &de.column}, {"model_column", &de.model_column},
                         {"version_column", &de.version_column}, {"text_column", &de.text_column},
-                        {"uuid_column", &de.uuid_column}, {"timestamp_column", &de.timestamp_column}});
+                        {"uuid_column", &de.uuid_column}, {"timestamp_column", &de.timestamp_column},
+                        {"search_column", &de.search_column}});
   if (!s.ok()) return s;
+  std::string chunks = "average";
+  if (!(s = dst.Read("chunks", &chunks)).ok()) return s;
+  if (chunks != "average" && chunks != "rows") return dst.Error("chunks", "\"" + chunks + "\" is not one of average, rows");
+  de.row_per_chunk = chunks == "rows";
+  if (de.row_per_chunk && !de.separate()) return dst.Error("chunks", "rows needs a destination table (one row per chunk)");
   if (de.separate() && de.key_column.empty()) return dst.Error("key", "is required with a destination table");
   if (!de.separate() && (!de.key_column.empty() || !de.uuid_column.empty())) {
     return dst.Error("", "key and uuid_column need a destination table (without one the vector goes into the source row)");
@@ -96,6 +102,7 @@ EmbeddingTarget DefaultMessagesTarget() {
   t.destination.text_column = "embedded_text";
   t.destination.uuid_column = "id";  // the seed's UUID key and timestamp have no database default
   t.destination.timestamp_column = "created_at";
+  t.source.watermark_column = "created_at";  // the seed's ids are random UUIDs
   return t;
 }
 
@@ -103,7 +110,8 @@ Result<EmbeddingBackfillConfig> EmbeddingBackfillConfigFrom(const Config& config
   EmbeddingBackfillConfig out;
   const auto& jobs = config.tree().contains("jobs") ? config.tree()["jobs"] : nlohmann::json();
   if (!jobs.is_object() || !jobs.contains("embedding_backfill")) return out;
-  auto common = ParseJobTarget(config, kEmbeddingBackfillAt, {}, {"provider", "targets", "page_size", "max_row_attempts"});
+  auto common = ParseJobTarget(config, kEmbeddingBackfillAt, {}, {"provider", "targets", "page_size", "max_row_attempts",
+                                                                          "reconcile_every", "chunk_tokens", "chunk_overlap", "max_chunks"});
   if (!common.ok()) return common.status();
   out.enabled = common->enabled;
   out.database_url = common->db_url;
@@ -117,9 +125,18 @@ Result<EmbeddingBackfillConfig> EmbeddingBackfillConfigFrom(const Config& config
   if (!block.Has("provider")) return block.Error("", std::string("provider: {kind: ...} is required, kind one of ") + kChoices);
   if (!block.ChildOrEmpty("provider").Has("kind")) return block.ChildOrEmpty("provider").Error("kind", std::string("is required: ") + kChoices);
   for (Status step : {block.Read("page_size", &out.page_size, 1, 100000), block.Read("max_row_attempts", &out.max_row_attempts, 1, 1000),
-                      ParseProvider(block.ChildOrEmpty("provider"), &out.provider)}) {
+                      ParseProvider(block.ChildOrEmpty("provider"), &out.provider), block.Read("reconcile_every", &out.reconcile_every),
+                      block.Read("chunk_tokens", &out.chunk_tokens, 1, 1000000), block.Read("chunk_overlap", &out.chunk_overlap, 0, 1000000),
+                      block.Read("max_chunks", &out.max_chunks, 1, 1000)}) {
     if (!step.ok()) return step;
   }
+  if (out.reconcile_every.count() < 0) return block.Error("reconcile_every", "must not be negative");
+  if (out.chunk_tokens == 0) out.chunk_tokens = out.provider.max_input_tokens;
+  if (out.chunk_tokens > out.provider.max_input_tokens) {
+    return block.Error("chunk_tokens", "is more than provider.max_input_tokens (" + std::to_string(out.provider.max_input_tokens) + ")");
+  }
+  if (!block.Has("chunk_overlap")) out.chunk_overlap = std::min(out.chunk_overlap, out.chunk_tokens / 4);
+  if (out.chunk_overlap * 2 > out.chunk_tokens) return block.Error("chunk_overlap", "must be at most half of chunk_tokens");
   if (!block.Has("targets")) {
     out.targets.push_back(DefaultMessagesTarget());
     return out;

@@ -5,6 +5,7 @@
 // maintenance job's; table and column names are checked with table_mapping.h's identifier rule.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ struct EmbeddingSource {
   std::string id_column = "id";
   std::string text_column;
   std::string filter;                // SQL condition on the source row, alias-free; "" for none
+  // An increasing column (a serial key, or created_at) by which a pass finds the rows added since
+  // the last one; "" = the id column. Rows are read in (watermark, id) order past the last seen.
+  std::string watermark_column;
+  const std::string& watermark() const { return watermark_column.empty() ? id_column : watermark_column; }
 };
 
 // Where vectors go: a separate table keyed by the source id, or a column of the source table.
@@ -46,6 +51,12 @@ struct EmbeddingDestination {
   std::string text_column;           // optional: the embedded text copied here
   std::string uuid_column;           // optional: new rows get a fresh UUID here (no DB default)
   std::string timestamp_column;      // optional: new rows get the time here
+  // Filled with the same vector as `column` when the table has it (seed 001's pgvector column
+  // that its similarity search reads); "" = none.
+  std::string search_column = "embedding_vector";
+  // A text cut into several chunks: false = their vectors averaged and normalised into one;
+  // true = one destination row per chunk (separate table only), each with its text.
+  bool row_per_chunk = false;
   bool separate() const { return !table.empty(); }
 };
 
@@ -64,6 +75,14 @@ struct EmbeddingBackfillConfig {
   std::vector<EmbeddingTarget> targets;
   int page_size = 1000;              // source rows read per keyset page
   int max_row_attempts = 3;          // a row refused this often is skipped (until the model changes)
+  // How often a pass is a reconcile pass: the whole source read in pages, hashes compared (edited
+  // texts embedded again), and vectors of deleted rows removed. 0 = every pass. Between them a
+  // pass reads only the rows past the watermark.
+  std::chrono::milliseconds reconcile_every{24LL * 3600 * 1000};
+  int chunk_tokens = 0;              // a text longer than this is chunked; 0 = provider.max_input_tokens
+  size_t ChunkTokens() const { return static_cast<size_t>(std::max(1, chunk_tokens > 0 ? chunk_tokens : provider.max_input_tokens)); }
+  int chunk_overlap = 100;           // estimated tokens each chunk repeats of the one before
+  int max_chunks = 32;               // at most this many chunks per text; the rest is cut (and counted)
 };
 
 // The default target: messages.content into message_embeddings (seeds/001): key message_id,

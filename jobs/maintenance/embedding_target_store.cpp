@@ -1,7 +1,11 @@
 #include "jobs/maintenance/embedding_target_store.h"
 
+#include <functional>
 #include <map>
+#include <set>
 
+#include "common/hex.h"
+#include "common/hmac.h"
 #include "common/utf8_cut.h"
 #include "store/db_time.h"
 
@@ -37,6 +41,12 @@ Result<std::string> EmbeddingTargetStore::Prepare() {
   auto column = ColumnVectorStorage(platform_, vector_table, d.column);
   if (!column.ok()) return column.error();
   column_ = *column;
+  search_column_.reset();
+  if (!d.search_column.empty() && d.search_column != d.column) {
+    auto search = FindVectorColumn(platform_, vector_table, d.search_column);
+    if (!search.ok()) return search.status();
+    search_column_ = *search;
+  }
   return std::string();
 }
 
@@ -50,69 +60,134 @@ std::string EmbeddingTargetStore::FreshnessCondition(const std::string& alias, s
   return cond;
 }
 
-std::string EmbeddingTargetStore::PageSql(bool after, std::vector<SqlValue>* params) const {
+std::string EmbeddingTargetStore::PageSql(const std::string& order, const std::string& after, std::vector<SqlValue>* params) const {
   const auto& s = target_.source;
   const auto& d = target_.destination;
-  std::string inner = "SELECT " + s.id_column + " AS vigil_id, " + s.text_column + " AS vigil_text";
+  std::string inner = "SELECT " + s.id_column + " AS vigil_id, " + s.text_column + " AS vigil_text, " + s.watermark() + " AS vigil_mark";
   if (!d.separate()) inner += ", CASE WHEN " + FreshnessCondition("", params) + " THEN 1 ELSE 0 END AS vigil_current";
   inner += " FROM " + s.table + " WHERE " + s.text_column + " IS NOT NULL";
   if (!s.filter.empty()) inner += " AND (" + s.filter + ")";
-  if (after) inner += " AND " + s.id_column + " > $0";  // numbered below, once the other params are in
-  inner += " ORDER BY " + s.id_column + " LIMIT $L";
-  std::string sql = inner;
-  if (d.separate()) {
-    sql = "SELECT s.vigil_id, s.vigil_text, (SELECT COUNT(*) FROM " + d.table + " d WHERE d." + d.key_column +
-          " = s.vigil_id AND " + FreshnessCondition("d.", params) + ") AS vigil_current, (SELECT COUNT(*) FROM " + d.table + " d WHERE d." + d.key_column +
-          " = s.vigil_id) AS vigil_rows FROM (" + inner +
-          ") s ORDER BY s.vigil_id";
-  }
-  return sql;
+  if (!after.empty()) inner += " AND " + after;  // its $A / $B are numbered below, once the other params are in
+  inner += " ORDER BY " + order + " LIMIT $L";
+  if (!d.separate()) return inner;
+  std::string outer_order = "s.vigil_id";
+  if (order != s.id_column) outer_order = "s.vigil_mark, s.vigil_id";
+  return "SELECT s.vigil_id, s.vigil_text, s.vigil_mark, (SELECT COUNT(*) FROM " + d.table + " d WHERE d." + d.key_column +
+         " = s.vigil_id AND " + FreshnessCondition("d.", params) + ") AS vigil_current, (SELECT COUNT(*) FROM " + d.table + " d WHERE d." +
+         d.key_column + " = s.vigil_id) AS vigil_rows FROM (" + inner + ") s ORDER BY " + outer_order;
 }
+
+namespace {
+
+void Number(std::string* sql, const char* placeholder, std::vector<SqlValue>* params, SqlValue value) {
+  size_t at;
+  std::string name;
+  bool first = true;
+  while ((at = sql->find(placeholder)) != std::string::npos) {
+    if (first) {
+      params->push_back(std::move(value));
+      name = "$" + std::to_string(params->size());
+      first = false;
+    }
+    sql->replace(at, 2, name);
+  }
+}
+
+}  // namespace
 
 Result<SourcePage> EmbeddingTargetStore::NextPage(const std::string& after_id, int page_size) {
   std::vector<SqlValue> params;
-  std::string sql = PageSql(!after_id.empty(), &params);
-  if (!after_id.empty()) sql.replace(sql.find("$0"), 2, Param(&params, after_id));
-  sql.replace(sql.find("$L"), 2, Param(&params, int64_t(page_size)));
+  std::string sql = PageSql(target_.source.id_column, after_id.empty() ? "" : target_.source.id_column + " > $A", &params);
+  if (!after_id.empty()) Number(&sql, "$A", &params, after_id);
+  Number(&sql, "$L", &params, int64_t(page_size));
+  return ReadPage(sql, params);
+}
+
+Result<SourcePage> EmbeddingTargetStore::NextPageByMark(const std::optional<WatermarkPosition>& after, int page_size) {
+  const auto& s = target_.source;
+  std::string wm = s.watermark();
+  std::string cond = wm + " IS NOT NULL";
+  if (after) cond += " AND (" + wm + " > $A OR (" + wm + " = $A AND " + s.id_column + " > $B))";
+  std::vector<SqlValue> params;
+  std::string sql = PageSql(wm + ", " + s.id_column, cond, &params);
+  if (after) {
+    Number(&sql, "$A", &params, after->value);
+    Number(&sql, "$B", &params, after->id);
+  }
+  Number(&sql, "$L", &params, int64_t(page_size));
+  return ReadPage(sql, params);
+}
+
+Result<SourcePage> EmbeddingTargetStore::ReadPage(const std::string& sql, const std::vector<SqlValue>& params) {
   auto r = platform_.Query(sql, params);
   if (!r.ok()) return Status::Error("reading " + target_.source.table + ": " + r.error());
   SourcePage page;
   page.scanned = r->rows.size();
-  if (!r->rows.empty()) page.last_id = r->rows.back().Text(0);
+  if (!r->rows.empty()) {
+    page.last_id = r->rows.back().Text(0);
+    page.last_mark = r->rows.back().Text(2);
+  }
   std::vector<SourceRow> rows;
   std::vector<bool> has_vector;
   for (const auto& row : r->rows) {
-    bool current = row.Int(2) > 0;
-    bool needs_record_check = current && target_.destination.model_column.empty();
-    if (current && !needs_record_check) continue;
-    bool destination_row = !target_.destination.separate() || row.Int(3) > 0;
-    rows.push_back({row.at(0), row.Text(0), row.Text(1), false, destination_row});
+    bool current = row.Int(3) > 0;
+    bool destination_row = !target_.destination.separate() || row.Int(4) > 0;
+    rows.push_back({row.at(0), row.Text(0), row.Text(1), EmbeddedTextHash(row.Text(1)), {}, false, destination_row});
     has_vector.push_back(current);
   }
-  Status s = MarkRecordedModels(&rows, &has_vector);
-  if (s.ok()) s = MarkFailures(&rows, &page.blocked);
-  if (!s.ok()) return s;
+  Status st = CheckRecords(&rows, &has_vector, &page);
+  if (st.ok()) st = MarkFailures(&rows, &page.blocked);
+  if (!st.ok()) return st;
   page.pending = std::move(rows);
   return page;
 }
 
-// Without a model column, vigil_embedding_records says which model made an existing vector;
-// rows whose record matches the current model drop out of `rows`.
-Status EmbeddingTargetStore::MarkRecordedModels(std::vector<SourceRow>* rows, std::vector<bool>* has_vector) {
+// A row with a current vector (right model and dimension) needs none if vigil_embedding_records
+// holds the hash of its text; with another hash its text was edited and it is pending again.
+// Where there is no record yet (a vector written by the platform, or before vigil kept hashes),
+// the vector is taken to be of the present text and the record written. Without a model column
+// in the destination, the record also says which model made the vector.
+Status EmbeddingTargetStore::CheckRecords(std::vector<SourceRow>* rows, std::vector<bool>* has_vector, SourcePage* page) {
   std::vector<SourceRow> with_vector;
   for (size_t i = 0; i < rows->size(); ++i) {
     if ((*has_vector)[i]) with_vector.push_back((*rows)[i]);
   }
   if (with_vector.empty()) return Status::Ok();
-  std::vector<SqlValue> params = {target_.name, stamp_.model};
-  std::string sql = "SELECT row_id FROM vigil_embedding_records WHERE target = $1 AND model = $2";
-  if (stamp_.dimension > 0) sql += " AND dimension = " + Param(&params, int64_t(stamp_.dimension));
-  auto r = vigil_.Query(sql + " AND row_id IN " + IdList(with_vector, &params), params);
+  std::vector<SqlValue> params = {target_.name};
+  auto r = vigil_.Query("SELECT row_id, model, dimension, text_hash FROM vigil_embedding_records WHERE target = $1 AND row_id IN " +
+                            IdList(with_vector, &params),
+                        params);
   if (!r.ok()) return r.status();
-  std::map<std::string, bool> fresh;
-  for (const auto& row : r->rows) fresh[row.Text(0)] = true;
+  struct Record {
+    std::string model;
+    int64_t dimension;
+    std::string hash;
+  };
+  std::map<std::string, Record> records;
+  for (const auto& row : r->rows) records[row.Text(0)] = {row.Text(1), row.Int(2), row.IsNull(3) ? "" : row.Text(3)};
+  bool model_in_destination = !target_.destination.model_column.empty();
+  std::set<std::string> fresh;
+  std::vector<SourceRow> adopt;
+  for (const auto& row : with_vector) {
+    auto it = records.find(row.id_text);
+    const Record* rec = it == records.end() ? nullptr : &it->second;
+    bool model_ok = model_in_destination ||
+                    (rec && rec->model == stamp_.model && (stamp_.dimension <= 0 || rec->dimension == stamp_.dimension));
+    if (!model_ok) continue;  // made by another model: pending
+    if (rec && !rec->hash.empty()) {
+      if (rec->hash == row.hash) fresh.insert(row.id_text);
+      else ++page->changed;
+      continue;
+    }
+    fresh.insert(row.id_text);
+    adopt.push_back(row);
+  }
   std::erase_if(*rows, [&](const SourceRow& row) { return fresh.count(row.id_text) > 0; });
-  return Status::Ok();
+  if (adopt.empty()) return Status::Ok();
+  page->adopted += adopt.size();
+  int dimension = stamp_.dimension;
+  auto now = std::chrono::system_clock::now();
+  return InTransaction(vigil_, true, [&] { return WriteRecords(vigil_, adopt, dimension, now); });
 }
 
 Status EmbeddingTargetStore::MarkFailures(std::vector<SourceRow>* rows, size_t* blocked) {
@@ -134,45 +209,64 @@ Status EmbeddingTargetStore::MarkFailures(std::vector<SourceRow>* rows, size_t* 
   return Status::Ok();
 }
 
-Status EmbeddingTargetStore::WriteRow(const SourceRow& row, const std::vector<float>& vector, TimePoint now) {
+Status EmbeddingTargetStore::WriteRow(const SourceRow& row, const std::vector<std::vector<float>>& vectors, TimePoint now) {
   const auto& d = target_.destination;
-  std::vector<SqlValue> params;
-  std::string value = VectorSqlExpression(column_, platform_.dialect(), vector, &params);
-  std::vector<std::pair<std::string, std::string>> sets = {{d.column, value}};
-  if (!d.model_column.empty()) sets.push_back({d.model_column, Param(&params, stamp_.model)});
-  if (!d.version_column.empty()) sets.push_back({d.version_column, Param(&params, std::to_string(vector.size()))});
-  if (!d.text_column.empty()) sets.push_back({d.text_column, Param(&params, row.text)});
-  std::string assignments;
-  for (const auto& [column, expr] : sets) assignments += (assignments.empty() ? "" : ", ") + column + " = " + expr;
   std::string table = d.separate() ? d.table : target_.source.table;
   std::string key = d.separate() ? d.key_column : target_.source.id_column;
-  std::string id = Param(&params, row.id);
+  // The SET list of one vector and its text, in `params`.
+  auto assignments_for = [&](const std::vector<float>& vector, const std::string& text, std::vector<SqlValue>* params) {
+    std::vector<std::pair<std::string, std::string>> sets = {{d.column, VectorSqlExpression(column_, platform_.dialect(), vector, params)}};
+    if (search_column_) sets.push_back({d.search_column, VectorSqlExpression(*search_column_, platform_.dialect(), vector, params)});
+    if (!d.model_column.empty()) sets.push_back({d.model_column, Param(params, stamp_.model)});
+    if (!d.version_column.empty()) sets.push_back({d.version_column, Param(params, std::to_string(vector.size()))});
+    if (!d.text_column.empty()) sets.push_back({d.text_column, Param(params, text)});
+    return sets;
+  };
+  auto insert = [&](std::vector<std::pair<std::string, std::string>> sets, std::vector<SqlValue>* params) -> Status {
+    sets.push_back({key, Param(params, row.id)});
+    if (!d.uuid_column.empty()) sets.push_back({d.uuid_column, Param(params, platform_.NewId())});
+    if (!d.timestamp_column.empty()) sets.push_back({d.timestamp_column, Param(params, SeedTimestamp(now, platform_.dialect()))});
+    std::string columns, values;
+    for (const auto& [column, expr] : sets) {
+      columns += (columns.empty() ? "" : ", ") + column;
+      values += (values.empty() ? "" : ", ") + expr;
+    }
+    return platform_.Query("INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")", *params).status();
+  };
+  if (d.row_per_chunk) {  // the row's chunks replace whatever rows it had
+    if (row.has_destination_row) {
+      auto removed = platform_.Query("DELETE FROM " + table + " WHERE " + key + " = $1", {row.id});
+      if (!removed.ok()) return removed.status();
+    }
+    for (size_t i = 0; i < vectors.size(); ++i) {
+      std::vector<SqlValue> params;
+      Status s = insert(assignments_for(vectors[i], i < row.chunks.size() ? row.chunks[i] : row.text, &params), &params);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+  std::vector<SqlValue> params;
+  auto sets = assignments_for(vectors.at(0), row.text, &params);
   if (row.has_destination_row) {  // known when the page was read: most first-time rows skip the UPDATE
-    auto updated = platform_.Query("UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " + id, params);
+    std::string assignments;
+    for (const auto& [column, expr] : sets) assignments += (assignments.empty() ? "" : ", ") + column + " = " + expr;
+    std::vector<SqlValue> update_params = params;
+    std::string id = Param(&update_params, row.id);
+    auto updated = platform_.Query("UPDATE " + table + " SET " + assignments + " WHERE " + key + " = " + id, update_params);
     if (!updated.ok()) return updated.status();
     if (updated->affected > 0 || !d.separate()) return Status::Ok();
   }
-  sets.push_back({key, id});
-  if (!d.uuid_column.empty()) sets.push_back({d.uuid_column, Param(&params, platform_.NewId())});
-  if (!d.timestamp_column.empty()) sets.push_back({d.timestamp_column, Param(&params, SeedTimestamp(now, platform_.dialect()))});
-  std::string columns, values;
-  for (const auto& [column, expr] : sets) {
-    columns += (columns.empty() ? "" : ", ") + column;
-    values += (values.empty() ? "" : ", ") + expr;
-  }
-  auto inserted = platform_.Query("INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")", params);
-  return inserted.status();
+  return insert(std::move(sets), &params);
 }
 
 Status EmbeddingTargetStore::WriteRecords(SqlConnection& db, const std::vector<SourceRow>& rows, int dimension, TimePoint now) {
   bool failures = false;
   for (const auto& row : rows) {
     failures = failures || row.had_failure;
-    if (!target_.destination.model_column.empty()) continue;
-    auto r = db.Query("INSERT INTO vigil_embedding_records (target, row_id, model, dimension, embedded_at_us) VALUES ($1, $2, $3, $4, $5) "
-                      "ON CONFLICT (target, row_id) DO UPDATE SET model = excluded.model, dimension = excluded.dimension, "
-                      "embedded_at_us = excluded.embedded_at_us",
-                      {target_.name, row.id_text, stamp_.model, int64_t(dimension), ToMicros(now)});
+    auto r = db.Query("INSERT INTO vigil_embedding_records (target, row_id, model, dimension, embedded_at_us, text_hash) "
+                      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (target, row_id) DO UPDATE SET model = excluded.model, "
+                      "dimension = excluded.dimension, embedded_at_us = excluded.embedded_at_us, text_hash = excluded.text_hash",
+                      {target_.name, row.id_text, stamp_.model, int64_t(dimension), ToMicros(now), row.hash});
     if (!r.ok()) return r.status();
   }
   if (!failures) return Status::Ok();
@@ -180,9 +274,9 @@ Status EmbeddingTargetStore::WriteRecords(SqlConnection& db, const std::vector<S
   return db.Query("DELETE FROM vigil_embedding_failures WHERE target = $1 AND row_id IN " + IdList(rows, &params), params).status();
 }
 
-Status EmbeddingTargetStore::WriteBatch(const std::vector<SourceRow>& rows, const std::vector<std::vector<float>>& vectors,
+Status EmbeddingTargetStore::WriteBatch(const std::vector<SourceRow>& rows, const std::vector<std::vector<std::vector<float>>>& vectors,
                                         TimePoint now) {
-  int dimension = vectors.empty() ? 0 : static_cast<int>(vectors[0].size());
+  int dimension = vectors.empty() || vectors[0].empty() ? 0 : static_cast<int>(vectors[0][0].size());
   bool shared = &platform_ == &vigil_;
   Status s = InTransaction(platform_, true, [&]() -> Status {
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -213,6 +307,8 @@ Result<std::string> EmbeddingTargetStore::LoadCursor() {
 }
 
 Status EmbeddingTargetStore::SaveCursor(const std::string& last_id, TimePoint now) {
+  Status pending = SaveUnsavedPending(now);
+  if (!pending.ok()) return pending;
   return vigil_.Query("INSERT INTO vigil_embedding_cursors (target, model, last_id, updated_at_us) VALUES ($1, $2, $3, $4) "
                       "ON CONFLICT (target, model) DO UPDATE SET last_id = excluded.last_id, updated_at_us = excluded.updated_at_us",
                       {target_.name, stamp_.model, last_id, ToMicros(now)})
@@ -221,6 +317,144 @@ Status EmbeddingTargetStore::SaveCursor(const std::string& last_id, TimePoint no
 
 Status EmbeddingTargetStore::ClearCursor() {
   return vigil_.Query("DELETE FROM vigil_embedding_cursors WHERE target = $1 AND model = $2", {target_.name, stamp_.model}).status();
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+std::string EmbeddedTextHash(std::string_view text) { return HexEncode(Sha256(text)); }
+
+Result<EmbeddingMarks> EmbeddingTargetStore::LoadMarks() {
+  auto r = vigil_.Query("SELECT mark_value, mark_id, pending_value, pending_id, reconciled_at_us FROM vigil_embedding_marks "
+                        "WHERE target = $1 AND model = $2",
+                        {target_.name, MarksModel()});
+  if (!r.ok()) return r.status();
+  EmbeddingMarks marks;
+  if (r->rows.empty()) return marks;
+  const auto& row = r->rows[0];
+  if (!row.IsNull(1)) marks.mark = WatermarkPosition{row.Text(0), row.Text(1)};
+  if (!row.IsNull(3)) marks.pending = WatermarkPosition{row.Text(2), row.Text(3)};
+  if (!row.IsNull(4)) marks.reconciled_at = FromMicros(row.Int(4));
+  return marks;
+}
+
+Result<std::optional<WatermarkPosition>> EmbeddingTargetStore::SourceEnd() {
+  const auto& s = target_.source;
+  std::string wm = s.watermark();
+  std::string sql = "SELECT " + wm + ", " + s.id_column + " FROM " + s.table + " WHERE " + wm + " IS NOT NULL AND " + s.text_column +
+                    " IS NOT NULL";
+  if (!s.filter.empty()) sql += " AND (" + s.filter + ")";
+  auto r = platform_.Query(sql + " ORDER BY " + wm + " DESC, " + s.id_column + " DESC LIMIT 1");
+  if (!r.ok()) return Status::Error("reading " + s.table + ": " + r.error());
+  if (r->rows.empty()) return std::optional<WatermarkPosition>();
+  return std::optional<WatermarkPosition>(WatermarkPosition{r->rows[0].Text(0), r->rows[0].Text(1)});
+}
+
+Status EmbeddingTargetStore::SaveMarks(const char* columns, const std::optional<WatermarkPosition>& position, TimePoint now) {
+  std::string value = std::string(columns) + "_value", id = std::string(columns) + "_id";
+  SqlValue v = position ? SqlValue(position->value) : SqlValue(), i = position ? SqlValue(position->id) : SqlValue();
+  return vigil_.Query("INSERT INTO vigil_embedding_marks (target, model, " + value + ", " + id + ", updated_at_us) VALUES ($1, $2, $3, $4, $5) "
+                      "ON CONFLICT (target, model) DO UPDATE SET " + value + " = excluded." + value + ", " + id + " = excluded." + id +
+                      ", updated_at_us = excluded.updated_at_us",
+                      {target_.name, MarksModel(), v, i, ToMicros(now)})
+      .status();
+}
+
+Status EmbeddingTargetStore::SaveUnsavedPending(TimePoint now) {
+  if (!unsaved_pending_) return Status::Ok();
+  Status s = SaveMarks("pending", *unsaved_pending_, now);
+  if (s.ok()) unsaved_pending_.reset();
+  return s;
+}
+
+std::string EmbeddingTargetStore::MarksModel() const {
+  return stamp_.dimension > 0 ? stamp_.model + "@" + std::to_string(stamp_.dimension) : stamp_.model;
+}
+
+Status EmbeddingTargetStore::SaveMark(const WatermarkPosition& mark, TimePoint now) { return SaveMarks("mark", mark, now); }
+
+Status EmbeddingTargetStore::FinishReconcile(TimePoint now) {
+  Status pending = SaveUnsavedPending(now);
+  if (!pending.ok()) return pending;
+  return vigil_.Query("INSERT INTO vigil_embedding_marks (target, model, reconciled_at_us, updated_at_us) VALUES ($1, $2, $3, $3) "
+                      "ON CONFLICT (target, model) DO UPDATE SET mark_value = CASE WHEN vigil_embedding_marks.pending_id IS NULL "
+                      "THEN vigil_embedding_marks.mark_value ELSE vigil_embedding_marks.pending_value END, "
+                      "mark_id = COALESCE(vigil_embedding_marks.pending_id, vigil_embedding_marks.mark_id), "
+                      "pending_value = NULL, pending_id = NULL, reconciled_at_us = excluded.reconciled_at_us, "
+                      "updated_at_us = excluded.updated_at_us",
+                      {target_.name, MarksModel(), ToMicros(now)})
+      .status();
+}
+
+Result<std::vector<std::string>> EmbeddingTargetStore::GoneIds(const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::vector<std::string>();
+  const auto& s = target_.source;
+  std::vector<SqlValue> params;
+  std::string list = "(";
+  for (size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + Param(&params, ids[i]);
+  std::string sql = "SELECT " + s.id_column + " FROM " + s.table + " WHERE " + s.id_column + " IN " + list + ") AND " + s.text_column +
+                    " IS NOT NULL";
+  if (!s.filter.empty()) sql += " AND (" + s.filter + ")";
+  auto r = platform_.Query(sql, params);
+  if (!r.ok()) return Status::Error("reading " + s.table + ": " + r.error());
+  std::set<std::string> present;
+  for (const auto& row : r->rows) present.insert(row.Text(0));
+  std::vector<std::string> gone;
+  for (const auto& id : ids) {
+    if (!present.count(id)) gone.push_back(id);
+  }
+  return gone;
+}
+
+Result<int64_t> EmbeddingTargetStore::RemoveDeleted(int page_size) {
+  const auto& d = target_.destination;
+  int64_t removed = 0;
+  // Keyset over the ids a table holds; `remove` deletes the gone ones of each page.
+  auto sweep = [&](SqlConnection& db, const std::string& select, std::vector<SqlValue> fixed,
+                   const std::function<Status(const std::vector<std::string>&)>& remove) -> Status {
+    std::optional<std::string> after;
+    while (true) {
+      std::vector<SqlValue> params = fixed;
+      std::string sql = "SELECT k FROM (" + select + ") p";
+      if (after) sql += " WHERE k > " + Param(&params, *after);
+      sql += " ORDER BY k LIMIT " + Param(&params, int64_t(page_size));
+      auto page = db.Query(sql, params);
+      if (!page.ok()) return page.status();
+      if (page->rows.empty()) return Status::Ok();
+      std::vector<std::string> ids;
+      for (const auto& row : page->rows) ids.push_back(row.Text(0));
+      after = ids.back();
+      auto gone = GoneIds(ids);
+      if (!gone.ok()) return gone.status();
+      if (gone->empty()) continue;
+      Status s = remove(*gone);
+      if (!s.ok()) return s;
+      if (static_cast<int>(page->rows.size()) < page_size) return Status::Ok();
+    }
+  };
+  if (d.separate()) {
+    Status s = sweep(platform_, "SELECT DISTINCT " + d.key_column + " AS k FROM " + d.table + " WHERE " + d.key_column + " IS NOT NULL", {},
+                     [&](const std::vector<std::string>& gone) -> Status {
+                       std::vector<SqlValue> params;
+                       std::string list = "(";
+                       for (size_t i = 0; i < gone.size(); ++i) list += (i ? "," : "") + Param(&params, gone[i]);
+                       auto r = platform_.Query("DELETE FROM " + d.table + " WHERE " + d.key_column + " IN " + list + ")", params);
+                       if (!r.ok()) return r.status();
+                       removed += static_cast<int64_t>(gone.size());
+                       return Status::Ok();
+                     });
+    if (!s.ok()) return s.WithContext("removing vectors of deleted rows from " + d.table);
+  }
+  Status s = sweep(vigil_, "SELECT row_id AS k FROM vigil_embedding_records WHERE target = $1", {target_.name},
+                   [&](const std::vector<std::string>& gone) -> Status {
+                     std::vector<SqlValue> params = {target_.name};
+                     std::string list = "(";
+                     for (size_t i = 0; i < gone.size(); ++i) list += (i ? "," : "") + Param(&params, gone[i]);
+                     return vigil_.Query("DELETE FROM vigil_embedding_records WHERE target = $1 AND row_id IN " + list + ")", params).status();
+                   });
+  if (!s.ok()) return s.WithContext("removing records of deleted rows");
+  return removed;
 }
 
 }  // namespace vigil

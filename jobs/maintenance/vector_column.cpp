@@ -55,17 +55,24 @@ Result<std::vector<float>> ParseNumberList(std::string_view text) {
 }  // namespace
 
 Result<VectorColumn> ColumnVectorStorage(SqlConnection& db, const std::string& table, const std::string& column) {
+  auto found = FindVectorColumn(db, table, column);
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::Error("column " + table + "." + column + " does not exist");
+  return **found;
+}
+
+Result<std::optional<VectorColumn>> FindVectorColumn(SqlConnection& db, const std::string& table, const std::string& column) {
   Result<SqlResult> r = db.dialect() == "postgres"
       ? db.Query("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
                  "WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped",
                  {table, column})
       : db.Query("SELECT type FROM pragma_table_info($1) WHERE name = $2", {table, column});
   if (!r.ok()) return r.status();
-  if (r->rows.empty()) return Status::Error("column " + table + "." + column + " does not exist");
+  if (r->rows.empty()) return std::optional<VectorColumn>();
   VectorColumn out;
   out.declared_type = r->rows[0].Text(0);
   out.storage = StorageOf(out.declared_type, db.dialect());
-  return out;
+  return std::optional<VectorColumn>(out);
 }
 
 std::string VectorJson(const std::vector<float>& v) {

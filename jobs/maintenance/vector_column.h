@@ -9,6 +9,7 @@
 // Threads: ColumnVectorStorage uses the caller's connection; the rest are pure.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct VectorColumn {
 // The storage of `table.column`; an error if the column does not exist (kMissingTable-style
 // message: "column message_embeddings.embedding does not exist").
 Result<VectorColumn> ColumnVectorStorage(SqlConnection& db, const std::string& table, const std::string& column);
+// The same, nullopt when the column does not exist.
+Result<std::optional<VectorColumn>> FindVectorColumn(SqlConnection& db, const std::string& table, const std::string& column);
 
 // The SQL expression that stores `v`: it appends one parameter to `params` (float32 bytes as an
 // SqlBlob, the other forms as text) and refers to it by its number ($N), so the statement's text

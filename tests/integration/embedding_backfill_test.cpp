@@ -77,8 +77,15 @@ TEST_P(EmbeddingBackfill, SecondRunSendsNothing) {
   size_t before = Arrivals("/v1/embeddings").size();
   auto again = Run(OpenAiConfig());
   EXPECT_EQ(again.error, "");
-  EXPECT_EQ(again.targets[0].scanned, 40);
+  EXPECT_EQ(again.targets[0].pass, "new_rows");
+  EXPECT_EQ(again.targets[0].scanned, 0) << "past the watermark there is nothing";
   EXPECT_EQ(again.targets[0].embedded, 0);
+  auto config = OpenAiConfig();
+  config.reconcile_every = std::chrono::milliseconds(0);
+  auto reconcile = Run(config);
+  EXPECT_EQ(reconcile.targets[0].pass, "reconcile");
+  EXPECT_EQ(reconcile.targets[0].scanned, 40);
+  EXPECT_EQ(reconcile.targets[0].embedded, 0);
   EXPECT_EQ(Arrivals("/v1/embeddings").size(), before);
 }
 
@@ -139,6 +146,7 @@ TEST_P(EmbeddingBackfill, ARefusedRowIsRecordedAndTheRestAreEmbedded) {
   CreateMessages(20);
   ASSERT_TRUE(conn_->Query("UPDATE messages SET content = 'POISON pill' WHERE id = $1", {RowId(5)}).ok());
   auto config = OpenAiConfig();
+  config.reconcile_every = std::chrono::milliseconds(0);  // a refused row is tried again by reconcile passes
   auto first = Run(config);
   ASSERT_EQ(first.error, "");
   EXPECT_EQ(first.targets[0].failed, 1);

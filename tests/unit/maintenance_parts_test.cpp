@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/utf8_cut.h"
 #include "jobs/maintenance/citation_config.h"
 #include "jobs/maintenance/citation_ids.h"
 #include "jobs/maintenance/citation_match.h"
@@ -36,6 +37,64 @@ TEST(EmbeddingBatches, TruncationKeepsWholeUtf8Characters) {
   std::string text = "ab\xC3\xA9\xC3\xA9";  // "abéé": 6 bytes
   EXPECT_EQ(TruncateToTokens(text, 1), "ab\xC3\xA9");
   EXPECT_EQ(TruncateToTokens("short", 10), "short");
+}
+
+TEST(EmbeddingChunks, ATextThatFitsIsOneChunkItself) {
+  size_t covered = 0;
+  EXPECT_EQ(ChunkText("a short text", 50, 10, 8, &covered), std::vector<std::string>{"a short text"});
+  EXPECT_EQ(covered, 12u);
+  EXPECT_TRUE(ChunkText("", 50, 10, 8, &covered).empty());
+}
+
+TEST(EmbeddingChunks, ChunksOverlapEndAtSpacesAndCoverTheText) {
+  std::string text;
+  for (int i = 0; text.size() < 500; ++i) text += "w" + std::to_string(i) + " ";
+  size_t covered = 0;
+  auto chunks = ChunkText(text, 10, 2, 100, &covered);  // 40 bytes a chunk, 8 overlapping
+  ASSERT_GT(chunks.size(), 10u);
+  EXPECT_EQ(covered, text.size());
+  size_t at = 0, previous = 0;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    EXPECT_LE(chunks[i].size(), 40u);
+    size_t found = text.find(chunks[i], i == 0 ? 0 : previous + 1);
+    ASSERT_NE(found, std::string::npos) << chunks[i];
+    if (i + 1 < chunks.size()) EXPECT_EQ(chunks[i].back(), ' ') << "ends after a space: " << chunks[i];
+    if (i > 0) EXPECT_LT(found, at) << "overlaps the chunk before";
+    if (i > 0) EXPECT_GT(found, previous) << "moves on";
+    previous = found;
+    at = found + chunks[i].size();
+  }
+  EXPECT_EQ(at, text.size());
+}
+
+TEST(EmbeddingChunks, CutsOnlyOnUtf8BoundariesAndStopsAtMaxChunks) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "\xC3\xA9\xE2\x82\xAC";  // "é€" without spaces: 5 bytes each
+  size_t covered = 0;
+  auto chunks = ChunkText(text, 3, 1, 4, &covered);  // 12 bytes a chunk, at most 4
+  ASSERT_EQ(chunks.size(), 4u);
+  EXPECT_LT(covered, text.size()) << "the rest is cut";
+  for (const auto& c : chunks) {
+    EXPECT_TRUE(IsUtf8(c)) << "whole characters only";
+    EXPECT_LE(c.size(), 12u);
+    EXPECT_FALSE(c.empty());
+  }
+  EXPECT_TRUE(IsUtf8(text.substr(0, covered)));
+}
+
+TEST(EmbeddingChunks, TheMeanOfChunkVectorsIsNormalised) {
+  auto mean = NormalisedMean({{1, 0}, {0, 1}});
+  EXPECT_NEAR(mean[0], std::sqrt(0.5), 1e-6);
+  EXPECT_NEAR(mean[1], std::sqrt(0.5), 1e-6);
+  EXPECT_EQ(NormalisedMean({{1, 0}, {-1, 0}}), (std::vector<float>{0, 0}));
+}
+
+TEST(EmbeddingBatches, AChunkedTextCountsAsItsChunks) {
+  auto batches = PlanBatches({1, 1, 1, 1}, {3, 3, 1, 1}, 4, 100);
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0].end, 1u);
+  EXPECT_EQ(batches[1].end, 3u);
+  EXPECT_EQ(batches[2].end, 4u);
 }
 
 TEST(LocalEmbedder, IsDeterministicNormalisedAndSimilarForSimilarTexts) {
@@ -113,6 +172,30 @@ TEST(MaintenanceConfig, AnEmbeddingBlockNamesItsProviderOrIsRefused) {
   auto local = EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: local}\n"));
   ASSERT_TRUE(local.ok()) << local.error();
   EXPECT_EQ(local->provider.model, "vigil-local-hash");
+}
+
+TEST(MaintenanceConfig, SyncAndChunkSettingsHaveDefaultsAndBounds) {
+  auto d = EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: local}\n"));
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_EQ(d->reconcile_every, std::chrono::hours(24));
+  EXPECT_EQ(d->chunk_tokens, d->provider.max_input_tokens);
+  EXPECT_EQ(d->chunk_overlap, 100);
+  EXPECT_EQ(d->targets[0].source.watermark(), "created_at") << "seed 001's ids are random UUIDs";
+  EXPECT_EQ(d->targets[0].destination.search_column, "embedding_vector");
+  auto error = [](const std::string& yaml) {
+    auto parsed = EmbeddingBackfillConfigFrom(**Yaml("  embedding_backfill:\n    provider: {kind: local, max_input_tokens: 100}\n" + yaml));
+    return parsed.ok() ? std::string() : parsed.error();
+  };
+  EXPECT_NE(error("    chunk_tokens: 200\n").find("chunk_tokens: is more than provider.max_input_tokens (100)"), std::string::npos);
+  EXPECT_NE(error("    chunk_tokens: 50\n    chunk_overlap: 30\n").find("chunk_overlap: must be at most half of chunk_tokens"),
+            std::string::npos);
+  EXPECT_NE(error("    targets:\n      - name: t\n        source: {table: m, text: c}\n        destination: {chunks: rows}\n")
+                .find("chunks: rows needs a destination table"),
+            std::string::npos);
+  EXPECT_NE(error("    targets:\n      - name: t\n        source: {table: m, text: c}\n        destination: {table: e, key: k, chunks: some}\n")
+                .find("\"some\" is not one of average, rows"),
+            std::string::npos);
+  EXPECT_EQ(error("    reconcile_every: 0s\n"), "");
 }
 
 TEST(MaintenanceConfig, RejectsTableNamesThatAreNotIdentifiers) {
