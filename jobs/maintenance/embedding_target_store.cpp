@@ -1,5 +1,6 @@
 #include "jobs/maintenance/embedding_target_store.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -261,12 +262,20 @@ Status EmbeddingTargetStore::WriteRow(const SourceRow& row, const std::vector<st
 
 Status EmbeddingTargetStore::WriteRecords(SqlConnection& db, const std::vector<SourceRow>& rows, int dimension, TimePoint now) {
   bool failures = false;
-  for (const auto& row : rows) {
-    failures = failures || row.had_failure;
-    auto r = db.Query("INSERT INTO vigil_embedding_records (target, row_id, model, dimension, embedded_at_us, text_hash) "
-                      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (target, row_id) DO UPDATE SET model = excluded.model, "
-                      "dimension = excluded.dimension, embedded_at_us = excluded.embedded_at_us, text_hash = excluded.text_hash",
-                      {target_.name, row.id_text, stamp_.model, int64_t(dimension), ToMicros(now), row.hash});
+  // One statement per 200 rows: the record of every row embedded is most of a pass's statements
+  // otherwise.
+  constexpr size_t kPerStatement = 200;
+  for (size_t begin = 0; begin < rows.size(); begin += kPerStatement) {
+    std::vector<SqlValue> params = {target_.name, stamp_.model, int64_t(dimension), ToMicros(now)};
+    std::string values;
+    for (size_t i = begin; i < std::min(rows.size(), begin + kPerStatement); ++i) {
+      failures = failures || rows[i].had_failure;
+      values += (values.empty() ? "($1, " : ", ($1, ") + Param(&params, rows[i].id_text) + ", $2, $3, $4, " + Param(&params, rows[i].hash) + ")";
+    }
+    auto r = db.Query("INSERT INTO vigil_embedding_records (target, row_id, model, dimension, embedded_at_us, text_hash) VALUES " + values +
+                      " ON CONFLICT (target, row_id) DO UPDATE SET model = excluded.model, dimension = excluded.dimension, "
+                      "embedded_at_us = excluded.embedded_at_us, text_hash = excluded.text_hash",
+                      params);
     if (!r.ok()) return r.status();
   }
   if (!failures) return Status::Ok();
