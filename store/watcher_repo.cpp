@@ -11,6 +11,12 @@ namespace vigil {
 namespace {
 
 constexpr const char* kManagedKey = "managed_by";
+constexpr const char* kInternalKey = "internal";  // one of vigil's own watchers, in no YAML
+
+bool IsInternalConfig(const std::string& config_json) {
+  auto config = ParseJsonOrDiscarded(config_json);
+  return config.is_object() && config.value(kInternalKey, false) == true;
+}
 
 // A row that exists is returned as it is, whoever made it. A missing one is created with what the
 // config declares for the community (store/community_repo.h), or the defaults when it declares
@@ -104,6 +110,7 @@ Status DisableUndeclared(SqlConnection& db, const std::vector<WatcherDecl>& watc
   for (const auto& row : rows->rows) {
     if (declared.count(row.Text(1))) continue;
     if (!IsVigilManagedConfig(row.Text(2))) continue;  // the platform's own
+    if (IsInternalConfig(row.Text(2))) continue;      // vigil's own, made on demand
     auto upd = db.Query(std::string("UPDATE watchers SET enabled = ") + (db.dialect() == "postgres" ? "false" : "0") +
                             ", updated_at = $1 WHERE id = $2",
                         {now, row.Text(0)});
@@ -140,6 +147,27 @@ Result<std::optional<std::string>> WatcherIdByName(SqlConnection& db, const std:
   if (!row.ok()) return row.status();
   if (row->rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(row->rows[0].Text(0));
+}
+
+Result<std::string> EnsureInternalWatcher(SqlConnection& db, WatcherDecl decl, TimePoint now) {
+  auto known = WatcherIdByName(db, decl.name);
+  if (!known.ok()) return known.status();
+  if (*known) return **known;
+  decl.config[kInternalKey] = true;
+  decl.poll_interval_seconds = 0;
+  std::string ts = SeedTimestamp(now, db.dialect());
+  WatcherSyncReport ignored;
+  Status s = InTransaction(db, true, [&]() -> Status { return UpsertWatcher(db, decl, ts, &ignored); });
+  if (!s.ok()) {
+    // Another daemon may have made it first: its row is as good.
+    auto again = WatcherIdByName(db, decl.name);
+    if (again.ok() && *again) return **again;
+    return s.WithContext("creating watcher " + decl.name);
+  }
+  auto id = WatcherIdByName(db, decl.name);
+  if (!id.ok()) return id.status();
+  if (!*id) return Status::Error("watcher " + decl.name + " was created but is not found");
+  return **id;
 }
 
 bool IsVigilManagedConfig(const std::string& config_json) {

@@ -85,6 +85,13 @@ Result<WatcherRowRemoval> RemovePlatformWatcherRow(SqlConnection& db, const std:
 // True when a row's stored `config` says vigil syncs it from its YAML.
 bool IsVigilManagedConfig(const std::string& config_json);
 
+// The id of one of vigil's internal watchers (`vigil-citations-<community>` for the retractions
+// citation verification announces), its row and its community's created when missing. Such a
+// row is vigil's (config {"managed_by": "vigil", "internal": true}) but in no YAML: it is not
+// listed as a platform row, not polled, and a sync leaves it enabled. `decl.config` gets the
+// two keys; its other fields are written only when the row is created.
+Result<std::string> EnsureInternalWatcher(SqlConnection& db, WatcherDecl decl, TimePoint now);
+
 // The id of the community with this name. A missing row is created with what the config declares
 // for it (display name, description, purpose, participation model: store/community_repo.h), or
 // the platform models' defaults; a row that exists is never changed.

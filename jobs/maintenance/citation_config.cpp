@@ -45,6 +45,46 @@ Status TableShorthand(const Config& config, const BlockReader& block, CitationVe
   return Status::Ok();
 }
 
+Status Identifier(const BlockReader& block, const char* key, bool table, std::string* out) {
+  Status s = block.Read(key, out);
+  if (!s.ok()) return s;
+  if (!out->empty() && !(table ? IsQualifiedSqlIdentifier(*out) : IsSqlIdentifier(*out)))
+    return block.Error(key, "\"" + *out + "\" is not a plain SQL identifier");
+  return Status::Ok();
+}
+
+Status ParseTarget(const BlockReader& block, CitationListTarget* t) {
+  Status s = block.OnlyKeys({"name", "source", "community", "annotate"});
+  if (!s.ok()) return s;
+  BlockReader src = block.ChildOrEmpty("source");
+  for (Status step : {block.Read("name", &t->name), block.Read("community", &t->community), block.Read("annotate", &t->annotate),
+                      src.OnlyKeys({"table", "id", "citations", "community", "filter"}), Identifier(src, "table", true, &t->table),
+                      Identifier(src, "id", false, &t->id_column), Identifier(src, "citations", false, &t->citations_column),
+                      Identifier(src, "community", false, &t->community_column), src.Read("filter", &t->filter)}) {
+    if (!step.ok()) return step;
+  }
+  if (t->name.empty()) return block.Error("name", "is required");
+  if (t->table.empty()) return src.Error("table", "is required");
+  if (t->citations_column.empty()) return src.Error("citations", "is required (the column holding the JSON list)");
+  return Status::Ok();
+}
+
+Status Targets(const BlockReader& block, CitationVerificationConfig* c) {
+  if (!block.Has("targets")) return Status::Ok();
+  BlockReader targets = block.ChildOrEmpty("targets");
+  if (!targets.value().is_array() || targets.value().empty()) return block.Error("targets", "expected a non-empty list");
+  for (size_t i = 0; i < targets.value().size(); ++i) {
+    CitationListTarget t;
+    Status s = ParseTarget(targets.Element(i), &t);
+    if (!s.ok()) return s;
+    for (const auto& other : c->targets) {
+      if (other.name == t.name) return targets.Element(i).Error("name", "duplicate target name");
+    }
+    c->targets.push_back(std::move(t));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<TableDefaults>& CitationTables() {
@@ -53,7 +93,8 @@ const std::vector<TableDefaults>& CitationTables() {
        {"id", "message_id", "citation_text", "source_url", "source_title", "verified", "verification_method",
         "verification_confidence", "verified_at"}},
       // Optional: when it has citations_verified, a message whose citations are all checked gets it set.
-      {"messages", {"id", "citations_verified"}}};
+      {"messages", {"id", "citations_verified"}},
+      {"memory_annotations", {"id", "memory_id", "annotation_type", "content", "created_by", "timestamp"}}};
   return kTables;
 }
 
@@ -63,7 +104,7 @@ Result<CitationVerificationConfig> CitationVerificationConfigFrom(const Config& 
   if (!tree.contains("jobs") || !tree["jobs"].is_object() || !tree["jobs"].contains("citation_verification")) return c;
   auto common = ParseJobTarget(config, kAt, CitationTables(),
                                {"table", "batch_size", "recheck_after", "negative_cache", "min_confidence", "mailto", "timeout",
-                                "crossref", "pubmed", "arxiv", "urls"});
+                                "crossref", "pubmed", "arxiv", "urls", "community", "targets"});
   if (!common.ok()) return common.status();
   c.enabled = common->enabled;
   c.database_url = common->db_url;
@@ -75,7 +116,7 @@ Result<CitationVerificationConfig> CitationVerificationConfigFrom(const Config& 
                       block.Read("min_confidence", &c.min_confidence, 0, 1), block.Read("mailto", &c.sources.mailto),
                       block.Read("timeout", &c.sources.timeout), BaseUrl(block, "crossref", &c.sources.crossref_base),
                       BaseUrl(block, "pubmed", &c.sources.pubmed_base), BaseUrl(block, "arxiv", &c.sources.arxiv_base),
-                      block.ChildOrEmpty("pubmed").Read("api_key", &c.sources.pubmed_api_key), Urls(block.ChildOrEmpty("urls"), &c)}) {
+                      block.ChildOrEmpty("pubmed").Read("api_key", &c.sources.pubmed_api_key), Urls(block.ChildOrEmpty("urls"), &c), block.Read("community", &c.community), Targets(block, &c)}) {
     if (!step.ok()) return step;
   }
   return c;

@@ -17,8 +17,23 @@
 
 namespace vigil {
 
-// message_citations and the columns the job reads and writes, by their seed names.
+// message_citations and the columns the job reads and writes, by their seed names; messages
+// (optional, citations_verified) and memory_annotations (seeds/000, written only for targets with
+// `annotate: true`).
 const std::vector<TableDefaults>& CitationTables();
+
+// A platform table whose rows hold their citations in a JSON list (seeds/000 posts.citations,
+// synthesis_memories.citations_used). Verdicts go to vigil_citation_checks.
+struct CitationListTarget {
+  std::string name;                // names the target in vigil_citation_checks and the summary
+  std::string table;               // `schema.` allowed
+  std::string id_column = "id";
+  std::string citations_column;    // the JSON list
+  std::string community_column;    // optional: a column holding the community's name (subreddit_name)
+  std::string filter;              // SQL condition, as written (the operator's, never data's)
+  std::string community;           // the community when the row names none ("" for none)
+  bool annotate = false;           // a retracted work gets an `outdated` memory_annotations row per row citing it
+};
 
 struct CitationVerificationConfig {
   bool enabled = false;                     // the block is present and not `enabled: false`
@@ -31,6 +46,8 @@ struct CitationVerificationConfig {
   bool check_urls = true;
   std::vector<std::string> allow_hosts;     // URL checks: hosts exempt from the public-address rule
   CitationSources sources;
+  std::string community;                    // who hears of a retraction cited in message_citations ("" for no one)
+  std::vector<CitationListTarget> targets;  // JSON-list targets; with any, message_citations is checked only if it exists
 };
 
 Result<CitationVerificationConfig> CitationVerificationConfigFrom(const Config& config);

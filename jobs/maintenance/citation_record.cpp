@@ -62,7 +62,19 @@ Result<CitationRecord> Crossref(const std::string& doi, const CitationSources& s
   auto r = ServiceGet(http, url, s, cancel);
   if (!r.ok()) return r.status();
   if (r->status != 200) return NotFound(r->status, "Crossref has no record of doi " + doi);
-  return ParseCrossrefWork(r->body);
+  auto work = ParseCrossrefWork(r->body);
+  if (!work.ok()) return work;
+  std::string updates = s.crossref_base + "/works?filter=" + UrlEncode("updates:" + doi) + "&rows=20";
+  if (!s.mailto.empty()) updates += "&mailto=" + UrlEncode(s.mailto);
+  auto listed = ServiceGet(http, updates, s, cancel);
+  if (!listed.ok()) return listed.status();
+  if (listed->status == 200) {
+    auto notices = ParseUpdatingNotices(listed->body, doi);
+    if (!notices.ok()) return notices.status().WithContext("Crossref's notices updating " + doi);
+    work->notices = MergeNotices(std::move(work->notices), *notices);
+    work->retracted = !work->notices.empty();
+  }
+  return work;
 }
 
 Result<CitationRecord> Pubmed(const std::string& pmid, const CitationSources& s, HttpClient& http, const CancelToken* cancel) {
@@ -75,7 +87,9 @@ Result<CitationRecord> Pubmed(const std::string& pmid, const CitationSources& s,
     if (e.source_id != pmid) continue;
     bool retracted = false;
     for (const auto& t : e.source_metadata.value("publication_types", nlohmann::json::array())) retracted |= t == "Retracted Publication";
-    return FromEvent(e, retracted);
+    CitationRecord out = FromEvent(e, retracted);
+    if (retracted) out.notices.push_back({"", "retraction", ""});  // PubMed names no notice DOI
+    return out;
   }
   return NotFound(r->status, "PubMed has no record " + pmid);
 }
@@ -118,7 +132,13 @@ Result<CitationRecord> Page(const std::string& url, const CitationSources& s, Ht
 
 nlohmann::json CitationRecord::ToJson() const {
   return {{"found", found}, {"title", title}, {"authors", authors}, {"year", year}, {"retracted", retracted},
-          {"http_status", http_status}, {"final_url", final_url}, {"note", note}};
+          {"http_status", http_status}, {"final_url", final_url}, {"note", note}, {"notices", NoticesJson()}};
+}
+
+nlohmann::json CitationRecord::NoticesJson() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& n : notices) out.push_back({{"doi", n.doi}, {"type", n.type}, {"date", n.date}});
+  return out;
 }
 
 CitationRecord CitationRecord::FromJson(const nlohmann::json& j) {
@@ -131,6 +151,11 @@ CitationRecord CitationRecord::FromJson(const nlohmann::json& j) {
   r.http_status = j.value("http_status", 0);
   r.final_url = j.value("final_url", "");
   r.note = j.value("note", "");
+  for (const auto& n : j.value("notices", nlohmann::json::array())) {
+    if (n.is_object()) r.notices.push_back({n.value("doi", ""), n.value("type", ""), n.value("date", "")});
+  }
+  // A record cached before notices were kept says only that it is retracted.
+  if (r.retracted && r.notices.empty()) r.notices.push_back({"", "retraction", ""});
   return r;
 }
 
@@ -151,10 +176,8 @@ Result<CitationRecord> ParseCrossrefWork(std::string_view body) {
     const auto& parts = m[date].value("date-parts", nlohmann::json::array());
     if (!parts.empty() && parts[0].is_array() && !parts[0].empty() && parts[0][0].is_number()) r.year = parts[0][0].get<int>();
   }
-  for (const auto& u : m.value("updated-by", nlohmann::json::array())) {
-    std::string type = u.value("type", "");
-    if (type == "retraction" || type == "withdrawal" || type == "removal") r.retracted = true;
-  }
+  r.notices = NoticesUpdatingWork(m);
+  r.retracted = !r.notices.empty();
   r.final_url = m.value("URL", "");
   return r;
 }

@@ -12,6 +12,7 @@
 #include "common/http/http_client.h"
 #include "common/status.h"
 #include "jobs/maintenance/citation_ids.h"
+#include "jobs/maintenance/citation_retraction.h"
 
 namespace vigil {
 
@@ -21,11 +22,13 @@ struct CitationRecord {
   std::vector<std::string> authors;
   int year = 0;
   bool retracted = false;   // Crossref's updated-by (retraction, withdrawal, removal) or PubMed's "Retracted Publication"
+  std::vector<RetractionNotice> notices;  // Crossref's notices that retract it (a PubMed retraction has one without a DOI)
   int http_status = 0;
   std::string final_url;    // a URL's address after redirects
   std::string note;         // why it was not found ("HTTP 404", "refused: ...")
 
   nlohmann::json ToJson() const;
+  nlohmann::json NoticesJson() const;
   static CitationRecord FromJson(const nlohmann::json& j);
 };
 
@@ -41,11 +44,13 @@ struct CitationSources {
 // Looks `id` up. `api` carries requests to the configured services; `pages` fetches URLs that
 // came from data (from_data = true: non-public addresses, and redirects to them, are refused).
 // A definite answer (found, 404, a refused or unreachable URL) is a record; an error means try
-// again later (a transport error or 5xx from a service).
+// again later (a transport error or 5xx from a service). A DOI costs two Crossref requests: the
+// work's record, and /works?filter=updates:{doi} for notices that update it (a notice deposited
+// after the work's record may be linked only from the notice's side).
 Result<CitationRecord> LookupCitation(const CitationId& id, const CitationSources& sources, HttpClient& api, HttpClient& pages,
                                       const CancelToken* cancel);
 
-// The pieces of a Crossref /works/{doi} answer.
+// The pieces of a Crossref /works/{doi} answer, its `updated-by` retraction notices included.
 Result<CitationRecord> ParseCrossrefWork(std::string_view body);
 
 }  // namespace vigil

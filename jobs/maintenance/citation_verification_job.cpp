@@ -8,7 +8,9 @@
 #include "common/json_depth.h"
 #include "common/metrics.h"
 #include "config/http_client_config.h"
-#include "jobs/maintenance/citation_match.h"
+#include "jobs/maintenance/citation_announce.h"
+#include "jobs/maintenance/citation_checker.h"
+#include "jobs/maintenance/citation_list_pass.h"
 #include "jobs/maintenance/maintenance_kinds.h"
 #include "store/db_time.h"
 
@@ -23,26 +25,13 @@ struct CitationRow {
   std::string cited_title;  // the platform's source_title before vigil ever wrote it
 };
 
-struct Verdict {
-  bool verified = false;
-  std::string method;
-  double confidence = 0;
-  std::string title;
-};
-
-std::string MethodOf(const std::string& kind) {
-  if (kind == "doi") return "crossref";
-  if (kind == "pmid" || kind == "pmcid") return "pubmed";
-  return kind;  // arxiv, url
-}
-
 constexpr const char* kTable = "message_citations";
 
 class CitationPass {
  public:
-  CitationPass(const CitationVerificationConfig& c, SqlConnection& platform, SqlConnection& vigil, HttpClient& api, HttpClient& pages,
+  CitationPass(const CitationVerificationConfig& c, SqlConnection& platform, CitationChecker& checker, RetractionAnnouncer& announcer,
                const CitationRun& run, CitationSummary& summary)
-      : c_(c), platform_(platform), vigil_(vigil), api_(api), pages_(pages), run_(run), summary_(summary) {}
+      : c_(c), platform_(platform), checker_(checker), announcer_(announcer), run_(run), summary_(summary) {}
 
   void Run() {
     std::string after;
@@ -87,60 +76,12 @@ class CitationPass {
   }
 
   void Check(const CitationRow& row) {
-    auto ids = ExtractCitationIds(row.text, row.source_url);
-    if (!c_.check_urls) std::erase_if(ids, [](const CitationId& id) { return id.kind == "url"; });
-    if (ids.empty()) {
-      ++summary_.no_identifier;
-      return Write(row, {false, "none", 0, ""}, "no_identifier");
-    }
-    for (const auto& id : ids) {
-      auto record = Resolve(id);
-      if (!record.ok()) {
-        ++summary_.deferred;
-        summary_.last_error = id.Key() + ": " + record.error();
-        return;
-      }
-      if (record->found) return Judge(row, id, *record);
-    }
-    Write(row, {false, MethodOf(ids.front().kind), 0, ""}, "unverified");
+    CitationVerdict v = checker_.Check(row.text, row.source_url, row.cited_title);
+    if (v.deferred) return;
+    if (Write(row, v) && v.retracted()) announcer_.Retracted(v.id, v.record, c_.community);
   }
 
-  void Judge(const CitationRow& row, const CitationId& id, const CitationRecord& record) {
-    auto match = CompareCitation(row.text + " " + row.cited_title, record.title, record.authors, record.year);
-    Verdict v{!record.retracted && match.confidence >= (match.comparable ? c_.min_confidence : 0.5), MethodOf(id.kind),
-              match.confidence, record.title};
-    if (record.retracted) {
-      v.method += "-retracted";
-      ++summary_.retracted;
-      spdlog::warn("citation_verification: citation {} cites a retracted work ({})", row.id, id.Key());
-    }
-    Write(row, v, record.retracted ? "retracted" : v.verified ? "verified" : "unverified");
-  }
-
-  Result<CitationRecord> Resolve(const CitationId& id) {
-    auto cached = vigil_.Query("SELECT found, record, fetched_at_us FROM vigil_citation_cache WHERE identifier = $1", {id.Key()});
-    if (cached.ok() && !cached->rows.empty()) {
-      const auto& row = cached->rows[0];
-      auto ttl = row.Int(0) ? c_.recheck_after : c_.negative_cache;
-      if (FromMicros(row.Int(2)) + ttl > run_.clock->Now()) {
-        ++summary_.cache_hits;
-        return CitationRecord::FromJson(ParseJsonOrDiscarded(row.Text(1)));
-      }
-    }
-    ++summary_.lookups;
-    auto record = LookupCitation(id, c_.sources, api_, pages_, run_.cancel);
-    Metrics::Global().Inc("vigil_citation_lookups_total",
-                          {{"source", MethodOf(id.kind)}, {"result", !record.ok() ? "error" : record->found ? "found" : "not_found"}});
-    if (!record.ok()) return record;
-    auto stored = vigil_.Query("INSERT INTO vigil_citation_cache (identifier, found, record, fetched_at_us) VALUES ($1, $2, $3, $4) "
-                               "ON CONFLICT (identifier) DO UPDATE SET found = excluded.found, record = excluded.record, "
-                               "fetched_at_us = excluded.fetched_at_us",
-                               {id.Key(), int64_t(record->found ? 1 : 0), record->ToJson().dump(), ToMicros(run_.clock->Now())});
-    if (!stored.ok()) spdlog::warn("citation_verification: caching {}: {}", id.Key(), stored.error());
-    return record;
-  }
-
-  void Write(const CitationRow& row, const Verdict& v, const char* result) {
+  bool Write(const CitationRow& row, const CitationVerdict& v) {
     SqlValue title = v.title.empty() ? SqlValue(SqlNull{}) : SqlValue(v.title);
     auto r = platform_.Query("UPDATE " + c_.tables.T(kTable) + " SET " + C("verified") + " = $1, " + C("verification_method") +
                                  " = $2, " + C("verification_confidence") + " = $3, " + C("source_title") + " = COALESCE($4, " +
@@ -150,12 +91,11 @@ class CitationPass {
     if (!r.ok()) {
       summary_.last_error = "updating citation " + row.id + ": " + r.error();
       ++summary_.deferred;
-      return;
+      return false;
     }
-    ++summary_.checked;
     if (!row.message_id.empty()) touched_.insert(row.message_id);
-    (v.verified ? summary_.verified : summary_.unverified) += 1;
-    Metrics::Global().Inc("vigil_citations_checked_total", {{"result", result}});
+    CountVerdict(summary_, v);
+    return true;
   }
 
   // Sets messages.citations_verified for the messages touched since the last call whose citations
@@ -186,9 +126,8 @@ class CitationPass {
 
   const CitationVerificationConfig& c_;
   SqlConnection& platform_;
-  SqlConnection& vigil_;
-  HttpClient& api_;
-  HttpClient& pages_;
+  CitationChecker& checker_;
+  RetractionAnnouncer& announcer_;
   const CitationRun& run_;
   CitationSummary& summary_;
 };
@@ -197,7 +136,8 @@ class CitationPass {
 
 nlohmann::json CitationSummary::ToJson() const {
   return {{"missing", missing}, {"checked", checked}, {"verified", verified}, {"unverified", unverified}, {"retracted", retracted},
-          {"no_identifier", no_identifier}, {"deferred", deferred}, {"messages_marked", messages_marked}, {"lookups", lookups}, {"cache_hits", cache_hits},
+          {"no_identifier", no_identifier}, {"deferred", deferred}, {"messages_marked", messages_marked}, {"rows_checked", rows_checked}, {"unreadable", unreadable}, {"announced", announced},
+          {"annotated", annotated}, {"targets_missing", targets_missing}, {"lookups", lookups}, {"cache_hits", cache_hits},
           {"cancelled", cancelled}, {"last_error", last_error}, {"elapsed_seconds", elapsed_seconds}};
 }
 
@@ -208,10 +148,28 @@ CitationSummary RunCitationVerification(const CitationVerificationConfig& config
   auto missing = MissingTables(platform, {config.tables.Name(kTable)});  // messages is optional
   if (!missing.ok()) {
     summary.last_error = missing.error();
-  } else if (!missing->empty()) {
-    summary.missing = "table " + missing->front() + " does not exist";
   } else {
-    CitationPass(config, platform, vigil, api, pages, run, summary).Run();
+    bool citations_table = missing->empty();
+    std::vector<const CitationListTarget*> targets;
+    for (const auto& t : config.targets) {
+      auto gone = MissingTables(platform, {t.table});
+      if (gone.ok() && gone->empty()) targets.push_back(&t);
+      else summary.targets_missing.push_back(t.name);
+    }
+    if (!citations_table && targets.empty()) {
+      // Without targets message_citations is the job's table; with them, it waits only when none exists.
+      summary.missing = "table " + config.tables.Name(kTable) + " does not exist";
+      for (const auto& name : summary.targets_missing) summary.missing += ", nor the table of target " + name;
+    } else {
+      CitationChecker checker(config, vigil, api, pages, run, summary);
+      RetractionAnnouncer announcer(config, platform, vigil, run.clock->Now(), summary);
+      if (citations_table) CitationPass(config, platform, checker, announcer, run, summary).Run();
+      for (const auto* t : targets) {
+        if (run.cancel && run.cancel->cancelled()) break;
+        RunCitationListTarget(*t, config, platform, vigil, checker, announcer, run, summary);
+      }
+      if (run.cancel && run.cancel->cancelled()) summary.cancelled = true;
+    }
   }
   summary.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
@@ -241,12 +199,16 @@ MaintenanceOutcome RunCitationVerificationJob(MaintenanceEnv& env) {
   CitationRun run{.cancel = env.cancel, .clock = &SystemClock::Instance(), .on_progress = nullptr};
   if (env.progress) run.on_progress = [&env](const CitationSummary& c) { env.progress(static_cast<size_t>(c.checked), 0); };
   CitationSummary summary = RunCitationVerification(*parsed, platform, env.own_db, env.http, pages, run);
-  if (!summary.missing.empty()) out = WaitForTables("citation_verification", label, {parsed->tables.Name("message_citations")});
+  if (!summary.missing.empty()) {
+    std::vector<std::string> tables = {parsed->tables.Name("message_citations")};
+    for (const auto& t : parsed->targets) tables.push_back(t.table);
+    out = WaitForTables("citation_verification", label, tables);
+  }
   out.summary.update(summary.ToJson());
   out.summary["database"] = label;
   if (!summary.missing.empty()) return out;
-  spdlog::info("citation_verification: {} checked, {} verified, {} retracted, {} left for later", summary.checked,
-               summary.verified, summary.retracted, summary.deferred);
+  spdlog::info("citation_verification: {} checked, {} verified, {} retracted ({} announced, {} memories annotated), {} left for later",
+               summary.checked, summary.verified, summary.retracted, summary.announced, summary.annotated, summary.deferred);
   if (summary.cancelled) out.next = JobResult::Retry("cancelled");
   else if (summary.deferred > 0 && summary.checked == 0) out.next = JobResult::Retry(summary.last_error);
   return out;

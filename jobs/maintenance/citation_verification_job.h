@@ -1,11 +1,13 @@
 // The `citation_verification` maintenance job: checks the platform's message_citations rows
-// that were never verified or are due again. For each it extracts identifiers (citation_ids.h),
+// that were never verified or are due again, and the citations in the JSON lists of the
+// `targets:` (citation_list_pass.h; verdicts in vigil_citation_checks). For each it extracts identifiers (citation_ids.h),
 // looks the strongest one up (a cached answer first, vigil_citation_cache), compares the cited
 // text with the record (citation_match.h) and sets verified, verification_method,
 // verification_confidence, source_title and verified_at. A record Crossref or PubMed reports as
 // retracted is never "verified": its method says "<source>-retracted". When the platform's
 // messages table has citations_verified (seeds/001), a message whose citations have all been
-// checked gets it set.
+// checked gets it set. A retracted work is announced to the community that cited it and marks
+// the memories citing it outdated (citation_announce.h).
 //
 // Threads: RunCitationVerification blocks the calling thread; connections must be its own.
 #pragma once
@@ -13,6 +15,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/cancel.h"
 #include "common/clock.h"
@@ -32,6 +35,11 @@ struct CitationSummary {
   int64_t no_identifier = 0;
   int64_t deferred = 0;       // rows left for later: a service failed
   int64_t messages_marked = 0;  // messages.citations_verified set: every citation of theirs checked
+  int64_t rows_checked = 0;   // rows of JSON-list targets whose citations were checked
+  int64_t unreadable = 0;     // JSON lists too long, too deep or not lists (read in part or not at all)
+  int64_t announced = 0;      // retractions told to a community (an event for triage and delivery)
+  int64_t annotated = 0;      // memory_annotations rows of type outdated written
+  std::vector<std::string> targets_missing;  // JSON-list targets whose table does not exist
   int64_t lookups = 0;        // identifiers fetched (not from the cache)
   int64_t cache_hits = 0;
   bool cancelled = false;

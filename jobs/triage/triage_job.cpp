@@ -56,6 +56,7 @@ CommunityBrief BriefOf(const CommunitySettings& community, const TriageEventRow&
 void ApplyLlm(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e, const EventView& view,
               HttpClient* http, const CancelToken* cancel, Decision* d) {
   if (!settings.llm || http == nullptr || !d->score.duplicate_of.empty() || d->score.gated) return;
+  if (view.source_type == kCitationRetractionSource) return;  // no model may make a retraction quiet
   auto verdict = AskLlm(*settings.llm, BriefOf(community, e), view, d->score.reasoning, *http, cancel);
   if (!verdict.ok()) {
     d->score.reasoning += "; " + verdict.error() + ": the rules' verdict stands";

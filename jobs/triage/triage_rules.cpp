@@ -220,6 +220,12 @@ Signal SignalFor(const TriageRules& rules, double score) {
 
 TriageScore Score(const TriageRules& rules, const EventView& event, const NoveltyContext& novelty) {
   TriageScore out;
+  if (event.source_type == kCitationRetractionSource) {
+    out.score = 1.0;
+    out.signal = Signal::kHigh;
+    out.reasoning = "a work cited in this community was retracted: always high";
+    return out;
+  }
   EventText text = TextOf(event);
   std::vector<std::string> why;
   if (std::string gate = GateReason(rules, text); !gate.empty()) {

@@ -79,6 +79,10 @@ struct TriageScore {
   bool gated = false;        // an excluded term was present or a required one missing
 };
 
+// Events of this source type (a cited work found retracted, jobs/maintenance/citation_announce.h)
+// are high whatever the community's rules say: people relying on the work must hear of it.
+inline constexpr const char* kCitationRetractionSource = "citation_retraction";
+
 TriageScore Score(const TriageRules& rules, const EventView& event, const NoveltyContext& novelty);
 
 // Lower-case ASCII letters and digits of `text` with every other run of characters made one space,

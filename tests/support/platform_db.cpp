@@ -60,6 +60,34 @@ Status CreateMessageTables(SqlConnection& db) {
       "CREATE INDEX idx_message_embeddings_message ON message_embeddings (message_id);");
 }
 
+Status CreateMessageCitationTable(SqlConnection& db) {
+  bool pg = db.dialect() == "postgres";
+  std::string id = pg ? "UUID" : "TEXT";
+  std::string ts = pg ? "TIMESTAMP" : "DATETIME";
+  return db.ExecScript("CREATE TABLE message_citations (id " + id + " PRIMARY KEY, message_id " + id +
+                       ", citation_text TEXT NOT NULL, source_url VARCHAR(2000), source_title VARCHAR(500), "
+                       "source_type VARCHAR(50), start_position INTEGER, end_position INTEGER, verified BOOLEAN, "
+                       "verification_method VARCHAR(50), verification_confidence FLOAT, source_quality_score FLOAT, "
+                       "relevance_score FLOAT, metadata " + std::string(pg ? "JSONB" : "JSON") + ", created_at " + ts +
+                       ", verified_at " + ts + ")");
+}
+
+Status CreateMemoryTables(SqlConnection& db) {
+  bool pg = db.dialect() == "postgres";
+  std::string id = pg ? "UUID" : "TEXT";
+  std::string ts = pg ? "TIMESTAMP" : "DATETIME";
+  std::string json = pg ? "JSON" : "JSON";
+  return db.ExecScript(
+      "CREATE TABLE posts (id " + id + " PRIMARY KEY, session_id " + id + ", agent_id VARCHAR(100), content TEXT, stance VARCHAR(50), "
+      "citations " + json + ", key_claims " + json + ", novelty_score FLOAT, phase VARCHAR(50), created_at " + ts + ");"
+      "CREATE TABLE synthesis_memories (id " + id + " PRIMARY KEY, thread_id " + id + ", subreddit_id " + id +
+      ", subreddit_name VARCHAR(100), topic VARCHAR(500), synthesis_content TEXT, key_conclusions " + json + ", citations_used " +
+      json + ", agents_involved " + json + ", template_type VARCHAR(50), confidence_level VARCHAR(20), \"timestamp\" " + ts + ");"
+      "CREATE TABLE memory_annotations (id " + id + " PRIMARY KEY, memory_id " + id +
+      " NOT NULL REFERENCES synthesis_memories(id), annotation_type VARCHAR(50) NOT NULL, content TEXT NOT NULL, "
+      "created_by VARCHAR(100), \"timestamp\" " + ts + ");");
+}
+
 std::string MessageRowId(int n) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "00000000-0000-0000-0000-%012d", n);

@@ -25,6 +25,12 @@ std::string MessageRowId(int n);
 // with a longer tail).
 Status InsertMessages(SqlConnection& db, int rows, const std::string& text_prefix = "message about topic");
 
+// seeds/001: message_citations (all its columns), empty.
+Status CreateMessageCitationTable(SqlConnection& db);
+// seeds/000: posts, synthesis_memories and memory_annotations with the columns the citation job
+// reads and writes (ids UUID on PostgreSQL, TEXT on SQLite; citation lists JSON), empty.
+Status CreateMemoryTables(SqlConnection& db);
+
 // seeds/002: sessions (all its columns: UUID id and timestamptz on PostgreSQL; on SQLite a
 // 32-hex id and DATETIME text, as SQLAlchemy stores them) with three debate sessions: one stuck in
 // INIT for two hours (id kStuckSessionId), one that just started, one complete.
