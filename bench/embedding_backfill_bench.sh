@@ -13,9 +13,13 @@
 # work on the critical path), and peak_rss_kb from /usr/bin/time -v.
 #
 # Usage: bench/embedding_backfill_bench.sh [ROWS...]   (default 10000 50000 100000)
+#        bench/embedding_backfill_bench.sh sync        keeping in sync: a pass by watermark over
+#          1,000 new rows of 1,000,000 against a pass over just those rows, and the reconcile
+#          pass's rows/s (bench/embedding_sync_bench.sh, whose header says more)
 #   env: BUILD_DIR (default build-release); BENCH=/path/to/embedding_backfill_bench to run another
 #   build as is (a "before" binary prints vigil_s = elapsed - provider instead of the vigil_* keys)
 set -euo pipefail
+if [[ "${1:-}" == sync ]]; then shift; exec "$(dirname "$0")/embedding_sync_bench.sh" "$@"; fi
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 build_dir="${BUILD_DIR:-$repo/build-release}"

@@ -420,14 +420,16 @@ Result<int64_t> EmbeddingTargetStore::RemoveDeleted(int page_size) {
   const auto& d = target_.destination;
   int64_t removed = 0;
   // Keyset over the ids a table holds; `remove` deletes the gone ones of each page.
-  auto sweep = [&](SqlConnection& db, const std::string& select, std::vector<SqlValue> fixed,
+  // `select` ends in a WHERE clause; `key` is the column it reads (an index on it keeps each page
+  // a range read: the query is not wrapped, which SQLite would materialise whole per page).
+  auto sweep = [&](SqlConnection& db, const std::string& select, const std::string& key, std::vector<SqlValue> fixed,
                    const std::function<Status(const std::vector<std::string>&)>& remove) -> Status {
     std::optional<std::string> after;
     while (true) {
       std::vector<SqlValue> params = fixed;
-      std::string sql = "SELECT k FROM (" + select + ") p";
-      if (after) sql += " WHERE k > " + Param(&params, *after);
-      sql += " ORDER BY k LIMIT " + Param(&params, int64_t(page_size));
+      std::string sql = select;
+      if (after) sql += " AND " + key + " > " + Param(&params, *after);
+      sql += " ORDER BY " + key + " LIMIT " + Param(&params, int64_t(page_size));
       auto page = db.Query(sql, params);
       if (!page.ok()) return page.status();
       if (page->rows.empty()) return Status::Ok();
@@ -443,7 +445,8 @@ Result<int64_t> EmbeddingTargetStore::RemoveDeleted(int page_size) {
     }
   };
   if (d.separate()) {
-    Status s = sweep(platform_, "SELECT DISTINCT " + d.key_column + " AS k FROM " + d.table + " WHERE " + d.key_column + " IS NOT NULL", {},
+    Status s = sweep(platform_, "SELECT DISTINCT " + d.key_column + " FROM " + d.table + " WHERE " + d.key_column + " IS NOT NULL",
+                     d.key_column, {},
                      [&](const std::vector<std::string>& gone) -> Status {
                        std::vector<SqlValue> params;
                        std::string list = "(";
@@ -455,7 +458,7 @@ Result<int64_t> EmbeddingTargetStore::RemoveDeleted(int page_size) {
                      });
     if (!s.ok()) return s.WithContext("removing vectors of deleted rows from " + d.table);
   }
-  Status s = sweep(vigil_, "SELECT row_id AS k FROM vigil_embedding_records WHERE target = $1", {target_.name},
+  Status s = sweep(vigil_, "SELECT row_id FROM vigil_embedding_records WHERE target = $1", "row_id", {target_.name},
                    [&](const std::vector<std::string>& gone) -> Status {
                      std::vector<SqlValue> params = {target_.name};
                      std::string list = "(";

@@ -165,7 +165,9 @@ TEST_P(EmbeddingSyncE2E, NewRowsByWatermarkEditsAndDeletionsByReconcileLongTexts
 
   // The platform edits message 3, deletes message 5 (no cascade) and adds 21 (short) and 22 (long).
   Exec("UPDATE messages SET content = 'note 3, edited' WHERE id = $1", {testing::MessageRowId(3)});
-  if (!Pg()) ASSERT_TRUE(conn_->ExecScript("PRAGMA foreign_keys = OFF").ok());  // as SQLAlchemy's SQLite sessions run
+  if (!Pg()) {
+    ASSERT_TRUE(conn_->ExecScript("PRAGMA foreign_keys = OFF").ok());  // as SQLAlchemy's SQLite sessions run
+  }
   Exec("DELETE FROM messages WHERE id = $1", {testing::MessageRowId(5)});
   std::string long_text = LongText();
   InsertMessage(21, "note 21", "2024-12-05 09:00:00");
