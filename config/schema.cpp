@@ -248,7 +248,9 @@ std::vector<KeySpec> JobKeys() {
       Applied({"jobs.citation_verification", K::kAny, "", kReload,
        "Citation verification of message_citations (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
        "by hand only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "
-       "`min_confidence`, `mailto`, `crossref|pubmed|arxiv: {base_url}`, `urls: {enabled, allow_hosts}`."}, "jobs/maintenance/citation_config.cpp"),
+       "`min_confidence`, `mailto`, `crossref|pubmed|arxiv: {base_url}`, `urls: {enabled, allow_hosts}`, `community` (told of "
+       "retractions cited in message_citations), `targets: [{name, source: {table, id, citations, community, filter}, community, annotate}]` "
+       "(JSON citation lists: posts.citations, synthesis_memories.citations_used)."}, "jobs/maintenance/citation_config.cpp"),
       Applied({"jobs.database_backup", K::kAny, "", kReload,
        "Verified backups of vigil's database and the `databases` listed (names from `databases:` or URLs) (docs/maintenance.md): "
        "`schedule` (default `15 3 * * *`, daily) or `every`, `enabled`, `dir` (default /var/lib/vigil/backups), `keep` "
