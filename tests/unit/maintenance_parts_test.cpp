@@ -162,7 +162,7 @@ TEST(MaintenanceConfig, ErrorsNameFileLineAndKey) {
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error(), "vigil.yaml:4:12: jobs.citation_verification.tabel: unknown key (did you mean \"table\"? valid keys: "
                        "enabled, database, tables, schedule, every, jitter, tz, catch_up, table, batch_size, recheck_after, "
-                       "negative_cache, min_confidence, mailto, timeout, crossref, pubmed, arxiv, urls)");
+                       "negative_cache, min_confidence, mailto, timeout, crossref, pubmed, arxiv, urls, community, targets)");
 }
 
 TEST(MaintenanceConfig, AnEmbeddingBlockNamesItsProviderOrIsRefused) {
