@@ -1,5 +1,7 @@
 #include "store/watcher_repo.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/json_depth.h"
@@ -58,45 +60,126 @@ std::vector<SqlValue> WatcherParams(const WatcherDecl& w, const SqlValue& commun
           w.name};
 }
 
-// The row of a watcher vigil syncs from its YAML: found through vigil_watcher_names, never by
-// the name alone (a platform row may carry the same name; the YAML's watcher is the one vigil
-// runs, and the platform's row is left as it is).
-Status UpsertWatcher(SqlConnection& db, const WatcherDecl& w, const std::string& now, WatcherSyncReport* report) {
-  SqlValue community = SqlNull{};
-  if (!w.community.empty()) {
-    auto id = EnsureCommunityId(db, w.community, now);
-    if (!id.ok()) return id.status();
-    community = *id;
-  }
-  auto params = WatcherParams(w, community, now);
-  bool pg = db.dialect() == "postgres";
-  std::string enabled = pg ? "$6::int::boolean" : "$6";
-  std::string auto_thread = pg ? "$8::int::boolean" : "$8";
-  auto known = WatcherIdByName(db, w.name);
-  if (!known.ok()) return known.status();
-  params.push_back(*known ? **known : db.NewId());
-  if (*known) {
-    auto upd = db.Query("UPDATE watchers SET watcher_type = $1, subreddit_id = $2, description = $3, query = $4,"
-                        " poll_interval_seconds = $5, enabled = " + enabled + ", config = $7, auto_create_thread = " +
-                            auto_thread + ", auto_thread_approval_rate = $9, updated_at = $10, name = $11 WHERE id = $12",
-                        params);
-    if (!upd.ok()) return upd.status();
-    if (upd->affected > 0) {
-      report->updated++;
-      return Status::Ok();
+// What vigil_watcher_names and the watchers table hold for the watchers vigil synced before,
+// by name: read once per sync, so that an unchanged watcher costs no statement and a restart
+// with thousands of watchers does not rewrite (or read) them one by one.
+struct KnownWatcher {
+  std::string id;
+  bool has_row = false;  // its watchers row exists (a person or the platform may have deleted it)
+  std::vector<SqlValue> values;  // as WatcherParams orders them, up to `name` (11 values)
+};
+
+Result<std::map<std::string, KnownWatcher>> KnownWatchers(SqlConnection& db) {
+  std::string id = db.dialect() == "postgres" ? "CAST(w.id AS TEXT)" : "w.id";
+  std::string community = db.dialect() == "postgres" ? "CAST(w.subreddit_id AS TEXT)" : "w.subreddit_id";
+  // Both ids compared as text: either may be a uuid column, depending on who made the table.
+  std::string name_id = db.dialect() == "postgres" ? "CAST(n.watcher_id AS TEXT)" : "n.watcher_id";
+  auto r = db.Query("SELECT n.name, " + name_id + ", " + id + ", w.watcher_type, " + community +
+                    ", w.description, w.query, w.poll_interval_seconds, w.enabled, w.config, w.auto_create_thread,"
+                    " w.auto_thread_approval_rate, w.name FROM vigil_watcher_names n LEFT JOIN watchers w ON " + id + " = " + name_id);
+  if (!r.ok()) return r.status();
+  std::map<std::string, KnownWatcher> out;
+  for (const auto& row : r->rows) {
+    KnownWatcher k;
+    k.id = row.Text(1);
+    k.has_row = !row.IsNull(2);
+    if (k.has_row) {
+      k.values = {row.Text(3), row.IsNull(4) ? SqlValue(SqlNull{}) : SqlValue(row.Text(4)), row.Text(5), row.Text(6), row.Int(7),
+                  int64_t(row.Bool(8)), row.Text(9), int64_t(row.Bool(10)), row.IsNull(11) ? 0.8 : row.Double(11), SqlValue(), row.Text(12)};
     }
-    // Its row was deleted (by a person, or the platform): made again under the same id.
+    out.emplace(row.Text(0), std::move(k));
   }
-  auto ins = db.Query("INSERT INTO watchers (watcher_type, subreddit_id, description, query, poll_interval_seconds,"
-                      " enabled, config, auto_create_thread, auto_thread_approval_rate, created_at, updated_at, name, id)"
-                      " VALUES ($1, $2, $3, $4, $5, " + enabled + ", $7, " + auto_thread + ", $9, $10, $10, $11, $12)",
-                      params);
-  if (!ins.ok()) return ins.status();
-  if (!*known) {
-    auto name = db.Query("INSERT INTO vigil_watcher_names (name, watcher_id) VALUES ($1, $2)", {w.name, params.back()});
-    if (!name.ok()) return name.status();
+  return out;
+}
+
+// Whether the stored row already holds what `params` (WatcherParams) would write; the config is
+// compared as JSON (PostgreSQL's jsonb reorders keys), the time is not compared.
+bool SameWatcher(const KnownWatcher& k, const std::vector<SqlValue>& params) {
+  if (!k.has_row || k.values.size() < 11) return false;
+  auto text = [](const SqlValue& v) {
+    if (std::holds_alternative<SqlNull>(v)) return std::string();
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+    if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
+    return std::string();
+  };
+  for (size_t i : {0u, 1u, 2u, 3u, 4u, 5u, 7u, 10u}) {
+    if (text(k.values[i]) != text(params[i])) return false;
   }
-  report->created++;
+  double stored = std::get<double>(k.values[8]), wanted = std::get<double>(params[8]);
+  if (stored - wanted > 1e-9 || wanted - stored > 1e-9) return false;
+  auto stored_config = ParseJsonOrDiscarded(text(k.values[6]));
+  return !stored_config.is_discarded() && stored_config == nlohmann::json::parse(text(params[6]));
+}
+
+// The declared watchers vigil syncs from its YAML, each found through vigil_watcher_names,
+// never by the name alone (a platform row may carry the same name; the YAML's watcher is the one
+// vigil runs, and the platform's row is left as it is). Unchanged rows are left alone; changed
+// ones are updated one by one; new ones (and rows deleted since) are inserted 100 a statement.
+Status UpsertWatchers(SqlConnection& db, const std::vector<WatcherDecl>& watchers, const std::string& now, WatcherSyncReport* report) {
+  auto known = KnownWatchers(db);
+  if (!known.ok()) return known.status();
+  bool pg = db.dialect() == "postgres";
+  std::string enabled = pg ? "::int::boolean" : "";
+  std::map<std::string, std::string> communities;
+  std::vector<std::vector<SqlValue>> inserts;  // WatcherParams + id
+  std::vector<std::pair<std::string, std::string>> names;  // new names and their ids
+  for (const auto& w : watchers) {
+    SqlValue community = SqlNull{};
+    if (!w.community.empty()) {
+      auto cached = communities.find(w.community);
+      if (cached == communities.end()) {
+        auto id = EnsureCommunityId(db, w.community, now);
+        if (!id.ok()) return id.status().WithContext("syncing watcher " + w.name);
+        cached = communities.emplace(w.community, *id).first;
+      }
+      community = cached->second;
+    }
+    auto params = WatcherParams(w, community, now);
+    auto it = known->find(w.name);
+    if (it != known->end() && it->second.has_row) {
+      if (SameWatcher(it->second, params)) continue;
+      params.push_back(it->second.id);
+      auto upd = db.Query("UPDATE watchers SET watcher_type = $1, subreddit_id = $2, description = $3, query = $4,"
+                          " poll_interval_seconds = $5, enabled = $6" + enabled + ", config = $7, auto_create_thread = $8" + enabled +
+                              ", auto_thread_approval_rate = $9, updated_at = $10, name = $11 WHERE id = $12",
+                          params);
+      if (!upd.ok()) return upd.status().WithContext("syncing watcher " + w.name);
+      report->updated++;
+      continue;
+    }
+    // Unknown, or its row was deleted (by a person, or the platform): made again under the same id.
+    params.push_back(it != known->end() ? it->second.id : db.NewId());
+    if (it == known->end()) names.emplace_back(w.name, std::get<std::string>(params.back()));
+    inserts.push_back(std::move(params));
+  }
+  constexpr size_t kPerStatement = 100;
+  for (size_t begin = 0; begin < inserts.size(); begin += kPerStatement) {
+    std::vector<SqlValue> params;
+    std::string values;
+    for (size_t i = begin; i < std::min(inserts.size(), begin + kPerStatement); ++i) {
+      auto n = [&](size_t k) { return "$" + std::to_string(params.size() - inserts[i].size() + k + 1); };
+      params.insert(params.end(), inserts[i].begin(), inserts[i].end());
+      values += std::string(values.empty() ? "" : ", ") + "(" + n(0) + ", " + n(1) + ", " + n(2) + ", " + n(3) + ", " + n(4) + ", " + n(5) +
+                enabled + ", " + n(6) + ", " + n(7) + enabled + ", " + n(8) + ", " + n(9) + ", " + n(9) + ", " + n(10) + ", " + n(11) + ")";
+    }
+    auto ins = db.Query("INSERT INTO watchers (watcher_type, subreddit_id, description, query, poll_interval_seconds,"
+                        " enabled, config, auto_create_thread, auto_thread_approval_rate, created_at, updated_at, name, id) VALUES " + values,
+                        params);
+    if (!ins.ok()) return ins.status().WithContext("creating watchers");
+    report->created += static_cast<int>(std::min(inserts.size(), begin + kPerStatement) - begin);
+  }
+  for (size_t begin = 0; begin < names.size(); begin += kPerStatement) {
+    std::vector<SqlValue> params;
+    std::string values;
+    for (size_t i = begin; i < std::min(names.size(), begin + kPerStatement); ++i) {
+      params.push_back(names[i].first);
+      params.push_back(names[i].second);
+      values += std::string(values.empty() ? "" : ", ") + "($" + std::to_string(params.size() - 1) + ", $" + std::to_string(params.size()) + ")";
+    }
+    auto r = db.Query("INSERT INTO vigil_watcher_names (name, watcher_id) VALUES " + values, params);
+    if (!r.ok()) return r.status().WithContext("naming watchers");
+  }
   return Status::Ok();
 }
 
@@ -126,10 +209,8 @@ Result<WatcherSyncReport> SyncWatchers(SqlConnection& db, const std::vector<Watc
   WatcherSyncReport report;
   std::string ts = SeedTimestamp(now, db.dialect());
   Status s = InTransaction(db, true, [&]() -> Status {
-    for (const auto& w : watchers) {
-      Status one = UpsertWatcher(db, w, ts, &report);
-      if (!one.ok()) return one.WithContext("syncing watcher " + w.name);
-    }
+    Status upserted = UpsertWatchers(db, watchers, ts, &report);
+    if (!upserted.ok()) return upserted;
     return DisableUndeclared(db, watchers, ts, &report);
   });
   if (!s.ok()) return s;
@@ -157,7 +238,7 @@ Result<std::string> EnsureInternalWatcher(SqlConnection& db, WatcherDecl decl, T
   decl.poll_interval_seconds = 0;
   std::string ts = SeedTimestamp(now, db.dialect());
   WatcherSyncReport ignored;
-  Status s = InTransaction(db, true, [&]() -> Status { return UpsertWatcher(db, decl, ts, &ignored); });
+  Status s = InTransaction(db, true, [&]() -> Status { return UpsertWatchers(db, {decl}, ts, &ignored); });
   if (!s.ok()) {
     // Another daemon may have made it first: its row is as good.
     auto again = WatcherIdByName(db, decl.name);

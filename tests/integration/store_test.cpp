@@ -106,6 +106,39 @@ TEST_P(StoreTest, SyncWatchersCreatesUpdatesAndDisables) {
   EXPECT_EQ(community->rows[0].Int(0), 1);
 }
 
+TEST_P(StoreTest, SyncOfManyWatchersCreatesThemInBatchesAndARestartRewritesNone) {
+  auto conn = db_.ConnectMigrated();
+  ASSERT_TRUE(conn);
+  std::vector<WatcherDecl> decls;
+  for (int i = 0; i < 250; ++i) {
+    decls.push_back({.name = "feed-" + std::to_string(i), .type = "literature", .community = i % 2 ? "oncology" : "",
+                     .query = "q" + std::to_string(i), .poll_interval_seconds = 3600, .config = {{"url", "https://x/" + std::to_string(i)}}});
+  }
+  auto first = SyncWatchers(*conn, decls, std::chrono::system_clock::now());
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(first->created, 250);
+  auto count = [&](const std::string& sql) { return conn->Query(sql)->rows[0].Int(0); };
+  EXPECT_EQ(count("SELECT COUNT(*) FROM watchers"), 250);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vigil_watcher_names"), 250);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM subreddits WHERE name = 'oncology'"), 1);
+  auto stamp = conn->Query("SELECT updated_at FROM watchers WHERE name = 'feed-7'")->rows[0].Text(0);
+
+  auto again = SyncWatchers(*conn, decls, std::chrono::system_clock::now() + std::chrono::hours(1));
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(again->created, 0);
+  EXPECT_EQ(again->updated, 0) << "an unchanged watcher is not written";
+  EXPECT_EQ(conn->Query("SELECT updated_at FROM watchers WHERE name = 'feed-7'")->rows[0].Text(0), stamp);
+
+  decls[7].config["url"] = "https://x/seven";
+  ASSERT_TRUE(conn->Query("DELETE FROM watchers WHERE name = 'feed-8'").ok());
+  auto third = SyncWatchers(*conn, decls, std::chrono::system_clock::now() + std::chrono::hours(2));
+  ASSERT_TRUE(third.ok()) << third.error();
+  EXPECT_EQ(third->updated, 1) << "a changed config is written";
+  EXPECT_EQ(third->created, 1) << "a deleted row is made again";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM watchers"), 250);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vigil_watcher_names"), 250) << "under its old id";
+}
+
 TEST_P(StoreTest, SyncLeavesPlatformWatchersAlone) {
   auto conn = db_.ConnectMigrated();
   ASSERT_TRUE(conn);
