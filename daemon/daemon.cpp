@@ -69,7 +69,7 @@ void DescribeMetrics() {
   auto& m = Metrics::Global();
   m.Describe("vigil_build_info", "gauge", "Build information; the value is always 1.");
   m.Describe("vigil_uptime_seconds", "gauge", "Seconds since the daemon started.");
-  m.Describe("vigil_loop_lag_seconds", "gauge", "How late the last 1-second loop timer fired.");
+  m.Describe("vigil_loop_lag_seconds", "gauge", "How late the event loop's last 10-second timer fired.");
   m.Describe("vigil_http_requests_total", "counter", "HTTP requests answered, by route and status code.");
   m.Describe("vigil_http_request_duration_seconds", "histogram", "Time from request to response, by route.");
   m.Describe("vigil_config_reloads_total", "counter", "Config reloads, by result.");

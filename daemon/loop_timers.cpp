@@ -9,7 +9,7 @@ namespace vigil {
 namespace {
 
 // The loop-lag sample: a wake-up of an idle loop, so not more often than this.
-constexpr std::chrono::milliseconds kLagEvery{5000};
+constexpr std::chrono::milliseconds kLagEvery{10000};
 
 }  // namespace
 
