@@ -45,22 +45,14 @@ Status TableShorthand(const Config& config, const BlockReader& block, CitationVe
   return Status::Ok();
 }
 
-Status Identifier(const BlockReader& block, const char* key, bool table, std::string* out) {
-  Status s = block.Read(key, out);
-  if (!s.ok()) return s;
-  if (!out->empty() && !(table ? IsQualifiedSqlIdentifier(*out) : IsSqlIdentifier(*out)))
-    return block.Error(key, "\"" + *out + "\" is not a plain SQL identifier");
-  return Status::Ok();
-}
-
 Status ParseTarget(const BlockReader& block, CitationListTarget* t) {
   Status s = block.OnlyKeys({"name", "source", "community", "annotate"});
   if (!s.ok()) return s;
   BlockReader src = block.ChildOrEmpty("source");
   for (Status step : {block.Read("name", &t->name), block.Read("community", &t->community), block.Read("annotate", &t->annotate),
-                      src.OnlyKeys({"table", "id", "citations", "community", "filter"}), Identifier(src, "table", true, &t->table),
-                      Identifier(src, "id", false, &t->id_column), Identifier(src, "citations", false, &t->citations_column),
-                      Identifier(src, "community", false, &t->community_column), src.Read("filter", &t->filter)}) {
+                      src.OnlyKeys({"table", "id", "citations", "community", "filter"}), ReadSqlIdentifier(src, "table", true, &t->table),
+                      ReadSqlIdentifier(src, "id", false, &t->id_column), ReadSqlIdentifier(src, "citations", false, &t->citations_column),
+                      ReadSqlIdentifier(src, "community", false, &t->community_column), src.Read("filter", &t->filter)}) {
     if (!step.ok()) return step;
   }
   if (t->name.empty()) return block.Error("name", "is required");

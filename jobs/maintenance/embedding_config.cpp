@@ -11,10 +11,8 @@ namespace {
 // table mapping's identifier rule: they are spliced into SQL.
 Status Identifiers(const BlockReader& block, bool tables, std::initializer_list<std::pair<const char*, std::string*>> fields) {
   for (const auto& [key, out] : fields) {
-    Status s = block.Read(key, out);
+    Status s = ReadSqlIdentifier(block, key, tables, out);
     if (!s.ok()) return s;
-    if (!out->empty() && !(tables ? IsQualifiedSqlIdentifier(*out) : IsSqlIdentifier(*out)))
-      return block.Error(key, "\"" + *out + "\" is not a plain SQL identifier");
   }
   return Status::Ok();
 }

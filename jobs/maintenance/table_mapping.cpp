@@ -93,4 +93,13 @@ std::vector<std::string> TableMapping::TableNames() const {
   return out;
 }
 
+Status ReadSqlIdentifier(const BlockReader& block, const std::string& key, bool qualified, std::string* out) {
+  Status s = block.Read(key, out);
+  if (!s.ok()) return s;
+  if (!out->empty() && !(qualified ? IsQualifiedSqlIdentifier(*out) : IsSqlIdentifier(*out))) {
+    return block.Error(key, "\"" + *out + "\" is not a plain SQL identifier");
+  }
+  return Status::Ok();
+}
+
 }  // namespace vigil

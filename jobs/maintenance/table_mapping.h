@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/block_reader.h"
 #include "config/config.h"
 
 namespace vigil {
@@ -58,5 +59,9 @@ bool IsSqlIdentifier(const std::string& name);
 // An identifier with at most one "schema." prefix (both parts IsSqlIdentifier): what a job may
 // splice into SQL as a table name.
 bool IsQualifiedSqlIdentifier(const std::string& name);
+
+// Reads `key` of `block` (a table name when `qualified`, `schema.` allowed; else a column name)
+// and refuses anything but a plain SQL identifier: such names are spliced into SQL. "" passes.
+Status ReadSqlIdentifier(const BlockReader& block, const std::string& key, bool qualified, std::string* out);
 
 }  // namespace vigil

@@ -16,6 +16,7 @@
 
 #include "jobs/maintenance/local_embedder.h"
 #include "tests/support/daemon_process.h"
+#include "tests/support/embedding_stand_in.h"
 #include "tests/support/platform_db.h"
 #include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
@@ -51,25 +52,9 @@ class EmbeddingBackfillE2E : public testsupport::StandInServer, public ::testing
                                                 "      api_key: sk-test\n      batch_size: " + std::to_string(kBatch) + "\n");
   }
 
-  // The texts of a well-formed embeddings request; nullopt for anything else.
-  static std::optional<std::vector<std::string>> Texts(const HttpRequest& req) {
-    auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (req.path != "/v1/embeddings" || body.is_discarded() || !body["input"].is_array()) return std::nullopt;
-    std::vector<std::string> texts;
-    for (const auto& input : body["input"]) texts.push_back(input.get<std::string>());
-    return texts;
-  }
+  static std::optional<std::vector<std::string>> Texts(const HttpRequest& req) { return testsupport::EmbeddingRequestTexts(req); }
   // Answers every input with an 8-float vector after kAnswerDelayMs.
-  static testsupport::ScriptedAnswer Embeddings(const HttpRequest& req) {
-    auto texts = Texts(req);
-    if (!texts) return {HttpResponse::Json(400, R"({"error":"bad request"})")};
-    nlohmann::json data = nlohmann::json::array();
-    for (size_t i = 0; i < texts->size(); ++i) {
-      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", LocalHashEmbedding((*texts)[i], 8)}});
-    }
-    std::string answer = nlohmann::json{{"object", "list"}, {"data", data}}.dump();
-    return {HttpResponse::Json(200, answer), kAnswerDelayMs};
-  }
+  static testsupport::ScriptedAnswer Embeddings(const HttpRequest& req) { return testsupport::AnswerEmbeddings(req, 8, kAnswerDelayMs); }
 
   // The texts of each well-formed request the provider received, in arrival order.
   std::vector<std::vector<std::string>> Requests() {

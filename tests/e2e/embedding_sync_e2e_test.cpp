@@ -17,6 +17,7 @@
 #include "jobs/maintenance/local_embedder.h"
 #include "jobs/maintenance/vector_column.h"
 #include "tests/support/daemon_process.h"
+#include "tests/support/embedding_stand_in.h"
 #include "tests/support/platform_db.h"
 #include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
@@ -55,22 +56,8 @@ class EmbeddingSyncE2E : public testsupport::StandInServer, public ::testing::Wi
                                 "      api_key: sk-test\n      batch_size: 16\n" + targets);
   }
 
-  static std::optional<std::vector<std::string>> Texts(const HttpRequest& req) {
-    auto body = json::parse(req.body, nullptr, false);
-    if (req.path != "/v1/embeddings" || body.is_discarded() || !body["input"].is_array()) return std::nullopt;
-    std::vector<std::string> texts;
-    for (const auto& input : body["input"]) texts.push_back(input.get<std::string>());
-    return texts;
-  }
-  static testsupport::ScriptedAnswer Embeddings(const HttpRequest& req) {
-    auto texts = Texts(req);
-    if (!texts) return {HttpResponse::Json(400, R"({"error":"bad request"})")};
-    json data = json::array();
-    for (size_t i = 0; i < texts->size(); ++i) {
-      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", LocalHashEmbedding((*texts)[i], kDims)}});
-    }
-    return {HttpResponse::Json(200, json{{"object", "list"}, {"data", data}}.dump())};
-  }
+  static std::optional<std::vector<std::string>> Texts(const HttpRequest& req) { return testsupport::EmbeddingRequestTexts(req); }
+  static testsupport::ScriptedAnswer Embeddings(const HttpRequest& req) { return testsupport::AnswerEmbeddings(req, kDims); }
   // Every text the provider has been sent, in order.
   std::vector<std::string> Sent() {
     std::vector<std::string> out;
