@@ -94,10 +94,14 @@ config() {  # URL PORT DIR
   for i in $(seq 20); do
     printf "  - {name: timed-%d, type: scheduled, every: 5m, emit: {title: 'timed %d {{fire_at}}'}}\n" "$i" "$i"
   done
+  # The logs in a directory of their own, as /var/log is not vigil's /var/lib/vigil: a log
+  # watcher watches its directory, and beside the database every write of it (the WAL) would
+  # wake the loop too.
+  mkdir -p "$dir/logs"
   for i in $(seq 10); do
-    : >"$dir/app-$i.log"
+    : >"$dir/logs/app-$i.log"
     printf "  - {name: log-%d, type: log, paths: [%s], rules: [{name: error, match: 'ERROR (?P<what>.*)', title: 'error {{what}}'}]}\n" \
-      "$i" "$dir/app-$i.log"
+      "$i" "$dir/logs/app-$i.log"
   done
 }
 
