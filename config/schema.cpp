@@ -246,7 +246,7 @@ std::vector<KeySpec> JobKeys() {
        "only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `provider: {kind: openai|ollama|local, base_url, model, api_key, dimensions, "
        "batch_size, max_batch_tokens, max_input_tokens, timeout, encoding_format: float|base64}`, `targets: [...]` (source `watermark`, destination `search_column` and `chunks: average|rows`), `page_size`, `max_row_attempts`, `reconcile_every`, `chunk_tokens`, `chunk_overlap`, `max_chunks`."}, "jobs/maintenance/embedding_config.cpp"),
       Applied({"jobs.citation_verification", K::kAny, "", kReload,
-       "Citation verification of message_citations (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
+       "Citation verification of message_citations and of JSON-list targets (docs/maintenance-embeddings-citations.md): `every` or `schedule` (none: "
        "by hand only), `enabled`, `database` (a URL, `{url}`, or a name from `databases:`), `table` or `tables`, `batch_size`, `recheck_after`, `negative_cache`, "
        "`min_confidence`, `mailto`, `crossref|pubmed|arxiv: {base_url}`, `urls: {enabled, allow_hosts}`, `community` (told of "
        "retractions cited in message_citations), `targets: [{name, source: {table, id, citations, community, filter}, community, annotate}]` "

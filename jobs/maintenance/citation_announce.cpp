@@ -48,6 +48,10 @@ Event RetractionEvent(const CitationId& id, const CitationRecord& record) {
   return e;
 }
 
+// vigil's notes on `id`: they begin "Retracted: <key> " (RetractionNoteText). Matching the key
+// anywhere would take a note on a longer DOI ("doi:10.1/ab") for one on this one ("doi:10.1/a").
+std::string NotePattern(const CitationId& id) { return ContainsPattern("Retracted: " + id.Key() + " ").substr(1); }
+
 }  // namespace
 
 std::string CitationWatcherName(const std::string& community) { return "vigil-citations-" + community; }
@@ -137,7 +141,7 @@ Status RetractionAnnouncer::AnnotateTarget(const CitationListTarget& t, const Ci
                                         " = $1 AND " + m.C("memory_annotations", "annotation_type") + " = 'outdated' AND " +
                                         m.C("memory_annotations", "created_by") + " = 'vigil' AND " +
                                         m.C("memory_annotations", "content") + " LIKE $2 ESCAPE '\\'",
-                                    {memory, ContainsPattern(id.Key())});
+                                    {memory, NotePattern(id)});
     if (!existing.ok()) return existing.status();
     if (!existing->rows.empty()) continue;
     auto added = platform_.Query("INSERT INTO " + m.T("memory_annotations") + " (" + m.C("memory_annotations", "id") + ", " +

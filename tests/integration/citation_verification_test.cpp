@@ -5,6 +5,7 @@
 
 #include "common/http/curl_http_client.h"
 #include "jobs/maintenance/citation_verification_job.h"
+#include "tests/support/platform_db.h"
 #include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
 #include "tests/unit/fixtures_dir.h"
@@ -28,10 +29,10 @@ std::string QueryParam(const std::string& query, const std::string& name) {
 }
 
 // The real Crossref record, as a retracted work would carry it (Crossref's updated-by).
-std::string RetractedWork() {
+std::string RetractedWork(const std::string& doi = "10.9999/retracted.1", const std::string& notice = "10.9999/retraction.notice") {
   auto j = nlohmann::json::parse(ReadFixture("crossref/work_10.1037_0003-066x.59.1.29.json"));
-  j["message"]["DOI"] = "10.9999/retracted.1";
-  j["message"]["updated-by"] = {{{"DOI", "10.9999/retraction.notice"}, {"type", "retraction"}, {"source", "retraction-watch"}}};
+  j["message"]["DOI"] = doi;
+  j["message"]["updated-by"] = {{{"DOI", notice}, {"type", "retraction"}, {"source", "retraction-watch"}}};
   return j.dump();
 }
 
@@ -44,6 +45,7 @@ class CitationVerification : public testsupport::StandInServer, public ::testing
     Serve("/works/", [](const HttpRequest& req) {
       if (req.path == "/works/10.1037%2F0003-066x.59.1.29") return Fixture("crossref/work_10.1037_0003-066x.59.1.29.json", "application/json");
       if (req.path == "/works/10.9999%2Fretracted.1") return HttpResponse::Json(200, RetractedWork());
+      if (req.path == "/works/10.9999%2Fretracted.10") return HttpResponse::Json(200, RetractedWork("10.9999/retracted.10", "10.9999/notice.10"));
       if (req.path == "/works/10.9999%2Fdown") return HttpResponse::Text(403, "Crossref is having a bad day");
       return HttpResponse::Text(404, "Resource not found.");
     });
@@ -187,6 +189,43 @@ TEST_P(CitationVerification, RetractionReportedByCrossrefIsFlagged) {
   Row row = Get(id);
   EXPECT_FALSE(row.verified);
   EXPECT_EQ(row.method, "crossref-retracted");
+}
+
+// Two retracted works, one's DOI a prefix of the other's: a memory citing both gets an annotation
+// for each, even when the longer DOI's was written first (its text holds the shorter DOI).
+TEST_P(CitationVerification, AMemoryCitingTwoRetractedWorksIsAnnotatedForEach) {
+  ASSERT_TRUE(testing::CreateMemoryTables(*conn_).ok());
+  auto memory = [&](int n, const nlohmann::json& cited) {
+    ASSERT_TRUE(conn_->Query("INSERT INTO synthesis_memories (id, subreddit_name, citations_used) VALUES ($1, 'oncology', $2)",
+                             {RowId(n), cited.dump()}).ok());
+  };
+  memory(1, {"doi:10.9999/retracted.10"});                            // read first: 10's annotations come first
+  memory(2, {"doi:10.9999/retracted.10", "doi:10.9999/retracted.1"});
+  memory(3, {"doi:10.9999/retracted.1"});
+  CitationListTarget t;
+  t.name = "memories";
+  t.table = "synthesis_memories";
+  t.citations_column = "citations_used";
+  t.annotate = true;
+  config_.targets = {t};
+  auto first = Run();
+  EXPECT_EQ(first.annotated, 4) << first.ToJson().dump();
+  auto notes = [&](int n) {
+    auto r = conn_->Query("SELECT content FROM memory_annotations WHERE memory_id = $1 AND annotation_type = 'outdated' ORDER BY content",
+                          {RowId(n)});
+    EXPECT_TRUE(r.ok()) << r.error();
+    std::vector<std::string> out;
+    for (const auto& row : r->rows) out.push_back(row.Text(0));
+    return out;
+  };
+  ASSERT_EQ(notes(1).size(), 1u);
+  EXPECT_TRUE(notes(1)[0].starts_with("Retracted: doi:10.9999/retracted.10 ")) << notes(1)[0];
+  ASSERT_EQ(notes(2).size(), 2u);
+  EXPECT_TRUE(notes(2)[0].starts_with("Retracted: doi:10.9999/retracted.1 ")) << notes(2)[0];
+  EXPECT_NE(notes(2)[0].find("notice doi:10.9999/retraction.notice"), std::string::npos) << notes(2)[0];
+  EXPECT_TRUE(notes(2)[1].starts_with("Retracted: doi:10.9999/retracted.10 ")) << notes(2)[1];
+  EXPECT_NE(notes(2)[1].find("notice doi:10.9999/notice.10"), std::string::npos) << notes(2)[1];
+  ASSERT_EQ(notes(3).size(), 1u);
 }
 
 TEST_P(CitationVerification, AnIdentifierIsFetchedOnceAndCheckedRowsAreNotDueAgain) {
