@@ -8,6 +8,9 @@
 // refusing (vigil_embedding_failures), where an interrupted reconcile pass stopped
 // (vigil_embedding_cursors) and the watermark (vigil_embedding_marks).
 //
+// Reading and writing are in embedding_target_store.cpp; the watermark, the reconcile pass's
+// bookkeeping and the sweep of deleted rows in embedding_target_sync.cpp.
+//
 // `platform` holds the target's tables, `vigil` holds vigil's; they may be the same connection.
 // Threads: both connections belong to the calling thread for the store's lifetime.
 #pragma once
