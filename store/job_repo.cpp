@@ -212,6 +212,13 @@ Result<std::optional<TimePoint>> NextRunAt(SqlConnection& db, const std::string&
   return std::optional<TimePoint>{FromMicros(r->rows[0].Int(0))};
 }
 
+Result<std::optional<TimePoint>> EarliestRunAt(SqlConnection& db, const std::string& queue) {
+  auto r = db.Query("SELECT MIN(run_at) FROM vigil_jobs WHERE queue = $1 AND state IN ('available', 'retryable')", {queue});
+  if (!r.ok()) return r.status();
+  if (r->rows.empty() || r->rows[0].IsNull(0)) return std::optional<TimePoint>{};
+  return std::optional<TimePoint>{FromMicros(r->rows[0].Int(0))};
+}
+
 Result<int64_t> FinishJobs(SqlConnection& db, const std::vector<JobOutcome>& outcomes, const std::string& worker,
                            TimePoint now) {
   int64_t now_us = ToMicros(now);

@@ -90,6 +90,9 @@ Result<std::vector<JobRow>> ClaimJobs(SqlConnection& db, const std::string& queu
 // The earliest run_at later than `now` among the jobs waiting in `queue` (a retry's backoff, a job
 // enqueued to run later), if any: the fetcher sleeps until then when nothing is runnable now.
 Result<std::optional<TimePoint>> NextRunAt(SqlConnection& db, const std::string& queue, TimePoint now);
+// The earliest run_at among all the jobs waiting in `queue`, runnable now or later, if any (the
+// SQLite listener's test of whether a write concerns a sleeping fetcher).
+Result<std::optional<TimePoint>> EarliestRunAt(SqlConnection& db, const std::string& queue);
 
 // Records outcomes in one transaction. Only jobs still running under `worker` change (a job whose
 // lease was lost belongs to someone else now). Returns how many rows changed.

@@ -127,7 +127,12 @@ static std::unique_ptr<SqlConnection> Relaxed(std::unique_ptr<SqlConnection> db)
   return db;
 }
 
-static std::unique_ptr<SqlConnection> ForHandlers(std::unique_ptr<SqlConnection> db) {
+// The maintainer's commits too, on SQLite only: a heartbeat, a lease renewal or a rescue lost
+// with the machine is done again by the next one, and a schedule's fire lost with its record is
+// found missed at the next start (catch_up). Each heartbeat cost an fsync, the most frequent
+// wake-up of an idle daemon's disk. Not on PostgreSQL, for the reason above: a fire the server
+// lost alone would be one vigil believes recorded.
+std::unique_ptr<SqlConnection> JobEngine::RelaxedOnSqlite(std::unique_ptr<SqlConnection> db) {
   return db && db->dialect() == "sqlite" ? Relaxed(std::move(db)) : std::move(db);
 }
 
@@ -139,6 +144,7 @@ void JobEngine::FetchLoop() {
       std::unique_lock<std::mutex> lock(mu_);
       if (stop_claiming_) break;
       wake_ = false;
+      claim_limited_ = false;
       round_started_ = std::chrono::steady_clock::now();
     }
     ClaimRoundResult round = ClaimRound(*db);
@@ -148,12 +154,17 @@ void JobEngine::FetchLoop() {
       continue;
     }
     if (round.full) continue;  // there may be more: claim again at once
-    // Jobs claimed now finish and wake this thread; with none, sleep until one can be due.
-    auto wait = round.claimed ? options_.poll_interval : IdleWait(*db);
+    // Sleep until a job can be due. Jobs claimed now wake this thread when they finish only if
+    // they matter to it (room held back, a retry's new run_at): a delayed job's run_at is this
+    // thread's own to keep.
+    auto wait = IdleWait(*db);
     // While something is paused, look again soon enough to see its resume within max_age.
     if (!pauses_.Get(*db)->empty()) wait = std::min(wait, pauses_.max_age());
     std::unique_lock<std::mutex> lock(mu_);
+    fetch_sleeping_ = true;
+    fetch_until_ = clock_.Now() + wait;
     fetch_cv_.wait_for(lock, wait, [this] { return wake_ || stop_claiming_; });
+    fetch_sleeping_ = false;
   }
 }
 
@@ -200,6 +211,8 @@ JobEngine::ClaimRoundResult JobEngine::ClaimRound(SqlConnection& db) {
       // With auto, jobs whose outcome is not yet committed count too, so that what this node holds
       // leased never passes the documented bound (adaptive_prefetch.h).
       if (adaptive) room -= q.uncommitted;
+      // A job finishing from now on frees room: it wakes the fetcher (WorkLoop, CompleteLoop).
+      if (room <= 0) claim_limited_ = true;
     }
     if (room <= 0) continue;
     int want = options_.claim_batch == JobEngineOptions::kAuto ? room : std::min(room, options_.claim_batch);
@@ -214,20 +227,24 @@ JobEngine::ClaimRoundResult JobEngine::ClaimRound(SqlConnection& db) {
     if (claimed->empty()) continue;
     result.full = result.full || static_cast<int>(claimed->size()) == want;
     result.claimed = true;
-    bool was_idle;
+    bool sooner_timeout = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      was_idle = inflight_.empty();
+      auto now = std::chrono::steady_clock::now();
       for (auto& job : *claimed) {
+        const KindSpec* spec = registry_.Find(job.kind);
+        if (spec != nullptr && now + spec->timeout < maintain_deadline_) sooner_timeout = true;
         auto c = std::make_shared<Claimed>();
         c->job = std::move(job);
         c->cancel = std::make_shared<CancelToken>();
         inflight_[c->job.id] = c;
         q.ready.push_back(std::move(c));
       }
+      if (sooner_timeout) maintain_timeouts_ = true;
     }
     work_cv_.notify_all();
-    if (was_idle) WakeMaintainer();  // timeouts are enforced each second while jobs run
+    // The maintainer enforces timeouts: woken only if one of these could pass before it wakes.
+    if (sooner_timeout) maintain_cv_.notify_all();
   }
   return result;
 }
@@ -251,6 +268,7 @@ void JobEngine::WorkLoop(const std::string& queue) {
     }
     Metrics::Global().Set("vigil_jobs_running", {{"queue", queue}}, static_cast<double>(queues_[queue].busy));
     JobOutcome outcome = RunOne(*c, worker_db, owned);
+    bool wake_fetcher, none_running;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto& q = queues_[queue];
@@ -258,11 +276,15 @@ void JobEngine::WorkLoop(const std::string& queue) {
       q.uncommitted++;
       active_handlers_--;
       outcomes_.emplace_back(outcome, c->job.kind);
-      wake_ = true;
+      // Room freed matters only if the last round left jobs for want of it; with prefetch: auto
+      // the room comes with the outcome's commit (CompleteLoop).
+      wake_fetcher = claim_limited_ && options_.prefetch != JobEngineOptions::kAuto;
+      if (wake_fetcher) wake_ = true;
+      none_running = active_handlers_ == 0;
     }
     complete_cv_.notify_one();
-    fetch_cv_.notify_one();
-    maintain_cv_.notify_all();  // Stop() may wait for the last handler
+    if (wake_fetcher) fetch_cv_.notify_one();
+    if (none_running) handlers_cv_.notify_all();  // Stop() may wait for the last handler
   }
 }
 
@@ -283,7 +305,7 @@ JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_
                    if (worker_db && worker_db->healthy()) return worker_db;
                    auto conn = OpenSqlConnection(options_.database);
                    if (!conn.ok()) return conn.status();
-                   owned = ForHandlers(std::move(conn.value()));
+                   owned = RelaxedOnSqlite(std::move(conn.value()));
                    worker_db = owned.get();
                    return worker_db;
                  },
@@ -366,7 +388,10 @@ void JobEngine::CompleteLoop() {
       backoff = std::min(backoff * 2, 2000);
     }
     std::lock_guard<std::mutex> lock(mu_);
+    finished_ += static_cast<int64_t>(batch.size());
+    bool retried = false;
     for (const auto& [o, kind] : batch) {
+      retried = retried || (!o.ok && !o.discard);
       auto it = inflight_.find(o.id);
       std::string queue = it != inflight_.end() ? it->second->job.queue : "";
       if (it != inflight_.end()) inflight_.erase(it);
@@ -378,9 +403,13 @@ void JobEngine::CompleteLoop() {
       if (!o.ok) spdlog::log(o.discard ? spdlog::level::err : spdlog::level::warn, "job {} ({}) {}: {}", o.id, kind,
                              o.discard ? "discarded" : "will retry", o.error);
     }
-    wake_ = true;  // room the committed outcomes freed (jobs.prefetch: auto)
-    fetch_cv_.notify_one();
-    maintain_cv_.notify_all();
+    // The fetcher claims again if the last round left jobs for want of room (what these outcomes
+    // held counts until now with prefetch: auto), and reads the next run_at again if a job comes
+    // back later: it may sleep past that otherwise.
+    if (claim_limited_ || retried) {
+      wake_ = true;
+      fetch_cv_.notify_one();
+    }
   }
 }
 

@@ -10,10 +10,12 @@
 //   maintainer  extends leases, rescues expired ones, enforces per-kind timeouts, prunes, fires
 //               schedules, heartbeats the node, samples queue metrics; it sleeps until the
 //               earliest of these is due (every lease/3 for leases and the heartbeat, the next
-//               schedule fire, each second only while jobs run), not on a fixed tick;
+//               schedule fire, the earliest running job's timeout), not on a fixed tick;
 //   listener    wakes the fetcher when another process enqueued: LISTEN vigil_jobs on
 //               PostgreSQL, an inotify watch on the WAL on SQLite (store/sqlite/wal_watch.h).
-// An idle daemon's engine so wakes a few times a minute and writes only its heartbeat.
+// An idle daemon's engine so wakes a few times a minute and writes only its heartbeat; a job
+// finishing wakes the fetcher only when a claim was held back for room (or the job will be
+// retried: its run_at is new), and the maintainer not at all.
 // Shared state is guarded by mu_; the condition variables say who waits for what.
 //
 // Stop(): no more claims; prefetched jobs are handed back at once; running jobs get until the
@@ -127,13 +129,18 @@ class JobEngine {
   std::chrono::milliseconds IdleWait(SqlConnection& db);
   void ListenPostgres(SqlConnection& db);
   void ListenSqlite(SqlConnection& db);
+  // Whether a job waiting in a served queue can run before the sleeping fetcher's wake.
+  bool DueBeforeFetcherWakes(SqlConnection& db, TimePoint until);
   JobOutcome RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned);
   JobOutcome OutcomeOf(const Claimed& c, const KindSpec& spec, JobResult result) const;
   // Does what is due; returns when to come back.
   std::chrono::steady_clock::time_point Maintain(SqlConnection& db, MaintainDue& due, bool woken);
   void WakeMaintainer();
-  void EnforceTimeouts();
+  // Cancels the jobs past their kind's timeout; returns when the next running job's can pass.
+  std::chrono::steady_clock::time_point EnforceTimeouts();
   std::unique_ptr<SqlConnection> ConnectWithRetry(const char* who);
+  // Handlers' and the maintainer's connections: commits that need not wait for the disk on SQLite.
+  static std::unique_ptr<SqlConnection> RelaxedOnSqlite(std::unique_ptr<SqlConnection> db);
   void HandBackReady();
   void SampleQueueMetrics(SqlConnection& db);
 
@@ -147,7 +154,9 @@ class JobEngine {
   std::condition_variable fetch_cv_;     // fetcher waits: wake, room, stop
   std::condition_variable work_cv_;      // workers wait: ready jobs, stop
   std::condition_variable complete_cv_;  // completer waits: outcomes, stop
-  std::condition_variable maintain_cv_;  // maintainer waits: its next due time, maintain_wake_, stop
+  std::condition_variable maintain_cv_;  // maintainer waits: its next due time, maintain_wake_,
+                                         // maintain_deadline_ brought forward, stop
+  std::condition_variable handlers_cv_;  // Stop() waits: active_handlers_ back to 0
   std::map<std::string, QueueState> queues_;
   std::map<int64_t, std::shared_ptr<Claimed>> inflight_;  // claimed, outcome not yet committed
   std::vector<std::pair<JobOutcome, std::string>> outcomes_;  // outcome, kind
@@ -157,11 +166,21 @@ class JobEngine {
   // The fetcher's last reading of the next delayed job's run_at (IdleWait), and when it was read.
   std::chrono::steady_clock::time_point next_run_read_at_{};
   std::optional<TimePoint> next_run_at_;
-  bool maintain_wake_ = false;  // schedules or pauses changed, or jobs started running
+  // The fetcher waits for a wake or until fetch_until_ (clock_): a WAL write that enqueued
+  // nothing runnable before then need not wake it (ListenSqlite).
+  bool fetch_sleeping_ = false;
+  TimePoint fetch_until_{};
+  bool claim_limited_ = false;  // the last claim round left jobs unclaimed for want of room
+  bool maintain_wake_ = false;  // schedules or pauses changed: tick them
+  // When the maintainer means to wake; a claim whose job could time out sooner wakes it early.
+  std::chrono::steady_clock::time_point maintain_deadline_ = std::chrono::steady_clock::time_point::max();
+  bool maintain_timeouts_ = false;  // woken for a nearer timeout (no schedule tick)
   bool stop_claiming_ = false;
   bool stop_workers_ = false;
   bool stop_all_ = false;
   int active_handlers_ = 0;
+  int64_t finished_ = 0;          // outcomes committed (CompleteLoop)
+  int64_t finished_at_trim_ = 0;  // finished_ when the maintainer last returned freed memory
 
   std::thread fetch_thread_, complete_thread_, maintain_thread_, listen_thread_;
   WakeFd listen_stop_;  // ends the listener's wait at Stop()

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "common/memory_trim.h"
 #include "common/metrics.h"
 #include "common/thread_name.h"
 #include "config/config.h"
@@ -80,31 +81,45 @@ void JobEngine::RegisterNode(SqlConnection& db) {
 
 void JobEngine::MaintainLoop() {
   NameThisThread("jobs-maintain");
-  auto db = ConnectWithRetry("maintainer");
+  auto db = RelaxedOnSqlite(ConnectWithRetry("maintainer"));
   if (!db) return;
   (void)UpsertNode(*db, options_.node_id, clock_.Now(), false);
   MaintainDue due;
   due.prune = Steady::now() + kPruneEvery;
-  bool woken = true;  // the first round ticks the schedules
+  bool tick = true;  // the first round ticks the schedules
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_all_) break;
+      tick = tick || maintain_wake_;
       maintain_wake_ = false;
+      maintain_timeouts_ = false;
+      // Until the next wait is known, any claim counts as sooner: it brings the maintainer back.
+      maintain_deadline_ = Steady::time_point::max();
     }
     if (!db->healthy()) {
-      db = ConnectWithRetry("maintainer");
+      db = RelaxedOnSqlite(ConnectWithRetry("maintainer"));
       if (!db) return;
     }
-    auto next = Maintain(*db, due, woken);
+    auto next = Maintain(*db, due, tick);
+    tick = false;
+    // Jobs ran since the last wake and none runs now: what they freed goes back to the kernel.
+    bool trim;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      trim = finished_ != finished_at_trim_ && inflight_.empty();
+      if (trim) finished_at_trim_ = finished_;
+    }
+    if (trim) ReturnFreedMemory();
     std::unique_lock<std::mutex> lock(mu_);
-    woken = maintain_cv_.wait_until(lock, next, [this] { return stop_all_ || maintain_wake_; });
+    maintain_deadline_ = next;
+    maintain_cv_.wait_until(lock, next, [this] { return stop_all_ || maintain_wake_ || maintain_timeouts_; });
   }
   (void)UpsertNode(*db, options_.node_id, clock_.Now(), true);
 }
 
 Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool woken) {
-  EnforceTimeouts();
+  auto next_timeout = EnforceTimeouts();
   std::vector<int64_t> ids;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -130,6 +145,8 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
       Wake();
     }
     (void)UpsertNode(db, options_.node_id, clock_.Now(), false);
+    // Queue metrics due before the next of these wakes are sampled now: no wake of their own.
+    if (due.metrics < now + options_.rescue_interval) due.metrics = now;
   }
   // Schedules: only when one is due, when they or the pauses changed, or while something is paused
   // (a resume by another process is seen within max_age). A fire's enqueue wakes the fetcher
@@ -158,8 +175,7 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
     SampleQueueMetrics(db);
   }
   // Come back at the earliest of what is due.
-  auto next = std::min({due.rescue, due.prune, due.metrics});
-  if (!ids.empty()) next = std::min(next, now + std::chrono::seconds(1));  // per-kind timeouts
+  auto next = std::min({due.rescue, due.prune, due.metrics, next_timeout});
   if (scheduler_.size() > 0) {
     auto now_wall = clock_.Now();
     auto until_fire = due.next_fire <= now_wall ? std::chrono::milliseconds(0)
@@ -191,18 +207,26 @@ void JobEngine::SetSchedules(std::vector<ScheduleSpec> schedules) {
   pending_schedules_ = std::move(schedules);
 }
 
-void JobEngine::EnforceTimeouts() {
+Steady::time_point JobEngine::EnforceTimeouts() {
   std::lock_guard<std::mutex> lock(mu_);
   auto now = Steady::now();
+  auto next = Steady::time_point::max();
   for (auto& [id, c] : inflight_) {
-    if (c->started == Steady::time_point{} || c->timed_out) continue;
+    if (c->timed_out) continue;
     const KindSpec* spec = registry_.Find(c->job.kind);
-    if (spec != nullptr && now - c->started > spec->timeout) {
+    if (spec == nullptr) continue;
+    // A job not started yet starts at the earliest now: its timeout cannot pass before then.
+    auto deadline = (c->started == Steady::time_point{} ? now : c->started) + spec->timeout;
+    if (c->started != Steady::time_point{} && now > deadline) {
       c->timed_out = true;
       c->cancel->Cancel();
       spdlog::warn("job {} ({}) passed its {} ms timeout: cancelling", id, c->job.kind, spec->timeout.count());
+      continue;
     }
+    // Just past the deadline, so the next pass sees it passed.
+    next = std::min(next, deadline + std::chrono::milliseconds(1));
   }
+  return next;
 }
 
 void JobEngine::ListenLoop() {
@@ -267,10 +291,21 @@ void JobEngine::ListenSqlite(SqlConnection& db) {
     if (!written.ok()) return (void)spdlog::warn("watching the SQLite WAL: {}", written.error());
     if (!*written) continue;
     auto seen = Steady::now();  // the writes read so far happened before this
-    bool busy;
+    bool busy, sleeping;
+    TimePoint until;
     {
       std::lock_guard<std::mutex> lock(mu_);
       busy = wake_ || seen - round_started_ < kWalSettle;
+      sleeping = !busy && fetch_sleeping_;
+      until = fetch_until_;
+    }
+    // A sleeping fetcher has read the jobs before the write: it needs waking only if the write
+    // left a job that can run before it wakes anyway. Most writes (a heartbeat, an event, an
+    // outcome) leave none, and cost a read here instead of a claim round there. If it woke
+    // meanwhile, its round began after the write and covers it.
+    if (sleeping) {
+      if (DueBeforeFetcherWakes(db, until)) Wake();
+      continue;
     }
     if (busy) {
       pollfd stop = {listen_stop_.fd(), POLLIN, 0};
@@ -282,6 +317,14 @@ void JobEngine::ListenSqlite(SqlConnection& db) {
     }
     Wake();
   }
+}
+
+bool JobEngine::DueBeforeFetcherWakes(SqlConnection& db, TimePoint until) {
+  for (const auto& [name, q] : queues_) {
+    auto earliest = EarliestRunAt(db, name);
+    if (!earliest.ok() || (*earliest && **earliest < until)) return true;  // unreadable: wake, to be safe
+  }
+  return false;
 }
 
 // Jobs claimed but not started go back at once, without counting an attempt.
@@ -318,7 +361,7 @@ void JobEngine::Stop(std::chrono::milliseconds deadline) {
   HandBackReady();
   {
     std::unique_lock<std::mutex> lock(mu_);
-    if (!maintain_cv_.wait_for(lock, deadline, [this] { return active_handlers_ == 0; })) {
+    if (!handlers_cv_.wait_for(lock, deadline, [this] { return active_handlers_ == 0; })) {
       spdlog::warn("{} jobs still running at the stop deadline: cancelling and handing them back", active_handlers_);
       for (auto& [id, c] : inflight_) {
         if (c->started != std::chrono::steady_clock::time_point{}) {

@@ -219,6 +219,60 @@ TEST_P(JobEngineTest, TimeoutCancelsTheHandlerAndRetries) {
   engine.Stop(1s);
 }
 
+// The maintainer sleeps until its next duty (here the lease renewal, 10 s away); a claimed job
+// whose timeout could pass sooner brings it back for that, so the timeout is kept to the second.
+TEST_P(JobEngineTest, ATimeoutSoonerThanTheMaintainersNextDutyIsStillEnforced) {
+  JobRegistry registry;
+  KindSpec slow = NoopKind();
+  slow.kind = "slow";
+  slow.timeout = 300ms;
+  registry.Add(slow);
+  auto options = Options("n1");
+  options.poll_interval = 30s;
+  options.lease = 30s;
+  options.rescue_interval = 10s;
+  JobEngine engine(options, registry, {});
+  ASSERT_TRUE(engine.Start().ok());
+  std::this_thread::sleep_for(300ms);  // the maintainer's first round is over: it sleeps
+  JobSpec j{.kind = "slow", .args = {{"sleep_ms", 30000}}, .max_attempts = 1};
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(EnqueueJobs(*conn_, {j}, std::chrono::system_clock::now()).ok());
+  EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'discarded' AND last_error LIKE 'timed out%'", 1, 5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  engine.Stop(1s);
+}
+
+// A finished job wakes the fetcher only when the last round left jobs for want of room: jobs
+// waiting beyond one worker (enqueued before the start, so no enqueue wakes anyone) all run
+// without waiting for the 30 s poll, with prefetch 0 and with prefetch: auto.
+TEST_P(JobEngineTest, JobsBeyondTheWorkersRunWithoutWaitingForThePoll) {
+  for (int prefetch : {0, JobEngineOptions::kAuto}) {
+    Enqueue(5);
+    auto options = Options("n" + std::to_string(prefetch), 1);
+    options.poll_interval = 30s;
+    options.prefetch = prefetch;
+    options.claim_batch = prefetch == 0 ? 1 : JobEngineOptions::kAuto;
+    JobEngine engine(options, registry_, {});
+    ASSERT_TRUE(engine.Start().ok());
+    EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'available'", 0, 5s)) << "prefetch " << prefetch;
+    EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", prefetch == 0 ? 5 : 10, 5s));
+    engine.Stop(1s);
+  }
+}
+
+// A job that fails is retried at its backoff's run_at (100 ms for noop) although the idle fetcher
+// had planned to sleep for the 30 s poll: the retried outcome wakes it to read the next run_at.
+TEST_P(JobEngineTest, ARetryRunsAtItsRunAtWithoutWaitingForThePoll) {
+  auto options = Options("n1");
+  options.poll_interval = 30s;
+  JobEngine engine(options, registry_, {});
+  ASSERT_TRUE(engine.Start().ok());
+  std::this_thread::sleep_for(300ms);
+  Enqueue(1, {{"fail_attempts", 1}, {"mark", true}});
+  EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", 1, 5s)) << "waited for the poll";
+  engine.Stop(1s);
+}
+
 // On SQLite a handler's commits need not wait for the disk (its outcome's synced commit vouches
 // for them); on PostgreSQL they must (the server can crash alone). Other connections sync every
 // commit.
