@@ -11,6 +11,7 @@
 
 #include "common/http/curl_http_client.h"
 #include "common/logging.h"
+#include "common/memory_trim.h"
 #include "common/metrics.h"
 #include "config/http_client_config.h"
 #include "daemon/admin/admin_api.h"
@@ -341,6 +342,7 @@ int Daemon::Run() {
   d.StartRowsTimer();
   SdNotify("READY=1\nSTATUS=serving\nMAINPID=" + std::to_string(getpid()));
   spdlog::info("vigil {} ready", VIGIL_VERSION);
+  ReturnFreedMemory();  // what start-up parsed and freed (the config, the watcher sync, migrations)
   uv_run(&d.loop, UV_RUN_DEFAULT);
   return d.Finish();
 }

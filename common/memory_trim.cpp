@@ -1,0 +1,15 @@
+#include "common/memory_trim.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace vigil {
+
+void ReturnFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
+}  // namespace vigil
