@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <uv.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -58,7 +59,8 @@ struct Daemon::Impl {
   std::mutex yaml_mu;                    // the API's watcher routes read `yaml` on the DbThread
   std::vector<WatcherRowStatus> rows;    // what became of the platform's watcher rows
   uint64_t rows_digest = 0;
-  bool rows_checking = false;
+  // A check under way; cleared by the DbThread when it found nothing new (no post to the loop).
+  std::atomic<bool> rows_checking{false};
   std::string rows_error;  // the last failed read's, logged once
   std::shared_ptr<const WatcherSet> initial;  // from Prepare, until the engine and hooks start
   DaemonOptions options;

@@ -124,7 +124,7 @@ void Daemon::Impl::StartRowsTimer() {
 void Daemon::Impl::CheckRows() {
   if (stopping || reloading || rows_checking || !yaml->GetBool("platform_watchers.enabled")) return;
   rows_checking = true;
-  db->Submit([this, seen_yaml = yaml, seen_digest = rows_digest](SqlConnection* conn) {
+  db->Submit([this, seen_yaml = yaml, seen_digest = rows_digest, had_error = !rows_error.empty()](SqlConnection* conn) {
     std::shared_ptr<ReloadPlan> plan;
     Status status = conn == nullptr ? Status::Error("database unavailable") : Status::Ok();
     if (conn != nullptr) {
@@ -135,6 +135,12 @@ void Daemon::Impl::CheckRows() {
         status = set.status();
         if (set.ok()) plan = std::make_shared<ReloadPlan>(ReloadPlan{seen_yaml, std::move(*set), WatcherRowsDigest(*read)});
       }
+    }
+    // The usual answer, nothing changed and nothing to log, does not wake the loop: an idle
+    // daemon reads the rows every check_interval and that is all it does.
+    if (status.ok() && plan == nullptr && !had_error) {
+      rows_checking = false;
+      return;
     }
     poster->Post([this, status, plan, seen_yaml] {
       rows_checking = false;

@@ -1,6 +1,7 @@
-// Threads: the loop thread runs everything here except ScanWork's scan, which runs on libuv's
-// thread pool and touches only the work item and the target's spec (never written after
-// construction); the work item holds the target alive until its after-callback on the loop.
+// Threads: the loop thread runs everything here except the scans of a ScanBatch, which run on
+// libuv's thread pool and touch only the batch's items and the targets' specs (never written
+// after construction); an item holds its target alive until the batch's after-callback on the
+// loop.
 #include "daemon/log_watch_target.h"
 
 #include <fnmatch.h>
@@ -20,12 +21,59 @@ struct FileWatchTarget::Watch {
 namespace {
 
 struct ScanWork {
-  uv_work_t req{};
   std::shared_ptr<FileWatchTarget> target;
   const LogWatcherSpec* spec = nullptr;
   LogWatchScan scan;
   std::function<void(const LogWatchScan&)> done;
 };
+
+// The scans asked for in one turn of the loop run as one piece of work on libuv's pool, handed
+// over in the turn's prepare phase (after its timers). The log watchers' fallback checks share
+// aligned timers (log_wakeups.cpp), so ten idle watchers wake one pool thread and the loop once
+// every `every`, not ten pool wake-ups and ten completions.
+struct ScanBatch {
+  uv_loop_t* loop = nullptr;
+  uv_prepare_t prepare{};
+  uv_work_t req{};
+  std::vector<ScanWork> items;
+  bool prepare_closed = false;
+  bool work_done = false;
+
+  void Release() {
+    if (prepare_closed && work_done) delete this;
+  }
+};
+
+thread_local ScanBatch* t_open_batch = nullptr;  // the loop thread's batch still taking scans
+
+void RunBatch(ScanBatch* batch) {
+  if (t_open_batch == batch) t_open_batch = nullptr;
+  uv_prepare_stop(&batch->prepare);
+  uv_close(reinterpret_cast<uv_handle_t*>(&batch->prepare), [](uv_handle_t* h) {
+    auto* b = static_cast<ScanBatch*>(h->data);
+    b->prepare_closed = true;
+    b->Release();
+  });
+  batch->req.data = batch;
+  int rc = uv_queue_work(
+      batch->loop, &batch->req, [](uv_work_t* req) {
+        for (auto& item : static_cast<ScanBatch*>(req->data)->items) item.scan = ScanLogWatch(*item.spec);
+      },
+      [](uv_work_t* req, int status) {
+        auto* b = static_cast<ScanBatch*>(req->data);
+        for (auto& item : b->items) {
+          if (status == 0 && !item.target->closed()) item.done(item.scan);
+        }
+        b->items.clear();
+        b->work_done = true;
+        b->Release();
+      });
+  if (rc != 0) {
+    for (auto& item : batch->items) spdlog::warn("log watcher {}: cannot scan its files: {}", item.spec->name, uv_strerror(rc));
+    batch->items.clear();
+    batch->work_done = true;  // Release() once the prepare handle is closed
+  }
+}
 
 void CloseWatch(uv_fs_event_t* handle) {
   uv_fs_event_stop(handle);
@@ -39,21 +87,15 @@ FileWatchTarget::~FileWatchTarget() {
 }
 
 void FileWatchTarget::Scan(ScanDone done) {
-  auto* work = new ScanWork{{}, shared_from_this(), &spec_, {}, std::move(done)};
-  work->req.data = work;
-  int rc = uv_queue_work(
-      loop_, &work->req, [](uv_work_t* req) {
-        auto* w = static_cast<ScanWork*>(req->data);
-        w->scan = ScanLogWatch(*w->spec);
-      },
-      [](uv_work_t* req, int status) {
-        std::unique_ptr<ScanWork> w(static_cast<ScanWork*>(req->data));
-        if (status == 0 && !w->target->closed_) w->done(w->scan);
-      });
-  if (rc != 0) {
-    spdlog::warn("log watcher {}: cannot scan its files: {}", spec_.name, uv_strerror(rc));
-    delete work;
+  if (t_open_batch == nullptr || t_open_batch->loop != loop_) {
+    auto* batch = new ScanBatch;
+    batch->loop = loop_;
+    uv_prepare_init(loop_, &batch->prepare);
+    batch->prepare.data = batch;
+    uv_prepare_start(&batch->prepare, [](uv_prepare_t* h) { RunBatch(static_cast<ScanBatch*>(h->data)); });
+    t_open_batch = batch;
   }
+  t_open_batch->items.push_back({shared_from_this(), &spec_, {}, std::move(done)});
 }
 
 std::string FileWatchTarget::Arm(const std::string& path, bool directory) {

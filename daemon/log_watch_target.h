@@ -41,7 +41,8 @@ class LogWatchTarget {
 // A `paths:` watcher's files: uv_fs_event on the paths of ScanLogWatch (files, their directories,
 // the globs' directories). A change to a file the watcher reads is a signal; other files in its
 // directories are not. A rename or create seen re-scans, so new files are watched too.
-// Held by shared_ptr: scans in flight keep it alive until their after-callback.
+// Held by shared_ptr: scans in flight keep it alive until their after-callback. The scans of all
+// targets asked for in one turn of the loop run together, as one piece of work on libuv's pool.
 class FileWatchTarget : public LogWatchTarget, public std::enable_shared_from_this<FileWatchTarget> {
  public:
   FileWatchTarget(uv_loop_t* loop, LogWatcherSpec spec) : loop_(loop), spec_(std::move(spec)) {}
@@ -50,6 +51,7 @@ class FileWatchTarget : public LogWatchTarget, public std::enable_shared_from_th
   void Start(Changed changed, Ready ready) override;
   void Check(std::function<void(bool changed)> done) override;
   void Close() override;
+  bool closed() const { return closed_; }
 
   struct Watch;  // one uv_fs_event_t and what it watches
 
