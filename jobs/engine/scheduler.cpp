@@ -14,15 +14,42 @@ std::optional<TimePoint> Scheduler::NextFire(const ScheduleSpec& s, TimePoint af
 }
 
 Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint now, const PausedWork& paused) {
-  std::optional<TimePoint> earliest;
+  std::vector<const ScheduleSpec*> due;
   for (const auto& s : schedules_) {
     if (paused.Holds(s.job.kind, s.job.queue)) continue;  // its missed fires wait for the resume
     auto it = next_.find(s.name);
-    if (it == next_.end() || it->second <= now) {
-      Status st = FireDue(db, s, now);
-      if (!st.ok()) return st.WithContext("schedule " + s.name);
-      it = next_.find(s.name);
+    if (it == next_.end() || it->second <= now) due.push_back(&s);
+  }
+  auto fire = [&](const std::vector<const ScheduleSpec*>& some) {
+    std::map<std::string, TimePoint> next;
+    Status st = InTransaction(db, true, [&]() -> Status {
+      for (const ScheduleSpec* s : some) {
+        Status fired = FireDue(db, *s, now, &next);
+        if (!fired.ok()) return fired.WithContext("schedule " + s->name);
+      }
+      return Status::Ok();
+    });
+    if (st.ok()) {
+      for (auto& [name, at] : next) next_[name] = at;
     }
+    return st;
+  };
+  if (due.size() > 1 && !fire(due).ok()) {
+    // One schedule's failure must not hold the others back: each in a transaction of its own.
+    Status first = Status::Ok();
+    for (const ScheduleSpec* s : due) {
+      Status st = fire({s});
+      if (!st.ok() && first.ok()) first = st;
+    }
+    if (!first.ok()) return first;
+  } else if (due.size() == 1) {
+    Status st = fire(due);
+    if (!st.ok()) return st;
+  }
+  std::optional<TimePoint> earliest;
+  for (const auto& s : schedules_) {
+    if (paused.Holds(s.job.kind, s.job.queue)) continue;
+    auto it = next_.find(s.name);
     if (it != next_.end() && (!earliest || it->second < *earliest)) earliest = it->second;
   }
   return earliest;
@@ -47,7 +74,7 @@ std::optional<TimePoint> LatestDueAfter(const ScheduleSpec& s, TimePoint base, T
 
 // Finds the latest fire due at `now` after the last recorded one, records it, and caches the fire
 // after it; when none is due, caches the next one.
-Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now) {
+Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now, std::map<std::string, TimePoint>* next_fires) {
   auto last = db.Query("SELECT MAX(fire_at) FROM vigil_schedule_fires WHERE schedule = $1", {s.name});
   if (!last.ok()) return last.status();
   bool never_fired = last->rows[0].IsNull(0);
@@ -65,35 +92,33 @@ Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint no
   }
   if (!due) {
     auto next = NextFire(s, base);
-    next_[s.name] = next ? *next : TimePoint::max();
+    (*next_fires)[s.name] = next ? *next : TimePoint::max();
     return Status::Ok();
   }
-  Status st = RecordFire(db, s, *due, now, run);
+  Status st = RecordFireInTx(db, s, *due, now, run);
   if (!st.ok()) return st;
   auto following = NextFire(s, *due);
-  next_[s.name] = following ? *following : TimePoint::max();
+  (*next_fires)[s.name] = following ? *following : TimePoint::max();
   return Status::Ok();
 }
 
-Status Scheduler::RecordFire(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run) {
+Status Scheduler::RecordFireInTx(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run) {
   int64_t fire_us = ToMicros(fire_at);
-  return InTransaction(db, true, [&]() -> Status {
-    auto ins = db.Query("INSERT INTO vigil_schedule_fires (schedule, fire_at, created_at) VALUES ($1, $2, $3)"
-                        " ON CONFLICT (schedule, fire_at) DO NOTHING",
-                        {s.name, fire_us, ToMicros(now)});
-    if (!ins.ok()) return ins.status();
-    if (ins->affected == 0 || !run) return Status::Ok();  // another daemon fired it, or skipped
-    JobSpec job = s.job;
-    job.unique_key = "fire:" + s.name + ":" + std::to_string(fire_us);
-    if (!job.args.is_object()) job.args = nlohmann::json::object();
-    job.args["fire_at"] = FormatIso8601(fire_at, s.zone);
-    auto enq = EnqueueJobsInTx(db, {job}, now);
-    if (!enq.ok()) return enq.status();
-    auto upd = db.Query("UPDATE vigil_schedule_fires SET job_id = $1 WHERE schedule = $2 AND fire_at = $3",
-                        {(*enq)[0].id, s.name, fire_us});
-    if (upd.ok()) spdlog::debug("schedule {} fired for {}", s.name, FormatIso8601(fire_at, s.zone));
-    return upd.status();
-  });
+  auto ins = db.Query("INSERT INTO vigil_schedule_fires (schedule, fire_at, created_at) VALUES ($1, $2, $3)"
+                      " ON CONFLICT (schedule, fire_at) DO NOTHING",
+                      {s.name, fire_us, ToMicros(now)});
+  if (!ins.ok()) return ins.status();
+  if (ins->affected == 0 || !run) return Status::Ok();  // another daemon fired it, or skipped
+  JobSpec job = s.job;
+  job.unique_key = "fire:" + s.name + ":" + std::to_string(fire_us);
+  if (!job.args.is_object()) job.args = nlohmann::json::object();
+  job.args["fire_at"] = FormatIso8601(fire_at, s.zone);
+  auto enq = EnqueueJobsInTx(db, {job}, now);
+  if (!enq.ok()) return enq.status();
+  auto upd = db.Query("UPDATE vigil_schedule_fires SET job_id = $1 WHERE schedule = $2 AND fire_at = $3",
+                      {(*enq)[0].id, s.name, fire_us});
+  if (upd.ok()) spdlog::debug("schedule {} fired for {}", s.name, FormatIso8601(fire_at, s.zone));
+  return upd.status();
 }
 
 Result<int64_t> Scheduler::PruneFires(SqlConnection& db, TimePoint before) {

@@ -55,7 +55,9 @@ class Scheduler {
   // their fires are not recorded while paused, so the first tick after the resume finds them
   // missed and follows catch_up (one: fire once, for the latest; skip: only a fire at most
   // kSkipGrace late runs, and the rest wait for the next). Returns the earliest next fire of the
-  // schedules not paused (or nullopt if none), so the caller knows when to call again.
+  // schedules not paused (or nullopt if none), so the caller knows when to call again. The fires
+  // due together are recorded and their jobs enqueued in one transaction: twenty watchers on the
+  // same `every` cost one commit, and their jobs are claimed together.
   Result<std::optional<TimePoint>> Tick(SqlConnection& db, TimePoint now, const PausedWork& paused = {});
   // Deletes fire rows older than `before`, keeping the newest of each schedule.
   Result<int64_t> PruneFires(SqlConnection& db, TimePoint before);
@@ -66,10 +68,12 @@ class Scheduler {
   static std::optional<TimePoint> NextFire(const ScheduleSpec& s, TimePoint after);
 
  private:
-  Status FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now);
+  // Inside the caller's transaction; the schedule's next fire goes to `next` (applied to next_
+  // once the transaction committed).
+  Status FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now, std::map<std::string, TimePoint>* next);
   // Records fire `fire_at` (winning or losing the race to other daemons) and, when it won and
-  // `run`, enqueues its job in the same transaction.
-  Status RecordFire(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run);
+  // `run`, enqueues its job, inside the caller's transaction.
+  Status RecordFireInTx(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run);
   std::vector<ScheduleSpec> schedules_;
   std::map<std::string, TimePoint> next_;        // cached next fire per schedule
   std::map<std::string, TimePoint> first_seen_;  // when this process first saw a never-fired schedule

@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_connection.h"
+#include "store/sqlite/write_gate.h"
 
 #include <sqlite3.h>
 
@@ -23,6 +24,7 @@ class BusyWait {
 
   // sqlite3_busy_handler's callback: non-zero to try again, 0 to give up with SQLITE_BUSY.
   static int OnBusy(void* self, int tries) { return static_cast<BusyWait*>(self)->Wait(tries); }
+  std::chrono::milliseconds timeout() const { return timeout_; }
 
  private:
   int Wait(int tries) {
@@ -43,8 +45,13 @@ class SqliteConnection final : public SqlConnection {
  public:
   SqliteConnection(sqlite3* db, int busy_timeout_ms) : db_(db), busy_(busy_timeout_ms) {
     sqlite3_busy_handler(db_, &BusyWait::OnBusy, &busy_);
+    if (!sqlite3_db_readonly(db_, "main")) {
+      const char* file = sqlite3_db_filename(db_, "main");
+      gate_ = WriteGate::For(file != nullptr ? file : "");
+    }
   }
   ~SqliteConnection() override {
+    LeaveGate();
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
@@ -67,7 +74,10 @@ class SqliteConnection final : public SqlConnection {
     int rc;
     statement_started_ = std::chrono::steady_clock::now();
     timed_out_ = false;
+    // A write outside a transaction takes the gate for itself (write_gate.h).
+    bool gated = !gate_held_ && gate_ && sqlite3_get_autocommit(db_) && !sqlite3_stmt_readonly(st) && EnterGate();
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) result.rows.push_back(ReadRow(st, ncols));
+    if (gated) LeaveGate();
     if (rc != SQLITE_DONE) {
       Status err = Error(rc, sql);
       sqlite3_reset(st);
@@ -90,14 +100,24 @@ class SqliteConnection final : public SqlConnection {
     return Status::Error("sqlite: " + text, KindOf(rc, text));
   }
 
-  Status DoBegin(bool immediate) override { return ExecScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  // A write transaction holds the gate (write_gate.h) from before its BEGIN to its end.
+  Status DoBegin(bool immediate) override {
+    if (immediate && gate_ && !gate_held_) EnterGate();
+    Status s = ExecScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (!s.ok() && sqlite3_get_autocommit(db_)) LeaveGate();
+    return s;
+  }
   Status DoCommit() override {
     LiftStatementLimit();
-    return ExecScript("COMMIT");
+    Status s = ExecScript("COMMIT");
+    if (sqlite3_get_autocommit(db_)) LeaveGate();  // a COMMIT that failed leaves the transaction open
+    return s;
   }
   Status DoRollback() override {
     LiftStatementLimit();
-    return ExecScript("ROLLBACK");
+    Status s = ExecScript("ROLLBACK");
+    if (sqlite3_get_autocommit(db_)) LeaveGate();
+    return s;
   }
 
   Status LimitStatementTime(std::chrono::milliseconds limit) override {
@@ -182,6 +202,16 @@ class SqliteConnection final : public SqlConnection {
     return conn->timed_out_ ? 1 : 0;
   }
 
+  bool EnterGate() {
+    gate_held_ = gate_->Enter(busy_.timeout());
+    return gate_held_;
+  }
+  void LeaveGate() {
+    if (!gate_held_) return;
+    gate_held_ = false;
+    gate_->Leave();
+  }
+
   void LiftStatementLimit() {
     if (statement_limit_.count() == 0) return;
     sqlite3_progress_handler(db_, 0, nullptr, nullptr);
@@ -204,6 +234,8 @@ class SqliteConnection final : public SqlConnection {
   static constexpr int kProgressSteps = 1000;  // VM steps between two looks at the clock
   sqlite3* db_;
   BusyWait busy_;
+  std::shared_ptr<WriteGate> gate_;  // nullptr: an in-memory or read-only database
+  bool gate_held_ = false;
   std::chrono::milliseconds statement_limit_{0};  // 0: none (LimitStatementTime until the transaction ends)
   std::chrono::steady_clock::time_point statement_started_;
   bool timed_out_ = false;  // the progress handler interrupted the statement
