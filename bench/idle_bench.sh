@@ -15,8 +15,15 @@
 # Usage: bench/idle_bench.sh                    the issue's 100 watchers: 40 feed watchers every 1h,
 #                                                30 webhooks, 20 timed every 5m, 10 log watchers
 #        FEEDS=10000 bench/idle_bench.sh        10,000 feed watchers (every: 1h, jitter: 10m) alone
+#        STEADY=1 FEEDS=10000 bench/idle_bench.sh  the same past its first hour: the stand-in answers
+#                                                every poll 304, as it does once each feed's ETag is
+#                                                stored, so the window holds no first answers (200s)
 # Environment: VIGIL (binary, default build/vigil), DB ("sqlite postgres", default both), WINDOW
-#   (seconds, default 60), SETTLE (seconds after start before the window, default 20), KEEP=1.
+#   (seconds, default 60), SETTLE (seconds after start before the window, default 20), KEEP=1,
+#   JITTER (the FEEDS watchers', default 10m: their polls fall in the first 10 minutes of each
+#   hour, so a window elsewhere holds none; JITTER=1h spreads the same polls evenly over the hour,
+#   and a window then shows the hour's average). The last columns give the polls answered in the
+#   window and the daemon's CPU per poll (the whole process's, divided).
 # The feed watchers poll a local stand-in (Python, loopback) that serves a real Atom feed with an
 # ETag and answers 304 to a conditional request.
 set -euo pipefail
@@ -27,6 +34,7 @@ DB=${DB:-sqlite postgres}
 WINDOW=${WINDOW:-60}
 SETTLE=${SETTLE:-20}
 FEEDS=${FEEDS:-}
+JITTER=${JITTER:-10m}
 PY=/usr/bin/python3
 FEED=$root/tests/fixtures/feeds/huginn/cdata_rss.atom
 
@@ -49,6 +57,7 @@ feed_port=$(free_port)
 cat >"$work/feed_host.py" <<'PY'
 import http.server, sys, threading
 body = open(sys.argv[2], "rb").read()
+steady = sys.argv[3] == "1"
 counts = {"200": 0, "304": 0}
 lock = threading.Lock()
 class H(http.server.BaseHTTPRequestHandler):
@@ -57,7 +66,7 @@ class H(http.server.BaseHTTPRequestHandler):
         if self.path == "/counts":
             text = ("%d %d\n" % (counts["200"], counts["304"])).encode()
             self.send_response(200); self.send_header("Content-Length", str(len(text))); self.end_headers(); self.wfile.write(text); return
-        fresh = self.headers.get("If-None-Match") == '"v1"'
+        fresh = steady or self.headers.get("If-None-Match") == '"v1"'
         with lock:
             counts["304" if fresh else "200"] += 1
         if fresh:
@@ -67,7 +76,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
-$PY "$work/feed_host.py" "$feed_port" "$FEED" &
+$PY "$work/feed_host.py" "$feed_port" "$FEED" "${STEADY:-0}" &
 pids+=($!)
 
 config() {  # URL PORT DIR
@@ -81,7 +90,7 @@ config() {  # URL PORT DIR
   echo "watchers:"
   if [ -n "$FEEDS" ]; then
     for i in $(seq "$FEEDS"); do
-      printf '  - {name: feed-%d, type: literature, source: feed, every: 1h, jitter: 10m, url: "http://127.0.0.1:%d/feed/%d"}\n' "$i" "$feed_port" "$i"
+      printf '  - {name: feed-%d, type: literature, source: feed, every: 1h, jitter: %s, url: "http://127.0.0.1:%d/feed/%d"}\n' "$i" "$JITTER" "$feed_port" "$i"
     done
     return
   fi
@@ -129,8 +138,9 @@ run_one() {  # LABEL URL GROWTH_COMMAND HEARTBEAT_COMMAND
   done
   t1=$(date +%s.%N)
   sleep "$SETTLE"
-  local sw0 cpu0 g0 h0 sw1 cpu1 g1 h1 hz
+  local sw0 cpu0 g0 h0 sw1 cpu1 g1 h1 hz counts0
   hz=$(getconf CLK_TCK)
+  counts0=$(curl -fs "http://127.0.0.1:$feed_port/counts")
   sw0=$(switches "$pid"); cpu0=$(cpu_ticks "$pid"); g0=$(eval "$growth"); h0=$(eval "$heartbeat")
   sleep "$WINDOW"
   sw1=$(switches "$pid"); cpu1=$(cpu_ticks "$pid"); g1=$(eval "$growth"); h1=$(eval "$heartbeat")
@@ -138,14 +148,17 @@ run_one() {  # LABEL URL GROWTH_COMMAND HEARTBEAT_COMMAND
   rss=$(kb "$pid" VmRSS); hwm=$(kb "$pid" VmHWM)
   counts=$(curl -fs "http://127.0.0.1:$feed_port/counts")
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-  $PY - "$label" "$t0" "$t1" "$sw0" "$sw1" "$cpu0" "$cpu1" "$hz" "$g0" "$g1" "$h0" "$h1" "$rss" "$hwm" "$WINDOW" "$counts" <<'PY' >>"$work/results.txt"
+  $PY - "$label" "$t0" "$t1" "$sw0" "$sw1" "$cpu0" "$cpu1" "$hz" "$g0" "$g1" "$h0" "$h1" "$rss" "$hwm" "$WINDOW" "$counts0" "$counts" <<'PY' >>"$work/results.txt"
 import sys
-(label, t0, t1, sw0, sw1, c0, c1, hz, g0, g1, h0, h1, rss, hwm, window, counts) = sys.argv[1:]
+(label, t0, t1, sw0, sw1, c0, c1, hz, g0, g1, h0, h1, rss, hwm, window, counts0, counts) = sys.argv[1:]
 w = float(window)
-print("| %s | %.2f | %.2f | %.3f | %d | %.0f | %.1f | %.1f | %s |" % (
-    label, float(t1) - float(t0), (int(sw1) - int(sw0)) / w, 100.0 * (int(c1) - int(c0)) / int(hz) / w,
+cpu_s = (int(c1) - int(c0)) / int(hz)
+polls = sum(map(int, counts.split())) - sum(map(int, counts0.split()))
+per_poll = "%.2f" % (1000.0 * cpu_s / polls) if polls else "-"
+print("| %s | %.2f | %.2f | %.3f | %d | %.0f | %.1f | %.1f | %s | %d | %s |" % (
+    label, float(t1) - float(t0), (int(sw1) - int(sw0)) / w, 100.0 * cpu_s / w,
     int(g1) - int(g0), (int(h1) - int(h0)) / 1e6,
-    int(rss) / 1024, int(hwm) / 1024, counts.strip().replace(" ", " x200, ", 1) + " x304"))
+    int(rss) / 1024, int(hwm) / 1024, counts.strip().replace(" ", " x200, ", 1) + " x304", polls, per_poll))
 PY
 }
 
@@ -175,6 +188,6 @@ done
 echo
 echo "bench/idle_bench.sh: ${FEEDS:-100 (40 feed, 30 webhook, 20 timed, 10 log)} watchers, settle ${SETTLE} s, window ${WINDOW} s;" \
   "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| database | start s | wakeups/s | CPU % of a core | wrote B | heartbeat moved s | RSS MB | peak RSS MB | feed host answers |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| database | start s | wakeups/s | CPU % of a core | wrote B | heartbeat moved s | RSS MB | peak RSS MB | feed host answers (all) | polls in window | CPU ms per poll |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$work/results.txt"
