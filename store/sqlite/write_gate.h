@@ -5,8 +5,10 @@
 // writers (job workers, the completer, the fetcher's claims, the webhook writer, the maintainer)
 // met that way: twenty timed watchers firing together cost some 300 context switches of sleeps
 // and retries. Through the gate a writer waits once, on a futex, and is woken when the writer
-// before it is done. An explicit write transaction (BEGIN IMMEDIATE) holds the gate until it ends;
-// a write statement outside one holds it for the statement. Other processes (the CLI, the
+// before it is done. Only an explicit write transaction (BEGIN IMMEDIATE, which always takes
+// SQLite's write lock) holds the gate, from before its BEGIN until it ends: a statement outside
+// one may not need the lock at all (CREATE TABLE IF NOT EXISTS of a table that exists), and must
+// not wait for a gate where SQLite would not make it wait. Other processes (the CLI, the
 // platform) still meet at SQLite's lock, as before.
 //
 // Never a deadlock: Enter waits at most the connection's busy timeout and then lets the writer
