@@ -49,6 +49,14 @@ class JobEngineTest : public ::testing::TestWithParam<const char*> {
     return ids;
   }
 
+  // noop under the name "slow", with a timeout of its own (its jobs sleep on {"sleep_ms": N}).
+  static KindSpec SlowKind(std::chrono::milliseconds timeout) {
+    KindSpec slow = NoopKind();
+    slow.kind = "slow";
+    slow.timeout = timeout;
+    return slow;
+  }
+
   int64_t Count(const std::string& sql) {
     auto r = conn_->Query(sql);
     EXPECT_TRUE(r.ok()) << r.error();
@@ -207,10 +215,7 @@ TEST_P(JobEngineTest, GracefulStopHandsBackUnfinishedJobs) {
 
 TEST_P(JobEngineTest, TimeoutCancelsTheHandlerAndRetries) {
   JobRegistry registry;
-  KindSpec slow = NoopKind();
-  slow.kind = "slow";
-  slow.timeout = 200ms;
-  registry.Add(slow);
+  registry.Add(SlowKind(200ms));
   JobSpec j{.kind = "slow", .args = {{"sleep_ms", 30000}}, .max_attempts = 1};
   ASSERT_TRUE(EnqueueJobs(*conn_, {j}, std::chrono::system_clock::now()).ok());
   JobEngine engine(Options("n1"), registry, {});
@@ -223,10 +228,7 @@ TEST_P(JobEngineTest, TimeoutCancelsTheHandlerAndRetries) {
 // whose timeout could pass sooner brings it back for that, so the timeout is kept to the second.
 TEST_P(JobEngineTest, ATimeoutSoonerThanTheMaintainersNextDutyIsStillEnforced) {
   JobRegistry registry;
-  KindSpec slow = NoopKind();
-  slow.kind = "slow";
-  slow.timeout = 300ms;
-  registry.Add(slow);
+  registry.Add(SlowKind(300ms));
   auto options = Options("n1");
   options.poll_interval = 30s;
   options.lease = 30s;
