@@ -1,4 +1,5 @@
-// The claim/run/complete path of JobEngine; maintenance lives in job_engine_maintenance.cpp.
+// The claim/run path of JobEngine; recording outcomes lives in job_engine_complete.cpp, maintenance
+// in job_engine_maintenance.cpp, the listener in job_engine_listen.cpp.
 // Threads and locks: see job_engine.h. No database call is made while holding mu_.
 #include "jobs/engine/job_engine.h"
 
@@ -359,58 +360,6 @@ JobOutcome JobEngine::OutcomeOf(const Claimed& c, const KindSpec& spec, JobResul
     }
   }
   return out;
-}
-
-void JobEngine::CompleteLoop() {
-  NameThisThread("jobs-complete");
-  auto db = ConnectWithRetry("completer");
-  for (;;) {
-    std::vector<std::pair<JobOutcome, std::string>> batch;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      complete_cv_.wait(lock, [this] { return stop_all_ || !outcomes_.empty(); });
-      if (outcomes_.empty() && stop_all_) return;
-      if (options_.complete_batch_delay.count() > 0 && !stop_all_) {
-        complete_cv_.wait_for(lock, options_.complete_batch_delay, [this] { return stop_all_; });
-      }
-      batch.swap(outcomes_);
-    }
-    std::vector<JobOutcome> outcomes;
-    for (const auto& [o, kind] : batch) outcomes.push_back(o);
-    int backoff = 50;
-    for (;;) {
-      if (!db || !db->healthy()) db = ConnectWithRetry("completer");
-      if (!db) return;  // stopping with the database down: leases expire and the jobs run again
-      auto r = FinishJobs(*db, outcomes, options_.node_id, clock_.Now());
-      if (r.ok()) break;
-      spdlog::warn("recording {} job outcomes failed, retrying: {}", outcomes.size(), r.error());
-      std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
-      backoff = std::min(backoff * 2, 2000);
-    }
-    std::lock_guard<std::mutex> lock(mu_);
-    finished_ += static_cast<int64_t>(batch.size());
-    bool retried = false;
-    for (const auto& [o, kind] : batch) {
-      retried = retried || (!o.ok && !o.discard);
-      auto it = inflight_.find(o.id);
-      std::string queue = it != inflight_.end() ? it->second->job.queue : "";
-      if (it != inflight_.end()) inflight_.erase(it);
-      if (auto q = queues_.find(queue); q != queues_.end()) q->second.uncommitted--;
-      Labels labels{{"kind", kind}, {"queue", queue}};
-      if (o.ok) Metrics::Global().Inc("vigil_jobs_completed_total", labels);
-      else if (o.discard) Metrics::Global().Inc("vigil_jobs_discarded_total", labels);
-      else Metrics::Global().Inc("vigil_jobs_failed_total", labels);
-      if (!o.ok) spdlog::log(o.discard ? spdlog::level::err : spdlog::level::warn, "job {} ({}) {}: {}", o.id, kind,
-                             o.discard ? "discarded" : "will retry", o.error);
-    }
-    // The fetcher claims again if the last round left jobs for want of room (what these outcomes
-    // held counts until now with prefetch: auto), and reads the next run_at again if a job comes
-    // back later: it may sleep past that otherwise.
-    if (claim_limited_ || retried) {
-      wake_ = true;
-      fetch_cv_.notify_one();
-    }
-  }
 }
 
 }  // namespace vigil
