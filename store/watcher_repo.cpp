@@ -15,10 +15,16 @@ namespace {
 constexpr const char* kManagedKey = "managed_by";
 constexpr const char* kInternalKey = "internal";  // one of vigil's own watchers, in no YAML
 
-bool IsInternalConfig(const std::string& config_json) {
+// The value at `key` of a row's config when it is `want` (a stored row's config is anything the
+// platform wrote: not an object, or the key holding another type, is simply not a match).
+bool ConfigHas(const std::string& config_json, const char* key, const nlohmann::json& want) {
   auto config = ParseJsonOrDiscarded(config_json);
-  return config.is_object() && config.value(kInternalKey, false) == true;
+  if (!config.is_object()) return false;
+  auto it = config.find(key);
+  return it != config.end() && *it == want;
 }
+
+bool IsInternalConfig(const std::string& config_json) { return ConfigHas(config_json, kInternalKey, true); }
 
 // A row that exists is returned as it is, whoever made it. A missing one is created with what the
 // config declares for the community (store/community_repo.h), or the defaults when it declares
@@ -251,10 +257,7 @@ Result<std::string> EnsureInternalWatcher(SqlConnection& db, WatcherDecl decl, T
   return **id;
 }
 
-bool IsVigilManagedConfig(const std::string& config_json) {
-  auto config = ParseJsonOrDiscarded(config_json);
-  return config.is_object() && config.value(kManagedKey, "") == "vigil";
-}
+bool IsVigilManagedConfig(const std::string& config_json) { return ConfigHas(config_json, kManagedKey, "vigil"); }
 
 namespace {
 
@@ -289,7 +292,16 @@ Result<std::vector<PlatformWatcherRow>> ReadRows(SqlConnection& db, const std::s
 
 }  // namespace
 
-Result<std::vector<PlatformWatcherRow>> ListPlatformWatcherRows(SqlConnection& db) { return ReadRows(db, "", {}); }
+// The rows vigil synced from YAML are left out by the database (the daemon reads the table every
+// platform_watchers.check_interval, and with ten thousand YAML watchers they are all but the whole
+// table); ReadRows checks each row it gets again. A config SQLite cannot read as JSON is kept.
+Result<std::vector<PlatformWatcherRow>> ListPlatformWatcherRows(SqlConnection& db) {
+  const char* vigils = db.dialect() == "postgres"
+                           ? " WHERE (w.config ->> 'managed_by') IS DISTINCT FROM 'vigil'"
+                           : " WHERE (CASE WHEN json_valid(w.config) THEN json_extract(w.config, '$.managed_by') END)"
+                             " IS NOT 'vigil'";
+  return ReadRows(db, vigils, {});
+}
 
 Result<std::optional<PlatformWatcherRow>> FindPlatformWatcherRow(SqlConnection& db, const std::string& id_or_name) {
   if (auto id = UuidIn(id_or_name, db.uuid_form())) {

@@ -1,6 +1,8 @@
 // Migrations and watcher sync on both SQLite and a real PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "store/migrator.h"
 #include "store/watcher_repo.h"
 #include "tests/support/test_db.h"
@@ -148,6 +150,43 @@ TEST_P(StoreTest, SyncLeavesPlatformWatchersAlone) {
   auto report = SyncWatchers(*conn, {}, std::chrono::system_clock::now());
   ASSERT_TRUE(report.ok()) << report.error();
   EXPECT_EQ(report->disabled, 0);
+}
+
+// The rows the daemon reads every check_interval: the platform's, whatever their config holds,
+// and none of the rows vigil synced from its YAML.
+TEST_P(StoreTest, PlatformRowsAreEveryRowButVigilsWhateverTheirConfigHolds) {
+  auto conn = db_.ConnectMigrated();
+  ASSERT_TRUE(conn);
+  bool pg = std::string(GetParam()) == "postgres";
+  auto synced = SyncWatchers(*conn, {WatcherDecl{.name = "from-yaml", .type = "webhook"}}, std::chrono::system_clock::now());
+  ASSERT_TRUE(synced.ok()) << synced.error();
+  std::vector<std::pair<std::string, std::string>> configs = {
+      {"plain", R"({"source": "pubmed"})"},  {"number-marker", R"({"managed_by": 5})"},
+      {"other-marker", R"({"managed_by": "someone"})"}, {"nested", R"({"x": {"managed_by": "vigil"}})"},
+      {"array", "[1, 2]"},                    {"scalar", "\"vigil\""},
+      {"internal-text", R"({"internal": "yes"})"}};
+  if (!pg) configs.push_back({"not-json", "{oops"});
+  int n = 0;
+  for (const auto& [name, config] : configs) {
+    std::string id = "0190a0b0-0000-7000-8000-00000000010" + std::to_string(n++);
+    ASSERT_TRUE(conn->Query("INSERT INTO watchers (id, watcher_type, name, config) VALUES ($1, 'literature', $2, $3)",
+                            {id, name, config})
+                    .ok())
+        << name;
+  }
+  ASSERT_TRUE(conn->Query("INSERT INTO watchers (id, watcher_type, name) VALUES ('0190a0b0-0000-7000-8000-000000000200', "
+                          "'webhook', 'no-config')")
+                  .ok());
+  auto rows = ListPlatformWatcherRows(*conn);
+  ASSERT_TRUE(rows.ok()) << rows.error();
+  std::set<std::string> names;
+  for (const auto& r : *rows) names.insert(r.name);
+  std::set<std::string> want = {"no-config"};
+  for (const auto& [name, config] : configs) want.insert(name);
+  EXPECT_EQ(names, want);
+  auto found = FindPlatformWatcherRow(*conn, "from-yaml");
+  ASSERT_TRUE(found.ok()) << found.error();
+  EXPECT_FALSE(found->has_value());
 }
 
 TEST_P(StoreTest, BlobParameterStoresEveryByteAsABlob) {
