@@ -41,11 +41,17 @@ JobRow ToJob(const SqlRow& r) {
   return j;
 }
 
-// "(1,2,3)": ids are integers, so inlining them is safe and keeps one round trip.
-std::string IdList(const std::vector<int64_t>& ids) {
-  std::string out = "(";
-  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
-  return out + ")";
+// " IN <the ids>" as one bound parameter, $`index`, appended to `params`: the statement's text is
+// the same whatever the ids, so each connection prepares it once (inlined lists made every batch a
+// statement of its own: hundreds of one-off statements held by each connection's cache).
+std::string IdsIn(const SqlConnection& db, const std::vector<int64_t>& ids, std::vector<SqlValue>* params) {
+  bool pg = db.dialect() == "postgres";
+  std::string list = pg ? "{" : "[";
+  for (size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+  list += pg ? "}" : "]";
+  params->push_back(std::move(list));
+  std::string at = "$" + std::to_string(params->size());
+  return pg ? " = ANY(" + at + "::bigint[])" : " IN (SELECT value FROM json_each(" + at + "))";
 }
 
 Status Notify(SqlConnection& db, const std::set<std::string>& queues) {
@@ -229,9 +235,11 @@ Result<int64_t> FinishJobs(SqlConnection& db, const std::vector<JobOutcome>& out
   }
   Status s = InTransaction(db, true, [&]() -> Status {
     if (!done.empty()) {
+      std::vector<SqlValue> params = {now_us, worker};
+      std::string in = IdsIn(db, done, &params);
       auto r = db.Query("UPDATE vigil_jobs SET state = 'completed', finished_at = $1, updated_at = $1, locked_by = NULL,"
-                        " locked_until = NULL WHERE locked_by = $2 AND state = 'running' AND id IN " + IdList(done),
-                        {now_us, worker});
+                        " locked_until = NULL WHERE locked_by = $2 AND state = 'running' AND id" + in,
+                        params);
       if (!r.ok()) return r.status();
       changed += r->affected;
     }
@@ -253,18 +261,21 @@ Result<int64_t> FinishJobs(SqlConnection& db, const std::vector<JobOutcome>& out
 
 Status ExtendLeases(SqlConnection& db, const std::vector<int64_t>& ids, const std::string& worker, TimePoint until) {
   if (ids.empty()) return Status::Ok();
-  auto r = db.Query("UPDATE vigil_jobs SET locked_until = $1 WHERE locked_by = $2 AND state = 'running' AND id IN " + IdList(ids),
-                    {ToMicros(until), worker});
+  std::vector<SqlValue> params = {ToMicros(until), worker};
+  std::string in = IdsIn(db, ids, &params);
+  auto r = db.Query("UPDATE vigil_jobs SET locked_until = $1 WHERE locked_by = $2 AND state = 'running' AND id" + in, params);
   return r.status();
 }
 
 Status ReleaseJobs(SqlConnection& db, const std::vector<int64_t>& ids, const std::string& worker, TimePoint now,
                    bool count_attempt) {
   if (ids.empty()) return Status::Ok();
+  std::vector<SqlValue> params = {ToMicros(now), worker};
+  std::string in = IdsIn(db, ids, &params);
   auto r = db.Query(std::string("UPDATE vigil_jobs SET state = 'available', ") + (count_attempt ? "" : "attempt = attempt - 1, ") +
                         "locked_by = NULL, locked_until = NULL, updated_at = $1 WHERE locked_by = $2 AND state = 'running'"
-                        " AND id IN " + IdList(ids),
-                    {ToMicros(now), worker});
+                        " AND id" + in,
+                    params);
   return r.status();
 }
 
