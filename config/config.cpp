@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -38,9 +39,11 @@ Result<std::shared_ptr<const Config>> Config::Parse(const std::string& yaml, con
 
 Result<std::shared_ptr<const Config>> Config::WithWatcherRows(const Config& base, const std::vector<WatcherRow>& rows,
                                                              nlohmann::json row_states) {
-  auto config = std::make_shared<Config>(base);
-  if (!row_states.is_null()) config->tree_["platform_watcher_rows"] = std::move(row_states);
-  nlohmann::json& list = config->tree_["watchers"];
+  auto config = std::make_shared<Config>(base);  // shares the tree and the marks
+  if (!row_states.is_null()) config->platform_rows_ = std::move(row_states);
+  if (rows.empty()) return std::shared_ptr<const Config>(std::move(config));
+  config->tree_ = std::make_shared<nlohmann::json>(*base.tree_);
+  nlohmann::json& list = (*config->tree_)["watchers"];
   if (!list.is_array()) list = nlohmann::json::array();
   const nlohmann::json secrets = base.tree().value("secrets", nlohmann::json::object());
   for (const auto& row : rows) {
@@ -106,7 +109,7 @@ nlohmann::json DefaultFor(const std::string& spec_path) {
 }
 
 nlohmann::json Config::Get(const std::string& path) const {
-  if (const auto* v = Lookup(tree_, path)) return *v;
+  if (const auto* v = Lookup(*tree_, path)) return *v;
   return DefaultFor(path);
 }
 
@@ -149,8 +152,29 @@ Status Config::ErrorAt(const std::string& concrete_path, const std::string& mess
 }
 
 std::string Config::Where(const std::string& concrete_path) const {
-  auto it = marks_.find(concrete_path);
-  return it == marks_.end() ? path_ : it->second;
+  for (const auto& table : marks_) {
+    const Mark* mark = table->Find(concrete_path);
+    if (mark == nullptr) continue;
+    if (mark->line < 0) return table->source;
+    return table->source + ":" + std::to_string(mark->line) + ":" + std::to_string(mark->column);
+  }
+  return path_;
+}
+
+void Config::MarkTable::Note(const std::string& path, Mark mark) {
+  at.emplace_back(std::hash<std::string>{}(path), mark);
+}
+
+void Config::MarkTable::Sort() {
+  std::stable_sort(at.begin(), at.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  at.shrink_to_fit();
+}
+
+const Config::Mark* Config::MarkTable::Find(const std::string& path) const {
+  uint64_t h = std::hash<std::string>{}(path);
+  auto it = std::upper_bound(at.begin(), at.end(), h, [](uint64_t v, const auto& e) { return v < e.first; });
+  if (it == at.begin() || std::prev(it)->first != h) return nullptr;
+  return &std::prev(it)->second;
 }
 
 std::string Config::DatabaseUrl() const { return AbsoluteDatabaseUrl(GetString("database.url")); }

@@ -49,13 +49,16 @@ class Config {
   };
   // `base` with `rows` appended to its `watchers`, each walked against the table as a YAML block
   // is (see ConfigLoader::RunWatcherRow for what a row may not do). The first row that does not
-  // walk is the error. `row_states`, when given, is kept as `platform_watcher_rows`: what became
-  // of every row (run, refused and why), for the API and `vigil watchers list`.
+  // walk is the error. `row_states`, when given, is kept as platform_watcher_rows(): what became
+  // of every row (run, refused and why), for the API and `vigil watchers list`. Without rows the
+  // new Config shares `base`'s tree and marks (ten thousand YAML watchers are held once).
   static Result<std::shared_ptr<const Config>> WithWatcherRows(const Config& base, const std::vector<WatcherRow>& rows,
                                                                nlohmann::json row_states = nullptr);
 
   const std::string& path() const { return path_; }
-  const nlohmann::json& tree() const { return tree_; }
+  const nlohmann::json& tree() const { return *tree_; }
+  // What became of each platform watcher row (WithWatcherRows' `row_states`); null when not read.
+  const nlohmann::json& platform_watcher_rows() const { return platform_rows_; }
 
   // The value at a dotted path ("http.listen"), else the table default, else null.
   nlohmann::json Get(const std::string& path) const;
@@ -96,9 +99,30 @@ class Config {
 
  private:
   friend class ConfigLoader;
+  // Where keys were written, by concrete path: a line and column in `source` (the config file's
+  // name), or `source` alone (a platform row's label, or a key with no position).
+  struct Mark {
+    int32_t line = -1;
+    int32_t column = -1;
+  };
+  // Keyed by a 64-bit hash of the path, not the path: 16 bytes a key (a config of 10,000 watchers
+  // has ~70,000 keys). A clash among a config's keys is beyond reach, and could only misplace the
+  // position an error names. Sorted by the loader once its walk is done (Sort); for a path noted
+  // twice, the last mark counts.
+  struct MarkTable {
+    std::string source;
+    std::vector<std::pair<uint64_t, Mark>> at;
+    void Note(const std::string& path, Mark mark);
+    void Sort();
+    const Mark* Find(const std::string& path) const;
+  };
+
   std::string path_;
-  nlohmann::json tree_ = nlohmann::json::object();
-  std::map<std::string, std::string> marks_;
+  // Immutable once loaded, so shared by the Configs made from this one without rows.
+  std::shared_ptr<nlohmann::json> tree_ = std::make_shared<nlohmann::json>(nlohmann::json::object());
+  nlohmann::json platform_rows_;
+  // Searched in order: the marks of this Config's own walks first, then those of its base.
+  std::vector<std::shared_ptr<const MarkTable>> marks_;
   std::vector<std::string> secret_paths_;
   std::map<std::string, std::string> unresolved_secrets_;
 };

@@ -10,7 +10,7 @@ std::string Join(const std::string& a, const std::string& b) { return a.empty() 
 
 }  // namespace
 
-bool ConfigLoader::RowSecretKey(const YAML::Node& key, const YAML::Node& value, const std::string& base,
+bool ConfigLoader::RowSecretKey(const YamlNode& key, const YamlNode& value, const std::string& base,
                                 const std::string& concrete, nlohmann::json* dest, Status* status) {
   std::string name = key.Scalar();
   std::string child = Join(concrete, name);
@@ -40,29 +40,29 @@ bool ConfigLoader::RowSecretKey(const YAML::Node& key, const YAML::Node& value, 
 
 namespace {
 
-// A JSON value as the YAML node the walk reads: strings are tagged "!" (quoted), so a free-form
-// block keeps "50" a string as YAML text would.
-YAML::Node YamlOf(const nlohmann::json& j) {
+// A JSON value as the YAML node the walk reads, added to `tree`: strings are tagged "!" (quoted),
+// so a free-form block keeps "50" a string as YAML text would.
+uint32_t YamlOf(const nlohmann::json& j, YamlTree* tree) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
-      YAML::Node map(YAML::NodeType::Map);
-      for (auto it = j.begin(); it != j.end(); ++it) map[it.key()] = YamlOf(it.value());
+      uint32_t map = tree->Add(YamlTree::Kind::kMap);
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        tree->Append(map, tree->Add(YamlTree::Kind::kScalar, it.key()));
+        tree->Append(map, YamlOf(it.value(), tree));
+      }
       return map;
     }
     case nlohmann::json::value_t::array: {
-      YAML::Node seq(YAML::NodeType::Sequence);
-      for (const auto& item : j) seq.push_back(YamlOf(item));
+      uint32_t seq = tree->Add(YamlTree::Kind::kSequence);
+      for (const auto& item : j) tree->Append(seq, YamlOf(item, tree));
       return seq;
     }
     case nlohmann::json::value_t::null:
-      return YAML::Node(YAML::NodeType::Null);
-    case nlohmann::json::value_t::string: {
-      YAML::Node text(j.get<std::string>());
-      text.SetTag("!");
-      return text;
-    }
+      return tree->Add(YamlTree::Kind::kNull);
+    case nlohmann::json::value_t::string:
+      return tree->Add(YamlTree::Kind::kScalar, j.get<std::string>(), "!");
     default:
-      return YAML::Node(j.dump());
+      return tree->Add(YamlTree::Kind::kScalar, j.dump());
   }
 }
 
@@ -71,9 +71,12 @@ YAML::Node YamlOf(const nlohmann::json& j) {
 Result<nlohmann::json> ConfigLoader::RunWatcherRow(const nlohmann::json& block, size_t index, const nlohmann::json& secrets) {
   static const nlohmann::json kNone = nlohmann::json::object();
   row_secrets_ = secrets.is_object() ? &secrets : &kNone;
+  marks_->source = file_;
   if (!block.is_object()) return Status::Error(file_ + ": the row's config must be a JSON object");
   nlohmann::json out;
-  Status s = WalkMap(YamlOf(block), "watchers[]", "watchers[" + std::to_string(index) + "]", &out);
+  YamlTree tree;
+  Status s = WalkMap(tree.at(YamlOf(block, &tree)), "watchers[]", "watchers[" + std::to_string(index) + "]", &out);
+  marks_->Sort();
   row_secrets_ = nullptr;
   if (!s.ok()) return s;
   return out;

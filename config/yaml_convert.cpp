@@ -1,8 +1,11 @@
 #include "config/yaml_convert.h"
 
+#include <yaml-cpp/exceptions.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -18,7 +21,7 @@ namespace {
 std::string Join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
 
 // The keys a map at `spec_path` may have; a watcher's, those of its type when it names one.
-std::vector<std::string> ValidKeys(const YAML::Node& map, const std::string& spec_path) {
+std::vector<std::string> ValidKeys(const YamlNode& map, const std::string& spec_path) {
   if (spec_path == "watchers[]" && map["type"].IsScalar() && !WatcherTypeKeys(map["type"].Scalar()).empty())
     return WatcherKeysFor(map["type"].Scalar());
   return ChildKeys(spec_path);
@@ -45,6 +48,18 @@ Result<std::string> ConfigLoader::Expand(const std::string& text) const {
   return text;
 }
 
+ConfigLoader::ConfigLoader(std::string file, Config* out, LoadOptions options)
+    : file_(std::move(file)), out_(out), options_(options), marks_(std::make_shared<Config::MarkTable>()) {
+  marks_->source = std::filesystem::path(file_).filename().string();
+  out_->marks_.insert(out_->marks_.begin(), marks_);
+}
+
+void ConfigLoader::Note(const std::string& concrete, const YAML::Mark& mark) {
+  // A row's keys have no position; its label is where they are (At()).
+  if (row_secrets_ != nullptr || mark.line < 0) marks_->Note(concrete, Config::Mark{});
+  else marks_->Note(concrete, Config::Mark{mark.line + 1, mark.column + 1});
+}
+
 std::string ConfigLoader::At(const YAML::Mark& mark) const {
   if (row_secrets_ != nullptr) return file_;
   std::string name = std::filesystem::path(file_).filename().string();
@@ -52,7 +67,7 @@ std::string ConfigLoader::At(const YAML::Mark& mark) const {
   return name + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
-Status ConfigLoader::ErrorAt(const YAML::Node& node, const std::string& message) const {
+Status ConfigLoader::ErrorAt(const YamlNode& node, const std::string& message) const {
   return Status::Error(At(node.Mark()) + ": " + message);
 }
 
@@ -61,9 +76,9 @@ Status ConfigLoader::Run(const std::string& yaml) {
   // A syntax error is left to YAML::Load below, which throws it again.
   if (auto refused = CheckYamlBudget(yaml); refused && !refused->syntax)
     return Status::Error(At(refused->mark) + ": " + refused->message);
-  YAML::Node root;
+  std::optional<YamlTree> tree;
   try {
-    root = YAML::Load(yaml);
+    tree.emplace(YamlTree::Parse(yaml));
   } catch (const YAML::Exception& e) {
     // yaml-cpp's mark is where it gave up, often past the mistake: find the line to fix.
     YamlSyntaxError error = ExplainYamlError(yaml, e.mark.line, e.mark.column, e.msg);
@@ -78,18 +93,20 @@ Status ConfigLoader::Run(const std::string& yaml) {
     at.column = unclosed->column;
     return Status::Error(At(at) + ": " + unclosed->message);
   }
-  if (root.IsNull()) return Status::Error(At(YAML::Mark()) + ": the config file is empty");
+  YamlNode root = tree->root();
+  if (!root.IsDefined() || root.IsNull()) return Status::Error(At(YAML::Mark()) + ": the config file is empty");
   if (!root.IsMap()) return ErrorAt(root, "the config file must be a map of sections");
-  Status s = WalkMap(root, "", "", &out_->tree_);
+  Status s = WalkMap(root, "", "", out_->tree_.get());
+  marks_->Sort();
   if (!s.ok()) return s;
   return CheckWatchers();
 }
 
-Status ConfigLoader::Walk(const YAML::Node& node, const std::string& spec_path, const std::string& concrete,
+Status ConfigLoader::Walk(const YamlNode& node, const std::string& spec_path, const std::string& concrete,
                           nlohmann::json* dest) {
   const KeySpec* spec = FindKeySpec(spec_path);
   if (spec == nullptr) return ErrorAt(node, concrete + ": unknown key");
-  out_->marks_[concrete] = At(node.Mark());
+  Note(concrete, node.Mark());
   switch (spec->type) {
     case KeyType::kSection:
       if (node.IsNull()) return Status::Ok();
@@ -108,7 +125,8 @@ Status ConfigLoader::Walk(const YAML::Node& node, const std::string& spec_path, 
     case KeyType::kStringList: {
       if (!node.IsSequence()) return ErrorAt(node, concrete + ": expected a list of strings");
       *dest = nlohmann::json::array();
-      for (const auto& item : node) {
+      for (size_t i = 0; i < node.size(); ++i) {
+        YamlNode item = node[i];
         if (!item.IsScalar()) return ErrorAt(item, concrete + ": expected a string");
         auto text = Expand(item.Scalar());
         if (!text.ok()) return ErrorAt(item, concrete + ": " + text.error());
@@ -121,7 +139,7 @@ Status ConfigLoader::Walk(const YAML::Node& node, const std::string& spec_path, 
   }
 }
 
-Status ConfigLoader::WalkScalar(const YAML::Node& node, const KeySpec& spec, const std::string& concrete,
+Status ConfigLoader::WalkScalar(const YamlNode& node, const KeySpec& spec, const std::string& concrete,
                                 nlohmann::json* dest) {
   if (!node.IsScalar()) return ErrorAt(node, concrete + ": expected " + KeyTypeName(spec.type));
   auto text = Expand(node.Scalar());
@@ -137,20 +155,21 @@ Status ConfigLoader::WalkScalar(const YAML::Node& node, const KeySpec& spec, con
   return Status::Ok();
 }
 
-Status ConfigLoader::WalkMap(const YAML::Node& node, const std::string& spec_path, const std::string& concrete,
+Status ConfigLoader::WalkMap(const YamlNode& node, const std::string& spec_path, const std::string& concrete,
                              nlohmann::json* dest) {
   *dest = nlohmann::json::object();
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    if (!it->first.IsScalar()) return ErrorAt(it->first, "keys must be plain names");
-    std::string key = it->first.Scalar();
+  for (size_t i = 0; i < node.size(); ++i) {
+    YamlNode key_node = node.key(i), value_node = node.value(i);
+    if (!key_node.IsScalar()) return ErrorAt(key_node, "keys must be plain names");
+    std::string key = key_node.Scalar();
     std::string child_spec = Join(spec_path, key);
     std::string child = Join(concrete, key);
-    if (dest->contains(key)) return ErrorAt(it->first, "duplicate key " + child);
+    if (dest->contains(key)) return ErrorAt(key_node, "duplicate key " + child);
     if (row_secrets_ != nullptr && FindKeySpec(child_spec) == nullptr) {
       std::string base = key.substr(0, key.rfind('_'));
       const KeySpec* spec = FindKeySpec(Join(spec_path, base));
       Status s;
-      if (spec != nullptr && spec->type == KeyType::kSecret && RowSecretKey(it->first, it->second, base, concrete, dest, &s)) {
+      if (spec != nullptr && spec->type == KeyType::kSecret && RowSecretKey(key_node, value_node, base, concrete, dest, &s)) {
         if (!s.ok()) return s;
         continue;
       }
@@ -160,35 +179,35 @@ Status ConfigLoader::WalkMap(const YAML::Node& node, const std::string& spec_pat
       std::string base = key.substr(0, key.size() - 5);
       const KeySpec* spec = FindKeySpec(Join(spec_path, base));
       if (spec != nullptr && spec->type == KeyType::kSecret) {
-        if (dest->contains(base)) return ErrorAt(it->first, "give either " + Join(concrete, base) + " or " + child + ", not both");
-        auto secret = ReadSecretFile(it->second, child);
+        if (dest->contains(base)) return ErrorAt(key_node, "give either " + Join(concrete, base) + " or " + child + ", not both");
+        auto secret = ReadSecretFile(value_node, child);
         if (!secret.ok()) {
-          if (Defer(secret.status(), Join(concrete, base), it->second, &(*dest)[base])) continue;
+          if (Defer(secret.status(), Join(concrete, base), value_node, &(*dest)[base])) continue;
           return secret.status();
         }
         (*dest)[base] = *secret;
-        NoteSecret(Join(concrete, base), it->second);
+        NoteSecret(Join(concrete, base), value_node);
         continue;
       }
     }
     // An unknown key is reported at the key itself, not at its value.
     if (FindKeySpec(child_spec) == nullptr) {
       const char* removed = RemovedKeyHint(child_spec);
-      return ErrorAt(it->first, removed != nullptr ? std::string(removed)
+      return ErrorAt(key_node, removed != nullptr ? std::string(removed)
                                                    : child + ": " + UnknownKeyMessage(key, ValidKeys(node, spec_path)));
     }
-    Status s = Walk(it->second, child_spec, child, &(*dest)[key]);
+    Status s = Walk(value_node, child_spec, child, &(*dest)[key]);
     if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Status ConfigLoader::WalkList(const YAML::Node& node, const std::string& spec_path, const std::string& concrete,
+Status ConfigLoader::WalkList(const YamlNode& node, const std::string& spec_path, const std::string& concrete,
                               nlohmann::json* dest) {
   *dest = nlohmann::json::array();
   for (size_t i = 0; i < node.size(); ++i) {
     std::string item = concrete + "[" + std::to_string(i) + "]";
-    out_->marks_[item] = At(node[i].Mark());
+    Note(item, node[i].Mark());
     if (!node[i].IsMap()) return ErrorAt(node[i], item + ": expected a map");
     dest->push_back(nullptr);
     Status s = WalkMap(node[i], spec_path + "[]", item, &dest->back());
@@ -197,8 +216,8 @@ Status ConfigLoader::WalkList(const YAML::Node& node, const std::string& spec_pa
   return Status::Ok();
 }
 
-Result<nlohmann::json> ConfigLoader::AnyToJson(const YAML::Node& node, const std::string& concrete) {
-  out_->marks_[concrete] = At(node.Mark());
+Result<nlohmann::json> ConfigLoader::AnyToJson(const YamlNode& node, const std::string& concrete) {
+  Note(concrete, node.Mark());
   if (node.IsNull()) return nlohmann::json(nullptr);
   if (node.IsScalar()) {
     auto text = Expand(node.Scalar());
@@ -228,17 +247,18 @@ Result<nlohmann::json> ConfigLoader::AnyToJson(const YAML::Node& node, const std
 // In a free-form map a secret-looking key ("secret", "token", "api_key", ...) is text as written,
 // never a number or a boolean, and "<secret>_file: PATH" reads it from a file, as for the keys
 // of the table.
-Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const std::string& concrete) {
+Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YamlNode& node, const std::string& concrete) {
   nlohmann::json out = nlohmann::json::object();
   // The top-level `secrets:` map: every entry is a secret, whatever its name.
   bool all_secret = concrete == "secrets";
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    std::string key = it->first.Scalar();
+  for (size_t i = 0; i < node.size(); ++i) {
+    YamlNode key_node = node.key(i), value_node = node.value(i);
+    std::string key = key_node.Scalar();
     std::string child = Join(concrete, key);
     if (row_secrets_ != nullptr) {
       std::string base = key.substr(0, key.rfind('_'));
       Status s;
-      if (IsFreeFormSecret(base) && RowSecretKey(it->first, it->second, base, concrete, &out, &s)) {
+      if (IsFreeFormSecret(base) && RowSecretKey(key_node, value_node, base, concrete, &out, &s)) {
         if (!s.ok()) return s;
         continue;
       }
@@ -247,24 +267,24 @@ Result<nlohmann::json> ConfigLoader::AnyMapToJson(const YAML::Node& node, const 
     std::string secret = all_secret && key.ends_with("_file") ? key.substr(0, key.size() - 5) : SecretOfFileKey(key);
     if (!secret.empty()) {
       if (node[secret].IsDefined())
-        return ErrorAt(it->first, "give either " + Join(concrete, secret) + " or " + child + ", not both");
-      auto text = ReadSecretFile(it->second, child);
+        return ErrorAt(key_node, "give either " + Join(concrete, secret) + " or " + child + ", not both");
+      auto text = ReadSecretFile(value_node, child);
       if (!text.ok()) {
-        if (Defer(text.status(), Join(concrete, secret), it->second, &out[secret])) continue;
+        if (Defer(text.status(), Join(concrete, secret), value_node, &out[secret])) continue;
         return text.status();
       }
-      NoteSecret(Join(concrete, secret), it->second);
+      NoteSecret(Join(concrete, secret), value_node);
       out[secret] = *text;
       continue;
     }
-    auto value = all_secret || IsFreeFormSecret(key) ? SecretToJson(it->second, child) : AnyToJson(it->second, child);
+    auto value = all_secret || IsFreeFormSecret(key) ? SecretToJson(value_node, child) : AnyToJson(value_node, child);
     if (!value.ok()) return value;
     out[key] = *value;
   }
   return out;
 }
 
-Result<nlohmann::json> ConfigLoader::SecretToJson(const YAML::Node& node, const std::string& concrete) {
+Result<nlohmann::json> ConfigLoader::SecretToJson(const YamlNode& node, const std::string& concrete) {
   if (!node.IsScalar()) return AnyToJson(node, concrete);  // null, or not a secret after all
   auto text = Expand(node.Scalar());
   if (!text.ok()) {
@@ -277,7 +297,7 @@ Result<nlohmann::json> ConfigLoader::SecretToJson(const YAML::Node& node, const 
   return nlohmann::json(*text);
 }
 
-Result<std::string> ConfigLoader::ReadSecretFile(const YAML::Node& node, const std::string& concrete) const {
+Result<std::string> ConfigLoader::ReadSecretFile(const YamlNode& node, const std::string& concrete) const {
   if (!node.IsScalar()) return ErrorAt(node, concrete + ": expected a file path");
   auto file = Expand(node.Scalar());
   if (!file.ok()) return ErrorAt(node, concrete + ": " + file.error());
@@ -295,12 +315,12 @@ Result<std::string> ConfigLoader::ReadSecretFile(const YAML::Node& node, const s
   return secret;
 }
 
-void ConfigLoader::NoteSecret(const std::string& concrete, const YAML::Node& node) {
+void ConfigLoader::NoteSecret(const std::string& concrete, const YamlNode& node) {
   out_->secret_paths_.push_back(concrete);
-  out_->marks_[concrete] = At(node.Mark());
+  Note(concrete, node.Mark());
 }
 
-bool ConfigLoader::Defer(const Status& error, const std::string& concrete, const YAML::Node& node, nlohmann::json* dest) {
+bool ConfigLoader::Defer(const Status& error, const std::string& concrete, const YamlNode& node, nlohmann::json* dest) {
   if (!options_.defer_secrets || row_secrets_ != nullptr || !node.IsScalar()) return false;
   out_->unresolved_secrets_.emplace(concrete, error.message());
   NoteSecret(concrete, node);
@@ -309,7 +329,7 @@ bool ConfigLoader::Defer(const Status& error, const std::string& concrete, const
 }
 
 Status ConfigLoader::CheckWatchers() {
-  const auto& watchers = out_->tree_.value("watchers", nlohmann::json::array());
+  const auto& watchers = out_->tree_->value("watchers", nlohmann::json::array());
   std::set<std::string> names;
   for (size_t i = 0; i < watchers.size(); ++i) {
     std::string at = "watchers[" + std::to_string(i) + "]";

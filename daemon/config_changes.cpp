@@ -100,7 +100,7 @@ void AddScheduleChanges(const Config& before, const Config& after, std::vector<s
 void AddSettingChanges(const Config& before, const Config& after, std::vector<std::string>* out) {
   std::vector<std::string> paths;
   for (const auto& key : ChangedKeys(before.tree(), after.tree())) {
-    if (key == "watchers" || key == "platform_watcher_rows") continue;
+    if (key == "watchers") continue;
     const json* a = before.tree().contains(key) ? &before.tree()[key] : nullptr;
     const json* b = after.tree().contains(key) ? &after.tree()[key] : nullptr;
     if (a == nullptr || b == nullptr || !a->is_object() || !b->is_object()) {

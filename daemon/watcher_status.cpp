@@ -103,9 +103,8 @@ nlohmann::json WatchersStatusJson(SqlConnection& db, const Config& config) {
   if (list != config.tree().end()) {
     for (const auto& w : *list) items.push_back(WatcherStatusJson(db, w, config, context));
   }
-  auto rows = config.tree().find("platform_watcher_rows");
-  if (rows != config.tree().end()) {
-    for (const auto& r : *rows) {
+  if (config.platform_watcher_rows().is_array()) {
+    for (const auto& r : config.platform_watcher_rows()) {
       if (r.value("state", "") == "running") continue;  // listed above, with its polls
       nlohmann::json item = r;
       item["source"] = "platform";

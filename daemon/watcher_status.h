@@ -20,7 +20,7 @@ nlohmann::json WatcherStatusJson(SqlConnection& db, const nlohmann::json& watche
                                  const HealthContext& context);
 
 // Every watcher of a running config (the YAML's, then the platform rows that run), then the
-// platform rows that do not run, each with its `state` and `error` (config `platform_watcher_rows`).
+// platform rows that do not run, each with its `state` and `error` (Config::platform_watcher_rows()).
 nlohmann::json WatchersStatusJson(SqlConnection& db, const Config& config);
 
 // The block of the running watcher `name` names: a YAML watcher's name, a platform row's id, or a

@@ -98,7 +98,7 @@ TEST(PlatformWatchers, ABadRowShowsItsErrorAndTheOthersRun) {
   EXPECT_NE(Block(*set, "01"), nullptr);
   EXPECT_EQ(Block(*set, "02"), nullptr);
   EXPECT_NE(Block(*set, "tumor-board"), nullptr);
-  EXPECT_EQ(set->config->tree()["platform_watcher_rows"].size(), 5u);
+  EXPECT_EQ(set->config->platform_watcher_rows().size(), 5u);
 }
 
 TEST(PlatformWatchers, TheYamlWinsANameBothDefine) {
@@ -160,7 +160,7 @@ TEST(PlatformWatchers, ARowCannotReadTheEnvironmentOrFiles) {
   EXPECT_NE(StatusOf(*set, "16").error.find("a row's webhook answers at /hooks/<id>"), std::string::npos);
   // The secret never shows in what the API lists.
   EXPECT_EQ(RedactSecrets(*Block(*set, "13"))["verify"]["secret"], "(set)");
-  EXPECT_EQ(set->config->tree()["platform_watcher_rows"].dump().find("s3cret"), std::string::npos);
+  EXPECT_EQ(set->config->platform_watcher_rows().dump().find("s3cret"), std::string::npos);
 }
 
 TEST(PlatformWatchers, ASecretOfTheYamlsMapMayComeFromAFile) {
