@@ -27,6 +27,12 @@ Status CheckKeys(const nlohmann::json& block, const std::set<std::string>& keys,
   return Status::Ok();
 }
 
+// The string at `key` of a block CheckStrings passed, or `fallback` when absent or null (a key
+// written with no value: `query:`), which json's value() would throw on.
+std::string Text(const nlohmann::json& block, const std::string& key, const std::string& fallback) {
+  return StringField(block, key, fallback).value_or(fallback);
+}
+
 // Each of `keys` the block has is a string (the caller checked the block is a map).
 Status CheckStrings(const nlohmann::json& block, const std::set<std::string>& keys, const std::string& block_name,
                     const Fail& fail) {
@@ -40,9 +46,9 @@ Status ParseHttp(const nlohmann::json& h, ScheduledWatcherSpec* spec, const Fail
   Status s = CheckKeys(h, {"url", "json_path", "condition", "title", "summary"}, "http", fail);
   if (s.ok()) s = CheckStrings(h, {"url", "json_path", "title", "summary"}, "http", fail);
   if (!s.ok()) return s;
-  spec->url = h.value("url", "");
+  spec->url = Text(h, "url", "");
   if (spec->url.rfind("http://", 0) != 0 && spec->url.rfind("https://", 0) != 0) return fail("http.url", "expected an http(s) URL");
-  spec->json_path = h.value("json_path", "$");
+  spec->json_path = Text(h, "json_path", "$");
   auto path = ParseJsonPath(spec->json_path);
   if (!path.ok()) return fail("http.json_path", path.error());
   if (h.contains("condition")) {
@@ -50,14 +56,14 @@ Status ParseHttp(const nlohmann::json& h, ScheduledWatcherSpec* spec, const Fail
     s = CheckKeys(c, {"op", "value"}, "http.condition", fail);
     if (s.ok()) s = CheckStrings(c, {"op"}, "http.condition", fail);
     if (!s.ok()) return s;
-    spec->condition.op = c.value("op", "exists");
+    spec->condition.op = Text(c, "op", "exists");
     static const std::set<std::string> kOps = {"==", "!=", ">", "<", ">=", "<=", "exists"};
     if (!kOps.count(spec->condition.op)) return fail("http.condition.op", "expected one of ==, !=, >, <, >=, <=, exists");
     if (spec->condition.op != "exists" && !c.contains("value")) return fail("http.condition.value", "is required for " + spec->condition.op);
     spec->condition.value = c.value("value", nlohmann::json());
   }
-  spec->title = h.value("title", "{{watcher}}: {{json_path}} is {{value}}");
-  spec->summary = h.value("summary", "");
+  spec->title = Text(h, "title", "{{watcher}}: {{json_path}} is {{value}}");
+  spec->summary = Text(h, "summary", "");
   return Status::Ok();
 }
 
@@ -83,11 +89,11 @@ Status ParseSql(const Config& config, const nlohmann::json& q, const std::string
   Status s = CheckKeys(q, {"query", "title", "summary", "database", "timeout"}, "sql", fail);
   if (s.ok()) s = CheckStrings(q, {"query", "title", "summary"}, "sql", fail);
   if (!s.ok()) return s;
-  spec->query = q.value("query", "");
+  spec->query = Text(q, "query", "");
   s = CheckReadOnlyQuery(spec->query);
   if (!s.ok()) return fail("sql.query", s.message());
-  spec->title = q.value("title", "{{watcher}}: row {{row_number}}");
-  spec->summary = q.value("summary", "");
+  spec->title = Text(q, "title", "{{watcher}}: row {{row_number}}");
+  spec->summary = Text(q, "summary", "");
   auto timeout = BlockReader(config, q, at + ".sql").Duration("timeout", kDefaultSqlTimeout);
   if (!timeout.ok()) return timeout.status();
   if (*timeout < kMinSqlTimeout || *timeout > kMaxSqlTimeout)
@@ -102,7 +108,7 @@ Status ParseEmit(const nlohmann::json& e, ScheduledWatcherSpec* spec, const Fail
   if (!s.ok()) return s;
   if (!e.contains("title") || !e["title"].is_string()) return fail("emit.title", "is required: a template such as \"Weekly review {{fire_at}}\"");
   spec->title = e["title"].get<std::string>();
-  spec->summary = e.value("summary", "");
+  spec->summary = Text(e, "summary", "");
   return Status::Ok();
 }
 

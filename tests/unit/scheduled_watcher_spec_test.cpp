@@ -31,6 +31,19 @@ TEST(WatcherValidation, SqlCheckRefusesWritesAndSeveralStatements) {
   EXPECT_TRUE(CheckReadOnlyQuery("  with x as (select 1) select * from x;").ok());
 }
 
+// A key written with no value (`query:`) is null in the block: an error like a missing key, never
+// json's type_error (found by config_load_fuzz).
+TEST(WatcherValidation, KeysWrittenWithoutAValueAreMissingNotACrash) {
+  Status sql = Check("watchers:\n  - name: q\n    type: scheduled\n    every: 1m\n    sql:\n      query:\n      title:\n");
+  ASSERT_FALSE(sql.ok());
+  EXPECT_NE(sql.message().find("watchers[0].sql.query: is required"), std::string::npos) << sql.message();
+  Status http = Check("watchers:\n  - name: h\n    type: scheduled\n    every: 1m\n    http:\n      url:\n"
+                      "      json_path:\n      summary:\n      condition: {op: , value: 1}\n");
+  EXPECT_FALSE(http.ok());
+  Status emit = Check("watchers:\n  - name: e\n    type: scheduled\n    every: 1m\n    emit: {title: hi, summary: }\n");
+  EXPECT_TRUE(emit.ok()) << emit.message();
+}
+
 TEST(WatcherValidation, TimedWatcherNeedsAScheduleAndOneCheck) {
   Status none = Check("watchers:\n  - name: t\n    type: scheduled\n    emit: {title: hi}\n");
   ASSERT_FALSE(none.ok());
