@@ -139,7 +139,8 @@ class SqliteConnection final : public SqlConnection {
     sqlite3_stmt* st = nullptr;
     int rc = sqlite3_prepare_v2(db_, translated.c_str(), -1, &st, nullptr);
     if (rc != SQLITE_OK) return Error(rc, sql);
-    // Statements with inlined id lists are one-offs: keep the cache bounded.
+    // Keep the cache bounded: statements whose text varies (a placeholder list sized to its batch)
+    // would otherwise fill it, each kept for good.
     if (cache_.size() >= kMaxCached) {
       for (auto& [text, cached] : cache_) sqlite3_finalize(cached);
       cache_.clear();
