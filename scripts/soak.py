@@ -268,8 +268,9 @@ def report(phases):
             print("  PostgreSQL server log: %s" % ("no ERROR, FATAL or PANIC" if not errs else ""))
             for k, v in sorted(errs.items(), key=lambda kv: -kv[1])[:8]:
                 print("    %5d x %s" % (v, k))
-        print("  RSS (VmRSS %d s after start -> at the end of each process; judged when measured >= %d s):"
-              % (WARMUP, RSS_MIN_SPAN))
+        print("  RSS (VmRSS %d s after start -> at the end of each process; judged when measured >= %d s, against the"
+              " most any process of the daemon held in its first %d s: at most +%d%%, +%d%% when measured >= %d s):"
+              % (WARMUP, RSS_MIN_SPAN, WARMUP, 100 * RSS_GROWTH_LIMIT_SHORT, 100 * RSS_GROWTH_LIMIT, RSS_LONG_SPAN))
         for name, rows in r["rss"].items():
             failed = [row for row in rows if row["how"] and row["how"].startswith("failed to start")]
             if failed:
@@ -278,9 +279,10 @@ def report(phases):
                 if row in failed:
                     continue
                 if "start_kb" in row:
-                    print("    %s pid %-7d lived %6.1f s (%s): %d -> %d kB (%+.1f%%, peak %d kB)%s"
+                    print("    %s pid %-7d lived %6.1f s (%s): %d -> %d kB (%+.1f%%, peak %d kB; %+.1f%% against %d kB)%s"
                           % (name, row["pid"], row["lived_s"], row["how"], row["start_kb"], row["end_kb"],
-                             row["growth_pct"], row["peak_kb"], "" if row["judged"] else ", not judged"))
+                             row["growth_pct"], row["peak_kb"], row["beyond_reference_pct"], row["reference_kb"],
+                             "" if row["judged"] else ", not judged"))
                 else:
                     print("    %s pid %-7d lived %6.1f s (%s): too short to measure" % (name, row["pid"], row["lived_s"], row["how"]))
     print("=" * 100)

@@ -181,6 +181,7 @@ class JobEngine {
   int active_handlers_ = 0;
   int64_t finished_ = 0;          // outcomes committed (CompleteLoop)
   int64_t finished_at_trim_ = 0;  // finished_ when the maintainer last returned freed memory
+  std::chrono::steady_clock::time_point finished_last_{};  // when outcomes were last committed
 
   std::thread fetch_thread_, complete_thread_, maintain_thread_, listen_thread_;
   WakeFd listen_stop_;  // ends the listener's wait at Stop()

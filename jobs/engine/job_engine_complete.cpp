@@ -38,6 +38,7 @@ void JobEngine::CompleteLoop() {
     }
     std::lock_guard<std::mutex> lock(mu_);
     finished_ += static_cast<int64_t>(batch.size());
+    finished_last_ = std::chrono::steady_clock::now();
     bool retried = false;
     for (const auto& [o, kind] : batch) {
       retried = retried || (!o.ok && !o.discard);

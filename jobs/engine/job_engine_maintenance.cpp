@@ -24,6 +24,7 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 constexpr auto kPruneEvery = std::chrono::hours(1);
+constexpr auto kTrimAfterQuiet = std::chrono::seconds(2);  // no job finished for this long: a burst is over
 constexpr auto kMetricsEvery = std::chrono::seconds(15);
 
 std::string HostName() {
@@ -98,11 +99,13 @@ void JobEngine::MaintainLoop() {
     }
     auto next = Maintain(*db, due, tick);
     tick = false;
-    // Jobs ran since the last wake and none runs now: what they freed goes back to the kernel.
+    // Jobs ran since the last trim, none runs now and none finished for a while (a burst is over):
+    // what they freed goes back to the kernel. Not under steady work, whose next jobs would fault
+    // the same pages in again.
     bool trim;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      trim = finished_ != finished_at_trim_ && inflight_.empty();
+      trim = finished_ != finished_at_trim_ && inflight_.empty() && Steady::now() - finished_last_ >= kTrimAfterQuiet;
       if (trim) finished_at_trim_ = finished_;
     }
     if (trim) ReturnFreedMemory();

@@ -286,18 +286,31 @@ class Phase:
     def rss(self):
         res = {}
         for d in self.daemons:
+            # What a fresh process of this daemon holds once its caches fill: the highest VmRSS any of
+            # its processes showed in its first WARMUP seconds. A single sample at WARMUP is no
+            # baseline: one taken in a quiet spell (an outage, a full disk) comes after the engine
+            # handed freed memory back, and the working set of the load after it reads as growth.
+            early = [kb for inc in d.incarnations for t, kb in inc.samples if t - inc.started <= WARMUP]
+            reference = max(early) if early else None
             rows = []
             for inc in d.incarnations:
                 warm, last = inc.warm(), inc.last()
-                row = {"pid": inc.pid, "lived_s": round((inc.ended or now()) - inc.started, 1), "how": inc.how}
+                row = {"pid": inc.pid, "lived_s": round((inc.ended or now()) - inc.started, 1), "how": inc.how,
+                       "samples": [[round(t - inc.started, 1), kb] for t, kb in inc.samples]}
                 if warm and last:
                     span = last[0] - warm[0]
                     growth = last[1] / warm[1] - 1
+                    base = max(reference or 0, warm[1])
+                    beyond = last[1] / base - 1
                     row.update({"start_kb": warm[1], "end_kb": last[1], "growth_pct": round(100 * growth, 1),
+                                "reference_kb": base, "beyond_reference_pct": round(100 * beyond, 1),
                                 "peak_kb": max(kb for _, kb in inc.samples), "judged": span >= RSS_MIN_SPAN})
-                    if span >= RSS_MIN_SPAN and growth > RSS_GROWTH_LIMIT:
-                        VIOLATIONS.add(self.name, "daemon %s (pid %d) RSS grew %.1f%% (%d -> %d kB over %.0f s)"
-                                       % (d.name, inc.pid, 100 * growth, warm[1], last[1], span))
+                    limit = RSS_GROWTH_LIMIT if span >= RSS_LONG_SPAN else RSS_GROWTH_LIMIT_SHORT
+                    row["limit_pct"] = round(100 * limit)
+                    if span >= RSS_MIN_SPAN and beyond > limit:
+                        VIOLATIONS.add(self.name, "daemon %s (pid %d) RSS grew %.1f%% beyond its fresh working set "
+                                       "(%d kB, the most a process of it held in its first %d s) to %d kB over %.0f s"
+                                       % (d.name, inc.pid, 100 * beyond, base, WARMUP, last[1], span))
                 rows.append(row)
             res[d.name] = rows
         return res
