@@ -95,7 +95,22 @@ void JobEngine::ListenSqlite(SqlConnection& db) {
     // outcome) leave none, and cost a read here instead of a claim round there. If it woke
     // meanwhile, its round began after the write and covers it.
     if (sleeping) {
-      if (DueBeforeFetcherWakes(db, until)) Wake();
+      if (!DueBeforeFetcherWakes(db, until)) {
+        // A commit writes its frames (the event read here), syncs them, and only then publishes
+        // them in the WAL index: a read in between misses the job, and another process's enqueue
+        // waited for the next heartbeat's write (up to 10 s). The writer holds SQLite's write lock
+        // until it has published: taking the lock (this process's writers queue at the write gate
+        // instead) waits for that commit to end, and a second read sees it. An uncontended lock
+        // costs no wake-up.
+        Status locked = db.Begin(true);
+        if (locked.ok()) (void)db.Rollback();
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          if (stop_all_ || stop_claiming_ || !fetch_sleeping_ || wake_) continue;  // a round since covers it
+        }
+        if (locked.ok() && !DueBeforeFetcherWakes(db, until)) continue;
+      }
+      Wake();  // a job is due, or the lock did not come (wake, to be safe)
       continue;
     }
     if (busy) {

@@ -181,6 +181,26 @@ TEST(JobsE2E, KillNineWithABacklogHoldsAtMostTheDocumentedPrefetch) {
   EXPECT_EQ(d.Wait(20s), 0) << d.Stderr();
 }
 
+// `vigil jobs enqueue` from another process reaches an idle SQLite daemon through its WAL watch,
+// not at its next heartbeat (10 s with the default lease) or poll (30 s). The listener's read used
+// to come between the CLI's WAL write and the commit's publication, and missed the job: 7 to 10 s
+// for three of three such enqueues. Each of eight enqueues here runs within 2 s.
+TEST(JobsE2E, AJobEnqueuedByTheCliReachesAnIdleSqliteDaemonAtOnce) {
+  DaemonProcess d;
+  d.WriteConfig("database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\n");
+  ASSERT_TRUE(d.StartDaemon()) << d.Stderr();
+  auto db = OpenSqlConnection("sqlite:" + d.dir().File("vigil.db"));
+  ASSERT_TRUE(db.ok());
+  for (int i = 1; i <= 8; ++i) {
+    std::this_thread::sleep_for(300ms);  // the daemon is idle again, its fetcher asleep
+    auto [ec, eout] = RunVigil({"jobs", "enqueue", "noop", "--config", d.config_path()});
+    ASSERT_EQ(ec, 0) << eout;
+    EXPECT_TRUE(WaitCount(**db, "SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", i, 2s)) << "enqueue " << i;
+  }
+  d.Signal(SIGTERM);
+  EXPECT_EQ(d.Wait(20s), 0) << d.Stderr();
+}
+
 TEST(JobsE2E, JobsCliListShowRetryCancel) {
   DaemonProcess d;
   d.WriteConfig(Config("sqlite:vigil.db", d.port()));
