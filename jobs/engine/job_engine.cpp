@@ -29,6 +29,9 @@ JobEngine::JobEngine(JobEngineOptions options, const JobRegistry& registry, std:
     queues_[name].concurrency = std::max(1, n);
     queues_[name].adaptive = AdaptivePrefetch(n);
   }
+  gather_enough_ = 0;
+  for (const auto& [name, q] : queues_) gather_enough_ += static_cast<size_t>(q.concurrency);
+  gather_enough_ = std::max<size_t>(1, gather_enough_);
   if (options_.prefetch < 0 && options_.prefetch != JobEngineOptions::kAuto) options_.prefetch = 0;
   if (options_.claim_batch <= 0 && options_.claim_batch != JobEngineOptions::kAuto) options_.claim_batch = 1;
 }
@@ -243,7 +246,8 @@ JobEngine::ClaimRoundResult JobEngine::ClaimRound(SqlConnection& db) {
       }
       if (sooner_timeout) maintain_timeouts_ = true;
     }
-    work_cv_.notify_all();
+    // As many workers as there are jobs: the rest sleep on.
+    for (size_t i = 0; i < claimed->size() && static_cast<int>(i) < q.concurrency; ++i) q.work_cv.notify_one();
     // The maintainer enforces timeouts: woken only if one of these could pass before it wakes.
     if (sooner_timeout) maintain_cv_.notify_all();
   }
@@ -259,7 +263,7 @@ void JobEngine::WorkLoop(const std::string& queue) {
     {
       std::unique_lock<std::mutex> lock(mu_);
       auto& q = queues_[queue];
-      work_cv_.wait(lock, [&] { return stop_workers_ || !q.ready.empty(); });
+      q.work_cv.wait(lock, [&] { return stop_workers_ || !q.ready.empty(); });
       if (q.ready.empty() || stop_workers_) return;
       c = q.ready.front();
       q.ready.pop_front();
@@ -269,7 +273,7 @@ void JobEngine::WorkLoop(const std::string& queue) {
     }
     Metrics::Global().Set("vigil_jobs_running", {{"queue", queue}}, static_cast<double>(queues_[queue].busy));
     JobOutcome outcome = RunOne(*c, worker_db, owned);
-    bool wake_fetcher, none_running;
+    bool wake_fetcher, none_running, wake_completer;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto& q = queues_[queue];
@@ -282,8 +286,9 @@ void JobEngine::WorkLoop(const std::string& queue) {
       wake_fetcher = claim_limited_ && options_.prefetch != JobEngineOptions::kAuto;
       if (wake_fetcher) wake_ = true;
       none_running = active_handlers_ == 0;
+      wake_completer = completer_gathering_ ? none_running || outcomes_.size() >= gather_enough_ : outcomes_.size() == 1;
     }
-    complete_cv_.notify_one();
+    if (wake_completer) complete_cv_.notify_one();
     if (wake_fetcher) fetch_cv_.notify_one();
     if (none_running) handlers_cv_.notify_all();  // Stop() may wait for the last handler
   }

@@ -100,6 +100,7 @@ class JobEngine {
   struct QueueState {
     int concurrency = 1;
     std::deque<std::shared_ptr<Claimed>> ready;
+    std::condition_variable work_cv;  // this queue's idle workers wait: ready jobs, stop
     int busy = 0;
     int uncommitted = 0;  // run, outcome not yet committed: still leased to this node
     AdaptivePrefetch adaptive;  // used when options_.prefetch is kAuto
@@ -152,8 +153,8 @@ class JobEngine {
 
   mutable std::mutex mu_;
   std::condition_variable fetch_cv_;     // fetcher waits: wake, room, stop
-  std::condition_variable work_cv_;      // workers wait: ready jobs, stop
-  std::condition_variable complete_cv_;  // completer waits: outcomes, stop
+  std::condition_variable complete_cv_;  // completer waits: outcomes (or, gathering, the last
+                                         // running handler's), stop
   std::condition_variable maintain_cv_;  // maintainer waits: its next due time, maintain_wake_,
                                          // maintain_deadline_ brought forward, stop
   std::condition_variable handlers_cv_;  // Stop() waits: active_handlers_ back to 0
@@ -179,6 +180,10 @@ class JobEngine {
   bool stop_workers_ = false;
   bool stop_all_ = false;
   int active_handlers_ = 0;
+  // The completer waits for more outcomes while handlers run (CompleteLoop): until all have ended,
+  // outcomes_ holds a worker's worth, or kGatherFor passes. Workers wake it only for these.
+  bool completer_gathering_ = false;
+  size_t gather_enough_ = 1;  // the workers of all queues
   int64_t finished_ = 0;          // outcomes committed (CompleteLoop)
   int64_t finished_at_trim_ = 0;  // finished_ when the maintainer last returned freed memory
   std::chrono::steady_clock::time_point finished_last_{};  // when outcomes were last committed

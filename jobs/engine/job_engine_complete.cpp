@@ -9,6 +9,11 @@
 #include "jobs/engine/job_engine.h"
 
 namespace vigil {
+namespace {
+
+constexpr auto kGatherFor = std::chrono::milliseconds(5);  // the longest an outcome waits for company
+
+}  // namespace
 
 void JobEngine::CompleteLoop() {
   NameThisThread("jobs-complete");
@@ -21,6 +26,16 @@ void JobEngine::CompleteLoop() {
       if (outcomes_.empty() && stop_all_) return;
       if (options_.complete_batch_delay.count() > 0 && !stop_all_) {
         complete_cv_.wait_for(lock, options_.complete_batch_delay, [this] { return stop_all_; });
+      }
+      // Handlers still run: their outcomes join this commit if they come soon (a burst of short
+      // jobs, a schedule's fires: one commit and one wake-up for several). Not longer than
+      // kGatherFor, and not past a worker's worth of outcomes (a busy engine's rounds fill anyway).
+      if (!stop_all_ && active_handlers_ > 0 && outcomes_.size() < gather_enough_) {
+        completer_gathering_ = true;
+        complete_cv_.wait_for(lock, kGatherFor, [this] {
+          return stop_all_ || active_handlers_ == 0 || outcomes_.size() >= gather_enough_;
+        });
+        completer_gathering_ = false;
       }
       batch.swap(outcomes_);
     }

@@ -272,7 +272,7 @@ void JobEngine::Stop(std::chrono::milliseconds deadline) {
     }
     stop_workers_ = true;
   }
-  work_cv_.notify_all();
+  for (auto& [name, q] : queues_) q.work_cv.notify_all();
   for (auto& w : workers_) w.join();
   workers_.clear();
   {
