@@ -53,7 +53,6 @@ struct JobEngineOptions {
   std::chrono::milliseconds poll_interval{30000};
   std::chrono::milliseconds rescue_interval{5000};
   std::chrono::milliseconds retention{7LL * 24 * 3600 * 1000};
-  std::chrono::milliseconds complete_batch_delay{0};  // wait this long to gather more outcomes
   // The longest the fetcher and maintainer sleep on a time read from the clock before reading it
   // again: a wall clock stepped forward is noticed within this; a test's FakeClock wants less.
   std::chrono::milliseconds clock_check{30000};

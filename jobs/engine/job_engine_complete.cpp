@@ -24,9 +24,6 @@ void JobEngine::CompleteLoop() {
       std::unique_lock<std::mutex> lock(mu_);
       complete_cv_.wait(lock, [this] { return stop_all_ || !outcomes_.empty(); });
       if (outcomes_.empty() && stop_all_) return;
-      if (options_.complete_batch_delay.count() > 0 && !stop_all_) {
-        complete_cv_.wait_for(lock, options_.complete_batch_delay, [this] { return stop_all_; });
-      }
       // Handlers still run: their outcomes join this commit if they come soon (a burst of short
       // jobs, a schedule's fires: one commit and one wake-up for several). Not longer than
       // kGatherFor, and not past a worker's worth of outcomes (a busy engine's rounds fill anyway).

@@ -85,10 +85,10 @@ TEST_P(JobEngineTest, RunsEveryEnqueuedJobOnce) {
 // A job another process inserted (the CLI's `vigil jobs run`, another daemon) is claimed at once,
 // although the poll is 30 s away: on PostgreSQL by its NOTIFY, on SQLite by the listener's watch
 // on the WAL. The insert is made by hand, as another process would, so no in-process wake-up helps.
-// The lease is a daemon's (its heartbeat, whose own commit would also wake the listener, every
-// 10 s), and each of several jobs must run within a second: on SQLite the listener's read right
-// after the WAL write used to come before the commit was published, and only the next heartbeat
-// brought the job (7 to 10 s).
+// The lease is a daemon's (its heartbeat, whose own commit also wakes the listener, every 10 s),
+// so the heartbeat cannot be what brings each of these jobs within a second. The listener's race
+// with a commit's publication (docs/jobs.md, Wake-ups) showed only with a real other process:
+// JobsE2E.AJobEnqueuedByTheCliReachesAnIdleSqliteDaemonAtOnce covers it.
 TEST_P(JobEngineTest, AJobInsertedByAnotherProcessIsClaimedWithoutWaitingForThePoll) {
   auto options = Options("n1");
   options.poll_interval = 30s;
