@@ -24,7 +24,12 @@ Result<ScheduleSpec> TimedSchedule(const Config& config, const nlohmann::json& w
     if (w.contains(key)) sched[key] = w[key];
   }
   if (w.contains("every")) sched["every"] = FormatDuration(std::chrono::milliseconds(w["every"].get<int64_t>()));
-  return ParseScheduleSpec(config, sched, at);
+  auto s = ParseScheduleSpec(config, sched, at);
+  // A fire that only emits waits on nothing outside this process: the fires of one moment run as
+  // one job. An http or sql check waits on another system (up to its timeout), so it keeps a job
+  // of its own and the checks of one moment run side by side.
+  if (s.ok() && spec->check == ScheduledCheck::kEmit) s->batch = "emit";
+  return s;
 }
 
 }  // namespace

@@ -23,11 +23,12 @@ Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint no
   auto fire = [&](const std::vector<const ScheduleSpec*>& some) {
     std::map<std::string, TimePoint> next;
     Status st = InTransaction(db, true, [&]() -> Status {
+      std::vector<WonFire> won;
       for (const ScheduleSpec* s : some) {
-        Status fired = FireDue(db, *s, now, &next);
+        Status fired = FireDue(db, *s, now, &next, &won);
         if (!fired.ok()) return fired.WithContext("schedule " + s->name);
       }
-      return Status::Ok();
+      return EnqueueFiresInTx(db, won, now);
     });
     if (st.ok()) {
       for (auto& [name, at] : next) next_[name] = at;
@@ -74,7 +75,8 @@ std::optional<TimePoint> LatestDueAfter(const ScheduleSpec& s, TimePoint base, T
 
 // Finds the latest fire due at `now` after the last recorded one, records it, and caches the fire
 // after it; when none is due, caches the next one.
-Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now, std::map<std::string, TimePoint>* next_fires) {
+Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now, std::map<std::string, TimePoint>* next_fires,
+                         std::vector<WonFire>* won) {
   auto last = db.Query("SELECT MAX(fire_at) FROM vigil_schedule_fires WHERE schedule = $1", {s.name});
   if (!last.ok()) return last.status();
   bool never_fired = last->rows[0].IsNull(0);
@@ -95,30 +97,74 @@ Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint no
     (*next_fires)[s.name] = next ? *next : TimePoint::max();
     return Status::Ok();
   }
-  Status st = RecordFireInTx(db, s, *due, now, run);
+  Status st = RecordFireInTx(db, s, *due, now, run, won);
   if (!st.ok()) return st;
   auto following = NextFire(s, *due);
   (*next_fires)[s.name] = following ? *following : TimePoint::max();
   return Status::Ok();
 }
 
-Status Scheduler::RecordFireInTx(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run) {
-  int64_t fire_us = ToMicros(fire_at);
+Status Scheduler::RecordFireInTx(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run,
+                                 std::vector<WonFire>* won) {
   auto ins = db.Query("INSERT INTO vigil_schedule_fires (schedule, fire_at, created_at) VALUES ($1, $2, $3)"
                       " ON CONFLICT (schedule, fire_at) DO NOTHING",
-                      {s.name, fire_us, ToMicros(now)});
+                      {s.name, ToMicros(fire_at), ToMicros(now)});
   if (!ins.ok()) return ins.status();
-  if (ins->affected == 0 || !run) return Status::Ok();  // another daemon fired it, or skipped
-  JobSpec job = s.job;
-  job.unique_key = "fire:" + s.name + ":" + std::to_string(fire_us);
-  if (!job.args.is_object()) job.args = nlohmann::json::object();
-  job.args["fire_at"] = FormatIso8601(fire_at, s.zone);
-  auto enq = EnqueueJobsInTx(db, {job}, now);
+  if (ins->affected > 0 && run) won->push_back({&s, fire_at});  // else another daemon fired it, or skipped
+  return Status::Ok();
+}
+
+namespace {
+
+nlohmann::json FireArgs(const ScheduleSpec& s, TimePoint fire_at) {
+  nlohmann::json args = s.job.args.is_object() ? s.job.args : nlohmann::json::object();
+  args["fire_at"] = FormatIso8601(fire_at, s.zone);
+  return args;
+}
+
+}  // namespace
+
+Status Scheduler::EnqueueFiresInTx(SqlConnection& db, const std::vector<WonFire>& won, TimePoint now) {
+  // Each job, with the fires it runs: a fire of its own, or the fires of one batch key, in order.
+  std::vector<JobSpec> jobs;
+  std::vector<std::vector<const WonFire*>> fires_of;
+  std::map<std::string, size_t> batch_job;  // batch key -> index in jobs
+  for (const WonFire& f : won) {
+    const ScheduleSpec& s = *f.schedule;
+    std::string key = s.batch.empty() ? "" : s.batch + "\n" + s.job.kind + "\n" + s.job.queue;
+    auto open = key.empty() ? batch_job.end() : batch_job.find(key);
+    if (open != batch_job.end()) {
+      JobSpec& job = jobs[open->second];
+      std::vector<const WonFire*>& fires = fires_of[open->second];
+      if (fires.size() == 1) {  // a second fire: the job becomes a batch
+        job.args = {{"batch", nlohmann::json::array({job.args})}};
+      }
+      job.args["batch"].push_back(FireArgs(s, f.fire_at));
+      job.priority = std::min(job.priority, s.job.priority);
+      job.max_attempts = std::max(job.max_attempts, s.job.max_attempts);
+      fires.push_back(&f);
+      continue;
+    }
+    JobSpec job = s.job;
+    // Unique per fire; a batch keeps its first fire's key (that fire is in no other job).
+    job.unique_key = "fire:" + s.name + ":" + std::to_string(ToMicros(f.fire_at));
+    job.args = FireArgs(s, f.fire_at);
+    if (!key.empty()) batch_job[key] = jobs.size();
+    jobs.push_back(std::move(job));
+    fires_of.push_back({&f});
+  }
+  if (jobs.empty()) return Status::Ok();
+  auto enq = EnqueueJobsInTx(db, jobs, now);
   if (!enq.ok()) return enq.status();
-  auto upd = db.Query("UPDATE vigil_schedule_fires SET job_id = $1 WHERE schedule = $2 AND fire_at = $3",
-                      {(*enq)[0].id, s.name, fire_us});
-  if (upd.ok()) spdlog::debug("schedule {} fired for {}", s.name, FormatIso8601(fire_at, s.zone));
-  return upd.status();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    for (const WonFire* f : fires_of[i]) {
+      auto upd = db.Query("UPDATE vigil_schedule_fires SET job_id = $1 WHERE schedule = $2 AND fire_at = $3",
+                          {(*enq)[i].id, f->schedule->name, ToMicros(f->fire_at)});
+      if (!upd.ok()) return upd.status();
+      spdlog::debug("schedule {} fired for {}", f->schedule->name, FormatIso8601(f->fire_at, f->schedule->zone));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<int64_t> Scheduler::PruneFires(SqlConnection& db, TimePoint before) {

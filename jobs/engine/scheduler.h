@@ -45,6 +45,11 @@ struct ScheduleSpec {
   // Interval schedules only (cron schedules keep their slots): never fired -> fire at once. The
   // watchers' schedules set it, so a new watcher polls when it is added, not up to `every` later.
   bool first_fire_at_once = false;
+  // Non-empty: the fires of schedules with the same key that one tick enqueues together become one
+  // job of their kind, args {"batch": [each fire's args]}, whose handler runs them in turn (timed
+  // watchers that only emit: one worker and one claim for the twenty fires of a minute, not twenty
+  // workers meeting at SQLite's write lock). Only for kinds whose handler takes a batch.
+  std::string batch;
 };
 
 class Scheduler {
@@ -57,7 +62,8 @@ class Scheduler {
   // kSkipGrace late runs, and the rest wait for the next). Returns the earliest next fire of the
   // schedules not paused (or nullopt if none), so the caller knows when to call again. The fires
   // due together are recorded and their jobs enqueued in one transaction: twenty watchers on the
-  // same `every` cost one commit, and their jobs are claimed together.
+  // same `every` cost one commit, and their jobs are claimed together (or are one job, for
+  // schedules sharing a `batch` key).
   Result<std::optional<TimePoint>> Tick(SqlConnection& db, TimePoint now, const PausedWork& paused = {});
   // Deletes fire rows older than `before`, keeping the newest of each schedule.
   Result<int64_t> PruneFires(SqlConnection& db, TimePoint before);
@@ -68,12 +74,21 @@ class Scheduler {
   static std::optional<TimePoint> NextFire(const ScheduleSpec& s, TimePoint after);
 
  private:
+  // A fire this process won, whose job is still to be enqueued.
+  struct WonFire {
+    const ScheduleSpec* schedule;
+    TimePoint fire_at;
+  };
   // Inside the caller's transaction; the schedule's next fire goes to `next` (applied to next_
-  // once the transaction committed).
-  Status FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now, std::map<std::string, TimePoint>* next);
-  // Records fire `fire_at` (winning or losing the race to other daemons) and, when it won and
-  // `run`, enqueues its job, inside the caller's transaction.
-  Status RecordFireInTx(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run);
+  // once the transaction committed), a fire to run to `won`.
+  Status FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now, std::map<std::string, TimePoint>* next,
+                 std::vector<WonFire>* won);
+  // Records fire `fire_at` (winning or losing the race to other daemons), inside the caller's
+  // transaction; when it won and `run`, adds it to `won`.
+  Status RecordFireInTx(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run,
+                        std::vector<WonFire>* won);
+  // Enqueues the jobs of `won` (a batch's fires as one job) and notes each job on its fire row.
+  static Status EnqueueFiresInTx(SqlConnection& db, const std::vector<WonFire>& won, TimePoint now);
   std::vector<ScheduleSpec> schedules_;
   std::map<std::string, TimePoint> next_;        // cached next fire per schedule
   std::map<std::string, TimePoint> first_seen_;  // when this process first saw a never-fired schedule

@@ -57,7 +57,7 @@ KindSpec ScheduledWatcherKind(const Runtime& runtime) {
   spec.kind = "scheduled_watcher";
   spec.timeout = std::chrono::minutes(5);
   spec.backoff.base = std::chrono::seconds(10);
-  spec.handler = WatcherJob<ScheduledWatcherSpec>(runtime, "scheduled", &ParseScheduledWatchers, Fire);
+  spec.handler = WatcherJob<ScheduledWatcherSpec>(runtime, "scheduled", &ParseScheduledWatchers, Fire, spec.backoff.base);
   return spec;
 }
 

@@ -5,8 +5,11 @@
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "common/iso8601.h"
 #include "sources/scheduled/scheduled_check.h"
+#include "store/db_time.h"
 #include "store/sql.h"
 #include "store/watcher_repo.h"
 #include "tests/support/daemon_process.h"
@@ -86,6 +89,52 @@ TEST_F(ScheduledWatcherE2E, EmitHttpAndSqlChecksFireOnTheirSchedule) {
   ASSERT_EQ(roster.size(), 4u);
   EXPECT_EQ(roster[0]["title"], "calm is a scheduled watcher");
   EXPECT_EQ(roster[0]["meta"]["row"]["name"], "calm");
+}
+
+// Five timed watchers that only emit, every second: the fires of each moment run as one job (a
+// batch), and across a kill -9 and a restart every fire whose job completed stored its watcher's
+// event, once, and no event belongs to a fire that was not recorded.
+TEST_F(ScheduledWatcherE2E, EmittingWatchersFiringTogetherRunAsOneJobAndStoreEachFireOnceAcrossAKill) {
+  std::string yaml = "database:\n  url: sqlite:vigil.db\nhttp:\n  listen: 127.0.0.1:${PORT}\njobs:\n  poll_interval: 100ms\nwatchers:\n";
+  std::vector<std::string> names = {"t1", "t2", "t3", "t4", "t5"};
+  for (const auto& n : names) yaml += "  - {name: " + n + ", type: scheduled, every: 1s, emit: {title: '" + n + " {{fire_at}}'}}\n";
+  d_.WriteConfig(yaml);
+  ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
+  ASSERT_TRUE(WaitEvents("t5", 2, 20s)) << d_.Stderr();
+  d_.Signal(SIGKILL);
+  EXPECT_EQ(d_.Wait(5s), -SIGKILL);
+  size_t before = Events("t5").size();
+  ASSERT_TRUE(d_.StartDaemon()) << d_.Stderr();
+  ASSERT_TRUE(WaitEvents("t5", before + 2, 20s)) << d_.Stderr();
+  d_.Signal(SIGTERM);
+  EXPECT_EQ(d_.Wait(20s), 0) << d_.Stderr();
+
+  auto db = OpenSqlConnection("sqlite:" + d_.dir().File("vigil.db"));
+  ASSERT_TRUE(db.ok()) << db.error();
+  auto batches = (*db)->Query("SELECT args FROM vigil_jobs WHERE kind = 'scheduled_watcher'");
+  ASSERT_TRUE(batches.ok()) << batches.error();
+  size_t of_five = 0;
+  for (const auto& row : batches->rows) {
+    auto args = nlohmann::json::parse(row.Text(0));
+    if (args.contains("batch") && args["batch"].size() == names.size()) ++of_five;
+  }
+  EXPECT_GE(of_five, 2u) << "the five fires of a moment are one job";
+  auto fires = (*db)->Query("SELECT f.schedule, f.fire_at, j.state FROM vigil_schedule_fires f JOIN vigil_jobs j ON j.id = f.job_id");
+  ASSERT_TRUE(fires.ok()) << fires.error();
+  std::map<std::string, std::set<std::string>> recorded, completed;  // watcher -> fire times
+  for (const auto& row : fires->rows) {
+    std::string watcher = row.Text(0).substr(std::string("watcher:").size());
+    std::string at = FormatIso8601(FromMicros(row.Int(1)));
+    recorded[watcher].insert(at);
+    if (row.Text(2) == "completed") completed[watcher].insert(at);
+  }
+  for (const auto& n : names) {
+    std::set<std::string> stored;
+    for (const auto& e : Events(n)) EXPECT_TRUE(stored.insert(e["source_id"].get<std::string>()).second) << n << " stored a fire twice";
+    EXPECT_GE(completed[n].size(), before + 1) << n;
+    for (const auto& at : completed[n]) EXPECT_EQ(stored.count(at), 1u) << n << "'s fire " << at << " completed without its event";
+    for (const auto& at : stored) EXPECT_EQ(recorded[n].count(at), 1u) << n << " stored an event for " << at << ", never fired";
+  }
 }
 
 // Seed 002's debate sessions in two databases of the platform's, a separate SQLite file (named by
