@@ -15,6 +15,8 @@
 # Usage: bench/idle_bench.sh                    the 100 watchers: 40 feed watchers every 1h,
 #                                                30 webhooks, 20 timed every 5m, 10 log watchers
 #        FEEDS=10000 bench/idle_bench.sh        10,000 feed watchers (every: 1h, jitter: 10m) alone
+#        TIMED_EVERY=1m bench/idle_bench.sh     the same 100, the 20 timed watchers every minute: a
+#                                                60 s window holds exactly one of their fires
 #        STEADY=1 FEEDS=10000 bench/idle_bench.sh  the same past its first hour: the stand-in answers
 #                                                every poll 304, as it does once each feed's ETag is
 #                                                stored, so the window holds no first answers (200s)
@@ -35,6 +37,7 @@ WINDOW=${WINDOW:-60}
 SETTLE=${SETTLE:-20}
 FEEDS=${FEEDS:-}
 JITTER=${JITTER:-10m}
+TIMED_EVERY=${TIMED_EVERY:-5m}
 PY=/usr/bin/python3
 FEED=$root/tests/fixtures/feeds/huginn/cdata_rss.atom
 
@@ -101,7 +104,7 @@ config() {  # URL PORT DIR
     printf '  - {name: hook-%d, type: webhook, verify: {scheme: github, secret: idle-bench-%d}}\n' "$i" "$i"
   done
   for i in $(seq 20); do
-    printf "  - {name: timed-%d, type: scheduled, every: 5m, emit: {title: 'timed %d {{fire_at}}'}}\n" "$i" "$i"
+    printf "  - {name: timed-%d, type: scheduled, every: %s, emit: {title: 'timed %d {{fire_at}}'}}\n" "$i" "$TIMED_EVERY" "$i"
   done
   # The logs in a directory of their own, as /var/log is not vigil's /var/lib/vigil: a log
   # watcher watches its directory, and beside the database every write of it (the WAL) would
@@ -186,7 +189,7 @@ for db in $DB; do
 done
 
 echo
-echo "bench/idle_bench.sh: ${FEEDS:-100 (40 feed, 30 webhook, 20 timed, 10 log)} watchers, settle ${SETTLE} s, window ${WINDOW} s;" \
+echo "bench/idle_bench.sh: ${FEEDS:-100 (40 feed, 30 webhook, 20 timed every $TIMED_EVERY, 10 log)} watchers, settle ${SETTLE} s, window ${WINDOW} s;" \
   "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| database | start s | wakeups/s | CPU % of a core | wrote B | heartbeat moved s | RSS MB | peak RSS MB | feed host answers (all) | polls in window | CPU ms per poll |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
