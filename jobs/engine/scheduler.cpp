@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "common/iso8601.h"
 #include "store/db_time.h"
 
@@ -23,12 +25,16 @@ Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint no
   auto fire = [&](const std::vector<const ScheduleSpec*>& some) {
     std::map<std::string, TimePoint> next;
     Status st = InTransaction(db, true, [&]() -> Status {
-      std::vector<WonFire> won;
+      auto last = LastFires(db, some);
+      if (!last.ok()) return last.status();
+      std::vector<DueFire> fires;
       for (const ScheduleSpec* s : some) {
-        Status fired = FireDue(db, *s, now, &next, &won);
-        if (!fired.ok()) return fired.WithContext("schedule " + s->name);
+        auto it = last->find(s->name);
+        FindDue(*s, it == last->end() ? std::nullopt : std::optional<TimePoint>(it->second), now, &next, &fires);
       }
-      return EnqueueFiresInTx(db, won, now);
+      auto won = RecordFiresInTx(db, fires, now);
+      if (!won.ok()) return won.status();
+      return EnqueueFiresInTx(db, *won, now);
     });
     if (st.ok()) {
       for (auto& [name, at] : next) next_[name] = at;
@@ -40,12 +46,12 @@ Result<std::optional<TimePoint>> Scheduler::Tick(SqlConnection& db, TimePoint no
     Status first = Status::Ok();
     for (const ScheduleSpec* s : due) {
       Status st = fire({s});
-      if (!st.ok() && first.ok()) first = st;
+      if (!st.ok() && first.ok()) first = st.WithContext("schedule " + s->name);
     }
     if (!first.ok()) return first;
   } else if (due.size() == 1) {
     Status st = fire(due);
-    if (!st.ok()) return st;
+    if (!st.ok()) return st.WithContext("schedule " + due[0]->name);
   }
   std::optional<TimePoint> earliest;
   for (const auto& s : schedules_) {
@@ -73,45 +79,72 @@ std::optional<TimePoint> LatestDueAfter(const ScheduleSpec& s, TimePoint base, T
 
 }  // namespace
 
-// Finds the latest fire due at `now` after the last recorded one, records it, and caches the fire
-// after it; when none is due, caches the next one.
-Status Scheduler::FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now, std::map<std::string, TimePoint>* next_fires,
-                         std::vector<WonFire>* won) {
-  auto last = db.Query("SELECT MAX(fire_at) FROM vigil_schedule_fires WHERE schedule = $1", {s.name});
-  if (!last.ok()) return last.status();
-  bool never_fired = last->rows[0].IsNull(0);
+// At most this many schedules or fires in one statement (3 parameters a fire: well under SQLite's
+// 32,766 and PostgreSQL's 65,535).
+constexpr size_t kRowsPerStatement = 500;
+
+Result<std::map<std::string, TimePoint>> Scheduler::LastFires(SqlConnection& db, const std::vector<const ScheduleSpec*>& some) {
+  std::map<std::string, TimePoint> last;
+  for (size_t from = 0; from < some.size(); from += kRowsPerStatement) {
+    size_t to = std::min(some.size(), from + kRowsPerStatement);
+    std::string sql = "SELECT schedule, MAX(fire_at) FROM vigil_schedule_fires WHERE schedule IN (";
+    std::vector<SqlValue> params;
+    for (size_t i = from; i < to; ++i) {
+      sql += (i > from ? ", $" : "$") + std::to_string(params.size() + 1);
+      params.emplace_back(some[i]->name);
+    }
+    auto r = db.Query(sql + ") GROUP BY schedule", params);
+    if (!r.ok()) return r.status();
+    for (const auto& row : r->rows) last[row.Text(0)] = FromMicros(row.Int(1));
+  }
+  return last;
+}
+
+// Finds the latest fire of `s` due at `now` after its last recorded one (`last`), adds it to
+// `fires` and caches the fire after it; when none is due, caches the next one.
+void Scheduler::FindDue(const ScheduleSpec& s, std::optional<TimePoint> last, TimePoint now,
+                        std::map<std::string, TimePoint>* next_fires, std::vector<DueFire>* fires) {
   std::optional<TimePoint> due;
   bool run = true;
   TimePoint base;
-  if (never_fired && s.first_fire_at_once && s.interval) {
+  if (!last && s.first_fire_at_once && s.interval) {
     due = s.interval->Latest(now, s.name);
   } else {
     // Never fired anywhere: start from when this process first saw it (such a schedule does not
     // fire for the past).
-    base = never_fired ? first_seen_.emplace(s.name, now).first->second : FromMicros(last->rows[0].Int(0));
+    base = last ? *last : first_seen_.emplace(s.name, now).first->second;
     due = LatestDueAfter(s, base, now);
     if (due) run = s.catch_up == CatchUp::kOne || now - *due <= kSkipGrace;
   }
-  if (!due) {
-    auto next = NextFire(s, base);
-    (*next_fires)[s.name] = next ? *next : TimePoint::max();
-    return Status::Ok();
-  }
-  Status st = RecordFireInTx(db, s, *due, now, run, won);
-  if (!st.ok()) return st;
-  auto following = NextFire(s, *due);
+  std::optional<TimePoint> following = NextFire(s, due ? *due : base);
   (*next_fires)[s.name] = following ? *following : TimePoint::max();
-  return Status::Ok();
+  if (due) fires->push_back({&s, *due, run});
 }
 
-Status Scheduler::RecordFireInTx(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run,
-                                 std::vector<WonFire>* won) {
-  auto ins = db.Query("INSERT INTO vigil_schedule_fires (schedule, fire_at, created_at) VALUES ($1, $2, $3)"
-                      " ON CONFLICT (schedule, fire_at) DO NOTHING",
-                      {s.name, ToMicros(fire_at), ToMicros(now)});
-  if (!ins.ok()) return ins.status();
-  if (ins->affected > 0 && run) won->push_back({&s, fire_at});  // else another daemon fired it, or skipped
-  return Status::Ok();
+Result<std::vector<Scheduler::DueFire>> Scheduler::RecordFiresInTx(SqlConnection& db, const std::vector<DueFire>& fires, TimePoint now) {
+  std::set<std::pair<std::string, int64_t>> inserted;
+  for (size_t from = 0; from < fires.size(); from += kRowsPerStatement) {
+    size_t to = std::min(fires.size(), from + kRowsPerStatement);
+    std::string sql = "INSERT INTO vigil_schedule_fires (schedule, fire_at, created_at) VALUES ";
+    std::vector<SqlValue> params;
+    for (size_t i = from; i < to; ++i) {
+      size_t n = params.size();
+      sql += (i > from ? ", ($" : "($") + std::to_string(n + 1) + ", $" + std::to_string(n + 2) + ", $" + std::to_string(n + 3) + ")";
+      params.emplace_back(fires[i].schedule->name);
+      params.emplace_back(ToMicros(fires[i].fire_at));
+      params.emplace_back(ToMicros(now));
+    }
+    auto r = db.Query(sql + " ON CONFLICT (schedule, fire_at) DO NOTHING RETURNING schedule, fire_at", params);
+    if (!r.ok()) return r.status();
+    for (const auto& row : r->rows) inserted.emplace(row.Text(0), row.Int(1));
+  }
+  // The fires this process recorded and runs: another daemon's insert won the others, and a
+  // skipped fire is recorded but not run.
+  std::vector<DueFire> won;
+  for (const DueFire& f : fires) {
+    if (f.run && inserted.count({f.schedule->name, ToMicros(f.fire_at)})) won.push_back(f);
+  }
+  return won;
 }
 
 namespace {
@@ -124,18 +157,18 @@ nlohmann::json FireArgs(const ScheduleSpec& s, TimePoint fire_at) {
 
 }  // namespace
 
-Status Scheduler::EnqueueFiresInTx(SqlConnection& db, const std::vector<WonFire>& won, TimePoint now) {
+Status Scheduler::EnqueueFiresInTx(SqlConnection& db, const std::vector<DueFire>& won, TimePoint now) {
   // Each job, with the fires it runs: a fire of its own, or the fires of one batch key, in order.
   std::vector<JobSpec> jobs;
-  std::vector<std::vector<const WonFire*>> fires_of;
+  std::vector<std::vector<const DueFire*>> fires_of;
   std::map<std::string, size_t> batch_job;  // batch key -> index in jobs
-  for (const WonFire& f : won) {
+  for (const DueFire& f : won) {
     const ScheduleSpec& s = *f.schedule;
     std::string key = s.batch.empty() ? "" : s.batch + "\n" + s.job.kind + "\n" + s.job.queue;
     auto open = key.empty() ? batch_job.end() : batch_job.find(key);
     if (open != batch_job.end()) {
       JobSpec& job = jobs[open->second];
-      std::vector<const WonFire*>& fires = fires_of[open->second];
+      std::vector<const DueFire*>& fires = fires_of[open->second];
       if (fires.size() == 1) {  // a second fire: the job becomes a batch
         job.args = {{"batch", nlohmann::json::array({job.args})}};
       }
@@ -156,13 +189,19 @@ Status Scheduler::EnqueueFiresInTx(SqlConnection& db, const std::vector<WonFire>
   if (jobs.empty()) return Status::Ok();
   auto enq = EnqueueJobsInTx(db, jobs, now);
   if (!enq.ok()) return enq.status();
+  // Each job's id on its fire rows: a statement per job (a batch's fires in one).
   for (size_t i = 0; i < jobs.size(); ++i) {
-    for (const WonFire* f : fires_of[i]) {
-      auto upd = db.Query("UPDATE vigil_schedule_fires SET job_id = $1 WHERE schedule = $2 AND fire_at = $3",
-                          {(*enq)[i].id, f->schedule->name, ToMicros(f->fire_at)});
-      if (!upd.ok()) return upd.status();
+    std::string sql = "UPDATE vigil_schedule_fires SET job_id = $1 WHERE ";
+    std::vector<SqlValue> params = {(*enq)[i].id};
+    for (const DueFire* f : fires_of[i]) {
+      size_t n = params.size();
+      sql += (n > 1 ? " OR " : "") + std::string("(schedule = $") + std::to_string(n + 1) + " AND fire_at = $" + std::to_string(n + 2) + ")";
+      params.emplace_back(f->schedule->name);
+      params.emplace_back(ToMicros(f->fire_at));
       spdlog::debug("schedule {} fired for {}", f->schedule->name, FormatIso8601(f->fire_at, f->schedule->zone));
     }
+    auto upd = db.Query(sql, params);
+    if (!upd.ok()) return upd.status();
   }
   return Status::Ok();
 }

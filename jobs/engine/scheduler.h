@@ -74,21 +74,23 @@ class Scheduler {
   static std::optional<TimePoint> NextFire(const ScheduleSpec& s, TimePoint after);
 
  private:
-  // A fire this process won, whose job is still to be enqueued.
-  struct WonFire {
+  // A fire found due: recorded (won or lost to another daemon); run when `run` and won.
+  struct DueFire {
     const ScheduleSpec* schedule;
     TimePoint fire_at;
+    bool run = true;  // false: catch_up skip passed it over
   };
-  // Inside the caller's transaction; the schedule's next fire goes to `next` (applied to next_
-  // once the transaction committed), a fire to run to `won`.
-  Status FireDue(SqlConnection& db, const ScheduleSpec& s, TimePoint now, std::map<std::string, TimePoint>* next,
-                 std::vector<WonFire>* won);
-  // Records fire `fire_at` (winning or losing the race to other daemons), inside the caller's
-  // transaction; when it won and `run`, adds it to `won`.
-  Status RecordFireInTx(SqlConnection& db, const ScheduleSpec& s, TimePoint fire_at, TimePoint now, bool run,
-                        std::vector<WonFire>* won);
-  // Enqueues the jobs of `won` (a batch's fires as one job) and notes each job on its fire row.
-  static Status EnqueueFiresInTx(SqlConnection& db, const std::vector<WonFire>& won, TimePoint now);
+  // The last recorded fire of each of `some` that has one (a statement per 500 schedules).
+  static Result<std::map<std::string, TimePoint>> LastFires(SqlConnection& db, const std::vector<const ScheduleSpec*>& some);
+  // The schedule's fire due at `now`, if any, to `fires`; its next fire to `next` (applied to
+  // next_ once the transaction committed).
+  void FindDue(const ScheduleSpec& s, std::optional<TimePoint> last, TimePoint now, std::map<std::string, TimePoint>* next,
+               std::vector<DueFire>* fires);
+  // Records `fires` (a statement per 500) inside the caller's transaction; returns those this
+  // process won and runs.
+  static Result<std::vector<DueFire>> RecordFiresInTx(SqlConnection& db, const std::vector<DueFire>& fires, TimePoint now);
+  // Enqueues the jobs of `won` (a batch's fires as one job) and notes each job on its fire rows.
+  static Status EnqueueFiresInTx(SqlConnection& db, const std::vector<DueFire>& won, TimePoint now);
   std::vector<ScheduleSpec> schedules_;
   std::map<std::string, TimePoint> next_;        // cached next fire per schedule
   std::map<std::string, TimePoint> first_seen_;  // when this process first saw a never-fired schedule

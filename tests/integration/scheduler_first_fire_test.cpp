@@ -133,6 +133,34 @@ TEST_P(SchedulerFirstFireTest, CatchUpSkipStillRunsTheFirstFire) {
   EXPECT_EQ(FiredFor(), (Fires{"2026-03-02T10:00:00+00:00"})) << "nothing was missed: the watcher is new";
 }
 
+// More schedules due at once than one statement records (500 a statement): each fires once, with
+// a job of its own noted on its fire row, and half of them already fired by another daemon stay
+// its alone.
+TEST_P(SchedulerFirstFireTest, ThousandsOfSchedulesDueAtOnceFireOnceEach) {
+  constexpr int kSchedules = 1201;
+  std::vector<ScheduleSpec> specs;
+  for (int i = 0; i < kSchedules; ++i) {
+    ScheduleSpec s = Hourly();
+    s.name = "watcher:feed-" + std::to_string(i);
+    s.job.args = {{"watcher", "feed-" + std::to_string(i)}};
+    specs.push_back(s);
+    if (i % 2 == 0) FiredBefore(s.name, "2026-03-02T10:00:00Z");  // another daemon fired these
+  }
+  Scheduler scheduler(specs);
+  Tick(scheduler, "2026-03-02T10:20:00Z");
+  auto count = [&](const char* sql) { return conn_->Query(sql)->rows.at(0).Int(0); };
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vigil_jobs"), kSchedules / 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vigil_schedule_fires"), kSchedules);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vigil_schedule_fires f JOIN vigil_jobs j ON j.id = f.job_id"
+                  " AND j.args LIKE '%\"' || SUBSTR(f.schedule, 9) || '\"%'"),
+            kSchedules / 2)
+      << "each fire row names its own job";
+  Tick(scheduler, "2026-03-02T10:40:00Z");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vigil_jobs"), kSchedules / 2) << "nothing more is due before 11:00";
+  Tick(scheduler, "2026-03-02T11:00:00Z");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vigil_jobs"), kSchedules / 2 + kSchedules);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, SchedulerFirstFireTest, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace
