@@ -82,6 +82,9 @@ std::optional<TimePoint> LatestDueAfter(const ScheduleSpec& s, TimePoint base, T
 // At most this many schedules or fires in one statement (3 parameters a fire: well under SQLite's
 // 32,766 and PostgreSQL's 65,535).
 constexpr size_t kRowsPerStatement = 500;
+// At most this many fires in one batch job: a burst of thousands of timed watchers is several
+// jobs, each well within the kind's timeout and its fire rows' UPDATE within the parameter limits.
+constexpr size_t kFiresPerBatch = 200;
 
 Result<std::map<std::string, TimePoint>> Scheduler::LastFires(SqlConnection& db, const std::vector<const ScheduleSpec*>& some) {
   std::map<std::string, TimePoint> last;
@@ -166,7 +169,7 @@ Status Scheduler::EnqueueFiresInTx(SqlConnection& db, const std::vector<DueFire>
     const ScheduleSpec& s = *f.schedule;
     std::string key = s.batch.empty() ? "" : s.batch + "\n" + s.job.kind + "\n" + s.job.queue;
     auto open = key.empty() ? batch_job.end() : batch_job.find(key);
-    if (open != batch_job.end()) {
+    if (open != batch_job.end() && fires_of[open->second].size() < kFiresPerBatch) {
       JobSpec& job = jobs[open->second];
       std::vector<const DueFire*>& fires = fires_of[open->second];
       if (fires.size() == 1) {  // a second fire: the job becomes a batch

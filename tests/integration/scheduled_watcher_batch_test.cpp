@@ -1,6 +1,6 @@
 // The fires of timed watchers that only emit, due at one moment, run as one scheduled_watcher job
-// (ScheduleSpec::batch), on SQLite and PostgreSQL: the scheduler enqueues one job for them and
-// notes it on each fire row, however many daemons tick; the job stores every fire's event, splits
+// (ScheduleSpec::batch), on SQLite and PostgreSQL: the scheduler enqueues one job for them (up to
+// 200 fires a job) and notes it on each fire row, however many daemons tick; the job stores every fire's event, splits
 // a failing fire out into a job of its own (retried alone, with the attempts the batch had left),
 // stores nothing twice when it runs again, and when cancelled stores nothing and is retried whole.
 #include <gtest/gtest.h>
@@ -132,6 +132,24 @@ TEST_P(ScheduledWatcherBatch, AFireDueAloneIsAPlainJob) {
   auto jobs = Jobs();
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(jobs[0].args), (nlohmann::json{{"watcher", "alpha"}, {"fire_at", kFireAt}}));
+}
+
+TEST_P(ScheduledWatcherBatch, AThousandFiresOfOneMomentAreBatchesOfTwoHundred) {
+  std::vector<ScheduleSpec> many;
+  for (int i = 0; i < 1000; ++i) {
+    ScheduleSpec s = schedules_[0];
+    s.name = "watcher:timed-" + std::to_string(i);
+    s.job.args = {{"watcher", "timed-" + std::to_string(i)}};
+    many.push_back(s);
+  }
+  Scheduler scheduler(many);
+  ASSERT_TRUE(scheduler.Tick(*db_, *ParseIso8601("2026-03-02T10:00:30Z")).ok());
+  auto jobs = Jobs();
+  ASSERT_EQ(jobs.size(), 5u);
+  for (const auto& j : jobs) EXPECT_EQ(nlohmann::json::parse(j.args)["batch"].size(), 200u);
+  auto named = db_->Query("SELECT COUNT(*) FROM vigil_schedule_fires f JOIN vigil_jobs j ON j.id = f.job_id");
+  ASSERT_TRUE(named.ok()) << named.error();
+  EXPECT_EQ(named->rows[0].Int(0), 1000);
 }
 
 TEST_P(ScheduledWatcherBatch, EveryFireIsStoredAndAFailingOneIsSplitOutAlone) {
