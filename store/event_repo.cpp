@@ -195,15 +195,7 @@ std::string ContainsPattern(const std::string& text) {
 }
 
 Result<std::vector<EventInsertResult>> InsertEvents(SqlConnection& db, const std::vector<EventInsert>& events, TimePoint now) {
-  std::vector<EventInsertResult> out;
-  Status s = InTransaction(db, true, [&]() -> Status {
-    auto r = InsertEventsInTx(db, events, now);
-    if (!r.ok()) return r.status();
-    out = std::move(*r);
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return InTransactionValue<std::vector<EventInsertResult>>(db, true, [&] { return InsertEventsInTx(db, events, now); });
 }
 
 }  // namespace vigil

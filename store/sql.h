@@ -172,4 +172,18 @@ Status InTransaction(SqlConnection& db, bool immediate, Fn&& fn) {
   return db.Commit();
 }
 
+// The same for work that yields a value (`fn` returns Result<T>): the value once committed.
+template <class T, class Fn>
+Result<T> InTransactionValue(SqlConnection& db, bool immediate, Fn&& fn) {
+  std::optional<T> out;
+  Status s = InTransaction(db, immediate, [&]() -> Status {
+    Result<T> r = fn();
+    if (!r.ok()) return r.status();
+    out = std::move(*r);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return std::move(*out);
+}
+
 }  // namespace vigil

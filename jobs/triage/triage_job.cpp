@@ -282,13 +282,9 @@ Result<TriageBatchOutcome> TriageQueued(const TriageSettings& settings, HttpClie
       failed = n.status();
       spdlog::warn("triage: a batch of {} queued events failed ({}): triaging them one by one", page.size(), failed.message());
     } else {
-      auto n = InTransaction(db, false, [&]() -> Status {
-        auto p = TakePendingTriageInTx(db, kTriageBatch);
-        if (!p.ok()) return p.status();
-        page = std::move(*p);
-        return Status::Ok();
-      });
-      if (!n.ok()) return n;
+      auto n = InTransactionValue<std::vector<PendingTriage>>(db, false, [&] { return TakePendingTriageInTx(db, kTriageBatch); });
+      if (!n.ok()) return n.status();
+      page = std::move(*n);
       if (page.empty()) return out;
     }
     for (const auto& p : page) {

@@ -73,15 +73,9 @@ void CountStoredPass(const RanPass& ran, int added) {
 // Stores `passes` in one transaction and counts them; an error stores none of them.
 Status StorePasses(SqlConnection& db, std::vector<RanPass>& passes) {
   if (passes.empty()) return Status::Ok();
-  std::vector<int> added;
-  Status st = InTransaction(db, true, [&]() -> Status {
-    auto stored = StorePassesInTx(db, passes);
-    if (!stored.ok()) return stored.status();
-    added = std::move(*stored);
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  for (size_t i = 0; i < passes.size(); ++i) CountStoredPass(passes[i], added[i]);
+  auto added = InTransactionValue<std::vector<int>>(db, true, [&] { return StorePassesInTx(db, passes); });
+  if (!added.ok()) return added.status();
+  for (size_t i = 0; i < passes.size(); ++i) CountStoredPass(passes[i], (*added)[i]);
   return Status::Ok();
 }
 
