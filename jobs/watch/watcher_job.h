@@ -80,8 +80,9 @@ JobResult FinishWatcherPass(SqlConnection& db, RanPass ran);
 // sharing a batch key) as if each were a job of its own, except that what the successful ones
 // found is stored in one transaction (one commit, one triage round for the lot). A fire that would
 // be retried (or snoozed) is split out into a job of its own: the same kind, queue, priority and
-// args, run after the retry's delay (`retry_after` when it names none), with the attempts the batch
-// has left; so one failing fire neither holds back nor reruns the others. A discarded fire is
+// args, run after the retry's delay (`retry_after` when it names none), allowed one attempt fewer
+// than the batch (the one it spent; a snooze spends none); so one failing fire neither holds back
+// nor reruns the others. A discarded fire is
 // logged (the watcher's state shows why). Cancelled (shutdown, its timeout) or the store failing,
 // the batch is retried whole: nothing of it was stored (the split-out fires are enqueued last, so
 // a rerun does not split them twice).
