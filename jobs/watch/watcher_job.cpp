@@ -95,6 +95,8 @@ JobResult RunWatcherBatch(JobContext& ctx, const PassRunner& run_pass, std::chro
   const auto& fires = ctx.args["batch"];
   if (!fires.is_array()) return JobResult::Discard("args.batch is not an array");
   std::vector<RanPass> to_store;
+  std::vector<std::pair<size_t, RanPass>> failed;    // recorded after the store: a batch retried
+                                                     // whole records each failure once
   std::vector<std::pair<size_t, JobResult>> others;  // fires ending without a store: by index
   for (size_t i = 0; i < fires.size(); ++i) {
     if (ctx.cancel.cancelled()) return JobResult::Retry("cancelled after " + std::to_string(i) + " of " + std::to_string(fires.size()) + " fires");
@@ -107,17 +109,17 @@ JobResult RunWatcherBatch(JobContext& ctx, const PassRunner& run_pass, std::chro
     RanPass& pass = std::get<RanPass>(ran);
     if (pass.pass.skipped) continue;
     if (pass.pass.failure) {
-      auto db = ctx.db();
-      others.emplace_back(i, db.ok() ? RecordFailedPass(**db, pass) : JobResult::Retry(db.error()));
+      failed.emplace_back(i, std::move(pass));
       continue;
     }
     to_store.push_back(std::move(pass));
   }
-  if (!to_store.empty()) {
+  if (!to_store.empty() || !failed.empty()) {
     auto db = ctx.db();
     if (!db.ok()) return JobResult::Retry(db.error());
     Status st = StorePasses(**db, to_store);
     if (!st.ok()) return JobResult::Retry("storing " + std::to_string(to_store.size()) + " fires: " + st.message());
+    for (const auto& [i, pass] : failed) others.emplace_back(i, RecordFailedPass(**db, pass));
   }
   std::vector<JobSpec> split;
   for (const auto& [i, r] : others) {
