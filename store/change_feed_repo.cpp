@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "store/db_time.h"
+#include "store/values_list.h"
 #include "store/event_repo.h"
 #include "store/job_repo.h"
 #include "store/notification_repo.h"
@@ -50,8 +51,11 @@ Result<std::optional<nlohmann::json>> NotificationChange(SqlConnection& db, cons
 
 }  // namespace
 
-Status RecordChange(SqlConnection& db, const std::string& topic, const std::string& id) {
-  return db.Query("INSERT INTO vigil_changes (topic, ref) VALUES ($1, $2)", {topic, id}).status();
+Status RecordChange(SqlConnection& db, const std::string& topic, const std::string& id) { return RecordChanges(db, topic, {id}); }
+
+Status RecordChanges(SqlConnection& db, const std::string& topic, const std::vector<std::string>& ids) {
+  return InChunks(ids, 500, [&](ValuesList& rows, const std::string& id) { rows.Add({topic, id}); },
+                  [&](const ValuesList& rows) { return db.Query("INSERT INTO vigil_changes (topic, ref) VALUES " + rows.sql(), rows.params()).status(); });
 }
 
 Result<int64_t> LatestChangeSeq(SqlConnection& db) {

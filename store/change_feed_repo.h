@@ -29,6 +29,8 @@ struct Change {
 
 // Records that the event or notification `id` changed (topic "event" or "notification").
 Status RecordChange(SqlConnection& db, const std::string& topic, const std::string& id);
+// The same for several (one statement per 500), in the order given.
+Status RecordChanges(SqlConnection& db, const std::string& topic, const std::vector<std::string>& ids);
 
 // The highest number recorded so far; 0 when none.
 Result<int64_t> LatestChangeSeq(SqlConnection& db);

@@ -5,16 +5,19 @@
 #include "common/json_depth.h"
 #include "store/db_time.h"
 #include "store/sql_filter.h"
+#include "store/values_list.h"
 
 namespace vigil {
 
-Status RecordEventScoreInTx(SqlConnection& db, const EventScore& s, TimePoint now) {
-  return db.Query(
-             "INSERT INTO vigil_event_scores (event_id, score, duplicate_of, scored_by, scored_at) VALUES ($1, $2, $3, $4, $5)"
-             " ON CONFLICT (event_id) DO UPDATE SET score = excluded.score, duplicate_of = excluded.duplicate_of,"
-             " scored_by = excluded.scored_by, scored_at = excluded.scored_at",
-             {s.event_id, s.score, s.duplicate_of, s.scored_by, ToMicros(now)})
-      .status();
+Status RecordEventScoresInTx(SqlConnection& db, const std::vector<EventScore>& scores, TimePoint now) {
+  return InChunks(scores, 500, [&](ValuesList& rows, const EventScore& s) { rows.Add({s.event_id, s.score, s.duplicate_of, s.scored_by, ToMicros(now)}); },
+                  [&](const ValuesList& rows) {
+                    return db.Query("INSERT INTO vigil_event_scores (event_id, score, duplicate_of, scored_by, scored_at) VALUES " + rows.sql() +
+                                        " ON CONFLICT (event_id) DO UPDATE SET score = excluded.score, duplicate_of = excluded.duplicate_of,"
+                                        " scored_by = excluded.scored_by, scored_at = excluded.scored_at",
+                                    rows.params())
+                        .status();
+                  });
 }
 
 Result<std::optional<EventScore>> GetEventScore(SqlConnection& db, const std::string& event_id) {

@@ -23,8 +23,8 @@ struct EventScore {
   std::string scored_by = "rules"; // "rules" or "llm:<model>": whose verdict stands
 };
 
-// Keeps (or replaces) the event's score.
-Status RecordEventScoreInTx(SqlConnection& db, const EventScore& score, TimePoint now);
+// Keeps (or replaces) the events' scores (each event at most once in `scores`).
+Status RecordEventScoresInTx(SqlConnection& db, const std::vector<EventScore>& scores, TimePoint now);
 
 // The event's score; nullopt when it has none (not triaged yet, or triaged before scores were kept).
 Result<std::optional<EventScore>> GetEventScore(SqlConnection& db, const std::string& event_id);

@@ -8,6 +8,7 @@
 
 #include "common/json_depth.h"
 #include "store/db_time.h"
+#include "store/values_list.h"
 
 namespace vigil {
 namespace {
@@ -19,17 +20,9 @@ std::string UtcDay(TimePoint t) { return SeedTimestamp(t, "sqlite").substr(0, 10
 
 }  // namespace
 
-Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, const std::string& event_id) {
-  auto r = db.Query(
-      "SELECT e.id, e.watcher_id, w.name, w.auto_create_thread, w.auto_thread_approval_rate, e.subreddit_id, s.name,"
-      " e.title, e.summary, e.source_type, e.source_id, e.source_url, e.source_metadata, e.triage_signal,"
-      " s.display_name, s.description, s.purpose, s.participation_model"
-      " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id"
-      " WHERE e.id = $1",
-      {event_id});
-  if (!r.ok()) return r.status();
-  if (r->rows.empty()) return std::optional<TriageEventRow>();
-  const SqlRow& row = r->rows[0];
+namespace {
+
+TriageEventRow TriageRowOf(const SqlRow& row) {
   TriageEventRow e;
   e.id = row.Text(0);
   e.watcher_id = row.Text(1);
@@ -50,18 +43,64 @@ Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, cons
   e.community_description = row.Text(15);
   if (auto purpose = ParseJsonOrDiscarded(row.Text(16)); !purpose.is_discarded()) e.community_purpose = std::move(purpose);
   e.participation_model = row.Text(17);
-  return std::optional<TriageEventRow>(std::move(e));
+  return e;
 }
 
-// The event's item changes with its signal: the live stream sends it again.
-Result<bool> RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning) {
-  auto r = db.Query("UPDATE watcher_events SET triage_signal = $1, triage_reasoning = $2 WHERE id = $3 AND triage_signal IS NULL",
-                    {signal, reasoning, event_id});
-  if (!r.ok()) return r.status();
-  if (r->affected == 0) return false;
-  Status s = RecordChange(db, "event", event_id);
+constexpr const char* kTriageRowSelect =
+    "SELECT e.id, e.watcher_id, w.name, w.auto_create_thread, w.auto_thread_approval_rate, e.subreddit_id, s.name,"
+    " e.title, e.summary, e.source_type, e.source_id, e.source_url, e.source_metadata, e.triage_signal,"
+    " s.display_name, s.description, s.purpose, s.participation_model"
+    " FROM watcher_events e LEFT JOIN watchers w ON w.id = e.watcher_id LEFT JOIN subreddits s ON s.id = e.subreddit_id";
+
+}  // namespace
+
+Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, const std::string& event_id) {
+  auto rows = LoadEventsForTriage(db, {event_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<TriageEventRow>();
+  return std::optional<TriageEventRow>(std::move(rows->front()));
+}
+
+Result<std::vector<TriageEventRow>> LoadEventsForTriage(SqlConnection& db, const std::vector<std::string>& event_ids) {
+  std::vector<TriageEventRow> out;
+  Status s = InChunks(event_ids, 500, [](ValuesList& ids, const std::string& id) { ids.Add({id}); }, [&](const ValuesList& ids) {
+    // "($1), ($2)" as an IN list: each id compared as the column's type (uuid on PostgreSQL).
+    auto r = db.Query(std::string(kTriageRowSelect) + " WHERE e.id IN (" + ids.sql() + ")", ids.params());
+    if (!r.ok()) return r.status();
+    for (const auto& row : r->rows) out.push_back(TriageRowOf(row));
+    return Status::Ok();
+  });
   if (!s.ok()) return s;
-  return true;
+  return out;
+}
+
+// The events' items change with their signals: the live stream sends them again.
+Result<std::set<std::string>> RecordTriagesInTx(SqlConnection& db, const std::vector<TriageVerdict>& verdicts) {
+  std::set<std::string> written;
+  std::vector<std::string> changed;
+  Status s = InChunks(verdicts, 200, [](ValuesList& rows, const TriageVerdict& v) { rows.Add({v.event_id, v.signal, v.reasoning}); },
+                      [&](const ValuesList& rows) {
+    // Row i's id, signal and reasoning are $3i+1, $3i+2, $3i+3: each column set by a CASE on the id.
+    std::string signal = "CASE id", reasoning = "CASE id", ids;
+    for (size_t i = 0; i < rows.rows(); ++i) {
+      std::string id = "$" + std::to_string(3 * i + 1);
+      signal += " WHEN " + id + " THEN $" + std::to_string(3 * i + 2);
+      reasoning += " WHEN " + id + " THEN $" + std::to_string(3 * i + 3);
+      ids += (i == 0 ? "" : ", ") + id;
+    }
+    auto r = db.Query("UPDATE watcher_events SET triage_signal = " + signal + " END, triage_reasoning = " + reasoning +
+                          " END WHERE id IN (" + ids + ") AND triage_signal IS NULL RETURNING id",
+                      rows.params());
+    if (!r.ok()) return r.status();
+    for (const auto& row : r->rows) {
+      written.insert(row.Text(0));
+      changed.push_back(row.Text(0));
+    }
+    return Status::Ok();
+  });
+  if (s.ok()) s = RecordChanges(db, "event", changed);
+  if (!s.ok()) return s;
+  return written;
 }
 
 Status QueueForTriageInTx(SqlConnection& db, const std::vector<std::string>& event_ids, TimePoint now) {
@@ -137,16 +176,17 @@ Result<std::vector<StoredKeys>> EventsHoldingKeys(SqlConnection& db, const std::
   return out;
 }
 
-Status InsertKeysInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
-                      const std::set<std::string>& keys, TimePoint now) {
-  for (const auto& key : keys) {
-    auto r = db.Query(
-        "INSERT INTO vigil_triage_keys (community, dedupe_key, event_id, created_at) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (community, dedupe_key) DO NOTHING",
-        {community, key, event_id, ToMicros(now)});
-    if (!r.ok()) return r.status();
-  }
-  return Status::Ok();
+Status InsertKeysInTx(SqlConnection& db, const std::vector<TriagedTraces>& events, TimePoint now) {
+  std::vector<std::pair<const TriagedTraces*, const std::string*>> keys;
+  for (const auto& e : events)
+    for (const auto& key : e.keys) keys.emplace_back(&e, &key);
+  return InChunks(keys, 500, [&](ValuesList& rows, const auto& k) { rows.Add({k.first->community, *k.second, k.first->event_id, ToMicros(now)}); },
+                  [&](const ValuesList& rows) {
+                    return db.Query("INSERT INTO vigil_triage_keys (community, dedupe_key, event_id, created_at) VALUES " + rows.sql() +
+                                        " ON CONFLICT (community, dedupe_key) DO NOTHING",
+                                    rows.params())
+                        .status();
+                  });
 }
 
 Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, const std::string& community, const std::string& token,
@@ -171,23 +211,26 @@ Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, co
   return out;
 }
 
-Status InsertTitleTokensInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
-                             const std::set<std::string>& tokens, TimePoint now) {
-  if (tokens.empty()) return Status::Ok();
-  std::string joined;
-  for (const auto& t : tokens) joined += (joined.empty() ? "" : " ") + t;
-  // Every word in one statement, its text the same whatever the count (so prepared once per
-  // connection): the words go as a JSON array. On PostgreSQL one round trip instead of one per
-  // word (they were a third of a webhook event's statements: bench/capacity_bench.sh).
-  std::string words = nlohmann::json(std::vector<std::string>(tokens.begin(), tokens.end()))
-                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+Status InsertTitleTokensInTx(SqlConnection& db, const std::vector<TriagedTraces>& events, TimePoint now) {
+  // Every word of every event in one statement, its text the same whatever the count: the rows go
+  // as a JSON array of [community, event id, word, all the event's words]. On PostgreSQL one round
+  // trip instead of one per word (they were a third of a webhook event's statements:
+  // bench/capacity_bench.sh), and however long a title, no parameter limit to meet.
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& e : events) {
+    std::string joined;
+    for (const auto& t : e.title_tokens) joined += (joined.empty() ? "" : " ") + t;
+    for (const auto& t : e.title_tokens) rows.push_back({e.community, e.event_id, t, joined});
+  }
+  if (rows.empty()) return Status::Ok();
+  std::string json = rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   const char* sql = db.dialect() == "postgres"
-                        ? "INSERT INTO vigil_triage_title_tokens (community, token, created_at, event_id, title_tokens)"
-                          " SELECT $1, value, $3, $4, $5 FROM json_array_elements_text($2::json) ON CONFLICT DO NOTHING"
+                        ? "INSERT INTO vigil_triage_title_tokens (community, event_id, token, title_tokens, created_at)"
+                          " SELECT r->>0, r->>1, r->>2, r->>3, $2 FROM json_array_elements($1::json) AS r ON CONFLICT DO NOTHING"
                         // WHERE true: SQLite's parser needs it before an upsert clause after a SELECT.
-                        : "INSERT INTO vigil_triage_title_tokens (community, token, created_at, event_id, title_tokens)"
-                          " SELECT $1, value, $3, $4, $5 FROM json_each($2) WHERE true ON CONFLICT DO NOTHING";
-  return db.Query(sql, {community, words, ToMicros(now), event_id, joined}).status();
+                        : "INSERT INTO vigil_triage_title_tokens (community, event_id, token, title_tokens, created_at)"
+                          " SELECT value->>0, value->>1, value->>2, value->>3, $2 FROM json_each($1) WHERE true ON CONFLICT DO NOTHING";
+  return db.Query(sql, {json, ToMicros(now)}).status();
 }
 
 Result<int64_t> PruneTitleTokens(SqlConnection& db, TimePoint before) {

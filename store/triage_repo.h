@@ -42,10 +42,19 @@ struct TriageEventRow {
 
 // The event, or nullopt when no event has this id.
 Result<std::optional<TriageEventRow>> LoadEventForTriage(SqlConnection& db, const std::string& event_id);
+// The events that exist of `event_ids`, in no particular order (one statement per 500 ids).
+Result<std::vector<TriageEventRow>> LoadEventsForTriage(SqlConnection& db, const std::vector<std::string>& event_ids);
 
-// Writes the event's verdict unless it has one already: false then (another triage got there
-// first, and the caller's transaction must write nothing else for it).
-Result<bool> RecordTriageInTx(SqlConnection& db, const std::string& event_id, const std::string& signal, const std::string& reasoning);
+struct TriageVerdict {
+  std::string event_id;  // as LoadEventsForTriage gave it
+  std::string signal;
+  std::string reasoning;
+};
+// Writes each event's verdict unless it has one already, and records the change for the live
+// stream; returns the ids written. An id missing from the answer had a verdict (another triage got
+// there first, and the caller's transaction must write nothing else for it). Each event at most
+// once in `verdicts`; one statement per 200 verdicts, and one for their changes.
+Result<std::set<std::string>> RecordTriagesInTx(SqlConnection& db, const std::vector<TriageVerdict>& verdicts);
 
 // The triage queue (vigil_triage_pending): new events wait there for the batched triage job.
 struct PendingTriage {
@@ -73,9 +82,17 @@ struct StoredKeys {
 // The events of the community that hold any of `keys` (exact keys never expire, so a pruned item
 // stays known), oldest first. One indexed lookup per key, however many keys are stored.
 Result<std::vector<StoredKeys>> EventsHoldingKeys(SqlConnection& db, const std::string& community, const std::set<std::string>& keys);
-// Stores keys for an event; a key some other event holds already is left with that event.
-Status InsertKeysInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
-                      const std::set<std::string>& keys, TimePoint now);
+// What triage remembers of a triaged event for the near-duplicate checks of later ones.
+struct TriagedTraces {
+  std::string community;  // subreddits.id, "" for none
+  std::string event_id;
+  std::set<std::string> keys;          // DedupeKeys
+  std::set<std::string> title_tokens;  // TitleTokens
+};
+
+// Stores the events' keys (one statement per 500); a key some other event holds already is left
+// with that event (of two events of `events` with the same key, with the earlier).
+Status InsertKeysInTx(SqlConnection& db, const std::vector<TriagedTraces>& events, TimePoint now);
 
 struct TitledEvent {
   std::string event_id;
@@ -86,9 +103,8 @@ struct TitledEvent {
 // the word `token`, newest first, each with all its title words.
 Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, const std::string& community, const std::string& token,
                                                            TimePoint since, int limit);
-// Stores the event's title words, one row per word.
-Status InsertTitleTokensInTx(SqlConnection& db, const std::string& community, const std::string& event_id,
-                             const std::set<std::string>& tokens, TimePoint now);
+// Stores the events' title words, one row per word and event, all in one statement.
+Status InsertTitleTokensInTx(SqlConnection& db, const std::vector<TriagedTraces>& events, TimePoint now);
 // Forgets title words stored before `before` (no novelty window reaches them); the count deleted.
 Result<int64_t> PruneTitleTokens(SqlConnection& db, TimePoint before);
 

@@ -51,9 +51,21 @@ EventView ViewOf(const TriageEventRow& e) {
   return {e.id, e.watcher_name, e.source_type, e.source_id, e.title, e.summary, e.source_metadata, PublishedAt(e.source_metadata)};
 }
 
+void DecidedEarlier::Add(const std::string& community_id, const EventView& view, const TriageDecision& d) {
+  recent[community_id].push_back({view.id, DedupeKeys(view), TitleTokens(view.title)});
+  if (d.push) pushed.insert(community_id);
+}
+
+const std::vector<RecentEvent>& DecidedEarlier::Of(const std::string& community_id) const {
+  static const std::vector<RecentEvent> kNone;
+  auto it = recent.find(community_id);
+  return it == recent.end() ? kNone : it->second;
+}
+
 Result<TriageDecision> Decide(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
-                        const EventView& view, SqlConnection& db, HttpClient* http, TimePoint now, const CancelToken* cancel) {
-  auto novelty = NoveltyFor(db, community, e.community_id, view, now);
+                        const EventView& view, SqlConnection& db, HttpClient* http, TimePoint now, const CancelToken* cancel,
+                        const DecidedEarlier& earlier) {
+  auto novelty = NoveltyFor(db, community, e.community_id, view, now, earlier.Of(e.community_id));
   if (!novelty.ok()) return novelty.status();
   TriageDecision d;
   d.score = Score(community.rules, view, *novelty);
@@ -62,7 +74,8 @@ Result<TriageDecision> Decide(const TriageSettings& settings, const CommunitySet
   d.notify = d.score.duplicate_of.empty() && d.score.signal >= community.notify_at;
   d.push = d.notify;
   if (d.notify && community.cooldown.count() > 0) {
-    auto last = LastPushAt(db, e.community_id);
+    Result<std::optional<TimePoint>> last = std::optional<TimePoint>(now);  // an earlier event of the batch pushed
+    if (!earlier.pushed.count(e.community_id)) last = LastPushAt(db, e.community_id);
     if (!last.ok()) return last.status();
     if (*last && now - **last < community.cooldown) {
       auto ago = std::chrono::duration_cast<std::chrono::seconds>(now - **last).count();

@@ -3,7 +3,10 @@
 // whether it notifies and whether the community's cooldown holds the push back.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "common/cancel.h"
 #include "common/clock.h"
@@ -26,11 +29,22 @@ struct TriageDecision {
 // The event as the rules and the model see it.
 EventView ViewOf(const TriageEventRow& e);
 
-// Reads the community's recent events (novelty, near-duplicates) and its last push; with `http`
-// (an LLM configured) asks the model, which may take seconds: call it outside a transaction
-// when it can be.
+// What the events a batch decided before this one left for it, while their writes wait for the
+// batch's end: per community (subreddits.id, "" for none), their keys and title words, oldest
+// first, and whether one of them pushes (the cooldown runs from now).
+struct DecidedEarlier {
+  std::map<std::string, std::vector<RecentEvent>> recent;
+  std::set<std::string> pushed;
+  // Notes a decided event (`view` is the event as ViewOf shows it).
+  void Add(const std::string& community_id, const EventView& view, const TriageDecision& d);
+  const std::vector<RecentEvent>& Of(const std::string& community_id) const;
+};
+
+// Reads the community's recent events (novelty, near-duplicates) and its last push, as stored
+// and as `earlier` holds them; with `http` (an LLM configured) asks the model, which may take
+// seconds: call it outside a transaction when it can be.
 Result<TriageDecision> Decide(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
                               const EventView& view, SqlConnection& db, HttpClient* http, TimePoint now,
-                              const CancelToken* cancel);
+                              const CancelToken* cancel, const DecidedEarlier& earlier = {});
 
 }  // namespace vigil

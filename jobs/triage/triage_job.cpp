@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <set>
 #include <spdlog/spdlog.h>
 
@@ -53,67 +54,113 @@ std::vector<JobSpec> FollowUps(const TriageSettings& settings, const CommunitySe
   return jobs;
 }
 
-// Inside the caller's transaction. An event another triage got to first is left alone
-// (out->already_triaged): its verdict, notification and follow-ups are that triage's.
-Status StoreInTx(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e, const EventView& view,
-                 const TriageDecision& d, SqlConnection& db, TimePoint now, TriageOutcome* out) {
-  std::set<std::string> keys = DedupeKeys(view);
-  {
-    auto first = RecordTriageInTx(db, e.id, SignalName(d.score.signal), d.score.reasoning);
-    if (!first.ok()) return first.status();
-    if (!*first) {
-      out->already_triaged = true;
-      return Status::Ok();
+// An event decided and waiting to be stored, and what its triage tells the caller.
+struct Decided {
+  const TriageEventRow* e;
+  CommunitySettings community;
+  TriageDecision d;
+  TriageOutcome* out;
+};
+
+// The notification of a decided event whose verdict was written, with its follow-ups, and its
+// digest item: inside the caller's transaction, after the verdicts' (so in the batch's order).
+Status StoreNotificationInTx(const TriageSettings& settings, SqlConnection& db, const Decided& one, TimePoint now) {
+  const TriageEventRow& e = *one.e;
+  const CommunitySettings& community = one.community;
+  const TriageDecision& d = one.d;
+  TriageOutcome* out = one.out;
+  Status s = Status::Ok();
+  bool to_digest = community.digest && d.score.duplicate_of.empty() && (!d.notify || !d.push);
+  if (d.notify) {
+    std::string held;
+    if (WantsAutoThread(e, d)) {
+      auto hold = AutoThreadHold(db, community, e, now);
+      if (!hold.ok()) return hold.status();
+      held = *hold;
     }
-    Status s = RecordEventScoreInTx(db, {e.id, d.score.score, d.score.duplicate_of, d.scored_by}, now);
-    if (s.ok()) s = InsertKeysInTx(db, e.community_id, e.id, keys, now);
-    if (s.ok()) s = InsertTitleTokensInTx(db, e.community_id, e.id, TitleTokens(e.title), now);
+    auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, std::string(CutUtf8(e.summary, kNotificationSummaryBytes)),
+                                          SignalName(d.score.signal), d.hypothesis, held}, now);
+    if (!id.ok()) return id.status();
+    out->notification_id = *id;
+    out->thread_held = held;
+    auto jobs = FollowUps(settings, community, e, d, *id, WantsAutoThread(e, d) && held.empty());
+    if (d.push) s = RecordPushInTx(db, e.community_id, now);
+    if (s.ok() && !jobs.empty()) s = EnqueueJobsInTx(db, jobs, now).status();
     if (!s.ok()) return s;
-    bool to_digest = community.digest && d.score.duplicate_of.empty() && (!d.notify || !d.push);
-    if (d.notify) {
-      std::string held;
-      if (WantsAutoThread(e, d)) {
-        auto hold = AutoThreadHold(db, community, e, now);
-        if (!hold.ok()) return hold.status();
-        held = *hold;
-      }
-      auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, std::string(CutUtf8(e.summary, kNotificationSummaryBytes)),
-                                            SignalName(d.score.signal), d.hypothesis, held}, now);
-      if (!id.ok()) return id.status();
-      out->notification_id = *id;
-      out->thread_held = held;
-      auto jobs = FollowUps(settings, community, e, d, *id, WantsAutoThread(e, d) && held.empty());
-      if (d.push) s = RecordPushInTx(db, e.community_id, now);
-      if (s.ok() && !jobs.empty()) s = EnqueueJobsInTx(db, jobs, now).status();
-      if (!s.ok()) return s;
-      out->thread_requested = !jobs.empty() && jobs.back().kind == "create_thread";
-    }
-    if (to_digest) s = AddDigestItemInTx(db, e.community_id, e.id, out->notification_id, d.score.score, now);
-    return s;
+    out->thread_requested = !jobs.empty() && jobs.back().kind == "create_thread";
   }
+  if (to_digest) s = AddDigestItemInTx(db, e.community_id, e.id, out->notification_id, d.score.score, now);
+  return s;
 }
 
-// Decides and stores a loaded event inside the caller's transaction.
-Status TriageRowInTx(const TriageSettings& settings, HttpClient* http, SqlConnection& db, const TriageEventRow& e, TimePoint now,
-                     const CancelToken* cancel, TriageOutcome* out) {
+// Stores decided events (each at most once) inside the caller's transaction: their verdicts, and
+// for the events whose verdict this wrote (their hypotheses filled in), their scores and dedupe traces, a few statements for
+// the lot, then each one's notification in order. An event another triage got to first is left
+// alone (out->already_triaged): its verdict, notification and follow-ups are that triage's.
+Status StoreDecidedInTx(const TriageSettings& settings, SqlConnection& db, std::vector<Decided>& all, TimePoint now) {
+  std::vector<TriageVerdict> verdicts;
+  for (const Decided& one : all) verdicts.push_back({one.e->id, SignalName(one.d.score.signal), one.d.score.reasoning});
+  auto written = RecordTriagesInTx(db, verdicts);
+  if (!written.ok()) return written.status();
+  std::vector<Decided*> mine;
+  std::vector<EventScore> scores;
+  std::vector<TriagedTraces> traces;
+  for (Decided& one : all) {
+    if (!written->count(one.e->id)) {
+      one.out->already_triaged = true;
+      continue;
+    }
+    mine.push_back(&one);
+    one.d.hypothesis = FillHypothesis(one.d.hypothesis, one.community.display_name, one.e->title, SignalName(one.d.score.signal), one.e->source_url);
+    scores.push_back({one.e->id, one.d.score.score, one.d.score.duplicate_of, one.d.scored_by});
+    traces.push_back({one.e->community_id, one.e->id, DedupeKeys(ViewOf(*one.e)), TitleTokens(one.e->title)});
+  }
+  Status s = RecordEventScoresInTx(db, scores, now);
+  if (s.ok()) s = InsertKeysInTx(db, traces, now);
+  if (s.ok()) s = InsertTitleTokensInTx(db, traces, now);
+  for (size_t i = 0; s.ok() && i < mine.size(); ++i) s = StoreNotificationInTx(settings, db, *mine[i], now);
+  if (!s.ok()) return s;
+  for (Decided* one : mine) {
+    one->out->signal = SignalName(one->d.score.signal);
+    one->out->score = one->d.score.score;
+    one->out->reasoning = one->d.score.reasoning;
+    one->out->pushed = one->d.push;
+  }
+  return Status::Ok();
+}
+
+// The rules' verdict on a loaded event, decided with what the events decided before it in the
+// same batch (`earlier`) left, which it joins; nullopt for an event triaged already.
+Result<std::optional<Decided>> DecideRow(const TriageSettings& settings, SqlConnection& db, const TriageEventRow& e, TimePoint now,
+                                         const CancelToken* cancel, DecidedEarlier* earlier, TriageOutcome* out) {
   out->found = true;
   if (!e.triage_signal.empty()) {
     out->already_triaged = true;
     out->signal = e.triage_signal;
-    return Status::Ok();
+    return std::optional<Decided>();
   }
-  CommunitySettings community = CommunityOrDefault(settings, e.community_name);
+  Decided one{&e, CommunityOrDefault(settings, e.community_name), {}, out};
   EventView view = ViewOf(e);
-  auto d = Decide(settings, community, e, view, db, http, now, cancel);
+  auto d = Decide(settings, one.community, e, view, db, nullptr, now, cancel, *earlier);
   if (!d.ok()) return d.status();
-  d->hypothesis = FillHypothesis(d->hypothesis, community.display_name, e.title, SignalName(d->score.signal), e.source_url);
-  Status s = StoreInTx(settings, community, e, view, *d, db, now, out);
-  if (!s.ok() || out->already_triaged) return s;
-  out->signal = SignalName(d->score.signal);
-  out->score = d->score.score;
-  out->reasoning = d->score.reasoning;
-  out->pushed = d->push;
-  return Status::Ok();
+  one.d = std::move(*d);
+  earlier->Add(e.community_id, view, one.d);
+  return std::optional<Decided>(std::move(one));
+}
+
+// Triages loaded events by the rules inside the caller's transaction, in order: each decided with
+// the ones before it in mind, all stored together. outs[i] is rows[i]'s.
+Status TriageRowsInTx(const TriageSettings& settings, SqlConnection& db, const std::vector<const TriageEventRow*>& rows, TimePoint now,
+                      const CancelToken* cancel, std::vector<TriageOutcome>* outs) {
+  outs->assign(rows.size(), TriageOutcome{});
+  DecidedEarlier earlier;
+  std::vector<Decided> decided;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto one = DecideRow(settings, db, *rows[i], now, cancel, &earlier, &(*outs)[i]);
+    if (!one.ok()) return Status::Error("event " + rows[i]->id + ": " + one.error());
+    if (*one) decided.push_back(std::move(**one));
+  }
+  return StoreDecidedInTx(settings, db, decided, now);
 }
 
 // Triages one queued event in its own transaction, taking its queue row first (a row another
@@ -140,29 +187,30 @@ Status TriageQueuedOne(const TriageSettings& settings, HttpClient* http, SqlConn
     auto taken = DeletePendingTriageInTx(db, {p.seq});
     if (!taken.ok()) return taken.status();
     if (*taken == 0) return Status::Ok();  // another batch has it
-    TriageOutcome one;
+    std::vector<TriageOutcome> one(1);
     if (decided) {
       const TriageEventRow& e = *asked;
-      CommunitySettings community = CommunityOrDefault(settings, e.community_name);
-      decided->hypothesis = FillHypothesis(decided->hypothesis, community.display_name, e.title, SignalName(decided->score.signal), e.source_url);
-      one.found = true;
-      Status s = StoreInTx(settings, community, e, ViewOf(e), *decided, db, now, &one);
+      std::vector<Decided> all{{&e, CommunityOrDefault(settings, e.community_name), std::move(*decided), &one[0]}};
+      one[0].found = true;
+      Status s = StoreDecidedInTx(settings, db, all, now);
       if (!s.ok()) return s;
     } else {
       auto row = LoadEventForTriage(db, p.event_id);
       if (!row.ok()) return row.status();
       if (*row) {
-        Status s = TriageRowInTx(settings, nullptr, db, **row, now, cancel, &one);
+        Status s = TriageRowsInTx(settings, db, {&**row}, now, cancel, &one);
         if (!s.ok()) return s;
       }
     }
-    out->Count(one);
+    out->Count(one[0]);
     return Status::Ok();
   });
 }
 
 // One batch of queued events in one transaction: their verdicts written and their queue rows
-// deleted together. Returns how many rows the batch took (0: the queue is empty).
+// deleted together. The events are loaded in one statement and their verdicts, scores and traces
+// written in a few for the lot (on PostgreSQL each statement is a round trip). Returns how many
+// rows the batch took (0: the queue is empty).
 Result<size_t> TriageQueuedBatch(const TriageSettings& settings, SqlConnection& db, TimePoint now, const CancelToken* cancel,
                                  std::vector<PendingTriage>* taken, TriageBatchOutcome* out) {
   TriageBatchOutcome batch;
@@ -170,18 +218,28 @@ Result<size_t> TriageQueuedBatch(const TriageSettings& settings, SqlConnection& 
     auto page = TakePendingTriageInTx(db, kTriageBatch);
     if (!page.ok()) return page.status();
     *taken = std::move(*page);
+    std::vector<std::string> ids;
     std::vector<int64_t> seqs;
     for (const auto& p : *taken) {
-      auto row = LoadEventForTriage(db, p.event_id);
-      if (!row.ok()) return row.status();
-      TriageOutcome one;
-      if (*row) {
-        Status st = TriageRowInTx(settings, nullptr, db, **row, now, cancel, &one);
-        if (!st.ok()) return Status::Error("event " + p.event_id + ": " + st.message());
-      }
-      batch.Count(one);
+      ids.push_back(p.event_id);
       seqs.push_back(p.seq);
     }
+    auto loaded = LoadEventsForTriage(db, ids);
+    if (!loaded.ok()) return loaded.status();
+    std::map<std::string, const TriageEventRow*> by_id;
+    for (const auto& e : *loaded) by_id.emplace(e.id, &e);
+    // In the queue's order; an event queued twice is triaged once (the second is "already").
+    std::vector<const TriageEventRow*> rows;
+    std::set<std::string> seen;
+    for (const auto& p : *taken) {
+      auto it = by_id.find(p.event_id);
+      if (it == by_id.end()) batch.gone++;
+      else if (!seen.insert(p.event_id).second) batch.already++;
+      else rows.push_back(it->second);
+    }
+    std::vector<TriageOutcome> outs;
+    if (Status st = TriageRowsInTx(settings, db, rows, now, cancel, &outs); !st.ok()) return st;
+    for (const auto& one : outs) batch.Count(one);
     return DeletePendingTriageInTx(db, seqs).status();
   });
   if (!s.ok()) return s;
@@ -217,27 +275,20 @@ Result<TriageOutcome> TriageEvent(const TriageSettings& settings, HttpClient* ht
   auto row = LoadEventForTriage(db, event_id);
   if (!row.ok()) return row.status();
   if (!*row) return out;
+  out.found = true;
   if (!(*row)->triage_signal.empty()) {
-    out.found = true;
     out.already_triaged = true;
     out.signal = (*row)->triage_signal;
     return out;
   }
   // The model is asked outside the transaction; the rules' reads and the writes inside it.
   const TriageEventRow& e = **row;
-  CommunitySettings community = CommunityOrDefault(settings, e.community_name);
-  EventView view = ViewOf(e);
-  auto d = Decide(settings, community, e, view, db, http, now, cancel);
+  std::vector<Decided> all{{&e, CommunityOrDefault(settings, e.community_name), {}, &out}};
+  auto d = Decide(settings, all[0].community, e, ViewOf(e), db, http, now, cancel);
   if (!d.ok()) return d.status();
-  d->hypothesis = FillHypothesis(d->hypothesis, community.display_name, e.title, SignalName(d->score.signal), e.source_url);
-  out.found = true;
-  Status s = InTransaction(db, true, [&]() { return StoreInTx(settings, community, e, view, *d, db, now, &out); });
+  all[0].d = std::move(*d);
+  Status s = InTransaction(db, true, [&]() { return StoreDecidedInTx(settings, db, all, now); });
   if (!s.ok()) return s;
-  if (out.already_triaged) return out;
-  out.signal = SignalName(d->score.signal);
-  out.score = d->score.score;
-  out.reasoning = d->score.reasoning;
-  out.pushed = d->push;
   return out;
 }
 

@@ -39,14 +39,22 @@ EventView EventViewOf(const Event& e, const std::string& watcher) {
 }
 
 Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& community, const std::string& community_id,
-                                  const EventView& view, TimePoint now) {
+                                  const EventView& view, TimePoint now, const std::vector<RecentEvent>& earlier) {
   NoveltyContext n;
   n.now = now;
   auto holding = EventsHoldingKeys(db, community_id, DedupeKeys(view));
   if (!holding.ok()) return holding.status();
   for (auto& h : *holding) n.recent.push_back({std::move(h.event_id), std::move(h.keys), {}});
+  for (const auto& e : earlier) n.recent.push_back({e.event_id, e.keys, {}});
   if (FindNearDuplicate(community.rules, view, n)) return n;  // an exact key is the stronger evidence
+  // The batch's own events are the newest of all; every one is compared (a near-duplicate title
+  // shares a probe word with this one, so none the probes would find is missed).
   std::set<std::string> seen;
+  for (auto e = earlier.rbegin(); e != earlier.rend(); ++e) {
+    seen.insert(e->event_id);
+    n.recent.push_back({e->event_id, {}, e->title_tokens});
+  }
+  if (!earlier.empty() && FindNearDuplicate(community.rules, view, n)) return n;
   for (const auto& word : TitleProbeTokens(TitleTokens(view.title), community.rules.duplicate_similarity)) {
     for (int limit : {kTitleCandidatesFirstLook, kTitleCandidatesPerWord}) {
       auto titled = RecentEventsWithTitleWord(db, community_id, word, now - community.novelty_window, limit);

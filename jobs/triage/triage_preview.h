@@ -25,11 +25,12 @@ std::optional<TimePoint> PublishedAt(const nlohmann::json& metadata);
 EventView EventViewOf(const Event& event, const std::string& watcher);
 
 // What the near-duplicate check compares an event with: the community's events that share an exact
-// key with it (oldest first), then recent events whose titles share one of its probe words (newest
-// first); it stops looking once it holds a near-duplicate. `community_id` is subreddits.id ("" for
-// none). Only reads.
+// key with it (stored ones oldest first, then `earlier`), then recent events whose titles share one
+// of its probe words (`earlier` newest first, then stored ones newest first); it stops looking once
+// it holds a near-duplicate. `community_id` is subreddits.id ("" for none); `earlier` are events of
+// the community decided but not stored yet (a triage batch's, oldest first). Only reads.
 Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& community, const std::string& community_id,
-                                  const EventView& view, TimePoint now);
+                                  const EventView& view, TimePoint now, const std::vector<RecentEvent>& earlier = {});
 
 struct TriagePreview {
   std::string community;  // the community's name ("" for none)

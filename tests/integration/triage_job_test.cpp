@@ -7,6 +7,8 @@
 
 #include "jobs/deliver/deliver_job.h"
 #include "jobs/triage/retention_job.h"
+#include "store/change_feed_repo.h"
+#include "store/event_score_repo.h"
 #include "store/notification_repo.h"
 #include "store/triage_repo.h"
 #include "tests/integration/triage_env.h"
@@ -313,6 +315,61 @@ TEST_P(TriageJobTest, TitleWordsPastEveryNoveltyWindowArePruned) {
   ASSERT_TRUE(gone.ok());
   EXPECT_EQ(*gone, words);
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_title_tokens"), 0);
+}
+
+// A batch of queued events is decided in order before any of it is written (its writes go a few
+// statements for the lot): each event is still compared with the ones before it in the batch, the
+// cooldown still runs from a push earlier in the batch, and an event queued twice is triaged once.
+TEST_P(TriageJobTest, OneBatchDecidesEachEventWithTheOnesBeforeItInMind) {
+  auto settings = env_.Configure(Yaml("0.8", "1h"));
+  Event paper = TriageEnv::Pubmed("pubmed4.xml");
+  std::string first = env_.Store("pubmed-onc", "oncology", paper);
+  std::string same_doi = env_.Store("journal-feed", "oncology", paper);  // the same paper, another watcher
+  Event retitled;
+  retitled.title = paper.title + "!";  // the same title, no shared key
+  retitled.summary = paper.summary;
+  retitled.source_type = "feed";
+  retitled.source_id = "https://example.org/retitled";
+  std::string same_title = env_.Store("journal-feed", "oncology", retitled);
+  Event other = paper;
+  other.source_id = "other";
+  other.title = "Pancreatic cancer and telomere attrition in a second cohort";
+  other.source_metadata = nlohmann::json::object();
+  std::string cooled = env_.Store("pubmed-onc", "oncology", other);
+  ASSERT_TRUE(QueueForTriageInTx(env_.db(), {first, same_doi, same_title, cooled, first}, now_).ok());
+  auto before = LatestChangeSeq(env_.db());
+  ASSERT_TRUE(before.ok());
+
+  FakeClock clock(now_);
+  auto out = TriageQueued(settings, nullptr, env_.db(), clock, nullptr, std::chrono::seconds(30));
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->triaged, 4);
+  EXPECT_EQ(out->already, 1);  // `first`, queued twice
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_pending"), 0);
+
+  auto reasoning = [&](const std::string& id) {
+    auto r = env_.db().Query("SELECT triage_reasoning FROM watcher_events WHERE id = $1", {id});
+    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : std::string("(none)");
+  };
+  EXPECT_EQ(reasoning(first).find("near-duplicate"), std::string::npos) << reasoning(first);
+  EXPECT_NE(reasoning(same_doi).find("near-duplicate of event " + first + ": same doi"), std::string::npos) << reasoning(same_doi);
+  // The newest like title is named, as when each was stored before the next was triaged.
+  EXPECT_NE(reasoning(same_title).find("near-duplicate of event " + same_doi + ": title similarity"), std::string::npos)
+      << reasoning(same_title);
+  EXPECT_NE(reasoning(cooled).find("cooldown: the community's last push was 0 s ago"), std::string::npos) << reasoning(cooled);
+  // Notifications for the first and the cooled one (held back from its push); one push.
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 2);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'deliver'"), 1);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_event_scores"), 4);
+  auto dup = GetEventScore(env_.db(), same_title);
+  ASSERT_TRUE(dup.ok() && *dup);
+  EXPECT_EQ((*dup)->duplicate_of, same_doi);
+  // Each key is held by the event that had it first; every event's title words are stored.
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_keys WHERE dedupe_key LIKE 'doi:%' AND event_id = '" + first + "'"), 1);
+  EXPECT_EQ(env_.Count("SELECT COUNT(DISTINCT event_id) FROM vigil_triage_title_tokens"), 4);
+  // Each triaged event's change recorded once, for the live stream.
+  EXPECT_EQ(env_.Count("SELECT COUNT(DISTINCT ref) FROM vigil_changes WHERE topic = 'event' AND seq > " + std::to_string(*before)), 4);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_changes WHERE topic = 'event' AND seq > " + std::to_string(*before)), 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, TriageJobTest, ::testing::ValuesIn(testing::kDialects));
