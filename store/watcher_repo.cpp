@@ -8,6 +8,7 @@
 #include "common/uuid.h"
 #include "store/community_repo.h"
 #include "store/db_time.h"
+#include "store/values_list.h"
 
 namespace vigil {
 namespace {
@@ -234,6 +235,24 @@ Result<std::optional<std::string>> WatcherIdByName(SqlConnection& db, const std:
   if (!row.ok()) return row.status();
   if (row->rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(row->rows[0].Text(0));
+}
+
+Result<std::map<std::string, std::string>> WatcherIdsByName(SqlConnection& db, const std::vector<std::string>& names) {
+  std::map<std::string, std::string> ids;
+  Status s = InChunks(names, 500, [](ValuesList& rows, const std::string& name) { rows.Add({name}); }, [&](const ValuesList& rows) {
+    auto r = db.Query("SELECT name, watcher_id FROM vigil_watcher_names WHERE name IN (" + rows.sql() + ")", rows.params());
+    if (!r.ok()) return r.status();
+    for (const auto& row : r->rows) ids.emplace(row.Text(0), row.Text(1));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  for (const auto& name : names) {
+    if (ids.count(name)) continue;
+    auto id = WatcherIdByName(db, name);
+    if (!id.ok()) return id.status();
+    if (*id) ids.emplace(name, **id);
+  }
+  return ids;
 }
 
 Result<std::string> EnsureInternalWatcher(SqlConnection& db, WatcherDecl decl, TimePoint now) {

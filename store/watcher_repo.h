@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ Result<WatcherSyncReport> SyncWatchers(SqlConnection& db, const std::vector<Watc
 // The id of the watcher vigil runs under this name, or nullopt: the one it syncs from its YAML
 // (vigil_watcher_names), else a platform row whose id is `name` (a row runs under its id).
 Result<std::optional<std::string>> WatcherIdByName(SqlConnection& db, const std::string& name);
+// The same for several names at once (one statement per 500 for the synced ones, then one per
+// name left, for platform rows): name -> id for the names found.
+Result<std::map<std::string, std::string>> WatcherIdsByName(SqlConnection& db, const std::vector<std::string>& names);
 
 // A row of `watchers` that vigil did not sync from its YAML, as stored (the id in the table's
 // form; `community` is the subreddit's name, "" for none).

@@ -1,7 +1,10 @@
 #include "store/watcher_state_repo.h"
 
+#include <map>
+
 #include "common/utf8_cut.h"
 #include "store/db_time.h"
+#include "store/values_list.h"
 
 namespace vigil {
 
@@ -17,13 +20,28 @@ Result<std::optional<WatcherState>> GetWatcherState(SqlConnection& db, const std
 }
 
 Status RecordPollSuccess(SqlConnection& db, const std::string& name, TimePoint now, const std::string& cursor) {
-  int64_t us = ToMicros(now);
-  auto r = db.Query("INSERT INTO vigil_watcher_state (watcher_name, last_poll_at, last_success_at, consecutive_failures, cursor,"
-                    " last_error, next_poll_at, first_poll_at) VALUES ($1, $2, $2, 0, $3, NULL, NULL, $2) ON CONFLICT (watcher_name) DO UPDATE SET"
-                    " last_poll_at = $2, last_success_at = $2, consecutive_failures = 0, cursor = $3, last_error = NULL,"
-                    " last_error_permanent = 0, next_poll_at = NULL, first_poll_at = COALESCE(vigil_watcher_state.first_poll_at, $2)",
-                    {name, us, cursor});
-  return r.status();
+  return RecordPollSuccesses(db, {{name, now, cursor}});
+}
+
+Status RecordPollSuccesses(SqlConnection& db, const std::vector<PollSuccess>& given) {
+  // A watcher named twice keeps its last (one statement may not upsert a row twice).
+  std::vector<PollSuccess> polls;
+  std::map<std::string, size_t> at;
+  for (const auto& p : given) {
+    auto [it, fresh] = at.emplace(p.name, polls.size());
+    if (fresh) polls.push_back(p);
+    else polls[it->second] = p;
+  }
+  return InChunks(polls, 200, [](ValuesList& rows, const PollSuccess& p) { rows.Add({p.name, ToMicros(p.at), ToMicros(p.at), ToMicros(p.at), p.cursor}); },
+                  [&](const ValuesList& rows) {
+                    return db.Query("INSERT INTO vigil_watcher_state (watcher_name, last_poll_at, last_success_at, first_poll_at, cursor) VALUES " + rows.sql() +
+                                        " ON CONFLICT (watcher_name) DO UPDATE SET last_poll_at = excluded.last_poll_at,"
+                                        " last_success_at = excluded.last_poll_at, consecutive_failures = 0, cursor = excluded.cursor,"
+                                        " last_error = NULL, last_error_permanent = 0, next_poll_at = NULL,"
+                                        " first_poll_at = COALESCE(vigil_watcher_state.first_poll_at, excluded.last_poll_at)",
+                                    rows.params())
+                        .status();
+                  });
 }
 
 Status RecordPollFailure(SqlConnection& db, const std::string& name, TimePoint now, const PollFailure& failure) {

@@ -33,6 +33,13 @@ struct PollFailure {
 
 Result<std::optional<WatcherState>> GetWatcherState(SqlConnection& db, const std::string& name);
 Status RecordPollSuccess(SqlConnection& db, const std::string& name, TimePoint now, const std::string& cursor);
+struct PollSuccess {
+  std::string name;
+  TimePoint at{};
+  std::string cursor;
+};
+// The same for several watchers, one statement per 200 (a watcher named twice: its last).
+Status RecordPollSuccesses(SqlConnection& db, const std::vector<PollSuccess>& given);
 // Records the failure as the watcher's last error and poll. A failure that does not count keeps
 // the streak and the next allowed poll as they were.
 Status RecordPollFailure(SqlConnection& db, const std::string& name, TimePoint now, const PollFailure& failure);

@@ -17,4 +17,14 @@ namespace vigil {
 Result<std::vector<EventInsert>> WatcherEventInserts(SqlConnection& db, const std::string& watcher, const std::string& community,
                                                      std::vector<Event> events, TimePoint now, bool updates_existing = false);
 
+// Several watchers' events (a batch of passes), in order: their watcher rows looked up in one
+// statement, each community once.
+struct FoundEvents {
+  std::string watcher;
+  std::string community;  // its name; "" for none
+  std::vector<Event> events;
+  bool updates_existing = false;
+};
+Result<std::vector<EventInsert>> WatcherEventInserts(SqlConnection& db, std::vector<FoundEvents> found, TimePoint now);
+
 }  // namespace vigil

@@ -29,32 +29,34 @@ JobResult RecordFailedPass(SqlConnection& db, const RanPass& ran) {
 // Successful passes: their events (with their triage) and each watcher's new state, inside the
 // caller's transaction. Returns how many new events each pass added.
 Result<std::vector<int>> StorePassesInTx(SqlConnection& db, std::vector<RanPass>& passes) {
-  std::vector<EventInsert> inserts;
+  std::vector<FoundEvents> found;
   std::vector<size_t> first_insert;  // per pass, its first row in `inserts`
+  size_t rows = 0;
   for (RanPass& ran : passes) {
-    first_insert.push_back(inserts.size());
-    if (ran.pass.events.empty()) continue;
-    auto mine = WatcherEventInserts(db, ran.name, ran.community, std::move(ran.pass.events), ran.now, ran.pass.updates_existing);
-    if (!mine.ok()) return mine.status();
-    std::move(mine->begin(), mine->end(), std::back_inserter(inserts));
+    first_insert.push_back(rows);
+    rows += ran.pass.events.size();
+    found.push_back({ran.name, ran.community, std::move(ran.pass.events), ran.pass.updates_existing});
   }
-  first_insert.push_back(inserts.size());
+  first_insert.push_back(rows);
+  auto inserts = WatcherEventInserts(db, std::move(found), passes.front().now);
+  if (!inserts.ok()) return inserts.status();
   std::vector<EventInsertResult> stored;
-  if (!inserts.empty()) {
-    auto done = InsertEventsInTx(db, inserts, passes.front().now);
+  if (!inserts->empty()) {
+    auto done = InsertEventsInTx(db, *inserts, passes.front().now);
     if (!done.ok()) return done.status();
     stored = std::move(*done);
   }
   std::vector<int> added;
+  std::vector<PollSuccess> polls;
   for (size_t i = 0; i < passes.size(); ++i) {
     int n = passes[i].pass.stored_by_source;
     for (size_t k = first_insert[i]; k < first_insert[i + 1]; ++k) n += stored[k].inserted ? 1 : 0;
     added.push_back(n);
     if (!passes[i].pass.cursor.is_object()) continue;
     passes[i].pass.cursor["added"] = n;
-    Status st = RecordPollSuccess(db, passes[i].name, passes[i].now, passes[i].pass.cursor.dump());
-    if (!st.ok()) return st;
+    polls.push_back({passes[i].name, passes[i].now, passes[i].pass.cursor.dump()});
   }
+  if (Status st = RecordPollSuccesses(db, polls); !st.ok()) return st;
   return added;
 }
 

@@ -185,6 +185,34 @@ TEST_P(WatcherHealthDb, CountsPerHourByWatcherAndCommunity) {
   EXPECT_EQ((*by_signal)[0].total, 3);
 }
 
+// A batch of passes records its watchers' successes in one statement, and looks their rows up in
+// one: a new state row gets every column a single success gives it, a failing one is cleared, and
+// a watcher named twice keeps its last.
+TEST_P(WatcherHealthDb, SuccessesOfSeveralWatchersAreRecordedTogether) {
+  TimePoint t0 = std::chrono::system_clock::now();
+  Fail("quiet", t0);
+  TimePoint t1 = t0 + std::chrono::seconds(5);
+  ASSERT_TRUE(RecordPollSuccesses(*conn_, {{"feed", t1, R"({"n":1})"}, {"quiet", t1, "{}"}, {"feed", t1, R"({"n":2})"}}).ok());
+  for (const char* name : {"feed", "quiet"}) {
+    auto st = GetWatcherState(*conn_, name);
+    ASSERT_TRUE(st.ok() && *st) << name;
+    EXPECT_EQ((*st)->consecutive_failures, 0) << name;
+    EXPECT_TRUE((*st)->last_error.empty()) << name;
+    EXPECT_EQ((*st)->last_success_at_us, ToMicros(t1)) << name;
+    EXPECT_EQ((*st)->last_poll_at_us, ToMicros(t1)) << name;
+    EXPECT_EQ((*st)->next_poll_at_us, 0) << name;
+  }
+  EXPECT_EQ((*GetWatcherState(*conn_, "feed"))->cursor, R"({"n":2})");
+  EXPECT_EQ((*GetWatcherState(*conn_, "feed"))->first_poll_at_us, ToMicros(t1));
+  EXPECT_EQ((*GetWatcherState(*conn_, "quiet"))->first_poll_at_us, ToMicros(t0));  // kept from its first poll
+
+  auto ids = WatcherIdsByName(*conn_, {"feed", "plain", "nosuch"});
+  ASSERT_TRUE(ids.ok()) << ids.error();
+  EXPECT_EQ(ids->size(), 2u);
+  EXPECT_EQ(ids->at("feed"), **WatcherIdByName(*conn_, "feed"));
+  EXPECT_EQ(ids->at("plain"), **WatcherIdByName(*conn_, "plain"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, WatcherHealthDb, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace
