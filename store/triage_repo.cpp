@@ -189,6 +189,22 @@ Status InsertKeysInTx(SqlConnection& db, const std::vector<TriagedTraces>& event
                   });
 }
 
+namespace {
+
+// A title-word row's event and all its title's words (stored joined by spaces).
+TitledEvent TitledEventOf(std::string event_id, const std::string& all) {
+  TitledEvent e{std::move(event_id), {}};
+  std::string_view words = all;
+  while (!words.empty()) {
+    size_t end = std::min(words.find(' '), words.size());
+    if (end > 0) e.title_tokens.emplace(words.substr(0, end));
+    words.remove_prefix(std::min(end + 1, words.size()));
+  }
+  return e;
+}
+
+}  // namespace
+
 Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, const std::string& community, const std::string& token,
                                                            TimePoint since, int limit) {
   auto r = db.Query(
@@ -197,17 +213,35 @@ Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, co
       {community, token, ToMicros(since), int64_t(limit)});
   if (!r.ok()) return r.status();
   std::vector<TitledEvent> out;
-  for (const auto& row : r->rows) {
-    TitledEvent e{row.Text(0), {}};
-    std::string all = row.Text(1);
-    std::string_view words = all;
-    while (!words.empty()) {
-      size_t end = std::min(words.find(' '), words.size());
-      if (end > 0) e.title_tokens.emplace(words.substr(0, end));
-      words.remove_prefix(std::min(end + 1, words.size()));
+  for (const auto& row : r->rows) out.push_back(TitledEventOf(row.Text(0), row.Text(1)));
+  return out;
+}
+
+Result<std::map<std::string, std::vector<TitledEvent>>> RecentEventsWithTitleWords(SqlConnection& db, const std::string& community,
+                                                                                   const std::set<std::string>& words, TimePoint since,
+                                                                                   int limit) {
+  std::map<std::string, std::vector<TitledEvent>> out;
+  if (words.empty()) return out;
+  if (db.dialect() != "postgres") {
+    for (const auto& word : words) {
+      auto titled = RecentEventsWithTitleWord(db, community, word, since, limit);
+      if (!titled.ok()) return titled.status();
+      out[word] = std::move(*titled);
     }
-    out.push_back(std::move(e));
+    return out;
   }
+  // Each word's newest through its own index scan (LATERAL ... LIMIT), as one word's query would.
+  std::string json = nlohmann::json(std::vector<std::string>(words.begin(), words.end()))
+                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto r = db.Query(
+      "SELECT w.token, t.event_id, t.title_tokens FROM json_array_elements_text($2::json) AS w(token) CROSS JOIN LATERAL"
+      " (SELECT event_id, title_tokens, created_at FROM vigil_triage_title_tokens WHERE community = $1 AND token = w.token"
+      " AND created_at >= $3 ORDER BY created_at DESC, event_id DESC LIMIT $4) AS t"
+      " ORDER BY w.token, t.created_at DESC, t.event_id DESC",
+      {community, json, ToMicros(since), int64_t(limit)});
+  if (!r.ok()) return r.status();
+  for (const auto& word : words) out[word];
+  for (const auto& row : r->rows) out[row.Text(0)].push_back(TitledEventOf(row.Text(1), row.Text(2)));
   return out;
 }
 

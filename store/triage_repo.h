@@ -7,6 +7,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -103,6 +104,11 @@ struct TitledEvent {
 // the word `token`, newest first, each with all its title words.
 Result<std::vector<TitledEvent>> RecentEventsWithTitleWord(SqlConnection& db, const std::string& community, const std::string& token,
                                                            TimePoint since, int limit);
+// The same for several words at once: word -> its newest (at most `limit` each). On PostgreSQL one
+// statement (a round trip) for all the words, on SQLite one each (in-process).
+Result<std::map<std::string, std::vector<TitledEvent>>> RecentEventsWithTitleWords(SqlConnection& db, const std::string& community,
+                                                                                   const std::set<std::string>& words, TimePoint since,
+                                                                                   int limit);
 // Stores the events' title words, one row per word and event, all in one statement.
 Status InsertTitleTokensInTx(SqlConnection& db, const std::vector<TriagedTraces>& events, TimePoint now);
 // Forgets title words stored before `before` (no novelty window reaches them); the count deleted.

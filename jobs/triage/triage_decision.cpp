@@ -52,20 +52,14 @@ EventView ViewOf(const TriageEventRow& e) {
 }
 
 void DecidedEarlier::Add(const std::string& community_id, const EventView& view, const TriageDecision& d) {
-  recent[community_id].push_back({view.id, DedupeKeys(view), TitleTokens(view.title)});
+  novelty.earlier[community_id].push_back({view.id, DedupeKeys(view), TitleTokens(view.title)});
   if (d.push) pushed.insert(community_id);
-}
-
-const std::vector<RecentEvent>& DecidedEarlier::Of(const std::string& community_id) const {
-  static const std::vector<RecentEvent> kNone;
-  auto it = recent.find(community_id);
-  return it == recent.end() ? kNone : it->second;
 }
 
 Result<TriageDecision> Decide(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
                         const EventView& view, SqlConnection& db, HttpClient* http, TimePoint now, const CancelToken* cancel,
                         const DecidedEarlier& earlier) {
-  auto novelty = NoveltyFor(db, community, e.community_id, view, now, earlier.Of(e.community_id));
+  auto novelty = NoveltyFor(db, community, e.community_id, view, now, &earlier.novelty);
   if (!novelty.ok()) return novelty.status();
   TriageDecision d;
   d.score = Score(community.rules, view, *novelty);

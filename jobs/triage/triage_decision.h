@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/http/http_client.h"
 #include "jobs/triage/triage_config.h"
+#include "jobs/triage/triage_preview.h"
 #include "jobs/triage/triage_rules.h"
 #include "store/sql.h"
 #include "store/triage_repo.h"
@@ -29,15 +30,15 @@ struct TriageDecision {
 // The event as the rules and the model see it.
 EventView ViewOf(const TriageEventRow& e);
 
-// What the events a batch decided before this one left for it, while their writes wait for the
-// batch's end: per community (subreddits.id, "" for none), their keys and title words, oldest
-// first, and whether one of them pushes (the cooldown runs from now).
+// What a batch's events share while their writes wait for the batch's end: the stored events read
+// ahead for all of them, and what the events decided before this one left for it: per community
+// (subreddits.id, "" for none), their keys and title words, and whether one of them pushes (the
+// cooldown runs from now).
 struct DecidedEarlier {
-  std::map<std::string, std::vector<RecentEvent>> recent;
+  BatchNovelty novelty;
   std::set<std::string> pushed;
   // Notes a decided event (`view` is the event as ViewOf shows it).
   void Add(const std::string& community_id, const EventView& view, const TriageDecision& d);
-  const std::vector<RecentEvent>& Of(const std::string& community_id) const;
 };
 
 // Reads the community's recent events (novelty, near-duplicates) and its last push, as stored

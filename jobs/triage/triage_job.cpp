@@ -154,6 +154,16 @@ Status TriageRowsInTx(const TriageSettings& settings, SqlConnection& db, const s
                       const CancelToken* cancel, std::vector<TriageOutcome>* outs) {
   outs->assign(rows.size(), TriageOutcome{});
   DecidedEarlier earlier;
+  // The stored events the rows' near-duplicate checks would read first, read for all of them.
+  std::vector<CommunitySettings> communities;
+  communities.reserve(rows.size());
+  std::vector<NoveltyAsk> asks;
+  for (const TriageEventRow* e : rows) {
+    if (!e->triage_signal.empty()) continue;
+    communities.push_back(CommunityOrDefault(settings, e->community_name));
+    asks.push_back({&communities.back(), e->community_id, ViewOf(*e)});
+  }
+  if (Status s = ReadAheadNovelty(db, asks, now, &earlier.novelty); !s.ok()) return s;
   std::vector<Decided> decided;
   for (size_t i = 0; i < rows.size(); ++i) {
     auto one = DecideRow(settings, db, *rows[i], now, cancel, &earlier, &(*outs)[i]);

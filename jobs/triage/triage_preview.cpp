@@ -2,6 +2,8 @@
 
 #include <date/date.h>
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "common/iso8601.h"
@@ -16,6 +18,14 @@ namespace {
 // small look settles the common case of a burst of like titles.
 constexpr int kTitleCandidatesFirstLook = 4;
 constexpr int kTitleCandidatesPerWord = 32;
+
+// The value under `key` in `map`, or null (also when there is no map).
+template <class Map, class Key>
+const typename Map::mapped_type* Find(const Map* map, const Key& key) {
+  if (map == nullptr) return nullptr;
+  auto it = map->find(key);
+  return it == map->end() ? nullptr : &it->second;
+}
 
 }  // namespace
 
@@ -38,13 +48,46 @@ EventView EventViewOf(const Event& e, const std::string& watcher) {
   return {"", watcher, e.source_type, e.source_id, e.title, e.summary, metadata, PublishedAt(metadata)};
 }
 
+Status ReadAheadNovelty(SqlConnection& db, const std::vector<NoveltyAsk>& asks, TimePoint now, BatchNovelty* batch) {
+  std::map<std::string, std::set<std::string>> keys, words;
+  std::map<std::string, const CommunitySettings*> community_of;
+  for (const auto& a : asks) {
+    community_of.emplace(a.community_id, a.community);
+    keys[a.community_id].merge(DedupeKeys(a.view));
+    for (auto& w : TitleProbeTokens(TitleTokens(a.view.title), a.community->rules.duplicate_similarity)) words[a.community_id].insert(w);
+  }
+  for (auto& [community_id, all] : keys) {
+    auto holding = EventsHoldingKeys(db, community_id, all);
+    if (!holding.ok()) return holding.status();
+    batch->holders[community_id] = std::move(*holding);
+  }
+  for (auto& [community_id, all] : words) {
+    auto titled = RecentEventsWithTitleWords(db, community_id, all, now - community_of[community_id]->novelty_window, kTitleCandidatesFirstLook);
+    if (!titled.ok()) return titled.status();
+    for (auto& [word, events] : *titled) batch->first_look[{community_id, word}] = std::move(events);
+  }
+  return Status::Ok();
+}
+
 Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& community, const std::string& community_id,
-                                  const EventView& view, TimePoint now, const std::vector<RecentEvent>& earlier) {
+                                  const EventView& view, TimePoint now, const BatchNovelty* batch) {
   NoveltyContext n;
   n.now = now;
-  auto holding = EventsHoldingKeys(db, community_id, DedupeKeys(view));
-  if (!holding.ok()) return holding.status();
-  for (auto& h : *holding) n.recent.push_back({std::move(h.event_id), std::move(h.keys), {}});
+  std::set<std::string> keys = DedupeKeys(view);
+  if (const auto* holders = Find(batch ? &batch->holders : nullptr, community_id)) {
+    for (const auto& h : *holders) {  // the batch's holders, of this event's keys
+      RecentEvent mine{h.event_id, {}, {}};
+      std::set_intersection(h.keys.begin(), h.keys.end(), keys.begin(), keys.end(), std::inserter(mine.keys, mine.keys.end()));
+      if (!mine.keys.empty()) n.recent.push_back(std::move(mine));
+    }
+  } else {
+    auto holding = EventsHoldingKeys(db, community_id, keys);
+    if (!holding.ok()) return holding.status();
+    for (auto& h : *holding) n.recent.push_back({std::move(h.event_id), std::move(h.keys), {}});
+  }
+  static const std::vector<RecentEvent> kNone;
+  const auto* mine = Find(batch ? &batch->earlier : nullptr, community_id);
+  const std::vector<RecentEvent>& earlier = mine ? *mine : kNone;
   for (const auto& e : earlier) n.recent.push_back({e.event_id, e.keys, {}});
   if (FindNearDuplicate(community.rules, view, n)) return n;  // an exact key is the stronger evidence
   // The batch's own events are the newest of all; every one is compared (a near-duplicate title
@@ -57,7 +100,9 @@ Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& co
   if (!earlier.empty() && FindNearDuplicate(community.rules, view, n)) return n;
   for (const auto& word : TitleProbeTokens(TitleTokens(view.title), community.rules.duplicate_similarity)) {
     for (int limit : {kTitleCandidatesFirstLook, kTitleCandidatesPerWord}) {
-      auto titled = RecentEventsWithTitleWord(db, community_id, word, now - community.novelty_window, limit);
+      const auto* ahead = limit == kTitleCandidatesFirstLook ? Find(batch ? &batch->first_look : nullptr, std::make_pair(community_id, word)) : nullptr;
+      Result<std::vector<TitledEvent>> titled = ahead ? Result<std::vector<TitledEvent>>(*ahead)
+                                                      : RecentEventsWithTitleWord(db, community_id, word, now - community.novelty_window, limit);
       if (!titled.ok()) return titled.status();
       for (auto& t : *titled) {
         if (seen.insert(t.event_id).second) n.recent.push_back({std::move(t.event_id), {}, std::move(t.title_tokens)});

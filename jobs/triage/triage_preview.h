@@ -6,6 +6,7 @@
 // through the caller's connection.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "jobs/triage/triage_rules.h"
 #include "store/event.h"
 #include "store/sql.h"
+#include "store/triage_repo.h"
 
 namespace vigil {
 
@@ -24,13 +26,34 @@ std::optional<TimePoint> PublishedAt(const nlohmann::json& metadata);
 // What triage reads of an event a watcher made (`watcher` names it; the id is "").
 EventView EventViewOf(const Event& event, const std::string& watcher);
 
+// What the near-duplicate checks of a batch of events share (a triage batch's, inside its
+// transaction), per community (subreddits.id, "" for none).
+struct BatchNovelty {
+  // Read for all the batch's events at once (ReadAheadNovelty): the stored events holding any of
+  // their keys, oldest first, and each probe word's first look.
+  std::map<std::string, std::vector<StoredKeys>> holders;
+  std::map<std::pair<std::string, std::string>, std::vector<TitledEvent>> first_look;  // (community, word)
+  // The batch's events decided so far, not stored yet, oldest first.
+  std::map<std::string, std::vector<RecentEvent>> earlier;
+};
+
+// An event whose novelty a batch will ask for.
+struct NoveltyAsk {
+  const CommunitySettings* community;
+  std::string community_id;
+  EventView view;
+};
+// Reads what NoveltyFor would read first for each of `asks`, a statement per community for the
+// keys and one (on PostgreSQL) for the title words, into `batch`.
+Status ReadAheadNovelty(SqlConnection& db, const std::vector<NoveltyAsk>& asks, TimePoint now, BatchNovelty* batch);
+
 // What the near-duplicate check compares an event with: the community's events that share an exact
-// key with it (stored ones oldest first, then `earlier`), then recent events whose titles share one
-// of its probe words (`earlier` newest first, then stored ones newest first); it stops looking once
-// it holds a near-duplicate. `community_id` is subreddits.id ("" for none); `earlier` are events of
-// the community decided but not stored yet (a triage batch's, oldest first). Only reads.
+// key with it (stored ones oldest first, then the batch's), then recent events whose titles share
+// one of its probe words (the batch's newest first, then stored ones newest first); it stops
+// looking once it holds a near-duplicate. `community_id` is subreddits.id ("" for none); with
+// `batch`, what it read ahead stands for the first reads. Only reads.
 Result<NoveltyContext> NoveltyFor(SqlConnection& db, const CommunitySettings& community, const std::string& community_id,
-                                  const EventView& view, TimePoint now, const std::vector<RecentEvent>& earlier = {});
+                                  const EventView& view, TimePoint now, const BatchNovelty* batch = nullptr);
 
 struct TriagePreview {
   std::string community;  // the community's name ("" for none)

@@ -372,6 +372,50 @@ TEST_P(TriageJobTest, OneBatchDecidesEachEventWithTheOnesBeforeItInMind) {
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_changes WHERE topic = 'event' AND seq > " + std::to_string(*before)), 4);
 }
 
+// What a batch's near-duplicate checks read of the stored events is read for the whole batch at
+// once (the keys' holders, each probe word's first look): an event of a batch still finds the
+// stored event it repeats, by key and by title, among hundreds of batch-mates and stored titles
+// sharing a common word.
+TEST_P(TriageJobTest, ABatchFindsTheStoredEventsItsEventsRepeat) {
+  auto settings = env_.Configure(Yaml());
+  Event paper = TriageEnv::Pubmed("pubmed4.xml");
+  std::string stored_paper = env_.Store("pubmed-onc", "oncology", paper);
+  auto store = [&](const std::string& title, const std::string& id) {
+    Event e;
+    e.title = title;
+    e.source_type = "feed";
+    e.source_id = id;
+    return env_.Store("journal-feed", "oncology", e);
+  };
+  std::string original = store("Release notes: zanubrutinib dosing schedule revised", "r-original");
+  ASSERT_TRUE(Triage(settings, stored_paper).ok());
+  ASSERT_TRUE(Triage(settings, original).ok());
+  std::vector<std::string> queued;
+  for (int i = 0; i < 150; ++i) {
+    std::string id = store("Release " + std::to_string(i) + " of the hospital bulletin", "r" + std::to_string(i));
+    if (i < 100) ASSERT_TRUE(Triage(settings, id).ok());  // stored before the batch
+    else queued.push_back(id);                             // in the batch, ahead of the repeats
+  }
+  std::string again = store("Release notes - Zanubrutinib dosing schedule revised!", "r-again");
+  std::string same_paper = env_.Store("journal-feed", "oncology", paper);
+  queued.push_back(again);
+  queued.push_back(same_paper);
+  ASSERT_TRUE(QueueForTriageInTx(env_.db(), queued, now_).ok());
+  FakeClock clock(now_);
+  auto out = TriageQueued(settings, nullptr, env_.db(), clock, nullptr, std::chrono::seconds(60));
+  ASSERT_TRUE(out.ok()) << out.error();
+  EXPECT_EQ(out->triaged, static_cast<int64_t>(queued.size()));
+  auto reasoning = [&](const std::string& id) {
+    auto r = env_.db().Query("SELECT triage_reasoning FROM watcher_events WHERE id = $1", {id});
+    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : std::string("(none)");
+  };
+  EXPECT_NE(reasoning(again).find("near-duplicate of event " + original + ": title similarity 1.00"), std::string::npos) << reasoning(again);
+  EXPECT_NE(reasoning(same_paper).find("near-duplicate of event " + stored_paper + ": same"), std::string::npos) << reasoning(same_paper);
+  for (size_t i = 0; i + 2 < queued.size(); ++i)
+    ASSERT_EQ(reasoning(queued[i]).find("near-duplicate of event " + original), std::string::npos) << reasoning(queued[i]);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);  // the stored paper's only
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, TriageJobTest, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace
