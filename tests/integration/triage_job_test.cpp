@@ -54,6 +54,18 @@ class TriageJobTest : public testsupport::StandInServer, public ::testing::WithP
   Result<TriageOutcome> Triage(const TriageSettings& s, const std::string& id) {
     return TriageEvent(s, nullptr, env_.db(), id, now_, nullptr);
   }
+  // A feed item of journal-feed with only a title.
+  std::string StoreTitled(const std::string& title, const std::string& source_id) {
+    Event e;
+    e.title = title;
+    e.source_type = "feed";
+    e.source_id = source_id;
+    return env_.Store("journal-feed", "oncology", e);
+  }
+  std::string Reasoning(const std::string& id) {
+    auto r = env_.db().Query("SELECT triage_reasoning FROM watcher_events WHERE id = $1", {id});
+    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : std::string("(none)");
+  }
   TriageEnv env_{GetParam()};
   TimePoint now_ = std::chrono::system_clock::now();
 };
@@ -149,22 +161,15 @@ TEST_P(TriageJobTest, SamePaperFromAnotherWatcherCollapsesIntoOneNotification) {
 // per word; the one it repeats is old among them, and is still found through its rarer words.
 TEST_P(TriageJobTest, NearDuplicateTitleIsFoundAmongManyTitlesSharingACommonWord) {
   auto settings = env_.Configure(Yaml());
-  auto store = [&](const std::string& title, const std::string& id) {
-    Event e;
-    e.title = title;
-    e.source_type = "feed";
-    e.source_id = id;
-    return env_.Store("journal-feed", "oncology", e);
-  };
-  std::string original = store("Release notes: zanubrutinib dosing schedule revised", "r-original");
+  std::string original = StoreTitled("Release notes: zanubrutinib dosing schedule revised", "r-original");
   ASSERT_TRUE(Triage(settings, original).ok());
   for (int i = 0; i < 200; ++i) {
-    std::string id = store("Release " + std::to_string(i) + " of the hospital bulletin", "r" + std::to_string(i));
+    std::string id = StoreTitled("Release " + std::to_string(i) + " of the hospital bulletin", "r" + std::to_string(i));
     auto out = Triage(settings, id);
     ASSERT_TRUE(out.ok()) << out.error();
     ASSERT_EQ(out->reasoning.find("near-duplicate of event " + original), std::string::npos) << out->reasoning;
   }
-  auto again = Triage(settings, store("Release notes - Zanubrutinib dosing schedule revised!", "r-again"));
+  auto again = Triage(settings, StoreTitled("Release notes - Zanubrutinib dosing schedule revised!", "r-again"));
   ASSERT_TRUE(again.ok()) << again.error();
   EXPECT_NE(again->reasoning.find("near-duplicate of event " + original + ": title similarity 1.00"), std::string::npos) << again->reasoning;
 }
@@ -347,16 +352,12 @@ TEST_P(TriageJobTest, OneBatchDecidesEachEventWithTheOnesBeforeItInMind) {
   EXPECT_EQ(out->already, 1);  // `first`, queued twice
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_pending"), 0);
 
-  auto reasoning = [&](const std::string& id) {
-    auto r = env_.db().Query("SELECT triage_reasoning FROM watcher_events WHERE id = $1", {id});
-    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : std::string("(none)");
-  };
-  EXPECT_EQ(reasoning(first).find("near-duplicate"), std::string::npos) << reasoning(first);
-  EXPECT_NE(reasoning(same_doi).find("near-duplicate of event " + first + ": same doi"), std::string::npos) << reasoning(same_doi);
+  EXPECT_EQ(Reasoning(first).find("near-duplicate"), std::string::npos) << Reasoning(first);
+  EXPECT_NE(Reasoning(same_doi).find("near-duplicate of event " + first + ": same doi"), std::string::npos) << Reasoning(same_doi);
   // The newest like title is named, as when each was stored before the next was triaged.
-  EXPECT_NE(reasoning(same_title).find("near-duplicate of event " + same_doi + ": title similarity"), std::string::npos)
-      << reasoning(same_title);
-  EXPECT_NE(reasoning(cooled).find("cooldown: the community's last push was 0 s ago"), std::string::npos) << reasoning(cooled);
+  EXPECT_NE(Reasoning(same_title).find("near-duplicate of event " + same_doi + ": title similarity"), std::string::npos)
+      << Reasoning(same_title);
+  EXPECT_NE(Reasoning(cooled).find("cooldown: the community's last push was 0 s ago"), std::string::npos) << Reasoning(cooled);
   // Notifications for the first and the cooled one (held back from its push); one push.
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 2);
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'deliver'"), 1);
@@ -380,23 +381,16 @@ TEST_P(TriageJobTest, ABatchFindsTheStoredEventsItsEventsRepeat) {
   auto settings = env_.Configure(Yaml());
   Event paper = TriageEnv::Pubmed("pubmed4.xml");
   std::string stored_paper = env_.Store("pubmed-onc", "oncology", paper);
-  auto store = [&](const std::string& title, const std::string& id) {
-    Event e;
-    e.title = title;
-    e.source_type = "feed";
-    e.source_id = id;
-    return env_.Store("journal-feed", "oncology", e);
-  };
-  std::string original = store("Release notes: zanubrutinib dosing schedule revised", "r-original");
+  std::string original = StoreTitled("Release notes: zanubrutinib dosing schedule revised", "r-original");
   ASSERT_TRUE(Triage(settings, stored_paper).ok());
   ASSERT_TRUE(Triage(settings, original).ok());
   std::vector<std::string> queued;
   for (int i = 0; i < 150; ++i) {
-    std::string id = store("Release " + std::to_string(i) + " of the hospital bulletin", "r" + std::to_string(i));
+    std::string id = StoreTitled("Release " + std::to_string(i) + " of the hospital bulletin", "r" + std::to_string(i));
     if (i < 100) ASSERT_TRUE(Triage(settings, id).ok());  // stored before the batch
     else queued.push_back(id);                             // in the batch, ahead of the repeats
   }
-  std::string again = store("Release notes - Zanubrutinib dosing schedule revised!", "r-again");
+  std::string again = StoreTitled("Release notes - Zanubrutinib dosing schedule revised!", "r-again");
   std::string same_paper = env_.Store("journal-feed", "oncology", paper);
   queued.push_back(again);
   queued.push_back(same_paper);
@@ -405,14 +399,10 @@ TEST_P(TriageJobTest, ABatchFindsTheStoredEventsItsEventsRepeat) {
   auto out = TriageQueued(settings, nullptr, env_.db(), clock, nullptr, std::chrono::seconds(60));
   ASSERT_TRUE(out.ok()) << out.error();
   EXPECT_EQ(out->triaged, static_cast<int64_t>(queued.size()));
-  auto reasoning = [&](const std::string& id) {
-    auto r = env_.db().Query("SELECT triage_reasoning FROM watcher_events WHERE id = $1", {id});
-    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : std::string("(none)");
-  };
-  EXPECT_NE(reasoning(again).find("near-duplicate of event " + original + ": title similarity 1.00"), std::string::npos) << reasoning(again);
-  EXPECT_NE(reasoning(same_paper).find("near-duplicate of event " + stored_paper + ": same"), std::string::npos) << reasoning(same_paper);
+  EXPECT_NE(Reasoning(again).find("near-duplicate of event " + original + ": title similarity 1.00"), std::string::npos) << Reasoning(again);
+  EXPECT_NE(Reasoning(same_paper).find("near-duplicate of event " + stored_paper + ": same"), std::string::npos) << Reasoning(same_paper);
   for (size_t i = 0; i + 2 < queued.size(); ++i)
-    ASSERT_EQ(reasoning(queued[i]).find("near-duplicate of event " + original), std::string::npos) << reasoning(queued[i]);
+    ASSERT_EQ(Reasoning(queued[i]).find("near-duplicate of event " + original), std::string::npos) << Reasoning(queued[i]);
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);  // the stored paper's only
 }
 
