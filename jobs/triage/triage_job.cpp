@@ -6,146 +6,33 @@
 #include <set>
 #include <spdlog/spdlog.h>
 
-#include "common/utf8_cut.h"
 #include "jobs/triage/triage_decision.h"
 #include "jobs/triage/triage_handler.h"
 #include "jobs/triage/triage_preview.h"
-#include "store/event_score_repo.h"
+#include "jobs/triage/triage_store.h"
 #include "store/job_repo.h"
-#include "store/notification_repo.h"
 #include "store/triage_repo.h"
 
 namespace vigil {
 namespace {
 
-// A notification keeps the first part of the event's summary (cut on a character boundary); the
-// event keeps all of it.
-constexpr size_t kNotificationSummaryBytes = 2000;
-
-// Whether the watcher asks for a thread without a person: it auto-creates threads and the score
-// reaches its approval rate.
-bool WantsAutoThread(const TriageEventRow& e, const TriageDecision& d) {
-  return e.auto_create_thread && d.score.score >= e.auto_thread_approval_rate;
-}
-
-// Why the notification's auto-created thread waits for a person (its action_taken), or "" when it
-// goes ahead, which takes one of the community's threads of the day. The community's row says how
-// it takes part, so a community the platform made approver is one.
-Result<std::string> AutoThreadHold(SqlConnection& db, const CommunitySettings& community, const TriageEventRow& e, TimePoint now) {
-  if (e.participation_model == "approver") return std::string(kHeldForApprover);
-  auto slot = TakeAutoThreadSlotInTx(db, e.community_id, now, community.max_auto_threads_per_day);
-  if (!slot.ok()) return slot.status();
-  return std::string(*slot ? "" : kHeldByDailyCap);
-}
-
-std::vector<JobSpec> FollowUps(const TriageSettings& settings, const CommunitySettings& community, const TriageEventRow& e,
-                               const TriageDecision& d, const std::string& notification_id, bool thread) {
-  std::vector<JobSpec> jobs;
-  if (d.push) {
-    for (const auto& channel : settings.channels) {
-      if (community.UsesChannel(channel.name)) jobs.push_back({.kind = "deliver", .args = {{"notification_id", notification_id}, {"channel", channel.name}}, .max_attempts = 8});
-    }
-  }
-  if (thread) {
-    jobs.push_back({.kind = "create_thread",
-                    .args = {{"notification_id", notification_id}, {"score", d.score.score}, {"approval_rate", e.auto_thread_approval_rate}},
-                    .max_attempts = 8});
-  }
-  return jobs;
-}
-
-// An event decided and waiting to be stored, and what its triage tells the caller.
-struct Decided {
-  const TriageEventRow* e;
-  CommunitySettings community;
-  TriageDecision d;
-  TriageOutcome* out;
-};
-
-// The notification of a decided event whose verdict was written, with its follow-ups, and its
-// digest item: inside the caller's transaction, after the verdicts' (so in the batch's order).
-Status StoreNotificationInTx(const TriageSettings& settings, SqlConnection& db, const Decided& one, TimePoint now) {
-  const TriageEventRow& e = *one.e;
-  const CommunitySettings& community = one.community;
-  const TriageDecision& d = one.d;
-  TriageOutcome* out = one.out;
-  Status s = Status::Ok();
-  bool to_digest = community.digest && d.score.duplicate_of.empty() && (!d.notify || !d.push);
-  if (d.notify) {
-    std::string held;
-    if (WantsAutoThread(e, d)) {
-      auto hold = AutoThreadHold(db, community, e, now);
-      if (!hold.ok()) return hold.status();
-      held = *hold;
-    }
-    auto id = InsertNotificationInTx(db, {e.watcher_id, e.id, e.community_id, e.title, std::string(CutUtf8(e.summary, kNotificationSummaryBytes)),
-                                          SignalName(d.score.signal), d.hypothesis, held}, now);
-    if (!id.ok()) return id.status();
-    out->notification_id = *id;
-    out->thread_held = held;
-    auto jobs = FollowUps(settings, community, e, d, *id, WantsAutoThread(e, d) && held.empty());
-    if (d.push) s = RecordPushInTx(db, e.community_id, now);
-    if (s.ok() && !jobs.empty()) s = EnqueueJobsInTx(db, jobs, now).status();
-    if (!s.ok()) return s;
-    out->thread_requested = !jobs.empty() && jobs.back().kind == "create_thread";
-  }
-  if (to_digest) s = AddDigestItemInTx(db, e.community_id, e.id, out->notification_id, d.score.score, now);
-  return s;
-}
-
-// Stores decided events (each at most once) inside the caller's transaction: their verdicts, and
-// for the events whose verdict this wrote (their hypotheses filled in), their scores and dedupe traces, a few statements for
-// the lot, then each one's notification in order. An event another triage got to first is left
-// alone (out->already_triaged): its verdict, notification and follow-ups are that triage's.
-Status StoreDecidedInTx(const TriageSettings& settings, SqlConnection& db, std::vector<Decided>& all, TimePoint now) {
-  std::vector<TriageVerdict> verdicts;
-  for (const Decided& one : all) verdicts.push_back({one.e->id, SignalName(one.d.score.signal), one.d.score.reasoning});
-  auto written = RecordTriagesInTx(db, verdicts);
-  if (!written.ok()) return written.status();
-  std::vector<Decided*> mine;
-  std::vector<EventScore> scores;
-  std::vector<TriagedTraces> traces;
-  for (Decided& one : all) {
-    if (!written->count(one.e->id)) {
-      one.out->already_triaged = true;
-      continue;
-    }
-    mine.push_back(&one);
-    one.d.hypothesis = FillHypothesis(one.d.hypothesis, one.community.display_name, one.e->title, SignalName(one.d.score.signal), one.e->source_url);
-    scores.push_back({one.e->id, one.d.score.score, one.d.score.duplicate_of, one.d.scored_by});
-    traces.push_back({one.e->community_id, one.e->id, DedupeKeys(ViewOf(*one.e)), TitleTokens(one.e->title)});
-  }
-  Status s = RecordEventScoresInTx(db, scores, now);
-  if (s.ok()) s = InsertKeysInTx(db, traces, now);
-  if (s.ok()) s = InsertTitleTokensInTx(db, traces, now);
-  for (size_t i = 0; s.ok() && i < mine.size(); ++i) s = StoreNotificationInTx(settings, db, *mine[i], now);
-  if (!s.ok()) return s;
-  for (Decided* one : mine) {
-    one->out->signal = SignalName(one->d.score.signal);
-    one->out->score = one->d.score.score;
-    one->out->reasoning = one->d.score.reasoning;
-    one->out->pushed = one->d.push;
-  }
-  return Status::Ok();
-}
-
 // The rules' verdict on a loaded event, decided with what the events decided before it in the
 // same batch (`earlier`) left, which it joins; nullopt for an event triaged already.
-Result<std::optional<Decided>> DecideRow(const TriageSettings& settings, SqlConnection& db, const TriageEventRow& e, TimePoint now,
+Result<std::optional<DecidedEvent>> DecideRow(const TriageSettings& settings, SqlConnection& db, const TriageEventRow& e, TimePoint now,
                                          const CancelToken* cancel, DecidedEarlier* earlier, TriageOutcome* out) {
   out->found = true;
   if (!e.triage_signal.empty()) {
     out->already_triaged = true;
     out->signal = e.triage_signal;
-    return std::optional<Decided>();
+    return std::optional<DecidedEvent>();
   }
-  Decided one{&e, CommunityOrDefault(settings, e.community_name), {}, out};
+  DecidedEvent one{&e, CommunityOrDefault(settings, e.community_name), {}, out};
   EventView view = ViewOf(e);
   auto d = Decide(settings, one.community, e, view, db, nullptr, now, cancel, *earlier);
   if (!d.ok()) return d.status();
   one.d = std::move(*d);
   earlier->Add(e.community_id, view, one.d);
-  return std::optional<Decided>(std::move(one));
+  return std::optional<DecidedEvent>(std::move(one));
 }
 
 // Triages loaded events by the rules inside the caller's transaction, in order: each decided with
@@ -164,7 +51,7 @@ Status TriageRowsInTx(const TriageSettings& settings, SqlConnection& db, const s
     asks.push_back({&communities.back(), e->community_id, ViewOf(*e)});
   }
   if (Status s = ReadAheadNovelty(db, asks, now, &earlier.novelty); !s.ok()) return s;
-  std::vector<Decided> decided;
+  std::vector<DecidedEvent> decided;
   for (size_t i = 0; i < rows.size(); ++i) {
     auto one = DecideRow(settings, db, *rows[i], now, cancel, &earlier, &(*outs)[i]);
     if (!one.ok()) return Status::Error("event " + rows[i]->id + ": " + one.error());
@@ -200,7 +87,7 @@ Status TriageQueuedOne(const TriageSettings& settings, HttpClient* http, SqlConn
     std::vector<TriageOutcome> one(1);
     if (decided) {
       const TriageEventRow& e = *asked;
-      std::vector<Decided> all{{&e, CommunityOrDefault(settings, e.community_name), std::move(*decided), &one[0]}};
+      std::vector<DecidedEvent> all{{&e, CommunityOrDefault(settings, e.community_name), std::move(*decided), &one[0]}};
       one[0].found = true;
       Status s = StoreDecidedInTx(settings, db, all, now);
       if (!s.ok()) return s;
@@ -293,7 +180,7 @@ Result<TriageOutcome> TriageEvent(const TriageSettings& settings, HttpClient* ht
   }
   // The model is asked outside the transaction; the rules' reads and the writes inside it.
   const TriageEventRow& e = **row;
-  std::vector<Decided> all{{&e, CommunityOrDefault(settings, e.community_name), {}, &out}};
+  std::vector<DecidedEvent> all{{&e, CommunityOrDefault(settings, e.community_name), {}, &out}};
   auto d = Decide(settings, all[0].community, e, ViewOf(e), db, http, now, cancel);
   if (!d.ok()) return d.status();
   all[0].d = std::move(*d);
