@@ -22,6 +22,7 @@
 #                                                stored, so the window holds no first answers (200s)
 # Environment: VIGIL (binary, default build/vigil), DB ("sqlite postgres", default both), WINDOW
 #   (seconds, default 60), SETTLE (seconds after start before the window, default 20), KEEP=1,
+#   THREADS=1 (also print, on stderr, each thread's wakeups in the window by its name),
 #   JITTER (the FEEDS watchers', default 10m: their polls fall in the first 10 minutes of each
 #   hour, so a window elsewhere holds none; JITTER=1h spreads the same polls evenly over the hour,
 #   and a window then shows the hour's average). The last columns give the polls answered in the
@@ -120,6 +121,13 @@ config() {  # URL PORT DIR
 switches() {  # PID: voluntary + involuntary context switches of all its threads
   cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print s + 0}'
 }
+per_thread() {  # PID: "name switches" for each thread (its comm, and its tid when names repeat)
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk -v n="$(cat "$t/comm" 2>/dev/null)" -v id="${t##*/}" \
+      '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print n "/" id, s + 0}' "$t/status" 2>/dev/null
+  done
+}
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 kb() { awk -v k="$2" '$1 == k":" {print $2}' /proc/"$1"/status; }
 
@@ -145,8 +153,15 @@ run_one() {  # LABEL URL GROWTH_COMMAND HEARTBEAT_COMMAND
   hz=$(getconf CLK_TCK)
   counts0=$(curl -fs "http://127.0.0.1:$feed_port/counts")
   sw0=$(switches "$pid"); cpu0=$(cpu_ticks "$pid"); g0=$(eval "$growth"); h0=$(eval "$heartbeat")
+  [ "${THREADS:-0}" = 1 ] && per_thread "$pid" >"$dir/threads0"
   sleep "$WINDOW"
   sw1=$(switches "$pid"); cpu1=$(cpu_ticks "$pid"); g1=$(eval "$growth"); h1=$(eval "$heartbeat")
+  if [ "${THREADS:-0}" = 1 ]; then
+    per_thread "$pid" >"$dir/threads1"
+    echo "== $label: wakeups in the window by thread" >&2
+    awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) print d, $1}' \
+      "$dir/threads0" "$dir/threads1" | sort -rn >&2
+  fi
   local rss hwm counts
   rss=$(kb "$pid" VmRSS); hwm=$(kb "$pid" VmHWM)
   counts=$(curl -fs "http://127.0.0.1:$feed_port/counts")

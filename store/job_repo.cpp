@@ -299,15 +299,6 @@ Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now) {
   return r->affected;
 }
 
-Result<std::vector<UnstoppedNode>> UnstoppedNodesOn(SqlConnection& db, const std::string& hostname, const std::string& self) {
-  auto r = db.Query("SELECT node_id, pid, heartbeat_at FROM vigil_nodes WHERE hostname = $1 AND stopped_at IS NULL AND node_id <> $2",
-                    {hostname, self});
-  if (!r.ok()) return r.status();
-  std::vector<UnstoppedNode> out;
-  for (const auto& row : r->rows) out.push_back({row.Text(0), row.Int(1), row.Int(2)});
-  return out;
-}
-
 Result<int64_t> RescueJobsOfGoneNode(SqlConnection& db, const std::string& node_id, TimePoint now) {
   int64_t rescued = 0;
   Status s = InTransaction(db, true, [&]() -> Status {

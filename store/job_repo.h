@@ -112,15 +112,6 @@ Status ReleaseJobs(SqlConnection& db, const std::vector<int64_t>& ids, const std
 // Running jobs whose lease expired go back to retryable (or discarded when out of attempts).
 Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now);
 
-// A daemon that registered in vigil_nodes and never recorded its stop.
-struct UnstoppedNode {
-  std::string node_id;
-  int64_t pid = 0;
-  int64_t heartbeat_us = 0;
-};
-// The unstopped nodes on `hostname`, other than `self`.
-Result<std::vector<UnstoppedNode>> UnstoppedNodesOn(SqlConnection& db, const std::string& hostname, const std::string& self);
-
 // A node known to be gone (its process no longer runs): its running jobs go back to retryable
 // (or discarded when out of attempts) at once, as an expired lease would, and the node is marked
 // stopped. Returns how many jobs were handed back.

@@ -85,6 +85,7 @@ void JobEngine::Wake() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     wake_ = true;
+    ++wakes_;
   }
   fetch_cv_.notify_one();
 }

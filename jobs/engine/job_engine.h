@@ -38,6 +38,7 @@
 #include "jobs/engine/adaptive_prefetch.h"
 #include "jobs/engine/job_types.h"
 #include "jobs/engine/pause_watch.h"
+#include "jobs/engine/queue_metrics.h"
 #include "jobs/engine/scheduler.h"
 
 namespace vigil {
@@ -110,6 +111,11 @@ class JobEngine {
     std::chrono::steady_clock::time_point rescue{}, prune{}, metrics{};
     TimePoint next_fire{};  // the schedules' earliest next fire (system clock)
     bool any_paused = false;
+    // The queue metrics' last sample: the (queue, kind) pairs it found available, wakes_ +
+    // finished_ then, and until when an idle queue need not be sampled again.
+    QueuePairs metrics_shown;
+    int64_t metrics_activity = -1;
+    std::chrono::steady_clock::time_point metrics_quiet_until{};
   };
   struct ClaimRoundResult {
     bool full = false;     // some claim came back full: more may wait
@@ -142,7 +148,6 @@ class JobEngine {
   // Handlers' and the maintainer's connections: commits that need not wait for the disk on SQLite.
   static std::unique_ptr<SqlConnection> RelaxedOnSqlite(std::unique_ptr<SqlConnection> db);
   void HandBackReady();
-  void SampleQueueMetrics(SqlConnection& db);
 
   JobEngineOptions options_;
   const JobRegistry& registry_;
@@ -162,6 +167,7 @@ class JobEngine {
   std::vector<std::pair<JobOutcome, std::string>> outcomes_;  // outcome, kind
   std::optional<std::vector<ScheduleSpec>> pending_schedules_;
   bool wake_ = false;
+  int64_t wakes_ = 0;  // Wake() calls: enqueues here and elsewhere, rescues, pauses changed
   std::chrono::steady_clock::time_point round_started_{};  // the fetcher's last claim round (ListenSqlite)
   // The fetcher's last reading of the next delayed job's run_at (IdleWait), and when it was read.
   std::chrono::steady_clock::time_point next_run_read_at_{};

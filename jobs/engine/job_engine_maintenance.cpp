@@ -14,8 +14,10 @@
 #include "config/schema.h"
 #include "config/units.h"
 #include "jobs/engine/job_engine.h"
+#include "jobs/engine/queue_metrics.h"
 #include "store/change_feed_repo.h"
 #include "store/db_time.h"
+#include "store/node_repo.h"
 #include "jobs/engine/database_target.h"
 
 namespace vigil {
@@ -26,6 +28,7 @@ using Steady = std::chrono::steady_clock;
 constexpr auto kPruneEvery = std::chrono::hours(1);
 constexpr auto kTrimAfterQuiet = std::chrono::seconds(2);  // no job finished for this long: a burst is over
 constexpr auto kMetricsEvery = std::chrono::seconds(15);
+constexpr auto kQuietMetricsEvery = std::chrono::seconds(60);
 
 std::string HostName() {
   char host[256] = {0};
@@ -33,26 +36,22 @@ std::string HostName() {
   return host;
 }
 
-Status UpsertNode(SqlConnection& db, const std::string& node_id, TimePoint now, bool stopping) {
-  int64_t us = ToMicros(now);
-  auto r = db.Query("INSERT INTO vigil_nodes (node_id, hostname, pid, version, started_at, heartbeat_at, stopped_at)"
-                    " VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = $5,"
-                    " stopped_at = $6",
-                    {node_id, HostName(), int64_t(getpid()), std::string(VIGIL_VERSION), us,
-                     stopping ? SqlValue(us) : SqlValue(SqlNull{})});
-  return r.status();
+NodeBeat Beat(const std::string& node_id, TimePoint now, bool stopping) {
+  return {node_id, HostName(), static_cast<int64_t>(getpid()), VIGIL_VERSION, now, stopping};
 }
 
-// Hands back at once the jobs of daemons on this host whose process is gone (killed with -9, or
-// crashed), instead of waiting for their leases to run out: a daemon restarted after kill -9
-// resumes its work right away. On PostgreSQL another machine may carry the same host name, so
-// there the node's heartbeat must also have stopped; a SQLite file is one machine's.
-// Returns how many jobs were handed back.
-int64_t RescueJobsOfGoneLocalNodes(SqlConnection& db, const std::string& self, TimePoint now, std::chrono::milliseconds heartbeat) {
+// Records the node's heartbeat and hands back at once the jobs of daemons on this host whose
+// process is gone (killed with -9, or crashed), instead of waiting for their leases to run out: a
+// daemon restarted after kill -9 resumes its work right away. On PostgreSQL another machine may
+// carry the same host name, so there the node's heartbeat must also have stopped; a SQLite file
+// is one machine's. The beat and the look at the host's other nodes are one round trip on
+// PostgreSQL (BeatAndListHostNodes). Returns how many jobs were handed back.
+int64_t BeatAndRescueGoneLocalNodes(SqlConnection& db, const std::string& self, TimePoint now,
+                                    std::chrono::milliseconds heartbeat) {
   int64_t total = 0;
-  auto nodes = UnstoppedNodesOn(db, HostName(), self);
+  auto nodes = BeatAndListHostNodes(db, Beat(self, now, false));
   if (!nodes.ok()) {
-    spdlog::warn("looking for gone nodes: {}", nodes.error());
+    spdlog::warn("recording the heartbeat and looking for gone nodes: {}", nodes.error());
     return 0;
   }
   int64_t stale_before = ToMicros(now - 3 * heartbeat);
@@ -70,16 +69,14 @@ int64_t RescueJobsOfGoneLocalNodes(SqlConnection& db, const std::string& self, T
 }  // namespace
 
 void JobEngine::RegisterNode(SqlConnection& db) {
-  Status s = UpsertNode(db, options_.node_id, clock_.Now(), false);
-  if (!s.ok()) spdlog::warn("registering node {}: {}", options_.node_id, s.message());
-  RescueJobsOfGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval);
+  BeatAndRescueGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval);
 }
 
 void JobEngine::MaintainLoop() {
   NameThisThread("jobs-maintain");
   auto db = RelaxedOnSqlite(ConnectWithRetry("maintainer"));
   if (!db) return;
-  (void)UpsertNode(*db, options_.node_id, clock_.Now(), false);
+  (void)RecordNodeBeat(*db, Beat(options_.node_id, clock_.Now(), false));
   MaintainDue due;
   due.prune = Steady::now() + kPruneEvery;
   bool tick = true;  // the first round ticks the schedules
@@ -113,7 +110,7 @@ void JobEngine::MaintainLoop() {
     maintain_deadline_ = next;
     maintain_cv_.wait_until(lock, next, [this] { return stop_all_ || maintain_wake_ || maintain_timeouts_; });
   }
-  (void)UpsertNode(*db, options_.node_id, clock_.Now(), true);
+  (void)RecordNodeBeat(*db, Beat(options_.node_id, clock_.Now(), true));
 }
 
 Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool woken) {
@@ -136,13 +133,12 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
       Status s = ExtendLeases(db, ids, options_.node_id, clock_.Now() + options_.lease);
       if (!s.ok()) spdlog::warn("extending leases: {}", s.message());
     }
-    if (RescueJobsOfGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval) > 0) Wake();
+    if (BeatAndRescueGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval) > 0) Wake();
     auto rescued = RescueExpiredJobs(db, clock_.Now());
     if (rescued.ok() && *rescued > 0) {
       spdlog::warn("rescued {} jobs whose lease expired", *rescued);
       Wake();
     }
-    (void)UpsertNode(db, options_.node_id, clock_.Now(), false);
     // Queue metrics due before the next of these wakes are sampled now: no wake of their own.
     if (due.metrics < now + options_.rescue_interval) due.metrics = now;
   }
@@ -170,7 +166,20 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
   }
   if (now >= due.metrics) {
     due.metrics = now + kMetricsEvery;
-    SampleQueueMetrics(db);
+    // An idle queue's figures stay what they were: when the last sample found nothing available,
+    // nothing was enqueued, claimed or finished since and nothing is paused or running, they are
+    // read again only every kQuietMetricsEvery (a safety net), not every kMetricsEvery.
+    int64_t activity;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      activity = wakes_ + finished_;
+    }
+    bool quiet = due.metrics_shown.empty() && activity == due.metrics_activity && ids.empty() && !due.any_paused &&
+                 now < due.metrics_quiet_until;
+    if (!quiet && SampleQueueMetrics(db, clock_.Now(), due.metrics_shown)) {
+      due.metrics_activity = activity;
+      due.metrics_quiet_until = now + kQuietMetricsEvery;
+    }
   }
   // Come back at the earliest of what is due.
   auto next = std::min({due.rescue, due.prune, due.metrics, next_timeout});
@@ -185,19 +194,6 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
     if (due.any_paused) next = std::min(next, now + pauses_.max_age());
   }
   return next;
-}
-
-void JobEngine::SampleQueueMetrics(SqlConnection& db) {
-  auto r = db.Query("SELECT queue, kind, COUNT(*), MIN(run_at) FROM vigil_jobs WHERE state IN ('available', 'retryable')"
-                    " AND run_at <= $1 GROUP BY queue, kind",
-                    {ToMicros(clock_.Now())});
-  if (!r.ok()) return;
-  for (const auto& row : r->rows) {
-    Labels labels{{"kind", row.Text(1)}, {"queue", row.Text(0)}};
-    Metrics::Global().Set("vigil_jobs_available", labels, static_cast<double>(row.Int(2)));
-    double age = std::max<double>(0, (ToMicros(clock_.Now()) - row.Int(3)) / 1e6);
-    Metrics::Global().Set("vigil_jobs_oldest_available_age_seconds", labels, age);
-  }
 }
 
 void JobEngine::SetSchedules(std::vector<ScheduleSpec> schedules) {
