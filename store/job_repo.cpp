@@ -279,39 +279,6 @@ Status ReleaseJobs(SqlConnection& db, const std::vector<int64_t>& ids, const std
   return r.status();
 }
 
-namespace {
-
-// Sends running jobs back to retryable at $1 (discarded when out of attempts), for a worker that
-// stopped running them; `last_error` is the SQL expression that says why.
-std::string HandBackRunning(const std::string& last_error, const std::string& where) {
-  return "UPDATE vigil_jobs SET state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,"
-         " finished_at = CASE WHEN attempt >= max_attempts THEN CAST($1 AS BIGINT) ELSE NULL END, last_error = " + last_error +
-         ", locked_by = NULL, locked_until = NULL, run_at = $1, updated_at = $1 WHERE state = 'running' AND " + where;
-}
-
-}  // namespace
-
-Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now) {
-  auto r = db.Query(HandBackRunning("'lease expired: worker ' || COALESCE(locked_by, '?') || ' stopped or stalled'",
-                                    "locked_until < $1"),
-                    {ToMicros(now)});
-  if (!r.ok()) return r.status();
-  return r->affected;
-}
-
-Result<int64_t> RescueJobsOfGoneNode(SqlConnection& db, const std::string& node_id, TimePoint now) {
-  int64_t rescued = 0;
-  Status s = InTransaction(db, true, [&]() -> Status {
-    auto r = db.Query(HandBackRunning("'worker ' || locked_by || ' is gone (its process no longer runs)'", "locked_by = $2"),
-                      {ToMicros(now), node_id});
-    if (!r.ok()) return r.status();
-    rescued = r->affected;
-    return db.Query("UPDATE vigil_nodes SET stopped_at = $1 WHERE node_id = $2", {ToMicros(now), node_id}).status();
-  });
-  if (!s.ok()) return s;
-  return rescued;
-}
-
 Result<int64_t> PruneJobs(SqlConnection& db, TimePoint before) {
   auto r = db.Query("DELETE FROM vigil_jobs WHERE state IN ('completed', 'discarded', 'cancelled') AND finished_at < $1",
                     {ToMicros(before)});

@@ -109,14 +109,6 @@ Status ReleaseUniqueKey(SqlConnection& db, int64_t id);
 Status ReleaseJobs(SqlConnection& db, const std::vector<int64_t>& ids, const std::string& worker, TimePoint now,
                    bool count_attempt);
 
-// Running jobs whose lease expired go back to retryable (or discarded when out of attempts).
-Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now);
-
-// A node known to be gone (its process no longer runs): its running jobs go back to retryable
-// (or discarded when out of attempts) at once, as an expired lease would, and the node is marked
-// stopped. Returns how many jobs were handed back.
-Result<int64_t> RescueJobsOfGoneNode(SqlConnection& db, const std::string& node_id, TimePoint now);
-
 // Deletes completed, discarded and cancelled jobs that finished before `before`.
 Result<int64_t> PruneJobs(SqlConnection& db, TimePoint before);
 

@@ -1,5 +1,6 @@
-// vigil_nodes: each daemon's row (host name, process id, version, heartbeat), which the job
-// engine's maintainer keeps and reads to hand back the jobs of a daemon on its host that is gone.
+// vigil_nodes (each daemon's row: host name, process id, version, heartbeat) and the hand-back of
+// running jobs whose worker stopped: a lease run out, or a daemon on this host whose process is
+// gone. The job engine's maintainer keeps the row and does both (job_engine_maintenance.cpp).
 //
 // Threads: stateless functions; each call uses the connection it is given.
 #pragma once
@@ -32,9 +33,24 @@ struct UnstoppedNode {
   int64_t pid = 0;
   int64_t heartbeat_us = 0;
 };
-// The beat, and then the unstopped nodes on its host other than itself (where the maintainer
-// looks for gone daemons). On PostgreSQL one statement, the upsert in a WITH, so that the idle
-// daemon's heartbeat round is one round trip; on SQLite two.
-Result<std::vector<UnstoppedNode>> BeatAndListHostNodes(SqlConnection& db, const NodeBeat& beat);
+
+// A heartbeat round: the beat; running jobs whose lease ran out before `beat.at` (any node's) go
+// back to retryable (or discarded when out of attempts); then the unstopped nodes on the beat's
+// host other than itself are read, for the maintainer to look for gone daemons among. On
+// PostgreSQL one statement (the upsert and the hand-back in a WITH), so that an idle daemon's
+// heartbeat is one round trip; on SQLite three.
+struct HeartbeatSeen {
+  int64_t rescued = 0;  // jobs handed back for their expired lease
+  std::vector<UnstoppedNode> others_on_host;
+};
+Result<HeartbeatSeen> HeartbeatRound(SqlConnection& db, const NodeBeat& beat);
+
+// Running jobs whose lease expired go back to retryable (or discarded when out of attempts).
+Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now);
+
+// A node known to be gone (its process no longer runs): its running jobs go back to retryable
+// (or discarded when out of attempts) at once, as an expired lease would, and the node is marked
+// stopped. Returns how many jobs were handed back.
+Result<int64_t> RescueJobsOfGoneNode(SqlConnection& db, const std::string& node_id, TimePoint now);
 
 }  // namespace vigil

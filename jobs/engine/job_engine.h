@@ -126,7 +126,8 @@ class JobEngine {
   void WorkLoop(const std::string& queue);
   void CompleteLoop();
   void MaintainLoop();
-  // Records this node in vigil_nodes and hands back the jobs of gone daemons on this host.
+  // Records this node in vigil_nodes and hands back the jobs of gone daemons on this host (and any
+  // whose lease ran out).
   void RegisterNode(SqlConnection& db);
   void ListenLoop();
   ClaimRoundResult ClaimRound(SqlConnection& db);

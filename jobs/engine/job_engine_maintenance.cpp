@@ -40,22 +40,22 @@ NodeBeat Beat(const std::string& node_id, TimePoint now, bool stopping) {
   return {node_id, HostName(), static_cast<int64_t>(getpid()), VIGIL_VERSION, now, stopping};
 }
 
-// Records the node's heartbeat and hands back at once the jobs of daemons on this host whose
-// process is gone (killed with -9, or crashed), instead of waiting for their leases to run out: a
-// daemon restarted after kill -9 resumes its work right away. On PostgreSQL another machine may
-// carry the same host name, so there the node's heartbeat must also have stopped; a SQLite file
-// is one machine's. The beat and the look at the host's other nodes are one round trip on
-// PostgreSQL (BeatAndListHostNodes). Returns how many jobs were handed back.
-int64_t BeatAndRescueGoneLocalNodes(SqlConnection& db, const std::string& self, TimePoint now,
-                                    std::chrono::milliseconds heartbeat) {
-  int64_t total = 0;
-  auto nodes = BeatAndListHostNodes(db, Beat(self, now, false));
-  if (!nodes.ok()) {
-    spdlog::warn("recording the heartbeat and looking for gone nodes: {}", nodes.error());
+// A heartbeat round (HeartbeatRound: the beat, and the jobs whose lease ran out handed back;
+// one round trip on PostgreSQL), then the jobs of daemons on this host whose process is gone
+// (killed with -9, or crashed) handed back at once instead of when their leases run out: a daemon
+// restarted after kill -9 resumes its work right away. On PostgreSQL another machine may carry
+// the same host name, so there the node's heartbeat must also have stopped; a SQLite file is one
+// machine's. Returns how many jobs were handed back.
+int64_t BeatAndRescue(SqlConnection& db, const std::string& self, TimePoint now, std::chrono::milliseconds heartbeat) {
+  auto seen = HeartbeatRound(db, Beat(self, now, false));
+  if (!seen.ok()) {
+    spdlog::warn("recording the heartbeat and handing back the jobs of stopped workers: {}", seen.error());
     return 0;
   }
+  if (seen->rescued > 0) spdlog::warn("rescued {} jobs whose lease expired", seen->rescued);
+  int64_t total = seen->rescued;
   int64_t stale_before = ToMicros(now - 3 * heartbeat);
-  for (const auto& n : *nodes) {
+  for (const auto& n : seen->others_on_host) {
     if (n.pid <= 0 || kill(static_cast<pid_t>(n.pid), 0) == 0 || errno != ESRCH) continue;
     if (db.dialect() != "sqlite" && n.heartbeat_us >= stale_before) continue;
     auto rescued = RescueJobsOfGoneNode(db, n.node_id, now);
@@ -69,7 +69,7 @@ int64_t BeatAndRescueGoneLocalNodes(SqlConnection& db, const std::string& self, 
 }  // namespace
 
 void JobEngine::RegisterNode(SqlConnection& db) {
-  BeatAndRescueGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval);
+  BeatAndRescue(db, options_.node_id, clock_.Now(), options_.rescue_interval);
 }
 
 void JobEngine::MaintainLoop() {
@@ -133,12 +133,7 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
       Status s = ExtendLeases(db, ids, options_.node_id, clock_.Now() + options_.lease);
       if (!s.ok()) spdlog::warn("extending leases: {}", s.message());
     }
-    if (BeatAndRescueGoneLocalNodes(db, options_.node_id, clock_.Now(), options_.rescue_interval) > 0) Wake();
-    auto rescued = RescueExpiredJobs(db, clock_.Now());
-    if (rescued.ok() && *rescued > 0) {
-      spdlog::warn("rescued {} jobs whose lease expired", *rescued);
-      Wake();
-    }
+    if (BeatAndRescue(db, options_.node_id, clock_.Now(), options_.rescue_interval) > 0) Wake();
     // Queue metrics due before the next of these wakes are sampled now: no wake of their own.
     if (due.metrics < now + options_.rescue_interval) due.metrics = now;
   }

@@ -8,6 +8,7 @@
 
 #include "common/iso8601.h"
 #include "store/db_time.h"
+#include "store/node_repo.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
 
@@ -104,7 +105,9 @@ TEST_P(JobEngineTest, AJobInsertedByAnotherProcessIsClaimedWithoutWaitingForTheP
                             " VALUES ('noop', 'default', '{\"mark\": true}', 0, $1, 5, $1, $1)",
                             {now_us});
     ASSERT_TRUE(ins.ok()) << ins.error();
-    if (std::string(GetParam()) == "postgres") ASSERT_TRUE(other->Query("NOTIFY vigil_jobs").ok());
+    if (std::string(GetParam()) == "postgres") {
+      ASSERT_TRUE(other->Query("NOTIFY vigil_jobs").ok());
+    }
     EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", i, 1s)) << "job " << i << " waited";
   }
   engine.Stop(1s);
