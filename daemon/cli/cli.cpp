@@ -22,6 +22,7 @@
 #include "sources/watcher_requirements.h"
 #include "store/migrator.h"
 #include "store/sql.h"
+#include "store/sqlite/wal_checkpointer.h"
 #include "jobs/engine/database_target.h"
 
 namespace vigil {
@@ -45,6 +46,9 @@ int RunDaemon(const std::string& path, const std::string& log_format) {
   InitLogging(lo);
   DaemonOptions options;
   options.log_format_overridden = !log_format.empty();
+  // The daemon's writers take turns: a SQLite WAL is checkpointed by a thread of its own, not
+  // inside whichever commit crossed the threshold (store/sqlite/wal_checkpointer.h).
+  WalCheckpointer::Enable(true);
   Daemon daemon(config, options);
   return daemon.Run();
 }

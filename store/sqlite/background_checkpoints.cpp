@@ -1,5 +1,7 @@
 #include "store/sqlite/background_checkpoints.h"
 
+#include "store/sqlite/sqlite_connection.h"
+
 #include <spdlog/spdlog.h>
 
 namespace vigil {
@@ -39,6 +41,7 @@ BackgroundCheckpoints::~BackgroundCheckpoints() {
   cv_.notify_all();
   thread_.join();
   (void)db_.ExecScript("PRAGMA wal_autocheckpoint = " + previous_autocheckpoint_);
+  ReattachWalCheckpointer(db_);  // in the daemon, its checkpointer's hook (read as 0 above)
 }
 
 void BackgroundCheckpoints::Loop() {

@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_connection.h"
+#include "store/sqlite/wal_checkpointer.h"
 #include "store/sqlite/write_gate.h"
 
 #include <sqlite3.h>
@@ -53,7 +54,17 @@ class SqliteConnection final : public SqlConnection {
   ~SqliteConnection() override {
     LeaveGate();
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
+    sqlite3_close_v2(db_);  // before checkpointer_ goes: no hook runs after this
+  }
+
+  // Leaves the WAL's checkpoints to the file's checkpointer when the process asked for one
+  // (wal_checkpointer.h); attaches it again after a PRAGMA wal_autocheckpoint replaced its hook.
+  void AttachCheckpointer() {
+    if (!checkpointer_) {
+      const char* file = sqlite3_db_filename(db_, "main");
+      checkpointer_ = WalCheckpointer::For(file != nullptr ? file : "");
+    }
+    if (checkpointer_) WalCheckpointer::Attach(db_, checkpointer_.get());
   }
 
   std::string_view dialect() const override { return "sqlite"; }
@@ -233,6 +244,7 @@ class SqliteConnection final : public SqlConnection {
   sqlite3* db_;
   BusyWait busy_;
   std::shared_ptr<WriteGate> gate_;  // nullptr: an in-memory or read-only database
+  std::shared_ptr<WalCheckpointer> checkpointer_;  // nullptr: commits checkpoint as SQLite does
   bool gate_held_ = false;
   std::chrono::milliseconds statement_limit_{0};  // 0: none (LimitStatementTime until the transaction ends)
   std::chrono::steady_clock::time_point statement_started_;
@@ -285,7 +297,12 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
       " PRAGMA journal_size_limit=67108864;");
   if (!s.ok()) return s.WithContext("opening " + path);
+  conn->AttachCheckpointer();
   return std::unique_ptr<SqlConnection>(std::move(conn));
+}
+
+void ReattachWalCheckpointer(SqlConnection& db) {
+  if (auto* sqlite = dynamic_cast<SqliteConnection*>(&db)) sqlite->AttachCheckpointer();
 }
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteReadOnly(const std::string& path, int busy_timeout_ms) {

@@ -18,6 +18,10 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
 // stays what its owner chose). A missing file is an error.
 Result<std::unique_ptr<SqlConnection>> OpenSqliteReadOnly(const std::string& path, int busy_timeout_ms);
 
+// Attaches again the WAL checkpointer of a SQLite connection that has one (wal_checkpointer.h),
+// after a PRAGMA wal_autocheckpoint replaced its hook; nothing for other connections.
+void ReattachWalCheckpointer(SqlConnection& db);
+
 // Rewrites `$1` placeholders as SQLite's `?1`, leaving quoted text alone.
 std::string SqliteTranslatePlaceholders(std::string_view sql);
 
