@@ -23,11 +23,7 @@ class EngineHeartbeatTest : public ::testing::TestWithParam<const char*> {
   }
 
   void Exec(const std::string& sql) { ASSERT_TRUE(conn_->Query(sql).ok()) << sql; }
-  int64_t Count(const std::string& sql) {
-    auto r = conn_->Query(sql);
-    EXPECT_TRUE(r.ok()) << r.error();
-    return r.ok() ? r->rows[0].Int(0) : -1;
-  }
+  int64_t Count(const std::string& sql) { return testing::CountOf(*conn_, sql); }
 
   testing::TestDb db_{GetParam()};
   std::unique_ptr<SqlConnection> conn_;

@@ -40,11 +40,7 @@ class EnqueuePathTest : public ::testing::TestWithParam<const char*> {
     return j;
   }
 
-  int64_t Count(const std::string& sql) {
-    auto r = conn_->Query(sql);
-    EXPECT_TRUE(r.ok()) << r.error();
-    return r.ok() ? r->rows[0].Int(0) : -1;
-  }
+  int64_t Count(const std::string& sql) { return testing::CountOf(*conn_, sql); }
 
   testing::TestDb db_{GetParam()};
   std::unique_ptr<SqlConnection> conn_;

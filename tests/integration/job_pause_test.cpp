@@ -63,11 +63,7 @@ class JobPauseTest : public ::testing::TestWithParam<const char*> {
     ASSERT_TRUE(*r);
   }
 
-  int64_t Count(const std::string& sql) {
-    auto r = conn_->Query(sql);
-    EXPECT_TRUE(r.ok()) << r.error();
-    return r.ok() ? r->rows[0].Int(0) : -1;
-  }
+  int64_t Count(const std::string& sql) { return testing::CountOf(*conn_, sql); }
 
   bool WaitFor(const std::string& sql, int64_t want, std::chrono::milliseconds timeout = 20s) {
     return testing::WaitFor([&] { return Count(sql) == want; }, timeout, 20ms);

@@ -98,4 +98,11 @@ std::string TestCommunity(SqlConnection& db, const std::string& name) {
   return id.ok() ? *id : "";
 }
 
+int64_t CountOf(SqlConnection& db, const std::string& sql) {
+  auto r = db.Query(sql);
+  EXPECT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(!r.ok() || !r->rows.empty()) << sql << " read no row";
+  return r.ok() && !r->rows.empty() ? r->rows[0].Int(0) : -1;
+}
+
 }  // namespace vigil::testing

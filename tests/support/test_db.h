@@ -39,6 +39,8 @@ class TestDb {
 bool MigrateAndSync(SqlConnection& db, const std::vector<WatcherDecl>& watchers = {});
 // Opens `url` and MigrateAndSync()s it; nullptr (and the test failed) on error.
 std::unique_ptr<SqlConnection> ConnectMigrated(const std::string& url, const std::vector<WatcherDecl>& watchers = {});
+// The first column of the first row `sql` reads (a COUNT(*)); -1 and the test failed on error.
+int64_t CountOf(SqlConnection& db, const std::string& sql);
 // SyncWatchers(db, watchers, now); fails the test and returns false on error.
 bool SyncTestWatchers(SqlConnection& db, const std::vector<WatcherDecl>& watchers);
 // The id of community `name`, created if new (EnsureCommunity at now); "" and the test failed
