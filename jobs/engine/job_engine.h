@@ -75,7 +75,7 @@ class JobEngine {
   // commit in this process that enqueued does (store/job_repo.h).
   Result<std::vector<EnqueueResult>> Enqueue(SqlConnection& db, const std::vector<JobSpec>& jobs);
 
-  // Replaces the schedules (config reload); the maintainer applies them before its next tick.
+  // Replaces the schedules (config reload); the maintainer is woken and applies them at once.
   void SetSchedules(std::vector<ScheduleSpec> schedules);
 
   // This process paused or resumed a kind or queue (store/job_pause_repo.h): read the pauses

@@ -192,8 +192,13 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
 }
 
 void JobEngine::SetSchedules(std::vector<ScheduleSpec> schedules) {
-  std::lock_guard<std::mutex> lock(mu_);
-  pending_schedules_ = std::move(schedules);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_schedules_ = std::move(schedules);
+  }
+  // Taken up at once (a watcher added by a reload polls now), not at the maintainer's next
+  // heartbeat, up to a third of the lease away.
+  WakeMaintainer();
 }
 
 Steady::time_point JobEngine::EnforceTimeouts() {
