@@ -35,6 +35,13 @@ std::vector<UnstoppedNode> Nodes(const SqlResult& r, size_t first) {
   return out;
 }
 
+// Running jobs whose lease expired go back to retryable (or discarded when out of attempts).
+Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now) {
+  auto r = db.Query(HandBackRunning(kLeaseExpired, "locked_until < $1", "$1"), {ToMicros(now)});
+  if (!r.ok()) return r.status();
+  return r->affected;
+}
+
 }  // namespace
 
 Status RecordNodeBeat(SqlConnection& db, const NodeBeat& beat) { return db.Query(kUpsert, BeatParams(beat)).status(); }
@@ -65,12 +72,6 @@ Result<HeartbeatSeen> HeartbeatRound(SqlConnection& db, const NodeBeat& beat) {
   if (!r.ok()) return r.status();
   seen.others_on_host = Nodes(*r, 0);
   return seen;
-}
-
-Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now) {
-  auto r = db.Query(HandBackRunning(kLeaseExpired, "locked_until < $1", "$1"), {ToMicros(now)});
-  if (!r.ok()) return r.status();
-  return r->affected;
 }
 
 Result<int64_t> RescueJobsOfGoneNode(SqlConnection& db, const std::string& node_id, TimePoint now) {

@@ -45,9 +45,6 @@ struct HeartbeatSeen {
 };
 Result<HeartbeatSeen> HeartbeatRound(SqlConnection& db, const NodeBeat& beat);
 
-// Running jobs whose lease expired go back to retryable (or discarded when out of attempts).
-Result<int64_t> RescueExpiredJobs(SqlConnection& db, TimePoint now);
-
 // A node known to be gone (its process no longer runs): its running jobs go back to retryable
 // (or discarded when out of attempts) at once, as an expired lease would, and the node is marked
 // stopped. Returns how many jobs were handed back.

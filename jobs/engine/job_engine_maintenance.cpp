@@ -76,8 +76,7 @@ void JobEngine::MaintainLoop() {
   NameThisThread("jobs-maintain");
   auto db = RelaxedOnSqlite(ConnectWithRetry("maintainer"));
   if (!db) return;
-  (void)RecordNodeBeat(*db, Beat(options_.node_id, clock_.Now(), false));
-  MaintainDue due;
+  MaintainDue due;  // its rescue is due at once: the first round beats
   due.prune = Steady::now() + kPruneEvery;
   bool tick = true;  // the first round ticks the schedules
   for (;;) {

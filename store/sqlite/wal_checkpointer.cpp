@@ -22,7 +22,6 @@ int OnWalCommit(void* self, sqlite3*, const char*, int pages) {
 }  // namespace
 
 void WalCheckpointer::Enable(bool on) { g_enabled = on; }
-bool WalCheckpointer::Enabled() { return g_enabled; }
 
 std::shared_ptr<WalCheckpointer> WalCheckpointer::For(const std::string& file) {
   if (!g_enabled || file.empty()) return nullptr;

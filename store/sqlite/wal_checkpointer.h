@@ -36,7 +36,6 @@ class WalCheckpointer {
 
   // Whether connections opened from now on in this process leave checkpoints to a checkpointer.
   static void Enable(bool on);
-  static bool Enabled();
 
   // The checkpointer of the database file `file` (an absolute path), shared by this process's
   // connections to it, its thread started; nullptr when not enabled, for an in-memory or
