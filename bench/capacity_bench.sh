@@ -6,7 +6,8 @@
 #
 # Usage: bench/capacity_bench.sh
 # Environment: VIGIL (binary, default build/vigil), COUNT (20000), EVENTS (2000), DAEMONS (1,2,4),
-#   WORKERS (16, shared between the daemons), KEEP=1 keeps the work directory.
+#   WORKERS (16, shared between the daemons), TOP (print this many statements by time per jobs run),
+#   KEEP=1 keeps the work directory.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,7 @@ echo "$(cat "$pg_dir/opts") -c shared_preload_libraries=pg_stat_statements -c pg
 "$root/scripts/pg-test-server.sh" resume "$pg_dir"
 
 "$PY" "$root/bench/capacity/capacity.py" --vigil "$VIGIL" --url "$VIGIL_TEST_PG_URL" --pg-dir "$pg_dir" \
-  --count "$COUNT" --daemons "$DAEMONS" --workers "$WORKERS" --events "$EVENTS" \
+  --count "$COUNT" --daemons "$DAEMONS" --workers "$WORKERS" --events "$EVENTS" --top "${TOP:-0}" \
   --payload "$root/tests/fixtures/webhooks/github/push.json" --workdir "$work" >"$work/results.jsonl"
 
 echo

@@ -31,7 +31,7 @@ JobEngine::JobEngine(JobEngineOptions options, const JobRegistry& registry, std:
   }
   gather_enough_ = 0;
   for (const auto& [name, q] : queues_) gather_enough_ += static_cast<size_t>(q.concurrency);
-  gather_enough_ = std::max<size_t>(1, gather_enough_);
+  gather_enough_ = std::max<size_t>(1, gather_enough_) * kGatherPerWorker;
   if (options_.prefetch < 0 && options_.prefetch != JobEngineOptions::kAuto) options_.prefetch = 0;
   if (options_.claim_batch <= 0 && options_.claim_batch != JobEngineOptions::kAuto) options_.claim_batch = 1;
 }
@@ -161,8 +161,10 @@ void JobEngine::FetchLoop() {
     if (round.full) continue;  // there may be more: claim again at once
     // Sleep until a job can be due. Jobs claimed now wake this thread when they finish only if
     // they matter to it (room held back, a retry's new run_at): a delayed job's run_at is this
-    // thread's own to keep.
-    auto wait = IdleWait(*db);
+    // thread's own to keep. It is read only when a claim came back short: a round held back for
+    // want of room has due jobs waiting and is woken when room frees, and under a backlog the
+    // read (MIN(run_at) past now, over every due job of the queue's index) cost more than a claim.
+    auto wait = round.drained ? IdleWait(*db) : KnownWait();
     // While something is paused, look again soon enough to see its resume within max_age.
     if (!pauses_.Get(*db)->empty()) wait = std::min(wait, pauses_.max_age());
     std::unique_lock<std::mutex> lock(mu_);
@@ -182,7 +184,6 @@ std::chrono::milliseconds JobEngine::IdleWait(SqlConnection& db) {
   auto wait = options_.poll_interval;
   if (steady - next_run_read_at_ < kNextRunAtEvery) {
     wait = std::chrono::ceil<std::chrono::milliseconds>(next_run_read_at_ + kNextRunAtEvery - steady);
-    if (next_run_at_ && *next_run_at_ <= clock_.Now()) next_run_at_.reset();  // claimed since, or ours to read again
   } else {
     next_run_read_at_ = steady;
     next_run_at_.reset();
@@ -193,6 +194,12 @@ std::chrono::milliseconds JobEngine::IdleWait(SqlConnection& db) {
       if (*next && (!next_run_at_ || **next < *next_run_at_)) next_run_at_ = *next;
     }
   }
+  return std::min(wait, KnownWait());
+}
+
+std::chrono::milliseconds JobEngine::KnownWait() {
+  auto wait = options_.poll_interval;
+  if (next_run_at_ && *next_run_at_ <= clock_.Now()) next_run_at_.reset();  // due: the next claim takes it
   if (next_run_at_) {
     auto now = clock_.Now();
     auto until = std::chrono::ceil<std::chrono::milliseconds>(*next_run_at_ - now) + std::chrono::milliseconds(1);
@@ -216,6 +223,14 @@ JobEngine::ClaimRoundResult JobEngine::ClaimRound(SqlConnection& db) {
       // With auto, jobs whose outcome is not yet committed count too, so that what this node holds
       // leased never passes the documented bound (adaptive_prefetch.h).
       if (adaptive) room -= q.uncommitted;
+      // With auto, while the workers have a round of claimed jobs queued, wait for room for a
+      // batch: half of what the queue may hold. Each outcome's commit frees a few places; claiming
+      // them one commit at a time made a claim per few jobs, their fixed cost (the index scan,
+      // the rows SKIP LOCKED passes) paid per handful where a daemon has few workers.
+      if (adaptive && room > 0 && static_cast<int>(q.ready.size()) >= q.concurrency &&
+          room < (q.concurrency + prefetch) / 2) {
+        room = 0;
+      }
       // A job finishing from now on frees room: it wakes the fetcher (WorkLoop, CompleteLoop).
       if (room <= 0) claim_limited_ = true;
     }
@@ -229,6 +244,7 @@ JobEngine::ClaimRoundResult JobEngine::ClaimRound(SqlConnection& db) {
       return {false, result.claimed};
     }
     if (adaptive) q.adaptive.AfterClaim(want, static_cast<int>(claimed->size()));
+    if (static_cast<int>(claimed->size()) < want) result.drained = true;
     if (claimed->empty()) continue;
     result.full = result.full || static_cast<int>(claimed->size()) == want;
     result.claimed = true;

@@ -116,10 +116,12 @@ class JobEngine {
     QueuePairs metrics_shown;
     int64_t metrics_activity = -1;
     std::chrono::steady_clock::time_point metrics_quiet_until{};
+    std::chrono::steady_clock::time_point metrics_not_before{};  // 100 times the last sample's time after it
   };
   struct ClaimRoundResult {
     bool full = false;     // some claim came back full: more may wait
     bool claimed = false;  // anything at all was claimed
+    bool drained = false;  // some claim came back short: its queue has no more due jobs
   };
 
   void FetchLoop();
@@ -134,6 +136,8 @@ class JobEngine {
   // How long the fetcher may sleep when nothing was claimed: until the next delayed job, the
   // poll interval at most.
   std::chrono::milliseconds IdleWait(SqlConnection& db);
+  // The same from what is known (the poll interval, a next run_at read before), reading nothing.
+  std::chrono::milliseconds KnownWait();
   void ListenPostgres(SqlConnection& db);
   void ListenSqlite(SqlConnection& db);
   // Whether a job waiting in a served queue can run before the sleeping fetcher's wake.
@@ -187,9 +191,11 @@ class JobEngine {
   bool stop_all_ = false;
   int active_handlers_ = 0;
   // The completer waits for more outcomes while handlers run (CompleteLoop): until all have ended,
-  // outcomes_ holds a worker's worth, or kGatherFor passes. Workers wake it only for these.
+  // outcomes_ holds gather_enough_, or a slice passes that brought none (job_engine_complete.cpp).
+  // Workers wake it only for these.
   bool completer_gathering_ = false;
-  size_t gather_enough_ = 1;  // the workers of all queues
+  static constexpr size_t kGatherPerWorker = 16;
+  size_t gather_enough_ = 1;  // kGatherPerWorker x the workers of all queues
   int64_t finished_ = 0;          // outcomes committed (CompleteLoop)
   int64_t finished_at_trim_ = 0;  // finished_ when the maintainer last returned freed memory
   std::chrono::steady_clock::time_point finished_last_{};  // when outcomes were last committed

@@ -11,7 +11,11 @@
 namespace vigil {
 namespace {
 
-constexpr auto kGatherFor = std::chrono::milliseconds(5);  // the longest an outcome waits for company
+// While handlers run, the completer waits for more outcomes in slices of kGatherFor: on while each
+// slice brought one, kGatherAtMost in all. A lone outcome waits kGatherFor; a stream of short jobs
+// is committed every kGatherAtMost or every gather_enough_ outcomes.
+constexpr auto kGatherFor = std::chrono::milliseconds(5);
+constexpr auto kGatherAtMost = std::chrono::milliseconds(50);
 
 }  // namespace
 
@@ -25,13 +29,20 @@ void JobEngine::CompleteLoop() {
       complete_cv_.wait(lock, [this] { return stop_all_ || !outcomes_.empty(); });
       if (outcomes_.empty() && stop_all_) return;
       // Handlers still run: their outcomes join this commit if they come soon (a burst of short
-      // jobs, a schedule's fires: one commit and one wake-up for several). Not longer than
-      // kGatherFor, and not past a worker's worth of outcomes (a busy engine's rounds fill anyway).
+      // jobs, a schedule's fires: one commit and one wake-up for several). The commit's cost is
+      // mostly fixed (a round trip, the WAL flush): under a backlog of short jobs, batches of a
+      // handful made the completions a third of the database's work per job, more so with
+      // several daemons of few workers each (docs/scaling.md).
       if (!stop_all_ && active_handlers_ > 0 && outcomes_.size() < gather_enough_) {
         completer_gathering_ = true;
-        complete_cv_.wait_for(lock, kGatherFor, [this] {
-          return stop_all_ || active_handlers_ == 0 || outcomes_.size() >= gather_enough_;
-        });
+        auto until = std::chrono::steady_clock::now() + kGatherAtMost;
+        for (;;) {
+          size_t seen = outcomes_.size();
+          bool enough = complete_cv_.wait_for(lock, kGatherFor, [this] {
+            return stop_all_ || active_handlers_ == 0 || outcomes_.size() >= gather_enough_;
+          });
+          if (enough || outcomes_.size() == seen || std::chrono::steady_clock::now() >= until) break;
+        }
         completer_gathering_ = false;
       }
       batch.swap(outcomes_);
