@@ -5,14 +5,14 @@
 # bytes and the server's CPU; per run: jobs/s and a check that every job ran exactly once.
 #
 # Usage: bench/capacity_bench.sh
-# Environment: VIGIL (binary, default build/vigil), COUNT (20000), EVENTS (2000), DAEMONS (1,2,4),
+# Environment: VIGIL (binary, default build/vigil), COUNT (60000), EVENTS (2000), DAEMONS (1,2,4; 1,2,4,1,2,4 for two rounds),
 #   WORKERS (16, shared between the daemons), TOP (print this many statements by time per jobs run),
 #   KEEP=1 keeps the work directory.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 VIGIL=${VIGIL:-$root/build/vigil}
-COUNT=${COUNT:-20000}
+COUNT=${COUNT:-60000}
 EVENTS=${EVENTS:-2000}
 DAEMONS=${DAEMONS:-1,2,4}
 WORKERS=${WORKERS:-16}

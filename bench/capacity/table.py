@@ -9,8 +9,12 @@ jobs = [r for r in rows if r["run"] == "jobs"]
 events = [r for r in rows if r["run"] != "jobs"]
 print("| daemons | workers each | jobs/s | vs 1 daemon | statements/job | commits/job | WAL bytes/job | server CPU us/job | daemon CPU us/job |")
 print("|---|---|---|---|---|---|---|---|---|")
+# "vs 1 daemon": against the last 1-daemon run before it, so that with DAEMONS=1,2,4,1,2,4 each
+# round is compared within itself (the machine's pace drifts between rounds).
 base = jobs[0]["jobs_per_s"] if jobs else 1
 for r in jobs:
+    if r["daemons"] == 1:
+        base = r["jobs_per_s"]
     print("| %d | %d | %.0f | %.2f | %.1f | %.2f | %.0f | %.0f | %.0f |" % (
         r["daemons"], r["workers_each"], r["jobs_per_s"], r["jobs_per_s"] / base, r["statements_per"],
         r["commits_per"], r["wal_bytes_per"], r["server_cpu_us_per"], r["daemon_cpu_us_per"]))
