@@ -6,7 +6,7 @@
 #
 # Usage: bench/capacity_bench.sh
 # Environment: VIGIL (binary, default build/vigil), COUNT (60000), EVENTS (2000), DAEMONS (1,2,4; 1,2,4,1,2,4 for two rounds),
-#   WORKERS (16, shared between the daemons), TOP (print this many statements by time per jobs run),
+#   WORKERS (16, shared between the daemons), TOP (print this many statements by server time per run),
 #   KEEP=1 keeps the work directory.
 set -euo pipefail
 

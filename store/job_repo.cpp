@@ -75,21 +75,30 @@ void Enqueued(const std::vector<EnqueuedJob>& jobs) {
   for (const auto& [token, observer] : Observers()) observer(jobs);
 }
 
+// On PostgreSQL (read committed) the job the INSERT conflicted with can finish before the SELECT
+// looks for it: a triage job completing while the event writer queues the next event (seen under
+// 8 steady webhook senders, the event answered 503). Then no unfinished job holds the key and the
+// INSERT, tried again, takes it.
 Result<EnqueueResult> EnqueueUnique(SqlConnection& db, const JobSpec& job, int64_t now_us) {
+  constexpr int kTries = 5;
   int64_t run_at = job.run_at ? ToMicros(*job.run_at) : now_us;
-  auto ins = db.Query(
-      "INSERT INTO vigil_jobs (kind, queue, args, priority, run_at, max_attempts, unique_key, created_at, updated_at)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
-      " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'running', 'retryable')"
-      " DO NOTHING RETURNING id",
-      {job.kind, job.queue, job.args.dump(), int64_t(job.priority), run_at, int64_t(job.max_attempts), job.unique_key, now_us});
-  if (!ins.ok()) return ins.status();
-  if (!ins->rows.empty()) return EnqueueResult{ins->rows[0].Int(0), true};
-  auto existing = db.Query(std::string("SELECT id FROM vigil_jobs WHERE unique_key = $1 AND state IN ") + kUnfinished,
-                           {job.unique_key});
-  if (!existing.ok()) return existing.status();
-  if (existing->rows.empty()) return Status::Error("unique job " + job.unique_key + " vanished while enqueueing");
-  return EnqueueResult{existing->rows[0].Int(0), false};
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    auto ins = db.Query(
+        "INSERT INTO vigil_jobs (kind, queue, args, priority, run_at, max_attempts, unique_key, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+        " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'running', 'retryable')"
+        " DO NOTHING RETURNING id",
+        {job.kind, job.queue, job.args.dump(), int64_t(job.priority), run_at, int64_t(job.max_attempts), job.unique_key,
+         now_us});
+    if (!ins.ok()) return ins.status();
+    if (!ins->rows.empty()) return EnqueueResult{ins->rows[0].Int(0), true};
+    auto existing = db.Query(std::string("SELECT id FROM vigil_jobs WHERE unique_key = $1 AND state IN ") + kUnfinished,
+                             {job.unique_key});
+    if (!existing.ok()) return existing.status();
+    if (!existing->rows.empty()) return EnqueueResult{existing->rows[0].Int(0), false};
+  }
+  return Status::Error("unique job " + job.unique_key + " kept finishing while enqueueing (" + std::to_string(kTries) +
+                       " tries)");
 }
 
 // Jobs without a unique key go in multi-row INSERTs of up to 500 rows.

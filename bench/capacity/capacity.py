@@ -149,6 +149,20 @@ def wait_ready(port, timeout=30):
     raise SystemExit("daemon on port %d not ready" % port)
 
 
+def print_top(a, server, db, what):
+    """With --top N: the N statements with the most server time in database `db`."""
+    if not a.top:
+        return
+    cur = server.admin.cursor()
+    cur.execute("SELECT calls, rows, round(total_exec_time::numeric, 1), shared_blks_hit + shared_blks_read,"
+                " left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
+                " FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = %s"
+                " ORDER BY total_exec_time DESC LIMIT %s", (db, a.top))
+    log("%s, statements by time (calls, rows, ms, buffers, query):" % what)
+    for row in cur.fetchall():
+        log("  %8d %8d %9s %9d  %s" % row)
+
+
 def jobs_run(a, server, n):
     name = "cap_jobs_%d" % n
     url = server.create_db(name)
@@ -187,14 +201,7 @@ def jobs_run(a, server, n):
     conn.close()
     if marks != a.count or twice != 0:
         raise SystemExit("%d daemons: %d of %d jobs ran, %d more than once" % (n, marks, a.count, twice))
-    if a.top:
-        cur = server.admin.cursor()
-        cur.execute("SELECT calls, rows, round(total_exec_time::numeric, 1), shared_blks_hit + shared_blks_read, left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
-                    " FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = %s"
-                    " ORDER BY total_exec_time DESC LIMIT %s", (name, a.top))
-        log("%d daemon(s), statements by time (calls, rows, ms, buffers, query):" % n)
-        for row in cur.fetchall():
-            log("  %8d %8d %9s %9d  %s" % row)
+    print_top(a, server, name, "%d daemon(s)" % n)
     result = {"run": "jobs", "daemons": n, "workers_each": a.workers // n, "jobs": a.count,
               "seconds": t1 - t0, "jobs_per_s": a.count / (t1 - t0), "daemons_that_ran_jobs": nodes,
               "exactly_once": True, "daemon_cpu_us_per": daemon_cpu * 1e6 / a.count}
@@ -258,6 +265,7 @@ def events_run(a, server, payload):
         conn.close()
     time.sleep(0.5)
     after = server.snapshot(name, cpu_after)
+    print_top(a, server, name, "webhook events")
     a.events = a.events // CLIENTS * CLIENTS
     if stored != a.events:
         raise SystemExit("%d of %d events stored" % (stored, a.events))
@@ -279,7 +287,7 @@ def main():
     p.add_argument("--count", type=int, default=20000)
     p.add_argument("--daemons", default="1,2,4")
     p.add_argument("--workers", type=int, default=16)
-    p.add_argument("--top", type=int, default=0, help="print this many statements by time per jobs run")
+    p.add_argument("--top", type=int, default=0, help="print this many statements by server time per run")
     p.add_argument("--events", type=int, default=2000)
     p.add_argument("--payload", required=True)
     p.add_argument("--workdir", required=True)

@@ -3,7 +3,9 @@
 // PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <mutex>
+#include <utility>
 
 #include "common/metrics.h"
 #include "jobs/engine/job_engine.h"
@@ -97,6 +99,56 @@ TEST_P(EnqueuePathTest, ACommitOnAnyConnectionWakesTheEngineWithoutWaitingForAPo
   ASSERT_TRUE(EnqueueJobs(*conn_, {Job("noop")}, std::chrono::system_clock::now()).ok());
   EXPECT_TRUE(testing::WaitFor(completed(2), 10s));
   engine.Stop(1s);
+}
+
+// A connection that, once, runs `before` ahead of the first statement containing `marker`: the
+// moment between two statements of a caller where another process can act.
+class InterleavingConnection : public SqlConnection {
+ public:
+  InterleavingConnection(SqlConnection& inner, std::string marker, std::function<void()> before)
+      : inner_(inner), marker_(std::move(marker)), before_(std::move(before)) {}
+  std::string_view dialect() const override { return inner_.dialect(); }
+  Result<SqlResult> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
+    if (before_ && sql.find(marker_) != std::string_view::npos) std::exchange(before_, nullptr)();
+    return inner_.Query(sql, params);
+  }
+  Status ExecScript(std::string_view sql) override { return inner_.ExecScript(sql); }
+  Status LimitStatementTime(std::chrono::milliseconds limit) override { return inner_.LimitStatementTime(limit); }
+  bool healthy() const override { return inner_.healthy(); }
+  Result<bool> TableExists(const std::string& name) override { return inner_.TableExists(name); }
+
+ protected:
+  Status DoBegin(bool immediate) override { return inner_.Begin(immediate); }
+  Status DoCommit() override { return inner_.Commit(); }
+  Status DoRollback() override { return inner_.Rollback(); }
+
+ private:
+  SqlConnection& inner_;
+  std::string marker_;
+  std::function<void()> before_;
+};
+
+// The unique job an enqueue conflicts with can finish before the enqueue looks it up (another
+// daemon's worker completing it): the enqueue takes the key with a new job, as it would have a
+// moment later, instead of failing (an event writer answered 503 for it).
+TEST_P(EnqueuePathTest, AUniqueJobFinishingDuringTheEnqueueIsReplacedNotAnError) {
+  // SQLite's writers take turns: no other connection can finish the job inside the enqueue.
+  if (conn_->dialect() != "postgres") GTEST_SKIP() << "one writer at a time on SQLite";
+  auto now = std::chrono::system_clock::now();
+  auto first = EnqueueJobs(*conn_, {Job("enqueue_path_u", "enqueue_path_u:one")}, now);
+  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_TRUE((*first)[0].inserted);
+  auto other = db_.Connect();
+  ASSERT_TRUE(other);
+  InterleavingConnection racing(*conn_, "SELECT id FROM vigil_jobs WHERE unique_key", [&] {
+    auto done = other->Query("UPDATE vigil_jobs SET state = 'completed' WHERE id = $1", {(*first)[0].id});
+    ASSERT_TRUE(done.ok()) << done.error();
+  });
+  auto second = EnqueueJobs(racing, {Job("enqueue_path_u", "enqueue_path_u:one")}, now);
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_TRUE((*second)[0].inserted);
+  EXPECT_NE((*second)[0].id, (*first)[0].id);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE unique_key = 'enqueue_path_u:one' AND state = 'available'"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, EnqueuePathTest, ::testing::ValuesIn(testing::kDialects));
