@@ -1,6 +1,7 @@
 // Migrations and watcher sync on both SQLite and a real PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "store/migrator.h"
@@ -34,6 +35,48 @@ TEST_P(StoreTest, MigratesFreshDatabase) {
   for (const char* platform : {"messages", "conversations", "message_embeddings", "context_backups"}) {
     EXPECT_FALSE(*conn->TableExists(platform)) << platform << " belongs to the platform";
   }
+}
+
+// seeds/000 has watcher_events.raw_data and source_metadata as JSON (`json` from SQLAlchemy): a
+// database vigil made with jsonb (migrations before 0023) is brought to json with its rows; a
+// platform's own table is left as it is.
+TEST_P(StoreTest, EventPayloadColumnsAreJsonAsThePlatformHasThem) {
+  if (std::string(GetParam()) != "postgres") GTEST_SKIP() << "SQLite stores JSON as TEXT either way";
+  auto conn = db_.Connect();
+  ASSERT_TRUE(conn);
+  auto all = MigrationsFor(GetParam());
+  std::vector<EmbeddedMigration> before_json;
+  for (const auto& m : all) {
+    if (m.version < 23) before_json.push_back(m);
+  }
+  ASSERT_TRUE(Migrate(*conn, before_json).ok());
+  auto type_of = [&](const char* column) {
+    auto r = conn->Query("SELECT data_type FROM information_schema.columns WHERE table_name = 'watcher_events' AND column_name = $1",
+                         {std::string(column)});
+    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : std::string("?");
+  };
+  ASSERT_EQ(type_of("raw_data"), "jsonb");
+  ASSERT_TRUE(conn->Query("INSERT INTO watcher_events (id, title, source_type, source_id, raw_data, source_metadata, detected_at)"
+                          " VALUES ('8f7c1f7e-3c2a-4d6b-9a51-0d2f4c6b7a10', 't', 'webhook', 's1', '{\"a\": [1, 2]}',"
+                          " '{\"k\": \"v\"}', now())")
+                  .ok());
+  auto report = Migrate(*conn);
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_EQ(type_of("raw_data"), "json");
+  EXPECT_EQ(type_of("source_metadata"), "json");
+  auto row = conn->Query("SELECT raw_data::text, source_metadata::text FROM watcher_events");
+  ASSERT_TRUE(row.ok() && row->rows.size() == 1);
+  EXPECT_EQ(nlohmann::json::parse(row->rows[0].Text(0)), nlohmann::json::parse(R"({"a": [1, 2]})"));
+  EXPECT_EQ(nlohmann::json::parse(row->rows[0].Text(1)), nlohmann::json::parse(R"({"k": "v"})"));
+  auto compression = conn->Query("SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'watcher_events'::regclass AND attname = 'raw_data'");
+  ASSERT_TRUE(compression.ok());
+  EXPECT_EQ(compression->rows[0].Text(0), "l") << "lz4 (Debian's PostgreSQL has it)";
+  // A platform's json table is not touched: the migration applied again changes nothing.
+  ASSERT_TRUE(conn->Query("ALTER TABLE watcher_events ALTER COLUMN raw_data SET COMPRESSION pglz").ok());
+  ASSERT_TRUE(conn->Query("DELETE FROM schema_migrations WHERE version = 23").ok());
+  ASSERT_TRUE(Migrate(*conn).ok());
+  compression = conn->Query("SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'watcher_events'::regclass AND attname = 'raw_data'");
+  EXPECT_EQ(compression->rows[0].Text(0), "p");
 }
 
 TEST_P(StoreTest, MigrateIsIdempotentOnExistingDatabase) {
