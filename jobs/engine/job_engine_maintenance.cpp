@@ -177,7 +177,8 @@ Steady::time_point JobEngine::Maintain(SqlConnection& db, MaintainDue& due, bool
       due.metrics_quiet_until = now + kQuietMetricsEvery;
       // The count reads every waiting job: under a backlog of tens of thousands it takes the
       // server a tenth of a second, from every daemon. At most 1% of the time goes to it.
-      due.metrics_not_before = Steady::now() + (Steady::now() - sample_started) * kMetricsCostShare;
+      auto sampled = Steady::now();
+      due.metrics_not_before = sampled + (sampled - sample_started) * kMetricsCostShare;
       due.metrics = std::max(due.metrics, due.metrics_not_before);
     }
   }
