@@ -59,10 +59,12 @@ Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url,
 
 Status RelaxCommitSync(SqlConnection& db) {
   if (db.dialect() == "postgres") return db.ExecScript("SET synchronous_commit = off");
-  auto mode = db.Query("PRAGMA journal_mode");
-  if (!mode.ok()) return mode.status();
-  if (mode->rows.empty() || mode->rows[0].Text(0) != "wal") return Status::Ok();  // NORMAL is safe only in WAL mode
-  return db.ExecScript("PRAGMA synchronous = NORMAL");
+  return SyncSqliteCommits(db, false);  // NORMAL without the sync after each commit, in WAL mode only
+}
+
+Status RestoreCommitSync(SqlConnection& db) {
+  if (db.dialect() == "postgres") return db.ExecScript("SET synchronous_commit = on");
+  return SyncSqliteCommits(db, true);
 }
 
 }  // namespace vigil

@@ -158,6 +158,8 @@ inline Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const SqlTarget&
 // the server alone) may undo the last ones. Only for work that is redone when it is lost (the job
 // engine's claims; see jobs/engine/job_engine.cpp for where else and why).
 Status RelaxCommitSync(SqlConnection& db);
+// Undoes RelaxCommitSync: every commit on disk when it returns again, as a connection opens.
+Status RestoreCommitSync(SqlConnection& db);
 
 // Runs `fn` inside a transaction: commits if it returns ok, rolls back otherwise.
 template <class Fn>

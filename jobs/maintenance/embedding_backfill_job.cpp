@@ -21,31 +21,20 @@ using Seconds = std::chrono::duration<double>;
 // batch, which was most of a fast backfill's wall time. SQLite's checkpoints move to a thread of
 // their own (BackgroundCheckpoints): a checkpoint syncs the database file, and done by the pass's
 // connection (every 1,000 pages by default) it made a batch write take 10 to 70 ms now and then,
-// long enough to leave a fast provider idle. The previous settings are restored.
+// long enough to leave a fast provider idle. The connection's own settings are restored.
 class RelaxedCommits {
  public:
-  explicit RelaxedCommits(SqlConnection& db) : db_(db), pg_(db.dialect() == "postgres"), checkpoints_(db) {
-    previous_sync_ = Setting(pg_ ? "SHOW synchronous_commit" : "PRAGMA synchronous");
-    if (!previous_sync_.empty() && !RelaxCommitSync(db_).ok()) previous_sync_.clear();
-  }
+  explicit RelaxedCommits(SqlConnection& db) : db_(db), checkpoints_(db) { relaxed_ = RelaxCommitSync(db_).ok(); }
   ~RelaxedCommits() {
-    if (!previous_sync_.empty()) {
-      (void)db_.ExecScript(pg_ ? "SET synchronous_commit = '" + previous_sync_ + "'" : "PRAGMA synchronous = " + previous_sync_);
-    }
+    if (relaxed_) (void)RestoreCommitSync(db_);
   }
   RelaxedCommits(const RelaxedCommits&) = delete;
   RelaxedCommits& operator=(const RelaxedCommits&) = delete;
 
  private:
-  std::string Setting(const std::string& sql) {
-    auto r = db_.Query(sql);
-    return r.ok() && !r->rows.empty() ? r->rows[0].Text(0) : std::string();
-  }
-
   SqlConnection& db_;
-  bool pg_;
   BackgroundCheckpoints checkpoints_;
-  std::string previous_sync_;  // "" when nothing was changed
+  bool relaxed_ = false;
 };
 
 int64_t CountSourceRows(SqlConnection& db, const EmbeddingSource& s) {

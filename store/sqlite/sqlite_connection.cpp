@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 namespace vigil {
 namespace {
@@ -93,38 +94,60 @@ class SqliteConnection final : public SqlConnection {
       return err;
     }
     result.affected = sqlite3_changes(db_);
+    if (!sqlite3_stmt_readonly(st)) wrote_ = true;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    if (sqlite3_get_autocommit(db_)) {  // a statement of its own, committed as it ran
+      if (Status synced = SyncCommitted(); !synced.ok()) return synced;
+    }
     return result;
   }
 
+  // A script may write anything (migrations, pragmas): counted as a write.
   Status ExecScript(std::string_view sql) override {
-    statement_started_ = std::chrono::steady_clock::now();
-    char* msg = nullptr;
-    int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &msg);
-    if (rc == SQLITE_OK) return Status::Ok();
-    std::string text = msg ? msg : sqlite3_errstr(rc);
-    sqlite3_free(msg);
-    return Status::Error("sqlite: " + text, KindOf(rc, text));
+    Status s = Exec(sql);
+    wrote_ = true;
+    if (sqlite3_get_autocommit(db_)) {
+      if (Status synced = SyncCommitted(); !synced.ok() && s.ok()) return synced;
+    }
+    return s;
   }
 
-  // A write transaction holds the gate (write_gate.h) from before its BEGIN to its end.
+  // A write transaction holds the gate (write_gate.h) from before its BEGIN to its end; what it
+  // committed is synced to disk after the gate is left (SyncCommitted).
   Status DoBegin(bool immediate) override {
     if (immediate && gate_ && !gate_held_) EnterGate();
-    Status s = ExecScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    Status s = Exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
     if (!s.ok() && sqlite3_get_autocommit(db_)) LeaveGate();
     return s;
   }
   Status DoCommit() override {
     LiftStatementLimit();
-    Status s = ExecScript("COMMIT");
-    if (sqlite3_get_autocommit(db_)) LeaveGate();  // a COMMIT that failed leaves the transaction open
-    return s;
+    Status s = Exec("COMMIT");
+    if (!sqlite3_get_autocommit(db_)) return s;  // a COMMIT that failed leaves the transaction open
+    LeaveGate();
+    if (!s.ok()) return s;
+    return SyncCommitted();
   }
   Status DoRollback() override {
     LiftStatementLimit();
-    Status s = ExecScript("ROLLBACK");
-    if (sqlite3_get_autocommit(db_)) LeaveGate();
+    Status s = Exec("ROLLBACK");
+    if (sqlite3_get_autocommit(db_)) {
+      LeaveGate();
+      wrote_ = false;
+    }
+    return s;
+  }
+
+  // Commits leave the WAL's fsync to SyncCommitted (synchronous = NORMAL), or with `on` false
+  // (RelaxCommitSync) need not reach the disk at all: only for a file in WAL mode, where NORMAL
+  // never corrupts.
+  Status SyncAfterCommits(bool on) {
+    auto mode = Query("PRAGMA journal_mode", {});
+    if (!mode.ok()) return mode.status();
+    if (mode->rows.empty() || mode->rows[0].Text(0) != "wal") return Status::Ok();  // FULL stays
+    Status s = Exec("PRAGMA synchronous=NORMAL");
+    if (s.ok()) sync_after_commit_ = on;
     return s;
   }
 
@@ -211,6 +234,36 @@ class SqliteConnection final : public SqlConnection {
     return conn->timed_out_ ? 1 : 0;
   }
 
+  Status Exec(std::string_view sql) {
+    statement_started_ = std::chrono::steady_clock::now();
+    char* msg = nullptr;
+    int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &msg);
+    if (rc == SQLITE_OK) return Status::Ok();
+    std::string text = msg ? msg : sqlite3_errstr(rc);
+    sqlite3_free(msg);
+    return Status::Error("sqlite: " + text, KindOf(rc, text));
+  }
+
+  // What this connection committed since its last sync, made durable: an fsync of the WAL file,
+  // as synchronous = FULL would have done inside COMMIT, but after the process's write gate is
+  // left. Inside COMMIT the other writers waited for the disk too (a webhook burst spent some 60%
+  // of the event writer's turns, and a fifth of the triage job's, in that fsync; bench/README.md):
+  // now they write while it syncs, and a commit is still on disk when Commit returns. The frames
+  // synced are those written before the call, this connection's among them; a checkpoint that
+  // copied them into the database file first synced that file (every connection is NORMAL or
+  // FULL, never OFF), and a WAL restarted meanwhile had its header synced by SQLite.
+  Status SyncCommitted() {
+    if (!std::exchange(wrote_, false) || !sync_after_commit_) return Status::Ok();
+    sqlite3_file* wal = nullptr;
+    if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK || wal == nullptr ||
+        wal->pMethods == nullptr)
+      return Status::Ok();  // no WAL open: nothing was written to one
+    int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+    if (rc == SQLITE_OK) return Status::Ok();
+    return Status::Error(std::string("sqlite: the commit is written but syncing the WAL to disk failed: ") + sqlite3_errstr(rc),
+                         ErrorKind::kUnavailable);
+  }
+
   bool EnterGate() {
     gate_held_ = gate_->Enter(busy_.timeout());
     return gate_held_;
@@ -246,6 +299,8 @@ class SqliteConnection final : public SqlConnection {
   std::shared_ptr<WriteGate> gate_;  // nullptr: an in-memory or read-only database
   std::shared_ptr<WalCheckpointer> checkpointer_;  // nullptr: commits checkpoint as SQLite does
   bool gate_held_ = false;
+  bool sync_after_commit_ = false;  // SyncCommitted fsyncs (SyncAfterCommits)
+  bool wrote_ = false;              // something was written since the last SyncCommitted
   std::chrono::milliseconds statement_limit_{0};  // 0: none (LimitStatementTime until the transaction ends)
   std::chrono::steady_clock::time_point statement_started_;
   bool timed_out_ = false;  // the progress handler interrupted the statement
@@ -293,9 +348,11 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
   // journal_size_limit: each time the WAL restarts from its beginning it is cut back to 64 MB,
   // instead of keeping on disk the largest size it ever reached (300-570 MB after a 10 s webhook
   // burst; 67 MB with the limit, measured the same way).
+  // synchronous: FULL, or in WAL mode NORMAL with the WAL synced after each commit (SyncCommitted).
   Status s = conn->ExecScript(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
       " PRAGMA journal_size_limit=67108864;");
+  if (s.ok()) s = conn->SyncAfterCommits(true);
   if (!s.ok()) return s.WithContext("opening " + path);
   conn->AttachCheckpointer();
   return std::unique_ptr<SqlConnection>(std::move(conn));
@@ -303,6 +360,11 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
 
 void ReattachWalCheckpointer(SqlConnection& db) {
   if (auto* sqlite = dynamic_cast<SqliteConnection*>(&db)) sqlite->AttachCheckpointer();
+}
+
+Status SyncSqliteCommits(SqlConnection& db, bool on) {
+  if (auto* sqlite = dynamic_cast<SqliteConnection*>(&db)) return sqlite->SyncAfterCommits(on);
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteReadOnly(const std::string& path, int busy_timeout_ms) {

@@ -1,5 +1,6 @@
-// The SQLite driver of SqlConnection: WAL journal, synchronous=FULL (a commit is on disk when it
-// returns), a busy timeout (waiting in short sleeps, so a lock is taken soon after its release),
+// The SQLite driver of SqlConnection: WAL journal, a commit on disk when it returns (the WAL is
+// synced after each commit, once the process's other writers may go on; synchronous=FULL where
+// the file cannot be in WAL mode), a busy timeout (waiting in short sleeps, so a lock is taken soon after its release),
 // and a cache of prepared statements. One connection per thread.
 #pragma once
 
@@ -21,6 +22,10 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteReadOnly(const std::string& pat
 // Attaches again the WAL checkpointer of a SQLite connection that has one (wal_checkpointer.h),
 // after a PRAGMA wal_autocheckpoint replaced its hook; nothing for other connections.
 void ReattachWalCheckpointer(SqlConnection& db);
+
+// RelaxCommitSync's and RestoreCommitSync's SQLite half: in WAL mode, whether the WAL is synced
+// after each commit (synchronous = NORMAL either way); nothing in another journal mode (FULL).
+Status SyncSqliteCommits(SqlConnection& db, bool on);
 
 // Rewrites `$1` placeholders as SQLite's `?1`, leaving quoted text alone.
 std::string SqliteTranslatePlaceholders(std::string_view sql);

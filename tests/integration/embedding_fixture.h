@@ -15,6 +15,7 @@
 #include "tests/support/platform_db.h"
 #include "tests/support/stand_in_server.h"
 #include "tests/support/test_db.h"
+#include "tests/support/wal_syncs.h"
 
 namespace vigil::testing {
 
@@ -22,6 +23,7 @@ class EmbeddingWorld : public testsupport::StandInServer, public ::testing::With
  protected:
   void SetUp() override {
     StartStandIn();
+    CountWalSyncs();  // before any connection opens
     conn_ = db_.ConnectMigrated();
     ASSERT_TRUE(conn_);
     Serve("/v1/embeddings", [this](const HttpRequest& req) { return Embeddings(req); });
