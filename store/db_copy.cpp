@@ -101,8 +101,9 @@ Result<std::vector<TableCopyReport>> CopyVigilTables(SqlConnection& from, SqlCon
   for (const auto& t : *target_tables) {
     // The migration record and vigil_settings (who made which platform table, the id form) are
     // the target's own facts, written by its migration; vigil_changes, the live stream's feed, is
-    // the target's own too (its triggers write it as jobs and events are copied; cleared below).
-    if (t != "schema_migrations" && t != "vigil_settings" && t != "vigil_changes" &&
+    // the target's own too (its triggers write it as jobs and events are copied; cleared below),
+    // and so is the triage epoch (a count of the target's own triage batches, docs/triage.md).
+    if (t != "schema_migrations" && t != "vigil_settings" && t != "vigil_changes" && t != "vigil_triage_epoch" &&
         std::find(order.begin(), order.end(), t) == order.end())
       order.push_back(t);
   }

@@ -104,7 +104,7 @@ Status ExtendLeases(SqlConnection& db, const std::vector<int64_t>& ids, const st
 
 // Hands jobs back untouched (not started: attempt is restored). Used on graceful stop.
 // The job's unique_key is let go (a running job that wants jobs of its key enqueued meanwhile:
-// the batched triage).
+// the batched triage), in a write transaction of its own.
 Status ReleaseUniqueKey(SqlConnection& db, int64_t id);
 Status ReleaseJobs(SqlConnection& db, const std::vector<int64_t>& ids, const std::string& worker, TimePoint now,
                    bool count_attempt);

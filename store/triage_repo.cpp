@@ -103,6 +103,18 @@ Result<std::set<std::string>> RecordTriagesInTx(SqlConnection& db, const std::ve
   return written;
 }
 
+Result<int64_t> TriageEpoch(SqlConnection& db) {
+  auto r = db.Query("SELECT n FROM vigil_triage_epoch WHERE id = 1");
+  if (!r.ok()) return r.status();
+  if (r->rows.empty()) return Status::Error("vigil_triage_epoch has no row (run vigil migrate)");
+  return r->rows[0].Int(0);
+}
+
+Status BumpTriageEpochInTx(SqlConnection& db) {
+  if (db.dialect() == "postgres") return Status::Ok();  // its batches never decide before they lock
+  return db.Query("UPDATE vigil_triage_epoch SET n = n + 1 WHERE id = 1").status();
+}
+
 Status QueueForTriageInTx(SqlConnection& db, const std::vector<std::string>& event_ids, TimePoint now) {
   constexpr size_t kRowsPerInsert = 500;
   for (size_t start = 0; start < event_ids.size(); start += kRowsPerInsert) {
@@ -158,20 +170,28 @@ Result<int64_t> PendingTriageCount(SqlConnection& db) {
 Result<std::vector<StoredKeys>> EventsHoldingKeys(SqlConnection& db, const std::string& community, const std::set<std::string>& keys) {
   std::vector<StoredKeys> out;
   if (keys.empty()) return out;
-  std::string sql = "SELECT event_id, dedupe_key FROM vigil_triage_keys WHERE community = $1 AND dedupe_key IN (";
+  // No ORDER BY: given one, SQLite walked the community's (community, created_at) index, every key
+  // the community ever stored, for the order's sake (3.7 ms a triage batch at 8,000 keys, growing
+  // with the table), where the primary key finds each asked-for key directly. Ordered here.
+  std::string sql = "SELECT event_id, dedupe_key, created_at FROM vigil_triage_keys WHERE community = $1 AND dedupe_key IN (";
   std::vector<SqlValue> params = {community};
   for (const auto& key : keys) {
     params.push_back(key);
     sql += (params.size() == 2 ? "$" : ", $") + std::to_string(params.size());
   }
-  auto r = db.Query(sql + ") ORDER BY created_at, event_id", params);
+  auto r = db.Query(sql + ")", params);
   if (!r.ok()) return r.status();
+  std::vector<const SqlRow*> rows;
+  for (const auto& row : r->rows) rows.push_back(&row);
+  std::sort(rows.begin(), rows.end(), [](const SqlRow* a, const SqlRow* b) {
+    return std::pair(a->Int(2), a->Text(0)) < std::pair(b->Int(2), b->Text(0));
+  });
   std::map<std::string, size_t> index;
-  for (const auto& row : r->rows) {
-    std::string id = row.Text(0);
+  for (const SqlRow* row : rows) {
+    std::string id = row->Text(0);
     auto [it, fresh] = index.emplace(id, out.size());
     if (fresh) out.push_back({id, {}});
-    out[it->second].keys.insert(row.Text(1));
+    out[it->second].keys.insert(row->Text(1));
   }
   return out;
 }

@@ -57,6 +57,12 @@ struct TriageVerdict {
 // once in `verdicts`; one statement per 200 verdicts, and one for their changes.
 Result<std::set<std::string>> RecordTriagesInTx(SqlConnection& db, const std::vector<TriageVerdict>& verdicts);
 
+// Triage's epoch (vigil_triage_epoch): on SQLite a count that every stored batch of verdicts moves
+// on (BumpTriageEpochInTx, from StoreDecidedInTx), so a batch decided outside the write lock can
+// tell whether another triage stored anything since it read the count. PostgreSQL leaves it at 0.
+Result<int64_t> TriageEpoch(SqlConnection& db);
+Status BumpTriageEpochInTx(SqlConnection& db);
+
 // The triage queue (vigil_triage_pending): new events wait there for the batched triage job.
 struct PendingTriage {
   int64_t seq = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <set>
 #include <spdlog/spdlog.h>
 
@@ -35,10 +36,10 @@ Result<std::optional<DecidedEvent>> DecideRow(const TriageSettings& settings, Sq
   return std::optional<DecidedEvent>(std::move(one));
 }
 
-// Triages loaded events by the rules inside the caller's transaction, in order: each decided with
-// the ones before it in mind, all stored together. outs[i] is rows[i]'s.
-Status TriageRowsInTx(const TriageSettings& settings, SqlConnection& db, const std::vector<const TriageEventRow*>& rows, TimePoint now,
-                      const CancelToken* cancel, std::vector<TriageOutcome>* outs) {
+// Decides loaded events by the rules, in order, each with the ones before it in mind, reading
+// inside the caller's transaction; `decided` gets those to store. outs[i] is rows[i]'s.
+Status DecideRowsInTx(const TriageSettings& settings, SqlConnection& db, const std::vector<const TriageEventRow*>& rows, TimePoint now,
+                      const CancelToken* cancel, std::vector<TriageOutcome>* outs, std::vector<DecidedEvent>* decided) {
   outs->assign(rows.size(), TriageOutcome{});
   DecidedEarlier earlier;
   // The stored events the rows' near-duplicate checks would read first, read for all of them.
@@ -51,12 +52,20 @@ Status TriageRowsInTx(const TriageSettings& settings, SqlConnection& db, const s
     asks.push_back({&communities.back(), e->community_id, ViewOf(*e)});
   }
   if (Status s = ReadAheadNovelty(db, asks, now, &earlier.novelty); !s.ok()) return s;
-  std::vector<DecidedEvent> decided;
   for (size_t i = 0; i < rows.size(); ++i) {
     auto one = DecideRow(settings, db, *rows[i], now, cancel, &earlier, &(*outs)[i]);
     if (!one.ok()) return Status::Error("event " + rows[i]->id + ": " + one.error());
-    if (*one) decided.push_back(std::move(**one));
+    if (*one) decided->push_back(std::move(**one));
   }
+  return Status::Ok();
+}
+
+// Triages loaded events by the rules inside the caller's transaction: decided, then all stored
+// together. outs[i] is rows[i]'s.
+Status TriageRowsInTx(const TriageSettings& settings, SqlConnection& db, const std::vector<const TriageEventRow*>& rows, TimePoint now,
+                      const CancelToken* cancel, std::vector<TriageOutcome>* outs) {
+  std::vector<DecidedEvent> decided;
+  if (Status s = DecideRowsInTx(settings, db, rows, now, cancel, outs, &decided); !s.ok()) return s;
   return StoreDecidedInTx(settings, db, decided, now);
 }
 
@@ -104,43 +113,114 @@ Status TriageQueuedOne(const TriageSettings& settings, HttpClient* http, SqlConn
   });
 }
 
+// A page of the queue with its events loaded, in the queue's order: what a batch triages.
+struct QueuedPage {
+  std::vector<PendingTriage> taken;
+  std::vector<int64_t> seqs;
+  std::vector<TriageEventRow> loaded;
+  std::vector<const TriageEventRow*> rows;  // into `loaded`: each event once
+  TriageBatchOutcome counts;                // the gone and the queued twice
+};
+
+// Takes the queue's oldest page (on PostgreSQL locking its rows) and loads its events, inside the
+// caller's transaction.
+Status ReadQueuedPageInTx(SqlConnection& db, QueuedPage* page) {
+  auto taken = TakePendingTriageInTx(db, kTriageBatch);
+  if (!taken.ok()) return taken.status();
+  page->taken = std::move(*taken);
+  std::vector<std::string> ids;
+  for (const auto& p : page->taken) {
+    ids.push_back(p.event_id);
+    page->seqs.push_back(p.seq);
+  }
+  auto loaded = LoadEventsForTriage(db, ids);
+  if (!loaded.ok()) return loaded.status();
+  page->loaded = std::move(*loaded);
+  std::map<std::string, const TriageEventRow*> by_id;
+  for (const auto& e : page->loaded) by_id.emplace(e.id, &e);
+  // In the queue's order; an event queued twice is triaged once (the second is "already").
+  std::set<std::string> seen;
+  for (const auto& p : page->taken) {
+    auto it = by_id.find(p.event_id);
+    if (it == by_id.end()) page->counts.gone++;
+    else if (!seen.insert(p.event_id).second) page->counts.already++;
+    else page->rows.push_back(it->second);
+  }
+  return Status::Ok();
+}
+
 // One batch of queued events in one transaction: their verdicts written and their queue rows
 // deleted together. The events are loaded in one statement and their verdicts, scores and traces
 // written in a few for the lot (on PostgreSQL each statement is a round trip). Returns how many
 // rows the batch took (0: the queue is empty).
 Result<size_t> TriageQueuedBatch(const TriageSettings& settings, SqlConnection& db, TimePoint now, const CancelToken* cancel,
                                  std::vector<PendingTriage>* taken, TriageBatchOutcome* out) {
-  TriageBatchOutcome batch;
+  QueuedPage page;
   Status s = InTransaction(db, true, [&]() -> Status {
-    auto page = TakePendingTriageInTx(db, kTriageBatch);
-    if (!page.ok()) return page.status();
-    *taken = std::move(*page);
-    std::vector<std::string> ids;
-    std::vector<int64_t> seqs;
-    for (const auto& p : *taken) {
-      ids.push_back(p.event_id);
-      seqs.push_back(p.seq);
-    }
-    auto loaded = LoadEventsForTriage(db, ids);
-    if (!loaded.ok()) return loaded.status();
-    std::map<std::string, const TriageEventRow*> by_id;
-    for (const auto& e : *loaded) by_id.emplace(e.id, &e);
-    // In the queue's order; an event queued twice is triaged once (the second is "already").
-    std::vector<const TriageEventRow*> rows;
-    std::set<std::string> seen;
-    for (const auto& p : *taken) {
-      auto it = by_id.find(p.event_id);
-      if (it == by_id.end()) batch.gone++;
-      else if (!seen.insert(p.event_id).second) batch.already++;
-      else rows.push_back(it->second);
-    }
+    page = QueuedPage{};
+    if (Status st = ReadQueuedPageInTx(db, &page); !st.ok()) return st;
     std::vector<TriageOutcome> outs;
-    if (Status st = TriageRowsInTx(settings, db, rows, now, cancel, &outs); !st.ok()) return st;
-    for (const auto& one : outs) batch.Count(one);
-    return DeletePendingTriageInTx(db, seqs).status();
+    if (Status st = TriageRowsInTx(settings, db, page.rows, now, cancel, &outs); !st.ok()) return st;
+    for (const auto& one : outs) page.counts.Count(one);
+    return DeletePendingTriageInTx(db, page.seqs).status();
   });
+  *taken = std::move(page.taken);
   if (!s.ok()) return s;
-  out->Add(batch);
+  out->Add(page.counts);
+  return taken->size();
+}
+
+// The same batch on SQLite, whose writers take turns (store/sqlite/write_gate.h): the page is read
+// and its events decided in a read transaction, while the event writer and the job engine write,
+// and only the verdicts are stored in the write turn, if the decisions still hold then: the triage
+// epoch unmoved (no other triage stored anything the rules read) and every queue row of the page
+// still there. Else the turn is given back unused and the batch is done as above, deciding inside
+// the turn (two triage runs on one page, a CLI triage meanwhile). Under a webhook burst the rules'
+// reads and work were over half of the triage job's turn.
+//
+// One such batch at a time in the process: two would read the same page and one decide it in
+// vain (a third of the batches under a burst, each triage run's key being free while it runs).
+// A run that finds another's batch under way ends as if the queue were empty: the other reads the
+// queue again after its batch, so it sees every event queued before this run began.
+Result<size_t> TriageQueuedBatchDecidedFirst(const TriageSettings& settings, SqlConnection& db, TimePoint now,
+                                             const CancelToken* cancel, std::vector<PendingTriage>* taken,
+                                             TriageBatchOutcome* out) {
+  static std::mutex one_at_a_time;
+  std::unique_lock<std::mutex> turn(one_at_a_time, std::try_to_lock);
+  if (!turn.owns_lock()) return size_t(0);
+  QueuedPage page;
+  int64_t epoch = 0;
+  std::vector<TriageOutcome> outs;
+  std::vector<DecidedEvent> decided;
+  Status read = InTransaction(db, false, [&]() -> Status {
+    auto e = TriageEpoch(db);
+    if (!e.ok()) return e.status();
+    epoch = *e;
+    if (Status st = ReadQueuedPageInTx(db, &page); !st.ok()) return st;
+    return DecideRowsInTx(settings, db, page.rows, now, cancel, &outs, &decided);
+  });
+  if (!read.ok()) {
+    *taken = std::move(page.taken);
+    return read;
+  }
+  if (page.taken.empty()) return size_t(0);
+  bool stale = false;
+  Status stored = InTransaction(db, true, [&]() -> Status {
+    auto e = TriageEpoch(db);
+    if (!e.ok()) return e.status();
+    if (*e == epoch) {
+      auto deleted = DeletePendingTriageInTx(db, page.seqs);
+      if (!deleted.ok()) return deleted.status();
+      if (*deleted == static_cast<int64_t>(page.seqs.size())) return StoreDecidedInTx(settings, db, decided, now);
+    }
+    stale = true;
+    return Status::Error("the triage batch's decisions are stale");  // rolls back
+  });
+  if (stale) return TriageQueuedBatch(settings, db, now, cancel, taken, out);
+  *taken = std::move(page.taken);
+  if (!stored.ok()) return stored;
+  for (const auto& one : outs) page.counts.Count(one);
+  out->Add(page.counts);
   return taken->size();
 }
 
@@ -223,7 +303,8 @@ Result<TriageBatchOutcome> TriageQueued(const TriageSettings& settings, HttpClie
     std::vector<PendingTriage> page;
     Status failed = Status::Ok();
     if (!ask_llm) {
-      auto n = TriageQueuedBatch(settings, db, clock.Now(), cancel, &page, &out);
+      auto n = db.dialect() == "sqlite" ? TriageQueuedBatchDecidedFirst(settings, db, clock.Now(), cancel, &page, &out)
+                                        : TriageQueuedBatch(settings, db, clock.Now(), cancel, &page, &out);
       if (n.ok() && *n == 0) return out;
       if (n.ok()) continue;
       if (!db.healthy() || page.empty()) return n.status();

@@ -80,6 +80,7 @@ Status StoreNotificationInTx(const TriageSettings& settings, SqlConnection& db, 
 Status StoreDecidedInTx(const TriageSettings& settings, SqlConnection& db, std::vector<DecidedEvent>& all, TimePoint now) {
   std::vector<TriageVerdict> verdicts;
   for (const DecidedEvent& one : all) verdicts.push_back({one.e->id, SignalName(one.d.score.signal), one.d.score.reasoning});
+  if (Status s = BumpTriageEpochInTx(db); !s.ok()) return s;
   auto written = RecordTriagesInTx(db, verdicts);
   if (!written.ok()) return written.status();
   std::vector<DecidedEvent*> mine;

@@ -24,7 +24,8 @@ struct DecidedEvent {
 
 // Stores decided events (each at most once) inside the caller's transaction: their verdicts, and
 // for the events whose verdict this wrote (their hypotheses filled in), their scores and dedupe
-// traces, a few statements for the lot, then each one's notification in order. An event another triage got to first is left
+// traces, a few statements for the lot, then each one's notification in order; on SQLite the
+// triage epoch moves on (store/triage_repo.h). An event another triage got to first is left
 // alone (out->already_triaged): its verdict, notification and follow-ups are that triage's.
 Status StoreDecidedInTx(const TriageSettings& settings, SqlConnection& db, std::vector<DecidedEvent>& all, TimePoint now);
 

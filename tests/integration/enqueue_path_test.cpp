@@ -10,6 +10,7 @@
 #include "common/metrics.h"
 #include "jobs/engine/job_engine.h"
 #include "store/job_repo.h"
+#include "tests/support/observed_connection.h"
 #include "tests/support/test_db.h"
 #include "tests/support/wait_for.h"
 
@@ -103,29 +104,12 @@ TEST_P(EnqueuePathTest, ACommitOnAnyConnectionWakesTheEngineWithoutWaitingForAPo
 
 // A connection that, once, runs `before` ahead of the first statement containing `marker`: the
 // moment between two statements of a caller where another process can act.
-class InterleavingConnection : public SqlConnection {
+class InterleavingConnection : public testing::ObservedConnection {
  public:
   InterleavingConnection(SqlConnection& inner, std::string marker, std::function<void()> before)
-      : inner_(inner), marker_(std::move(marker)), before_(std::move(before)) {}
-  std::string_view dialect() const override { return inner_.dialect(); }
-  Result<SqlResult> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
-    if (before_ && sql.find(marker_) != std::string_view::npos) std::exchange(before_, nullptr)();
-    return inner_.Query(sql, params);
-  }
-  Status ExecScript(std::string_view sql) override { return inner_.ExecScript(sql); }
-  Status LimitStatementTime(std::chrono::milliseconds limit) override { return inner_.LimitStatementTime(limit); }
-  bool healthy() const override { return inner_.healthy(); }
-  Result<bool> TableExists(const std::string& name) override { return inner_.TableExists(name); }
-
- protected:
-  Status DoBegin(bool immediate) override { return inner_.Begin(immediate); }
-  Status DoCommit() override { return inner_.Commit(); }
-  Status DoRollback() override { return inner_.Rollback(); }
-
- private:
-  SqlConnection& inner_;
-  std::string marker_;
-  std::function<void()> before_;
+      : ObservedConnection(inner, [marker = std::move(marker), before = std::move(before)](std::string_view sql, const auto&) mutable {
+          if (before && sql.find(marker) != std::string_view::npos) std::exchange(before, nullptr)();
+        }) {}
 };
 
 // The unique job an enqueue conflicts with can finish before the enqueue looks it up (another

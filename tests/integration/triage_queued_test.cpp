@@ -6,6 +6,7 @@
 #include "store/event_score_repo.h"
 #include "store/triage_repo.h"
 #include "tests/integration/triage_job_fixture.h"
+#include "tests/support/observed_connection.h"
 
 namespace vigil {
 namespace {
@@ -97,6 +98,72 @@ TEST_P(TriageQueuedTest, ABatchFindsTheStoredEventsItsEventsRepeat) {
   for (size_t i = 0; i + 2 < queued.size(); ++i)
     ASSERT_EQ(Reasoning(queued[i]).find("near-duplicate of event " + original), std::string::npos) << Reasoning(queued[i]);
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);  // the stored paper's only
+}
+
+// On SQLite a batch decides its events in a read transaction, outside the write turn, and stores
+// them only if no other triage stored anything meanwhile. Here another connection triages, between
+// the batch's read of the epoch and of its page, the paper the batch's event repeats: the batch's
+// decision (novel) is stale and it decides again in its write turn (a near-duplicate).
+TEST_P(TriageQueuedTest, ADecisionMadeBeforeAnotherTriageStoredIsMadeAgain) {
+  if (env_.db().dialect() != "sqlite") GTEST_SKIP() << "PostgreSQL's batches decide on the rows they lock";
+  auto settings = env_.Configure(Yaml());
+  Event paper = TriageEnv::Pubmed("pubmed4.xml");
+  std::string stored_paper = env_.Store("pubmed-onc", "oncology", paper);
+  std::string same_paper = env_.Store("journal-feed", "oncology", paper);
+  ASSERT_TRUE(QueueForTriageInTx(env_.db(), {same_paper}, now_).ok());
+  auto other = env_.Connect();
+  ASSERT_TRUE(other);
+  bool acted = false;
+  testing::ObservedConnection racing(env_.db(), [&](std::string_view sql, const auto&) {
+    if (acted || sql.find("FROM vigil_triage_pending ORDER BY seq") == std::string_view::npos) return;
+    acted = true;
+    auto t = TriageEvent(settings, nullptr, *other, stored_paper, now_, nullptr);
+    ASSERT_TRUE(t.ok()) << t.error();
+  });
+  FakeClock clock(now_);
+  auto out = TriageQueued(settings, nullptr, racing, clock, nullptr, std::chrono::seconds(30));
+  ASSERT_TRUE(out.ok()) << out.error();
+  ASSERT_TRUE(acted);
+  EXPECT_EQ(out->triaged, 1);
+  EXPECT_NE(Reasoning(same_paper).find("near-duplicate of event " + stored_paper + ": same"), std::string::npos) << Reasoning(same_paper);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1) << "the stored paper's only";
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_pending"), 0);
+}
+
+// Two runs on one page (the daemon's and a `vigil` command's on the same file, say): the one that
+// decided first but stores second finds the page gone and triages nothing again.
+TEST_P(TriageQueuedTest, APageAnotherRunTriagedMeanwhileIsNotTriagedTwice) {
+  auto settings = env_.Configure(Yaml());
+  Event paper = TriageEnv::Pubmed("pubmed4.xml");
+  std::string id = env_.Store("pubmed-onc", "oncology", paper);
+  ASSERT_TRUE(QueueForTriageInTx(env_.db(), {id}, now_).ok());
+  auto other = env_.Connect();
+  ASSERT_TRUE(other);
+  bool acted = false;
+  testing::ObservedConnection racing(env_.db(), [&](std::string_view sql, const auto&) {
+    // Before the page is read: the other run's batch takes the page and triages its event.
+    if (acted || sql.find("FROM vigil_triage_pending ORDER BY seq") == std::string_view::npos) return;
+    acted = true;
+    Status s = InTransaction(*other, true, [&]() -> Status {
+      auto page = TakePendingTriageInTx(*other, kTriageBatch);
+      if (!page.ok()) return page.status();
+      EXPECT_EQ(page->size(), 1u);
+      std::vector<int64_t> seqs;
+      for (const auto& p : *page) seqs.push_back(p.seq);
+      return DeletePendingTriageInTx(*other, seqs).status();
+    });
+    ASSERT_TRUE(s.ok()) << s.message();
+    auto t = TriageEvent(settings, nullptr, *other, id, now_, nullptr);
+    ASSERT_TRUE(t.ok()) << t.error();
+  });
+  FakeClock clock(now_);
+  auto out = TriageQueued(settings, nullptr, racing, clock, nullptr, std::chrono::seconds(30));
+  ASSERT_TRUE(out.ok()) << out.error();
+  ASSERT_TRUE(acted);
+  EXPECT_EQ(out->triaged, 0);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_event_scores"), 1);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_pending"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, TriageQueuedTest, ::testing::ValuesIn(testing::kDialects));
