@@ -50,7 +50,9 @@ TEST_F(WalCheckpointerTest, PastTheThresholdTheFilesOwnThreadCopiesTheWalIntoThe
   EXPECT_EQ(checkpointer->runs(), 0);
   EXPECT_EQ(DbSize(), before);
   Write(*db, 150);  // past it
-  ASSERT_TRUE(testing::WaitFor([&] { return checkpointer->runs() > 0 && DbSize() > (4u << 20); }, 5s))
+  // Copied into the database: not necessarily all 300 blobs, as the WAL starts over once a
+  // checkpoint has caught up with the writes, and what follows stays under the threshold.
+  ASSERT_TRUE(testing::WaitFor([&] { return checkpointer->runs() > 0 && DbSize() > before + (2u << 20); }, 5s))
       << "runs " << checkpointer->runs() << ", database " << DbSize() << " bytes";
   EXPECT_EQ(db->Query("SELECT COUNT(*) FROM blobs")->rows[0].Int(0), 300);
 
