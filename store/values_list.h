@@ -16,6 +16,10 @@
 
 namespace vigil {
 
+// A PostgreSQL text[] literal of `items` ({"a","b \"c\""}), to bind as one parameter: a column's
+// values for `unnest($1::text[], ...)`, a statement whose text is the same however many rows.
+std::string PgTextArray(const std::vector<std::string>& items);
+
 class ValuesList {
  public:
   // Appends "($n+1, ..., $n+k)" for a row of k values.
