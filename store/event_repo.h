@@ -27,7 +27,7 @@ struct EventInsert {
   bool update_existing = false;
   // Set: a new event is queued for batched triage (a vigil_triage_pending row) and this job, the
   // batch's, is enqueued once per call whatever the number of events (its unique_key keeps one
-  // waiting): TriageFollowUp() in jobs/triage/triage_job.h.
+  // waiting): TriageFollowUp(now) in jobs/triage/triage_job.h.
   std::optional<JobSpec> triage;
 };
 

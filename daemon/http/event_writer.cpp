@@ -108,6 +108,7 @@ Result<std::string> EventWriter::CommunityId(const std::string& name) {
 // none is.
 Status EventWriter::TryWrite(std::vector<PendingEvent>& group, std::vector<EventWriteResult>& results) {
   std::vector<EventInsert> inserts;
+  TimePoint now = options_.clock->Now();
   Status s = InTransaction(*conn_, true, [&]() -> Status {
     for (const auto& p : group) {
       auto watcher = WatcherId(p.watcher_name);
@@ -115,10 +116,10 @@ Status EventWriter::TryWrite(std::vector<PendingEvent>& group, std::vector<Event
       auto community = CommunityId(p.community);
       if (!community.ok()) return community.status();
       EventInsert in{*watcher, *community, p.event, {}, false};
-      in.triage = TriageFollowUp();
+      in.triage = TriageFollowUp(now);
       inserts.push_back(std::move(in));
     }
-    auto written = InsertEventsInTx(*conn_, inserts, options_.clock->Now());
+    auto written = InsertEventsInTx(*conn_, inserts, now);
     if (!written.ok()) return written.status();
     results.clear();
     for (const auto& w : *written)

@@ -273,7 +273,7 @@ Status ResumeQueuedTriage(SqlConnection& db, TimePoint now) {
   auto queued = PendingTriageCount(db);
   if (!queued.ok()) return queued.status();
   if (*queued == 0) return Status::Ok();
-  return EnqueueJobs(db, {TriageFollowUp()}, now).status();
+  return EnqueueJobs(db, {TriageFollowUp(now)}, now).status();
 }
 
 void TriageBatchOutcome::Count(const TriageOutcome& one) {
@@ -344,8 +344,8 @@ Result<TriageBatchOutcome> TriageQueued(const TriageSettings& settings, HttpClie
   return out;
 }
 
-JobSpec TriageFollowUp() {
-  return JobSpec{.kind = "triage", .max_attempts = kTriageMaxAttempts, .unique_key = kTriageQueuedKey};
+JobSpec TriageFollowUp(TimePoint now) {
+  return JobSpec{.kind = "triage", .run_at = now + kTriageGather, .max_attempts = kTriageMaxAttempts, .unique_key = kTriageQueuedKey};
 }
 
 KindSpec TriageKind(const Runtime& runtime) {

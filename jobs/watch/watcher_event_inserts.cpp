@@ -39,7 +39,7 @@ Result<std::vector<EventInsert>> WatcherEventInserts(SqlConnection& db, std::vec
     }
     for (auto& e : f.events) {
       EventInsert in{id->second, community->second, std::move(e), {}, f.updates_existing};
-      in.triage = TriageFollowUp();
+      in.triage = TriageFollowUp(now);
       out.push_back(std::move(in));
     }
   }

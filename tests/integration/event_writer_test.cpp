@@ -1,6 +1,7 @@
 // The webhook event writer on both dialects: grouped commits, duplicates, an unreachable database
 // answered as unavailable, and a bounded queue.
 #include "daemon/http/event_writer.h"
+#include "jobs/triage/triage_job.h"
 
 #include <gtest/gtest.h>
 
@@ -77,6 +78,9 @@ TEST_P(EventWriterTest, StoresEventsQueuedForTriageAndReportsDuplicates) {
   // Each new event queued for triage; one triage job waits for them all, however many groups.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_triage_pending"), 2);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'triage'"), 1);
+  // It runs a moment after it was enqueued, so the events right behind the first join its batch.
+  EXPECT_EQ(Count("SELECT run_at - created_at FROM vigil_jobs WHERE kind = 'triage'"),
+            std::chrono::duration_cast<std::chrono::microseconds>(kTriageGather).count());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM watcher_events e JOIN subreddits s ON s.id = e.subreddit_id WHERE s.name = 'onc'"), 2);
   int stored = 0, duplicates = 0;
   std::set<std::string> ids;
