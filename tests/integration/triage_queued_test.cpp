@@ -2,6 +2,8 @@
 // batch's earlier ones in mind, and with the stored events read ahead for the whole batch.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "store/change_feed_repo.h"
 #include "store/event_score_repo.h"
 #include "store/triage_repo.h"
@@ -14,7 +16,25 @@ namespace {
 using testing::TriageEnv;
 using testing::Yaml;
 
-class TriageQueuedTest : public testing::TriageJobTest {};
+class TriageQueuedTest : public testing::TriageJobTest {
+ protected:
+  // Triages the queue through a connection that, once, just before a batch reads its page, lets
+  // `meanwhile` act on another connection to the database (another run, another process).
+  Result<TriageBatchOutcome> TriageQueuedWhile(const TriageSettings& settings, const std::function<void(SqlConnection&)>& meanwhile) {
+    auto other = env_.Connect();
+    EXPECT_TRUE(other);
+    bool acted = false;
+    testing::ObservedConnection racing(env_.db(), [&](std::string_view sql, const auto&) {
+      if (acted || sql.find("FROM vigil_triage_pending ORDER BY seq") == std::string_view::npos) return;
+      acted = true;
+      meanwhile(*other);
+    });
+    FakeClock clock(now_);
+    auto out = TriageQueued(settings, nullptr, racing, clock, nullptr, std::chrono::seconds(30));
+    EXPECT_TRUE(acted);
+    return out;
+  }
+};
 
 // A batch of queued events is decided in order before any of it is written (its writes go a few
 // statements for the lot): each event is still compared with the ones before it in the batch, the
@@ -111,19 +131,11 @@ TEST_P(TriageQueuedTest, ADecisionMadeBeforeAnotherTriageStoredIsMadeAgain) {
   std::string stored_paper = env_.Store("pubmed-onc", "oncology", paper);
   std::string same_paper = env_.Store("journal-feed", "oncology", paper);
   ASSERT_TRUE(QueueForTriageInTx(env_.db(), {same_paper}, now_).ok());
-  auto other = env_.Connect();
-  ASSERT_TRUE(other);
-  bool acted = false;
-  testing::ObservedConnection racing(env_.db(), [&](std::string_view sql, const auto&) {
-    if (acted || sql.find("FROM vigil_triage_pending ORDER BY seq") == std::string_view::npos) return;
-    acted = true;
-    auto t = TriageEvent(settings, nullptr, *other, stored_paper, now_, nullptr);
+  auto out = TriageQueuedWhile(settings, [&](SqlConnection& other) {
+    auto t = TriageEvent(settings, nullptr, other, stored_paper, now_, nullptr);
     ASSERT_TRUE(t.ok()) << t.error();
   });
-  FakeClock clock(now_);
-  auto out = TriageQueued(settings, nullptr, racing, clock, nullptr, std::chrono::seconds(30));
   ASSERT_TRUE(out.ok()) << out.error();
-  ASSERT_TRUE(acted);
   EXPECT_EQ(out->triaged, 1);
   EXPECT_NE(Reasoning(same_paper).find("near-duplicate of event " + stored_paper + ": same"), std::string::npos) << Reasoning(same_paper);
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1) << "the stored paper's only";
@@ -137,29 +149,21 @@ TEST_P(TriageQueuedTest, APageAnotherRunTriagedMeanwhileIsNotTriagedTwice) {
   Event paper = TriageEnv::Pubmed("pubmed4.xml");
   std::string id = env_.Store("pubmed-onc", "oncology", paper);
   ASSERT_TRUE(QueueForTriageInTx(env_.db(), {id}, now_).ok());
-  auto other = env_.Connect();
-  ASSERT_TRUE(other);
-  bool acted = false;
-  testing::ObservedConnection racing(env_.db(), [&](std::string_view sql, const auto&) {
-    // Before the page is read: the other run's batch takes the page and triages its event.
-    if (acted || sql.find("FROM vigil_triage_pending ORDER BY seq") == std::string_view::npos) return;
-    acted = true;
-    Status s = InTransaction(*other, true, [&]() -> Status {
-      auto page = TakePendingTriageInTx(*other, kTriageBatch);
+  // Before the page is read: the other run's batch takes the page and triages its event.
+  auto out = TriageQueuedWhile(settings, [&](SqlConnection& other) {
+    Status s = InTransaction(other, true, [&]() -> Status {
+      auto page = TakePendingTriageInTx(other, kTriageBatch);
       if (!page.ok()) return page.status();
       EXPECT_EQ(page->size(), 1u);
       std::vector<int64_t> seqs;
       for (const auto& p : *page) seqs.push_back(p.seq);
-      return DeletePendingTriageInTx(*other, seqs).status();
+      return DeletePendingTriageInTx(other, seqs).status();
     });
     ASSERT_TRUE(s.ok()) << s.message();
-    auto t = TriageEvent(settings, nullptr, *other, id, now_, nullptr);
+    auto t = TriageEvent(settings, nullptr, other, id, now_, nullptr);
     ASSERT_TRUE(t.ok()) << t.error();
   });
-  FakeClock clock(now_);
-  auto out = TriageQueued(settings, nullptr, racing, clock, nullptr, std::chrono::seconds(30));
   ASSERT_TRUE(out.ok()) << out.error();
-  ASSERT_TRUE(acted);
   EXPECT_EQ(out->triaged, 0);
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM notifications"), 1);
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_event_scores"), 1);
