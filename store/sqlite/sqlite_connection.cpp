@@ -247,8 +247,8 @@ class SqliteConnection final : public SqlConnection {
   // What this connection committed since its last sync, made durable: an fsync of the WAL file,
   // as synchronous = FULL would have done inside COMMIT, but after the process's write gate is
   // left. Inside COMMIT the other writers waited for the disk too (a webhook burst spent some 60%
-  // of the event writer's turns, and a fifth of the triage job's, in that fsync; bench/README.md):
-  // now they write while it syncs, and a commit is still on disk when Commit returns. The frames
+  // of the event writer's turns in that fsync; bench/README.md): now they write while it syncs,
+  // and a commit is still on disk when Commit returns. The frames
   // synced are those written before the call, this connection's among them; a checkpoint that
   // copied them into the database file first synced that file (every connection is NORMAL or
   // FULL, never OFF), and a WAL restarted meanwhile had its header synced by SQLite.
