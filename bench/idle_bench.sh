@@ -11,6 +11,9 @@
 #   heartbeat s      how far the node's heartbeat_at moved in the window (the one idle write
 #                    allowed: one per 10 s, so a 60 s window holds about 6)
 #   RSS MB / peak    VmRSS at the end, VmHWM
+#   mapped files MB  RssFile at the end: the part of RSS that is pages of the binary and its shared
+#                    libraries (text, read-only data, relocated tables); the rest is the
+#                    process's own memory. bench/rss_floor.sh measures what the libraries alone take
 #
 # Usage: bench/idle_bench.sh                    the issue's 100 watchers: 40 feed watchers every 1h,
 #                                                30 webhooks, 20 timed every 5m, 10 log watchers
@@ -162,21 +165,21 @@ run_one() {  # LABEL URL GROWTH_COMMAND HEARTBEAT_COMMAND
     awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; if (d > 0) print d, $1}' \
       "$dir/threads0" "$dir/threads1" | sort -rn >&2
   fi
-  local rss hwm counts
-  rss=$(kb "$pid" VmRSS); hwm=$(kb "$pid" VmHWM)
+  local rss hwm files counts
+  rss=$(kb "$pid" VmRSS); hwm=$(kb "$pid" VmHWM); files=$(kb "$pid" RssFile)
   counts=$(curl -fs "http://127.0.0.1:$feed_port/counts")
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-  $PY - "$label" "$t0" "$t1" "$sw0" "$sw1" "$cpu0" "$cpu1" "$hz" "$g0" "$g1" "$h0" "$h1" "$rss" "$hwm" "$WINDOW" "$counts0" "$counts" <<'PY' >>"$work/results.txt"
+  $PY - "$label" "$t0" "$t1" "$sw0" "$sw1" "$cpu0" "$cpu1" "$hz" "$g0" "$g1" "$h0" "$h1" "$rss" "$hwm" "$files" "$WINDOW" "$counts0" "$counts" <<'PY' >>"$work/results.txt"
 import sys
-(label, t0, t1, sw0, sw1, c0, c1, hz, g0, g1, h0, h1, rss, hwm, window, counts0, counts) = sys.argv[1:]
+(label, t0, t1, sw0, sw1, c0, c1, hz, g0, g1, h0, h1, rss, hwm, files, window, counts0, counts) = sys.argv[1:]
 w = float(window)
 cpu_s = (int(c1) - int(c0)) / int(hz)
 polls = sum(map(int, counts.split())) - sum(map(int, counts0.split()))
 per_poll = "%.2f" % (1000.0 * cpu_s / polls) if polls else "-"
-print("| %s | %.2f | %.2f | %.3f | %d | %.0f | %.1f | %.1f | %s | %d | %s |" % (
+print("| %s | %.2f | %.2f | %.3f | %d | %.0f | %.1f | %.1f | %.1f | %s | %d | %s |" % (
     label, float(t1) - float(t0), (int(sw1) - int(sw0)) / w, 100.0 * cpu_s / w,
     int(g1) - int(g0), (int(h1) - int(h0)) / 1e6,
-    int(rss) / 1024, int(hwm) / 1024, counts.strip().replace(" ", " x200, ", 1) + " x304", polls, per_poll))
+    int(rss) / 1024, int(files) / 1024, int(hwm) / 1024, counts.strip().replace(" ", " x200, ", 1) + " x304", polls, per_poll))
 PY
 }
 
@@ -206,6 +209,6 @@ done
 echo
 echo "bench/idle_bench.sh: ${FEEDS:-100 (40 feed, 30 webhook, 20 timed every $TIMED_EVERY, 10 log)} watchers, settle ${SETTLE} s, window ${WINDOW} s;" \
   "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| database | start s | wakeups/s | CPU % of a core | wrote B | heartbeat moved s | RSS MB | peak RSS MB | feed host answers (all) | polls in window | CPU ms per poll |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| database | start s | wakeups/s | CPU % of a core | wrote B | heartbeat moved s | RSS MB | of which mapped files MB | peak RSS MB | feed host answers (all) | polls in window | CPU ms per poll |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$work/results.txt"
