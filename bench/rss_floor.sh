@@ -3,12 +3,12 @@
 # (issue #22's "RSS under 16 MB"). Builds programs that do nothing but report their own memory,
 # each linked (--no-as-needed, so every one is loaded) against more of what vigil's binary needs:
 #   libc only                 the smallest C program, for scale
-#   libcurl                   libcurl alone (Debian's pulls in about 40 libraries: GnuTLS for LDAP
+#   libcurl                   libcurl alone (Debian's pulls in about 30 libraries: GnuTLS for LDAP
 #                             and RTMP, Kerberos, libssh2, nghttp2, libidn2, libpsl...)
 #   vigil's libraries         every NEEDED entry of the vigil binary (readelf), nothing called
-#   + curl_global_init        the same after libcurl's global init, which initializes OpenSSL (it
-#                             does so whatever flags are passed, since curl 7.57): every HTTP
-#                             watcher's daemon does this once
+#   + curl_global_init        the same after libcurl's global init, which initializes OpenSSL
+#                             (whatever the flags: CURL_GLOBAL_NOTHING costs the same): every
+#                             daemon with an HTTP watcher does this once
 # and prints, for each, VmRSS, RssFile (pages of mapped files: the libraries' text, read-only data
 # and relocated tables) and RssAnon (the process's own memory), read from /proc/self/status.
 #
