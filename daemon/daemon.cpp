@@ -38,6 +38,7 @@
 #include "sources/watcher_checks.h"
 #include "sources/watcher_decls.h"
 #include "sources/watcher_requirements.h"
+#include "store/connection_count.h"
 #include "store/db_thread.h"
 #include "store/http_cache.h"
 #include "store/migrator.h"
@@ -74,8 +75,16 @@ void DescribeMetrics() {
   m.Describe("vigil_http_requests_total", "counter", "HTTP requests answered, by route and status code.");
   m.Describe("vigil_http_request_duration_seconds", "histogram", "Time from request to response, by route.");
   m.Describe("vigil_config_reloads_total", "counter", "Config reloads, by result.");
+  m.Describe("vigil_database_connections", "gauge", "Database connections the daemon has open (idle job workers close theirs).");
   m.Set("vigil_build_info", {{"version", VIGIL_VERSION}}, 1);
   HookRoutes::DescribeMetrics();
+}
+
+// The conditional-GET cache's connection of the calling thread (the cache is used from worker
+// threads: one connection per thread); a job worker closes it when it goes idle.
+std::unique_ptr<SqlConnection>& HttpCacheConnection() {
+  thread_local std::unique_ptr<SqlConnection> conn;
+  return conn;
 }
 
 }  // namespace
@@ -122,9 +131,8 @@ Status Daemon::Impl::CheckJobKinds(const std::vector<ScheduleSpec>& schedules) c
 Status Daemon::Impl::StartEngine() {
   std::vector<ScheduleSpec> schedules = initial->schedules;
   runtime = std::make_unique<Runtime>(config);
-  // The conditional-GET cache is used from worker threads: one connection per thread.
   http_cache = std::make_unique<HttpCache>([target = DatabaseTarget(*config)]() -> SqlConnection* {
-    thread_local std::unique_ptr<SqlConnection> conn;
+    auto& conn = HttpCacheConnection();
     if (!conn || !conn->healthy()) {
       auto opened = OpenSqlConnection(target);
       if (!opened.ok()) return nullptr;
@@ -145,6 +153,7 @@ Status Daemon::Impl::StartEngine() {
   if (!s.ok()) return s;
   auto engine_options = JobEngineOptionsFrom(*config);
   if (!engine_options.ok()) return engine_options.status();
+  engine_options->on_worker_idle = [] { HttpCacheConnection().reset(); };
   engine = std::make_unique<JobEngine>(*engine_options, registry, std::move(schedules));
   s = engine->Start();
   if (s.ok()) spdlog::info("job engine started as node {}", engine->node_id());
@@ -179,6 +188,7 @@ void Daemon::Impl::AddRoutes() {
   router.Add("GET", "/metrics", [this](HttpRequest&&, Responder respond) {
     double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Metrics::Global().Set("vigil_uptime_seconds", {}, up);
+    Metrics::Global().Set("vigil_database_connections", {}, static_cast<double>(ConnectionCount::Open()));
     HttpResponse res;
     res.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     res.body = Metrics::Global().Render();

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "common/json_depth.h"
+#include "common/memory_trim.h"
 #include "common/metrics.h"
 #include "common/thread_name.h"
 #include "store/db_time.h"
@@ -275,12 +276,22 @@ void JobEngine::WorkLoop(const std::string& queue) {
   NameThisThread("work-" + queue);
   std::unique_ptr<SqlConnection> owned;
   SqlConnection* worker_db = nullptr;
+  bool ran_since_idle = false;  // a job ran since the last release: it may have opened connections
   for (;;) {
     std::shared_ptr<Claimed> c;
     {
       std::unique_lock<std::mutex> lock(mu_);
       auto& q = queues_[queue];
-      q.work_cv.wait(lock, [&] { return stop_workers_ || !q.ready.empty(); });
+      auto has_work = [&] { return stop_workers_ || !q.ready.empty(); };
+      // After a job the worker waits a while for the next, then lets go of the connections it
+      // opened (closing them here, on its own thread) and sleeps until work comes.
+      if (ran_since_idle && !q.work_cv.wait_for(lock, options_.worker_idle_close, has_work)) {
+        lock.unlock();
+        ran_since_idle = false;
+        ReleaseIdleWorker(worker_db, owned);
+        continue;
+      }
+      q.work_cv.wait(lock, has_work);
       if (q.ready.empty() || stop_workers_) return;
       c = q.ready.front();
       q.ready.pop_front();
@@ -290,6 +301,7 @@ void JobEngine::WorkLoop(const std::string& queue) {
     }
     Metrics::Global().Set("vigil_jobs_running", {{"queue", queue}}, static_cast<double>(queues_[queue].busy));
     JobOutcome outcome = RunOne(*c, worker_db, owned);
+    ran_since_idle = true;
     bool wake_fetcher, none_running, wake_completer;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -309,6 +321,15 @@ void JobEngine::WorkLoop(const std::string& queue) {
     if (wake_fetcher) fetch_cv_.notify_one();
     if (none_running) handlers_cv_.notify_all();  // Stop() may wait for the last handler
   }
+}
+
+void JobEngine::ReleaseIdleWorker(SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned) {
+  worker_db = nullptr;
+  owned.reset();
+  if (options_.on_worker_idle) options_.on_worker_idle();
+  // What the connections held (SQLite's schema and page cache, a few hundred KB each) is freed
+  // into this thread's malloc arena, which keeps it resident unless told.
+  ReturnFreedMemory();
 }
 
 JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned) {

@@ -27,6 +27,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -57,6 +58,11 @@ struct JobEngineOptions {
   // The longest the fetcher and maintainer sleep on a time read from the clock before reading it
   // again: a wall clock stepped forward is noticed within this; a test's FakeClock wants less.
   std::chrono::milliseconds clock_check{30000};
+  // A worker with no job for this long closes its database connection (and calls
+  // on_worker_idle, on its own thread, for what else it holds): an idle daemon keeps no
+  // connection per worker. The next job opens one again.
+  std::chrono::milliseconds worker_idle_close{60000};
+  std::function<void()> on_worker_idle;
   std::string node_id;
 };
 
@@ -126,6 +132,8 @@ class JobEngine {
 
   void FetchLoop();
   void WorkLoop(const std::string& queue);
+  // A worker idle past worker_idle_close: its connection closed, on_worker_idle called.
+  void ReleaseIdleWorker(SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned);
   void CompleteLoop();
   void MaintainLoop();
   // Records this node in vigil_nodes and hands back the jobs of gone daemons on this host (and any

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "common/hex.h"
+#include "store/connection_count.h"
 
 namespace vigil {
 namespace {
@@ -170,6 +171,7 @@ class PgConnection final : public SqlConnection {
   }
 
   std::unique_ptr<pqxx::connection> conn_;
+  ConnectionCount counted_;
   std::vector<std::unique_ptr<Receiver>> receivers_;  // destroyed before conn_ (declared after it)
   int notifications_ = 0;
   bool broken_ = false;

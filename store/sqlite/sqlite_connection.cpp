@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_connection.h"
+#include "store/connection_count.h"
 #include "store/sqlite/wal_checkpointer.h"
 #include "store/sqlite/write_gate.h"
 
@@ -295,6 +296,7 @@ class SqliteConnection final : public SqlConnection {
   static constexpr size_t kMaxCached = 256;
   static constexpr int kProgressSteps = 1000;  // VM steps between two looks at the clock
   sqlite3* db_;
+  ConnectionCount counted_;
   BusyWait busy_;
   std::shared_ptr<WriteGate> gate_;  // nullptr: an in-memory or read-only database
   std::shared_ptr<WalCheckpointer> checkpointer_;  // nullptr: commits checkpoint as SQLite does

@@ -55,6 +55,9 @@ TEST(DaemonE2E, ServesHealthReadyAndMetrics) {
   EXPECT_EQ(metrics->status, 200);
   EXPECT_NE(metrics->body.find("vigil_build_info{version="), std::string::npos);
   EXPECT_NE(metrics->body.find("vigil_uptime_seconds"), std::string::npos);
+  // A running daemon holds some connections (the event writer's, the job engine's): not zero.
+  EXPECT_NE(metrics->body.find("\nvigil_database_connections "), std::string::npos) << metrics->body;
+  EXPECT_EQ(metrics->body.find("\nvigil_database_connections 0\n"), std::string::npos) << metrics->body;
   EXPECT_NE(metrics->body.find("vigil_http_requests_total{route=\"/healthz\",code=\"200\"} 1"), std::string::npos)
       << metrics->body;
   auto missing = Get(d.port(), "/nope");
