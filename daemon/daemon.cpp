@@ -352,7 +352,10 @@ int Daemon::Run() {
   d.StartRowsTimer();
   SdNotify("READY=1\nSTATUS=serving\nMAINPID=" + std::to_string(getpid()));
   spdlog::info("vigil {} ready", VIGIL_VERSION);
-  ReturnFreedMemory();  // what start-up parsed and freed (the config, the watcher sync, migrations)
+  // What start-up parsed and freed (the config, the watcher sync, migrations), and the code that
+  // did it: an idle daemon keeps only what it uses (common/memory_trim.h).
+  ReturnFreedMemory();
+  ReleaseCodePages();
   uv_run(&d.loop, UV_RUN_DEFAULT);
   return d.Finish();
 }

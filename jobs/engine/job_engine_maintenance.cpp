@@ -97,15 +97,18 @@ void JobEngine::MaintainLoop() {
     auto next = Maintain(*db, due, tick);
     tick = false;
     // Jobs ran since the last trim, none runs now and none finished for a while (a burst is over):
-    // what they freed goes back to the kernel. Not under steady work, whose next jobs would fault
-    // the same pages in again.
+    // what they freed goes back to the kernel, and the code pages they mapped are let go. Not under
+    // steady work, whose next jobs would fault the same pages in again.
     bool trim;
     {
       std::lock_guard<std::mutex> lock(mu_);
       trim = finished_ != finished_at_trim_ && inflight_.empty() && Steady::now() - finished_last_ >= kTrimAfterQuiet;
       if (trim) finished_at_trim_ = finished_;
     }
-    if (trim) ReturnFreedMemory();
+    if (trim) {
+      ReturnFreedMemory();
+      ReleaseCodePages();
+    }
     std::unique_lock<std::mutex> lock(mu_);
     maintain_deadline_ = next;
     maintain_cv_.wait_until(lock, next, [this] { return stop_all_ || maintain_wake_ || maintain_timeouts_; });

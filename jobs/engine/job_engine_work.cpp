@@ -76,8 +76,10 @@ void JobEngine::ReleaseIdleWorker(SqlConnection*& worker_db, std::unique_ptr<Sql
   owned.reset();
   if (options_.on_worker_idle) options_.on_worker_idle();
   // What the connections held (SQLite's schema and page cache, a few hundred KB each) is freed
-  // into this thread's malloc arena, which keeps it resident unless told.
+  // into this thread's malloc arena, which keeps it resident unless told; and the code that ran
+  // since the maintainer's release after the burst (closing them among it) is let go again.
   ReturnFreedMemory();
+  ReleaseCodePages();
 }
 
 JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned) {
