@@ -11,8 +11,9 @@
 // when the daemon started). Start-up runs the config, the migrations and every subsystem's set-up
 // once, and libraries' initializers run once, so what an idle daemon has mapped is mostly code it
 // does not run: 20 MB of its 28 MB were mapped files (bench/README.md, "Code pages"), 6.5 MB once
-// released and its idle work (heartbeats, timers) mapped its code back. The kernel would drop the same clean pages under memory
-// pressure; this lets them go while there is none, so the daemon's resident set is what it uses.
+// released and its idle work (heartbeats, timers) mapped its code back. The kernel would drop the
+// same clean pages under memory pressure; this lets them go while there is none, so the daemon's
+// resident set is what it uses.
 // Only segments that are never written are released (no relocated tables, no data), and never in a
 // process being traced: a debugger's breakpoints live in private copies of the code's pages, which
 // releasing would discard (so would a uprobe's, such as bpftrace's, which then stops firing in this
