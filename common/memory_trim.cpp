@@ -105,4 +105,9 @@ std::size_t ReleaseCodePages() {
   return walk.released;
 }
 
+void ReturnIdleMemory() {
+  ReturnFreedMemory();
+  ReleaseCodePages();
+}
+
 }  // namespace vigil

@@ -33,4 +33,7 @@ void ReturnFreedMemory();
 
 std::size_t ReleaseCodePages();
 
+// Both, as the daemon's idle moments call them: the freed heap, then the code that freed it.
+void ReturnIdleMemory();
+
 }  // namespace vigil

@@ -354,8 +354,7 @@ int Daemon::Run() {
   spdlog::info("vigil {} ready", VIGIL_VERSION);
   // What start-up parsed and freed (the config, the watcher sync, migrations), and the code that
   // did it: an idle daemon keeps only what it uses (common/memory_trim.h).
-  ReturnFreedMemory();
-  ReleaseCodePages();
+  ReturnIdleMemory();
   uv_run(&d.loop, UV_RUN_DEFAULT);
   return d.Finish();
 }

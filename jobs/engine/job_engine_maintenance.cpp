@@ -105,10 +105,7 @@ void JobEngine::MaintainLoop() {
       trim = finished_ != finished_at_trim_ && inflight_.empty() && Steady::now() - finished_last_ >= kTrimAfterQuiet;
       if (trim) finished_at_trim_ = finished_;
     }
-    if (trim) {
-      ReturnFreedMemory();
-      ReleaseCodePages();
-    }
+    if (trim) ReturnIdleMemory();
     std::unique_lock<std::mutex> lock(mu_);
     maintain_deadline_ = next;
     maintain_cv_.wait_until(lock, next, [this] { return stop_all_ || maintain_wake_ || maintain_timeouts_; });

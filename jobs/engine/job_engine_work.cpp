@@ -78,8 +78,7 @@ void JobEngine::ReleaseIdleWorker(SqlConnection*& worker_db, std::unique_ptr<Sql
   // What the connections held (SQLite's schema and page cache, a few hundred KB each) is freed
   // into this thread's malloc arena, which keeps it resident unless told; and the code that ran
   // since the maintainer's release after the burst (closing them among it) is let go again.
-  ReturnFreedMemory();
-  ReleaseCodePages();
+  ReturnIdleMemory();
 }
 
 JobOutcome JobEngine::RunOne(Claimed& c, SqlConnection*& worker_db, std::unique_ptr<SqlConnection>& owned) {
