@@ -43,6 +43,7 @@
 #include "store/http_cache.h"
 #include "store/migrator.h"
 #include "store/sql.h"
+#include "store/sqlite/sqlite_connection.h"
 #include "jobs/engine/database_target.h"
 
 namespace vigil {
@@ -76,6 +77,8 @@ void DescribeMetrics() {
   m.Describe("vigil_http_request_duration_seconds", "histogram", "Time from request to response, by route.");
   m.Describe("vigil_config_reloads_total", "counter", "Config reloads, by result.");
   m.Describe("vigil_database_connections", "gauge", "Database connections the daemon has open (idle job workers close theirs).");
+  m.Describe("vigil_sqlite_heap_bytes", "gauge", "Memory SQLite holds in this process, every connection's (0 on PostgreSQL).");
+  m.Describe("vigil_sqlite_page_cache_bytes", "gauge", "The part of vigil_sqlite_heap_bytes that is page cache, up to each connection's cache_size.");
   m.Set("vigil_build_info", {{"version", VIGIL_VERSION}}, 1);
   HookRoutes::DescribeMetrics();
 }
@@ -189,6 +192,9 @@ void Daemon::Impl::AddRoutes() {
     double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Metrics::Global().Set("vigil_uptime_seconds", {}, up);
     Metrics::Global().Set("vigil_database_connections", {}, static_cast<double>(ConnectionCount::Open()));
+    SqliteHeap sqlite = SqliteHeapNow();
+    Metrics::Global().Set("vigil_sqlite_heap_bytes", {}, static_cast<double>(sqlite.used_bytes));
+    Metrics::Global().Set("vigil_sqlite_page_cache_bytes", {}, static_cast<double>(sqlite.page_cache_bytes));
     HttpResponse res;
     res.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     res.body = Metrics::Global().Render();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <list>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -55,7 +56,7 @@ class SqliteConnection final : public SqlConnection {
   }
   ~SqliteConnection() override {
     LeaveGate();
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
     sqlite3_close_v2(db_);  // before checkpointer_ goes: no hook runs after this
   }
 
@@ -169,18 +170,28 @@ class SqliteConnection final : public SqlConnection {
   Result<sqlite3_stmt*> Prepare(std::string_view sql) {
     std::string key(sql);
     auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end()) {
+      recent_.splice(recent_.begin(), recent_, it->second.recent);
+      return it->second.stmt;
+    }
     std::string translated = SqliteTranslatePlaceholders(sql);
     sqlite3_stmt* st = nullptr;
     int rc = sqlite3_prepare_v2(db_, translated.c_str(), -1, &st, nullptr);
     if (rc != SQLITE_OK) return Error(rc, sql);
-    // Keep the cache bounded: statements whose text varies (a placeholder list sized to its batch)
-    // would otherwise fill it, each kept for good.
-    if (cache_.size() >= kMaxCached) {
-      for (auto& [text, cached] : cache_) sqlite3_finalize(cached);
-      cache_.clear();
+    // Keep the cache bounded in count and in bytes, least recently used out first: statements
+    // whose text varies (a placeholder list sized to its batch) are each 5 to 45 KB compiled, and
+    // a busy connection met a few hundred of them, kept for good, 3 MB a connection.
+    size_t bytes = static_cast<size_t>(std::max(0, sqlite3_stmt_status(st, SQLITE_STMTSTATUS_MEMUSED, 0)));
+    while (!recent_.empty() && (cache_.size() >= kMaxCached || cached_bytes_ + bytes > kMaxCachedBytes)) {
+      auto victim = cache_.find(recent_.back());
+      cached_bytes_ -= victim->second.bytes;
+      sqlite3_finalize(victim->second.stmt);
+      cache_.erase(victim);
+      recent_.pop_back();
     }
-    cache_.emplace(std::move(key), st);
+    recent_.push_front(key);
+    cache_.emplace(std::move(key), Cached{st, bytes, recent_.begin()});
+    cached_bytes_ += bytes;
     return st;
   }
 
@@ -294,6 +305,7 @@ class SqliteConnection final : public SqlConnection {
   }
 
   static constexpr size_t kMaxCached = 256;
+  static constexpr size_t kMaxCachedBytes = 1 << 20;  // compiled statements kept, per connection
   static constexpr int kProgressSteps = 1000;  // VM steps between two looks at the clock
   sqlite3* db_;
   ConnectionCount counted_;
@@ -306,7 +318,14 @@ class SqliteConnection final : public SqlConnection {
   std::chrono::milliseconds statement_limit_{0};  // 0: none (LimitStatementTime until the transaction ends)
   std::chrono::steady_clock::time_point statement_started_;
   bool timed_out_ = false;  // the progress handler interrupted the statement
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  struct Cached {
+    sqlite3_stmt* stmt;
+    size_t bytes;  // SQLITE_STMTSTATUS_MEMUSED when prepared
+    std::list<std::string>::iterator recent;
+  };
+  std::unordered_map<std::string, Cached> cache_;
+  std::list<std::string> recent_;  // the cache's keys, most recently used first
+  size_t cached_bytes_ = 0;
 };
 
 }  // namespace
@@ -367,6 +386,15 @@ void ReattachWalCheckpointer(SqlConnection& db) {
 Status SyncSqliteCommits(SqlConnection& db, bool on) {
   if (auto* sqlite = dynamic_cast<SqliteConnection*>(&db)) return sqlite->SyncAfterCommits(on);
   return Status::Ok();
+}
+
+SqliteHeap SqliteHeapNow() {
+  SqliteHeap heap;
+  heap.used_bytes = sqlite3_memory_used();
+  // No SQLITE_CONFIG_PAGECACHE buffer is set, so every page-cache allocation is an "overflow" one.
+  sqlite3_int64 now = 0, high = 0;
+  if (sqlite3_status64(SQLITE_STATUS_PAGECACHE_OVERFLOW, &now, &high, 0) == SQLITE_OK) heap.page_cache_bytes = now;
+  return heap;
 }
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteReadOnly(const std::string& path, int busy_timeout_ms) {

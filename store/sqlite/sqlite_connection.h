@@ -4,6 +4,7 @@
 // and a cache of prepared statements. One connection per thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,15 @@ void ReattachWalCheckpointer(SqlConnection& db);
 // RelaxCommitSync's and RestoreCommitSync's SQLite half: in WAL mode, whether the WAL is synced
 // after each commit (synchronous = NORMAL either way); nothing in another journal mode (FULL).
 Status SyncSqliteCommits(SqlConnection& db, bool on);
+
+// SQLite's heap in this process, every connection's together (sqlite3_memory_used), and the part
+// of it that is page cache: each connection's pages, up to its cache_size (2 MB by default), so it
+// grows as connections read more of a growing file and then stays. For /metrics.
+struct SqliteHeap {
+  int64_t used_bytes = 0;
+  int64_t page_cache_bytes = 0;
+};
+SqliteHeap SqliteHeapNow();
 
 // Rewrites `$1` placeholders as SQLite's `?1`, leaving quoted text alone.
 std::string SqliteTranslatePlaceholders(std::string_view sql);

@@ -58,6 +58,10 @@ TEST(DaemonE2E, ServesHealthReadyAndMetrics) {
   // A running daemon holds some connections (the event writer's, the job engine's): not zero.
   EXPECT_NE(metrics->body.find("\nvigil_database_connections "), std::string::npos) << metrics->body;
   EXPECT_EQ(metrics->body.find("\nvigil_database_connections 0\n"), std::string::npos) << metrics->body;
+  // On SQLite (this config's database) the daemon's connections hold some of SQLite's heap.
+  EXPECT_NE(metrics->body.find("\nvigil_sqlite_page_cache_bytes "), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("\nvigil_sqlite_heap_bytes "), std::string::npos) << metrics->body;
+  EXPECT_EQ(metrics->body.find("\nvigil_sqlite_heap_bytes 0\n"), std::string::npos) << metrics->body;
   EXPECT_NE(metrics->body.find("vigil_http_requests_total{route=\"/healthz\",code=\"200\"} 1"), std::string::npos)
       << metrics->body;
   auto missing = Get(d.port(), "/nope");
