@@ -22,8 +22,10 @@ completed, its effect recorded once, or twice where a kill or an outage cut the 
 outcome (docs/jobs.md: "it runs again, once"); no job discarded or cancelled (the jobs table and
 the live daemons' metrics); every HTTP answer 202, or 503 with Retry-After; no daemon exits but
 by our SIGKILL, and each stops with 0 on SIGTERM at the end; a connection error only while a
-daemon is down; the RSS of every daemon that lived long enough grew by at most 10% from 10 s after
-its start to its end. Printed: answers, recovery after each fault, RSS.
+daemon is down; no leak: over the steady load (outside a process's first 10 s and its own faults
+and 10 s after each), the anonymous memory (RssAnon) less SQLite's page cache of every process that
+had 20 s and 500 answers of it grew by at most LEAK_LIMIT_BYTES (2 KB) for each 2xx it answered.
+Printed: answers, recovery after each fault, memory.
 
 Standard library only (Debian's /usr/bin/python3). Needs root (a tmpfs is mounted; PostgreSQL
 runs as the postgres user).
@@ -194,7 +196,7 @@ def schedules(args):
         return [(start, down, arg), (start + length, up, length)]
 
     if args.short:
-        args.pg_seconds, args.sqlite_seconds = 65, 60
+        args.pg_seconds, args.sqlite_seconds = 65, 75   # S's last process: 23 s of steady load to judge
         args.pg_schedule = lambda a, b: ([(12, "kill", b), (28, "kill", b), (50, "kill", b)]
                                          + outage(36, 5, "pg_down", "pg_up", "immediate"))
         args.sqlite_schedule = lambda s: ([(10, "kill", s), (24, "kill", s)]
@@ -268,9 +270,11 @@ def report(phases):
             print("  PostgreSQL server log: %s" % ("no ERROR, FATAL or PANIC" if not errs else ""))
             for k, v in sorted(errs.items(), key=lambda kv: -kv[1])[:8]:
                 print("    %5d x %s" % (v, k))
-        print("  RSS (VmRSS %d s after start -> at the end of each process; judged when measured >= %d s, against the"
-              " most any process of the daemon held in its first %d s: at most +%d%%, +%d%% when measured >= %d s):"
-              % (WARMUP, RSS_MIN_SPAN, WARMUP, 100 * RSS_GROWTH_LIMIT_SHORT, 100 * RSS_GROWTH_LIMIT, RSS_LONG_SPAN))
+        print("  Memory, %d s after start -> at the end of each process (kB): anonymous (RssAnon) less SQLite's page cache,"
+              " RssAnon, VmRSS, the page cache. Leak check: the first figure's growth over the steady load (outside a"
+              " process's first %d s and its own faults and %d s after), per 2xx answered: at most %d bytes, judged"
+              " with %d s and %d answers of it or more:"
+              % (WARMUP, WARMUP, WARMUP, LEAK_LIMIT_BYTES, RSS_MIN_SPAN, RSS_MIN_ANSWERS))
         for name, rows in r["rss"].items():
             failed = [row for row in rows if row["how"] and row["how"].startswith("failed to start")]
             if failed:
@@ -279,10 +283,12 @@ def report(phases):
                 if row in failed:
                     continue
                 if "start_kb" in row:
-                    print("    %s pid %-7d lived %6.1f s (%s): %d -> %d kB (%+.1f%%, peak %d kB; %+.1f%% against %d kB)%s"
-                          % (name, row["pid"], row["lived_s"], row["how"], row["start_kb"], row["end_kb"],
-                             row["growth_pct"], row["peak_kb"], row["beyond_reference_pct"], row["reference_kb"],
-                             "" if row["judged"] else ", not judged"))
+                    print("    %s pid %-7d lived %6.1f s (%s): %d -> %d (peak %d), anon %d -> %d, VmRSS %d -> %d, cache %d -> %d;"
+                          " steady %.0f s: %+d kB over %d answers, %d B each%s"
+                          % ((name, row["pid"], row["lived_s"], row["how"], row["start_kb"], row["end_kb"], row["peak_kb"])
+                             + tuple(row["anon_kb"]) + tuple(row["vmrss_kb"]) + tuple(row["sqlite_page_cache_kb"])
+                             + (row["steady_s"], row["steady_grown_kb"], row["steady_answers"], row["bytes_per_answer"],
+                                "" if row["judged"] else ", not judged")))
                 else:
                     print("    %s pid %-7d lived %6.1f s (%s): too short to measure" % (name, row["pid"], row["lived_s"], row["how"]))
     print("=" * 100)

@@ -25,7 +25,8 @@ class Incarnation:
         self.pid = pid
         self.started = started
         self.ready = None          # /healthz first answered 200
-        self.samples = []          # (t, VmRSS kB)
+        self.samples = []          # (t, kB): RssAnon less SQLite's page cache, where a leak shows
+        self.memory = []           # (t, RssAnon, VmRSS, SQLite page cache) in kB, reported
         self.ended = None
         self.how = None            # "killed", "stopped", "crashed (...)"
 
@@ -37,6 +38,12 @@ class Incarnation:
 
     def last(self):
         return self.samples[-1] if self.samples else None
+
+    def memory_at(self, t):
+        for m in self.memory:
+            if m[0] == t:
+                return m
+        return None
 
 
 class Daemon:
@@ -53,23 +60,43 @@ class Daemon:
         self.crashes = 0
         self.down_windows = []     # [start, end] while no process served (kills and crashes)
 
-    def rss_kb(self):
+    def memory_kb(self):
+        """(RssAnon, VmRSS, SQLite page cache) in kB, or None.
+
+        A leak is anonymous memory (heap, stacks) that grows with the work done. VmRSS also counts
+        the pages of mapped files: an idle daemon hands its code pages back (docs/jobs.md) and they
+        fault in again as code runs. SQLite's page cache (the daemon's vigil_sqlite_page_cache_bytes)
+        is anonymous memory too, but bounded: each connection's up to its cache_size, filled as
+        connections read more of a growing file, so it is left out of what is judged."""
+        cache = None
+        for line in self.metrics(timeout=2).splitlines():
+            if line.startswith("vigil_sqlite_page_cache_bytes "):
+                cache = int(float(line.split()[1])) // 1024
+        if cache is None:
+            return None
+        found = {}
         try:
             with open("/proc/%d/status" % self.proc.pid) as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1])
+                    key = line.split(":", 1)[0]
+                    if key in ("RssAnon", "VmRSS"):
+                        found[key] = int(line.split()[1])
         except (OSError, AttributeError, ValueError):
             return None
-        return None
+        if len(found) != 2:
+            return None
+        return found["RssAnon"], found["VmRSS"], cache
 
     def sample(self):
         with self.lock:
             if self.proc is None or self.proc.poll() is not None or not self.incarnations:
                 return
-            kb = self.rss_kb()
+            kb = self.memory_kb()
             if kb is not None:
-                self.incarnations[-1].samples.append((now(), kb))
+                t = now()
+                inc = self.incarnations[-1]
+                inc.samples.append((t, kb[0] - kb[2]))
+                inc.memory.append((t,) + kb)
 
     def _spawn(self):
         out = open(self.log_path, "ab")
@@ -168,9 +195,9 @@ class Daemon:
             pass
         return last
 
-    def metrics(self):
+    def metrics(self, timeout=5):
         try:
-            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
             c.request("GET", "/metrics")
             body = c.getresponse().read().decode()
             c.close()

@@ -1,5 +1,6 @@
 """scripts/soak.py: one phase (databases, daemons, load, faults) and its checks."""
 import argparse
+import bisect
 import hashlib
 import hmac
 import http.client
@@ -284,36 +285,64 @@ class Phase:
         return res
 
     def rss(self):
+        """Memory of every process, and the leak check. A leak is memory that grows with the work done:
+        judged in anonymous memory (RssAnon: the heap and stacks) less SQLite's page cache, per 2xx
+        answered, over the steady stretches of the load (Daemon.memory_kb says why not VmRSS and
+        why not the page cache). Not growth since start: the first WARMUP seconds fill caches, and
+        the burst of retried deliveries after a fault of the daemon's own (an outage of its
+        database, its full disk) is a working set of its own, a step and then flat; so those
+        stretches are left out. A kill of the other daemon only moves load here."""
         res = {}
         for d in self.daemons:
-            # What a fresh process of this daemon holds once its caches fill: the highest VmRSS any of
-            # its processes showed in its first WARMUP seconds. A single sample at WARMUP is no
-            # baseline: one taken in a quiet spell (an outage, a full disk) comes after the engine
-            # handed freed memory back, and the working set of the load after it reads as growth.
-            early = [kb for inc in d.incarnations for t, kb in inc.samples if t - inc.started <= WARMUP]
-            reference = max(early) if early else None
+            quiet = [(f["start"], f["end"] + WARMUP) for f in self.faults
+                     if f.get("end") and f.get("target") in (None, d.name)]
+            with self.load.lock:
+                answered_at = sorted(answered for _, answered in self.load.ok_times[d.name])
             rows = []
             for inc in d.incarnations:
-                warm, last = inc.warm(), inc.last()
                 row = {"pid": inc.pid, "lived_s": round((inc.ended or now()) - inc.started, 1), "how": inc.how,
-                       "samples": [[round(t - inc.started, 1), kb] for t, kb in inc.samples]}
+                       "samples": [[round(t - inc.started, 1), kb] for t, kb in inc.samples],
+                       "memory_samples": [[round(m[0] - inc.started, 1)] + list(m[1:]) for m in inc.memory]}
+                warm, last = inc.warm(), inc.last()
                 if warm and last:
-                    span = last[0] - warm[0]
-                    growth = last[1] / warm[1] - 1
-                    base = max(reference or 0, warm[1])
-                    beyond = last[1] / base - 1
-                    row.update({"start_kb": warm[1], "end_kb": last[1], "growth_pct": round(100 * growth, 1),
-                                "reference_kb": base, "beyond_reference_pct": round(100 * beyond, 1),
-                                "peak_kb": max(kb for _, kb in inc.samples), "judged": span >= RSS_MIN_SPAN})
-                    limit = RSS_GROWTH_LIMIT if span >= RSS_LONG_SPAN else RSS_GROWTH_LIMIT_SHORT
-                    row["limit_pct"] = round(100 * limit)
-                    if span >= RSS_MIN_SPAN and beyond > limit:
-                        VIOLATIONS.add(self.name, "daemon %s (pid %d) RSS grew %.1f%% beyond its fresh working set "
-                                       "(%d kB, the most a process of it held in its first %d s) to %d kB over %.0f s"
-                                       % (d.name, inc.pid, 100 * beyond, base, WARMUP, last[1], span))
+                    grown_kb, answers, span = self.steady_growth(inc, quiet, answered_at)
+                    per_answer = 1024.0 * grown_kb / answers if answers else 0.0
+                    judged = span >= RSS_MIN_SPAN and answers >= RSS_MIN_ANSWERS
+                    first_m, last_m = inc.memory_at(warm[0]), inc.memory[-1]
+                    row.update({"start_kb": warm[1], "end_kb": last[1], "peak_kb": max(kb for _, kb in inc.samples),
+                                "anon_kb": [first_m[1], last_m[1]], "vmrss_kb": [first_m[2], last_m[2]],
+                                "sqlite_page_cache_kb": [first_m[3], last_m[3]],
+                                "steady_s": round(span, 1), "steady_grown_kb": grown_kb, "steady_answers": answers,
+                                "bytes_per_answer": round(per_answer), "judged": judged})
+                    if judged and per_answer > LEAK_LIMIT_BYTES:
+                        VIOLATIONS.add(self.name, "daemon %s (pid %d): anonymous memory beyond SQLite's page cache grew %d kB over %.0f s of steady "
+                                       "load, %d bytes for each of its %d 2xx answers (at most %d)"
+                                       % (d.name, inc.pid, grown_kb, span, per_answer, answers, LEAK_LIMIT_BYTES))
                 rows.append(row)
             res[d.name] = rows
         return res
+
+    @staticmethod
+    def steady_growth(inc, quiet, answered_at):
+        """(kB grown, 2xx answered, seconds) summed over a process's stretches of samples that are past
+        its first WARMUP seconds and outside `quiet` (its own faults and WARMUP seconds after each)."""
+        stretches, cur = [], []
+        for t, kb in inc.samples:
+            if t - inc.started >= WARMUP and not any(a <= t <= b for a, b in quiet):
+                cur.append((t, kb))
+            elif cur:
+                stretches.append(cur)
+                cur = []
+        if cur:
+            stretches.append(cur)
+        grown = answers = 0
+        span = 0.0
+        for st in stretches:
+            (t0, kb0), (t1, kb1) = st[0], st[-1]
+            grown += kb1 - kb0
+            span += t1 - t0
+            answers += bisect.bisect_right(answered_at, t1) - bisect.bisect_right(answered_at, t0)
+        return grown, answers, span
 
 
 # --- the PostgreSQL phase ---------------------------------------------------------------------
