@@ -4,7 +4,7 @@
 # started, and SQLite's file system fills up; then every accepted delivery and enqueued job is
 # accounted for. Not part of scripts/test.sh; CI runs the short one.
 #   scripts/soak.sh [MINUTES]   the full schedule over MINUTES of load (default 10, at least 4)
-#   scripts/soak.sh --short     the compressed schedule, 2 minutes of load (about 3 minutes wall)
+#   scripts/soak.sh --short     the compressed schedule, 2.5 minutes of load (about 3 minutes wall)
 # Uses build/vigil (VIGIL_BIN=... for another binary); needs root. Exit status 1 on any violation;
 # the work directory (daemon logs, configs, result.json) is kept then. --keep keeps it always.
 set -euo pipefail

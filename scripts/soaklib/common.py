@@ -22,10 +22,14 @@ PG_SCRIPT = os.path.join(ROOT, "scripts", "pg-test-server.sh")
 PAYLOAD_FILE = os.path.join(ROOT, "tests", "fixtures", "webhooks", "github", "push.json")
 SECRET = "soak-webhook-secret"
 WATCHER = "gh"
-WARMUP = 10.0            # a process's first seconds, and those after a fault of its own, fill caches
+WARMUP = 20.0            # a process's first seconds fill caches and its job workers' (under the soak's
+                         # job stream a fresh SQLite daemon's heap levels off after about 20 s)
+SETTLE = 10.0            # the seconds after a fault of its own: the burst of retried deliveries
+SQLITE_PER_CONNECTION = 4096   # kB of SQLite's heap a connection may hold: 2 MB of pages (cache_size),
+                               # 1 MB of compiled statements, the schema and the rest (about 0.7 MB seen)
 RSS_MIN_SPAN = 20.0      # a process with fewer seconds of steady load than this is reported, not judged
 RSS_MIN_ANSWERS = 500    # ... or with fewer 2xx answers in them (a step of the heap is a few hundred kB)
-LEAK_LIMIT_BYTES = 2048  # anonymous memory grown over the steady load, per 2xx answered: a leaked
+LEAK_LIMIT_BYTES = 2048  # anonymous memory less SQLite's heap grown over the steady load, per 2xx: a leaked
                          # payload (7 KB) shows at once; a clean short soak's is 0.2 to 0.7 KB, the
                          # heap settling into its working set (docs/operations.md, "The soak")
 ANSWER_TIMEOUT = 15.0    # a request with no answer within this is a violation

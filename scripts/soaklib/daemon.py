@@ -25,8 +25,8 @@ class Incarnation:
         self.pid = pid
         self.started = started
         self.ready = None          # /healthz first answered 200
-        self.samples = []          # (t, kB): RssAnon less SQLite's page cache, where a leak shows
-        self.memory = []           # (t, RssAnon, VmRSS, SQLite page cache) in kB, reported
+        self.samples = []          # (t, kB): RssAnon less SQLite's heap, where a leak shows
+        self.memory = []           # (t, RssAnon kB, VmRSS kB, SQLite's heap kB, connections)
         self.ended = None
         self.how = None            # "killed", "stopped", "crashed (...)"
 
@@ -61,19 +61,22 @@ class Daemon:
         self.down_windows = []     # [start, end] while no process served (kills and crashes)
 
     def memory_kb(self):
-        """(RssAnon, VmRSS, SQLite page cache) in kB, or None.
+        """(RssAnon, VmRSS, SQLite's heap, database connections), memory in kB, or None.
 
         A leak is anonymous memory (heap, stacks) that grows with the work done. VmRSS also counts
         the pages of mapped files: an idle daemon hands its code pages back (docs/jobs.md) and they
-        fault in again as code runs. SQLite's page cache (the daemon's vigil_sqlite_page_cache_bytes)
-        is anonymous memory too, but bounded: each connection's up to its cache_size, filled as
-        connections read more of a growing file, so it is left out of what is judged."""
-        cache = None
-        for line in self.metrics(timeout=2).splitlines():
-            if line.startswith("vigil_sqlite_page_cache_bytes "):
-                cache = int(float(line.split()[1])) // 1024
-        if cache is None:
+        fault in again as code runs. SQLite's heap (the daemon's vigil_sqlite_heap_bytes) is
+        anonymous memory too, but bounded by the connections: each holds its pages up to its
+        cache_size and a bounded cache of compiled statements, filled as the load goes on; it is
+        judged on its own, against that bound."""
+        text = self.metrics(timeout=2)
+        if not text:
             return None
+        gauges = {"vigil_sqlite_heap_bytes": 0.0, "vigil_database_connections": 0.0}   # 0: a build without them
+        for line in text.splitlines():
+            name = line.split(" ", 1)[0]
+            if name in gauges:
+                gauges[name] = float(line.split()[1])
         found = {}
         try:
             with open("/proc/%d/status" % self.proc.pid) as f:
@@ -85,7 +88,8 @@ class Daemon:
             return None
         if len(found) != 2:
             return None
-        return found["RssAnon"], found["VmRSS"], cache
+        return (found["RssAnon"], found["VmRSS"], int(gauges["vigil_sqlite_heap_bytes"]) // 1024,
+                int(gauges["vigil_database_connections"]))
 
     def sample(self):
         with self.lock:

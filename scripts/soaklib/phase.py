@@ -286,15 +286,16 @@ class Phase:
 
     def rss(self):
         """Memory of every process, and the leak check. A leak is memory that grows with the work done:
-        judged in anonymous memory (RssAnon: the heap and stacks) less SQLite's page cache, per 2xx
-        answered, over the steady stretches of the load (Daemon.memory_kb says why not VmRSS and
-        why not the page cache). Not growth since start: the first WARMUP seconds fill caches, and
-        the burst of retried deliveries after a fault of the daemon's own (an outage of its
-        database, its full disk) is a working set of its own, a step and then flat; so those
-        stretches are left out. A kill of the other daemon only moves load here."""
+        judged in anonymous memory (RssAnon: the heap and stacks) less SQLite's heap, per 2xx
+        answered, over the steady stretches of the load; SQLite's heap is judged against its bound,
+        SQLITE_PER_CONNECTION a connection (Daemon.memory_kb says why not VmRSS). Not growth since
+        start: the first WARMUP seconds fill caches and the job workers, and the burst of retried
+        deliveries after a fault of the daemon's own (an outage of its database, its full disk) is a
+        working set of its own, a step and then flat; so those stretches are left out. A kill of the
+        other daemon only moves load here."""
         res = {}
         for d in self.daemons:
-            quiet = [(f["start"], f["end"] + WARMUP) for f in self.faults
+            quiet = [(f["start"], f["end"] + SETTLE) for f in self.faults
                      if f.get("end") and f.get("target") in (None, d.name)]
             with self.load.lock:
                 answered_at = sorted(answered for _, answered in self.load.ok_times[d.name])
@@ -304,6 +305,11 @@ class Phase:
                        "samples": [[round(t - inc.started, 1), kb] for t, kb in inc.samples],
                        "memory_samples": [[round(m[0] - inc.started, 1)] + list(m[1:]) for m in inc.memory]}
                 warm, last = inc.warm(), inc.last()
+                over = [m for m in inc.memory if m[3] > SQLITE_PER_CONNECTION * max(m[4], 1)]
+                if over:
+                    t, _, _, heap, conns = over[0]
+                    VIOLATIONS.add(self.name, "daemon %s (pid %d): SQLite's heap %d kB at %.0f s, over %d kB for each of its %d "
+                                   "connections" % (d.name, inc.pid, heap, t - inc.started, SQLITE_PER_CONNECTION, conns))
                 if warm and last:
                     grown_kb, answers, span = self.steady_growth(inc, quiet, answered_at)
                     per_answer = 1024.0 * grown_kb / answers if answers else 0.0
@@ -311,11 +317,11 @@ class Phase:
                     first_m, last_m = inc.memory_at(warm[0]), inc.memory[-1]
                     row.update({"start_kb": warm[1], "end_kb": last[1], "peak_kb": max(kb for _, kb in inc.samples),
                                 "anon_kb": [first_m[1], last_m[1]], "vmrss_kb": [first_m[2], last_m[2]],
-                                "sqlite_page_cache_kb": [first_m[3], last_m[3]],
+                                "sqlite_heap_kb": [first_m[3], last_m[3]], "connections": [first_m[4], last_m[4]],
                                 "steady_s": round(span, 1), "steady_grown_kb": grown_kb, "steady_answers": answers,
                                 "bytes_per_answer": round(per_answer), "judged": judged})
                     if judged and per_answer > LEAK_LIMIT_BYTES:
-                        VIOLATIONS.add(self.name, "daemon %s (pid %d): anonymous memory beyond SQLite's page cache grew %d kB over %.0f s of steady "
+                        VIOLATIONS.add(self.name, "daemon %s (pid %d): anonymous memory beyond SQLite's heap grew %d kB over %.0f s of steady "
                                        "load, %d bytes for each of its %d 2xx answers (at most %d)"
                                        % (d.name, inc.pid, grown_kb, span, per_answer, answers, LEAK_LIMIT_BYTES))
                 rows.append(row)
@@ -325,10 +331,16 @@ class Phase:
     @staticmethod
     def steady_growth(inc, quiet, answered_at):
         """(kB grown, 2xx answered, seconds) summed over a process's stretches of samples that are past
-        its first WARMUP seconds and outside `quiet` (its own faults and WARMUP seconds after each)."""
+        its warm-up and outside `quiet` (its own faults and SETTLE seconds after each). The warm-up is
+        its first WARMUP seconds, or WARMUP seconds from the end of a fault that fell into them (a
+        process started on a full disk fills its caches and workers once the disk has room)."""
+        warm_end = inc.started + WARMUP
+        for a, b in sorted(quiet):
+            if a < warm_end:
+                warm_end = max(warm_end, b - SETTLE + WARMUP)
         stretches, cur = [], []
         for t, kb in inc.samples:
-            if t - inc.started >= WARMUP and not any(a <= t <= b for a, b in quiet):
+            if t >= warm_end and not any(a <= t <= b for a, b in quiet):
                 cur.append((t, kb))
             elif cur:
                 stretches.append(cur)
