@@ -299,6 +299,10 @@ class Phase:
                      if f.get("end") and f.get("target") in (None, d.name)]
             with self.load.lock:
                 answered_at = sorted(answered for _, answered in self.load.ok_times[d.name])
+            # The daemon's working set once warm: the most any of its processes held in its warm-up
+            # (one process warms up slower than another; it is not growing past its siblings).
+            warmups = [kb for inc in d.incarnations for t, kb in inc.samples if t < self.warm_end(inc, quiet)]
+            reference = max(warmups) if warmups else 0
             rows = []
             for inc in d.incarnations:
                 row = {"pid": inc.pid, "lived_s": round((inc.ended or now()) - inc.started, 1), "how": inc.how,
@@ -311,7 +315,7 @@ class Phase:
                     VIOLATIONS.add(self.name, "daemon %s (pid %d): SQLite's heap %d kB at %.0f s, over %d kB for each of its %d "
                                    "connections" % (d.name, inc.pid, heap, t - inc.started, SQLITE_PER_CONNECTION, conns))
                 if warm and last:
-                    grown_kb, answers, span = self.steady_growth(inc, quiet, answered_at)
+                    grown_kb, answers, span = self.steady_growth(inc, quiet, answered_at, reference)
                     per_answer = 1024.0 * grown_kb / answers if answers else 0.0
                     judged = span >= RSS_MIN_SPAN and answers >= RSS_MIN_ANSWERS
                     first_m, last_m = inc.memory_at(warm[0]), inc.memory[-1]
@@ -329,15 +333,24 @@ class Phase:
         return res
 
     @staticmethod
-    def steady_growth(inc, quiet, answered_at):
-        """(kB grown, 2xx answered, seconds) summed over a process's stretches of samples that are past
-        its warm-up and outside `quiet` (its own faults and SETTLE seconds after each). The warm-up is
-        its first WARMUP seconds, or WARMUP seconds from the end of a fault that fell into them (a
-        process started on a full disk fills its caches and workers once the disk has room)."""
-        warm_end = inc.started + WARMUP
+    def warm_end(inc, quiet):
+        """When a process's warm-up ends: WARMUP seconds after its start, or WARMUP seconds from the end
+        of a fault that fell into them (a process started on a full disk fills its caches and workers
+        once the disk has room)."""
+        end = inc.started + WARMUP
         for a, b in sorted(quiet):
-            if a < warm_end:
-                warm_end = max(warm_end, b - SETTLE + WARMUP)
+            if a < end:
+                end = max(end, b - SETTLE + WARMUP)
+        return end
+
+    @staticmethod
+    def steady_growth(inc, quiet, answered_at, reference):
+        """(kB grown, 2xx answered, seconds) summed over a process's stretches of samples that are past
+        its warm-up and outside `quiet` (its own faults and SETTLE seconds after each). A stretch's
+        growth is its last sample less the most held before it: by this process (its warm-up, a
+        burst after a fault) or by the daemon's processes once warm (`reference`), so memory coming
+        back after freed memory was handed back is not growth."""
+        warm_end = Phase.warm_end(inc, quiet)
         stretches, cur = [], []
         for t, kb in inc.samples:
             if t >= warm_end and not any(a <= t <= b for a, b in quiet):
@@ -351,7 +364,8 @@ class Phase:
         span = 0.0
         for st in stretches:
             (t0, kb0), (t1, kb1) = st[0], st[-1]
-            grown += kb1 - kb0
+            held = max([reference] + [kb for t, kb in inc.samples if t <= t0])
+            grown += kb1 - held
             span += t1 - t0
             answers += bisect.bisect_right(answered_at, t1) - bisect.bisect_right(answered_at, t0)
         return grown, answers, span
