@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_connection.h"
 #include "store/connection_count.h"
+#include "store/sqlite/statement_cache.h"
 #include "store/sqlite/wal_checkpointer.h"
 #include "store/sqlite/write_gate.h"
 
@@ -8,9 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <list>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 
 namespace vigil {
@@ -56,7 +55,7 @@ class SqliteConnection final : public SqlConnection {
   }
   ~SqliteConnection() override {
     LeaveGate();
-    for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+    cache_.Clear();
     sqlite3_close_v2(db_);  // before checkpointer_ goes: no hook runs after this
   }
 
@@ -169,29 +168,12 @@ class SqliteConnection final : public SqlConnection {
  private:
   Result<sqlite3_stmt*> Prepare(std::string_view sql) {
     std::string key(sql);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-      recent_.splice(recent_.begin(), recent_, it->second.recent);
-      return it->second.stmt;
-    }
+    if (sqlite3_stmt* cached = cache_.Find(key)) return cached;
     std::string translated = SqliteTranslatePlaceholders(sql);
     sqlite3_stmt* st = nullptr;
     int rc = sqlite3_prepare_v2(db_, translated.c_str(), -1, &st, nullptr);
     if (rc != SQLITE_OK) return Error(rc, sql);
-    // Keep the cache bounded in count and in bytes, least recently used out first: statements
-    // whose text varies (a placeholder list sized to its batch) are each 5 to 45 KB compiled, and
-    // a busy connection met a few hundred of them, kept for good, 3 MB a connection.
-    size_t bytes = static_cast<size_t>(std::max(0, sqlite3_stmt_status(st, SQLITE_STMTSTATUS_MEMUSED, 0)));
-    while (!recent_.empty() && (cache_.size() >= kMaxCached || cached_bytes_ + bytes > kMaxCachedBytes)) {
-      auto victim = cache_.find(recent_.back());
-      cached_bytes_ -= victim->second.bytes;
-      sqlite3_finalize(victim->second.stmt);
-      cache_.erase(victim);
-      recent_.pop_back();
-    }
-    recent_.push_front(key);
-    cache_.emplace(std::move(key), Cached{st, bytes, recent_.begin()});
-    cached_bytes_ += bytes;
+    cache_.Add(std::move(key), st);
     return st;
   }
 
@@ -304,8 +286,6 @@ class SqliteConnection final : public SqlConnection {
     return Status::Error("sqlite: " + text + " (in: " + head + ")", kind);
   }
 
-  static constexpr size_t kMaxCached = 256;
-  static constexpr size_t kMaxCachedBytes = 1 << 20;  // compiled statements kept, per connection
   static constexpr int kProgressSteps = 1000;  // VM steps between two looks at the clock
   sqlite3* db_;
   ConnectionCount counted_;
@@ -318,14 +298,7 @@ class SqliteConnection final : public SqlConnection {
   std::chrono::milliseconds statement_limit_{0};  // 0: none (LimitStatementTime until the transaction ends)
   std::chrono::steady_clock::time_point statement_started_;
   bool timed_out_ = false;  // the progress handler interrupted the statement
-  struct Cached {
-    sqlite3_stmt* stmt;
-    size_t bytes;  // SQLITE_STMTSTATUS_MEMUSED when prepared
-    std::list<std::string>::iterator recent;
-  };
-  std::unordered_map<std::string, Cached> cache_;
-  std::list<std::string> recent_;  // the cache's keys, most recently used first
-  size_t cached_bytes_ = 0;
+  StatementCache cache_;
 };
 
 }  // namespace

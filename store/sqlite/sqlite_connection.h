@@ -1,7 +1,7 @@
 // The SQLite driver of SqlConnection: WAL journal, a commit on disk when it returns (the WAL is
 // synced after each commit, once the process's other writers may go on; synchronous=FULL where
 // the file cannot be in WAL mode), a busy timeout (waiting in short sleeps, so a lock is taken soon after its release),
-// and a cache of prepared statements. One connection per thread.
+// and a cache of prepared statements (statement_cache.h). One connection per thread.
 #pragma once
 
 #include <cstdint>
