@@ -1,5 +1,7 @@
 #include "jobs/triage/triage_store.h"
 
+#include <set>
+
 #include "common/utf8_cut.h"
 #include "store/event_score_repo.h"
 #include "store/job_repo.h"
@@ -86,8 +88,9 @@ Status StoreDecidedInTx(const TriageSettings& settings, SqlConnection& db, std::
   std::vector<DecidedEvent*> mine;
   std::vector<EventScore> scores;
   std::vector<TriagedTraces> traces;
+  std::set<std::string> stored;  // an event given twice is stored once (its title words' rows are keyed by event)
   for (DecidedEvent& one : all) {
-    if (!written->count(one.e->id)) {
+    if (!written->count(one.e->id) || !stored.insert(one.e->id).second) {
       one.out->already_triaged = true;
       continue;
     }

@@ -47,9 +47,13 @@ TEST_P(TriageKeysTest, TheEventsHoldingKeysComeOldestFirstEachWithItsKeys) {
 
 // Each triage batch asks for its events' keys. Asked with an ORDER BY created_at, SQLite walked
 // the community's (community, created_at) index, reading every key the community had ever stored
-// (3.7 ms a batch at 8,000 keys, under a webhook burst, and growing with the table).
+// (3.7 ms a batch at 8,000 keys, under a webhook burst, and growing with the table). PostgreSQL did
+// the same without the ORDER BY while the table had no statistics yet (a fresh database's first
+// burst, before autovacuum's first ANALYZE): guessing a community's rows few, it read them all
+// through that index (and, that index dropped, through the primary key's community prefix) and
+// filtered the keys, 3 ms a batch at 28,000 keys. It now probes the primary key once per key. The
+// index served no query and is gone (migration 0025).
 TEST_P(TriageKeysTest, TheAskedKeysAreFoundByThePrimaryKeyNotByWalkingTheCommunity) {
-  if (conn_->dialect() != "sqlite") GTEST_SKIP() << "PostgreSQL plans from its statistics";
   std::vector<TriagedTraces> many;
   for (int i = 0; i < 500; ++i) many.push_back({"c1", "event-" + std::to_string(i), {"key-" + std::to_string(i)}, {}});
   Store(many, t0_);
@@ -68,11 +72,17 @@ TEST_P(TriageKeysTest, TheAskedKeysAreFoundByThePrimaryKeyNotByWalkingTheCommuni
   ASSERT_TRUE(held.ok()) << held.error();
   EXPECT_EQ(held->size(), 72u);  // 0, 7, ..., 497
   ASSERT_FALSE(asked.empty());
-  auto plan = conn_->Query("EXPLAIN QUERY PLAN " + asked, params);
+  bool sqlite = conn_->dialect() == "sqlite";
+  auto plan = conn_->Query((sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + asked, params);
   ASSERT_TRUE(plan.ok()) << plan.error();
   std::string text;
   for (const auto& row : plan->rows) text += row.Text(row.size() - 1) + "\n";
-  EXPECT_NE(text.find("dedupe_key=?"), std::string::npos) << text;
+  if (sqlite) {
+    EXPECT_NE(text.find("dedupe_key=?"), std::string::npos) << text;
+  } else {
+    EXPECT_NE(text.find("Index Cond: ((community = 'c1'::text) AND (dedupe_key = w.key))"), std::string::npos) << text;
+    EXPECT_EQ(text.find("Filter"), std::string::npos) << text;
+  }
   EXPECT_EQ(text.find("vigil_triage_keys_recent"), std::string::npos) << text;
 }
 
