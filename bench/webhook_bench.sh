@@ -10,7 +10,8 @@
 #   default 10s), VIGIL (binary, default build-release/vigil, built if missing), KEEP=1 keeps the
 #   work directory (logs, databases, configs), ONLY (which runs, default
 #   "sqlite postgres webhook nginx": ONLY=sqlite compares builds of vigil on SQLite alone),
-#   VIGIL_EXTRA (YAML lines added to vigil's config, e.g. a jobs: block to compare settings).
+#   VIGIL_EXTRA (YAML lines added to vigil's config, e.g. a jobs: block to compare settings), DRAIN
+#   (seconds to wait after the load for the triage queue to empty before the CPU table, default 120).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,7 @@ here=$root/bench/webhook
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
+DRAIN=${DRAIN:-120}
 VIGIL=${VIGIL:-$root/build-release/vigil}
 PAYLOAD=$root/tests/fixtures/webhooks/github/push.json
 SECRET=bench-github-secret
@@ -127,8 +129,24 @@ watchers:
 YAML
   say "$label"
   "$VIGIL" migrate --config "$dir/vigil.yaml" >"$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" >&2; exit 1; }
+  "$VIGIL" run --config "$dir/vigil.yaml" >"$dir/vigil.log" 2>&1 &
+  server_pid=$!
+  wait_port "$port" "$dir/vigil.log"
+  # CPU by thread (bench/webhook/cpu.py): before the load, after it, and once the triage queue is
+  # empty (at most DRAIN seconds), so the table covers each event's intake and its triage.
+  local postmaster=""
+  [ -n "$pg_dir" ] && postmaster=$(head -1 "$pg_dir/data/postmaster.pid")
+  $PY "$here/cpu.py" snap "$dir/cpu-a.json" "$server_pid" $postmaster
+  run_wrk "http://127.0.0.1:$port/hooks/gh"
+  $PY "$here/cpu.py" snap "$dir/cpu-b.json" "$server_pid" $postmaster
+  local waited=0
+  while [ "$("$@" "SELECT count(*) FROM vigil_triage_pending")" != 0 ] && [ "$waited" -lt "$((DRAIN * 10))" ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  $PY "$here/cpu.py" snap "$dir/cpu-c.json" "$server_pid" $postmaster
   # Stopped by SIGTERM: the writer commits what is queued before the daemon exits.
-  serve_and_measure "$port" "$dir/vigil.log" "$VIGIL" run --config "$dir/vigil.yaml"
+  stop_server
   local stored triaged queued
   local events="watcher_events e JOIN watchers w ON w.id = e.watcher_id WHERE w.name = 'gh'"
   stored=$("$@" "SELECT count(*) FROM $events")
@@ -136,6 +154,7 @@ YAML
   queued=$("$@" "SELECT count(*) FROM $events AND e.triage_signal IS NULL AND EXISTS
                  (SELECT 1 FROM vigil_triage_pending p WHERE p.event_id = CAST(e.id AS TEXT))")
   record "$label" "$(vigil_settings "$url")" "$(cat "$work/result.json")" "$stored" "$triaged" "$queued"
+  $PY "$here/cpu.py" report "$label" "$dir/cpu-a.json" "$dir/cpu-b.json" "$dir/cpu-c.json" "$stored" >>"$work/cpu.md"
 }
 
 vigil_settings() {
@@ -211,3 +230,4 @@ echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on loopback, one signed GitHub push ($(wc -c <"$PAYLOAD") bytes)," \
   "fresh X-GitHub-Delivery per request; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 $PY "$here/table.py" <"$results"
+if [ -s "$work/cpu.md" ]; then echo; cat "$work/cpu.md"; fi
