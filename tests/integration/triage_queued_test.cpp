@@ -170,6 +170,37 @@ TEST_P(TriageQueuedTest, APageAnotherRunTriagedMeanwhileIsNotTriagedTwice) {
   EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_pending"), 0);
 }
 
+// One batch at a time in the process, on both databases (jobs/triage/triage_job.cpp): a second
+// run that finds a batch under way ends at once, triaging nothing, and the run with the batch
+// reads the queue again after it, so an event queued meanwhile is triaged by it, and once.
+TEST_P(TriageQueuedTest, ARunFindingABatchUnderWayLeavesTheQueueToIt) {
+  auto settings = env_.Configure(Yaml());
+  Event paper = TriageEnv::Pubmed("pubmed4.xml");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    Event e = paper;
+    e.source_id = "paper-" + std::to_string(i);
+    e.title = "Cohort " + std::to_string(i) + ": " + std::string(i % 2 ? "telomere attrition" : "pancreatic markers");
+    e.source_metadata = nlohmann::json::object();
+    ids.push_back(env_.Store("pubmed-onc", "oncology", e));
+  }
+  ASSERT_TRUE(QueueForTriageInTx(env_.db(), {ids[0], ids[1], ids[2]}, now_).ok());
+  Result<TriageBatchOutcome> second = Status::Error("not run");
+  auto first = TriageQueuedWhile(settings, [&](SqlConnection& other) {
+    ASSERT_TRUE(QueueForTriageInTx(other, {ids[3]}, now_).ok());
+    FakeClock clock(now_);
+    second = TriageQueued(settings, nullptr, other, clock, nullptr, std::chrono::seconds(30));
+  });
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_EQ(second->triaged, 0);
+  EXPECT_FALSE(second->more);
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(first->triaged, 4);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_triage_pending"), 0);
+  EXPECT_EQ(env_.Count("SELECT COUNT(*) FROM vigil_event_scores"), 4);
+  for (const auto& id : ids) EXPECT_FALSE(Reasoning(id).empty()) << id;
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, TriageQueuedTest, ::testing::ValuesIn(testing::kDialects));
 
 }  // namespace
