@@ -3,9 +3,12 @@
   cpu.py snap OUT PID [POSTMASTER_PID]   one JSON snapshot: the machine's busy time (/proc/stat),
                                         each thread of PID by name (/proc/PID/task/*/comm), and,
                                         given a postmaster, each PostgreSQL process by role
-  cpu.py report LABEL A B C EVENTS      a markdown table: microseconds of CPU per stored event,
+  cpu.py report LABEL A B C EVENTS BEHIND DRAIN_S
+                                        a markdown table: microseconds of CPU per stored event,
                                         by thread name, from A to B (the load) and from A to C
-                                        (the load and the triage of what was left)
+                                        (the load and the triage of what was left: BEHIND events
+                                        in the triage queue when the load stopped, DRAIN_S seconds
+                                        to empty it)
 
 Times are utime + stime in clock ticks (10 ms): over the bench's tens of thousands of events that
 resolves well under a microsecond an event. Threads of one name (the four job workers) are added
@@ -79,7 +82,7 @@ def snap(out, pid, postmaster=None):
         json.dump({"machine": machine_busy(), "threads": threads}, f)
 
 
-def report(label, a, b, c, events):
+def report(label, a, b, c, events, behind, drain_s):
     snaps = []
     for path in (a, b, c):
         with open(path) as f:
@@ -92,7 +95,8 @@ def report(label, a, b, c, events):
 
     names = sorted(set(first["threads"]) | set(drained["threads"]),
                    key=lambda n: -per_event(drained, n))
-    print("%s: CPU per stored event (%d events), microseconds" % (label, events))
+    print("%s: CPU per stored event (%d events; %s still in the triage queue when the load stopped, emptied"
+          " %s s later), microseconds" % (label, events, behind, drain_s))
     print()
     print("| thread | during the load | load and triage drained |")
     print("|---|---|---|")
@@ -113,7 +117,7 @@ def report(label, a, b, c, events):
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "snap":
         snap(*sys.argv[2:5])
-    elif len(sys.argv) == 7 and sys.argv[1] == "report":
+    elif len(sys.argv) == 9 and sys.argv[1] == "report":
         report(*sys.argv[2:])
     else:
         sys.exit(__doc__)
