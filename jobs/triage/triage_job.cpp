@@ -309,8 +309,8 @@ Result<TriageBatchOutcome> TriageQueued(const TriageSettings& settings, HttpClie
       // it runs). On PostgreSQL they take different pages, but their title words go to the same
       // index pages (the words a sender's events share) and their backends share the cores with
       // the intake: one at a time, a webhook burst's intake rose from 3,126-3,333 to 4,063-4,065
-      // requests/s and the server's CPU per event fell by a fifth (bench/README.md, "One triage
-      // batch at a time"). Several daemons still triage side by side, each on its own pages. A
+      // requests/s and the server's CPU per event fell by a fifth (bench/README.md, "PostgreSQL's
+      // triage, and the CPU per event by thread"). Several daemons still triage side by side. A
       // run that finds another's batch under way ends as if the queue were empty: the other reads
       // the queue again after its batch, so it sees every event queued before this run began.
       std::unique_lock<std::mutex> turn(BatchTurn(), std::try_to_lock);
