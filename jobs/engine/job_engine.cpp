@@ -142,6 +142,7 @@ void JobEngine::FetchLoop() {
       claim_limited_ = false;
       round_started_ = std::chrono::steady_clock::now();
     }
+    TimePoint claimed_at = clock_.Now();  // no later than any of the round's claims
     ClaimRoundResult round = ClaimRound(*db);
     if (!db->healthy()) {
       db.reset();
@@ -154,7 +155,7 @@ void JobEngine::FetchLoop() {
     // thread's own to keep. It is read only when a claim came back short: a round held back for
     // want of room has due jobs waiting and is woken when room frees, and under a backlog the
     // read (MIN(run_at) past now, over every due job of the queue's index) cost more than a claim.
-    auto wait = round.drained ? IdleWait(*db) : KnownWait();
+    auto wait = round.drained ? IdleWait(*db, claimed_at) : KnownWait();
     // While something is paused, look again soon enough to see its resume within max_age.
     if (!pauses_.Get(*db)->empty()) wait = std::min(wait, pauses_.max_age());
     std::unique_lock<std::mutex> lock(mu_);
@@ -168,7 +169,13 @@ void JobEngine::FetchLoop() {
 // Under a stream of enqueues most rounds find nothing (the previous one took the job) and each
 // would ask for the next run_at: it is asked at most every kNextRunAtEvery, and in between the
 // fetcher sleeps no longer than until it may ask again (a wake-up usually comes first).
-std::chrono::milliseconds JobEngine::IdleWait(SqlConnection& db) {
+//
+// The next run_at is asked past `claimed_at`, when the round began, not past now: a job the round
+// saw but found not yet due may be due by now (a webhook event's triage job is due 20 ms after
+// its enqueue, whose commit can take that long), and asked past now it was missed and the fetcher
+// slept until the poll with the job due; its wake-up came before the round and was spent. Found
+// due already, it is claimed at once.
+std::chrono::milliseconds JobEngine::IdleWait(SqlConnection& db, TimePoint claimed_at) {
   constexpr std::chrono::milliseconds kNextRunAtEvery{200};
   auto steady = std::chrono::steady_clock::now();
   auto wait = options_.poll_interval;
@@ -177,12 +184,12 @@ std::chrono::milliseconds JobEngine::IdleWait(SqlConnection& db) {
   } else {
     next_run_read_at_ = steady;
     next_run_at_.reset();
-    auto now = clock_.Now();
     for (const auto& [name, q] : queues_) {
-      auto next = NextRunAt(db, name, now);
+      auto next = NextRunAt(db, name, claimed_at);
       if (!next.ok()) return std::min(wait, std::chrono::milliseconds(1000));  // look again soon
       if (*next && (!next_run_at_ || **next < *next_run_at_)) next_run_at_ = *next;
     }
+    if (next_run_at_ && *next_run_at_ <= clock_.Now()) return std::chrono::milliseconds(0);
   }
   return std::min(wait, KnownWait());
 }

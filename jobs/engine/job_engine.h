@@ -143,7 +143,7 @@ class JobEngine {
   ClaimRoundResult ClaimRound(SqlConnection& db);
   // How long the fetcher may sleep when nothing was claimed: until the next delayed job, the
   // poll interval at most.
-  std::chrono::milliseconds IdleWait(SqlConnection& db);
+  std::chrono::milliseconds IdleWait(SqlConnection& db, TimePoint claimed_at);
   // The same from what is known (the poll interval, a next run_at read before), reading nothing.
   std::chrono::milliseconds KnownWait();
   void ListenPostgres(SqlConnection& db);
