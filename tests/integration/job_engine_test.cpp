@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -66,6 +67,35 @@ class JobEngineTest : public ::testing::TestWithParam<const char*> {
     return testing::WaitFor([&] { return Count(sql) == want; }, timeout, 20ms);
   }
 
+  // Starts an engine whose poll is 30 s away and, `count` times, `apart` after the last, inserts
+  // a noop job by hand on another connection, as another process would (with a NOTIFY on
+  // PostgreSQL; on SQLite the listener watches the WAL), due `due_in_us(i)` after its insert. Each
+  // must be completed within a second. The lease is a daemon's (its heartbeat, whose own commit
+  // also wakes the listener, every 10 s), so the heartbeat cannot be what brings each job in time.
+  void ExpectEachInsertedJobRunWithoutThePoll(int count, std::chrono::milliseconds apart,
+                                              const std::function<int64_t(int)>& due_in_us) {
+    auto options = Options("n1");
+    options.poll_interval = 30s;
+    options.lease = 30s;
+    JobEngine engine(options, registry_, {});
+    ASSERT_TRUE(engine.Start().ok());
+    auto other = db_.Connect();
+    ASSERT_TRUE(other);
+    for (int i = 1; i <= count; ++i) {
+      std::this_thread::sleep_for(apart);
+      int64_t now_us = ToMicros(std::chrono::system_clock::now());
+      auto ins = other->Query("INSERT INTO vigil_jobs (kind, queue, args, priority, run_at, max_attempts, created_at, updated_at)"
+                              " VALUES ('noop', 'default', '{\"mark\": true}', 0, $1, 5, $2, $2)",
+                              {now_us + due_in_us(i), now_us});
+      ASSERT_TRUE(ins.ok()) << ins.error();
+      if (std::string(GetParam()) == "postgres") {
+        ASSERT_TRUE(other->Query("NOTIFY vigil_jobs").ok());
+      }
+      EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", i, 1s)) << "job " << i << " waited for the poll";
+    }
+    engine.Stop(1s);
+  }
+
   testing::TestDb db_{GetParam()};
   std::unique_ptr<SqlConnection> conn_;
   JobRegistry registry_;
@@ -84,31 +114,12 @@ TEST_P(JobEngineTest, RunsEveryEnqueuedJobOnce) {
 // A job another process inserted (the CLI's `vigil jobs run`, another daemon) is claimed at once,
 // although the poll is 30 s away: on PostgreSQL by its NOTIFY, on SQLite by the listener's watch
 // on the WAL. The insert is made by hand, as another process would, so no in-process wake-up helps.
-// The lease is a daemon's (its heartbeat, whose own commit also wakes the listener, every 10 s),
-// so the heartbeat cannot be what brings each of these jobs within a second. The listener's race
+// The listener's race
 // with a commit's publication (docs/jobs.md, Wake-ups) showed only with a real other process:
 // JobsE2E.AJobEnqueuedByTheCliReachesAnIdleSqliteDaemonAtOnce covers it.
 TEST_P(JobEngineTest, AJobInsertedByAnotherProcessIsClaimedWithoutWaitingForThePoll) {
-  auto options = Options("n1");
-  options.poll_interval = 30s;
-  options.lease = 30s;
-  JobEngine engine(options, registry_, {});
-  ASSERT_TRUE(engine.Start().ok());
-  auto other = db_.Connect();
-  ASSERT_TRUE(other);
-  for (int i = 1; i <= 5; ++i) {
-    std::this_thread::sleep_for(300ms);  // the engine's rounds found nothing and it sleeps
-    int64_t now_us = ToMicros(std::chrono::system_clock::now());
-    auto ins = other->Query("INSERT INTO vigil_jobs (kind, queue, args, priority, run_at, max_attempts, created_at, updated_at)"
-                            " VALUES ('noop', 'default', '{\"mark\": true}', 0, $1, 5, $1, $1)",
-                            {now_us});
-    ASSERT_TRUE(ins.ok()) << ins.error();
-    if (std::string(GetParam()) == "postgres") {
-      ASSERT_TRUE(other->Query("NOTIFY vigil_jobs").ok());
-    }
-    EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", i, 1s)) << "job " << i << " waited";
-  }
-  engine.Stop(1s);
+  // 300 ms apart: the engine's rounds found nothing and it sleeps.
+  ExpectEachInsertedJobRunWithoutThePoll(5, 300ms, [](int) { return int64_t(0); });
 }
 
 // A job woken for but not yet due at the claim, and due by the time the fetcher reads the next
@@ -118,25 +129,7 @@ TEST_P(JobEngineTest, AJobInsertedByAnotherProcessIsClaimedWithoutWaitingForTheP
 // microseconds to 3 ms after their insert, each woken for, 250 ms apart (the fetcher reads the next
 // run_at at most every 200 ms), must each be claimed within a second.
 TEST_P(JobEngineTest, AJobComingDueBetweenTheClaimAndTheNextRunAtReadIsNotLeftForThePoll) {
-  auto options = Options("n1");
-  options.poll_interval = 30s;
-  JobEngine engine(options, registry_, {});
-  ASSERT_TRUE(engine.Start().ok());
-  auto other = db_.Connect();
-  ASSERT_TRUE(other);
-  for (int i = 1; i <= 24; ++i) {
-    std::this_thread::sleep_for(250ms);
-    int64_t now_us = ToMicros(std::chrono::system_clock::now());
-    auto ins = other->Query("INSERT INTO vigil_jobs (kind, queue, args, priority, run_at, max_attempts, created_at, updated_at)"
-                            " VALUES ('noop', 'default', '{\"mark\": true}', 0, $1, 5, $2, $2)",
-                            {now_us + 250 * (i % 12), now_us});
-    ASSERT_TRUE(ins.ok()) << ins.error();
-    if (std::string(GetParam()) == "postgres") {
-      ASSERT_TRUE(other->Query("NOTIFY vigil_jobs").ok());
-    }
-    EXPECT_TRUE(WaitFor("SELECT COUNT(*) FROM vigil_jobs WHERE state = 'completed'", i, 1s)) << "job " << i << " waited for the poll";
-  }
-  engine.Stop(1s);
+  ExpectEachInsertedJobRunWithoutThePoll(24, 250ms, [](int i) { return int64_t(250 * (i % 12)); });
 }
 
 // A delayed job runs at its run_at although nothing wakes the engine then and the poll is far.
