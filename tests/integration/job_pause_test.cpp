@@ -7,21 +7,17 @@
 #include "jobs/engine/job_engine.h"
 #include "store/db_time.h"
 #include "store/job_pause_repo.h"
-#include "tests/support/test_db.h"
-#include "tests/support/wait_for.h"
+#include "tests/integration/job_engine_fixture.h"
 
 namespace vigil {
 namespace {
 
-using namespace std::chrono_literals;
 using Steady = std::chrono::steady_clock;
 
-class JobPauseTest : public ::testing::TestWithParam<const char*> {
+class JobPauseTest : public JobDbTest {
  protected:
   void SetUp() override {
-    conn_ = db_.ConnectMigrated();
-    ASSERT_TRUE(conn_);
-    registry_.Add(NoopKind());
+    JobDbTest::SetUp();
     KindSpec other = NoopKind();
     other.kind = "other";
     registry_.Add(other);
@@ -63,15 +59,6 @@ class JobPauseTest : public ::testing::TestWithParam<const char*> {
     ASSERT_TRUE(*r);
   }
 
-  int64_t Count(const std::string& sql) { return testing::CountOf(*conn_, sql); }
-
-  bool WaitFor(const std::string& sql, int64_t want, std::chrono::milliseconds timeout = 20s) {
-    return testing::WaitFor([&] { return Count(sql) == want; }, timeout, 20ms);
-  }
-
-  testing::TestDb db_{GetParam()};
-  std::unique_ptr<SqlConnection> conn_;
-  JobRegistry registry_;
 };
 
 constexpr const char* kDoneNoop = "SELECT COUNT(*) FROM vigil_jobs WHERE kind = 'noop' AND state = 'completed'";
